@@ -1,0 +1,153 @@
+package dev.magpie;
+
+import dev.magpie.spi.Authenticator;
+import dev.magpie.spi.Authorizer;
+import dev.magpie.spi.BrokerListener;
+import dev.magpie.spi.Interceptor;
+import dev.magpie.spi.Message;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An MQTT broker you can embed: build it, start it, publish from it, stop it.
+ *
+ * <pre>{@code
+ * Broker broker = Broker.builder()
+ *         .listener(Listener.tcp("127.0.0.1", 1883).anonymous(true))
+ *         .eventListener(new BrokerListener() {
+ *             public void subscribed(ClientInfo client, String filter, int qos) {
+ *                 broker.publish("/public/systemInfo", client.username() + " subscribed " + filter);
+ *             }
+ *         })
+ *         .build()
+ *         .start();
+ * ...
+ * broker.stop();
+ * }</pre>
+ *
+ * <p>All methods are thread-safe. {@link #stop()} is graceful: connected 5.0 clients are told the server
+ * is shutting down (0x8B), sessions and retained messages are kept for the next start of the same store.
+ */
+public final class Broker implements AutoCloseable {
+
+    private final Runtime runtime;
+
+    private Broker(Builder builder) {
+        this.runtime = new Runtime(List.copyOf(builder.listeners), builder.settings, List.copyOf(builder.authenticators),
+                List.copyOf(builder.authorizers), List.copyOf(builder.interceptors), List.copyOf(builder.eventListeners));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Binds every listener and starts accepting clients; returns when all are bound.
+     *
+     * @throws BrokerException if a listener cannot bind (the message names it and the address)
+     */
+    public Broker start() {
+        runtime.start();
+        return this;
+    }
+
+    /** The port a listener is bound to (useful with port 0). */
+    public int port(String listenerName) {
+        return address(listenerName).getPort();
+    }
+
+    /** The address a listener is bound to. */
+    public InetSocketAddress address(String listenerName) {
+        return runtime.boundAddress(listenerName);
+    }
+
+    /**
+     * Publishes a message as the broker itself: it goes through interceptors and is routed to every matching
+     * subscription (and retained if asked), exactly like a client's PUBLISH.
+     */
+    public void publish(Message message) {
+        runtime.publish(Objects.requireNonNull(message, "message"));
+    }
+
+    public void publish(String topic, byte[] payload, int qos, boolean retain) {
+        publish(new Message(topic, payload, qos, retain));
+    }
+
+    /** Publishes a UTF-8 text at QoS 0, not retained (the seed's {@code MqttServer.publish}). */
+    public void publish(String topic, String payload) {
+        publish(new Message(topic, payload.getBytes(StandardCharsets.UTF_8), 0, false));
+    }
+
+    /** Stops accepting, tells connected clients, closes connections and releases threads. Idempotent. */
+    public void stop() {
+        runtime.stop();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Configures a {@link Broker}. Nothing is bound until {@link Broker#start()}. */
+    public static final class Builder {
+        private final List<Listener> listeners = new ArrayList<>();
+        private final List<Authenticator> authenticators = new ArrayList<>();
+        private final List<Authorizer> authorizers = new ArrayList<>();
+        private final List<Interceptor> interceptors = new ArrayList<>();
+        private final List<BrokerListener> eventListeners = new ArrayList<>();
+        private BrokerSettings settings = BrokerSettings.defaults();
+
+        private Builder() {
+        }
+
+        /** Adds a network listener; names must be unique. */
+        public Builder listener(Listener listener) {
+            Objects.requireNonNull(listener, "listener");
+            for (Listener l : listeners) {
+                if (l.name().equals(listener.name())) {
+                    throw new IllegalArgumentException("duplicate listener name: " + listener.name());
+                }
+            }
+            listeners.add(listener);
+            return this;
+        }
+
+        public Builder settings(BrokerSettings newSettings) {
+            this.settings = Objects.requireNonNull(newSettings, "settings");
+            return this;
+        }
+
+        /** Appends an authenticator to the chain (first added is asked first). */
+        public Builder authenticator(Authenticator authenticator) {
+            authenticators.add(Objects.requireNonNull(authenticator, "authenticator"));
+            return this;
+        }
+
+        /** Appends an authorizer to the chain (first added is asked first). */
+        public Builder authorizer(Authorizer authorizer) {
+            authorizers.add(Objects.requireNonNull(authorizer, "authorizer"));
+            return this;
+        }
+
+        public Builder interceptor(Interceptor interceptor) {
+            interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        public Builder eventListener(BrokerListener listener) {
+            eventListeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        public Broker build() {
+            if (listeners.isEmpty()) {
+                throw new IllegalStateException("a broker needs at least one listener, e.g. Listener.tcp(\"127.0.0.1\", 1883)");
+            }
+            return new Broker(this);
+        }
+    }
+}
