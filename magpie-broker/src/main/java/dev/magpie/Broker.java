@@ -34,10 +34,10 @@ import java.util.Objects;
  */
 public final class Broker implements AutoCloseable {
 
-    private final Runtime runtime;
+    private final BrokerCore runtime;
 
     private Broker(Builder builder) {
-        this.runtime = new Runtime(List.copyOf(builder.listeners), builder.settings, List.copyOf(builder.authenticators),
+        this.runtime = new BrokerCore(List.copyOf(builder.listeners), builder.settings, List.copyOf(builder.authenticators),
                 List.copyOf(builder.authorizers), List.copyOf(builder.interceptors), List.copyOf(builder.eventListeners));
     }
 

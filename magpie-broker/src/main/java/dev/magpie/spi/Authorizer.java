@@ -30,7 +30,10 @@ public interface Authorizer {
         return Decision.NEXT;
     }
 
-    /** May {@code subscriber} receive {@code message}, which matched one of its subscriptions? */
+    /**
+     * May {@code subscriber} receive {@code message}, which matched one of its subscriptions? The subscription
+     * itself was already authorized, so here NEXT from every authorizer means "no objection": delivered.
+     */
     default Decision authorizeDelivery(ClientInfo subscriber, Message message) {
         return Decision.NEXT;
     }

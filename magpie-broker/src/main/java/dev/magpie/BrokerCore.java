@@ -1,0 +1,139 @@
+package dev.magpie;
+
+import dev.magpie.codec.MqttEncoder;
+import dev.magpie.codec.ReasonCode;
+import dev.magpie.observe.BrokerMetrics;
+import dev.magpie.observe.EventDispatcher;
+import dev.magpie.protocol.BrokerContext;
+import dev.magpie.protocol.MqttConnection;
+import dev.magpie.protocol.PublishPipeline;
+import dev.magpie.protocol.SessionLifecycle;
+import dev.magpie.routing.Distributor;
+import dev.magpie.security.AuthenticationChain;
+import dev.magpie.security.AuthorizationChain;
+import dev.magpie.session.SessionRegistry;
+import dev.magpie.spi.Authenticator;
+import dev.magpie.spi.Authorizer;
+import dev.magpie.spi.BrokerListener;
+import dev.magpie.spi.Interceptor;
+import dev.magpie.spi.Message;
+import dev.magpie.transport.EventLoops;
+import dev.magpie.transport.ListenerBinding;
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Assembles the layers of one {@link Broker} (security → routing → sessions → protocol → transport) and
+ * runs their life cycle. Kept apart from {@link Broker} so the public class shows only the API.
+ */
+final class BrokerCore {
+    private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+    private static final long SHUTDOWN_GRACE_MILLIS = 2_000;
+
+    private final List<Listener> listeners;
+    private final BrokerContext context;
+    private final PublishPipeline pipeline;
+    private final ThreadPoolExecutor authExecutor;
+    private final List<ListenerBinding> bindings = new ArrayList<>();
+    private EventLoops loops;
+    private boolean started;
+    private boolean stopped;
+
+    BrokerCore(List<Listener> listeners, BrokerSettings settings, List<Authenticator> authenticators,
+               List<Authorizer> authorizers, List<Interceptor> interceptors, List<BrokerListener> eventListeners) {
+        this.listeners = listeners;
+        this.authExecutor = new ThreadPoolExecutor(2, 16, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000),
+                new DefaultThreadFactory("magpie-auth", true), new ThreadPoolExecutor.AbortPolicy());
+        BrokerMetrics metrics = BrokerMetrics.standalone();
+        EventDispatcher events = new EventDispatcher(eventListeners);
+        AuthorizationChain authorization = new AuthorizationChain(authorizers);
+        AuthenticationChain authentication = new AuthenticationChain(authenticators, authExecutor, settings.authenticationTimeout());
+        SessionRegistry sessions = new SessionRegistry();
+        Distributor distributor = new Distributor(authorization);
+        MqttEncoder encoder = new MqttEncoder();
+        SessionLifecycle lifecycle = new SessionLifecycle(settings, sessions, distributor, authorization, events, metrics, encoder);
+        this.pipeline = new PublishPipeline(interceptors, distributor, events, metrics);
+        lifecycle.pipeline(pipeline);
+        this.context = new BrokerContext(settings, sessions, distributor, pipeline, authentication, authorization, events,
+                metrics, encoder, lifecycle);
+        metrics.gauge("magpie.sessions", sessions::size);
+        metrics.gauge("magpie.subscriptions", distributor::subscriptionCount);
+        metrics.gauge("magpie.retained", distributor::retainedCount);
+    }
+
+    synchronized void start() {
+        if (started) {
+            throw new IllegalStateException("broker already started");
+        }
+        started = true;
+        loops = new EventLoops(Math.max(2, java.lang.Runtime.getRuntime().availableProcessors() * 2));
+        try {
+            for (Listener listener : listeners) {
+                ListenerBinding binding = ListenerBinding.bind(listener, context, loops);
+                bindings.add(binding);
+                InetSocketAddress a = binding.address();
+                LOG.info("listener {} ({}) accepting MQTT on {}:{} via {}{}", listener.name(), listener.kind().name().toLowerCase(),
+                        a.getHostString(), a.getPort(), loops.transportName(), listener.allowAnonymous() ? ", anonymous clients allowed" : "");
+            }
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
+        }
+    }
+
+    synchronized InetSocketAddress boundAddress(String listenerName) {
+        for (ListenerBinding b : bindings) {
+            if (b.listener().name().equals(listenerName)) {
+                return b.address();
+            }
+        }
+        throw new IllegalArgumentException("no bound listener named '" + listenerName + "'");
+    }
+
+    void publish(Message message) {
+        pipeline.publishFromServer(message);
+    }
+
+    BrokerContext context() {
+        return context;
+    }
+
+    synchronized void stop() {
+        if (stopped || !started) {
+            stopped = true;
+            authExecutor.shutdownNow();
+            return;
+        }
+        stopped = true;
+        context.lifecycle().shuttingDown();
+        for (ListenerBinding b : bindings) {
+            b.unbind();
+        }
+        for (ListenerBinding b : bindings) {
+            for (Channel ch : b.connections()) {
+                MqttConnection connection = ch.pipeline().get(MqttConnection.class);
+                if (connection != null) {
+                    connection.disconnect(ReasonCode.SERVER_SHUTTING_DOWN, "server shutting down");
+                } else {
+                    ch.close();
+                }
+            }
+        }
+        for (ListenerBinding b : bindings) {
+            b.connections().newCloseFuture().awaitUninterruptibly(SHUTDOWN_GRACE_MILLIS);
+            b.connections().close().awaitUninterruptibly(SHUTDOWN_GRACE_MILLIS);
+        }
+        loops.shutdown(SHUTDOWN_GRACE_MILLIS);
+        authExecutor.shutdownNow();
+        LOG.info("broker stopped");
+    }
+}

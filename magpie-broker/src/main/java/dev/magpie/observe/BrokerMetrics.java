@@ -1,0 +1,80 @@
+package dev.magpie.observe;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The broker's meters, registered on one Micrometer registry (a private one unless the embedding
+ * application passes its own). Names follow Micrometer conventions: {@code magpie.connections},
+ * {@code magpie.messages.received}, ...
+ */
+public final class BrokerMetrics {
+    private final MeterRegistry registry;
+    private final AtomicLong connections = new AtomicLong();
+    private final Counter connectsAccepted;
+    private final Counter connectsRefused;
+    private final Counter messagesReceived;
+    private final Counter messagesDelivered;
+    private final Counter messagesDropped;
+    private final Counter protocolErrors;
+
+    public BrokerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        Gauge.builder("magpie.connections", connections, AtomicLong::get).description("open MQTT connections").register(registry);
+        connectsAccepted = Counter.builder("magpie.connects").tag("result", "accepted").register(registry);
+        connectsRefused = Counter.builder("magpie.connects").tag("result", "refused").register(registry);
+        messagesReceived = Counter.builder("magpie.messages.received").description("PUBLISH packets accepted for routing").register(registry);
+        messagesDelivered = Counter.builder("magpie.messages.delivered").description("PUBLISH packets written to subscribers").register(registry);
+        messagesDropped = Counter.builder("magpie.messages.dropped").description("messages discarded (queue full, too large, ...)").register(registry);
+        protocolErrors = Counter.builder("magpie.protocol.errors").description("connections closed for breaking the protocol").register(registry);
+    }
+
+    public static BrokerMetrics standalone() {
+        return new BrokerMetrics(new SimpleMeterRegistry());
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void gauge(String name, Supplier<Number> value) {
+        Gauge.builder(name, value).register(registry);
+    }
+
+    public void connectionOpened() {
+        connections.incrementAndGet();
+    }
+
+    public void connectionClosed() {
+        connections.decrementAndGet();
+    }
+
+    public void connectAccepted() {
+        connectsAccepted.increment();
+    }
+
+    public void connectRefused() {
+        connectsRefused.increment();
+    }
+
+    public void messageReceived() {
+        messagesReceived.increment();
+    }
+
+    public void messageDelivered() {
+        messagesDelivered.increment();
+    }
+
+    public void messageDropped() {
+        messagesDropped.increment();
+    }
+
+    public void protocolError() {
+        protocolErrors.increment();
+    }
+}

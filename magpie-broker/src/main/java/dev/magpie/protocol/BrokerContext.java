@@ -1,0 +1,20 @@
+package dev.magpie.protocol;
+
+import dev.magpie.BrokerSettings;
+import dev.magpie.codec.MqttEncoder;
+import dev.magpie.observe.BrokerMetrics;
+import dev.magpie.observe.EventDispatcher;
+import dev.magpie.routing.Distributor;
+import dev.magpie.security.AuthenticationChain;
+import dev.magpie.security.AuthorizationChain;
+import dev.magpie.session.SessionRegistry;
+
+/**
+ * The broker-wide services a connection works with, built once per broker. Each connection gets the same
+ * instance; nothing here is per-connection state.
+ */
+public record BrokerContext(BrokerSettings settings, SessionRegistry sessions, Distributor distributor,
+                            PublishPipeline pipeline, AuthenticationChain authentication,
+                            AuthorizationChain authorization, EventDispatcher events, BrokerMetrics metrics,
+                            MqttEncoder encoder, SessionLifecycle lifecycle) {
+}

@@ -1,0 +1,214 @@
+package dev.magpie.protocol;
+
+import dev.magpie.Listener;
+import dev.magpie.codec.ConnAck;
+import dev.magpie.codec.Connect;
+import dev.magpie.codec.MqttProperties;
+import dev.magpie.codec.MqttVersion;
+import dev.magpie.codec.PropertyId;
+import dev.magpie.codec.ReasonCode;
+import dev.magpie.session.Session;
+import dev.magpie.spi.AuthResult;
+import dev.magpie.spi.ClientInfo;
+import dev.magpie.spi.Credentials;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.util.concurrent.EventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Admits or refuses one CONNECT: client identifier rules, authentication (off the event loop), then the
+ * session: a new one, the stored one resumed, or another connection's taken over. Answers with CONNACK and
+ * hands the attached session to the {@link MqttConnection}.
+ *
+ * <p>Steps hop threads deliberately: authentication runs on the authentication executor; the session is
+ * touched only on its own thread; the connection is finished on its event loop.
+ */
+final class ConnectGate {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectGate.class);
+
+    private final BrokerContext broker;
+    private final Listener listener;
+    private final MqttConnection connection;
+
+    ConnectGate(BrokerContext broker, Listener listener, MqttConnection connection) {
+        this.broker = broker;
+        this.listener = listener;
+        this.connection = connection;
+    }
+
+    void handle(Connect connect) {
+        MqttVersion version = connect.version();
+        MqttProperties props = connect.properties();
+        connection.negotiated(version,
+                (int) Math.min(Integer.MAX_VALUE, props.unsignedInt(PropertyId.MAXIMUM_PACKET_SIZE, Integer.MAX_VALUE)),
+                props.integer(PropertyId.RECEIVE_MAXIMUM, 65_535),
+                props.integer(PropertyId.REQUEST_PROBLEM_INFORMATION, 1) == 1);
+
+        if (props.has(PropertyId.AUTHENTICATION_METHOD)) {
+            // enhanced authentication is not offered: [MQTT-4.12.0-1] lets us refuse with 0x8C
+            refuse(ReasonCode.BAD_AUTHENTICATION_METHOD, "enhanced authentication is not supported");
+            return;
+        }
+        String clientId = connect.clientId();
+        boolean assigned = false;
+        if (clientId.isEmpty()) {
+            if (version == MqttVersion.V3_1) {
+                refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "MQTT 3.1 requires a client identifier");
+                return;
+            }
+            if (version == MqttVersion.V3_1_1 && !connect.cleanStart()) {
+                // [MQTT-3.1.3-8]: an empty id needs Clean Session 1 in 3.1.1
+                refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "empty client identifier with Clean Session 0");
+                return;
+            }
+            clientId = "magpie-" + UUID.randomUUID().toString().replace("-", "");
+            assigned = true; // [MQTT-3.1.3-6], 5.0: told to the client in Assigned Client Identifier
+        }
+        Credentials credentials = new Credentials(clientId, connect.username(), connect.password(),
+                connection.remoteAddress(), List.of(), listener.name());
+        String finalClientId = clientId;
+        boolean finalAssigned = assigned;
+        EventExecutor loop = connection.context().executor();
+        broker.authentication().authenticate(credentials).whenComplete((result, failure) -> loop.execute(() -> {
+            if (!connection.isOpen()) {
+                return;
+            }
+            String username = decideUser(connect, result);
+            if (username == null) {
+                return;
+            }
+            ClientInfo info = new ClientInfo(finalClientId, username.isEmpty() ? null : username,
+                    connection.remoteAddress(), version.level(), listener.name());
+            openSession(connect, info, finalAssigned);
+        }));
+    }
+
+    /** Applies the outcome of authentication; returns the user name to use ("" for none) or null if refused. */
+    private String decideUser(Connect connect, AuthResult result) {
+        String presented = connect.username();
+        switch (result.outcome()) {
+            case ALLOW:
+                return result.username().orElse(presented == null ? "" : presented);
+            case DENY:
+                LOG.info("{}: authentication refused: {}", connection.remoteAddress(), result.reason().orElse("denied"));
+                refuse(presented != null || connect.password() != null ? ReasonCode.BAD_USER_NAME_OR_PASSWORD : ReasonCode.NOT_AUTHORIZED,
+                        "not authorized");
+                return null;
+            default:
+                if (!listener.allowAnonymous()) {
+                    refuse(presented != null ? ReasonCode.BAD_USER_NAME_OR_PASSWORD : ReasonCode.NOT_AUTHORIZED,
+                            "anonymous clients are not allowed on listener " + listener.name());
+                    return null;
+                }
+                if (broker.authentication().isEmpty()) {
+                    return presented == null ? "" : presented;
+                }
+                if (presented != null) {
+                    // authenticators exist and none vouched for this name: never trust it
+                    refuse(ReasonCode.BAD_USER_NAME_OR_PASSWORD, "unknown user " + presented);
+                    return null;
+                }
+                return "";
+        }
+    }
+
+    private void openSession(Connect connect, ClientInfo info, boolean assigned) {
+        long maxExpiry = broker.settings().maxSessionExpiry().toSeconds();
+        long expiry = connect.version().isV5()
+                ? Math.min(connect.properties().unsignedInt(PropertyId.SESSION_EXPIRY_INTERVAL, 0), maxExpiry)
+                : (connect.cleanStart() ? 0 : maxExpiry);
+        EventExecutor loop = connection.context().executor();
+        String clientId = info.clientId();
+        Session existing = broker.sessions().find(clientId).orElse(null);
+        if (connect.cleanStart() || existing == null) {
+            // [MQTT-3.1.2-4]: Clean Start discards any existing session
+            Session fresh = broker.lifecycle().newSession(clientId, loop);
+            Session old = broker.sessions().replace(clientId, fresh);
+            Runnable attachFresh = () -> fresh.execute(() -> attach(fresh, connect, info, expiry, false, assigned));
+            if (old == null) {
+                attachFresh.run();
+            } else {
+                boolean queued = old.execute(() -> {
+                    takeOver(old);
+                    broker.lifecycle().end(old);
+                    attachFresh.run();
+                });
+                if (!queued) {
+                    attachFresh.run();
+                }
+            }
+            return;
+        }
+        existing.execute(() -> {
+            if (existing.isEnded()) {
+                // expired between lookup and now: start over as a new session
+                loop.execute(() -> openSession(connect, info, assigned));
+                return;
+            }
+            takeOver(existing);
+            attach(existing, connect, info, expiry, true, assigned);
+        });
+    }
+
+    /** If another connection holds the session, close it and publish its will [MQTT-3.1.4-3]. On the session's thread. */
+    private void takeOver(Session session) {
+        if (session.connection() instanceof MqttConnection previous) {
+            broker.lifecycle().publishWill(session);
+            session.detach(previous);
+            previous.takenOver();
+            LOG.info("{}: session taken over by a new connection", previous.describe());
+        }
+    }
+
+    /** On the session's thread: CONNACK first, then the session resumes (redelivery) [MQTT-3.2.0-1]. */
+    private void attach(Session session, Connect connect, ClientInfo info, long expiry, boolean present, boolean assigned) {
+        int keepAlive = connect.keepAliveSeconds();
+        MqttProperties.Builder props = MqttProperties.builder();
+        if (connect.version().isV5()) {
+            if (assigned) {
+                props.string(PropertyId.ASSIGNED_CLIENT_IDENTIFIER, info.clientId());
+            }
+            int maxKeepAlive = broker.settings().maxKeepAlive();
+            if (keepAlive > maxKeepAlive || (keepAlive == 0 && maxKeepAlive < 65_535)) {
+                keepAlive = maxKeepAlive;
+                props.integer(PropertyId.SERVER_KEEP_ALIVE, keepAlive);
+            }
+            if (connect.properties().unsignedInt(PropertyId.SESSION_EXPIRY_INTERVAL, 0) != expiry) {
+                props.integer(PropertyId.SESSION_EXPIRY_INTERVAL, (int) expiry);
+            }
+            props.integer(PropertyId.RECEIVE_MAXIMUM, broker.settings().receiveMaximum());
+            props.integer(PropertyId.MAXIMUM_PACKET_SIZE, broker.settings().maxPacketSize());
+            // not offered yet: say so, so clients do not rely on them [MQTT-3.2.2.3]
+            props.integer(PropertyId.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 0);
+            props.integer(PropertyId.SHARED_SUBSCRIPTION_AVAILABLE, 0);
+        }
+        session.will(connect.will());
+        session.expirySeconds(expiry);
+        // [MQTT-3.2.2-2]/[MQTT-3.2.2-3]: Session Present tells whether state was resumed
+        connection.send(new ConnAck(present, ReasonCode.SUCCESS, props.build()));
+        session.attach(connection, info);
+        int finalKeepAlive = keepAlive;
+        connection.context().executor().execute(() -> {
+            if (!connection.isOpen()) {
+                // closed before it was admitted: lost, but no will (the client never got in)
+                session.execute(() -> broker.lifecycle().connectionLost(session, connection, false));
+                return;
+            }
+            connection.accepted(info, session, finalKeepAlive);
+        });
+    }
+
+    private void refuse(int reasonCode, String reason) {
+        broker.metrics().connectRefused();
+        LOG.info("{}: connection refused: {} (0x{})", connection.remoteAddress(), reason, Integer.toHexString(reasonCode));
+        MqttProperties props = connection.version().isV5()
+                ? MqttProperties.builder().string(PropertyId.REASON_STRING, reason).build() : MqttProperties.EMPTY;
+        connection.refused();
+        // [MQTT-3.2.2-5]: a refusing CONNACK has Session Present 0, then the connection is closed
+        connection.context().writeAndFlush(new ConnAck(false, reasonCode, props)).addListener(ChannelFutureListener.CLOSE);
+    }
+}

@@ -1,0 +1,162 @@
+package dev.magpie.protocol;
+
+import dev.magpie.codec.MqttProperties;
+import dev.magpie.codec.PacketType;
+import dev.magpie.codec.PropertyId;
+import dev.magpie.codec.PubResponse;
+import dev.magpie.codec.Publish;
+import dev.magpie.codec.ReasonCode;
+import dev.magpie.codec.SubAck;
+import dev.magpie.codec.Subscribe;
+import dev.magpie.codec.Subscribe.Subscription;
+import dev.magpie.codec.TopicSyntax;
+import dev.magpie.codec.UnsubAck;
+import dev.magpie.codec.Unsubscribe;
+import dev.magpie.session.Session;
+import dev.magpie.spi.ClientInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a connected client sends after CONNECT: PUBLISH with its QoS 1/2 handshakes, acknowledgements of
+ * what the broker sent, SUBSCRIBE and UNSUBSCRIBE. Every step runs on the session's thread (usually the
+ * connection's own event loop), because inbound QoS 2 state and subscriptions belong to the session.
+ */
+final class InboundFlows {
+    private static final Logger LOG = LoggerFactory.getLogger(InboundFlows.class);
+    private static final String SHARED_PREFIX = "$share/";
+
+    private final BrokerContext broker;
+    private final MqttConnection connection;
+
+    InboundFlows(BrokerContext broker, MqttConnection connection) {
+        this.broker = broker;
+        this.connection = connection;
+    }
+
+    void publish(Session session, Publish publish) {
+        if (publish.properties().has(PropertyId.TOPIC_ALIAS)) {
+            // Topic Alias Maximum is 0 (not advertised), so any alias is invalid [MQTT-3.3.2-9]
+            connection.protocolViolation(ReasonCode.TOPIC_ALIAS_INVALID, "topic alias used but none allowed");
+            return;
+        }
+        session.execute(() -> publishOnSession(session, publish));
+    }
+
+    private void publishOnSession(Session session, Publish publish) {
+        ClientInfo client = session.clientInfo();
+        boolean v5 = connection.version().isV5();
+        int qos = publish.qos();
+        if (qos == 2) {
+            if (!session.beginInboundQos2(publish.packetId())) {
+                // a resent PUBLISH we already own: acknowledge again, do not route twice [MQTT-4.3.3-9]
+                connection.send(PubResponse.of(PacketType.PUBREC, publish.packetId()));
+                return;
+            }
+            if (session.inboundQos2Pending() > broker.settings().receiveMaximum()) {
+                connection.protocolViolation(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED,
+                        "more than " + broker.settings().receiveMaximum() + " QoS 2 messages unacknowledged");
+                return;
+            }
+        }
+        int reason = ReasonCode.SUCCESS;
+        if (!broker.authorization().mayPublish(client, publish.topic(), qos, publish.retain())) {
+            LOG.info("client {}: publish to {} not authorized", client.clientId(), publish.topic());
+            reason = ReasonCode.NOT_AUTHORIZED;
+        } else {
+            broker.pipeline().publish(client, publish);
+        }
+        if (qos == 1) {
+            // [MQTT-4.3.2-2]; 3.1.1 has no negative acknowledgement, so a refused message is acked and dropped
+            connection.send(new PubResponse(PacketType.PUBACK, publish.packetId(), v5 ? reason : 0, MqttProperties.EMPTY));
+        } else if (qos == 2) {
+            if (v5 && reason != ReasonCode.SUCCESS) {
+                // a PUBREC >= 0x80 ends the exchange: the id is free again [MQTT-4.3.3-4]
+                session.releaseInboundQos2(publish.packetId());
+            }
+            connection.send(new PubResponse(PacketType.PUBREC, publish.packetId(), v5 ? reason : 0, MqttProperties.EMPTY));
+        }
+    }
+
+    void publishResponse(Session session, PubResponse response) {
+        int id = response.packetId();
+        switch (response.type()) {
+            case PUBACK -> session.execute(() -> session.onPubAck(id));
+            case PUBREC -> session.execute(() -> session.onPubRec(id, response.reasonCode()));
+            case PUBCOMP -> session.execute(() -> session.onPubComp(id));
+            case PUBREL -> session.execute(() -> {
+                boolean known = session.releaseInboundQos2(id);
+                // [MQTT-4.3.3-11]: PUBCOMP with the same id; 5.0 says 0x92 if we never saw it
+                int reason = known || !connection.version().isV5() ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND;
+                connection.send(new PubResponse(PacketType.PUBCOMP, id, reason, MqttProperties.EMPTY));
+            });
+            default -> connection.protocolViolation(ReasonCode.PROTOCOL_ERROR, "unexpected " + response.type());
+        }
+    }
+
+    void subscribe(Session session, Subscribe subscribe) {
+        session.execute(() -> {
+            ClientInfo client = session.clientInfo();
+            boolean v5 = connection.version().isV5();
+            List<Integer> codes = new ArrayList<>(subscribe.subscriptions().size());
+            List<Subscription> granted = new ArrayList<>();
+            List<Boolean> isNew = new ArrayList<>();
+            for (Subscription requested : subscribe.subscriptions()) {
+                String filter = requested.filter();
+                int code;
+                if (!TopicSyntax.isValidTopicFilter(filter)) {
+                    code = v5 ? ReasonCode.TOPIC_FILTER_INVALID : ReasonCode.V3_SUBACK_FAILURE;
+                } else if (filter.startsWith(SHARED_PREFIX)) {
+                    code = v5 ? ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED : ReasonCode.V3_SUBACK_FAILURE;
+                } else if (!broker.authorization().maySubscribe(client, filter, requested.qos())) {
+                    LOG.info("client {}: subscription to {} not authorized", client.clientId(), filter);
+                    code = v5 ? ReasonCode.NOT_AUTHORIZED : ReasonCode.V3_SUBACK_FAILURE;
+                } else {
+                    Subscription accepted = v5 ? requested : Subscription.of(filter, requested.qos());
+                    // [MQTT-3.8.4-3]: a subscription to the same filter replaces the old one
+                    boolean fresh = session.addSubscription(accepted) == null;
+                    broker.distributor().subscribe(session, accepted);
+                    granted.add(accepted);
+                    isNew.add(fresh);
+                    code = accepted.qos(); // granted QoS 0..2 [MQTT-3.9.3-1]
+                }
+                codes.add(code);
+            }
+            // [MQTT-3.8.4-1]: SUBACK with the same packet id, one code per filter in order [MQTT-3.8.4-6]
+            connection.send(new SubAck(subscribe.packetId(), codes, MqttProperties.EMPTY));
+            for (int i = 0; i < granted.size(); i++) {
+                Subscription s = granted.get(i);
+                // Retain Handling: 0 always, 1 only for a new subscription, 2 never [MQTT-3.3.1-9], [MQTT-3.3.1-10]
+                if (s.retainHandling() == 0 || (s.retainHandling() == 1 && isNew.get(i))) {
+                    broker.distributor().sendRetained(session, s);
+                }
+                broker.events().subscribed(client, s.filter(), s.qos());
+            }
+        });
+    }
+
+    void unsubscribe(Session session, Unsubscribe unsubscribe) {
+        session.execute(() -> {
+            ClientInfo client = session.clientInfo();
+            List<Integer> codes = new ArrayList<>();
+            List<String> removed = new ArrayList<>();
+            for (String filter : unsubscribe.filters()) {
+                if (session.removeSubscription(filter) != null) {
+                    broker.distributor().unsubscribe(session, filter);
+                    removed.add(filter);
+                    codes.add(ReasonCode.SUCCESS);
+                } else {
+                    codes.add(ReasonCode.NO_SUBSCRIPTION_EXISTED);
+                }
+            }
+            // [MQTT-3.10.4-4]: UNSUBACK even if nothing was removed; 3.1.1 carries no codes
+            connection.send(new UnsubAck(unsubscribe.packetId(), connection.version().isV5() ? codes : List.of(), MqttProperties.EMPTY));
+            for (String filter : removed) {
+                broker.events().unsubscribed(client, filter);
+            }
+        });
+    }
+}

@@ -1,0 +1,365 @@
+package dev.magpie.protocol;
+
+import dev.magpie.Listener;
+import dev.magpie.codec.Auth;
+import dev.magpie.codec.ConnAck;
+import dev.magpie.codec.Connect;
+import dev.magpie.codec.Disconnect;
+import dev.magpie.codec.MalformedPacketException;
+import dev.magpie.codec.MqttPacket;
+import dev.magpie.codec.MqttPacketEncoder;
+import dev.magpie.codec.MqttProperties;
+import dev.magpie.codec.MqttVersion;
+import dev.magpie.codec.PingReq;
+import dev.magpie.codec.PingResp;
+import dev.magpie.codec.PropertyId;
+import dev.magpie.codec.PubResponse;
+import dev.magpie.codec.Publish;
+import dev.magpie.codec.ReasonCode;
+import dev.magpie.codec.Subscribe;
+import dev.magpie.codec.Unsubscribe;
+import dev.magpie.session.Session;
+import dev.magpie.session.SessionConnection;
+import dev.magpie.spi.ClientInfo;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client connection: the last handler of the pipeline, owned by the channel's event loop. It keeps what
+ * belongs to the connection (protocol version, keep-alive, the client's limits) and hands everything that
+ * belongs to the session to the session's thread. CONNECT is handled by {@link ConnectGate}; packets that
+ * arrive before the gate has answered are held and replayed in order once the client is in [MQTT-3.1.4-5].
+ */
+public final class MqttConnection extends ChannelInboundHandlerAdapter implements SessionConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
+    static final String KEEP_ALIVE_HANDLER = "keepalive";
+
+    /** Where the connection is in its life. */
+    enum State { AWAIT_CONNECT, AUTHENTICATING, CONNECTED, CLOSED }
+
+    private final BrokerContext broker;
+    private final Listener listener;
+    private final MqttPacketEncoder encoder;
+    private final ArrayDeque<MqttPacket> heldPackets = new ArrayDeque<>();
+    private final InboundFlows flows;
+
+    private ChannelHandlerContext ctx;
+    private State state = State.AWAIT_CONNECT;
+    private ScheduledFuture<?> connectTimeout;
+    private volatile MqttVersion version = MqttVersion.V3_1_1;
+    private volatile int clientMaxPacketSize = Integer.MAX_VALUE;
+    private volatile int clientReceiveMaximum = 65_535;
+    private boolean requestProblemInformation = true;
+    private ClientInfo client;
+    private Session session;
+    private boolean willSuppressed;
+    private boolean closing;
+    private String closeReason = "connection lost";
+
+    public MqttConnection(BrokerContext broker, Listener listener, MqttPacketEncoder encoder) {
+        this.broker = broker;
+        this.listener = listener;
+        this.encoder = encoder;
+        this.flows = new InboundFlows(broker, this);
+    }
+
+    // ---- Netty callbacks (event loop) ----
+
+    @Override
+    public void channelActive(ChannelHandlerContext context) {
+        this.ctx = context;
+        broker.metrics().connectionOpened();
+        long timeout = broker.settings().connectTimeout().toMillis();
+        connectTimeout = context.executor().schedule(() -> {
+            if (state == State.AWAIT_CONNECT) {
+                LOG.info("{}: no CONNECT within {} ms, closing", remote(), timeout);
+                context.close();
+            }
+        }, timeout, TimeUnit.MILLISECONDS);
+        context.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        if (!(msg instanceof MqttPacket packet)) {
+            context.fireChannelRead(msg);
+            return;
+        }
+        switch (state) {
+            case AWAIT_CONNECT -> {
+                connectTimeout.cancel(false);
+                state = State.AUTHENTICATING;
+                // hold the socket until the gate answers, so held packets stay bounded
+                context.channel().config().setAutoRead(false);
+                new ConnectGate(broker, listener, this).handle((Connect) packet);
+            }
+            case AUTHENTICATING -> heldPackets.add(packet);
+            case CONNECTED -> dispatch(packet);
+            case CLOSED -> { }
+        }
+    }
+
+    private void dispatch(MqttPacket packet) {
+        if (closing) {
+            return;
+        }
+        if (packet instanceof Publish p) {
+            flows.publish(session, p);
+        } else if (packet instanceof PubResponse r) {
+            flows.publishResponse(session, r);
+        } else if (packet instanceof Subscribe s) {
+            flows.subscribe(session, s);
+        } else if (packet instanceof Unsubscribe u) {
+            flows.unsubscribe(session, u);
+        } else if (packet instanceof PingReq) {
+            send(PingResp.INSTANCE);
+        } else if (packet instanceof Disconnect d) {
+            onDisconnect(d);
+        } else if (packet instanceof Auth) {
+            protocolViolation(ReasonCode.PROTOCOL_ERROR, "AUTH without an authentication method in CONNECT");
+        } else {
+            protocolViolation(ReasonCode.PROTOCOL_ERROR, "unexpected " + packet.type());
+        }
+    }
+
+    /** [MQTT-3.14.4-3]: a normal DISCONNECT discards the will; 5.0 reason 0x04 asks for it to be sent. */
+    private void onDisconnect(Disconnect d) {
+        willSuppressed = d.reasonCode() != ReasonCode.DISCONNECT_WITH_WILL;
+        closeReason = "client disconnected" + (d.reasonCode() == 0 ? "" : String.format(" (reason 0x%02X)", d.reasonCode()));
+        if (version.isV5() && d.properties().has(PropertyId.SESSION_EXPIRY_INTERVAL)) {
+            long requested = d.properties().unsignedInt(PropertyId.SESSION_EXPIRY_INTERVAL, 0);
+            Session s = session;
+            s.execute(() -> {
+                if (s.expirySeconds() == 0 && requested != 0) {
+                    // [MQTT-3.14.2-2]: cannot turn a non-persistent session into a persistent one at DISCONNECT
+                    return;
+                }
+                s.expirySeconds(Math.min(requested, broker.settings().maxSessionExpiry().toSeconds()));
+            });
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext context, Object event) {
+        if (event instanceof IdleStateEvent) {
+            // [MQTT-3.1.2-24]: nothing received for 1.5 x keep-alive
+            LOG.info("{}: keep-alive timeout, closing", describe());
+            closeReason = "keep-alive timeout";
+            disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, "keep-alive timeout");
+            return;
+        }
+        context.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext context) {
+        Session s = session;
+        if (s != null && context.channel().isWritable()) {
+            s.execute(s::drain);
+        }
+        context.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) {
+        broker.metrics().connectionClosed();
+        if (connectTimeout != null) {
+            connectTimeout.cancel(false);
+        }
+        State previous = state;
+        state = State.CLOSED;
+        heldPackets.clear();
+        if (previous == State.CONNECTED) {
+            Session s = session;
+            boolean publishWill = !willSuppressed;
+            s.execute(() -> broker.lifecycle().connectionLost(s, this, publishWill));
+            LOG.info("{}: disconnected: {}", describe(), closeReason);
+            broker.events().clientDisconnected(client, closeReason);
+        }
+        context.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (root instanceof MalformedPacketException m) {
+            broker.metrics().protocolError();
+            if (state == State.AWAIT_CONNECT && m.reasonCode() == ReasonCode.UNSUPPORTED_PROTOCOL_VERSION) {
+                // [MQTT-3.1.2-2]: answer 0x01 in the 3.1.1 format, which every client level can read
+                LOG.info("{}: refused: {}", remote(), m.getMessage());
+                state = State.CLOSED;
+                context.writeAndFlush(new ConnAck(false, ReasonCode.UNSUPPORTED_PROTOCOL_VERSION, MqttProperties.EMPTY))
+                        .addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            protocolViolation(m.reasonCode(), m.getMessage());
+        } else if (root instanceof IOException) {
+            LOG.debug("{}: {}", describe(), root.toString());
+            closeReason = "connection lost: " + root.getMessage();
+            context.close();
+        } else {
+            LOG.warn("{}: internal error, closing: {}", describe(), root.toString(), root);
+            closeReason = "internal error";
+            disconnect(ReasonCode.UNSPECIFIED_ERROR, "internal error");
+        }
+    }
+
+    /** Closes after a protocol violation with one log line; a 5.0 client is told the reason code [MQTT-4.13.1-1]. */
+    void protocolViolation(int reasonCode, String message) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        LOG.info("{}: protocol violation, closing: {}", describe(), message);
+        closeReason = "protocol violation: " + message;
+        if (client != null) {
+            broker.events().clientError(client, message);
+        }
+        if (state == State.CONNECTED) {
+            disconnect(reasonCode, message);
+        } else {
+            state = State.CLOSED;
+            ctx.close();
+        }
+    }
+
+    // ---- called by ConnectGate on the event loop ----
+
+    void negotiated(MqttVersion v, int maxPacketSize, int receiveMaximum, boolean problemInformation) {
+        this.version = v;
+        this.clientMaxPacketSize = maxPacketSize;
+        this.clientReceiveMaximum = receiveMaximum;
+        this.requestProblemInformation = problemInformation;
+        encoder.version(v);
+    }
+
+    /** The gate refused the client: CONNACK with the reason already sent, now close. */
+    void refused() {
+        state = State.CLOSED;
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    /** The gate accepted the client and attached its session: start keep-alive and replay held packets. */
+    void accepted(ClientInfo info, Session attached, int keepAliveSeconds) {
+        if (state != State.AUTHENTICATING) {
+            return;
+        }
+        this.client = info;
+        this.session = attached;
+        this.state = State.CONNECTED;
+        if (keepAliveSeconds > 0) {
+            long idleMillis = keepAliveSeconds * 1500L;
+            ctx.pipeline().addBefore(ctx.name(), KEEP_ALIVE_HANDLER, new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
+        }
+        broker.metrics().connectAccepted();
+        LOG.info("{}: connected ({}, keep-alive {} s)", describe(), version, keepAliveSeconds);
+        broker.events().clientConnected(info);
+        while (!heldPackets.isEmpty() && state == State.CONNECTED) {
+            dispatch(heldPackets.poll());
+        }
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    ChannelHandlerContext context() {
+        return ctx;
+    }
+
+    boolean isOpen() {
+        return state != State.CLOSED && ctx.channel().isActive();
+    }
+
+    ClientInfo client() {
+        return client;
+    }
+
+    InetSocketAddress remoteAddress() {
+        return (InetSocketAddress) ctx.channel().remoteAddress();
+    }
+
+    /** Closes this connection because another took its client id over [MQTT-3.1.4-3]. */
+    void takenOver() {
+        ctx.executor().execute(() -> {
+            closeReason = "session taken over";
+            disconnect(ReasonCode.SESSION_TAKEN_OVER, "another connection with the same client id");
+        });
+    }
+
+    String describe() {
+        return (client != null ? "client " + client.clientId() + " " : "") + remote();
+    }
+
+    private String remote() {
+        return ctx == null ? "?" : String.valueOf(ctx.channel().remoteAddress());
+    }
+
+    // ---- SessionConnection (any thread) ----
+
+    @Override
+    public MqttVersion version() {
+        return version;
+    }
+
+    @Override
+    public int maxPacketSize() {
+        return clientMaxPacketSize;
+    }
+
+    @Override
+    public int receiveMaximum() {
+        return clientReceiveMaximum;
+    }
+
+    @Override
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public ByteBufAllocator allocator() {
+        return ctx.alloc();
+    }
+
+    @Override
+    public void send(MqttPacket packet) {
+        ctx.channel().writeAndFlush(packet, ctx.channel().voidPromise());
+    }
+
+    @Override
+    public void send(ByteBuf encoded) {
+        ctx.channel().writeAndFlush(encoded, ctx.channel().voidPromise());
+    }
+
+    @Override
+    public void disconnect(int reasonCode, String reason) {
+        if (!ctx.executor().inEventLoop()) {
+            ctx.executor().execute(() -> disconnect(reasonCode, reason));
+            return;
+        }
+        if (state == State.CLOSED && !ctx.channel().isActive()) {
+            return;
+        }
+        boolean wasConnected = state == State.CONNECTED;
+        closing = true;
+        if (wasConnected && version.isV5()) {
+            MqttProperties props = requestProblemInformation && reason != null
+                    ? MqttProperties.builder().string(PropertyId.REASON_STRING, reason).build() : MqttProperties.EMPTY;
+            ctx.channel().writeAndFlush(new Disconnect(reasonCode, props)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.magpie.protocol;
+
+import dev.magpie.codec.MqttProperties;
+import dev.magpie.codec.Publish;
+import dev.magpie.codec.TopicSyntax;
+import dev.magpie.observe.BrokerMetrics;
+import dev.magpie.observe.EventDispatcher;
+import dev.magpie.routing.Distributor;
+import dev.magpie.session.Publication;
+import dev.magpie.spi.ClientInfo;
+import dev.magpie.spi.Interceptor;
+import dev.magpie.spi.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The path every accepted message takes, whoever published it (a client, a will, the broker itself):
+ * interceptors (which may change or drop it), the retained store, the distributor, then the
+ * {@code published} event. Authorization happens before, where the publisher is known.
+ */
+public final class PublishPipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(PublishPipeline.class);
+
+    private final List<Interceptor> interceptors;
+    private final Distributor distributor;
+    private final EventDispatcher events;
+    private final BrokerMetrics metrics;
+
+    public PublishPipeline(List<Interceptor> interceptors, Distributor distributor, EventDispatcher events, BrokerMetrics metrics) {
+        this.interceptors = List.copyOf(interceptors);
+        this.distributor = distributor;
+        this.events = events;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Routes {@code publish} (its packet id and DUP are ignored). Returns false if an interceptor dropped it.
+     * Runs on the caller's thread.
+     */
+    public boolean publish(ClientInfo origin, Publish publish) {
+        Message message = null;
+        if (!interceptors.isEmpty()) {
+            message = new Message(publish.topic(), publish.payload(), publish.qos(), publish.retain());
+            for (Interceptor interceptor : interceptors) {
+                Optional<Message> result;
+                try {
+                    result = interceptor.onPublish(origin, message);
+                } catch (RuntimeException e) {
+                    LOG.warn("interceptor {} failed on a message from {} to {}: {}; message dropped",
+                            interceptor.getClass().getName(), origin.clientId(), publish.topic(), e.toString());
+                    return false;
+                }
+                if (result == null || result.isEmpty()) {
+                    LOG.debug("interceptor {} dropped a message from {} to {}", interceptor.getClass().getName(), origin.clientId(), message.topic());
+                    return false;
+                }
+                message = result.get();
+            }
+            if (!TopicSyntax.isValidTopicName(message.topic())) {
+                LOG.warn("interceptor changed the topic of a message from {} to an invalid name '{}'; message dropped", origin.clientId(), message.topic());
+                return false;
+            }
+        }
+        Publish routed = message == null
+                ? (publish.packetId() == 0 && !publish.dup() ? publish : publish.withPacketId(0, false))
+                : new Publish(message.topic(), message.qos(), message.retain(), false, 0, message.payload(), publish.properties());
+        if (routed.retain()) {
+            distributor.retain(routed);
+        }
+        Publication publication = new Publication(routed, origin.clientId());
+        try {
+            distributor.distribute(publication);
+        } finally {
+            publication.release();
+        }
+        metrics.messageReceived();
+        if (!events.isEmpty()) {
+            events.published(origin, message != null ? message
+                    : new Message(routed.topic(), routed.payload(), routed.qos(), routed.retain()));
+        }
+        return true;
+    }
+
+    /** Routes a message published by the broker itself ({@code Broker.publish}). */
+    public boolean publishFromServer(Message message) {
+        if (!TopicSyntax.isValidTopicName(message.topic())) {
+            throw new IllegalArgumentException("not a valid topic name: '" + message.topic() + "'");
+        }
+        return publish(ClientInfo.SERVER, new Publish(message.topic(), message.qos(), message.retain(), false, 0,
+                message.payload(), MqttProperties.EMPTY));
+    }
+}

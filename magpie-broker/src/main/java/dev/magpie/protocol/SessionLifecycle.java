@@ -1,0 +1,143 @@
+package dev.magpie.protocol;
+
+import dev.magpie.BrokerSettings;
+import dev.magpie.codec.Connect;
+import dev.magpie.codec.MqttEncoder;
+import dev.magpie.codec.MqttProperties;
+import dev.magpie.codec.PropertyId;
+import dev.magpie.codec.Publish;
+import dev.magpie.observe.BrokerMetrics;
+import dev.magpie.observe.EventDispatcher;
+import dev.magpie.routing.Distributor;
+import dev.magpie.security.AuthorizationChain;
+import dev.magpie.session.Session;
+import dev.magpie.session.SessionObserver;
+import dev.magpie.session.SessionRegistry;
+import dev.magpie.spi.ClientInfo;
+import dev.magpie.spi.Message;
+import io.netty.util.concurrent.EventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Creates and ends sessions, and decides what happens when a connection goes away: the will is published
+ * unless the client said goodbye normally [MQTT-3.1.2-8], [MQTT-3.1.2-10], and the session either ends at once
+ * (clean, expiry 0) or is kept until its expiry interval passes [MQTT-3.1.2-23]. Sessions never import routing,
+ * so removing a session's subscriptions from the tree happens here. Every method that takes a session must run
+ * on that session's thread.
+ */
+public final class SessionLifecycle implements SessionObserver {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionLifecycle.class);
+
+    private final BrokerSettings settings;
+    private final SessionRegistry sessions;
+    private final Distributor distributor;
+    private final AuthorizationChain authorization;
+    private final EventDispatcher events;
+    private final BrokerMetrics metrics;
+    private final MqttEncoder encoder;
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
+    private PublishPipeline pipeline;
+
+    public SessionLifecycle(BrokerSettings settings, SessionRegistry sessions, Distributor distributor,
+                            AuthorizationChain authorization, EventDispatcher events, BrokerMetrics metrics, MqttEncoder encoder) {
+        this.settings = settings;
+        this.sessions = sessions;
+        this.distributor = distributor;
+        this.authorization = authorization;
+        this.events = events;
+        this.metrics = metrics;
+        this.encoder = encoder;
+    }
+
+    /** Set once during broker assembly (the pipeline and the lifecycle refer to each other through wills). */
+    public void pipeline(PublishPipeline publishPipeline) {
+        this.pipeline = publishPipeline;
+    }
+
+    /** After this, connections that close are the broker's doing: no wills are published. */
+    public void shuttingDown() {
+        shuttingDown.set(true);
+    }
+
+    public boolean isShuttingDown() {
+        return shuttingDown.get();
+    }
+
+    public Session newSession(String clientId, EventExecutor loop) {
+        return new Session(clientId, loop, this, encoder, settings.maxInflight(), settings.maxQueuedMessages());
+    }
+
+    /** Ends a session for good: subscriptions leave the tree, the registry forgets it. */
+    public void end(Session session) {
+        for (String filter : new ArrayList<>(session.subscriptions().keySet())) {
+            distributor.unsubscribe(session, filter);
+        }
+        session.end();
+        sessions.remove(session);
+    }
+
+    /**
+     * The attached connection went away. {@code publishWill} is false after a normal DISCONNECT.
+     * Does nothing if {@code connection} was no longer the session's (taken over).
+     */
+    public void connectionLost(Session session, MqttConnection connection, boolean publishWill) {
+        if (!session.detach(connection)) {
+            return;
+        }
+        if (publishWill) {
+            publishWill(session);
+        }
+        session.will(null);
+        long expiry = session.expirySeconds();
+        if (expiry == 0) {
+            end(session);
+        } else {
+            session.expiryTask(session.executor().schedule(() -> {
+                if (!session.isConnected() && !session.isEnded()) {
+                    LOG.info("session {} expired after {} s offline", session.clientId(), expiry);
+                    end(session);
+                }
+            }, expiry, TimeUnit.SECONDS));
+        }
+    }
+
+    /**
+     * Publishes and clears the session's will, if it has one, after checking that its client may publish to the
+     * will topic. Not during shutdown: then the broker, not the client, closed the connection.
+     */
+    public void publishWill(Session session) {
+        Connect.Will will = session.will();
+        session.will(null);
+        if (will == null || shuttingDown.get()) {
+            return;
+        }
+        ClientInfo client = session.clientInfo();
+        if (!authorization.mayPublish(client, will.topic(), will.qos(), will.retain())) {
+            LOG.info("will of {} to {} not published: not authorized", client.clientId(), will.topic());
+            return;
+        }
+        MqttProperties props = will.properties().isEmpty() ? MqttProperties.EMPTY
+                : will.properties().toBuilder().remove(PropertyId.WILL_DELAY_INTERVAL).build();
+        LOG.debug("publishing will of {} to {}", client.clientId(), will.topic());
+        pipeline.publish(client, new Publish(will.topic(), will.qos(), will.retain(), false, 0, will.payload(), props));
+    }
+
+    @Override
+    public void delivered(ClientInfo subscriber, Publish publish) {
+        metrics.messageDelivered();
+        if (!events.isEmpty()) {
+            events.delivered(subscriber, new Message(publish.topic(), publish.payload(), publish.qos(), publish.retain()));
+        }
+    }
+
+    @Override
+    public void dropped(ClientInfo subscriber, Publish publish, String reason) {
+        metrics.messageDropped();
+        LOG.debug("message to {} on {} dropped: {}", subscriber == null ? "?" : subscriber.clientId(), publish.topic(), reason);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.magpie.session;
+
+import dev.magpie.codec.EncodedPublish;
+import dev.magpie.codec.MqttVersion;
+import dev.magpie.codec.Publish;
+import io.netty.buffer.ByteBufAllocator;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * One message on its way to many subscribers. It exists so that a fan-out encodes the PUBLISH once per
+ * wire variant (protocol family x QoS x RETAIN flag, at most 12) instead of once per subscriber: every
+ * subscriber needing the same variant gets a buffer sharing the same bytes, with only the packet id
+ * patched in (see {@link EncodedPublish}).
+ *
+ * <p>Reference counted: the router holds one reference while it fans out and each pending delivery task
+ * holds one; the encoded buffers are released when the last reference goes. Queued and in-flight copies keep
+ * only the {@link Publish} record (heap bytes), never a buffer, so a slow or offline subscriber pins no
+ * direct memory.
+ */
+public final class Publication {
+    private static final int VARIANTS = 2 * 3 * 2;
+
+    private final Publish publish;
+    private final String originClientId;
+    private final AtomicReferenceArray<EncodedPublish> encoded = new AtomicReferenceArray<>(VARIANTS);
+    private final AtomicInteger references = new AtomicInteger(1);
+
+    /**
+     * @param publish         the message as routed (packet id 0, DUP clear)
+     * @param originClientId  the publisher's client id ("$server" for the broker itself)
+     */
+    public Publication(Publish publish, String originClientId) {
+        this.publish = publish;
+        this.originClientId = originClientId;
+    }
+
+    public Publish publish() {
+        return publish;
+    }
+
+    public String originClientId() {
+        return originClientId;
+    }
+
+    /** The shared encoding for one wire variant, built on first use. Caller must hold a reference. */
+    EncodedPublish encoded(ByteBufAllocator allocator, MqttVersion version, int qos, boolean retain) {
+        int slot = (version.isV5() ? 6 : 0) + qos * 2 + (retain ? 1 : 0);
+        EncodedPublish existing = encoded.get(slot);
+        if (existing != null) {
+            return existing;
+        }
+        Publish variant = new Publish(publish.topic(), qos, retain, false, qos == 0 ? 0 : 1, publish.payload(),
+                version.isV5() ? publish.properties() : dev.magpie.codec.MqttProperties.EMPTY);
+        EncodedPublish created = EncodedPublish.of(allocator, variant, version);
+        if (encoded.compareAndSet(slot, null, created)) {
+            return created;
+        }
+        created.release();
+        return encoded.get(slot);
+    }
+
+    public Publication retain() {
+        references.incrementAndGet();
+        return this;
+    }
+
+    public void release() {
+        if (references.decrementAndGet() == 0) {
+            for (int i = 0; i < VARIANTS; i++) {
+                EncodedPublish e = encoded.getAndSet(i, null);
+                if (e != null) {
+                    e.release();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,335 @@
+package dev.magpie.session;
+
+import dev.magpie.codec.Connect;
+import dev.magpie.codec.EncodedPublish;
+import dev.magpie.codec.MqttEncoder;
+import dev.magpie.codec.MqttProperties;
+import dev.magpie.codec.PacketType;
+import dev.magpie.codec.PubResponse;
+import dev.magpie.codec.Publish;
+import dev.magpie.codec.ReasonCode;
+import dev.magpie.codec.Subscribe.Subscription;
+import dev.magpie.spi.ClientInfo;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.EventExecutor;
+
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * The state the broker keeps for one client id: subscriptions, outbound QoS flow, inbound QoS 2 ids, will,
+ * and expiry. It outlives connections when it is persistent (3.1.1 Clean Session 0, 5.0 Session Expiry > 0).
+ *
+ * <p><b>Single writer.</b> A session is bound for life to one event loop, chosen when it is created, and all
+ * its state is touched only there: other threads hand it work through {@link #execute}. That keeps the hot
+ * path free of locks. A client that reconnects on another event loop still has its session's work run on
+ * the original loop; Netty channel writes are thread-safe, so the session writes to whichever connection
+ * is attached.
+ */
+public final class Session {
+    private final String clientId;
+    private final EventExecutor executor;
+    private final SessionObserver observer;
+    private final MqttEncoder encoder;
+    private final int maxInflight;
+    private final OutboundFlow outbound;
+    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    private final Set<Integer> inboundQos2 = new HashSet<>();
+
+    private volatile ClientInfo clientInfo;
+    private SessionConnection connection;
+    private long expirySeconds;
+    private Future<?> expiryTask;
+    private Connect.Will will;
+    private boolean ended;
+
+    public Session(String clientId, EventExecutor executor, SessionObserver observer, MqttEncoder encoder,
+                   int maxInflight, int maxQueued) {
+        this.clientId = clientId;
+        this.executor = executor;
+        this.observer = observer;
+        this.encoder = encoder;
+        this.maxInflight = maxInflight;
+        this.outbound = new OutboundFlow(maxQueued);
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public EventExecutor executor() {
+        return executor;
+    }
+
+    /** The identity of the client that last attached; readable from any thread. */
+    public ClientInfo clientInfo() {
+        return clientInfo;
+    }
+
+    /**
+     * Runs {@code task} on this session's thread: at once if the caller is already there, otherwise queued
+     * to the session's event loop (Netty's task queue is MPSC). Returns false if the loop has shut down.
+     */
+    public boolean execute(Runnable task) {
+        if (executor.inEventLoop()) {
+            task.run();
+            return true;
+        }
+        try {
+            executor.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    // ---- the following methods must be called on the session's thread ----
+
+    public boolean isConnected() {
+        return connection != null;
+    }
+
+    public SessionConnection connection() {
+        return connection;
+    }
+
+    public boolean isEnded() {
+        return ended;
+    }
+
+    public long expirySeconds() {
+        return expirySeconds;
+    }
+
+    public void expirySeconds(long seconds) {
+        this.expirySeconds = seconds;
+    }
+
+    public void expiryTask(Future<?> task) {
+        cancelExpiry();
+        this.expiryTask = task;
+    }
+
+    public void cancelExpiry() {
+        if (expiryTask != null) {
+            expiryTask.cancel(false);
+            expiryTask = null;
+        }
+    }
+
+    public Connect.Will will() {
+        return will;
+    }
+
+    public void will(Connect.Will newWill) {
+        this.will = newWill;
+    }
+
+    public Map<String, Subscription> subscriptions() {
+        return Collections.unmodifiableMap(subscriptions);
+    }
+
+    /** Records a subscription; returns the one it replaced, or null if it is new. */
+    public Subscription addSubscription(Subscription subscription) {
+        return subscriptions.put(subscription.filter(), subscription);
+    }
+
+    public Subscription removeSubscription(String filter) {
+        return subscriptions.remove(filter);
+    }
+
+    /**
+     * Attaches a new connection: the session is online again. Unacknowledged messages are sent again, PUBLISH
+     * with DUP set and PUBREL as they were [MQTT-4.4.0-1], then queued messages follow.
+     */
+    public void attach(SessionConnection newConnection, ClientInfo info) {
+        cancelExpiry();
+        this.connection = newConnection;
+        this.clientInfo = info;
+        for (Map.Entry<Integer, OutboundFlow.Inflight> e : outbound.inflightInOrder()) {
+            int id = e.getKey();
+            OutboundFlow.Inflight m = e.getValue();
+            if (m.state == OutboundFlow.State.AWAIT_PUBCOMP) {
+                newConnection.send(PubResponse.of(PacketType.PUBREL, id));
+            } else {
+                newConnection.send(m.publish.withPacketId(id, true));
+            }
+        }
+        drain();
+    }
+
+    /** Detaches {@code oldConnection} if it is the attached one; returns whether it was. */
+    public boolean detach(SessionConnection oldConnection) {
+        if (connection != oldConnection || oldConnection == null) {
+            return false;
+        }
+        connection = null;
+        return true;
+    }
+
+    /** Ends the session for good: nothing more is delivered or remembered. */
+    public void end() {
+        ended = true;
+        cancelExpiry();
+        connection = null;
+        will = null;
+        outbound.clear();
+        subscriptions.clear();
+        inboundQos2.clear();
+    }
+
+    /** Remembers an inbound QoS 2 packet id; false if it was already awaiting PUBREL (a duplicate) [MQTT-4.3.3-9]. */
+    public boolean beginInboundQos2(int packetId) {
+        return inboundQos2.add(packetId);
+    }
+
+    /** Forgets an inbound QoS 2 packet id on PUBREL; false if it was unknown. */
+    public boolean releaseInboundQos2(int packetId) {
+        return inboundQos2.remove(packetId);
+    }
+
+    public int inboundQos2Pending() {
+        return inboundQos2.size();
+    }
+
+    // ---- delivery: callable from any thread ----
+
+    /**
+     * Delivers {@code publication} at {@code qos} (already downgraded to the granted QoS [MQTT-3.8.4-8]) with
+     * RETAIN {@code retain}. Runs on the session's thread; the publication is retained until then.
+     */
+    public void deliver(Publication publication, int qos, boolean retain) {
+        publication.retain();
+        boolean accepted = execute(() -> {
+            try {
+                deliverNow(publication, qos, retain);
+            } finally {
+                publication.release();
+            }
+        });
+        if (!accepted) {
+            publication.release();
+        }
+    }
+
+    private void deliverNow(Publication publication, int qos, boolean retain) {
+        if (ended) {
+            return;
+        }
+        Publish publish = publication.publish();
+        if (connection == null) {
+            // QoS 0 is not kept for offline clients; QoS 1/2 are, within bounds [MQTT-3.1.2-5]
+            if (qos > 0 && !outbound.enqueue(new OutboundFlow.Queued(publish, qos, retain))) {
+                observer.dropped(clientInfo, publish, "offline queue full");
+            }
+            return;
+        }
+        if (outbound.hasQueued() || (qos == 0 ? !connection.isWritable() : outbound.inflightCount() >= window())) {
+            if (!outbound.enqueue(new OutboundFlow.Queued(publish, qos, retain))) {
+                observer.dropped(clientInfo, publish, "queue full");
+            }
+            return;
+        }
+        EncodedPublish encoded = publication.encoded(connection.allocator(), connection.version(), qos, retain);
+        if (encoded.size() > connection.maxPacketSize()) {
+            // the client said it cannot take this; the spec says drop it [MQTT-3.1.2-25]
+            observer.dropped(clientInfo, publish, "larger than the client's Maximum Packet Size");
+            return;
+        }
+        int packetId = 0;
+        if (qos > 0) {
+            packetId = outbound.nextPacketId();
+            outbound.track(packetId, variant(publish, qos, retain), qos == 1 ? OutboundFlow.State.AWAIT_PUBACK : OutboundFlow.State.AWAIT_PUBREC);
+        }
+        ByteBuf buffer = encoded.forDelivery(packetId, false);
+        connection.send(buffer);
+        observer.delivered(clientInfo, publish);
+    }
+
+    /** Sends queued messages while the window and the socket allow. */
+    public void drain() {
+        while (connection != null && outbound.hasQueued()) {
+            OutboundFlow.Queued next = outbound.peek();
+            if (next.qos() == 0 ? !connection.isWritable() : outbound.inflightCount() >= window()) {
+                return;
+            }
+            outbound.poll();
+            Publish p = variant(next.publish(), next.qos(), next.retain());
+            if (encoder.encodedSize(p.withPacketId(next.qos() == 0 ? 0 : 1, false), connection.version()) > connection.maxPacketSize()) {
+                observer.dropped(clientInfo, p, "larger than the client's Maximum Packet Size");
+                continue;
+            }
+            int packetId = 0;
+            if (next.qos() > 0) {
+                packetId = outbound.nextPacketId();
+                outbound.track(packetId, p, next.qos() == 1 ? OutboundFlow.State.AWAIT_PUBACK : OutboundFlow.State.AWAIT_PUBREC);
+            }
+            connection.send(p.withPacketId(packetId, false));
+            observer.delivered(clientInfo, p);
+        }
+    }
+
+    private int window() {
+        return Math.min(maxInflight, connection.receiveMaximum());
+    }
+
+    private Publish variant(Publish p, int qos, boolean retain) {
+        return new Publish(p.topic(), qos, retain, false, 0, p.payload(),
+                connection != null && !connection.version().isV5() ? MqttProperties.EMPTY : p.properties());
+    }
+
+    /** PUBACK from the client: QoS 1 delivery complete [MQTT-4.3.2-3]. Unknown ids are ignored. */
+    public void onPubAck(int packetId) {
+        OutboundFlow.Inflight m = outbound.inflight(packetId);
+        if (m != null && m.state == OutboundFlow.State.AWAIT_PUBACK) {
+            outbound.complete(packetId);
+            drain();
+        }
+    }
+
+    /**
+     * PUBREC from the client: answer PUBREL [MQTT-4.3.3-3], or end the flow if the 5.0 client refused it
+     * (reason >= 0x80). For an unknown id a 5.0 client is told 0x92.
+     */
+    public void onPubRec(int packetId, int reasonCode) {
+        OutboundFlow.Inflight m = outbound.inflight(packetId);
+        if (m == null || m.state == OutboundFlow.State.AWAIT_PUBACK) {
+            if (connection != null) {
+                connection.send(new PubResponse(PacketType.PUBREL, packetId,
+                        connection.version().isV5() ? ReasonCode.PACKET_IDENTIFIER_NOT_FOUND : ReasonCode.SUCCESS, MqttProperties.EMPTY));
+            }
+            return;
+        }
+        if (ReasonCode.isFailure(reasonCode)) {
+            outbound.complete(packetId);
+            drain();
+            return;
+        }
+        m.state = OutboundFlow.State.AWAIT_PUBCOMP;
+        if (connection != null) {
+            connection.send(PubResponse.of(PacketType.PUBREL, packetId));
+        }
+    }
+
+    /** PUBCOMP from the client: QoS 2 delivery complete. */
+    public void onPubComp(int packetId) {
+        OutboundFlow.Inflight m = outbound.inflight(packetId);
+        if (m != null && m.state == OutboundFlow.State.AWAIT_PUBCOMP) {
+            outbound.complete(packetId);
+            drain();
+        }
+    }
+
+    public int inflightCount() {
+        return outbound.inflightCount();
+    }
+
+    public int queuedCount() {
+        return outbound.queuedCount();
+    }
+}

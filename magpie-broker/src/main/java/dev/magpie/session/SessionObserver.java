@@ -1,0 +1,14 @@
+package dev.magpie.session;
+
+import dev.magpie.codec.Publish;
+import dev.magpie.spi.ClientInfo;
+
+/** What a session reports upwards (events and metrics), implemented outside this package. */
+public interface SessionObserver {
+
+    /** A PUBLISH was written to the subscriber's connection. */
+    void delivered(ClientInfo subscriber, Publish publish);
+
+    /** A message for this session was discarded; {@code reason} says why (queue full, too large, ...). */
+    void dropped(ClientInfo subscriber, Publish publish, String reason);
+}

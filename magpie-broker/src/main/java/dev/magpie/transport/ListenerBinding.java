@@ -1,0 +1,67 @@
+package dev.magpie.transport;
+
+import dev.magpie.BrokerException;
+import dev.magpie.Listener;
+import dev.magpie.protocol.BrokerContext;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+import java.net.InetSocketAddress;
+
+/**
+ * One bound listener: its server channel and the group of its open connections (so stop can reach them).
+ */
+public final class ListenerBinding {
+    private final Listener listener;
+    private final Channel serverChannel;
+    private final ChannelGroup connections;
+
+    private ListenerBinding(Listener listener, Channel serverChannel, ChannelGroup connections) {
+        this.listener = listener;
+        this.serverChannel = serverChannel;
+        this.connections = connections;
+    }
+
+    /** Binds {@code listener}; blocks until bound. */
+    public static ListenerBinding bind(Listener listener, BrokerContext broker, EventLoops loops) {
+        ChannelGroup connections = new DefaultChannelGroup(listener.name(), GlobalEventExecutor.INSTANCE);
+
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(loops.acceptors(), loops.workers())
+                .channel(loops.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 256 * 1024))
+                .childHandler(new TcpChannelInitializer(broker, listener, connections));
+        try {
+            Channel server = bootstrap.bind(listener.host(), listener.port()).syncUninterruptibly().channel();
+            return new ListenerBinding(listener, server, connections);
+        } catch (Exception e) {
+            throw new BrokerException("listener " + listener.name() + " cannot bind " + listener.host() + ":" + listener.port()
+                    + ": " + e.getMessage() + " (is another broker running there? choose another port or address)", e);
+        }
+    }
+
+    public Listener listener() {
+        return listener;
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    public ChannelGroup connections() {
+        return connections;
+    }
+
+    /** Stops accepting new connections. */
+    public void unbind() {
+        serverChannel.close().syncUninterruptibly();
+    }
+}
