@@ -1,6 +1,5 @@
 package dev.magpie;
 
-import dev.magpie.codec.MqttEncoder;
 import dev.magpie.codec.ReasonCode;
 import dev.magpie.observe.BrokerMetrics;
 import dev.magpie.observe.EventDispatcher;
@@ -59,12 +58,11 @@ final class BrokerCore {
         AuthenticationChain authentication = new AuthenticationChain(authenticators, authExecutor, settings.authenticationTimeout());
         SessionRegistry sessions = new SessionRegistry();
         Distributor distributor = new Distributor(authorization);
-        MqttEncoder encoder = new MqttEncoder();
-        SessionLifecycle lifecycle = new SessionLifecycle(settings, sessions, distributor, authorization, events, metrics, encoder);
+        SessionLifecycle lifecycle = new SessionLifecycle(settings, sessions, distributor, authorization, events, metrics);
         this.pipeline = new PublishPipeline(interceptors, distributor, events, metrics);
         lifecycle.pipeline(pipeline);
         this.context = new BrokerContext(settings, sessions, distributor, pipeline, authentication, authorization, events,
-                metrics, encoder, lifecycle);
+                metrics, lifecycle);
         metrics.gauge("magpie.sessions", sessions::size);
         metrics.gauge("magpie.subscriptions", distributor::subscriptionCount);
         metrics.gauge("magpie.retained", distributor::retainedCount);

@@ -38,8 +38,11 @@ final class WireWriter {
     }
 
     static void writeString(ByteBuf buf, String s) {
-        buf.writeShort(ByteBufUtil.utf8Bytes(s));
-        ByteBufUtil.writeUtf8(buf, s);
+        int length = ByteBufUtil.utf8Bytes(s);
+        buf.writeShort(length);
+        // reserve exactly the encoded length: plain writeUtf8 reserves 3 bytes per char and would overflow
+        // the exactly-sized buffers the encoder allocates
+        ByteBufUtil.reserveAndWriteUtf8(buf, s, length);
     }
 
     static int binarySize(byte[] bytes) {

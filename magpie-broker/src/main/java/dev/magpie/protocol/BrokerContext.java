@@ -1,7 +1,6 @@
 package dev.magpie.protocol;
 
 import dev.magpie.BrokerSettings;
-import dev.magpie.codec.MqttEncoder;
 import dev.magpie.observe.BrokerMetrics;
 import dev.magpie.observe.EventDispatcher;
 import dev.magpie.routing.Distributor;
@@ -16,5 +15,5 @@ import dev.magpie.session.SessionRegistry;
 public record BrokerContext(BrokerSettings settings, SessionRegistry sessions, Distributor distributor,
                             PublishPipeline pipeline, AuthenticationChain authentication,
                             AuthorizationChain authorization, EventDispatcher events, BrokerMetrics metrics,
-                            MqttEncoder encoder, SessionLifecycle lifecycle) {
+                            SessionLifecycle lifecycle) {
 }

@@ -70,16 +70,17 @@ public final class PublishPipeline {
         if (routed.retain()) {
             distributor.retain(routed);
         }
+        metrics.messageReceived();
+        if (!events.isEmpty()) {
+            // before routing, so "published" is seen before any "delivered" of the same message
+            events.published(origin, message != null ? message
+                    : new Message(routed.topic(), routed.payload(), routed.qos(), routed.retain()));
+        }
         Publication publication = new Publication(routed, origin.clientId());
         try {
             distributor.distribute(publication);
         } finally {
             publication.release();
-        }
-        metrics.messageReceived();
-        if (!events.isEmpty()) {
-            events.published(origin, message != null ? message
-                    : new Message(routed.topic(), routed.payload(), routed.qos(), routed.retain()));
         }
         return true;
     }

@@ -2,7 +2,6 @@ package dev.magpie.protocol;
 
 import dev.magpie.BrokerSettings;
 import dev.magpie.codec.Connect;
-import dev.magpie.codec.MqttEncoder;
 import dev.magpie.codec.MqttProperties;
 import dev.magpie.codec.PropertyId;
 import dev.magpie.codec.Publish;
@@ -39,19 +38,17 @@ public final class SessionLifecycle implements SessionObserver {
     private final AuthorizationChain authorization;
     private final EventDispatcher events;
     private final BrokerMetrics metrics;
-    private final MqttEncoder encoder;
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private PublishPipeline pipeline;
 
     public SessionLifecycle(BrokerSettings settings, SessionRegistry sessions, Distributor distributor,
-                            AuthorizationChain authorization, EventDispatcher events, BrokerMetrics metrics, MqttEncoder encoder) {
+                            AuthorizationChain authorization, EventDispatcher events, BrokerMetrics metrics) {
         this.settings = settings;
         this.sessions = sessions;
         this.distributor = distributor;
         this.authorization = authorization;
         this.events = events;
         this.metrics = metrics;
-        this.encoder = encoder;
     }
 
     /** Set once during broker assembly (the pipeline and the lifecycle refer to each other through wills). */
@@ -69,7 +66,7 @@ public final class SessionLifecycle implements SessionObserver {
     }
 
     public Session newSession(String clientId, EventExecutor loop) {
-        return new Session(clientId, loop, this, encoder, settings.maxInflight(), settings.maxQueuedMessages());
+        return new Session(clientId, loop, this, settings.maxInflight(), settings.maxQueuedMessages());
     }
 
     /** Ends a session for good: subscriptions leave the tree, the registry forgets it. */

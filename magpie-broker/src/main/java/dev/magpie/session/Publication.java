@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * One message on its way to many subscribers. It exists so that a fan-out encodes the PUBLISH once per
- * wire variant (protocol family x QoS x RETAIN flag, at most 12) instead of once per subscriber: every
+ * wire variant (protocol family x QoS, at most 6) instead of once per subscriber: every
  * subscriber needing the same variant gets a buffer sharing the same bytes, with only the packet id
- * patched in (see {@link EncodedPublish}).
+ * and flags patched in (see {@link EncodedPublish}).
  *
  * <p>Reference counted: the router holds one reference while it fans out and each pending delivery task
  * holds one; the encoded buffers are released when the last reference goes. Queued and in-flight copies keep
@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * direct memory.
  */
 public final class Publication {
-    private static final int VARIANTS = 2 * 3 * 2;
+    private static final int VARIANTS = 2 * 3;
 
     private final Publish publish;
     private final String originClientId;
@@ -45,13 +45,13 @@ public final class Publication {
     }
 
     /** The shared encoding for one wire variant, built on first use. Caller must hold a reference. */
-    EncodedPublish encoded(ByteBufAllocator allocator, MqttVersion version, int qos, boolean retain) {
-        int slot = (version.isV5() ? 6 : 0) + qos * 2 + (retain ? 1 : 0);
+    EncodedPublish encoded(ByteBufAllocator allocator, MqttVersion version, int qos) {
+        int slot = (version.isV5() ? 3 : 0) + qos;
         EncodedPublish existing = encoded.get(slot);
         if (existing != null) {
             return existing;
         }
-        Publish variant = new Publish(publish.topic(), qos, retain, false, qos == 0 ? 0 : 1, publish.payload(),
+        Publish variant = new Publish(publish.topic(), qos, publish.retain(), false, 0, publish.payload(),
                 version.isV5() ? publish.properties() : dev.magpie.codec.MqttProperties.EMPTY);
         EncodedPublish created = EncodedPublish.of(allocator, variant, version);
         if (encoded.compareAndSet(slot, null, created)) {

@@ -35,7 +35,6 @@ public final class Session {
     private final String clientId;
     private final EventExecutor executor;
     private final SessionObserver observer;
-    private final MqttEncoder encoder;
     private final int maxInflight;
     private final OutboundFlow outbound;
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
@@ -48,12 +47,10 @@ public final class Session {
     private Connect.Will will;
     private boolean ended;
 
-    public Session(String clientId, EventExecutor executor, SessionObserver observer, MqttEncoder encoder,
-                   int maxInflight, int maxQueued) {
+    public Session(String clientId, EventExecutor executor, SessionObserver observer, int maxInflight, int maxQueued) {
         this.clientId = clientId;
         this.executor = executor;
         this.observer = observer;
-        this.encoder = encoder;
         this.maxInflight = maxInflight;
         this.outbound = new OutboundFlow(maxQueued);
     }
@@ -235,7 +232,7 @@ public final class Session {
             }
             return;
         }
-        EncodedPublish encoded = publication.encoded(connection.allocator(), connection.version(), qos, retain);
+        EncodedPublish encoded = publication.encoded(connection.allocator(), connection.version(), qos);
         if (encoded.size() > connection.maxPacketSize()) {
             // the client said it cannot take this; the spec says drop it [MQTT-3.1.2-25]
             observer.dropped(clientInfo, publish, "larger than the client's Maximum Packet Size");
@@ -246,7 +243,7 @@ public final class Session {
             packetId = outbound.nextPacketId();
             outbound.track(packetId, variant(publish, qos, retain), qos == 1 ? OutboundFlow.State.AWAIT_PUBACK : OutboundFlow.State.AWAIT_PUBREC);
         }
-        ByteBuf buffer = encoded.forDelivery(packetId, false);
+        ByteBuf buffer = encoded.forDelivery(packetId, false, retain);
         connection.send(buffer);
         observer.delivered(clientInfo, publish);
     }
@@ -260,7 +257,7 @@ public final class Session {
             }
             outbound.poll();
             Publish p = variant(next.publish(), next.qos(), next.retain());
-            if (encoder.encodedSize(p.withPacketId(next.qos() == 0 ? 0 : 1, false), connection.version()) > connection.maxPacketSize()) {
+            if (MqttEncoder.encodedSize(p.withPacketId(next.qos() == 0 ? 0 : 1, false), connection.version()) > connection.maxPacketSize()) {
                 observer.dropped(clientInfo, p, "larger than the client's Maximum Packet Size");
                 continue;
             }

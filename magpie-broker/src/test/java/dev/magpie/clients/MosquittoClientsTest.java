@@ -23,10 +23,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MosquittoClientsTest {
     private Broker broker;
+    private final List<String> subscribed = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() {
-        broker = TestBrokers.anonymous().build().start();
+        broker = TestBrokers.anonymous().eventListener(new dev.magpie.spi.BrokerListener() {
+            @Override
+            public void subscribed(dev.magpie.spi.ClientInfo client, String filter, int grantedQos) {
+                subscribed.add(filter);
+            }
+        }).build().start();
     }
 
     @AfterEach
@@ -84,12 +90,9 @@ class MosquittoClientsTest {
         assertThat(reader.readLine()).isEqualTo("lw/marker up");
 
         Process victim = run("mosquitto_sub", "-h", "127.0.0.1", "-p", port(), "-t", "nothing", "-W", "20",
-                "--will-topic", "lw/victim", "--will-payload", "dead", "--will-qos", "1", "-d");
-        var victimOut = new java.io.BufferedReader(new java.io.InputStreamReader(victim.getInputStream(), StandardCharsets.UTF_8));
-        String l;
-        while ((l = victimOut.readLine()) != null && !l.contains("SUBACK")) {
-            // wait until it is connected and subscribed
-        }
+                "--will-topic", "lw/victim", "--will-payload", "dead", "--will-qos", "1");
+        // the broker tells us when the victim is in (its own output is block-buffered on a pipe)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> subscribed.contains("nothing"));
         victim.destroyForcibly(); // SIGKILL: no DISCONNECT is sent
         assertThat(victim.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(reader.readLine()).isEqualTo("lw/victim dead");

@@ -215,9 +215,9 @@ class PahoV3Test {
     void dollarTopicsAreNotMatchedByLeadingWildcards_MQTT_4_7_2_1() throws Exception {
         List<String> hash = new CopyOnWriteArrayList<>();
         List<String> dollar = new CopyOnWriteArrayList<>();
-        MqttClient sub = connect("dollar", true);
-        sub.subscribe("#", 1, (t, m) -> hash.add(t));
-        sub.subscribe("$app/+", 1, (t, m) -> dollar.add(t));
+        // two clients: Paho picks a listener by matching on the client side, where '#' would claim "$app/x"
+        connect("dollar-hash", true).subscribe("#", 1, (t, m) -> hash.add(t));
+        connect("dollar-app", true).subscribe("$app/+", 1, (t, m) -> dollar.add(t));
         MqttClient pub = connect("dollar-pub", true);
         pub.publish("$app/x", new byte[]{1}, 1, false);
         pub.publish("plain", new byte[]{1}, 1, false);
