@@ -3,6 +3,7 @@ package dev.magpie.server.config;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ public final class ConfigLoader {
 
     /**
      * Parses YAML text without looking at the environment; {@code sourceName} names it in error messages.
-     * An empty document means all defaults.
+     * An empty document (or only comments) means all defaults.
      */
     public MagpieConfig parse(String yaml, String sourceName) {
         if (yaml.isBlank()) {
@@ -58,6 +59,9 @@ public final class ConfigLoader {
             MagpieConfig config = mapper.readerFor(MagpieConfig.class).readValue(yaml);
             return config != null ? config : MagpieConfig.defaults();
         } catch (JsonProcessingException e) {
+            if (e instanceof MismatchedInputException && String.valueOf(e.getOriginalMessage()).startsWith("No content")) {
+                return MagpieConfig.defaults(); // only comments
+            }
             ConfigErrors.Problem problem = ConfigErrors.describe(e);
             JsonLocation at = KeyLocator.locate(mapper, yaml, problem.keyPath()).orElse(e.getLocation());
             String where = ConfigErrors.where(at);
