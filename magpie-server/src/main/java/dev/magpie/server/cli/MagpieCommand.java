@@ -1,0 +1,89 @@
+package dev.magpie.server.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+
+/**
+ * The {@code magpie} program: the main class of {@code magpie.jar} and what {@code bin/magpie} runs. It only
+ * dispatches to subcommands. Subcommands are added here in {@link #newCommandLine} rather than in the
+ * annotation so that each can be given what it needs (the environment, for now) instead of reaching for
+ * globals, which keeps them testable in-process.
+ */
+@Command(name = "magpie",
+        mixinStandardHelpOptions = true,
+        versionProvider = MagpieCommand.Version.class,
+        sortOptions = false,
+        headerHeading = "%n",
+        header = "Magpie, an MQTT 3.1, 3.1.1 and 5.0 broker for the JVM.",
+        synopsisSubcommandLabel = "COMMAND",
+        description = {
+                "%nRuns the broker as a standalone program. Plain TCP listeners today; TLS, WebSocket, users and"
+                        + " ACLs, persistence and clustering arrive in later versions."},
+        optionListHeading = "%nOptions:%n",
+        commandListHeading = "%nCommands:%n",
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  bin/magpie serve",
+                "      broker on 127.0.0.1:1883 for local clients, anonymous allowed",
+                "  bin/magpie serve --config magpie.yaml",
+                "      broker configured from a YAML file (start from magpie.example.yaml)",
+                "  bin/magpie serve --help",
+                "      every option of serve, with its default",
+                "",
+                "Java options (heap size, ...) go in MAGPIE_JAVA_OPTS, read by bin/magpie."})
+public final class MagpieCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    /** Without a command, show what the commands are and fail as a usage error would. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return CommandLine.ExitCode.USAGE;
+    }
+
+    /** The full command tree, reading {@code MAGPIE_…} overrides from {@code environment}. */
+    public static CommandLine newCommandLine(Map<String, String> environment) {
+        return new CommandLine(new MagpieCommand())
+                .addSubcommand("serve", new ServeCommand(environment));
+    }
+
+    public static void main(String[] args) {
+        System.exit(newCommandLine(System.getenv()).execute(args));
+    }
+
+    /** The project version, filtered into {@code version.properties} by the build; "unknown" if missing. */
+    static String version() {
+        Properties properties = new Properties();
+        try (InputStream in = MagpieCommand.class.getResourceAsStream("version.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            properties.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return properties.getProperty("version", "unknown");
+    }
+
+    /** {@code magpie --version}: our version and the Java running it (the first thing asked in a bug report). */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{
+                    "magpie " + version(),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package dev.magpie.server.cli;
+
+import dev.magpie.Broker;
+import dev.magpie.BrokerException;
+import dev.magpie.server.config.BrokerMapping;
+import dev.magpie.server.config.ConfigException;
+import dev.magpie.server.config.ConfigLoader;
+import dev.magpie.server.config.ListenerConfig;
+import dev.magpie.server.config.LogLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code magpie serve}: runs a broker in the foreground until the process is told to stop.
+ *
+ * <p>The run is split into a decision ({@link #plan()}, pure and tested) and the act (this {@link #call()}),
+ * which creates the data directory, starts the broker, reports each bound listener and waits for SIGINT/SIGTERM,
+ * whose shutdown hook stops the broker gracefully. Failures expected in operation (bad config, port in use)
+ * are one line on stderr and an exit status, never a stack trace.
+ */
+@Command(name = "serve",
+        mixinStandardHelpOptions = true,
+        versionProvider = MagpieCommand.Version.class,
+        sortOptions = false,
+        headerHeading = "%n",
+        header = "Run an MQTT broker in the foreground until stopped (Ctrl-C or SIGTERM).",
+        description = {
+                "%nWithout --config, listens on 127.0.0.1:1883 only and lets anonymous clients in, so a first run"
+                        + " works for local tools and cannot be reached from the network. With --config FILE,"
+                        + " listeners, limits and the data directory come from that YAML file (every key is documented"
+                        + " in magpie.example.yaml). MAGPIE_<KEY> environment variables override the file, and the"
+                        + " options below override both."},
+        optionListHeading = "%nOptions:%n",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+                "0:stopped by a signal",
+                "1:could not start (port in use, data directory not writable, ...)",
+                "2:invalid config, environment override or option"},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  bin/magpie serve",
+                "      local-only broker on 127.0.0.1:1883, anonymous clients allowed",
+                "  bin/magpie serve --port 0 --data-dir /tmp/magpie",
+                "      the same on a free port (the log says which one), state under /tmp/magpie",
+                "  cp magpie.example.yaml magpie.yaml && bin/magpie serve --config magpie.yaml",
+                "      listeners, limits and data directory from a file",
+                "  MAGPIE_LISTENERS_0_PORT=1884 bin/magpie serve --config magpie.yaml",
+                "      the file, with one key overridden from the environment",
+                "  bin/magpie serve --log-level debug",
+                "      log more about what the broker does",
+                "",
+                "Configuration reference: docs/configuration.md"})
+public final class ServeCommand implements Callable<Integer> {
+
+    static final int EXIT_START_FAILED = 1;
+    static final int EXIT_CONFIG_ERROR = 2;
+
+    private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+    private final Map<String, String> environment;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "YAML config file (default: none, which means the local-only setup above).")
+    private Path configFile;
+
+    @Option(names = "--port", paramLabel = "N",
+            description = "Port of the first tcp listener, 0 for any free port (default: 1883, or the file's).")
+    private Integer port;
+
+    @Option(names = "--bind", paramLabel = "ADDR",
+            description = "Address of the first tcp listener, e.g. 0.0.0.0 for all interfaces"
+                    + " (default: 127.0.0.1 without --config, else the file's).")
+    private String bind;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Directory for the broker's state, created if missing (default: ./data, or the file's"
+                    + " data_dir).")
+    private Path dataDir;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", converter = LogLevelConverter.class,
+            description = "Level of the dev.magpie loggers: trace, debug, info, warn, error, off (default: info, or the file's"
+                    + " log_level).")
+    private LogLevel logLevel;
+
+    /** @param environment where {@code MAGPIE_…} overrides are read from; {@code System.getenv()} in production */
+    public ServeCommand(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    /**
+     * What this invocation will run: config file or local-only defaults, then the environment, then the flags.
+     *
+     * @throws ConfigException if any of them is invalid
+     */
+    ServePlan plan() {
+        ConfigLoader loader = new ConfigLoader(environment);
+        ServePlan plan = configFile == null
+                ? ServePlan.withoutConfigFile(loader)
+                : ServePlan.fromConfigFile(configFile, loader);
+        if (port != null) {
+            plan = plan.withPort(port);
+        }
+        if (bind != null) {
+            plan = plan.withBind(bind);
+        }
+        if (dataDir != null) {
+            plan = plan.withDataDir(dataDir);
+        }
+        if (logLevel != null) {
+            plan = plan.withLogLevel(logLevel);
+        }
+        return plan;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        ServePlan plan;
+        try {
+            plan = plan();
+        } catch (ConfigException e) {
+            err.println("magpie: " + e.getMessage());
+            return EXIT_CONFIG_ERROR;
+        }
+        LogLevels.apply(plan.config().logLevel());
+
+        Path data = plan.config().dataDir().toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(data);
+        } catch (IOException e) {
+            err.println("magpie: cannot create data directory " + data + ": " + e);
+            return EXIT_START_FAILED;
+        }
+        log.info("data directory {}", data);
+        plan.notice().ifPresent(err::println);
+        err.flush();
+
+        Broker broker = BrokerMapping.builderFor(plan.config()).build();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread shutdown = new Thread(() -> {
+            log.info("stopping");
+            broker.stop();
+            stopped.countDown();
+        }, "magpie-shutdown");
+        java.lang.Runtime.getRuntime().addShutdownHook(shutdown);
+        try {
+            broker.start();
+        } catch (BrokerException e) {
+            return startFailed(broker, shutdown, err, e.getMessage(), e);
+        } catch (UnsupportedOperationException e) {
+            return startFailed(broker, shutdown, err, "the broker core in this build cannot run yet ("
+                    + e.getMessage() + ")", e);
+        }
+        for (ListenerConfig listener : plan.config().listeners()) {
+            log.info("listener {} ({}) bound to {}:{}", listener.name(), listener.type().yamlName(), listener.bind(),
+                    broker.port(listener.name()));
+        }
+        log.info("magpie {} started; stop with Ctrl-C or SIGTERM", MagpieCommand.version());
+        stopped.await();
+        return 0;
+    }
+
+    private static int startFailed(Broker broker, Thread hook, PrintWriter err, String reason, Exception e) {
+        broker.stop();
+        removeHook(hook);
+        err.println("magpie: cannot start: " + reason);
+        log.debug("start failure", e);
+        return EXIT_START_FAILED;
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            java.lang.Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook is running or about to; it only stops the broker again, which is harmless
+        }
+    }
+
+    /** Accepts {@code info}, {@code INFO}, ... with the same message as the config file. */
+    static final class LogLevelConverter implements ITypeConverter<LogLevel> {
+        @Override
+        public LogLevel convert(String value) {
+            try {
+                return LogLevel.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.magpie.server.config;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * The whole server configuration, one immutable value. A YAML file is read into it by {@link ConfigLoader};
+ * keys the file leaves out take the defaults of {@link #defaults()}. Records all the way down keep the value
+ * comparable, which is how tests check {@code magpie.example.yaml} against the built-in defaults.
+ *
+ * @param dataDir    where the broker keeps its state (the store arrives later; the directory is created now)
+ * @param logLevel   level of the {@code dev.magpie} loggers
+ * @param listeners  at least one, with unique names
+ * @param limits     protocol limits and timeouts
+ */
+public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig> listeners, LimitsConfig limits) {
+
+    public static final Path DEFAULT_DATA_DIR = Path.of("./data");
+
+    public MagpieConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(logLevel, "logLevel");
+        Objects.requireNonNull(limits, "limits");
+        if (listeners == null || listeners.isEmpty()) {
+            throw new IllegalArgumentException("listeners must name at least one listener");
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < listeners.size(); i++) {
+            ListenerConfig listener = listeners.get(i);
+            if (listener == null) {
+                throw new IllegalArgumentException("listeners[" + i + "] is empty");
+            }
+            if (!names.add(listener.name())) {
+                throw new IllegalArgumentException("listeners[" + i + "].name '" + listener.name()
+                        + "' is used twice; listener names must be unique");
+            }
+        }
+        listeners = List.copyOf(listeners);
+    }
+
+    /** The built-in defaults: what an empty config file means. */
+    public static MagpieConfig defaults() {
+        return new MagpieConfig(DEFAULT_DATA_DIR, LogLevel.INFO, List.of(ListenerConfig.DEFAULT), LimitsConfig.DEFAULTS);
+    }
+
+    /**
+     * What {@code magpie serve} runs without a config file: the defaults, but listening on loopback only with
+     * anonymous clients allowed, so a first run works for local tools and is unreachable from the network.
+     */
+    public static MagpieConfig localOnly() {
+        ListenerConfig local = ListenerConfig.DEFAULT.withBind("127.0.0.1").withAllowAnonymous(true);
+        return defaults().withListeners(List.of(local));
+    }
+
+    @JsonCreator
+    static MagpieConfig fromYaml(@JsonProperty("data_dir") Path dataDir,
+                                 @JsonProperty("log_level") LogLevel logLevel,
+                                 @JsonProperty("listeners") List<ListenerConfig> listeners,
+                                 @JsonProperty("limits") LimitsConfig limits) {
+        MagpieConfig d = defaults();
+        return new MagpieConfig(
+                dataDir != null ? dataDir : d.dataDir,
+                logLevel != null ? logLevel : d.logLevel,
+                listeners != null ? listeners : d.listeners,
+                limits != null ? limits : d.limits);
+    }
+
+    public MagpieConfig withDataDir(Path newDataDir) {
+        return new MagpieConfig(newDataDir, logLevel, listeners, limits);
+    }
+
+    public MagpieConfig withLogLevel(LogLevel newLevel) {
+        return new MagpieConfig(dataDir, newLevel, listeners, limits);
+    }
+
+    public MagpieConfig withListeners(List<ListenerConfig> newListeners) {
+        return new MagpieConfig(dataDir, logLevel, newListeners, limits);
+    }
+
+    public MagpieConfig withLimits(LimitsConfig newLimits) {
+        return new MagpieConfig(dataDir, logLevel, listeners, newLimits);
+    }
+
+    /**
+     * Changes the first listener of type {@code tcp} (what {@code --port} and {@code --bind} mean).
+     *
+     * @throws IllegalArgumentException if there is no tcp listener
+     */
+    public MagpieConfig withFirstTcpListener(UnaryOperator<ListenerConfig> change) {
+        List<ListenerConfig> changed = new ArrayList<>(listeners);
+        for (int i = 0; i < changed.size(); i++) {
+            if (changed.get(i).type() == ListenerType.TCP) {
+                changed.set(i, change.apply(changed.get(i)));
+                return withListeners(changed);
+            }
+        }
+        throw new IllegalArgumentException("there is no tcp listener to apply --port or --bind to");
+    }
+}

@@ -1,0 +1,41 @@
+package dev.magpie.server.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code magpie.example.yaml} is documentation users copy, so it must stay loadable and tell the truth about
+ * the defaults. It lists every key with its built-in default; the only deliberate differences are the ones
+ * written down here.
+ */
+class ExampleConfigTest {
+
+    /** Surefire runs in the module directory; the example lives at the repository root. */
+    static final Path EXAMPLE = Path.of("..", "magpie.example.yaml");
+
+    @Test
+    void theExampleLoadsAndEqualsTheBuiltInDefaults() {
+        MagpieConfig example = new ConfigLoader(Map.of()).load(EXAMPLE);
+
+        // No deliberate differences today: the example spells out the one default listener with its defaults.
+        // If one is added (e.g. a second listener), normalise it here and say why.
+        assertThat(example).isEqualTo(MagpieConfig.defaults());
+    }
+
+    @Test
+    void theExampleSpellsOutEveryKey() throws Exception {
+        String text = Files.readString(EXAMPLE);
+
+        for (String key : new String[]{"data_dir:", "log_level:", "listeners:", "name:", "type:", "bind:", "port:",
+                "allow_anonymous:", "max_connections:", "limits:", "max_packet_size:", "connect_timeout:",
+                "max_keep_alive:", "receive_maximum:", "max_inflight:", "max_queued_messages:",
+                "max_session_expiry:", "authentication_timeout:"}) {
+            assertThat(text).as("magpie.example.yaml documents %s", key).containsPattern("(?m)^\\s*-?\\s*" + key);
+        }
+    }
+}
