@@ -37,7 +37,7 @@ public final class Broker implements AutoCloseable {
     private final BrokerCore runtime;
 
     private Broker(Builder builder) {
-        this.runtime = new BrokerCore(List.copyOf(builder.listeners), builder.settings, List.copyOf(builder.authenticators),
+        this.runtime = new BrokerCore(List.copyOf(builder.listeners), builder.settings, builder.capabilities, List.copyOf(builder.authenticators),
                 List.copyOf(builder.authorizers), List.copyOf(builder.interceptors), List.copyOf(builder.eventListeners));
     }
 
@@ -100,6 +100,7 @@ public final class Broker implements AutoCloseable {
         private final List<Interceptor> interceptors = new ArrayList<>();
         private final List<BrokerListener> eventListeners = new ArrayList<>();
         private BrokerSettings settings = BrokerSettings.defaults();
+        private BrokerCapabilities capabilities = BrokerCapabilities.all();
 
         private Builder() {
         }
@@ -118,6 +119,12 @@ public final class Broker implements AutoCloseable {
 
         public Builder settings(BrokerSettings newSettings) {
             this.settings = Objects.requireNonNull(newSettings, "settings");
+            return this;
+        }
+
+        /** The optional MQTT features offered (default: {@link BrokerCapabilities#all()}). */
+        public Builder capabilities(BrokerCapabilities newCapabilities) {
+            this.capabilities = Objects.requireNonNull(newCapabilities, "capabilities");
             return this;
         }
 

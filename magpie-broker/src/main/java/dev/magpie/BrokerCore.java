@@ -47,7 +47,7 @@ final class BrokerCore {
     private boolean started;
     private boolean stopped;
 
-    BrokerCore(List<Listener> listeners, BrokerSettings settings, List<Authenticator> authenticators,
+    BrokerCore(List<Listener> listeners, BrokerSettings settings, BrokerCapabilities capabilities, List<Authenticator> authenticators,
                List<Authorizer> authorizers, List<Interceptor> interceptors, List<BrokerListener> eventListeners) {
         this.listeners = listeners;
         this.authExecutor = new ThreadPoolExecutor(2, 16, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000),
@@ -61,7 +61,7 @@ final class BrokerCore {
         SessionLifecycle lifecycle = new SessionLifecycle(settings, sessions, distributor, authorization, events, metrics);
         this.pipeline = new PublishPipeline(interceptors, distributor, events, metrics);
         lifecycle.pipeline(pipeline);
-        this.context = new BrokerContext(settings, sessions, distributor, pipeline, authentication, authorization, events,
+        this.context = new BrokerContext(settings, capabilities, sessions, distributor, pipeline, authentication, authorization, events,
                 metrics, lifecycle);
         metrics.gauge("magpie.sessions", sessions::size);
         metrics.gauge("magpie.subscriptions", distributor::subscriptionCount);

@@ -1,5 +1,6 @@
 package dev.magpie.protocol;
 
+import dev.magpie.BrokerCapabilities;
 import dev.magpie.BrokerSettings;
 import dev.magpie.observe.BrokerMetrics;
 import dev.magpie.observe.EventDispatcher;
@@ -12,7 +13,7 @@ import dev.magpie.session.SessionRegistry;
  * The broker-wide services a connection works with, built once per broker. Each connection gets the same
  * instance; nothing here is per-connection state.
  */
-public record BrokerContext(BrokerSettings settings, SessionRegistry sessions, Distributor distributor,
+public record BrokerContext(BrokerSettings settings, BrokerCapabilities capabilities, SessionRegistry sessions, Distributor distributor,
                             PublishPipeline pipeline, AuthenticationChain authentication,
                             AuthorizationChain authorization, EventDispatcher events, BrokerMetrics metrics,
                             SessionLifecycle lifecycle) {

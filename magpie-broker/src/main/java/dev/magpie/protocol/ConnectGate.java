@@ -1,5 +1,6 @@
 package dev.magpie.protocol;
 
+import dev.magpie.BrokerCapabilities;
 import dev.magpie.Listener;
 import dev.magpie.codec.ConnAck;
 import dev.magpie.codec.Connect;
@@ -43,10 +44,28 @@ final class ConnectGate {
     void handle(Connect connect) {
         MqttVersion version = connect.version();
         MqttProperties props = connect.properties();
+        BrokerCapabilities offered = broker.capabilities();
         connection.negotiated(version,
                 (int) Math.min(Integer.MAX_VALUE, props.unsignedInt(PropertyId.MAXIMUM_PACKET_SIZE, Integer.MAX_VALUE)),
                 props.integer(PropertyId.RECEIVE_MAXIMUM, 65_535),
-                props.integer(PropertyId.REQUEST_PROBLEM_INFORMATION, 1) == 1);
+                props.integer(PropertyId.REQUEST_PROBLEM_INFORMATION, 1) == 1,
+                version.isV5() ? offered.topicAliasMaximum() : 0,
+                version.isV5() ? props.integer(PropertyId.TOPIC_ALIAS_MAXIMUM, 0) : 0);
+        Connect.Will will = connect.will();
+        if (will != null) {
+            if (will.qos() > offered.maximumQos()) {
+                refuse(ReasonCode.QOS_NOT_SUPPORTED, "will QoS " + will.qos() + " exceeds Maximum QoS"); // [MQTT-3.2.2-12]
+                return;
+            }
+            if (will.retain() && !offered.retainAvailable()) {
+                refuse(ReasonCode.RETAIN_NOT_SUPPORTED, "retained wills are not available"); // [MQTT-3.2.2-13]
+                return;
+            }
+            if (will.properties().integer(PropertyId.PAYLOAD_FORMAT_INDICATOR, 0) == 1 && !Utf8Check.isValid(will.payload())) {
+                refuse(ReasonCode.PAYLOAD_FORMAT_INVALID, "will payload is not the UTF-8 its Payload Format Indicator claims");
+                return;
+            }
+        }
 
         if (props.has(PropertyId.AUTHENTICATION_METHOD)) {
             // enhanced authentication is not offered: [MQTT-4.12.0-1] lets us refuse with 0x8C
@@ -95,6 +114,11 @@ final class ConnectGate {
                 return result.username().orElse(presented == null ? "" : presented);
             case DENY:
                 LOG.info("{}: authentication refused: {}", connection.remoteAddress(), result.reason().orElse("denied"));
+                if (result.serverReference().isPresent()) {
+                    refuse(result.isPermanentMove() ? ReasonCode.SERVER_MOVED : ReasonCode.USE_ANOTHER_SERVER, result.reason().orElse("redirected"),
+                            result.serverReference().get());
+                    return null;
+                }
                 refuse(presented != null || connect.password() != null ? ReasonCode.BAD_USER_NAME_OR_PASSWORD : ReasonCode.NOT_AUTHORIZED,
                         "not authorized");
                 return null;
@@ -182,9 +206,29 @@ final class ConnectGate {
             }
             props.integer(PropertyId.RECEIVE_MAXIMUM, broker.settings().receiveMaximum());
             props.integer(PropertyId.MAXIMUM_PACKET_SIZE, broker.settings().maxPacketSize());
-            // not offered yet: say so, so clients do not rely on them [MQTT-3.2.2.3]
-            props.integer(PropertyId.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 0);
-            props.integer(PropertyId.SHARED_SUBSCRIPTION_AVAILABLE, 0);
+            // advertise exactly what is offered; absent properties mean "available" [MQTT-3.2.2.3]
+            BrokerCapabilities offered = broker.capabilities();
+            if (offered.maximumQos() < 2) {
+                props.integer(PropertyId.MAXIMUM_QOS, offered.maximumQos());
+            }
+            if (!offered.retainAvailable()) {
+                props.integer(PropertyId.RETAIN_AVAILABLE, 0);
+            }
+            if (!offered.wildcardSubscriptions()) {
+                props.integer(PropertyId.WILDCARD_SUBSCRIPTION_AVAILABLE, 0);
+            }
+            if (!offered.subscriptionIdentifiers()) {
+                props.integer(PropertyId.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 0);
+            }
+            if (!offered.sharedSubscriptions()) {
+                props.integer(PropertyId.SHARED_SUBSCRIPTION_AVAILABLE, 0);
+            }
+            if (offered.topicAliasMaximum() > 0) {
+                props.integer(PropertyId.TOPIC_ALIAS_MAXIMUM, offered.topicAliasMaximum());
+            }
+            if (connect.properties().integer(PropertyId.REQUEST_RESPONSE_INFORMATION, 0) == 1 && !offered.responseInformation().isEmpty()) {
+                props.string(PropertyId.RESPONSE_INFORMATION, offered.responseInformation() + info.clientId());
+            }
         }
         session.will(connect.will());
         session.expirySeconds(expiry);
@@ -203,10 +247,20 @@ final class ConnectGate {
     }
 
     private void refuse(int reasonCode, String reason) {
+        refuse(reasonCode, reason, null);
+    }
+
+    private void refuse(int reasonCode, String reason, String serverReference) {
         broker.metrics().connectRefused();
         LOG.info("{}: connection refused: {} (0x{})", connection.remoteAddress(), reason, Integer.toHexString(reasonCode));
-        MqttProperties props = connection.version().isV5()
-                ? MqttProperties.builder().string(PropertyId.REASON_STRING, reason).build() : MqttProperties.EMPTY;
+        MqttProperties props = MqttProperties.EMPTY;
+        if (connection.version().isV5()) {
+            MqttProperties.Builder b = MqttProperties.builder().string(PropertyId.REASON_STRING, reason);
+            if (serverReference != null) {
+                b.string(PropertyId.SERVER_REFERENCE, serverReference);
+            }
+            props = b.build();
+        }
         connection.refused();
         // [MQTT-3.2.2-5]: a refusing CONNACK has Session Present 0, then the connection is closed
         connection.context().writeAndFlush(new ConnAck(false, reasonCode, props)).addListener(ChannelFutureListener.CLOSE);

@@ -1,5 +1,6 @@
 package dev.magpie.protocol;
 
+import dev.magpie.BrokerCapabilities;
 import dev.magpie.codec.MqttProperties;
 import dev.magpie.codec.PacketType;
 import dev.magpie.codec.PropertyId;
@@ -12,7 +13,9 @@ import dev.magpie.codec.Subscribe.Subscription;
 import dev.magpie.codec.TopicSyntax;
 import dev.magpie.codec.UnsubAck;
 import dev.magpie.codec.Unsubscribe;
+import dev.magpie.routing.Distributor;
 import dev.magpie.session.Session;
+import dev.magpie.session.SessionSubscription;
 import dev.magpie.spi.ClientInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +30,6 @@ import java.util.List;
  */
 final class InboundFlows {
     private static final Logger LOG = LoggerFactory.getLogger(InboundFlows.class);
-    private static final String SHARED_PREFIX = "$share/";
 
     private final BrokerContext broker;
     private final MqttConnection connection;
@@ -37,10 +39,21 @@ final class InboundFlows {
         this.connection = connection;
     }
 
-    void publish(Session session, Publish publish) {
-        if (publish.properties().has(PropertyId.TOPIC_ALIAS)) {
-            // Topic Alias Maximum is 0 (not advertised), so any alias is invalid [MQTT-3.3.2-9]
-            connection.protocolViolation(ReasonCode.TOPIC_ALIAS_INVALID, "topic alias used but none allowed");
+    /** On the connection's event loop: checks what the CONNACK promised, resolves topic aliases, then hands over. */
+    void publish(Session session, Publish received) {
+        BrokerCapabilities offered = broker.capabilities();
+        if (received.qos() > offered.maximumQos()) {
+            // [MQTT-3.2.2-11]: a QoS above Maximum QoS is a protocol error, 0x9B
+            connection.protocolViolation(ReasonCode.QOS_NOT_SUPPORTED, "QoS " + received.qos() + " exceeds Maximum QoS " + offered.maximumQos());
+            return;
+        }
+        if (received.retain() && !offered.retainAvailable()) {
+            // [MQTT-3.2.2-14]
+            connection.protocolViolation(ReasonCode.RETAIN_NOT_SUPPORTED, "retained messages are not available");
+            return;
+        }
+        Publish publish = connection.inboundAliases().resolve(received, connection);
+        if (publish == null) {
             return;
         }
         session.execute(() -> publishOnSession(session, publish));
@@ -63,7 +76,15 @@ final class InboundFlows {
             }
         }
         int reason = ReasonCode.SUCCESS;
-        if (!broker.authorization().mayPublish(client, publish.topic(), qos, publish.retain())) {
+        if (publish.properties().integer(PropertyId.PAYLOAD_FORMAT_INDICATOR, 0) == 1 && !Utf8Check.isValid(publish.payload())) {
+            // [MQTT-3.3.2-4]: the payload says it is UTF-8 and is not: 0x99
+            LOG.info("client {}: payload to {} is not the UTF-8 its Payload Format Indicator claims", client.clientId(), publish.topic());
+            if (qos == 0) {
+                connection.protocolViolation(ReasonCode.PAYLOAD_FORMAT_INVALID, "payload is not valid UTF-8");
+                return;
+            }
+            reason = ReasonCode.PAYLOAD_FORMAT_INVALID;
+        } else if (!broker.authorization().mayPublish(client, publish.topic(), qos, publish.retain())) {
             LOG.info("client {}: publish to {} not authorized", client.clientId(), publish.topic());
             reason = ReasonCode.NOT_AUTHORIZED;
         } else {
@@ -98,6 +119,21 @@ final class InboundFlows {
     }
 
     void subscribe(Session session, Subscribe subscribe) {
+        BrokerCapabilities offered = broker.capabilities();
+        List<Integer> ids = subscribe.properties().subscriptionIdentifiers();
+        if (!ids.isEmpty() && !offered.subscriptionIdentifiers()) {
+            // Subscription Identifier Available = 0 was advertised: DISCONNECT 0xA1 (spec 3.8.2.1.2)
+            connection.protocolViolation(ReasonCode.SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED, "subscription identifiers are not available");
+            return;
+        }
+        for (Subscription s : subscribe.subscriptions()) {
+            if (s.noLocal() && Distributor.isShared(s.filter())) {
+                // [MQTT-3.8.3-4]: No Local on a shared subscription is a protocol error
+                connection.protocolViolation(ReasonCode.PROTOCOL_ERROR, "No Local set on shared subscription " + s.filter());
+                return;
+            }
+        }
+        int identifier = ids.isEmpty() ? 0 : ids.get(0);
         session.execute(() -> {
             ClientInfo client = session.clientInfo();
             boolean v5 = connection.version().isV5();
@@ -106,22 +142,30 @@ final class InboundFlows {
             List<Boolean> isNew = new ArrayList<>();
             for (Subscription requested : subscribe.subscriptions()) {
                 String filter = requested.filter();
+                boolean shared = Distributor.isShared(filter);
                 int code;
                 if (!TopicSyntax.isValidTopicFilter(filter)) {
                     code = v5 ? ReasonCode.TOPIC_FILTER_INVALID : ReasonCode.V3_SUBACK_FAILURE;
-                } else if (filter.startsWith(SHARED_PREFIX)) {
+                } else if (shared && !offered.sharedSubscriptions()) {
                     code = v5 ? ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED : ReasonCode.V3_SUBACK_FAILURE;
+                } else if (!offered.wildcardSubscriptions() && (filter.contains("+") || filter.contains("#"))) {
+                    code = v5 ? ReasonCode.WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED : ReasonCode.V3_SUBACK_FAILURE;
                 } else if (!broker.authorization().maySubscribe(client, filter, requested.qos())) {
                     LOG.info("client {}: subscription to {} not authorized", client.clientId(), filter);
                     code = v5 ? ReasonCode.NOT_AUTHORIZED : ReasonCode.V3_SUBACK_FAILURE;
                 } else {
-                    Subscription accepted = v5 ? requested : Subscription.of(filter, requested.qos());
+                    int qos = Math.min(requested.qos(), offered.maximumQos());
+                    Subscription accepted = v5 ? new Subscription(filter, qos, requested.noLocal(), requested.retainAsPublished(), requested.retainHandling())
+                            : Subscription.of(filter, qos);
                     // [MQTT-3.8.4-3]: a subscription to the same filter replaces the old one
-                    boolean fresh = session.addSubscription(accepted) == null;
-                    broker.distributor().subscribe(session, accepted);
-                    granted.add(accepted);
-                    isNew.add(fresh);
-                    code = accepted.qos(); // granted QoS 0..2 [MQTT-3.9.3-1]
+                    boolean fresh = session.addSubscription(new SessionSubscription(accepted, identifier)) == null;
+                    broker.distributor().subscribe(session, accepted, identifier);
+                    // retained messages are not sent to shared subscriptions (spec 4.8.2)
+                    if (!shared) {
+                        granted.add(accepted);
+                        isNew.add(fresh);
+                    }
+                    code = qos; // granted QoS 0..2 [MQTT-3.9.3-1]
                 }
                 codes.add(code);
             }
@@ -131,9 +175,13 @@ final class InboundFlows {
                 Subscription s = granted.get(i);
                 // Retain Handling: 0 always, 1 only for a new subscription, 2 never [MQTT-3.3.1-9], [MQTT-3.3.1-10]
                 if (s.retainHandling() == 0 || (s.retainHandling() == 1 && isNew.get(i))) {
-                    broker.distributor().sendRetained(session, s);
+                    broker.distributor().sendRetained(session, s, identifier);
                 }
-                broker.events().subscribed(client, s.filter(), s.qos());
+            }
+            for (int i = 0; i < codes.size(); i++) {
+                if (!ReasonCode.isFailure(codes.get(i))) {
+                    broker.events().subscribed(client, subscribe.subscriptions().get(i).filter(), codes.get(i));
+                }
             }
         });
     }

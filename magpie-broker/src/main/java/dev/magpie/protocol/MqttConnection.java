@@ -64,6 +64,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private volatile int clientMaxPacketSize = Integer.MAX_VALUE;
     private volatile int clientReceiveMaximum = 65_535;
     private boolean requestProblemInformation = true;
+    private volatile TopicAliases aliases = new TopicAliases(0, 0);
     private ClientInfo client;
     private Session session;
     private boolean willSuppressed;
@@ -239,7 +240,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     // ---- called by ConnectGate on the event loop ----
 
-    void negotiated(MqttVersion v, int maxPacketSize, int receiveMaximum, boolean problemInformation) {
+    void negotiated(MqttVersion v, int maxPacketSize, int receiveMaximum, boolean problemInformation,
+                    int inboundAliasMaximum, int outboundAliasMaximum) {
+        this.aliases = new TopicAliases(inboundAliasMaximum, outboundAliasMaximum);
         this.version = v;
         this.clientMaxPacketSize = maxPacketSize;
         this.clientReceiveMaximum = receiveMaximum;
@@ -272,6 +275,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             dispatch(heldPackets.poll());
         }
         ctx.channel().config().setAutoRead(true);
+    }
+
+    TopicAliases inboundAliases() {
+        return aliases;
     }
 
     ChannelHandlerContext context() {
@@ -334,8 +341,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     @Override
+    public boolean rewritesPublish() {
+        return aliases.rewritesOutbound();
+    }
+
+    @Override
     public void send(MqttPacket packet) {
-        ctx.channel().writeAndFlush(packet, ctx.channel().voidPromise());
+        MqttPacket out = packet instanceof Publish p ? aliases.applyOutbound(p) : packet;
+        ctx.channel().writeAndFlush(out, ctx.channel().voidPromise());
     }
 
     @Override

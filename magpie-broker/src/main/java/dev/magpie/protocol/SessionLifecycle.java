@@ -9,6 +9,8 @@ import dev.magpie.observe.BrokerMetrics;
 import dev.magpie.observe.EventDispatcher;
 import dev.magpie.routing.Distributor;
 import dev.magpie.security.AuthorizationChain;
+import dev.magpie.session.PendingMessage;
+import dev.magpie.session.Publication;
 import dev.magpie.session.Session;
 import dev.magpie.session.SessionObserver;
 import dev.magpie.session.SessionRegistry;
@@ -86,20 +88,52 @@ public final class SessionLifecycle implements SessionObserver {
         if (!session.detach(connection)) {
             return;
         }
-        if (publishWill) {
-            publishWill(session);
-        }
-        session.will(null);
+        handOffShared(session);
         long expiry = session.expirySeconds();
+        Connect.Will will = session.will();
+        if (!publishWill || will == null) {
+            session.will(null);
+        } else {
+            long delay = will.properties().unsignedInt(PropertyId.WILL_DELAY_INTERVAL, 0);
+            if (delay == 0 || expiry == 0) {
+                // no delay, or the session ends now: the will goes now [MQTT-3.1.3-9]
+                publishWill(session);
+            } else {
+                // sent after the delay or when the session ends, whichever is first; a reconnect cancels it
+                session.willTask(session.executor().schedule(() -> {
+                    if (!session.isConnected() && !session.isEnded()) {
+                        publishWill(session);
+                    }
+                }, Math.min(delay, expiry), TimeUnit.SECONDS));
+            }
+        }
         if (expiry == 0) {
             end(session);
         } else {
             session.expiryTask(session.executor().schedule(() -> {
                 if (!session.isConnected() && !session.isEnded()) {
                     LOG.info("session {} expired after {} s offline", session.clientId(), expiry);
+                    publishWill(session); // a will still waiting for its delay goes with the session [MQTT-3.1.3-9]
                     end(session);
                 }
             }, expiry, TimeUnit.SECONDS));
+        }
+    }
+
+    /**
+     * Messages this session received through shared subscriptions and did not finish go to another member of
+     * the group [MQTT-4.8.2-5]; if there is none, they stay with this session.
+     */
+    private void handOffShared(Session session) {
+        for (PendingMessage m : session.takeSharedMessages()) {
+            Publication publication = new Publication(m.publish(), "$shared", m.createdNanos());
+            try {
+                if (!distributor.redeliverShared(publication, m.delivery().sharedGroup(), session)) {
+                    session.deliver(publication, m.delivery());
+                }
+            } finally {
+                publication.release();
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.magpie.routing;
 import dev.magpie.codec.Publish;
 import dev.magpie.codec.Subscribe.Subscription;
 import dev.magpie.security.AuthorizationChain;
+import dev.magpie.session.Delivery;
 import dev.magpie.session.Publication;
 import dev.magpie.session.Session;
 import dev.magpie.spi.ClientInfo;
@@ -12,33 +13,65 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Fans a message out: matches the subscription tree once, merges overlapping subscriptions of the same
- * client into one delivery at the highest granted QoS [MQTT-3.3.5-1], applies each subscription's options
- * (No Local, Retain As Published), asks the authorizers per recipient, and hands the shared
- * {@link Publication} to each session. Also owns retained messages: storing, clearing, and sending them to
- * new subscriptions. It never touches a network channel.
+ * Fans a message out: matches the subscription trees once, merges overlapping subscriptions of the same
+ * client into one delivery at the highest granted QoS carrying every matching Subscription Identifier
+ * [MQTT-3.3.5-1], [MQTT-3.3.4-3], applies each subscription's options (No Local, Retain As Published), picks
+ * one member per shared group, asks the authorizers per recipient, and hands the shared
+ * {@link Publication} to each session. Also owns retained messages. It never touches a network channel.
  */
 public final class Distributor {
+    private static final String SHARED_PREFIX = "$share/";
+
     private final SubscriptionTree<SubscriptionEntry> subscriptions = new SubscriptionTree<>();
-    private final RetainedIndex<Publish> retained = new RetainedIndex<>();
+    private final SubscriptionTree<SharedGroup> sharedSubscriptions = new SubscriptionTree<>();
+    private final Map<String, SharedGroup> sharedGroups = new ConcurrentHashMap<>();
+    private final RetainedIndex<RetainedMessage> retained = new RetainedIndex<>();
     private final AuthorizationChain authorization;
 
     public Distributor(AuthorizationChain authorization) {
         this.authorization = authorization;
     }
 
-    public void subscribe(Session session, Subscription subscription) {
-        subscriptions.put(subscription.filter(), session.clientId(), new SubscriptionEntry(session, subscription));
+    /** Whether {@code filter} names a shared subscription ({@code $share/group/filter}). */
+    public static boolean isShared(String filter) {
+        return filter.startsWith(SHARED_PREFIX);
+    }
+
+    public void subscribe(Session session, Subscription subscription, int identifier) {
+        String filter = subscription.filter();
+        if (isShared(filter)) {
+            int slash = filter.indexOf('/', SHARED_PREFIX.length());
+            String topicFilter = filter.substring(slash + 1);
+            SharedGroup group = sharedGroups.compute(filter, (k, existing) -> {
+                SharedGroup g = existing != null ? existing : new SharedGroup(filter, topicFilter);
+                g.put(new SharedGroup.Member(session, subscription, identifier));
+                return g;
+            });
+            sharedSubscriptions.put(topicFilter, filter, group);
+            return;
+        }
+        subscriptions.put(filter, session.clientId(), new SubscriptionEntry(session, subscription, identifier));
     }
 
     public void unsubscribe(Session session, String filter) {
+        if (isShared(filter)) {
+            sharedGroups.computeIfPresent(filter, (k, group) -> {
+                if (group.remove(session)) {
+                    sharedSubscriptions.remove(group.filter(), filter);
+                    return null;
+                }
+                return group;
+            });
+            return;
+        }
         subscriptions.remove(filter, session.clientId());
     }
 
     public int subscriptionCount() {
-        return subscriptions.size();
+        return subscriptions.size() + sharedGroups.size();
     }
 
     public int retainedCount() {
@@ -53,28 +86,38 @@ public final class Distributor {
         if (publish.payload().length == 0) {
             retained.remove(publish.topic());
         } else {
-            retained.put(publish.topic(), new Publish(publish.topic(), publish.qos(), true, false, 0, publish.payload(), publish.properties()));
+            retained.put(publish.topic(), new RetainedMessage(
+                    new Publish(publish.topic(), publish.qos(), true, false, 0, publish.payload(), publish.properties()), System.nanoTime()));
         }
     }
 
     /**
      * Sends the retained messages matching a new subscription, with RETAIN set [MQTT-3.3.1-8], at the lower of
-     * their QoS and the granted one.
+     * their QoS and the granted one. Expired ones are removed instead [MQTT-3.3.2-5].
      */
-    public void sendRetained(Session session, Subscription subscription) {
-        retained.match(subscription.filter(), (topic, publish) -> {
-            ClientInfo subscriber = session.clientInfo();
-            int qos = Math.min(publish.qos(), subscription.qos());
-            if (!authorization.isEmpty() && !authorization.mayDeliver(subscriber, new Message(topic, publish.payload(), qos, true))) {
-                return;
-            }
-            Publication publication = new Publication(publish, "$retained");
+    public void sendRetained(Session session, Subscription subscription, int identifier) {
+        long now = System.nanoTime();
+        List<String> expired = new ArrayList<>();
+        retained.match(subscription.filter(), (topic, message) -> {
+            Publication publication = new Publication(message.publish(), "$retained", message.storedNanos());
             try {
-                session.deliver(publication, qos, true);
+                if (publication.remainingSeconds(now) == 0) {
+                    expired.add(topic);
+                    return;
+                }
+                int qos = Math.min(message.publish().qos(), subscription.qos());
+                ClientInfo subscriber = session.clientInfo();
+                if (!authorization.isEmpty() && !authorization.mayDeliver(subscriber, new Message(topic, message.publish().payload(), qos, true))) {
+                    return;
+                }
+                session.deliver(publication, new Delivery(qos, true, identifier > 0 ? List.of(identifier) : List.of(), null));
             } finally {
                 publication.release();
             }
         });
+        for (String topic : expired) {
+            retained.remove(topic);
+        }
     }
 
     /** Routes {@code publication} to every matching subscription; returns the number of sessions it went to. */
@@ -82,30 +125,53 @@ public final class Distributor {
         Publish publish = publication.publish();
         List<SubscriptionEntry> matches = new ArrayList<>(4);
         subscriptions.match(publish.topic(), (clientId, filter, entry) -> matches.add(entry));
-        if (matches.isEmpty()) {
-            return 0;
-        }
-        if (matches.size() == 1) {
-            return deliver(publication, matches.get(0).session(), matches.get(0).options()) ? 1 : 0;
-        }
-        Map<Session, Target> targets = new HashMap<>();
-        for (SubscriptionEntry e : matches) {
-            if (e.options().noLocal() && e.session().clientId().equals(publication.originClientId())) {
-                continue;
-            }
-            targets.computeIfAbsent(e.session(), s -> new Target()).merge(e.options());
-        }
         int count = 0;
-        for (Map.Entry<Session, Target> t : targets.entrySet()) {
-            Target target = t.getValue();
-            if (deliver(publication, t.getKey(), new Subscription("", target.qos, false, target.retainAsPublished, 0))) {
-                count++;
+        if (matches.size() == 1) {
+            SubscriptionEntry e = matches.get(0);
+            count += deliver(publication, e.session(), e.options(), e.identifier() > 0 ? List.of(e.identifier()) : List.of(), null) ? 1 : 0;
+        } else if (!matches.isEmpty()) {
+            Map<Session, Target> targets = new HashMap<>();
+            for (SubscriptionEntry e : matches) {
+                if (e.options().noLocal() && e.session().clientId().equals(publication.originClientId())) {
+                    continue; // [MQTT-3.8.3-3], before merging so another subscription of the client still counts
+                }
+                targets.computeIfAbsent(e.session(), s -> new Target()).merge(e);
+            }
+            for (Map.Entry<Session, Target> t : targets.entrySet()) {
+                Target target = t.getValue();
+                Subscription merged = new Subscription("", target.qos, false, target.retainAsPublished, 0);
+                count += deliver(publication, t.getKey(), merged, target.identifiers, null) ? 1 : 0;
+            }
+        }
+        if (!sharedGroups.isEmpty()) {
+            List<SharedGroup> groups = new ArrayList<>(2);
+            sharedSubscriptions.match(publish.topic(), (key, filter, group) -> groups.add(group));
+            for (SharedGroup group : groups) {
+                count += deliverShared(publication, group, null) ? 1 : 0;
             }
         }
         return count;
     }
 
-    private boolean deliver(Publication publication, Session session, Subscription options) {
+    /**
+     * Gives a message that a shared-subscription member could not finish to another member of the same group
+     * [MQTT-4.8.2-5]; false if the group has no other member.
+     */
+    public boolean redeliverShared(Publication publication, String groupKey, Session previous) {
+        SharedGroup group = sharedGroups.get(groupKey);
+        return group != null && deliverShared(publication, group, previous);
+    }
+
+    private boolean deliverShared(Publication publication, SharedGroup group, Session excluded) {
+        SharedGroup.Member member = group.next(excluded);
+        if (member == null) {
+            return false;
+        }
+        List<Integer> ids = member.identifier() > 0 ? List.of(member.identifier()) : List.of();
+        return deliver(publication, member.session(), member.options(), ids, group.key());
+    }
+
+    private boolean deliver(Publication publication, Session session, Subscription options, List<Integer> identifiers, String sharedGroup) {
         Publish publish = publication.publish();
         // No Local: never send a client its own message back on this subscription [MQTT-3.8.3-3]
         if (options.noLocal() && session.clientId().equals(publication.originClientId())) {
@@ -120,7 +186,7 @@ public final class Distributor {
                 return false;
             }
         }
-        session.deliver(publication, qos, retainFlag);
+        session.deliver(publication, new Delivery(qos, retainFlag, identifiers, sharedGroup));
         return true;
     }
 
@@ -128,10 +194,15 @@ public final class Distributor {
     private static final class Target {
         int qos = -1;
         boolean retainAsPublished;
+        final List<Integer> identifiers = new ArrayList<>(2);
 
-        void merge(Subscription s) {
+        void merge(SubscriptionEntry e) {
+            Subscription s = e.options();
             qos = Math.max(qos, s.qos());
             retainAsPublished |= s.retainAsPublished();
+            if (e.identifier() > 0) {
+                identifiers.add(e.identifier());
+            }
         }
     }
 }

@@ -20,20 +20,19 @@ final class OutboundFlow {
     /** A message sent with {@code packetId} awaiting its acknowledgement. */
     static final class Inflight {
         final Publish publish;
+        final String sharedGroup;
         State state;
 
-        Inflight(Publish publish, State state) {
+        Inflight(Publish publish, State state, String sharedGroup) {
             this.publish = publish;
             this.state = state;
+            this.sharedGroup = sharedGroup;
         }
     }
 
-    /** A message waiting to be sent at {@code qos} with RETAIN {@code retain}. */
-    record Queued(Publish publish, int qos, boolean retain) {
-    }
 
     private final Map<Integer, Inflight> inflight = new LinkedHashMap<>();
-    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+    private final ArrayDeque<PendingMessage> queue = new ArrayDeque<>();
     private final int maxQueued;
     private int lastPacketId;
 
@@ -53,8 +52,8 @@ final class OutboundFlow {
         return inflight.entrySet();
     }
 
-    void track(int packetId, Publish publish, State state) {
-        inflight.put(packetId, new Inflight(publish, state));
+    void track(int packetId, Publish publish, State state, String sharedGroup) {
+        inflight.put(packetId, new Inflight(publish, state, sharedGroup));
     }
 
     Inflight complete(int packetId) {
@@ -86,7 +85,7 @@ final class OutboundFlow {
      * Queues a message; when the queue is full a queued QoS 0 message makes room first (it carries no
      * delivery promise), otherwise the new message is refused and the caller counts the drop.
      */
-    boolean enqueue(Queued message) {
+    boolean enqueue(PendingMessage message) {
         if (queue.size() >= maxQueued) {
             if (!dropOldestQos0()) {
                 return false;
@@ -107,12 +106,39 @@ final class OutboundFlow {
         return false;
     }
 
-    Queued peek() {
+    PendingMessage peek() {
         return queue.peekFirst();
     }
 
-    Queued poll() {
+    PendingMessage poll() {
         return queue.pollFirst();
+    }
+
+    /**
+     * Removes and returns the messages that came through a shared subscription and are not yet complete
+     * (queued, or sent but not acknowledged with PUBACK/PUBREC), so another member can have them
+     * [MQTT-4.8.2-5]. A message already PUBRECed stays: its delivery is decided.
+     */
+    java.util.List<PendingMessage> takeShared() {
+        java.util.List<PendingMessage> taken = new java.util.ArrayList<>();
+        var it = inflight.entrySet().iterator();
+        while (it.hasNext()) {
+            Inflight m = it.next().getValue();
+            if (m.sharedGroup != null && m.state != State.AWAIT_PUBCOMP) {
+                taken.add(new PendingMessage(m.publish.withPacketId(0, false),
+                        new Delivery(m.publish.qos(), m.publish.retain(), java.util.List.of(), m.sharedGroup), System.nanoTime(), -1));
+                it.remove();
+            }
+        }
+        var q = queue.iterator();
+        while (q.hasNext()) {
+            PendingMessage m = q.next();
+            if (m.delivery().sharedGroup() != null) {
+                taken.add(m);
+                q.remove();
+            }
+        }
+        return taken;
     }
 
     /** Forgets everything (the session ended). */

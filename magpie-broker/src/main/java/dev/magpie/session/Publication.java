@@ -24,6 +24,8 @@ public final class Publication {
 
     private final Publish publish;
     private final String originClientId;
+    private final long createdNanos;
+    private final long expiryNanos;
     private final AtomicReferenceArray<EncodedPublish> encoded = new AtomicReferenceArray<>(VARIANTS);
     private final AtomicInteger references = new AtomicInteger(1);
 
@@ -32,8 +34,46 @@ public final class Publication {
      * @param originClientId  the publisher's client id ("$server" for the broker itself)
      */
     public Publication(Publish publish, String originClientId) {
+        this(publish, originClientId, System.nanoTime());
+    }
+
+    /** A publication that came into existence at {@code createdNanos} ({@link System#nanoTime()}), e.g. a retained one. */
+    public Publication(Publish publish, String originClientId, long createdNanos) {
         this.publish = publish;
         this.originClientId = originClientId;
+        this.createdNanos = createdNanos;
+        this.expiryNanos = expiryNanos(publish);
+    }
+
+    /** The Message Expiry Interval of {@code publish} in nanoseconds, or -1 when it never expires. */
+    public static long expiryNanos(Publish publish) {
+        long seconds = publish.properties().unsignedInt(dev.magpie.codec.PropertyId.MESSAGE_EXPIRY_INTERVAL, -1);
+        return seconds < 0 ? -1 : java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+    }
+
+    public long createdNanos() {
+        return createdNanos;
+    }
+
+    /** Whether a Message Expiry Interval applies (then every delivery carries the remaining interval). */
+    public boolean expires() {
+        return expiryNanos >= 0;
+    }
+
+    /**
+     * The remaining Message Expiry Interval in whole seconds (rounded up), 0 when expired, -1 without expiry
+     * [MQTT-3.3.2-6].
+     */
+    public long remainingSeconds(long nowNanos) {
+        return remainingSeconds(createdNanos, expiryNanos, nowNanos);
+    }
+
+    static long remainingSeconds(long createdNanos, long expiryNanos, long nowNanos) {
+        if (expiryNanos < 0) {
+            return -1;
+        }
+        long left = expiryNanos - (nowNanos - createdNanos);
+        return left <= 0 ? 0 : (left + 999_999_999L) / 1_000_000_000L;
     }
 
     public Publish publish() {

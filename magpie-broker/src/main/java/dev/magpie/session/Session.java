@@ -5,10 +5,10 @@ import dev.magpie.codec.EncodedPublish;
 import dev.magpie.codec.MqttEncoder;
 import dev.magpie.codec.MqttProperties;
 import dev.magpie.codec.PacketType;
+import dev.magpie.codec.PropertyId;
 import dev.magpie.codec.PubResponse;
 import dev.magpie.codec.Publish;
 import dev.magpie.codec.ReasonCode;
-import dev.magpie.codec.Subscribe.Subscription;
 import dev.magpie.spi.ClientInfo;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
@@ -16,6 +16,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Future;
@@ -37,7 +38,7 @@ public final class Session {
     private final SessionObserver observer;
     private final int maxInflight;
     private final OutboundFlow outbound;
-    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    private final Map<String, SessionSubscription> subscriptions = new LinkedHashMap<>();
     private final Set<Integer> inboundQos2 = new HashSet<>();
 
     private volatile ClientInfo clientInfo;
@@ -45,7 +46,9 @@ public final class Session {
     private long expirySeconds;
     private Future<?> expiryTask;
     private Connect.Will will;
-    private boolean ended;
+    private volatile boolean ended;
+    private volatile boolean online;
+    private Future<?> willTask;
 
     public Session(String clientId, EventExecutor executor, SessionObserver observer, int maxInflight, int maxQueued) {
         this.clientId = clientId;
@@ -95,8 +98,27 @@ public final class Session {
         return connection;
     }
 
+    /** Whether the session has ended for good; readable from any thread. */
     public boolean isEnded() {
         return ended;
+    }
+
+    /** Whether a connection is attached; readable from any thread (a hint for shared-subscription routing). */
+    public boolean isOnline() {
+        return online;
+    }
+
+    /** A will waiting for its Will Delay Interval; cancelled if the client comes back first [MQTT-3.1.3-9]. */
+    public void willTask(Future<?> task) {
+        cancelWill();
+        this.willTask = task;
+    }
+
+    public void cancelWill() {
+        if (willTask != null) {
+            willTask.cancel(false);
+            willTask = null;
+        }
     }
 
     public long expirySeconds() {
@@ -127,16 +149,16 @@ public final class Session {
         this.will = newWill;
     }
 
-    public Map<String, Subscription> subscriptions() {
+    public Map<String, SessionSubscription> subscriptions() {
         return Collections.unmodifiableMap(subscriptions);
     }
 
     /** Records a subscription; returns the one it replaced, or null if it is new. */
-    public Subscription addSubscription(Subscription subscription) {
+    public SessionSubscription addSubscription(SessionSubscription subscription) {
         return subscriptions.put(subscription.filter(), subscription);
     }
 
-    public Subscription removeSubscription(String filter) {
+    public SessionSubscription removeSubscription(String filter) {
         return subscriptions.remove(filter);
     }
 
@@ -146,7 +168,9 @@ public final class Session {
      */
     public void attach(SessionConnection newConnection, ClientInfo info) {
         cancelExpiry();
+        cancelWill();
         this.connection = newConnection;
+        this.online = true;
         this.clientInfo = info;
         for (Map.Entry<Integer, OutboundFlow.Inflight> e : outbound.inflightInOrder()) {
             int id = e.getKey();
@@ -166,13 +190,16 @@ public final class Session {
             return false;
         }
         connection = null;
+        online = false;
         return true;
     }
 
     /** Ends the session for good: nothing more is delivered or remembered. */
     public void end() {
         ended = true;
+        online = false;
         cancelExpiry();
+        cancelWill();
         connection = null;
         will = null;
         outbound.clear();
@@ -197,14 +224,14 @@ public final class Session {
     // ---- delivery: callable from any thread ----
 
     /**
-     * Delivers {@code publication} at {@code qos} (already downgraded to the granted QoS [MQTT-3.8.4-8]) with
-     * RETAIN {@code retain}. Runs on the session's thread; the publication is retained until then.
+     * Delivers {@code publication} as {@code delivery} says, on the session's thread; the publication is
+     * retained until then.
      */
-    public void deliver(Publication publication, int qos, boolean retain) {
+    public void deliver(Publication publication, Delivery delivery) {
         publication.retain();
         boolean accepted = execute(() -> {
             try {
-                deliverNow(publication, qos, retain);
+                deliverNow(publication, delivery);
             } finally {
                 publication.release();
             }
@@ -214,22 +241,36 @@ public final class Session {
         }
     }
 
-    private void deliverNow(Publication publication, int qos, boolean retain) {
+    private void deliverNow(Publication publication, Delivery delivery) {
         if (ended) {
             return;
         }
         Publish publish = publication.publish();
+        long now = System.nanoTime();
+        if (publication.remainingSeconds(now) == 0) {
+            observer.dropped(clientInfo, publish, "message expired"); // [MQTT-3.3.2-5]
+            return;
+        }
+        int qos = delivery.qos();
+        PendingMessage queued = new PendingMessage(publish, delivery, publication.createdNanos(), Publication.expiryNanos(publish));
         if (connection == null) {
             // QoS 0 is not kept for offline clients; QoS 1/2 are, within bounds [MQTT-3.1.2-5]
-            if (qos > 0 && !outbound.enqueue(new OutboundFlow.Queued(publish, qos, retain))) {
+            if (qos > 0 && !outbound.enqueue(queued)) {
                 observer.dropped(clientInfo, publish, "offline queue full");
             }
             return;
         }
         if (outbound.hasQueued() || (qos == 0 ? !connection.isWritable() : outbound.inflightCount() >= window())) {
-            if (!outbound.enqueue(new OutboundFlow.Queued(publish, qos, retain))) {
+            if (!outbound.enqueue(queued)) {
                 observer.dropped(clientInfo, publish, "queue full");
             }
+            return;
+        }
+        boolean ownEncoding = connection.version().isV5()
+                && (!delivery.subscriptionIds().isEmpty() || publication.expires() || connection.rewritesPublish());
+        if (ownEncoding) {
+            // this subscriber needs its own properties (identifiers, remaining expiry, topic alias)
+            send(queued, now);
             return;
         }
         EncodedPublish encoded = publication.encoded(connection.allocator(), connection.version(), qos);
@@ -241,43 +282,79 @@ public final class Session {
         int packetId = 0;
         if (qos > 0) {
             packetId = outbound.nextPacketId();
-            outbound.track(packetId, variant(publish, qos, retain), qos == 1 ? OutboundFlow.State.AWAIT_PUBACK : OutboundFlow.State.AWAIT_PUBREC);
+            outbound.track(packetId, variant(publish, delivery, -1), qos == 1 ? OutboundFlow.State.AWAIT_PUBACK : OutboundFlow.State.AWAIT_PUBREC,
+                    delivery.sharedGroup());
         }
-        ByteBuf buffer = encoded.forDelivery(packetId, false, retain);
+        ByteBuf buffer = encoded.forDelivery(packetId, false, delivery.retain());
         connection.send(buffer);
         observer.delivered(clientInfo, publish);
     }
 
     /** Sends queued messages while the window and the socket allow. */
     public void drain() {
+        long now = System.nanoTime();
         while (connection != null && outbound.hasQueued()) {
-            OutboundFlow.Queued next = outbound.peek();
+            PendingMessage next = outbound.peek();
             if (next.qos() == 0 ? !connection.isWritable() : outbound.inflightCount() >= window()) {
                 return;
             }
             outbound.poll();
-            Publish p = variant(next.publish(), next.qos(), next.retain());
-            if (MqttEncoder.encodedSize(p.withPacketId(next.qos() == 0 ? 0 : 1, false), connection.version()) > connection.maxPacketSize()) {
-                observer.dropped(clientInfo, p, "larger than the client's Maximum Packet Size");
-                continue;
-            }
-            int packetId = 0;
-            if (next.qos() > 0) {
-                packetId = outbound.nextPacketId();
-                outbound.track(packetId, p, next.qos() == 1 ? OutboundFlow.State.AWAIT_PUBACK : OutboundFlow.State.AWAIT_PUBREC);
-            }
-            connection.send(p.withPacketId(packetId, false));
-            observer.delivered(clientInfo, p);
+            send(next, now);
         }
+    }
+
+    /** Encodes one message for this subscriber alone and sends it (or drops it if expired or too large). */
+    private void send(PendingMessage m, long now) {
+        long remaining = Publication.remainingSeconds(m.createdNanos(), m.expiryNanos(), now);
+        if (remaining == 0) {
+            observer.dropped(clientInfo, m.publish(), "message expired");
+            return;
+        }
+        Publish p = variant(m.publish(), m.delivery(), remaining);
+        if (MqttEncoder.encodedSize(p.withPacketId(m.qos() == 0 ? 0 : 1, false), connection.version()) > connection.maxPacketSize()) {
+            observer.dropped(clientInfo, p, "larger than the client's Maximum Packet Size");
+            return;
+        }
+        int packetId = 0;
+        if (m.qos() > 0) {
+            packetId = outbound.nextPacketId();
+            outbound.track(packetId, p, m.qos() == 1 ? OutboundFlow.State.AWAIT_PUBACK : OutboundFlow.State.AWAIT_PUBREC,
+                    m.delivery().sharedGroup());
+        }
+        connection.send(p.withPacketId(packetId, false));
+        observer.delivered(clientInfo, p);
     }
 
     private int window() {
         return Math.min(maxInflight, connection.receiveMaximum());
     }
 
-    private Publish variant(Publish p, int qos, boolean retain) {
-        return new Publish(p.topic(), qos, retain, false, 0, p.payload(),
-                connection != null && !connection.version().isV5() ? MqttProperties.EMPTY : p.properties());
+    /**
+     * The PUBLISH as this subscriber gets it: its QoS and RETAIN flag, and for 5.0 its own Subscription
+     * Identifiers and the remaining expiry ({@code remainingSeconds} -1 = none); 3.1.1 carries no properties.
+     */
+    private Publish variant(Publish p, Delivery delivery, long remainingSeconds) {
+        MqttProperties props;
+        if (connection != null && !connection.version().isV5()) {
+            props = MqttProperties.EMPTY;
+        } else if (delivery.subscriptionIds().isEmpty() && remainingSeconds < 0 && !p.properties().has(PropertyId.SUBSCRIPTION_IDENTIFIER)) {
+            props = p.properties();
+        } else {
+            MqttProperties.Builder b = p.properties().toBuilder().remove(PropertyId.SUBSCRIPTION_IDENTIFIER);
+            for (int id : delivery.subscriptionIds()) {
+                b.integer(PropertyId.SUBSCRIPTION_IDENTIFIER, id);
+            }
+            if (remainingSeconds >= 0) {
+                b.integer(PropertyId.MESSAGE_EXPIRY_INTERVAL, (int) remainingSeconds);
+            }
+            props = b.build();
+        }
+        return new Publish(p.topic(), delivery.qos(), delivery.retain(), false, 0, p.payload(), props);
+    }
+
+    /** Removes the unfinished messages that came through shared subscriptions, for redistribution. */
+    public List<PendingMessage> takeSharedMessages() {
+        return outbound.takeShared();
     }
 
     /** PUBACK from the client: QoS 1 delivery complete [MQTT-4.3.2-3]. Unknown ids are ignored. */

@@ -21,6 +21,12 @@ public interface SessionConnection {
 
     boolean isWritable();
 
+    /**
+     * True when PUBLISH packets to this client are rewritten per connection (5.0 topic aliases), so the shared
+     * fan-out encoding cannot be used.
+     */
+    boolean rewritesPublish();
+
     ByteBufAllocator allocator();
 
     /** Writes and flushes a packet; the pipeline encodes it for {@link #version()}. */

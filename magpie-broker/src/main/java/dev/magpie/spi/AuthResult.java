@@ -11,17 +11,21 @@ public final class AuthResult {
     /** The three outcomes of one link in an authentication chain. */
     public enum Outcome { ALLOW, DENY, NEXT }
 
-    private static final AuthResult ALLOW = new AuthResult(Outcome.ALLOW, null, null);
-    private static final AuthResult NEXT = new AuthResult(Outcome.NEXT, null, null);
+    private static final AuthResult ALLOW = new AuthResult(Outcome.ALLOW, null, null, null, false);
+    private static final AuthResult NEXT = new AuthResult(Outcome.NEXT, null, null, null, false);
 
     private final Outcome outcome;
     private final String reason;
     private final String username;
+    private final String serverReference;
+    private final boolean permanentMove;
 
-    private AuthResult(Outcome outcome, String reason, String username) {
+    private AuthResult(Outcome outcome, String reason, String username, String serverReference, boolean permanentMove) {
         this.outcome = outcome;
         this.reason = reason;
         this.username = username;
+        this.serverReference = serverReference;
+        this.permanentMove = permanentMove;
     }
 
     /** Accept the client under the user name it presented. */
@@ -31,12 +35,25 @@ public final class AuthResult {
 
     /** Accept the client and treat it as {@code username} (e.g. a certificate's CN) for authorization. */
     public static AuthResult allowAs(String username) {
-        return new AuthResult(Outcome.ALLOW, null, Objects.requireNonNull(username, "username"));
+        return new AuthResult(Outcome.ALLOW, null, Objects.requireNonNull(username, "username"), null, false);
     }
 
     /** Refuse the client; {@code reason} goes to the log, never to the client. */
     public static AuthResult deny(String reason) {
-        return new AuthResult(Outcome.DENY, Objects.requireNonNull(reason, "reason"), null);
+        return new AuthResult(Outcome.DENY, Objects.requireNonNull(reason, "reason"), null, null, false);
+    }
+
+    /**
+     * Refuse the client and send it elsewhere for now: MQTT 5 clients get CONNACK 0x9C (Use another server)
+     * with {@code serverReference} (e.g. "broker2.example.com:1883"); 3.1.1 clients get "server unavailable".
+     */
+    public static AuthResult useAnotherServer(String serverReference) {
+        return new AuthResult(Outcome.DENY, "redirected to " + serverReference, null, Objects.requireNonNull(serverReference, "serverReference"), false);
+    }
+
+    /** Like {@link #useAnotherServer} but permanent: CONNACK 0x9D (Server moved). */
+    public static AuthResult serverMoved(String serverReference) {
+        return new AuthResult(Outcome.DENY, "moved to " + serverReference, null, Objects.requireNonNull(serverReference, "serverReference"), true);
     }
 
     /** No opinion: let the next authenticator decide. If none does, the client is refused. */
@@ -55,6 +72,16 @@ public final class AuthResult {
     /** The user name to use instead of the presented one, if the authenticator chose one. */
     public Optional<String> username() {
         return Optional.ofNullable(username);
+    }
+
+    /** The server a refused 5.0 client is sent to, if this is a redirect. */
+    public Optional<String> serverReference() {
+        return Optional.ofNullable(serverReference);
+    }
+
+    /** For a redirect: true for "server moved" (0x9D), false for "use another server" (0x9C). */
+    public boolean isPermanentMove() {
+        return permanentMove;
     }
 
     @Override

@@ -52,9 +52,10 @@ class HiveMqClientTest {
         Mqtt5BlockingClient pub = v5("hm5-pub-" + qos);
         try {
             Mqtt5ConnAck ack = sub.connect();
-            // features not offered yet are advertised as unavailable [MQTT-3.2.2.3.12/13]
-            assertThat(ack.getRestrictions().areSubscriptionIdentifiersAvailable()).isFalse();
-            assertThat(ack.getRestrictions().isSharedSubscriptionAvailable()).isFalse();
+            // CONNACK advertises what is offered [MQTT-3.2.2.3]
+            assertThat(ack.getRestrictions().areSubscriptionIdentifiersAvailable()).isTrue();
+            assertThat(ack.getRestrictions().isSharedSubscriptionAvailable()).isTrue();
+            assertThat(ack.getRestrictions().getTopicAliasMaximum()).isEqualTo(64);
             try (Mqtt5BlockingClient.Mqtt5Publishes publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
                 sub.subscribeWith().topicFilter("hm/+/x").qos(qos).send();
                 pub.connect();
