@@ -38,8 +38,10 @@ final class WireWriter {
     }
 
     static void writeString(ByteBuf buf, String s) {
-        buf.writeShort(ByteBufUtil.utf8Bytes(s));
-        ByteBufUtil.writeUtf8(buf, s);
+        int length = ByteBufUtil.utf8Bytes(s);
+        buf.writeShort(length);
+        // reserve exactly: writeUtf8 would ask for 3 bytes per char and overflow an exactly sized buffer
+        ByteBufUtil.reserveAndWriteUtf8(buf, s, length);
     }
 
     static int binarySize(byte[] bytes) {
