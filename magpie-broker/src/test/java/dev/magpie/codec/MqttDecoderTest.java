@@ -156,7 +156,7 @@ class MqttDecoderTest {
 
     @Test
     void mqtt31AllowsDupOnPubrelSubscribeUnsubscribe() {
-        assertThat((MqttPacket) decode(connected(MqttVersion.V3_1), 0x6A, 0x02, 0x00, 0x05).type()).isEqualTo(PacketType.PUBREL);
+        assertThat(((MqttPacket) decode(connected(MqttVersion.V3_1), 0x6A, 0x02, 0x00, 0x05)).type()).isEqualTo(PacketType.PUBREL);
         reject(connected(MqttVersion.V3_1_1), ReasonCode.MALFORMED_PACKET, 0x6A, 0x02, 0x00, 0x05);
     }
 

@@ -31,7 +31,7 @@ class SubscribeDecoderTest {
     @Test
     void v5SubscribeWithOptionsAndSubscriptionIdentifier() {
         Subscribe s = decode(connected(MqttVersion.V5),
-                0x82, 0x17,                      // SUBSCRIBE, remaining length 23
+                0x82, 0x19,                      // SUBSCRIBE, remaining length 25
                 0x00, 0x02,                      // packet id 2
                 0x0A,                            // property length 10
                 0x0B, 0xC8, 0x01,                //   Subscription Identifier 200
@@ -50,7 +50,7 @@ class SubscribeDecoderTest {
     @Test
     void syntacticallyInvalidFiltersAreKeptForPerFilterSubAckCodes() {
         Subscribe s = decode(connected(MqttVersion.V3_1_1),
-                0x82, 0x0E,                      // SUBSCRIBE, remaining length 14
+                0x82, 0x0F,                      // SUBSCRIBE, remaining length 15
                 0x00, 0x03,                      // packet id 3
                 0x00, 0x03, 'a', '#', 'b',       // filter "a#b": invalid [MQTT-4.7.1-2], answered with 0x80 later
                 0x00,                            //   QoS 0
