@@ -40,8 +40,7 @@ final class WireWriter {
     static void writeString(ByteBuf buf, String s) {
         int length = ByteBufUtil.utf8Bytes(s);
         buf.writeShort(length);
-        // reserve exactly the encoded length: plain writeUtf8 reserves 3 bytes per char and would overflow
-        // the exactly-sized buffers the encoder allocates
+        // reserve exactly: writeUtf8 would ask for 3 bytes per char and overflow an exactly sized buffer
         ByteBufUtil.reserveAndWriteUtf8(buf, s, length);
     }
 

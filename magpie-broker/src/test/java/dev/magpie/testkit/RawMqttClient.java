@@ -1,0 +1,209 @@
+package dev.magpie.testkit;
+
+import dev.magpie.codec.Connect;
+import dev.magpie.codec.MqttDecoder;
+import dev.magpie.codec.MqttEncoder;
+import dev.magpie.codec.MqttPacket;
+import dev.magpie.codec.MqttProperties;
+import dev.magpie.codec.MqttVersion;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+
+/**
+ * A blocking MQTT client that sends and receives single packets, for spec tests. It keeps no session
+ * state and answers nothing by itself (no automatic PUBACK or PINGREQ), so a test sees the broker's
+ * behaviour packet by packet, and can send bytes no real client would ({@link #sendRaw}).
+ *
+ * <p>Incoming bytes go through the strict {@link MqttDecoder#forClient} inside an
+ * {@link EmbeddedChannel}, so a broker that sends a malformed packet fails the test with an
+ * {@link AssertionError}. Waiting uses the socket's read timeout; there are no sleeps. Not thread-safe:
+ * one test thread drives it.
+ */
+public final class RawMqttClient implements AutoCloseable {
+    private static final int MAX_PACKET_SIZE = 268_435_460;
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final MqttDecoder decoder;
+    private final EmbeddedChannel decoderChannel;
+    private final Deque<MqttPacket> received = new ArrayDeque<>();
+    private final byte[] readBuffer = new byte[16 * 1024];
+    private MqttVersion version = MqttVersion.V3_1_1;
+    private boolean closedByPeer;
+    /** A decoding failure, raised once the packets decoded before it have been received. */
+    private AssertionError pendingFailure;
+
+    private RawMqttClient(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = socket.getInputStream();
+        this.out = socket.getOutputStream();
+        this.decoder = MqttDecoder.forClient(version, MAX_PACKET_SIZE);
+        this.decoderChannel = new EmbeddedChannel(decoder);
+    }
+
+    /** Opens a TCP connection; use {@code 127.0.0.1} (tests only ever talk to this machine). */
+    public static RawMqttClient connect(String host, int port) {
+        Socket socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(host, port), 5_000);
+            return new RawMqttClient(socket);
+        } catch (IOException e) {
+            closeQuietly(socket);
+            throw new UncheckedIOException("cannot connect to " + host + ":" + port, e);
+        }
+    }
+
+    /** A CONNECT without credentials, will or properties. */
+    public static Connect connectPacket(MqttVersion version, String clientId, boolean cleanStart, int keepAliveSeconds) {
+        return new Connect(version, clientId, cleanStart, keepAliveSeconds, null, null, null, MqttProperties.EMPTY);
+    }
+
+    public MqttVersion version() {
+        return version;
+    }
+
+    /** Sets the version packets are encoded and decoded in (a CONNECT sent with {@link #send} sets it too). */
+    public RawMqttClient version(MqttVersion newVersion) {
+        this.version = newVersion;
+        decoder.version(newVersion);
+        return this;
+    }
+
+    /** Encodes {@code packet} in the current version and sends it; a CONNECT first switches to its version. */
+    public RawMqttClient send(MqttPacket packet) {
+        if (packet instanceof Connect connect) {
+            version(connect.version());
+        }
+        ByteBuf buf = MqttEncoder.encode(UnpooledByteBufAllocator.DEFAULT, packet, version);
+        try {
+            return sendRaw(ByteBufUtil.getBytes(buf));
+        } finally {
+            buf.release();
+        }
+    }
+
+    /** Sends bytes exactly as given. */
+    public RawMqttClient sendRaw(byte[] bytes) {
+        try {
+            out.write(bytes);
+            out.flush();
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException("sending " + bytes.length + " bytes failed", e);
+        }
+    }
+
+    /** The next packet; fails the test if none arrives within {@code timeout} or the server closes first. */
+    public MqttPacket receive(Duration timeout) {
+        return poll(timeout).orElseThrow(() -> new AssertionError(closedByPeer
+                ? "the server closed the connection instead of sending a packet"
+                : "no packet within " + timeout.toMillis() + " ms"));
+    }
+
+    /** The next packet, which must be a {@code type}. */
+    public <T extends MqttPacket> T receive(Class<T> type, Duration timeout) {
+        MqttPacket packet = receive(timeout);
+        if (!type.isInstance(packet)) {
+            throw new AssertionError("expected " + type.getSimpleName() + " but received " + packet);
+        }
+        return type.cast(packet);
+    }
+
+    /** The next packet if one arrives within {@code timeout}; empty on timeout or when the server has closed. */
+    public Optional<MqttPacket> poll(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (received.isEmpty() && !closedByPeer && pendingFailure == null) {
+            if (!readSome(deadline)) {
+                break;
+            }
+        }
+        if (received.isEmpty() && pendingFailure != null) {
+            throw pendingFailure;
+        }
+        return Optional.ofNullable(received.poll());
+    }
+
+    /**
+     * Waits until the server closes the connection (end of stream or reset). Packets that arrive before
+     * are kept for {@link #receive}. Returns false if the connection is still open at the deadline.
+     */
+    public boolean awaitClosed(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!closedByPeer) {
+            if (pendingFailure != null) {
+                throw pendingFailure;
+            }
+            if (!readSome(deadline)) {
+                return closedByPeer;
+            }
+        }
+        return true;
+    }
+
+    /** Reads once, up to the deadline; false on timeout. Sets {@link #closedByPeer} on end of stream or reset. */
+    private boolean readSome(long deadline) {
+        long remainingMillis = (deadline - System.nanoTime() + 999_999) / 1_000_000;
+        if (remainingMillis <= 0) {
+            return false;
+        }
+        int n;
+        try {
+            socket.setSoTimeout((int) Math.min(remainingMillis, Integer.MAX_VALUE));
+            n = in.read(readBuffer);
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (SocketException e) {
+            // a reset (or our own socket closed) counts as closed: the server dropped the connection
+            closedByPeer = true;
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (n < 0) {
+            closedByPeer = true;
+            return true;
+        }
+        try {
+            decoderChannel.writeInbound(Unpooled.copiedBuffer(readBuffer, 0, n));
+        } catch (DecoderException e) {
+            pendingFailure = new AssertionError("the server sent a malformed packet: " + e.getCause().getMessage(), e.getCause());
+        }
+        for (Object o = decoderChannel.readInbound(); o != null; o = decoderChannel.readInbound()) {
+            received.add((MqttPacket) o);
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(socket);
+        decoderChannel.finishAndReleaseAll();
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing is best effort in a test client
+        }
+    }
+}
