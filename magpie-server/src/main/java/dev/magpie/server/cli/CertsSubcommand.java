@@ -23,6 +23,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -183,7 +185,7 @@ abstract class CertsSubcommand implements Callable<Integer> {
 
     /** A note when the CA's expiry shortened the validity asked for. */
     static void noteIfShortened(PrintWriter err, String command, CertifiedKey key, CertificateAuthority ca, int days) {
-        long granted = java.time.Duration.between(java.time.Instant.now(),
+        long granted = Duration.between(Instant.now(),
                 key.certificate().getNotAfter().toInstant()).toDays();
         if (granted < days - 1) {
             err.println(command + ": note: valid until " + date(key) + " only, when the CA expires;"
