@@ -37,6 +37,8 @@ import java.util.concurrent.Callable;
                 "      broker on 127.0.0.1:1883 for local clients, anonymous allowed",
                 "  bin/magpie serve --config magpie.yaml",
                 "      broker configured from a YAML file (start from magpie.example.yaml)",
+                "  bin/magpie certs ca --out certs",
+                "      a private CA for TLS; then certs server / certs client (see bin/magpie certs --help)",
                 "  bin/magpie serve --help",
                 "      every option of serve, with its default",
                 "",
@@ -55,8 +57,11 @@ public final class MagpieCommand implements Callable<Integer> {
 
     /** The full command tree, reading {@code MAGPIE_…} overrides from {@code environment}. */
     public static CommandLine newCommandLine(Map<String, String> environment) {
-        return new CommandLine(new MagpieCommand())
-                .addSubcommand("serve", new ServeCommand(environment));
+        CommandLine cli = new CommandLine(new MagpieCommand())
+                .addSubcommand("serve", new ServeCommand(environment))
+                .addSubcommand("certs", new CertsCommand());
+        cli.setParameterExceptionHandler(CertsCommand.oneLineUsageErrors(cli.getParameterExceptionHandler()));
+        return cli;
     }
 
     public static void main(String[] args) {

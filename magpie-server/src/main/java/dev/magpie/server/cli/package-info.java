@@ -1,11 +1,12 @@
 /**
  * The {@code magpie} command line, built with picocli: {@link dev.magpie.server.cli.MagpieCommand} is the entry
- * point of the fat jar and {@code bin/magpie}; each subcommand is one class ({@link dev.magpie.server.cli.ServeCommand}
- * today). This package owns argument parsing, help text, exit statuses and what is printed to the terminal.
+ * point of the fat jar and {@code bin/magpie}; each subcommand is one class ({@link dev.magpie.server.cli.ServeCommand},
+ * and {@link dev.magpie.server.cli.CertsCommand} with its {@code ca}, {@code server} and {@code client} commands).
+ * This package owns argument parsing, help text, exit statuses and what is printed to the terminal.
  *
- * <p>It turns flags into decisions and hands the work to {@code dev.magpie.server.config} (what to run) and
- * the public {@code dev.magpie} API (running it). Decisions are factored into values such as
- * {@link dev.magpie.server.cli.ServePlan} so they can be tested without starting a broker. Nothing else calls
- * this package.
+ * <p>It turns flags into decisions and hands the work to {@code dev.magpie.server.config} (what to run), the
+ * public {@code dev.magpie} API (running it) and {@code dev.magpie.server.certs} (making certificates). Decisions
+ * are factored into values such as {@link dev.magpie.server.cli.ServePlan} so they can be tested without
+ * starting a broker. Nothing else calls this package.
  */
 package dev.magpie.server.cli;
