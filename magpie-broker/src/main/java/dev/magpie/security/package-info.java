@@ -2,5 +2,10 @@
  * Who may connect and what they may do: the authentication chain (ordered {@link dev.magpie.spi.Authenticator}s
  * run off the event loops with a timeout that fails closed) and the authorization chain (ordered
  * {@link dev.magpie.spi.Authorizer}s with a default policy). Called by {@code protocol} and {@code routing}.
+ *
+ * <p>The subpackages hold ready-made links for those chains, usable by the server and by embedding
+ * applications alike: {@code password} (hashing), {@code acl} (the rule engine, an {@code Authorizer}) and
+ * {@code mosquitto} (readers for mosquitto's password and ACL files). They depend only on {@code spi} and
+ * on each other in that order; nothing in this package depends on them.
  */
 package dev.magpie.security;
