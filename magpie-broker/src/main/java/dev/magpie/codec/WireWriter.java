@@ -12,6 +12,8 @@ import java.util.List;
  */
 final class WireWriter {
     private static final int MAX_TWO_BYTE_LENGTH = 65_535;
+    /** {@code PropertyId.values()} copies the array on every call; properties are written in id order from this one. */
+    private static final PropertyId[] IDS = PropertyId.values();
 
     private WireWriter() {
     }
@@ -62,7 +64,7 @@ final class WireWriter {
             return 0;
         }
         int size = 0;
-        for (PropertyId id : PropertyId.values()) {
+        for (PropertyId id : IDS) {
             switch (id) {
                 case USER_PROPERTY -> {
                     for (UserProperty p : properties.userProperties()) {
@@ -96,7 +98,7 @@ final class WireWriter {
         if (properties == MqttProperties.EMPTY) {
             return;
         }
-        for (PropertyId id : PropertyId.values()) {
+        for (PropertyId id : IDS) {
             switch (id) {
                 case USER_PROPERTY -> writeUserProperties(buf, properties.userProperties());
                 case SUBSCRIPTION_IDENTIFIER -> {

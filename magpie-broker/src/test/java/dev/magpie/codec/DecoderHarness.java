@@ -37,12 +37,17 @@ final class DecoderHarness {
         EmbeddedChannel ch = server(maxPacketSize);
         Connect connect = new Connect(version, "c", true, 60, null, null, null, MqttProperties.EMPTY);
         ch.writeInbound(MqttEncoder.encode(UnpooledByteBufAllocator.DEFAULT, connect, version));
-        assertThat((Object) ch.readInbound()).isInstanceOf(Connect.class);
+        assertThat(DecoderHarness.next(ch)).isInstanceOf(Connect.class);
         return ch;
     }
 
     static EmbeddedChannel client(MqttVersion version) {
         return new EmbeddedChannel(MqttDecoder.forClient(version, MAX));
+    }
+
+    /** The next decoded message, or null. */
+    static Object next(EmbeddedChannel ch) {
+        return ch.readInbound();
     }
 
     static ByteBuf buf(int... bytes) {
@@ -60,7 +65,7 @@ final class DecoderHarness {
             ch.writeInbound(buf(bytes));
             Object packet = ch.readInbound();
             assertThat(packet).as("a decoded packet").isNotNull();
-            assertThat((Object) ch.readInbound()).as("only one packet").isNull();
+            assertThat(DecoderHarness.next(ch)).as("only one packet").isNull();
             return (T) packet;
         } finally {
             assertThat(ch.finishAndReleaseAll()).isFalse();
@@ -85,18 +90,18 @@ final class DecoderHarness {
     static MalformedPacketException reject(EmbeddedChannel ch, int reasonCode, ByteBuf bytes) {
         try {
             ch.writeInbound(bytes);
-            fail("expected reason code 0x%x but decoded %s", reasonCode, (Object) ch.readInbound());
+            fail("expected reason code 0x%x but decoded %s", reasonCode, DecoderHarness.next(ch));
             return null;
         } catch (DecoderException e) {
             assertThat(e.getCause()).isInstanceOf(MalformedPacketException.class);
             MalformedPacketException m = (MalformedPacketException) e.getCause();
             assertThat(m.reasonCode()).as("reason code of: " + m.getMessage()).isEqualTo(reasonCode);
             assertThat(bytes.refCnt()).as("input released").isZero();
-            assertThat((Object) ch.readInbound()).isNull();
+            assertThat(DecoderHarness.next(ch)).isNull();
             // nothing after an error is decoded, not even a valid packet
             ch.writeInbound(buf(0xC0, 0x00));
             ch.writeInbound(buf(0x30, 0x03, 0x00, 0x01, 'a'));
-            assertThat((Object) ch.readInbound()).isNull();
+            assertThat(DecoderHarness.next(ch)).isNull();
             return m;
         } finally {
             ch.finishAndReleaseAll();

@@ -110,8 +110,8 @@ class ServerPacketDecoderTest {
     @ParameterizedTest
     @EnumSource(MqttVersion.class)
     void pings(MqttVersion version) {
-        assertThat((MqttPacket) decode(client(version), 0xD0, 0x00)).isSameAs(PingResp.INSTANCE);
-        assertThat((MqttPacket) decode(connected(version), 0xC0, 0x00)).isSameAs(PingReq.INSTANCE);
+        assertThat(DecoderHarness.<MqttPacket>decode(client(version), 0xD0, 0x00)).isSameAs(PingResp.INSTANCE);
+        assertThat(DecoderHarness.<MqttPacket>decode(connected(version), 0xC0, 0x00)).isSameAs(PingReq.INSTANCE);
         reject(client(version), ReasonCode.MALFORMED_PACKET, 0xD0, 0x01, 0x00);
         reject(connected(version), ReasonCode.MALFORMED_PACKET, 0xC0, 0x01, 0x00);
     }
@@ -119,13 +119,13 @@ class ServerPacketDecoderTest {
     @ParameterizedTest
     @EnumSource(value = MqttVersion.class, names = {"V3_1", "V3_1_1"})
     void v3Disconnect(MqttVersion version) {
-        assertThat((MqttPacket) decode(connected(version), 0xE0, 0x00)).isEqualTo(Disconnect.NORMAL);
+        assertThat(DecoderHarness.<MqttPacket>decode(connected(version), 0xE0, 0x00)).isEqualTo(Disconnect.NORMAL);
         reject(connected(version), ReasonCode.MALFORMED_PACKET, 0xE0, 0x01, 0x00);
     }
 
     @Test
     void v5Disconnect() {
-        assertThat((MqttPacket) decode(connected(MqttVersion.V5), 0xE0, 0x00)).isEqualTo(Disconnect.NORMAL); // remaining length 0: reason 0
+        assertThat(DecoderHarness.<MqttPacket>decode(connected(MqttVersion.V5), 0xE0, 0x00)).isEqualTo(Disconnect.NORMAL); // remaining length 0: reason 0
         Disconnect will = decode(connected(MqttVersion.V5),
                 0xE0, 0x01,                      // DISCONNECT, remaining length 1
                 0x04);                           // disconnect with will message, no properties
@@ -156,7 +156,7 @@ class ServerPacketDecoderTest {
 
     @Test
     void v5Auth() {
-        assertThat((MqttPacket) decode(connected(MqttVersion.V5), 0xF0, 0x00)).isEqualTo(new Auth(0, MqttProperties.EMPTY));
+        assertThat(DecoderHarness.<MqttPacket>decode(connected(MqttVersion.V5), 0xF0, 0x00)).isEqualTo(new Auth(0, MqttProperties.EMPTY));
         Auth a = decode(client(MqttVersion.V5),
                 0xF0, 0x0A,                      // AUTH, remaining length 10
                 0x18,                            // continue authentication
