@@ -5,7 +5,6 @@ import dev.magpie.BrokerException;
 import dev.magpie.server.config.BrokerMapping;
 import dev.magpie.server.config.ConfigException;
 import dev.magpie.server.config.ConfigLoader;
-import dev.magpie.server.config.ListenerConfig;
 import dev.magpie.server.config.LogLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +26,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code magpie serve}: runs a broker in the foreground until the process is told to stop.
  *
- * <p>The run is split into a decision ({@link #plan()}, pure and tested) and the act (this {@link #call()}),
- * which creates the data directory, starts the broker, reports each bound listener and waits for SIGINT/SIGTERM,
- * whose shutdown hook stops the broker gracefully. Failures expected in operation (bad config, port in use)
+ * <p>The run is split into a decision ({@link #plan()}, pure and tested), the start ({@link #start}: data
+ * directory, notice, broker; the broker itself logs each listener it binds) and the wait ({@link #call()}) for
+ * SIGINT/SIGTERM, whose shutdown hook stops the broker gracefully. Failures expected in operation (bad config, port in use)
  * are one line on stderr and an exit status, never a stack trace.
  */
 @Command(name = "serve",
@@ -47,7 +46,7 @@ import java.util.concurrent.CountDownLatch;
         optionListHeading = "%nOptions:%n",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
-                "0:stopped by a signal",
+                "143:stopped by SIGTERM (130: by Ctrl-C), after a graceful stop",
                 "1:could not start (port in use, data directory not writable, ...)",
                 "2:invalid config, environment override or option"},
         footerHeading = "%nExamples:%n",
@@ -132,12 +131,39 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
+        Broker broker;
+        try {
+            broker = start(err);
+        } catch (StartException e) {
+            err.println("magpie: " + e.getMessage());
+            log.debug("start failure", e);
+            return e.exitStatus();
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("stopping");
+            broker.stop();
+            stopped.countDown();
+        }, "magpie-shutdown"));
+        log.info("magpie {} started; stop with Ctrl-C or SIGTERM", MagpieCommand.version());
+        stopped.await();
+        return 0;
+    }
+
+    /**
+     * Everything {@link #call()} does before it waits for a signal: decides the plan, applies the log level,
+     * creates the data directory, prints the local-only notice to {@code err} and starts the broker, whose
+     * listeners log their bound addresses. The caller owns the returned broker and must stop it; tests use
+     * this to run a real {@code serve} in-process and stop it without a signal.
+     *
+     * @throws StartException with the one line to print and the exit status, if it cannot start
+     */
+    Broker start(PrintWriter err) throws StartException {
         ServePlan plan;
         try {
             plan = plan();
         } catch (ConfigException e) {
-            err.println("magpie: " + e.getMessage());
-            return EXIT_CONFIG_ERROR;
+            throw new StartException(EXIT_CONFIG_ERROR, e.getMessage(), e);
         }
         LogLevels.apply(plan.config().logLevel());
 
@@ -145,51 +171,32 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             Files.createDirectories(data);
         } catch (IOException e) {
-            err.println("magpie: cannot create data directory " + data + ": " + e);
-            return EXIT_START_FAILED;
+            throw new StartException(EXIT_START_FAILED, "cannot create data directory " + data + ": " + e, e);
         }
         log.info("data directory {}", data);
         plan.notice().ifPresent(err::println);
         err.flush();
 
         Broker broker = BrokerMapping.builderFor(plan.config()).build();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread shutdown = new Thread(() -> {
-            log.info("stopping");
-            broker.stop();
-            stopped.countDown();
-        }, "magpie-shutdown");
-        java.lang.Runtime.getRuntime().addShutdownHook(shutdown);
         try {
-            broker.start();
+            return broker.start();
         } catch (BrokerException e) {
-            return startFailed(broker, shutdown, err, e.getMessage(), e);
-        } catch (UnsupportedOperationException e) {
-            return startFailed(broker, shutdown, err, "the broker core in this build cannot run yet ("
-                    + e.getMessage() + ")", e);
+            broker.stop();
+            throw new StartException(EXIT_START_FAILED, "cannot start: " + e.getMessage(), e);
         }
-        for (ListenerConfig listener : plan.config().listeners()) {
-            log.info("listener {} ({}) bound to {}:{}", listener.name(), listener.type().yamlName(), listener.bind(),
-                    broker.port(listener.name()));
-        }
-        log.info("magpie {} started; stop with Ctrl-C or SIGTERM", MagpieCommand.version());
-        stopped.await();
-        return 0;
     }
 
-    private static int startFailed(Broker broker, Thread hook, PrintWriter err, String reason, Exception e) {
-        broker.stop();
-        removeHook(hook);
-        err.println("magpie: cannot start: " + reason);
-        log.debug("start failure", e);
-        return EXIT_START_FAILED;
-    }
+    /** Why {@code serve} did not start: the line for stderr (without the "magpie: " prefix) and the exit status. */
+    static final class StartException extends Exception {
+        private final int exitStatus;
 
-    private static void removeHook(Thread hook) {
-        try {
-            java.lang.Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // the hook is running or about to; it only stops the broker again, which is harmless
+        StartException(int exitStatus, String message, Throwable cause) {
+            super(message, cause);
+            this.exitStatus = exitStatus;
+        }
+
+        int exitStatus() {
+            return exitStatus;
         }
     }
 

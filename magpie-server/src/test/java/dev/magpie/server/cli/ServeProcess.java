@@ -1,0 +1,146 @@
+package dev.magpie.server.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code magpie serve} as a child JVM, started the way {@code bin/magpie} starts it (main class, arguments,
+ * environment) but from the test classpath instead of {@code magpie.jar}: in {@code mvn verify} the tests run
+ * before the jar is packaged. stdout and stderr are merged and collected line by line as they arrive, so a test
+ * can wait for a log line instead of sleeping.
+ */
+final class ServeProcess implements AutoCloseable {
+
+    /** The broker's start-up line for each listener, e.g. {@code listener tcp (tcp) accepting MQTT on 127.0.0.1:41234 via epoll}. */
+    static final Pattern ACCEPTING = Pattern.compile("listener (\\S+) \\((\\w+)\\) accepting MQTT on (\\S+):(\\d+) via ");
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+
+    private final Process process;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Thread reader;
+
+    private ServeProcess(Process process) {
+        this.process = process;
+        this.reader = new Thread(this::collect, "serve-output-" + process.pid());
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /**
+     * Starts {@code magpie serve ARGS} with exactly the {@code MAGPIE_…} variables in {@code env} (any the test
+     * JVM has are removed, so the run does not depend on the machine).
+     */
+    static ServeProcess start(Map<String, String> env, String... serveArgs) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // start fast on a small shared machine: the child lives for seconds, C2 would not pay off
+                "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                // the logging of magpie.jar, not the logback-test.xml the broker's test jar brings along
+                "-Dlogback.configurationFile=logback.xml",
+                "-cp", System.getProperty("java.class.path"),
+                MagpieCommand.class.getName(), "serve"));
+        command.addAll(List.of(serveArgs));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("MAGPIE_"));
+        builder.environment().putAll(env);
+        return new ServeProcess(builder.start());
+    }
+
+    private void collect() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                lines.add(line);
+            }
+        } catch (IOException e) {
+            // the process was killed while we read; what arrived is kept
+        }
+    }
+
+    /** Every line printed so far (stdout and stderr merged). */
+    List<String> lines() {
+        return List.copyOf(lines);
+    }
+
+    String output() {
+        return String.join("\n", lines);
+    }
+
+    /** Waits for the "accepting" line of {@code listener} and returns the port it names. */
+    int awaitPort(String listener) {
+        Matcher[] found = new Matcher[1];
+        await().atMost(START_TIMEOUT)
+                .failFast("serve exited early:\n" + output(), () -> !process.isAlive())
+                .until(() -> {
+                    for (String line : lines) {
+                        Matcher m = ACCEPTING.matcher(line);
+                        if (m.find() && m.group(1).equals(listener)) {
+                            found[0] = m;
+                            return true;
+                        }
+                    }
+                    return false;
+                });
+        return Integer.parseInt(found[0].group(4));
+    }
+
+    /** Waits for the line containing {@code text}. */
+    void awaitLine(String text) {
+        await().atMost(START_TIMEOUT)
+                .failFast("serve exited early:\n" + output(), () -> !process.isAlive() && !contains(text))
+                .until(() -> contains(text));
+    }
+
+    private boolean contains(String text) {
+        return lines.stream().anyMatch(l -> l.contains(text));
+    }
+
+    /**
+     * Sends SIGTERM, as {@code kill PID} or a service manager would. Through the process handle: {@code
+     * Process.destroy()} sends the same signal but also closes our end of the output pipe, losing what the
+     * shutdown hook logs.
+     */
+    void terminate() {
+        process.toHandle().destroy();
+    }
+
+    /**
+     * Waits for the process to end and for its last line to be read.
+     *
+     * @return the exit status
+     * @throws AssertionError if it is still running after {@code timeout}
+     */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("serve still running after " + timeout + ":\n" + output());
+        }
+        reader.join(timeout.toMillis());
+        return process.exitValue();
+    }
+
+    /** Kills the process (SIGKILL) if it is still running and waits for it. */
+    @Override
+    public void close() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+            reader.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
