@@ -77,7 +77,7 @@ final class InboundFlows {
         }
         int reason = ReasonCode.SUCCESS;
         if (publish.properties().integer(PropertyId.PAYLOAD_FORMAT_INDICATOR, 0) == 1 && !Utf8Check.isValid(publish.payload())) {
-            // [MQTT-3.3.2-4]: the payload says it is UTF-8 and is not: 0x99
+            // spec 3.3.2.3.2: the payload says it is UTF-8 and is not: 0x99 (the indicator itself is forwarded unaltered [MQTT-3.3.2-4])
             LOG.info("client {}: payload to {} is not the UTF-8 its Payload Format Indicator claims", client.clientId(), publish.topic());
             if (qos == 0) {
                 connection.protocolViolation(ReasonCode.PAYLOAD_FORMAT_INVALID, "payload is not valid UTF-8");
