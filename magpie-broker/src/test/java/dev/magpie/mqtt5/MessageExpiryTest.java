@@ -26,6 +26,7 @@ import static dev.magpie.mqtt5.Mqtt5Fixture.connect5;
 import static dev.magpie.mqtt5.Mqtt5Fixture.expectNoPublish;
 import static dev.magpie.mqtt5.Mqtt5Fixture.publish;
 import static dev.magpie.mqtt5.Mqtt5Fixture.sessionExpiry;
+import static dev.magpie.mqtt5.Mqtt5Fixture.storeRetained;
 import static dev.magpie.mqtt5.Mqtt5Fixture.subscribe;
 import static dev.magpie.mqtt5.Mqtt5Fixture.text;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -128,8 +129,8 @@ class MessageExpiryTest {
     void retainedMessagesExpireAndCarryTheRemainingInterval_MQTT_3_3_2_5_and_6() {
         RawMqttClient pub = f.v5("me-ret-pub");
         long published = System.nanoTime();
-        pub.send(new Publish("meret/short", 0, true, false, 0, "short".getBytes(StandardCharsets.UTF_8), expiry(1)));
-        pub.send(new Publish("meret/long", 0, true, false, 0, "long".getBytes(StandardCharsets.UTF_8), expiry(30)));
+        storeRetained(pub, "meret/short", "short", expiry(1));
+        storeRetained(pub, "meret/long", "long", expiry(30));
         // a subscriber right away gets both
         RawMqttClient early = f.v5("me-ret-early");
         subscribe(early, "meret/#", 0);

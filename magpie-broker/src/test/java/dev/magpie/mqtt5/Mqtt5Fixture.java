@@ -138,6 +138,15 @@ final class Mqtt5Fixture implements AutoCloseable {
         return new Publish(topic, qos, false, false, packetId, text.getBytes(StandardCharsets.UTF_8), properties);
     }
 
+    /**
+     * Stores a retained message: published at QoS 1, and the PUBACK awaited, which the broker sends only once
+     * the message is stored and routed, so a subscription made afterwards is sure to find it.
+     */
+    static void storeRetained(RawMqttClient pub, String topic, String text, MqttProperties properties) {
+        pub.send(new Publish(topic, 1, true, false, 1, text.getBytes(StandardCharsets.UTF_8), properties));
+        assertThat(pub.receive(dev.magpie.codec.PubResponse.class, WAIT).reasonCode()).isZero();
+    }
+
     static String text(Publish p) {
         return new String(p.payload(), StandardCharsets.UTF_8);
     }

@@ -82,7 +82,7 @@ class SubscriptionIdentifierTest {
     @Test
     void retainedMessagesCarryTheIdentifierOfTheNewSubscription() {
         RawMqttClient pub = f.v5("si-ret-pub");
-        pub.send(new Publish("sir/t", 0, true, false, 0, "kept".getBytes(StandardCharsets.UTF_8), MqttProperties.EMPTY));
+        Mqtt5Fixture.storeRetained(pub, "sir/t", "kept", MqttProperties.EMPTY);
         RawMqttClient sub = f.v5("si-ret");
         subscribe(sub, id(77), Subscription.of("sir/#", 0));
         Publish p = sub.receive(Publish.class, WAIT);

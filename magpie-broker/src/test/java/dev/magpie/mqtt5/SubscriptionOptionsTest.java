@@ -92,7 +92,7 @@ class SubscriptionOptionsTest {
     void retainedMessagesSentOnSubscribeKeepRetainWhateverRetainAsPublishedSays() {
         // spec 3.3.1.3: a message sent because of a new subscription has RETAIN 1; Retain As Published governs live ones
         RawMqttClient pub = f.v5("so-rap-pub");
-        pub.send(new Publish("rap2/t", 0, true, false, 0, "kept".getBytes(StandardCharsets.UTF_8), MqttProperties.EMPTY));
+        Mqtt5Fixture.storeRetained(pub, "rap2/t", "kept", MqttProperties.EMPTY);
         RawMqttClient sub = f.v5("so-rap-sub");
         subscribe(sub, new Subscription("rap2/#", 0, false, false, 0));
         assertThat(sub.receive(Publish.class, WAIT).retain()).isTrue();
@@ -106,7 +106,7 @@ class SubscriptionOptionsTest {
     @Test
     void retainHandling1SendsAgainAfterTheSessionWasCleared_MQTT_3_3_1_10() {
         RawMqttClient pub = f.v5("so-rh-pub");
-        pub.send(new Publish("rh2/t", 0, true, false, 0, "kept".getBytes(StandardCharsets.UTF_8), MqttProperties.EMPTY));
+        Mqtt5Fixture.storeRetained(pub, "rh2/t", "kept", MqttProperties.EMPTY);
         RawMqttClient first = f.v5("so-rh");
         subscribe(first, new Subscription("rh2/#", 0, false, false, 1));
         assertThat(first.receive(Publish.class, WAIT).retain()).isTrue();
