@@ -169,13 +169,14 @@ final class InboundFlows {
                 }
                 codes.add(code);
             }
+            long subscribedNanos = System.nanoTime(); // every granted subscription is in the tree now
             // [MQTT-3.8.4-1]: SUBACK with the same packet id, one code per filter in order [MQTT-3.8.4-6]
             connection.send(new SubAck(subscribe.packetId(), codes, MqttProperties.EMPTY));
             for (int i = 0; i < granted.size(); i++) {
                 Subscription s = granted.get(i);
                 // Retain Handling: 0 always, 1 only for a new subscription, 2 never [MQTT-3.3.1-9], [MQTT-3.3.1-10]
                 if (s.retainHandling() == 0 || (s.retainHandling() == 1 && isNew.get(i))) {
-                    broker.distributor().sendRetained(session, s, identifier);
+                    broker.distributor().sendRetained(session, s, identifier, subscribedNanos);
                 }
             }
             for (int i = 0; i < codes.size(); i++) {
