@@ -4,6 +4,7 @@ import dev.magpie.BrokerCapabilities;
 import dev.magpie.Listener;
 import dev.magpie.codec.ConnAck;
 import dev.magpie.codec.Connect;
+import dev.magpie.codec.MqttEncoder;
 import dev.magpie.codec.MqttProperties;
 import dev.magpie.codec.MqttVersion;
 import dev.magpie.codec.PropertyId;
@@ -178,10 +179,19 @@ final class ConnectGate {
         });
     }
 
-    /** If another connection holds the session, close it and publish its will [MQTT-3.1.4-3]. On the session's thread. */
+    /**
+     * If another connection holds the session, close it [MQTT-3.1.4-3] and deal with its will: one without a
+     * delay is published now; one with a Will Delay Interval is deleted, because this new connection for the
+     * client id arrived before the delay passed [MQTT-3.1.2-8]. On the session's thread.
+     */
     private void takeOver(Session session) {
         if (session.connection() instanceof MqttConnection previous) {
-            broker.lifecycle().publishWill(session);
+            Connect.Will will = session.will();
+            if (will != null && will.properties().unsignedInt(PropertyId.WILL_DELAY_INTERVAL, 0) > 0) {
+                session.will(null);
+            } else {
+                broker.lifecycle().publishWill(session);
+            }
             session.detach(previous);
             previous.takenOver();
             LOG.info("{}: session taken over by a new connection", previous.describe());
@@ -260,6 +270,10 @@ final class ConnectGate {
                 b.string(PropertyId.SERVER_REFERENCE, serverReference);
             }
             props = b.build();
+            if (MqttEncoder.encodedSize(new ConnAck(false, reasonCode, props), connection.version()) > connection.maxPacketSize()) {
+                // the Reason String must not make the CONNACK larger than the client accepts [MQTT-3.2.2-19]
+                props = props.toBuilder().remove(PropertyId.REASON_STRING).build();
+            }
         }
         connection.refused();
         // [MQTT-3.2.2-5]: a refusing CONNACK has Session Present 0, then the connection is closed

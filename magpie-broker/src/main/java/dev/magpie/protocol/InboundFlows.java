@@ -77,7 +77,7 @@ final class InboundFlows {
         }
         int reason = ReasonCode.SUCCESS;
         if (publish.properties().integer(PropertyId.PAYLOAD_FORMAT_INDICATOR, 0) == 1 && !Utf8Check.isValid(publish.payload())) {
-            // [MQTT-3.3.2-4]: the payload says it is UTF-8 and is not: 0x99
+            // spec 3.3.2.3.2: the payload says it is UTF-8 and is not: 0x99 (the indicator itself is forwarded unaltered [MQTT-3.3.2-4])
             LOG.info("client {}: payload to {} is not the UTF-8 its Payload Format Indicator claims", client.clientId(), publish.topic());
             if (qos == 0) {
                 connection.protocolViolation(ReasonCode.PAYLOAD_FORMAT_INVALID, "payload is not valid UTF-8");
@@ -169,13 +169,14 @@ final class InboundFlows {
                 }
                 codes.add(code);
             }
+            long subscribedNanos = System.nanoTime(); // every granted subscription is in the tree now
             // [MQTT-3.8.4-1]: SUBACK with the same packet id, one code per filter in order [MQTT-3.8.4-6]
             connection.send(new SubAck(subscribe.packetId(), codes, MqttProperties.EMPTY));
             for (int i = 0; i < granted.size(); i++) {
                 Subscription s = granted.get(i);
                 // Retain Handling: 0 always, 1 only for a new subscription, 2 never [MQTT-3.3.1-9], [MQTT-3.3.1-10]
                 if (s.retainHandling() == 0 || (s.retainHandling() == 1 && isNew.get(i))) {
-                    broker.distributor().sendRetained(session, s, identifier);
+                    broker.distributor().sendRetained(session, s, identifier, subscribedNanos);
                 }
             }
             for (int i = 0; i < codes.size(); i++) {

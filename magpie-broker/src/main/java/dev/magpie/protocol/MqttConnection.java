@@ -6,6 +6,7 @@ import dev.magpie.codec.ConnAck;
 import dev.magpie.codec.Connect;
 import dev.magpie.codec.Disconnect;
 import dev.magpie.codec.MalformedPacketException;
+import dev.magpie.codec.MqttEncoder;
 import dev.magpie.codec.MqttPacket;
 import dev.magpie.codec.MqttPacketEncoder;
 import dev.magpie.codec.MqttProperties;
@@ -368,9 +369,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         boolean wasConnected = state == State.CONNECTED;
         closing = true;
         if (wasConnected && version.isV5()) {
-            MqttProperties props = requestProblemInformation && reason != null
-                    ? MqttProperties.builder().string(PropertyId.REASON_STRING, reason).build() : MqttProperties.EMPTY;
-            ctx.channel().writeAndFlush(new Disconnect(reasonCode, props)).addListener(ChannelFutureListener.CLOSE);
+            Disconnect plain = new Disconnect(reasonCode, MqttProperties.EMPTY);
+            Disconnect explained = requestProblemInformation && reason != null
+                    ? new Disconnect(reasonCode, MqttProperties.builder().string(PropertyId.REASON_STRING, reason).build()) : plain;
+            // the Reason String must not make the packet larger than the client accepts [MQTT-3.14.2-3]
+            Disconnect out = MqttEncoder.encodedSize(explained, version) <= clientMaxPacketSize ? explained : plain;
+            ctx.channel().writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.close();
         }

@@ -17,7 +17,8 @@ import java.util.Map;
  *
  * <p>Outbound (broker → client, on the session's thread, the only thread that sends PUBLISH on this
  * connection): while there are free aliases below the client's Topic Alias Maximum, each new topic gets the
- * next one and is sent once in full; later messages on it go with an empty topic [MQTT-3.3.2-12]. Aliases are
+ * next one and is sent once in full; later messages on it go with an empty topic, never above that maximum
+ * [MQTT-3.1.2-26] and never to a client that set none [MQTT-3.1.2-27]. Aliases are
  * not reassigned, which keeps the choice simple and the client's table stable.
  */
 final class TopicAliases {

@@ -92,13 +92,21 @@ public final class Distributor {
     }
 
     /**
-     * Sends the retained messages matching a new subscription, with RETAIN set [MQTT-3.3.1-8], at the lower of
+     * Sends the retained messages matching a new subscription, with RETAIN set (spec 3.3.1.3), at the lower of
      * their QoS and the granted one. Expired ones are removed instead [MQTT-3.3.2-5].
+     *
+     * <p>{@code subscribedNanos} is when the subscription was in the tree ({@link System#nanoTime()}, read after
+     * {@link #subscribe} returned). A message stored later was published while the subscription already
+     * matched, so it reaches the client as a live message; sending it here as well would deliver it twice,
+     * and after newer live messages.
      */
-    public void sendRetained(Session session, Subscription subscription, int identifier) {
+    public void sendRetained(Session session, Subscription subscription, int identifier, long subscribedNanos) {
         long now = System.nanoTime();
         List<String> expired = new ArrayList<>();
         retained.match(subscription.filter(), (topic, message) -> {
+            if (message.storedNanos() - subscribedNanos > 0) {
+                return;
+            }
             Publication publication = new Publication(message.publish(), "$retained", message.storedNanos());
             try {
                 if (publication.remainingSeconds(now) == 0) {

@@ -3,8 +3,10 @@ package dev.magpie.session;
 import dev.magpie.codec.Publish;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,16 +19,20 @@ final class OutboundFlow {
     /** Where an outbound QoS 1/2 message stands in its handshake [MQTT-4.3.2], [MQTT-4.3.3]. */
     enum State { AWAIT_PUBACK, AWAIT_PUBREC, AWAIT_PUBCOMP }
 
-    /** A message sent with {@code packetId} awaiting its acknowledgement. */
+    /**
+     * A message sent with {@code packetId} awaiting its acknowledgement. {@code shared} is the message as it was
+     * routed (all its properties, its original QoS and age) when it came through a shared subscription, so it
+     * can be handed to another member unchanged; null otherwise.
+     */
     static final class Inflight {
         final Publish publish;
-        final String sharedGroup;
+        final PendingMessage shared;
         State state;
 
-        Inflight(Publish publish, State state, String sharedGroup) {
+        Inflight(Publish publish, State state, PendingMessage shared) {
             this.publish = publish;
             this.state = state;
-            this.sharedGroup = sharedGroup;
+            this.shared = shared;
         }
     }
 
@@ -52,8 +58,8 @@ final class OutboundFlow {
         return inflight.entrySet();
     }
 
-    void track(int packetId, Publish publish, State state, String sharedGroup) {
-        inflight.put(packetId, new Inflight(publish, state, sharedGroup));
+    void track(int packetId, Publish publish, State state, PendingMessage shared) {
+        inflight.put(packetId, new Inflight(publish, state, shared));
     }
 
     Inflight complete(int packetId) {
@@ -115,18 +121,19 @@ final class OutboundFlow {
     }
 
     /**
-     * Removes and returns the messages that came through a shared subscription and are not yet complete
-     * (queued, or sent but not acknowledged with PUBACK/PUBREC), so another member can have them
-     * [MQTT-4.8.2-5]. A message already PUBRECed stays: its delivery is decided.
+     * Removes and returns the messages that came through a shared subscription and may go to another member
+     * (spec 4.8.2): those still queued, and QoS 1 messages sent but not acknowledged. A QoS 2 message already
+     * sent stays: its delivery must be completed with this session when the client reconnects, and never
+     * goes to another member [MQTT-4.8.2-4], [MQTT-4.8.2-5]. A message the client refused (PUBACK / PUBREC
+     * >= 0x80) is already complete and not offered again [MQTT-4.8.2-6].
      */
-    java.util.List<PendingMessage> takeShared() {
-        java.util.List<PendingMessage> taken = new java.util.ArrayList<>();
-        var it = inflight.entrySet().iterator();
+    List<PendingMessage> takeShared() {
+        List<PendingMessage> taken = new ArrayList<>();
+        var it = inflight.values().iterator();
         while (it.hasNext()) {
-            Inflight m = it.next().getValue();
-            if (m.sharedGroup != null && m.state != State.AWAIT_PUBCOMP) {
-                taken.add(new PendingMessage(m.publish.withPacketId(0, false),
-                        new Delivery(m.publish.qos(), m.publish.retain(), java.util.List.of(), m.sharedGroup), System.nanoTime(), -1));
+            Inflight m = it.next();
+            if (m.shared != null && m.state == State.AWAIT_PUBACK) {
+                taken.add(m.shared);
                 it.remove();
             }
         }

@@ -283,7 +283,7 @@ public final class Session {
         if (qos > 0) {
             packetId = outbound.nextPacketId();
             outbound.track(packetId, variant(publish, delivery, -1), qos == 1 ? OutboundFlow.State.AWAIT_PUBACK : OutboundFlow.State.AWAIT_PUBREC,
-                    delivery.sharedGroup());
+                    delivery.sharedGroup() == null ? null : queued);
         }
         ByteBuf buffer = encoded.forDelivery(packetId, false, delivery.retain());
         connection.send(buffer);
@@ -319,7 +319,7 @@ public final class Session {
         if (m.qos() > 0) {
             packetId = outbound.nextPacketId();
             outbound.track(packetId, p, m.qos() == 1 ? OutboundFlow.State.AWAIT_PUBACK : OutboundFlow.State.AWAIT_PUBREC,
-                    m.delivery().sharedGroup());
+                    m.delivery().sharedGroup() == null ? null : m);
         }
         connection.send(p.withPacketId(packetId, false));
         observer.delivered(clientInfo, p);
