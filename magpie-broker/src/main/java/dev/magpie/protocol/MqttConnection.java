@@ -87,7 +87,24 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     // ---- Netty callbacks (event loop) ----
 
     @Override
+    public void handlerAdded(ChannelHandlerContext context) {
+        // added to a live channel after a WebSocket upgrade: channelActive will not come
+        if (context.channel().isActive()) {
+            begin(context);
+        }
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext context) {
+        begin(context);
+        context.fireChannelActive();
+    }
+
+    /** Starts the connection's life once: the CONNECT timeout runs from here. */
+    private void begin(ChannelHandlerContext context) {
+        if (this.ctx != null) {
+            return;
+        }
         this.ctx = context;
         broker.metrics().connectionOpened();
         long timeout = broker.settings().connectTimeout().toMillis();
@@ -97,7 +114,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 context.close();
             }
         }, timeout, TimeUnit.MILLISECONDS);
-        context.fireChannelActive();
     }
 
     @Override

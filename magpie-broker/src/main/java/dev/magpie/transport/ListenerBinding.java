@@ -30,13 +30,14 @@ public final class ListenerBinding {
     }
 
     /** Binds {@code listener}; blocks until bound. */
-    public static ListenerBinding bind(Listener listener, BrokerContext broker, EventLoops loops) {
+    public static ListenerBinding bind(Listener listener, BrokerContext broker, EventLoops loops, HttpRoutes routes) {
         ChannelGroup connections = new DefaultChannelGroup(listener.name(), GlobalEventExecutor.INSTANCE);
         ServerTlsContext tls = listener.tls().map(settings -> ServerTlsContext.load(listener.name(), settings)).orElse(null);
         MqttChannelInitializer initializer = switch (listener.kind()) {
             case TCP -> new TcpChannelInitializer(broker, listener, connections);
             case TLS -> new TlsChannelInitializer(broker, listener, connections, tls);
-            case WS, WSS -> throw new BrokerException("listener " + listener.name() + ": WebSocket listeners are not available yet");
+            case WS -> new WsChannelInitializer(broker, listener, connections, routes);
+            case WSS -> new WssChannelInitializer(broker, listener, connections, tls, routes);
         };
 
         ServerBootstrap bootstrap = new ServerBootstrap()

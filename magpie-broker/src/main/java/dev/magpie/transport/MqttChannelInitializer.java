@@ -1,6 +1,7 @@
 package dev.magpie.transport;
 
 import dev.magpie.Listener;
+import dev.magpie.WebSocketSettings;
 import dev.magpie.codec.MqttDecoder;
 import dev.magpie.codec.MqttPacketEncoder;
 import dev.magpie.protocol.BrokerContext;
@@ -10,12 +11,16 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+
+import java.util.List;
 
 /**
  * The shared shape of every listener's pipeline, assembled in one place with named handlers:
  *
  * <pre>
- * limit → [proxy-decoder → proxy-address] → transport handlers of the kind → decoder → encoder → mqtt
+ * limit → [proxy-detector → proxy-decoder → proxy-address] → transport handlers of the kind → decoder → encoder → mqtt
  * </pre>
  *
  * Each listener kind supplies its transport handlers (none for TCP, TLS for TLS, HTTP and WebSocket for WS,
@@ -24,6 +29,7 @@ import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
  */
 abstract class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
     static final String LIMIT = "limit";
+    static final String PROXY_DETECTOR = "proxy-detector";
     static final String PROXY_DECODER = "proxy-decoder";
     static final String PROXY_ADDRESS = "proxy-address";
     static final String TLS = "tls";
@@ -36,15 +42,20 @@ abstract class MqttChannelInitializer extends ChannelInitializer<SocketChannel> 
     static final String ENCODER = "encoder";
     static final String MQTT = "mqtt";
 
+    /** Largest HTTP request body a route receives; larger requests are answered 413. */
+    static final int MAX_HTTP_BODY = 1024 * 1024;
+
     final BrokerContext broker;
     final Listener listener;
     private final ConnectionLimit limit;
     private final ChannelGroup connections;
+    private final List<AddressRange> trustedProxies;
 
     MqttChannelInitializer(BrokerContext broker, Listener listener, ChannelGroup connections) {
         this.broker = broker;
         this.listener = listener;
         this.connections = connections;
+        this.trustedProxies = listener.webSocket().trustedProxies().stream().map(AddressRange::parse).toList();
         this.limit = listener.maxConnections() > 0 ? new ConnectionLimit(listener.name(), listener.maxConnections()) : null;
     }
 
@@ -56,6 +67,7 @@ abstract class MqttChannelInitializer extends ChannelInitializer<SocketChannel> 
             pipeline.addLast(LIMIT, limit);
         }
         if (listener.proxyProtocol()) {
+            pipeline.addLast(PROXY_DETECTOR, new ProxyProtocolDetector(listener.name()));
             pipeline.addLast(PROXY_DECODER, new HAProxyMessageDecoder());
             pipeline.addLast(PROXY_ADDRESS, new ProxyProtocolHandler(listener.name()));
         }
@@ -71,8 +83,21 @@ abstract class MqttChannelInitializer extends ChannelInitializer<SocketChannel> 
         pipeline.addLast(TLS_HANDSHAKE, new TlsHandshakeWatcher(listener.name()));
     }
 
+    /**
+     * HTTP with a bounded request size, and the router that upgrades MQTT paths to WebSocket (then adds the
+     * MQTT handlers) or answers routes and static files.
+     */
+    final void addHttp(ChannelPipeline pipeline, HttpRoutes routes) {
+        WebSocketSettings ws = listener.webSocket();
+        pipeline.addLast(HTTP_CODEC, new HttpServerCodec(4096, 8192, 8192));
+        pipeline.addLast(HTTP_AGGREGATOR, new HttpObjectAggregator(MAX_HTTP_BODY));
+        pipeline.addLast(HTTP_ROUTER, new HttpRouter(listener.name(), ws, ws.maxMessageSize(broker.settings().maxPacketSize()), routes,
+                trustedProxies, broker.settings().connectTimeout().toMillis(), this::addMqtt));
+    }
+
     /** The byte-stream MQTT end: strict decoder (limits checked before buffering), encoder, connection. */
     final void addMqtt(ChannelPipeline pipeline) {
+        // after a WebSocket upgrade the frames handler sits where the router was; MQTT follows it
         MqttPacketEncoder encoder = new MqttPacketEncoder();
         pipeline.addLast(DECODER, MqttDecoder.forServer(broker.settings().maxPacketSize()));
         pipeline.addLast(ENCODER, encoder);
