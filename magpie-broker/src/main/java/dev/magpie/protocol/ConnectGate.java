@@ -88,7 +88,7 @@ final class ConnectGate {
             clientId = "magpie-" + UUID.randomUUID().toString().replace("-", "");
             assigned = true; // [MQTT-3.1.3-6], 5.0: told to the client in Assigned Client Identifier
         }
-        List<X509Certificate> chain = connection.peerCertificateChain();
+        List<X509Certificate> chain = PeerCertificates.of(connection.context().channel());
         // a name from a verified client certificate stands in for a missing user name (see decideUser)
         String certificateName = connect.username() == null ? CertificateNames.identity(listener, chain).orElse(null) : null;
         String presented = connect.username() != null ? connect.username() : certificateName;

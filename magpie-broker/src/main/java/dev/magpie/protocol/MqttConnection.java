@@ -27,19 +27,13 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import java.net.InetSocketAddress;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -317,28 +311,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     InetSocketAddress remoteAddress() {
         return ClientAddress.of(ctx.channel());
-    }
-
-    /**
-     * The verified TLS client certificate chain, leaf first; empty on a connection without TLS or without a
-     * client certificate. The only thing the protocol layer asks of TLS.
-     */
-    List<X509Certificate> peerCertificateChain() {
-        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-        if (ssl == null) {
-            return List.of();
-        }
-        try {
-            List<X509Certificate> chain = new ArrayList<>();
-            for (Certificate c : ssl.engine().getSession().getPeerCertificates()) {
-                if (c instanceof X509Certificate x) {
-                    chain.add(x);
-                }
-            }
-            return chain;
-        } catch (SSLPeerUnverifiedException e) {
-            return List.of();
-        }
     }
 
     /** Closes this connection because another took its client id over [MQTT-3.1.4-3]. */
