@@ -67,7 +67,10 @@ class SubscribeSpecTest {
     @Test
     void retainHandlingControlsRetainedMessagesOnSubscribe_MQTT_3_3_1_9_to_11() throws Exception {
         try (RawMqttClient pub = connected(MqttVersion.V5, "rh-pub"); RawMqttClient sub = connected(MqttVersion.V5, "rh-sub")) {
-            pub.send(new Publish("rh/t", 0, true, false, 0, "kept".getBytes(StandardCharsets.UTF_8), MqttProperties.EMPTY));
+            // QoS 1 so the PUBACK tells the message is retained before anyone subscribes (a QoS 0 one could still
+            // be in flight and arrive live, with RETAIN clear, at the subscription below)
+            pub.send(new Publish("rh/t", 1, true, false, 1, "kept".getBytes(StandardCharsets.UTF_8), MqttProperties.EMPTY));
+            pub.receive(dev.magpie.codec.PubResponse.class, WAIT);
             // Retain Handling 2: never
             sub.send(new Subscribe(1, List.of(new Subscription("rh/#", 0, false, false, 2)), MqttProperties.EMPTY));
             sub.receive(SubAck.class, WAIT);

@@ -100,6 +100,22 @@ class TlsListenerTest {
     }
 
     @Test
+    void mosquittoClientsTrustingTheCaPublishAndSubscribe() throws Exception {
+        int port = start(TlsSettings.pem(certs.serverCert, certs.serverKey));
+        List<String> tls = List.of("-h", "127.0.0.1", "-p", String.valueOf(port), "--cafile", certs.caCert.toString(), "-q", "1");
+        List<String> retained = new ArrayList<>(List.of("mosquitto_pub", "-t", "mq/tls", "-m", "retained over tls", "-r"));
+        retained.addAll(tls);
+        Process pub = new ProcessBuilder(retained).redirectErrorStream(true).start();
+        assertThat(pub.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(pub.exitValue()).as(new String(pub.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        List<String> subscribe = new ArrayList<>(List.of("mosquitto_sub", "-t", "mq/#", "-C", "1", "-W", "20", "-v"));
+        subscribe.addAll(tls);
+        Process sub = new ProcessBuilder(subscribe).redirectErrorStream(true).start();
+        assertThat(sub.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip()).isEqualTo("mq/tls retained over tls");
+    }
+
+    @Test
     void encryptedPkcs8AndPkcs12KeysWork() throws Exception {
         SSLContext trusting = TestCertificates.clientContext(certs.caCert);
         int port = start(TlsSettings.pem(certs.serverCert, certs.serverKeyEncrypted, TestCertificates.PASSWORD));
