@@ -4,12 +4,16 @@ import dev.magpie.spi.Authenticator;
 import dev.magpie.spi.Authorizer;
 import dev.magpie.spi.BrokerListener;
 import dev.magpie.spi.Interceptor;
+import dev.magpie.spi.HttpRoute;
 import dev.magpie.spi.Message;
+import dev.magpie.transport.HttpRoutes;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -38,7 +42,8 @@ public final class Broker implements AutoCloseable {
 
     private Broker(Builder builder) {
         this.runtime = new BrokerCore(List.copyOf(builder.listeners), builder.settings, builder.capabilities, List.copyOf(builder.authenticators),
-                List.copyOf(builder.authorizers), List.copyOf(builder.interceptors), List.copyOf(builder.eventListeners));
+                List.copyOf(builder.authorizers), List.copyOf(builder.interceptors), List.copyOf(builder.eventListeners),
+                new LinkedHashMap<>(builder.httpRoutes));
     }
 
     public static Builder builder() {
@@ -99,6 +104,7 @@ public final class Broker implements AutoCloseable {
         private final List<Authorizer> authorizers = new ArrayList<>();
         private final List<Interceptor> interceptors = new ArrayList<>();
         private final List<BrokerListener> eventListeners = new ArrayList<>();
+        private final Map<String, HttpRoute> httpRoutes = new LinkedHashMap<>();
         private BrokerSettings settings = BrokerSettings.defaults();
         private BrokerCapabilities capabilities = BrokerCapabilities.all();
 
@@ -147,6 +153,23 @@ public final class Broker implements AutoCloseable {
 
         public Builder eventListener(BrokerListener listener) {
             eventListeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Answers plain HTTP requests for {@code path} on every {@code ws} and {@code wss} listener (exact path, or
+         * a prefix ending in {@code "/*"}); WebSocket upgrades to the MQTT paths never reach it. The seed's
+         * {@code res.end('hello world!')}:
+         * <pre>{@code .httpRoute("/", request -> HttpRoute.Response.text("hello world!"))}</pre>
+         * See {@link HttpRoute} for the thread it runs on.
+         */
+        public Builder httpRoute(String path, HttpRoute route) {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(route, "route");
+            HttpRoutes.validate(path);
+            if (httpRoutes.putIfAbsent(path, route) != null) {
+                throw new IllegalArgumentException("duplicate HTTP route: " + path);
+            }
             return this;
         }
 

@@ -14,9 +14,11 @@ import dev.magpie.session.SessionRegistry;
 import dev.magpie.spi.Authenticator;
 import dev.magpie.spi.Authorizer;
 import dev.magpie.spi.BrokerListener;
+import dev.magpie.spi.HttpRoute;
 import dev.magpie.spi.Interceptor;
 import dev.magpie.spi.Message;
 import dev.magpie.transport.EventLoops;
+import dev.magpie.transport.HttpRoutes;
 import dev.magpie.transport.ListenerBinding;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -26,6 +28,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -42,16 +45,24 @@ final class BrokerCore {
     private final BrokerContext context;
     private final PublishPipeline pipeline;
     private final ThreadPoolExecutor authExecutor;
+    private final ThreadPoolExecutor httpExecutor;
+    private final HttpRoutes httpRoutes;
     private final List<ListenerBinding> bindings = new ArrayList<>();
     private EventLoops loops;
     private boolean started;
     private boolean stopped;
 
     BrokerCore(List<Listener> listeners, BrokerSettings settings, BrokerCapabilities capabilities, List<Authenticator> authenticators,
-               List<Authorizer> authorizers, List<Interceptor> interceptors, List<BrokerListener> eventListeners) {
+               List<Authorizer> authorizers, List<Interceptor> interceptors, List<BrokerListener> eventListeners,
+               Map<String, HttpRoute> routes) {
         this.listeners = listeners;
         this.authExecutor = new ThreadPoolExecutor(2, 16, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000),
                 new DefaultThreadFactory("magpie-auth", true), new ThreadPoolExecutor.AbortPolicy());
+        // HTTP routes and static files: a few threads, a bounded queue; a full queue answers 503
+        this.httpExecutor = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1_000),
+                new DefaultThreadFactory("magpie-http", true), new ThreadPoolExecutor.AbortPolicy());
+        this.httpExecutor.allowCoreThreadTimeOut(true);
+        this.httpRoutes = new HttpRoutes(routes, httpExecutor);
         BrokerMetrics metrics = BrokerMetrics.standalone();
         EventDispatcher events = new EventDispatcher(eventListeners);
         AuthorizationChain authorization = new AuthorizationChain(authorizers);
@@ -76,7 +87,7 @@ final class BrokerCore {
         loops = new EventLoops(Math.max(2, java.lang.Runtime.getRuntime().availableProcessors() * 2));
         try {
             for (Listener listener : listeners) {
-                ListenerBinding binding = ListenerBinding.bind(listener, context, loops);
+                ListenerBinding binding = ListenerBinding.bind(listener, context, loops, httpRoutes);
                 bindings.add(binding);
                 InetSocketAddress a = binding.address();
                 LOG.info("listener {} ({}) accepting MQTT on {}:{} via {}{}", listener.name(), listener.kind().name().toLowerCase(),
@@ -109,6 +120,7 @@ final class BrokerCore {
         if (stopped || !started) {
             stopped = true;
             authExecutor.shutdownNow();
+            httpExecutor.shutdownNow();
             return;
         }
         stopped = true;
@@ -132,6 +144,7 @@ final class BrokerCore {
         }
         loops.shutdown(SHUTDOWN_GRACE_MILLIS);
         authExecutor.shutdownNow();
+        httpExecutor.shutdownNow();
         LOG.info("broker stopped");
     }
 }

@@ -18,6 +18,7 @@ import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.UUID;
 
@@ -88,8 +89,12 @@ final class ConnectGate {
             clientId = "magpie-" + UUID.randomUUID().toString().replace("-", "");
             assigned = true; // [MQTT-3.1.3-6], 5.0: told to the client in Assigned Client Identifier
         }
-        Credentials credentials = new Credentials(clientId, connect.username(), connect.password(),
-                connection.remoteAddress(), List.of(), listener.name());
+        List<X509Certificate> chain = PeerCertificates.of(connection.context().channel());
+        // a name from a verified client certificate stands in for a missing user name (see decideUser)
+        String certificateName = connect.username() == null ? CertificateNames.identity(listener, chain).orElse(null) : null;
+        String presented = connect.username() != null ? connect.username() : certificateName;
+        Credentials credentials = new Credentials(clientId, presented, connect.password(),
+                connection.remoteAddress(), chain, listener.name());
         String finalClientId = clientId;
         boolean finalAssigned = assigned;
         EventExecutor loop = connection.context().executor();
@@ -97,7 +102,7 @@ final class ConnectGate {
             if (!connection.isOpen()) {
                 return;
             }
-            String username = decideUser(connect, result);
+            String username = decideUser(connect, result, presented, certificateName != null);
             if (username == null) {
                 return;
             }
@@ -107,9 +112,15 @@ final class ConnectGate {
         }));
     }
 
-    /** Applies the outcome of authentication; returns the user name to use ("" for none) or null if refused. */
-    private String decideUser(Connect connect, AuthResult result) {
-        String presented = connect.username();
+    /**
+     * Applies the outcome of authentication; returns the user name to use ("" for none) or null if refused.
+     *
+     * <p>A name taken from a client certificate ({@code fromCertificate}) was verified by the TLS handshake,
+     * so when no authenticator has an opinion it is accepted even on a listener that refuses anonymous
+     * clients. This is a rule here rather than a built-in first authenticator so that the application's
+     * authenticators are still asked first and may deny or rename the certificate's holder.
+     */
+    private String decideUser(Connect connect, AuthResult result, String presented, boolean fromCertificate) {
         switch (result.outcome()) {
             case ALLOW:
                 return result.username().orElse(presented == null ? "" : presented);
@@ -120,10 +131,13 @@ final class ConnectGate {
                             result.serverReference().get());
                     return null;
                 }
-                refuse(presented != null || connect.password() != null ? ReasonCode.BAD_USER_NAME_OR_PASSWORD : ReasonCode.NOT_AUTHORIZED,
+                refuse(connect.username() != null || connect.password() != null ? ReasonCode.BAD_USER_NAME_OR_PASSWORD : ReasonCode.NOT_AUTHORIZED,
                         "not authorized");
                 return null;
             default:
+                if (fromCertificate) {
+                    return presented;
+                }
                 if (!listener.allowAnonymous()) {
                     refuse(presented != null ? ReasonCode.BAD_USER_NAME_OR_PASSWORD : ReasonCode.NOT_AUTHORIZED,
                             "anonymous clients are not allowed on listener " + listener.name());

@@ -82,7 +82,24 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     // ---- Netty callbacks (event loop) ----
 
     @Override
+    public void handlerAdded(ChannelHandlerContext context) {
+        // added to a live channel after a WebSocket upgrade: channelActive will not come
+        if (context.channel().isActive()) {
+            begin(context);
+        }
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext context) {
+        begin(context);
+        context.fireChannelActive();
+    }
+
+    /** Starts the connection's life once: the CONNECT timeout runs from here. */
+    private void begin(ChannelHandlerContext context) {
+        if (this.ctx != null) {
+            return;
+        }
         this.ctx = context;
         broker.metrics().connectionOpened();
         long timeout = broker.settings().connectTimeout().toMillis();
@@ -92,7 +109,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 context.close();
             }
         }, timeout, TimeUnit.MILLISECONDS);
-        context.fireChannelActive();
     }
 
     @Override
@@ -295,7 +311,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     InetSocketAddress remoteAddress() {
-        return (InetSocketAddress) ctx.channel().remoteAddress();
+        return ClientAddress.of(ctx.channel());
     }
 
     /** Closes this connection because another took its client id over [MQTT-3.1.4-3]. */
@@ -311,7 +327,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     private String remote() {
-        return ctx == null ? "?" : String.valueOf(ctx.channel().remoteAddress());
+        return ctx == null ? "?" : String.valueOf(ClientAddress.of(ctx.channel()));
     }
 
     // ---- SessionConnection (any thread) ----

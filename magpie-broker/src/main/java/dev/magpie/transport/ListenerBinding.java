@@ -20,16 +20,25 @@ public final class ListenerBinding {
     private final Listener listener;
     private final Channel serverChannel;
     private final ChannelGroup connections;
+    private final ServerTlsContext tls;
 
-    private ListenerBinding(Listener listener, Channel serverChannel, ChannelGroup connections) {
+    private ListenerBinding(Listener listener, Channel serverChannel, ChannelGroup connections, ServerTlsContext tls) {
         this.listener = listener;
         this.serverChannel = serverChannel;
         this.connections = connections;
+        this.tls = tls;
     }
 
     /** Binds {@code listener}; blocks until bound. */
-    public static ListenerBinding bind(Listener listener, BrokerContext broker, EventLoops loops) {
+    public static ListenerBinding bind(Listener listener, BrokerContext broker, EventLoops loops, HttpRoutes routes) {
         ChannelGroup connections = new DefaultChannelGroup(listener.name(), GlobalEventExecutor.INSTANCE);
+        ServerTlsContext tls = listener.tls().map(settings -> ServerTlsContext.load(listener.name(), settings)).orElse(null);
+        MqttChannelInitializer initializer = switch (listener.kind()) {
+            case TCP -> new TcpChannelInitializer(broker, listener, connections);
+            case TLS -> new TlsChannelInitializer(broker, listener, connections, tls);
+            case WS -> new WsChannelInitializer(broker, listener, connections, routes);
+            case WSS -> new WssChannelInitializer(broker, listener, connections, tls, routes);
+        };
 
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.acceptors(), loops.workers())
@@ -38,10 +47,13 @@ public final class ListenerBinding {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 256 * 1024))
-                .childHandler(new TcpChannelInitializer(broker, listener, connections));
+                .childHandler(initializer);
         try {
             Channel server = bootstrap.bind(listener.host(), listener.port()).syncUninterruptibly().channel();
-            return new ListenerBinding(listener, server, connections);
+            if (tls != null) {
+                tls.watch(loops.workers().next());
+            }
+            return new ListenerBinding(listener, server, connections, tls);
         } catch (Exception e) {
             throw new BrokerException("listener " + listener.name() + " cannot bind " + listener.host() + ":" + listener.port()
                     + ": " + e.getMessage() + " (is another broker running there? choose another port or address)", e);
@@ -62,6 +74,9 @@ public final class ListenerBinding {
 
     /** Stops accepting new connections. */
     public void unbind() {
+        if (tls != null) {
+            tls.stopWatching();
+        }
         serverChannel.close().syncUninterruptibly();
     }
 }

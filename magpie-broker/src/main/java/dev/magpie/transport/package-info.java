@@ -1,6 +1,13 @@
 /**
- * Netty bootstrap: event-loop groups (native epoll where available, NIO otherwise), one channel initializer
- * per listener kind with named handlers, and per-listener connection limits. TLS and WebSocket initializers
- * join here in the transports issue. Calls {@code protocol} to create each connection's handler.
+ * Netty bootstrap and the four transports. Event-loop groups (native epoll where available, NIO otherwise);
+ * one channel initializer per listener kind ({@code Tcp}, {@code Tls}, {@code Ws}, {@code Wss}) on the
+ * shared {@code MqttChannelInitializer}, whose handler names are constants; per-listener connection limits;
+ * the PROXY protocol; TLS contexts with certificate reload; the HTTP router that upgrades MQTT paths to
+ * WebSocket and serves user routes and static files.
+ *
+ * <p>Every kind ends in the same {@code decoder → encoder → mqtt} handlers, so {@code protocol} never knows
+ * how the bytes arrived; what it needs from below (the client address learned from a proxy, the TLS peer
+ * certificates) it reads from the channel. Called by {@code dev.magpie}; calls {@code protocol} and
+ * {@code codec}.
  */
 package dev.magpie.transport;

@@ -1,0 +1,26 @@
+package dev.magpie.transport;
+
+import dev.magpie.Listener;
+import dev.magpie.protocol.BrokerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+
+/**
+ * MQTT over TLS: {@code limit → tls → tls-handshake → decoder → encoder → mqtt}. Each connection takes the
+ * listener's certificate as it is when the connection is accepted (see {@link ServerTlsContext}).
+ */
+final class TlsChannelInitializer extends MqttChannelInitializer {
+    private final ServerTlsContext tls;
+
+    TlsChannelInitializer(BrokerContext broker, Listener listener, ChannelGroup connections, ServerTlsContext tls) {
+        super(broker, listener, connections);
+        this.tls = tls;
+    }
+
+    @Override
+    void addTransportHandlers(SocketChannel channel, ChannelPipeline pipeline) {
+        addTls(channel, pipeline, tls);
+        addMqtt(pipeline);
+    }
+}

@@ -1,0 +1,25 @@
+package dev.magpie.transport;
+
+import dev.magpie.Listener;
+import dev.magpie.protocol.BrokerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+
+/**
+ * MQTT over WebSocket over HTTP: {@code limit → http-codec → http-aggregator → http-router}; after an upgrade
+ * {@code … → wsdecoder/wsencoder → websocket-frames → decoder → encoder → mqtt}.
+ */
+final class WsChannelInitializer extends MqttChannelInitializer {
+    private final HttpRoutes routes;
+
+    WsChannelInitializer(BrokerContext broker, Listener listener, ChannelGroup connections, HttpRoutes routes) {
+        super(broker, listener, connections);
+        this.routes = routes;
+    }
+
+    @Override
+    void addTransportHandlers(SocketChannel channel, ChannelPipeline pipeline) {
+        addHttp(pipeline, routes);
+    }
+}
