@@ -104,6 +104,11 @@ public final class ServerSecurity implements AutoCloseable {
         return Optional.ofNullable(users);
     }
 
+    /** The password file's authenticator (swapped on reload), if a password file is configured. */
+    public Optional<SwappableAuthenticator> passwordAuthenticator() {
+        return Optional.ofNullable(passwords);
+    }
+
     /** The ACL in force now, if an ACL file is configured. */
     public Optional<AclAuthorizer> acl() {
         return acl == null ? Optional.empty() : Optional.of((AclAuthorizer) acl.current());
