@@ -45,7 +45,7 @@ import java.util.concurrent.Callable;
                 "",
                 "Which file goes where, and how to trust the CA: docs/certificates.md"},
         subcommands = {CertsCaCommand.class, CertsServerCommand.class, CertsClientCommand.class})
-public final class CertsCommand implements Callable<Integer> {
+public final class CertsCommand implements Callable<Integer>, OneLineUsageErrors {
 
     /** Bad or missing input: flags, names, a missing CA, a file that would be overwritten. */
     static final int EXIT_USAGE = 2;
@@ -63,13 +63,14 @@ public final class CertsCommand implements Callable<Integer> {
     }
 
     /**
-     * A handler that reports a usage error of a {@code certs} command in one line and passes those of other
-     * commands to {@code others}, so {@code serve} keeps its own behaviour.
+     * A handler that reports a usage error of a {@code certs}, {@code user} or {@code acl} command (any group
+     * marked {@link OneLineUsageErrors}) in one line and passes those of other commands to {@code others}, so
+     * {@code serve} keeps its own behaviour.
      */
     static IParameterExceptionHandler oneLineUsageErrors(IParameterExceptionHandler others) {
         return (exception, args) -> {
             CommandLine failed = exception.getCommandLine();
-            if (!isCertsCommand(failed.getCommandSpec())) {
+            if (!wantsOneLineErrors(failed.getCommandSpec())) {
                 return others.handleParseException(exception, args);
             }
             String name = failed.getCommandSpec().qualifiedName(" ");
@@ -80,9 +81,9 @@ public final class CertsCommand implements Callable<Integer> {
         };
     }
 
-    private static boolean isCertsCommand(CommandSpec command) {
+    private static boolean wantsOneLineErrors(CommandSpec command) {
         for (CommandSpec spec = command; spec != null; spec = spec.parent()) {
-            if (spec.userObject() instanceof CertsCommand) {
+            if (spec.userObject() instanceof OneLineUsageErrors) {
                 return true;
             }
         }

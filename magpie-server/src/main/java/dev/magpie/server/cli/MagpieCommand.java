@@ -27,8 +27,9 @@ import java.util.concurrent.Callable;
         header = "Magpie, an MQTT 3.1, 3.1.1 and 5.0 broker for the JVM.",
         synopsisSubcommandLabel = "COMMAND",
         description = {
-                "%nRuns the broker as a standalone program. Plain TCP listeners today; TLS, WebSocket, users and"
-                        + " ACLs, persistence and clustering arrive in later versions."},
+                "%nRuns the broker as a standalone program, with a built-in user database and mosquitto-style"
+                        + " ACL files. Plain TCP listeners today; TLS, WebSocket, persistence and clustering arrive in"
+                        + " later versions."},
         optionListHeading = "%nOptions:%n",
         commandListHeading = "%nCommands:%n",
         footerHeading = "%nExamples:%n",
@@ -37,6 +38,12 @@ import java.util.concurrent.Callable;
                 "      broker on 127.0.0.1:1883 for local clients, anonymous allowed",
                 "  bin/magpie serve --config magpie.yaml",
                 "      broker configured from a YAML file (start from magpie.example.yaml)",
+                "  bin/magpie user add test --password 123456 --data-dir data",
+                "      a user for the built-in user database (bin/magpie user --help)",
+                "  bin/magpie serve --config examples/seed/magpie.yaml --data-dir data",
+                "      users only, with the seed's /public/# and /users/%%u/# ACL",
+                "  bin/magpie acl check --config examples/seed/magpie.yaml --user test --topic '#' --action subscribe",
+                "      allow or deny, and the rule that decided",
                 "  bin/magpie certs ca --out certs",
                 "      a private CA for TLS; then certs server / certs client (see bin/magpie certs --help)",
                 "  bin/magpie serve --help",
@@ -57,8 +64,15 @@ public final class MagpieCommand implements Callable<Integer> {
 
     /** The full command tree, reading {@code MAGPIE_…} overrides from {@code environment}. */
     public static CommandLine newCommandLine(Map<String, String> environment) {
+        return newCommandLine(environment, Terminal.system());
+    }
+
+    /** As {@link #newCommandLine(Map)}, reading passwords from {@code terminal}. */
+    static CommandLine newCommandLine(Map<String, String> environment, Terminal terminal) {
         CommandLine cli = new CommandLine(new MagpieCommand())
                 .addSubcommand("serve", new ServeCommand(environment))
+                .addSubcommand("user", UserCommand.newCommandLine(environment, terminal))
+                .addSubcommand("acl", AclCommand.newCommandLine(environment))
                 .addSubcommand("certs", new CertsCommand());
         cli.setParameterExceptionHandler(CertsCommand.oneLineUsageErrors(cli.getParameterExceptionHandler()));
         return cli;

@@ -6,6 +6,8 @@ import dev.magpie.server.config.BrokerMapping;
 import dev.magpie.server.config.ConfigException;
 import dev.magpie.server.config.ConfigLoader;
 import dev.magpie.server.config.LogLevel;
+import dev.magpie.server.security.ServerSecurity;
+import dev.magpie.store.UserStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -131,9 +133,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
-        Broker broker;
+        Running running;
         try {
-            broker = start(err);
+            running = start(err);
         } catch (StartException e) {
             err.println("magpie: " + e.getMessage());
             log.debug("start failure", e);
@@ -142,7 +144,7 @@ public final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping");
-            broker.stop();
+            running.close();
             stopped.countDown();
         }, "magpie-shutdown"));
         log.info("magpie {} started; stop with Ctrl-C or SIGTERM", MagpieCommand.version());
@@ -153,12 +155,12 @@ public final class ServeCommand implements Callable<Integer> {
     /**
      * Everything {@link #call()} does before it waits for a signal: decides the plan, applies the log level,
      * creates the data directory, prints the local-only notice to {@code err} and starts the broker, whose
-     * listeners log their bound addresses. The caller owns the returned broker and must stop it; tests use
+     * listeners log their bound addresses. The caller owns what is returned and must close it; tests use
      * this to run a real {@code serve} in-process and stop it without a signal.
      *
      * @throws StartException with the one line to print and the exit status, if it cannot start
      */
-    Broker start(PrintWriter err) throws StartException {
+    Running start(PrintWriter err) throws StartException {
         ServePlan plan;
         try {
             plan = plan();
@@ -177,12 +179,35 @@ public final class ServeCommand implements Callable<Integer> {
         plan.notice().ifPresent(err::println);
         err.flush();
 
-        Broker broker = BrokerMapping.builderFor(plan.config()).build();
+        ServerSecurity security;
         try {
-            return broker.start();
+            security = ServerSecurity.open(plan.config());
+        } catch (ConfigException e) {
+            throw new StartException(EXIT_CONFIG_ERROR, e.getMessage(), e);
+        } catch (UserStoreException e) {
+            throw new StartException(EXIT_START_FAILED, e.getMessage(), e);
+        }
+        log.info("{}", security.describe());
+
+        Broker broker = security.applyTo(BrokerMapping.builderFor(plan.config())).build();
+        try {
+            broker.start();
         } catch (BrokerException e) {
             broker.stop();
+            security.close();
             throw new StartException(EXIT_START_FAILED, "cannot start: " + e.getMessage(), e);
+        }
+        security.startReloading();
+        return new Running(broker, security);
+    }
+
+    /** A started {@code serve}: the broker and the security resources behind it; closing stops both. */
+    record Running(Broker broker, ServerSecurity security) implements AutoCloseable {
+        /** Stops the broker gracefully, then the file polling and the user database. Idempotent. */
+        @Override
+        public void close() {
+            broker.stop();
+            security.close();
         }
     }
 

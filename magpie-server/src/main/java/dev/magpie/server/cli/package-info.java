@@ -1,6 +1,7 @@
 /**
  * The {@code magpie} command line, built with picocli: {@link dev.magpie.server.cli.MagpieCommand} is the entry
  * point of the fat jar and {@code bin/magpie}; each subcommand is one class ({@link dev.magpie.server.cli.ServeCommand},
+ * {@link dev.magpie.server.cli.UserCommand} with add, passwd, remove and list, {@link dev.magpie.server.cli.AclCommand} with check,
  * and {@link dev.magpie.server.cli.CertsCommand} with its {@code ca}, {@code server} and {@code client} commands).
  * This package owns argument parsing, help text, exit statuses and what is printed to the terminal.
  *

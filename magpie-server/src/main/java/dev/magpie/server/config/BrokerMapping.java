@@ -3,9 +3,11 @@ package dev.magpie.server.config;
 import dev.magpie.Broker;
 
 /**
- * Turns a {@link MagpieConfig} into a {@link Broker.Builder}: one {@code Listener} per listener entry and the
- * limits as {@code BrokerSettings}. Returning the builder (not a broker) lets the CLI add what later comes from
- * other sources, such as the user store's authenticator, before building.
+ * Turns a {@link MagpieConfig} into a {@link Broker.Builder}: one {@code Listener} per listener entry, the
+ * limits as {@code BrokerSettings} and the capabilities as {@code BrokerCapabilities}. Returning the builder (not
+ * a broker) lets the CLI add what needs files and the user database opened first: the {@code security:}
+ * section is mapped by {@code dev.magpie.server.security.ServerSecurity}, which owns those resources and their
+ * reloading, so this class stays a pure translation without I/O.
  */
 public final class BrokerMapping {
 
@@ -13,7 +15,9 @@ public final class BrokerMapping {
     }
 
     public static Broker.Builder builderFor(MagpieConfig config) {
-        Broker.Builder builder = Broker.builder().settings(config.limits().toSettings());
+        Broker.Builder builder = Broker.builder()
+                .settings(config.limits().toSettings())
+                .capabilities(config.capabilities().toCapabilities());
         for (ListenerConfig listener : config.listeners()) {
             builder.listener(listener.toListener());
         }

@@ -30,7 +30,8 @@ public final class ConfigLoader {
     }
 
     /**
-     * Loads {@code file} and applies the environment.
+     * Loads {@code file} and applies the environment, then resolves the relative file names of the
+     * {@code security} section against the directory of {@code file}.
      *
      * @throws ConfigException naming the file, line and column, or the environment variable
      */
@@ -44,7 +45,9 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
         }
-        return applyEnvironment(parse(text, file.toString()));
+        MagpieConfig config = applyEnvironment(parse(text, file.toString()));
+        Path directory = file.toAbsolutePath().normalize().getParent();
+        return config.withSecurity(config.security().resolvedAgainst(directory));
     }
 
     /**

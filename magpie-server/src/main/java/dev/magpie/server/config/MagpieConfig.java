@@ -16,12 +16,15 @@ import java.util.function.UnaryOperator;
  * keys the file leaves out take the defaults of {@link #defaults()}. Records all the way down keep the value
  * comparable, which is how tests check {@code magpie.example.yaml} against the built-in defaults.
  *
- * @param dataDir    where the broker keeps its state (the store arrives later; the directory is created now)
- * @param logLevel   level of the {@code dev.magpie} loggers
- * @param listeners  at least one, with unique names
- * @param limits     protocol limits and timeouts
+ * @param dataDir      where the broker keeps its state (the user database {@code magpie.db}; created at start)
+ * @param logLevel     level of the {@code dev.magpie} loggers
+ * @param listeners    at least one, with unique names
+ * @param limits       protocol limits and timeouts
+ * @param security     users, password file, ACL file and their reloading
+ * @param capabilities the optional MQTT features offered and enforced
  */
-public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig> listeners, LimitsConfig limits) {
+public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig> listeners, LimitsConfig limits,
+                           SecurityConfig security, CapabilitiesConfig capabilities) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of("./data");
 
@@ -29,6 +32,8 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(security, "security");
+        Objects.requireNonNull(capabilities, "capabilities");
         if (listeners == null || listeners.isEmpty()) {
             throw new IllegalArgumentException("listeners must name at least one listener");
         }
@@ -44,6 +49,11 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
             }
         }
         listeners = List.copyOf(listeners);
+    }
+
+    /** A config with the default {@code security} and {@code capabilities} sections. */
+    public MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig> listeners, LimitsConfig limits) {
+        this(dataDir, logLevel, listeners, limits, SecurityConfig.DEFAULTS, CapabilitiesConfig.DEFAULTS);
     }
 
     /** The built-in defaults: what an empty config file means. */
@@ -64,29 +74,41 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
     static MagpieConfig fromYaml(@JsonProperty("data_dir") Path dataDir,
                                  @JsonProperty("log_level") LogLevel logLevel,
                                  @JsonProperty("listeners") List<ListenerConfig> listeners,
-                                 @JsonProperty("limits") LimitsConfig limits) {
+                                 @JsonProperty("limits") LimitsConfig limits,
+                                 @JsonProperty("security") SecurityConfig security,
+                                 @JsonProperty("capabilities") CapabilitiesConfig capabilities) {
         MagpieConfig d = defaults();
         return new MagpieConfig(
                 dataDir != null ? dataDir : d.dataDir,
                 logLevel != null ? logLevel : d.logLevel,
                 listeners != null ? listeners : d.listeners,
-                limits != null ? limits : d.limits);
+                limits != null ? limits : d.limits,
+                security != null ? security : d.security,
+                capabilities != null ? capabilities : d.capabilities);
     }
 
     public MagpieConfig withDataDir(Path newDataDir) {
-        return new MagpieConfig(newDataDir, logLevel, listeners, limits);
+        return new MagpieConfig(newDataDir, logLevel, listeners, limits, security, capabilities);
     }
 
     public MagpieConfig withLogLevel(LogLevel newLevel) {
-        return new MagpieConfig(dataDir, newLevel, listeners, limits);
+        return new MagpieConfig(dataDir, newLevel, listeners, limits, security, capabilities);
     }
 
     public MagpieConfig withListeners(List<ListenerConfig> newListeners) {
-        return new MagpieConfig(dataDir, logLevel, newListeners, limits);
+        return new MagpieConfig(dataDir, logLevel, newListeners, limits, security, capabilities);
     }
 
     public MagpieConfig withLimits(LimitsConfig newLimits) {
-        return new MagpieConfig(dataDir, logLevel, listeners, newLimits);
+        return new MagpieConfig(dataDir, logLevel, listeners, newLimits, security, capabilities);
+    }
+
+    public MagpieConfig withSecurity(SecurityConfig newSecurity) {
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, newSecurity, capabilities);
+    }
+
+    public MagpieConfig withCapabilities(CapabilitiesConfig newCapabilities) {
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, newCapabilities);
     }
 
     /**

@@ -55,7 +55,7 @@ class ServeEndToEndTest {
     @TempDir
     Path dir;
 
-    private final List<Broker> brokers = new ArrayList<>();
+    private final List<ServeCommand.Running> running = new ArrayList<>();
     private final List<MqttClient> pahoClients = new ArrayList<>();
     private final MosquittoClients mosquitto = new MosquittoClients();
     private final StringWriter stderr = new StringWriter();
@@ -80,7 +80,7 @@ class ServeEndToEndTest {
             client.close(true);
         }
         mosquitto.close();
-        brokers.forEach(Broker::stop);
+        running.forEach(ServeCommand.Running::close);
         if (taken != null) {
             taken.close();
         }
@@ -94,9 +94,9 @@ class ServeEndToEndTest {
         all.addAll(List.of("--data-dir", dir.resolve("data").toString()));
         ServeCommand serve = new ServeCommand(env);
         new CommandLine(serve).parseArgs(all.toArray(String[]::new));
-        Broker broker = serve.start(new PrintWriter(stderr, true));
-        brokers.add(broker);
-        return broker;
+        ServeCommand.Running started = serve.start(new PrintWriter(stderr, true));
+        running.add(started);
+        return started.broker();
     }
 
     private Path config(String yaml) throws IOException {

@@ -1,6 +1,7 @@
 package dev.magpie.server.config;
 
 import dev.magpie.Broker;
+import dev.magpie.BrokerCapabilities;
 import dev.magpie.BrokerSettings;
 import dev.magpie.Listener;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,17 @@ class BrokerMappingTest {
                 .withConnectTimeout(Duration.ofMillis(500)).withMaxKeepAlive(60).withReceiveMaximum(10)
                 .withMaxInflight(20).withMaxQueuedMessages(30).withMaxSessionExpiry(Duration.ofHours(2))
                 .withAuthenticationTimeout(Duration.ofSeconds(3)));
+    }
+
+    @Test
+    void capabilitiesBecomeBrokerCapabilitiesKeyForKey() {
+        CapabilitiesConfig capabilities = new ConfigLoader(Map.of()).parse(
+                "capabilities:\n  maximum_qos: 1\n  shared_subscriptions: false\n  topic_alias_maximum: 10\n",
+                "c.yaml").capabilities();
+
+        assertThat(capabilities.toCapabilities()).isEqualTo(BrokerCapabilities.all().withMaximumQos(1)
+                .withSharedSubscriptions(false).withTopicAliasMaximum(10));
+        assertThat(CapabilitiesConfig.of(BrokerCapabilities.all())).isEqualTo(CapabilitiesConfig.DEFAULTS);
     }
 
     @Test

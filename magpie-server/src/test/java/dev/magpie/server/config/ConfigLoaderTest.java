@@ -103,7 +103,7 @@ class ConfigLoaderTest {
     void anUnknownTopLevelKeyListsTheKnownOnes() {
         assertThatThrownBy(() -> parse("log_levels: debug\n"))
                 .hasMessage("config error in magpie.yaml at line 1, column 1: unknown key 'log_levels'"
-                        + " (top-level keys: data_dir, limits, listeners, log_level)");
+                        + " (top-level keys: capabilities, data_dir, limits, listeners, log_level, security)");
     }
 
     @Test

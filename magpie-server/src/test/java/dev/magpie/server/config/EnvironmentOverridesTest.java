@@ -59,7 +59,7 @@ class EnvironmentOverridesTest {
                         + " limits has the keys authentication_timeout, connect_timeout,")
                 .hasMessageContaining("max_packet_size");
         assertThatThrownBy(() -> withEnv(Map.of("MAGPIE_PORT", "1884")))
-                .hasMessageContaining("MAGPIE_PORT names no config key: top-level keys are data_dir, limits, listeners, log_level");
+                .hasMessageContaining("MAGPIE_PORT names no config key: top-level keys are capabilities, data_dir, limits, listeners, log_level, security");
         assertThatThrownBy(() -> withEnv(Map.of("MAGPIE_DATA_DIR_PATH", "/x")))
                 .hasMessageContaining("goes below the value data_dir");
     }

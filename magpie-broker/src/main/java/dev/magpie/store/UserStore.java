@@ -1,0 +1,412 @@
+package dev.magpie.store;
+
+import dev.magpie.security.password.PasswordHasher;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The built-in user database: user names and PBKDF2 password hashes in the SQLite file
+ * {@code <data-dir>/magpie.db}, shared by {@code magpie user ...} (which writes it) and a running broker
+ * (which reads it on every CONNECT, so an added or removed user takes effect at the next login without a
+ * restart).
+ *
+ * <p><b>Why SQLite:</b> one file next to the rest of the broker's state, no server to run, transactions that
+ * keep a half-written user impossible, and WAL mode so the CLI can write while the broker reads. The schema
+ * is versioned ({@code schema_version}) and brought up to date by the migration steps in {@link #MIGRATIONS}
+ * when the file is opened; a file written by a newer Magpie is refused rather than guessed at.
+ *
+ * <p><b>Why the in-memory variant is SQLite too</b> ({@code :memory:}) and not a map: tests of
+ * {@link #inMemory()} then run the very SQL, constraints and migrations the file runs, so there is one code
+ * path to trust; the price, a native library in tests, is paid anyway by the file variant.
+ *
+ * <p><b>Threads:</b> one JDBC connection, used under a lock; each call is one short statement (hashing, the
+ * slow part, happens outside the lock). Calls block on disk I/O, so the broker makes them on its
+ * authentication executor, never on an event loop. All methods are thread-safe.
+ *
+ * <p><b>Secrets:</b> passwords are taken as {@code char[]}, hashed at once with {@link PasswordHasher} and
+ * never stored, logged or put in an exception message; the caller's array is left for the caller to clear. A
+ * new database file is created readable by its owner only (where the file system has POSIX permissions).
+ */
+public final class UserStore implements AutoCloseable {
+
+    /** The file name inside the data directory. */
+    public static final String FILE_NAME = "magpie.db";
+
+    /** Longest user name accepted, in characters (Unicode code points). */
+    public static final int MAX_NAME_LENGTH = 256;
+
+    /**
+     * Migration steps: entry {@code i} takes the schema from version {@code i} to {@code i + 1}. Append new
+     * steps, never change old ones: a file on disk may be at any earlier version.
+     */
+    private static final List<List<String>> MIGRATIONS = List.of(
+            List.of("""
+                    CREATE TABLE users (
+                        name          TEXT PRIMARY KEY NOT NULL,
+                        password_hash TEXT NOT NULL,
+                        created_at    TEXT NOT NULL,
+                        updated_at    TEXT NOT NULL
+                    )"""));
+
+    /** The schema version this code reads and writes. */
+    public static final int SCHEMA_VERSION = MIGRATIONS.size();
+
+    private final Object lock = new Object();
+    private final Connection connection; // guarded by lock
+    private final PasswordHasher hasher;
+    private final String location;
+    private boolean closed; // guarded by lock
+
+    private UserStore(Connection connection, PasswordHasher hasher, String location) {
+        this.connection = connection;
+        this.hasher = hasher;
+        this.location = location;
+    }
+
+    /** Opens (creating if needed) {@code <dataDir>/magpie.db}, hashing new passwords with the default cost. */
+    public static UserStore open(Path dataDir) {
+        return open(dataDir, new PasswordHasher());
+    }
+
+    /**
+     * Opens (creating the directory and file if needed) {@code <dataDir>/magpie.db} in WAL mode and migrates
+     * its schema to {@link #SCHEMA_VERSION}; new passwords are hashed with {@code hasher}.
+     *
+     * @throws UserStoreException ({@link UserStoreException.Kind#STORAGE}) if it cannot be opened or migrated
+     */
+    public static UserStore open(Path dataDir, PasswordHasher hasher) {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(hasher, "hasher");
+        Path file = dataDir.resolve(FILE_NAME).toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(file.getParent());
+            createPrivately(file);
+        } catch (IOException e) {
+            throw new UserStoreException(UserStoreException.Kind.STORAGE,
+                    "cannot create the user database " + file + ": " + e.getMessage(), e);
+        }
+        SQLiteConfig config = baseConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL); // WAL + NORMAL: durable at checkpoints, never corrupt
+        return connect("jdbc:sqlite:" + file, config, hasher, file.toString());
+    }
+
+    /** An empty database in memory, gone when closed; hashes with the default cost. For tests and demos. */
+    public static UserStore inMemory() {
+        return inMemory(new PasswordHasher());
+    }
+
+    /** As {@link #inMemory()}, hashing new passwords with {@code hasher} (tests use a low iteration count). */
+    public static UserStore inMemory(PasswordHasher hasher) {
+        return connect("jdbc:sqlite::memory:", baseConfig(), Objects.requireNonNull(hasher, "hasher"), ":memory:");
+    }
+
+    private static SQLiteConfig baseConfig() {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout(5_000); // the CLI and the broker may touch the file at the same moment
+        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE); // take the write lock at BEGIN
+        return config;
+    }
+
+    private static void createPrivately(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return;
+        }
+        try {
+            if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
+        } catch (FileAlreadyExistsException raced) {
+            // another process created it first: fine
+        }
+    }
+
+    private static UserStore connect(String url, SQLiteConfig config, PasswordHasher hasher, String location) {
+        SQLiteDataSource source = new SQLiteDataSource(config);
+        source.setUrl(url);
+        Connection connection = null;
+        try {
+            connection = source.getConnection();
+            migrate(connection, location);
+            return new UserStore(connection, hasher, location);
+        } catch (SQLException | RuntimeException e) {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException ignored) {
+                    // the open failure is what matters
+                }
+            }
+            if (e instanceof UserStoreException use) {
+                throw use;
+            }
+            throw new UserStoreException(UserStoreException.Kind.STORAGE,
+                    "cannot open the user database " + location + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Brings the schema to {@link #SCHEMA_VERSION} in one transaction per step. */
+    private static void migrate(Connection connection, String location) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+        }
+        while (true) {
+            connection.setAutoCommit(false); // IMMEDIATE: a second process migrating at once waits, then sees our work
+            try {
+                int version = schemaVersion(connection);
+                if (version > SCHEMA_VERSION) {
+                    throw new UserStoreException(UserStoreException.Kind.STORAGE, "the user database " + location
+                            + " has schema version " + version + ", written by a newer Magpie; this one reads up to "
+                            + SCHEMA_VERSION + ". Use the newer version, or restore a backup of the file");
+                }
+                if (version == SCHEMA_VERSION) {
+                    connection.commit();
+                    return;
+                }
+                try (Statement s = connection.createStatement()) {
+                    for (String sql : MIGRATIONS.get(version)) {
+                        s.execute(sql);
+                    }
+                    if (version == 0) {
+                        s.execute("INSERT INTO schema_version (version) VALUES (1)");
+                    } else {
+                        s.execute("UPDATE schema_version SET version = " + (version + 1));
+                    }
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static int schemaVersion(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT max(version) FROM schema_version")) {
+            rs.next();
+            return rs.getInt(1); // NULL (an empty table) reads as 0
+        }
+    }
+
+    /** Where the data lives: the database file, or {@code :memory:}. */
+    public String location() {
+        return location;
+    }
+
+    /** The hasher new passwords are hashed with. */
+    public PasswordHasher hasher() {
+        return hasher;
+    }
+
+    /**
+     * Checks a user name: not empty, at most {@value #MAX_NAME_LENGTH} characters, no {@code +}, {@code #}
+     * or {@code /} (a name must never act as a topic wildcard or level separator when an ACL pattern puts it
+     * into a topic, CVE-2017-7650), no control characters.
+     *
+     * @return {@code name}
+     * @throws UserStoreException ({@link UserStoreException.Kind#INVALID_NAME}) saying which rule it breaks
+     */
+    public static String validateName(String name) {
+        String problem = nameProblem(name);
+        if (problem != null) {
+            throw new UserStoreException(UserStoreException.Kind.INVALID_NAME, problem);
+        }
+        return name;
+    }
+
+    /** Why {@code name} is not a valid user name, or null if it is. */
+    static String nameProblem(String name) {
+        if (name == null || name.isEmpty()) {
+            return "a user name must not be empty";
+        }
+        int length = name.codePointCount(0, name.length());
+        if (length > MAX_NAME_LENGTH) {
+            return "a user name must be at most " + MAX_NAME_LENGTH + " characters, this one has " + length;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '+' || c == '#' || c == '/') {
+                return "a user name must not contain '+', '#' or '/' (they are topic wildcards and separators): '"
+                        + name + "'";
+            }
+            if (Character.isISOControl(c)) {
+                return "a user name must not contain control characters (found U+"
+                        + String.format("%04X", (int) c) + " at position " + (i + 1) + ")";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Adds a user with {@code password}.
+     *
+     * @throws UserStoreException {@code INVALID_NAME}, {@code INVALID_PASSWORD} (empty), {@code ALREADY_EXISTS},
+     *                            or {@code STORAGE}
+     */
+    public void add(String name, char[] password) {
+        validateName(name);
+        checkPassword(password);
+        if (hashOf(name).isPresent()) {
+            throw exists(name); // before paying for the hash
+        }
+        String hash = hasher.hash(password);
+        String now = now();
+        int added = update("add user '" + name + "'",
+                "INSERT OR IGNORE INTO users (name, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                name, hash, now, now);
+        if (added == 0) {
+            throw exists(name);
+        }
+    }
+
+    /**
+     * Replaces the password of an existing user.
+     *
+     * @throws UserStoreException {@code INVALID_NAME}, {@code INVALID_PASSWORD}, {@code NOT_FOUND} or {@code STORAGE}
+     */
+    public void setPassword(String name, char[] password) {
+        validateName(name);
+        checkPassword(password);
+        if (hashOf(name).isEmpty()) {
+            throw notFound(name);
+        }
+        String hash = hasher.hash(password);
+        int changed = update("set the password of '" + name + "'",
+                "UPDATE users SET password_hash = ?, updated_at = ? WHERE name = ?", hash, now(), name);
+        if (changed == 0) {
+            throw notFound(name);
+        }
+    }
+
+    /**
+     * Removes a user; clients already connected as this user stay connected until they disconnect.
+     *
+     * @throws UserStoreException {@code INVALID_NAME}, {@code NOT_FOUND} or {@code STORAGE}
+     */
+    public void remove(String name) {
+        validateName(name);
+        if (update("remove user '" + name + "'", "DELETE FROM users WHERE name = ?", name) == 0) {
+            throw notFound(name);
+        }
+    }
+
+    /** Every user, sorted by name; no hashes. */
+    public List<User> list() {
+        synchronized (lock) {
+            checkOpen();
+            try (PreparedStatement s = connection.prepareStatement(
+                    "SELECT name, created_at, updated_at FROM users ORDER BY name");
+                 ResultSet rs = s.executeQuery()) {
+                List<User> users = new ArrayList<>();
+                while (rs.next()) {
+                    users.add(new User(rs.getString(1), Instant.parse(rs.getString(2)), Instant.parse(rs.getString(3))));
+                }
+                return List.copyOf(users);
+            } catch (SQLException e) {
+                throw storage("list users", e);
+            }
+        }
+    }
+
+    /** The stored password hash of {@code name}; empty if there is no such user (or the name is not valid). */
+    public Optional<String> hashOf(String name) {
+        if (nameProblem(name) != null) {
+            return Optional.empty(); // such a user cannot exist
+        }
+        synchronized (lock) {
+            checkOpen();
+            try (PreparedStatement s = connection.prepareStatement("SELECT password_hash FROM users WHERE name = ?")) {
+                s.setString(1, name);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                }
+            } catch (SQLException e) {
+                throw storage("look up user '" + name + "'", e);
+            }
+        }
+    }
+
+    /** Closes the database; later calls fail with {@code STORAGE}. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                throw storage("close", e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "UserStore[" + location + "]";
+    }
+
+    private int update(String what, String sql, String... values) {
+        synchronized (lock) {
+            checkOpen();
+            try (PreparedStatement s = connection.prepareStatement(sql)) {
+                for (int i = 0; i < values.length; i++) {
+                    s.setString(i + 1, values[i]);
+                }
+                return s.executeUpdate();
+            } catch (SQLException e) {
+                throw storage(what, e);
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new UserStoreException(UserStoreException.Kind.STORAGE, "the user database " + location + " is closed");
+        }
+    }
+
+    private static void checkPassword(char[] password) {
+        if (password == null || password.length == 0) {
+            throw new UserStoreException(UserStoreException.Kind.INVALID_PASSWORD, "the password must not be empty");
+        }
+    }
+
+    private static String now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+
+    private UserStoreException exists(String name) {
+        return new UserStoreException(UserStoreException.Kind.ALREADY_EXISTS, "user '" + name + "' already exists"
+                + " (to change the password: magpie user passwd " + name + ")");
+    }
+
+    private UserStoreException notFound(String name) {
+        return new UserStoreException(UserStoreException.Kind.NOT_FOUND, "there is no user '" + name + "' in " + location);
+    }
+
+    private UserStoreException storage(String what, SQLException e) {
+        return new UserStoreException(UserStoreException.Kind.STORAGE,
+                "cannot " + what + " in the user database " + location + ": " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.magpie.server.cli;
+
+import java.io.Console;
+import java.io.InputStream;
+
+/**
+ * Where a command reads a password from: a console that can read without echo, or plain standard input
+ * (a pipe or a file). An interface so tests can stand in for a person at a keyboard.
+ */
+interface Terminal {
+
+    /** True when a person is at a console that can read without echo. */
+    boolean hasConsole();
+
+    /** Reads one line without echo after showing {@code prompt}; null at the end of input. Console only. */
+    char[] readHidden(String prompt);
+
+    /** Standard input, for when there is no console. */
+    InputStream stdin();
+
+    /** The process' own console and standard input. */
+    static Terminal system() {
+        return new Terminal() {
+            @Override
+            public boolean hasConsole() {
+                return System.console() != null;
+            }
+
+            @Override
+            public char[] readHidden(String prompt) {
+                Console console = System.console();
+                return console == null ? null : console.readPassword("%s", prompt);
+            }
+
+            @Override
+            public InputStream stdin() {
+                return System.in;
+            }
+        };
+    }
+}

@@ -1,0 +1,194 @@
+package dev.magpie.server.security;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.magpie.security.acl.Action;
+import dev.magpie.security.password.PasswordHasher;
+import dev.magpie.server.config.ConfigException;
+import dev.magpie.server.config.ConfigLoader;
+import dev.magpie.server.config.MagpieConfig;
+import dev.magpie.spi.AuthResult;
+import dev.magpie.spi.Credentials;
+import dev.magpie.spi.Decision;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** Loading the security section and reloading its files while running. */
+class ServerSecurityTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<ServerSecurity> opened = new ArrayList<>();
+    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    private final Logger reloaderLog = (Logger) LoggerFactory.getLogger(SecurityReloader.class);
+
+    @BeforeEach
+    void captureLogs() {
+        logs.start();
+        reloaderLog.addAppender(logs);
+    }
+
+    @AfterEach
+    void close() {
+        opened.forEach(ServerSecurity::close);
+        reloaderLog.detachAppender(logs);
+    }
+
+    private ServerSecurity open(String securityYaml) throws Exception {
+        Path config = Files.writeString(dir.resolve("magpie.yaml"), "data_dir: " + dir.resolve("data") + "\nsecurity:\n" + securityYaml);
+        ServerSecurity security = ServerSecurity.open(new ConfigLoader(Map.of()).load(config));
+        opened.add(security);
+        return security;
+    }
+
+    private Decision publish(ServerSecurity security, String user, String topic) {
+        return security.acl().orElseThrow().explain(user, "c1", topic, Action.PUBLISH).decision();
+    }
+
+    private List<String> warnings() {
+        return logs.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("keeping")).toList();
+    }
+
+    @Test
+    void aChangedAclFileIsSwappedInAtTheNextPoll() throws Exception {
+        Path acl = Files.writeString(dir.resolve("acl.conf"), "pattern readwrite a/#\n");
+        ServerSecurity security = open("  acl_file: acl.conf\n  reload_interval: 0s\n");
+        assertThat(publish(security, "u", "a/1")).isEqualTo(Decision.ALLOW);
+        assertThat(publish(security, "u", "b/1")).isEqualTo(Decision.DENY);
+
+        Files.writeString(acl, "pattern readwrite b/#\n");
+        security.pollNow();
+
+        assertThat(publish(security, "u", "a/1")).isEqualTo(Decision.DENY);
+        assertThat(publish(security, "u", "b/1")).isEqualTo(Decision.ALLOW);
+    }
+
+    @Test
+    void theReloadThreadPicksUpAChangeWithinTheInterval() throws Exception {
+        Path acl = Files.writeString(dir.resolve("acl.conf"), "pattern readwrite a/#\n");
+        ServerSecurity security = open("  acl_file: acl.conf\n  reload_interval: 100ms\n");
+        security.startReloading();
+
+        Files.writeString(acl, "pattern readwrite b/#\n");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> publish(security, "u", "b/1") == Decision.ALLOW);
+    }
+
+    @Test
+    void aMalformedReloadKeepsTheOldRulesAndLogsOneLineWithFileAndLine() throws Exception {
+        Path acl = Files.writeString(dir.resolve("acl.conf"), "pattern readwrite a/#\n");
+        ServerSecurity security = open("  acl_file: acl.conf\n  reload_interval: 0s\n");
+
+        Files.writeString(acl, "pattern readwrite b/#\nbogus\n");
+        security.pollNow();
+        security.pollNow();
+
+        assertThat(publish(security, "u", "a/1")).isEqualTo(Decision.ALLOW);
+        assertThat(publish(security, "u", "b/1")).isEqualTo(Decision.DENY);
+        assertThat(warnings()).as("reported once, not on every poll").hasSize(1);
+        assertThat(warnings().get(0)).contains(acl + ":2: unknown keyword 'bogus'");
+
+        Files.writeString(acl, "pattern readwrite b/#\n");
+        security.pollNow();
+        assertThat(publish(security, "u", "b/1")).isEqualTo(Decision.ALLOW);
+    }
+
+    @Test
+    void aDeletedFileKeepsTheOldRules() throws Exception {
+        Path acl = Files.writeString(dir.resolve("acl.conf"), "pattern readwrite a/#\n");
+        ServerSecurity security = open("  acl_file: acl.conf\n  reload_interval: 0s\n");
+
+        Files.delete(acl);
+        security.pollNow();
+
+        assertThat(publish(security, "u", "a/1")).isEqualTo(Decision.ALLOW);
+        assertThat(warnings()).singleElement().asString().contains("does not exist");
+    }
+
+    @Test
+    void thePasswordFileIsReloadedToo() throws Exception {
+        PasswordHasher hasher = new PasswordHasher(1_000);
+        Path passwd = Files.writeString(dir.resolve("passwd"), "bob:" + hasher.hash("one".toCharArray()) + "\n");
+        ServerSecurity security = open("  users: none\n  password_file: passwd\n  reload_interval: 0s\n");
+        SwappableAuthenticator before = (SwappableAuthenticator) authenticators(security).get(0);
+        assertThat(login(before, "bob", "one")).isEqualTo(AuthResult.Outcome.ALLOW);
+
+        Files.writeString(passwd, "bob:" + hasher.hash("two".toCharArray()) + "\n");
+        security.pollNow();
+
+        assertThat(login(before, "bob", "one")).isEqualTo(AuthResult.Outcome.DENY);
+        assertThat(login(before, "bob", "two")).isEqualTo(AuthResult.Outcome.ALLOW);
+    }
+
+    @Test
+    void aMalformedFileAtStartIsAConfigErrorWithFileAndLine() throws Exception {
+        Files.writeString(dir.resolve("acl.conf"), "pattern readwrite a/#\ntopic sometimes a\n");
+        Files.writeString(dir.resolve("passwd"), "bob:plaintext\n");
+
+        assertThatThrownBy(() -> open("  acl_file: acl.conf\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("acl_file " + dir.resolve("acl.conf") + ":2: unknown access 'sometimes'; use read, write, readwrite or deny");
+        assertThatThrownBy(() -> open("  password_file: passwd\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("password_file " + dir.resolve("passwd") + ":1: the password hash of user 'bob'")
+                .hasMessageNotContaining("plaintext");
+        assertThatThrownBy(() -> open("  acl_file: missing.conf\n"))
+                .hasMessage("acl_file " + dir.resolve("missing.conf") + " does not exist");
+        assertThat(dir.resolve("data/magpie.db")).as("no database opened when a file is bad").doesNotExist();
+    }
+
+    @Test
+    void builtinUsersComeFirstThenThePasswordFileAndTheAclIsTheOnlyAuthorizer() throws Exception {
+        Files.writeString(dir.resolve("passwd"), "bob:" + new PasswordHasher(1_000).hash("x".toCharArray()) + "\n");
+        Files.writeString(dir.resolve("acl.conf"), "");
+        ServerSecurity security = open("  password_file: passwd\n  acl_file: acl.conf\n");
+
+        assertThat(authenticators(security)).hasSize(2);
+        assertThat(authenticators(security).get(0)).isInstanceOf(dev.magpie.store.UserStoreAuthenticator.class);
+        assertThat(security.users()).isPresent();
+        assertThat(dir.resolve("data/magpie.db")).exists();
+        assertThat(security.describe()).contains("magpie.db").contains("passwd").contains("acl.conf")
+                .contains("every 5s");
+    }
+
+    @Test
+    void withoutFilesAndWithoutUsersNothingIsAdded() throws Exception {
+        ServerSecurity security = open("  users: none\n");
+
+        assertThat(authenticators(security)).isEmpty();
+        assertThat(security.acl()).isEmpty();
+        assertThat(security.describe()).contains("no ACL file, every action allowed");
+        MagpieConfig unused = MagpieConfig.defaults();
+        assertThat(unused.security().reloadInterval()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    /** The authenticators {@link ServerSecurity#applyTo} adds, in chain order. */
+    private static List<dev.magpie.spi.Authenticator> authenticators(ServerSecurity security) {
+        List<dev.magpie.spi.Authenticator> added = new ArrayList<>();
+        security.users().ifPresent(store -> added.add(new dev.magpie.store.UserStoreAuthenticator(store)));
+        security.passwordAuthenticator().ifPresent(added::add);
+        return added;
+    }
+
+    private static AuthResult.Outcome login(dev.magpie.spi.Authenticator authenticator, String user, String password) {
+        return authenticator.authenticate(new Credentials("c", user, password.getBytes(StandardCharsets.UTF_8), null,
+                List.of(), "tcp")).toCompletableFuture().join().outcome();
+    }
+}
