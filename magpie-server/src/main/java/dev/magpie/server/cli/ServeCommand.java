@@ -95,6 +95,19 @@ public final class ServeCommand implements Callable<Integer> {
                     + " data_dir).")
     private Path dataDir;
 
+    @Option(names = "--dev",
+            description = "Development mode: make a CA and a localhost server certificate under <data-dir>/certs on first use"
+                    + " and also listen on loopback with MQTT over TLS (--dev-tls-port) and HTTPS/WSS (--dev-wss-port).")
+    boolean dev;
+
+    @Option(names = "--dev-tls-port", paramLabel = "N", defaultValue = "8883",
+            description = "MQTT over TLS port of --dev (default: ${DEFAULT-VALUE}; 0 = any free port).")
+    int devTlsPort = 8883;
+
+    @Option(names = "--dev-wss-port", paramLabel = "N", defaultValue = "8443",
+            description = "HTTPS/WSS port of --dev, WebSocket on /mqtt and / (default: ${DEFAULT-VALUE}; 0 = any free port).")
+    int devWssPort = 8443;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", converter = LogLevelConverter.class,
             description = "Level of the dev.magpie loggers: trace, debug, info, warn, error, off (default: info, or the file's"
                     + " log_level).")
@@ -189,7 +202,22 @@ public final class ServeCommand implements Callable<Integer> {
         }
         log.info("{}", security.describe());
 
-        Broker broker = security.applyTo(BrokerMapping.builderFor(plan.config())).build();
+        Broker.Builder builder = security.applyTo(BrokerMapping.builderFor(plan.config()));
+        if (dev) {
+            DevListeners devListeners = new DevListeners(data, devTlsPort, devWssPort);
+            try {
+                if (devListeners.ensureCertificates()) {
+                    log.info("made a development CA and server certificate in {}", data.resolve("certs"));
+                }
+            } catch (IOException | RuntimeException e) {
+                security.close();
+                throw new StartException(EXIT_START_FAILED, "cannot make development certificates in " + data.resolve("certs") + ": " + e.getMessage(), e);
+            }
+            devListeners.addTo(builder);
+            devListeners.printTrustAdvice(err);
+            err.flush();
+        }
+        Broker broker = builder.build();
         try {
             broker.start();
         } catch (BrokerException e) {
