@@ -3,7 +3,9 @@ package dev.magpie.server.config;
 import dev.magpie.Broker;
 
 /**
- * Turns a {@link MagpieConfig} into a {@link Broker.Builder}: one {@code Listener} per listener entry, the
+ * Turns a {@link MagpieConfig} into a {@link Broker.Builder}: one {@code Listener} per listener entry
+ * ({@code Listener.tcp/tls/ws/wss} with its {@code TlsSettings} and {@code WebSocketSettings}, built and
+ * validated by {@link ListenerConfig#toListener()} so that refusals become config errors naming the key), the
  * limits as {@code BrokerSettings} and the capabilities as {@code BrokerCapabilities}. Returning the builder (not
  * a broker) lets the CLI add what needs files and the user database opened first: the {@code security:}
  * section is mapped by {@code dev.magpie.server.security.ServerSecurity}, which owns those resources and their

@@ -60,7 +60,7 @@ final class ConfigErrors {
             String message = String.valueOf(invalid.getMessage());
             String firstWord = message.split(" ", 2)[0];
             boolean namesOwnKey = e instanceof ValueInstantiationException vie && vie.getType() != null
-                    && vie.getType().isRecordType() && firstWord.matches("[a-z][a-z_]*");
+                    && vie.getType().isRecordType() && firstWord.matches("[a-z][a-z0-9_]*");
             if (namesOwnKey) {
                 return new Problem(join(path, firstWord), path.isEmpty() ? message : path + "." + message);
             }

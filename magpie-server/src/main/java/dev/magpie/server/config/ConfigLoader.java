@@ -31,7 +31,7 @@ public final class ConfigLoader {
 
     /**
      * Loads {@code file} and applies the environment, then resolves the relative file names of the
-     * {@code security} section against the directory of {@code file}.
+     * {@code security} section and of the listeners' {@code tls} and {@code websocket} sections against the directory of {@code file}.
      *
      * @throws ConfigException naming the file, line and column, or the environment variable
      */
@@ -47,7 +47,8 @@ public final class ConfigLoader {
         }
         MagpieConfig config = applyEnvironment(parse(text, file.toString()));
         Path directory = file.toAbsolutePath().normalize().getParent();
-        return config.withSecurity(config.security().resolvedAgainst(directory));
+        return config.withSecurity(config.security().resolvedAgainst(directory))
+                .withListeners(config.listeners().stream().map(l -> l.resolvedAgainst(directory)).toList());
     }
 
     /**

@@ -5,12 +5,12 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 import dev.magpie.Listener;
 
-/**
- * The transport of a configured listener. Only {@code tcp} exists today; {@code tls}, {@code ws} and {@code wss}
- * arrive with the transports work, and naming them here early would accept configs the broker cannot run.
- */
+/** The transport of a configured listener: {@code tcp}, {@code tls}, {@code ws} or {@code wss}. */
 public enum ListenerType {
-    TCP("tcp", Listener.Kind.TCP);
+    TCP("tcp", Listener.Kind.TCP),
+    TLS("tls", Listener.Kind.TLS),
+    WS("ws", Listener.Kind.WS),
+    WSS("wss", Listener.Kind.WSS);
 
     private final String yamlName;
     private final Listener.Kind kind;
@@ -27,13 +27,20 @@ public enum ListenerType {
                 return type;
             }
         }
-        throw new IllegalArgumentException("listener type '" + text + "' is not supported: only tcp is available"
-                + " in this version (tls, ws and wss come later)");
+        throw new IllegalArgumentException("listener type '" + text + "' is not supported: use tcp, tls, ws or wss");
     }
 
     @JsonValue
     public String yamlName() {
         return yamlName;
+    }
+
+    public boolean isSecure() {
+        return kind.isSecure();
+    }
+
+    public boolean isWebSocket() {
+        return kind.isWebSocket();
     }
 
     Listener.Kind kind() {

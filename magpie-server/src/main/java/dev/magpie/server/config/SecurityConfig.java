@@ -75,7 +75,8 @@ public record SecurityConfig(UserSource users, String passwordFile, String aclFi
                 reloadInterval);
     }
 
-    private static String resolve(Path directory, String file) {
+    /** {@code file} resolved against {@code directory} unless empty (none) or absolute; shared by all config files. */
+    static String resolve(Path directory, String file) {
         if (file.isEmpty() || Path.of(file).isAbsolute()) {
             return file;
         }

@@ -141,9 +141,9 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void onlyTcpListenersExistForNow() {
-        assertThatThrownBy(() -> parse("listeners:\n  - type: wss\n"))
-                .hasMessageContaining("listeners[0].type: listener type 'wss' is not supported: only tcp");
+    void unknownListenerTypesAreRefused() {
+        assertThatThrownBy(() -> parse("listeners:\n  - type: quic\n"))
+                .hasMessageContaining("listeners[0].type: listener type 'quic' is not supported: use tcp, tls, ws or wss");
     }
 
     @Test

@@ -32,7 +32,7 @@ class ExampleConfigTest {
         String text = Files.readString(EXAMPLE);
 
         for (String key : new String[]{"data_dir:", "log_level:", "listeners:", "name:", "type:", "bind:", "port:",
-                "allow_anonymous:", "max_connections:", "limits:", "max_packet_size:", "connect_timeout:",
+                "allow_anonymous:", "max_connections:", "proxy_protocol:", "limits:", "max_packet_size:", "connect_timeout:",
                 "max_keep_alive:", "receive_maximum:", "max_inflight:", "max_queued_messages:",
                 "max_session_expiry:", "authentication_timeout:", "security:", "users:", "password_file:", "acl_file:",
                 "default_policy:", "reload_interval:", "capabilities:", "maximum_qos:", "retain_available:",
@@ -40,5 +40,17 @@ class ExampleConfigTest {
                 "response_information:"}) {
             assertThat(text).as("magpie.example.yaml documents %s", key).containsPattern("(?m)^\\s*-?\\s*" + key);
         }
+    }
+
+    @Test
+    void theCommentedTlsAndWssListenersLoadWhenUncommented() throws Exception {
+        String uncommented = Files.readString(EXAMPLE).replaceAll("(?m)^  # (- |  )", "  $1");
+
+        MagpieConfig example = new ConfigLoader(Map.of()).parse(uncommented, "uncommented example");
+
+        assertThat(example.listeners()).extracting(ListenerConfig::type)
+                .containsExactly(ListenerType.TCP, ListenerType.TLS, ListenerType.WSS);
+        assertThat(example.listeners().get(1).tls()).isEqualTo(TlsConfig.pem("certs/server.crt", "certs/server.key"));
+        assertThat(example.listeners().get(2).websocket()).isEqualTo(WebSocketConfig.DEFAULTS);
     }
 }
