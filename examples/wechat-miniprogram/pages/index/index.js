@@ -15,7 +15,8 @@ Page({
       username: 'test',
       password: '123456',
       reconnectPeriod: 5000,
-      connectTimeout: 10000
+      connectTimeout: 10000,
+      forceNativeWebSocket: true // MQTT.js 5 picks its wx transport only with this (no window object)
     });
     this.client.on('connect', () => {
       this.setData({ state: 'connected' });
