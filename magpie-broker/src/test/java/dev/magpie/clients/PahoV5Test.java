@@ -72,6 +72,19 @@ class PahoV5Test {
         return c;
     }
 
+    /** A Paho v5 callback that only reports disconnections and messages. */
+    private static MqttCallback callback(java.util.function.Consumer<MqttDisconnectResponse> onDisconnect,
+                                         java.util.function.BiConsumer<String, MqttMessage> onMessage) {
+        return new MqttCallback() {
+            public void disconnected(MqttDisconnectResponse r) { onDisconnect.accept(r); }
+            public void mqttErrorOccurred(MqttException e) { }
+            public void messageArrived(String topic, MqttMessage message) { onMessage.accept(topic, message); }
+            public void deliveryComplete(IMqttToken token) { }
+            public void connectComplete(boolean reconnect, String serverURI) { }
+            public void authPacketArrived(int reasonCode, MqttProperties properties) { }
+        };
+    }
+
     private static String text(MqttMessage m) {
         return new String(m.getPayload(), StandardCharsets.UTF_8);
     }
@@ -138,14 +151,7 @@ class PahoV5Test {
         }
         List<String> got = new CopyOnWriteArrayList<>();
         MqttClient again = client("v5-durable");
-        again.setCallback(new MqttCallback() {
-            public void disconnected(MqttDisconnectResponse r) { }
-            public void mqttErrorOccurred(MqttException e) { }
-            public void messageArrived(String topic, MqttMessage message) { got.add(text(message)); }
-            public void deliveryComplete(IMqttToken token) { }
-            public void connectComplete(boolean reconnect, String serverURI) { }
-            public void authPacketArrived(int reasonCode, MqttProperties properties) { }
-        });
+        again.setCallback(callback(r -> { }, (topic, message) -> got.add(text(message))));
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setCleanStart(false);
         o.setSessionExpiryInterval(300L);
@@ -169,14 +175,7 @@ class PahoV5Test {
     void takenOverClientIsToldWhy_0x8E() throws Exception {
         List<Integer> reasons = new CopyOnWriteArrayList<>();
         MqttClient first = connect("v5-twin", true, 0);
-        first.setCallback(new MqttCallback() {
-            public void disconnected(MqttDisconnectResponse r) { reasons.add(r.getReturnCode()); }
-            public void mqttErrorOccurred(MqttException e) { }
-            public void messageArrived(String topic, MqttMessage message) { }
-            public void deliveryComplete(IMqttToken token) { }
-            public void connectComplete(boolean reconnect, String serverURI) { }
-            public void authPacketArrived(int reasonCode, MqttProperties properties) { }
-        });
+        first.setCallback(callback(r -> reasons.add(r.getReturnCode()), (topic, message) -> { }));
         connect("v5-twin", true, 0);
         await().atMost(WAIT).until(() -> !reasons.isEmpty());
         assertThat(reasons).containsExactly(0x8E);
@@ -186,14 +185,7 @@ class PahoV5Test {
     void stoppingTheBrokerTellsClientsServerShuttingDown_0x8B() throws Exception {
         List<Integer> reasons = new CopyOnWriteArrayList<>();
         MqttClient c = connect("v5-stop", true, 0);
-        c.setCallback(new MqttCallback() {
-            public void disconnected(MqttDisconnectResponse r) { reasons.add(r.getReturnCode()); }
-            public void mqttErrorOccurred(MqttException e) { }
-            public void messageArrived(String topic, MqttMessage message) { }
-            public void deliveryComplete(IMqttToken token) { }
-            public void connectComplete(boolean reconnect, String serverURI) { }
-            public void authPacketArrived(int reasonCode, MqttProperties properties) { }
-        });
+        c.setCallback(callback(r -> reasons.add(r.getReturnCode()), (topic, message) -> { }));
         broker.stop();
         await().atMost(WAIT).until(() -> !reasons.isEmpty());
         assertThat(reasons).containsExactly(0x8B);
