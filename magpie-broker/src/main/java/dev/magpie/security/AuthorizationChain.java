@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Asks the configured authorizers in order; the first ALLOW or DENY wins. When all say NEXT the default
@@ -31,50 +32,27 @@ public final class AuthorizationChain {
     }
 
     public boolean mayPublish(ClientInfo client, String topic, int qos, boolean retain) {
-        for (Authorizer a : authorizers) {
-            Decision d;
-            try {
-                d = a.authorizePublish(client, topic, qos, retain);
-            } catch (RuntimeException e) {
-                LOG.warn("authorizer {} failed on publish by {} to {}: {}", a.getClass().getName(), client.clientId(), topic, e.toString());
-                return false;
-            }
-            if (d == Decision.ALLOW) {
-                return true;
-            }
-            if (d == Decision.DENY) {
-                return false;
-            }
-        }
-        return allowByDefault;
+        return ask(a -> a.authorizePublish(client, topic, qos, retain), allowByDefault, "publish by", client, topic);
     }
 
     public boolean maySubscribe(ClientInfo client, String filter, int qos) {
-        for (Authorizer a : authorizers) {
-            Decision d;
-            try {
-                d = a.authorizeSubscribe(client, filter, qos);
-            } catch (RuntimeException e) {
-                LOG.warn("authorizer {} failed on subscribe by {} to {}: {}", a.getClass().getName(), client.clientId(), filter, e.toString());
-                return false;
-            }
-            if (d == Decision.ALLOW) {
-                return true;
-            }
-            if (d == Decision.DENY) {
-                return false;
-            }
-        }
-        return allowByDefault;
+        return ask(a -> a.authorizeSubscribe(client, filter, qos), allowByDefault, "subscribe by", client, filter);
     }
 
     public boolean mayDeliver(ClientInfo subscriber, Message message) {
+        // delivery is checked after subscribe already passed: NEXT from every authorizer means no objection
+        return ask(a -> a.authorizeDelivery(subscriber, message), true, "delivery to", subscriber, message.topic());
+    }
+
+    /** The first ALLOW or DENY in chain order, else {@code whenAllPass}; an authorizer that throws denies. */
+    private boolean ask(Function<Authorizer, Decision> question, boolean whenAllPass, String action, ClientInfo client,
+                        String topic) {
         for (Authorizer a : authorizers) {
             Decision d;
             try {
-                d = a.authorizeDelivery(subscriber, message);
+                d = question.apply(a);
             } catch (RuntimeException e) {
-                LOG.warn("authorizer {} failed on delivery to {} of {}: {}", a.getClass().getName(), subscriber.clientId(), message.topic(), e.toString());
+                LOG.warn("authorizer {} failed on {} {} of {}: {}", a.getClass().getName(), action, client.clientId(), topic, e.toString());
                 return false;
             }
             if (d == Decision.ALLOW) {
@@ -84,7 +62,6 @@ public final class AuthorizationChain {
                 return false;
             }
         }
-        // delivery is checked after subscribe already passed: NEXT from every authorizer means no objection
-        return true;
+        return whenAllPass;
     }
 }
