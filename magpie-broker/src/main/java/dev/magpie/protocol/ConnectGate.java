@@ -257,6 +257,7 @@ final class ConnectGate {
         session.will(connect.will());
         session.expirySeconds(expiry);
         // [MQTT-3.2.2-2]/[MQTT-3.2.2-3]: Session Present tells whether state was resumed
+        connection.connackSent();
         connection.send(new ConnAck(present, ReasonCode.SUCCESS, props.build()));
         session.attach(connection, info);
         int finalKeepAlive = keepAlive;

@@ -69,6 +69,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private ClientInfo client;
     private Session session;
     private boolean willSuppressed;
+    /** Set (from the session's thread) just before the accepting CONNACK is written; DISCONNECT may follow it. */
+    private volatile boolean connackSent;
     private boolean closing;
     private String closeReason = "connection lost";
 
@@ -314,6 +316,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         return ClientAddress.of(ctx.channel());
     }
 
+    /** Called by the gate right before it writes the accepting CONNACK. */
+    void connackSent() {
+        this.connackSent = true;
+    }
+
     /** Closes this connection because another took its client id over [MQTT-3.1.4-3]. */
     void takenOver() {
         ctx.executor().execute(() -> {
@@ -382,7 +389,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (state == State.CLOSED && !ctx.channel().isActive()) {
             return;
         }
-        boolean wasConnected = state == State.CONNECTED;
+        // CONNACK is written from the session's thread, so the client may already be in while state still says
+        // AUTHENTICATING; a server DISCONNECT is allowed from the moment CONNACK went out [MQTT-3.14.0-1]
+        boolean wasConnected = state == State.CONNECTED || (connackSent && state == State.AUTHENTICATING);
         closing = true;
         if (wasConnected && version.isV5()) {
             Disconnect plain = new Disconnect(reasonCode, MqttProperties.EMPTY);
