@@ -11,13 +11,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -26,13 +24,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * MQTT.js against every listener kind, in Node (mqtt://, mqtts://, ws://, wss://), as the seed's WeChat mini
  * program (wxs:// through a {@code wx.connectSocket} shim) and in Chromium on a page the broker serves over
  * HTTPS. The scripts live in {@code clients/js/test}; this test starts one broker, hands them its ports and
- * CA through {@code MAGPIE_*} variables and requires each to exit 0.
+ * CA through {@code MAGPIE_*} variables and requires each to exit 0 ({@link NodeScripts}). The MQTT 5 feature
+ * suites run from {@link MqttJsMqtt5Test}.
  *
  * <p>Skipped only on a developer machine without node, {@code npm ci} or chromium; under CI (the variable
  * {@code CI} is set by {@code .ci/run}'s environment) a missing tool fails the test instead.
  */
 class MqttJsTest {
-    private static final Path CLIENTS = Path.of("..", "clients", "js").toAbsolutePath().normalize();
+    private static final Path CLIENTS = NodeScripts.CLIENTS;
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
     @TempDir
@@ -67,66 +66,34 @@ class MqttJsTest {
         }
     }
 
-    private static boolean underCi() {
-        return System.getenv("CI") != null;
-    }
-
-    private static boolean runs(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private static void requireNode() {
-        boolean ready = runs("node", "--version") && Files.isDirectory(CLIENTS.resolve("node_modules/mqtt"));
-        assumeTrue(ready || underCi(), "node or clients/js/node_modules missing (run npm ci in clients/js): skipped locally");
-        assertThat(ready).as("node and clients/js/node_modules (npm ci) are installed").isTrue();
-    }
-
-    /** Runs one node:test script against the broker; its whole output is the failure message. */
+    /** Runs one node:test script against the broker, handing it the listeners' ports and the CA. */
     private static void runScript(String script, Map<String, String> extraEnv) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("node", "--test", "--test-reporter=spec", "test/" + script)
-                .directory(CLIENTS.toFile()).redirectErrorStream(true);
-        Map<String, String> env = builder.environment();
+        Map<String, String> env = new HashMap<>(extraEnv);
         env.put("MAGPIE_TCP_PORT", String.valueOf(broker.port("tcp")));
         env.put("MAGPIE_TLS_PORT", String.valueOf(broker.port("tls")));
         env.put("MAGPIE_WS_PORT", String.valueOf(broker.port("ws")));
         env.put("MAGPIE_WSS_PORT", String.valueOf(broker.port("wss")));
         env.put("MAGPIE_CA", certs.caCert.toString());
-        env.putAll(extraEnv);
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        boolean ended = process.waitFor(60, TimeUnit.SECONDS);
-        if (!ended) {
-            process.destroyForcibly();
-        }
-        assertThat(ended && process.exitValue() == 0).as("node --test %s:%n%s", script, output).isTrue();
+        NodeScripts.run(script, env);
     }
 
     @Test
     void mqttJsInNodeOverTcpTlsWsAndWss() throws Exception {
-        requireNode();
+        NodeScripts.requireNode();
         runScript("transports.test.js", Map.of());
     }
 
     @Test
     void weChatMiniProgramOverWxsLikeTheSeed() throws Exception {
-        requireNode();
+        NodeScripts.requireNode();
         runScript("wechat.test.js", Map.of());
     }
 
     @Test
     void chromiumLoadsAPageFromTheBrokerAndTalksMqttOverWss() throws Exception {
-        requireNode();
+        NodeScripts.requireNode();
         boolean chromium = Files.isExecutable(CHROMIUM);
-        assumeTrue(chromium || underCi(), "no /usr/bin/chromium: skipped locally");
+        assumeTrue(chromium || NodeScripts.underCi(), "no /usr/bin/chromium: skipped locally");
         assertThat(chromium).as("/usr/bin/chromium is installed").isTrue();
         runScript("browser.test.js", Map.of("MAGPIE_CHROMIUM", CHROMIUM.toString()));
     }
