@@ -45,6 +45,23 @@ function once (emitter, event, timeoutMs = WAIT_MS) {
   })
 }
 
+/** Resolves with the next packet of kind cmd ('publish', 'disconnect', ...) MQTT.js takes off the connection. */
+function nextPacket (client, cmd, timeoutMs = WAIT_MS) {
+  return new Promise((resolve, reject) => {
+    const listener = (packet) => {
+      if (packet.cmd !== cmd) return
+      clearTimeout(timer)
+      client.removeListener('packetreceive', listener)
+      resolve(packet)
+    }
+    const timer = setTimeout(() => {
+      client.removeListener('packetreceive', listener)
+      reject(new Error(`no ${cmd} within ${timeoutMs} ms`))
+    }, timeoutMs)
+    client.on('packetreceive', listener)
+  })
+}
+
 /** Messages a client receives, in order; next() awaits one, none() checks that no more come. */
 class Inbox {
   constructor (client) {
@@ -167,5 +184,5 @@ function tapIncoming (client, onPacket) {
 const silentTimer = { set: () => 0, clear: () => {} }
 
 module.exports = {
-  WAIT_MS, QUIET_MS, url, uniqueId, once, connect, publish, subscribe, subscribeRefused, end, closeAll, elapse, tapIncoming, silentTimer, mqtt
+  WAIT_MS, QUIET_MS, url, uniqueId, once, nextPacket, connect, publish, subscribe, subscribeRefused, end, closeAll, elapse, tapIncoming, silentTimer, mqtt
 }
