@@ -101,6 +101,8 @@ class MqttJsMqtt5Test {
     @Test
     void everyMqtt5FeatureHasASuite() throws IOException {
         // a renamed or emptied folder would otherwise pass silently with nothing run
-        assertThat(featureFiles()).contains("capabilities.test.js", "topic-alias.test.js");
+        assertThat(featureFiles()).contains("capabilities.test.js", "flow-control.test.js", "message-expiry.test.js",
+                "request-response.test.js", "server-disconnect.test.js", "server-shutdown.test.js", "shared-subscriptions.test.js",
+                "subscription-identifiers.test.js", "subscription-options.test.js", "topic-alias.test.js", "will.test.js");
     }
 }
