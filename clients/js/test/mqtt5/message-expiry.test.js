@@ -1,7 +1,7 @@
 'use strict'
 // Message Expiry Interval through MQTT.js's publish({ properties: { messageExpiryInterval } }) (spec 3.3.2.3.3):
 // an expired message is never delivered, and every delivered copy carries what is left of the interval.
-const { describe, it, afterEach } = require('node:test')
+const { describe, it, after } = require('node:test')
 const assert = require('node:assert')
 const { connect, publish, subscribe, elapse, closeAll } = require('./harness')
 
@@ -11,8 +11,9 @@ const PAST_ONE_SECOND_MS = 1300
 const expiring = (seconds) => ({ qos: 1, properties: { messageExpiryInterval: seconds } })
 const remaining = (m) => m.packet.properties && m.packet.properties.messageExpiryInterval
 
-describe('Message expiry (spec 3.3.2.3.3)', () => {
-  afterEach(closeAll)
+// the cases wait for time to pass, so they run side by side (own topics and client ids), closing clients at the end
+describe('Message expiry (spec 3.3.2.3.3)', { concurrency: true }, () => {
+  after(closeAll)
 
   it('a live delivery carries the interval [MQTT-3.3.2-6]', async () => {
     const { client, inbox } = await connect('me-live')
