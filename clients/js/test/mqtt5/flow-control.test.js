@@ -4,38 +4,29 @@
 // counted on the wire (tapIncoming) against the acknowledgements MQTT.js wrote ('packetsend').
 const { describe, it, afterEach } = require('node:test')
 const assert = require('node:assert')
-const { QUIET_MS, connect, publish, subscribe, tapIncoming, elapse, closeAll, mqtt, url, uniqueId } = require('./harness')
+const { QUIET_MS, connect, publish, subscribe, elapse, closeAll } = require('./harness')
 
 /**
- * Opens a subscriber with the given Receive Maximum whose acknowledgements MQTT.js sends only when ackDelayMs
+ * Connects a subscriber with the given Receive Maximum whose acknowledgements MQTT.js sends only when ackDelayMs
  * passed (customHandleAcks), and records the largest number of QoS 1/2 messages the broker had out at once:
- * a PUBLISH counts from its arrival until MQTT.js writes the PUBACK (QoS 1) or PUBCOMP (QoS 2).
+ * a PUBLISH counts from its arrival on the wire until MQTT.js writes the PUBACK (QoS 1) or PUBCOMP (QoS 2).
  */
-function slowSubscriber (name, receiveMaximum, ackDelayMs) {
-  const window = { outstanding: 0, most: 0, arrived: [] }
-  const client = mqtt.connect(url(), {
-    clientId: uniqueId(name),
-    protocolVersion: 5,
-    reconnectPeriod: 0,
-    properties: { receiveMaximum },
-    customHandleAcks: (topic, payload, packet, done) => setTimeout(() => done(0), ackDelayMs)
-  })
-  tapIncoming(client, (packet) => {
-    if (packet.cmd !== 'publish') return
-    window.arrived.push(`${packet.payload}@${packet.qos}`)
-    if (packet.qos > 0) {
+async function slowSubscriber (name, receiveMaximum, ackDelayMs) {
+  const window = { outstanding: 0, most: 0 }
+  const onWire = (packet) => {
+    if (packet.cmd === 'publish' && packet.qos > 0) {
       window.outstanding += 1
       window.most = Math.max(window.most, window.outstanding)
     }
-  })
-  client.on('packetsend', (packet) => {
+  }
+  const subscriber = await connect(name, {
+    properties: { receiveMaximum },
+    customHandleAcks: (topic, payload, packet, done) => setTimeout(() => done(0), ackDelayMs)
+  }, { onWire })
+  subscriber.client.on('packetsend', (packet) => {
     if (packet.cmd === 'puback' || packet.cmd === 'pubcomp') window.outstanding -= 1
   })
-  return { client, window }
-}
-
-async function connected (client) {
-  await new Promise((resolve, reject) => { client.once('connect', resolve); client.once('error', reject) })
+  return { ...subscriber, window }
 }
 
 describe('Flow control towards the client (spec 4.9)', () => {
@@ -43,26 +34,16 @@ describe('Flow control towards the client (spec 4.9)', () => {
 
   for (const qos of [1, 2]) {
     it(`never more unacknowledged QoS ${qos} messages than the client's Receive Maximum [MQTT-3.3.4-9]`, async () => {
-      const { client, window } = slowSubscriber(`fc-q${qos}`, 2, 30)
-      const errors = []
-      client.on('error', (err) => errors.push(err))
-      const inbox = []
-      client.on('message', (topic, payload) => inbox.push(payload.toString()))
-      try {
-        await connected(client)
-        await subscribe(client, `fc/q${qos}/#`, { qos })
-        const { client: pub } = await connect(`fc-q${qos}-pub`)
-        const texts = Array.from({ length: 8 }, (_, i) => `m${i}`)
-        for (const text of texts) await publish(pub, `fc/q${qos}/t`, text, { qos })
-        // all eight arrive, in order, however slowly the subscriber acknowledges
-        for (let i = 0; i < 100 && inbox.length < texts.length; i++) await elapse(50)
-        assert.deepStrictEqual(inbox, texts)
-        // the window was filled but never overrun; MQTT.js checks QoS 2 itself too (0x93 when exceeded)
-        assert.strictEqual(window.most, 2, `most unacknowledged at once: ${window.most}`)
-        assert.deepStrictEqual(errors, [])
-      } finally {
-        client.end(true)
-      }
+      const { client, inbox, errors, window } = await slowSubscriber(`fc-q${qos}`, 2, 30)
+      await subscribe(client, `fc/q${qos}/#`, { qos })
+      const { client: pub } = await connect(`fc-q${qos}-pub`)
+      const texts = Array.from({ length: 8 }, (_, i) => `m${i}`)
+      for (const text of texts) await publish(pub, `fc/q${qos}/t`, text, { qos })
+      // all eight arrive, in order, however slowly the subscriber acknowledges
+      assert.deepStrictEqual((await inbox.take(texts.length)).map((m) => m.text), texts)
+      // the window was filled but never overrun; MQTT.js checks QoS 2 itself too (0x93 when exceeded)
+      assert.strictEqual(window.most, 2, `most unacknowledged at once: ${window.most}`)
+      assert.deepStrictEqual(errors, [])
     })
   }
 
@@ -70,39 +51,30 @@ describe('Flow control towards the client (spec 4.9)', () => {
     // the subscriber takes one QoS 1 message at a time and acknowledges the first only when told
     let release
     const arrived = []
-    const client = mqtt.connect(url(), {
-      clientId: uniqueId('fc-q0'),
-      protocolVersion: 5,
-      reconnectPeriod: 0,
+    const { client } = await connect('fc-q0', {
       properties: { receiveMaximum: 1 },
       customHandleAcks: (topic, payload, packet, done) => {
         if (payload.toString() === 'held') release = () => done(0)
         else done(0)
       }
-    })
-    tapIncoming(client, (packet) => { if (packet.cmd === 'publish') arrived.push(`${packet.payload}@${packet.qos}`) })
+    }, { onWire: (packet) => { if (packet.cmd === 'publish') arrived.push(`${packet.payload}@${packet.qos}`) } })
     const arrivedSoon = async (count) => {
       for (let i = 0; i < 100 && arrived.length < count; i++) await elapse(50)
       await elapse(QUIET_MS)
       return [...arrived]
     }
-    try {
-      await connected(client)
-      await subscribe(client, 'fc/q0/#', { qos: 1 })
-      const { client: pub } = await connect('fc-q0-pub')
-      // with the window full and nothing waiting, QoS 0 goes out at once: the quota counts QoS 1 and 2 only
-      await publish(pub, 'fc/q0/t', 'held', { qos: 1 })
-      await publish(pub, 'fc/q0/t', 'passes', { qos: 0 })
-      assert.deepStrictEqual(await arrivedSoon(2), ['held@1', 'passes@0'])
-      // a QoS 0 message published after a QoS 1 message that waits for the window waits behind it: order is kept
-      await publish(pub, 'fc/q0/t', 'queued', { qos: 1 })
-      await publish(pub, 'fc/q0/t', 'behind', { qos: 0 })
-      assert.deepStrictEqual(await arrivedSoon(2), ['held@1', 'passes@0'])
-      release()
-      assert.deepStrictEqual(await arrivedSoon(4), ['held@1', 'passes@0', 'queued@1', 'behind@0'])
-    } finally {
-      client.end(true)
-    }
+    await subscribe(client, 'fc/q0/#', { qos: 1 })
+    const { client: pub } = await connect('fc-q0-pub')
+    // with the window full and nothing waiting, QoS 0 goes out at once: the quota counts QoS 1 and 2 only
+    await publish(pub, 'fc/q0/t', 'held', { qos: 1 })
+    await publish(pub, 'fc/q0/t', 'passes', { qos: 0 })
+    assert.deepStrictEqual(await arrivedSoon(2), ['held@1', 'passes@0'])
+    // a QoS 0 message published after a QoS 1 message that waits for the window waits behind it: order is kept
+    await publish(pub, 'fc/q0/t', 'queued', { qos: 1 })
+    await publish(pub, 'fc/q0/t', 'behind', { qos: 0 })
+    assert.deepStrictEqual(await arrivedSoon(2), ['held@1', 'passes@0'])
+    release()
+    assert.deepStrictEqual(await arrivedSoon(4), ['held@1', 'passes@0', 'queued@1', 'behind@0'])
   })
 
   it('a message larger than the client\'s Maximum Packet Size is dropped for it, not sent [MQTT-3.1.2-24], [MQTT-3.1.2-25]', async () => {

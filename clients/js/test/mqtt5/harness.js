@@ -104,7 +104,8 @@ class Inbox {
  * Connects an MQTT.js 5.0 client (no reconnects, so a test sees what the broker did) and resolves with
  * { client, connack, inbox, errors } once CONNACK arrived; rejects with MQTT.js's error (its .code is the reason
  * code). errors collects what MQTT.js reports later.
- * options.clientId defaults to a unique id made from name.
+ * options.clientId defaults to a unique id made from name. where picks the listener ({ transport, broker });
+ * where.onWire gets every packet as it comes off the connection (see tapIncoming).
  */
 async function connect (name, options = {}, where = {}) {
   const client = mqtt.connect(url(where), {
@@ -115,6 +116,7 @@ async function connect (name, options = {}, where = {}) {
     protocolVersion: 5
   })
   open.add(client)
+  if (where.onWire) tapIncoming(client, where.onWire)
   const inbox = new Inbox(client)
   // kept for the whole connection: an 'error' without a listener would crash the suite
   const errors = []
@@ -171,8 +173,8 @@ function elapse (ms) {
 
 /**
  * Parses what arrives on a client's connection, independently of MQTT.js, which handles packets one after
- * another and so would hide how many the broker sent before an acknowledgement came back. Call it right after
- * mqtt.connect, before any byte arrived; onPacket gets each mqtt-packet as it comes off the wire.
+ * another and so would hide how many the broker sent before an acknowledgement came back. It is set up right
+ * after mqtt.connect, before any byte arrived; onPacket gets each mqtt-packet as it comes off the wire.
  */
 function tapIncoming (client, onPacket) {
   const parser = mqttPacket.parser({ protocolVersion: 5 })
@@ -184,5 +186,5 @@ function tapIncoming (client, onPacket) {
 const silentTimer = { set: () => 0, clear: () => {} }
 
 module.exports = {
-  WAIT_MS, QUIET_MS, url, uniqueId, once, nextPacket, connect, publish, subscribe, subscribeRefused, end, closeAll, elapse, tapIncoming, silentTimer, mqtt
+  WAIT_MS, QUIET_MS, once, nextPacket, connect, publish, subscribe, subscribeRefused, end, closeAll, elapse, silentTimer
 }

@@ -49,10 +49,11 @@ describe('Subscription option Retain As Published (spec 3.8.3.1)', () => {
   afterEach(closeAll)
 
   it('a live message keeps RETAIN only on a Retain As Published subscription [MQTT-3.3.1-12], [MQTT-3.3.1-13]', async () => {
+    // Retain Handling 2, so that only live messages arrive whatever is stored
     const { client: keeps, inbox: kept } = await connect('so-rap-1')
-    await subscribe(keeps, 'so/rap/#', { qos: 1, rap: true })
+    await subscribe(keeps, 'so/rap/#', { qos: 1, rap: true, rh: 2 })
     const { client: clears, inbox: cleared } = await connect('so-rap-0')
-    await subscribe(clears, 'so/rap/#', { qos: 1, rap: false })
+    await subscribe(clears, 'so/rap/#', { qos: 1, rap: false, rh: 2 })
     const { client: pub } = await connect('so-rap-pub')
     await publish(pub, 'so/rap/t', 'live', { qos: 1, retain: true })
     assert.strictEqual((await kept.next()).packet.retain, true)
