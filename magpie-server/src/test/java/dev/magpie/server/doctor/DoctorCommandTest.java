@@ -3,6 +3,7 @@ package dev.magpie.server.doctor;
 import dev.magpie.Broker;
 import dev.magpie.Listener;
 import dev.magpie.TlsSettings;
+import dev.magpie.server.cli.MagpieCommand;
 import dev.magpie.spi.AuthResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -276,5 +278,25 @@ class DoctorCommandTest {
         assertThat(run.status(Check.MQTT)).isEqualTo(Status.PASS);
         assertThat(run.out()).doesNotContain(Check.WEBSOCKET.label());
         assertThat(run.out().lines()).noneMatch(line -> line.startsWith("WARN  port"));
+    }
+
+    @Test
+    void theRealProgramPrintsTheReportAndExitsZero() throws Exception {
+        Process process = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", // a short-lived child on a small machine: C2 would not pay off
+                "-Dlogback.configurationFile=logback.xml",
+                "-cp", System.getProperty("java.class.path"),
+                MagpieCommand.class.getName(), "doctor", url("good"), "--ca", pki.caFile().toString(), "--timeout", "5s")
+                .redirectErrorStream(true).start();
+        try {
+            assertThat(process.waitFor(25, TimeUnit.SECONDS)).as("doctor finished").isTrue();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(process.exitValue()).as(output).isZero();
+            assertThat(output).contains("PASS  MQTT CONNECT").contains("All checks passed (1 warning).");
+        } finally {
+            process.destroyForcibly();
+        }
     }
 }

@@ -8,19 +8,24 @@ import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
 
-/** {@code magpie doctor ARGS} run in-process as {@code bin/magpie} would, with what it printed. */
+/** {@code magpie doctor ARGS} (or any magpie command) run in-process as {@code bin/magpie} would, with what it printed. */
 record DoctorRun(int exitCode, String out, String err) {
 
     static DoctorRun of(String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "doctor";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return magpie(all);
+    }
+
+    /** {@code magpie ARGS}, for the top-level help. */
+    static DoctorRun magpie(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = MagpieCommand.newCommandLine(Map.of());
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
-        String[] all = new String[args.length + 1];
-        all[0] = "doctor";
-        System.arraycopy(args, 0, all, 1, args.length);
-        int exitCode = cli.execute(all);
+        int exitCode = cli.execute(args);
         return new DoctorRun(exitCode, out.toString(), err.toString());
     }
 
