@@ -53,6 +53,8 @@ class DoctorCommandTest {
                 .listener(wss("users-only", pki.server("users-only", 90, "localhost")).anonymous(false))
                 .listener(Listener.ws("127.0.0.1", 0).named("ws").anonymous(true))
                 .listener(Listener.tcp("127.0.0.1", 0).named("tcp").anonymous(true))
+                .listener(Listener.tls("127.0.0.1", 0, tls(pki.server("tls", 90, "localhost"))).named("tls")
+                        .anonymous(true))
                 .authenticator(credentials -> CompletableFuture.completedFuture(
                         credentials.username() == null ? AuthResult.next()
                                 : "test".equals(credentials.username()) && Arrays.equals(
@@ -278,6 +280,26 @@ class DoctorCommandTest {
         assertThat(run.status(Check.MQTT)).isEqualTo(Status.PASS);
         assertThat(run.out()).doesNotContain(Check.WEBSOCKET.label());
         assertThat(run.out().lines()).noneMatch(line -> line.startsWith("WARN  port"));
+    }
+
+    @Test
+    void aPlainMqttPortBehindAWxsUrlIsReportedAsNotTls() {
+        DoctorRun run = DoctorRun.of("wxs://localhost:" + broker.port("tcp") + "/mqtt", "--timeout", "5s");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.line(Check.TLS_VERSION)).startsWith("FAIL").contains("closed the connection when it got the"
+                + " TLS hello").contains("plain mqtt:// or ws:// port");
+    }
+
+    @Test
+    void anMqttsUrlChecksTlsAndMqttWithoutWebSocket() {
+        DoctorRun run = DoctorRun.of("mqtts://localhost:" + broker.port("tls"), "--ca", pki.caFile().toString(),
+                "--timeout", "5s");
+
+        assertThat(run.exitCode()).as(run.out()).isZero();
+        assertThat(run.status(Check.CHAIN)).isEqualTo(Status.PASS);
+        assertThat(run.status(Check.MQTT)).isEqualTo(Status.PASS);
+        assertThat(run.out()).doesNotContain(Check.WEBSOCKET.label());
     }
 
     @Test

@@ -60,4 +60,13 @@ class DoctorHelpTest {
         assertThat(badTimeout.exitCode()).isEqualTo(2);
         assertThat(badTimeout.err().lines()).singleElement().asString().contains("e.g. 500ms, 10s");
     }
+
+    @Test
+    void aPasswordWithoutUserNameIsRefusedForMqtt311() {
+        DoctorRun run = DoctorRun.of("wxs://mqtt.example.com/mqtt", "--password", "123456");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        // [MQTT-3.1.2-22] no Password flag without the User Name flag
+        assertThat(run.err().lines()).singleElement().asString().contains("--password needs --username");
+    }
 }
