@@ -107,9 +107,8 @@ final class ChainCheck {
         String count = sent.size() == 1 ? "only its own certificate" : sent.size() + " certificates";
         return CheckResult.fail(Check.CHAIN, "the server sends " + count + "; the issuer of " + name(current)
                         + ", '" + issuer + "', is neither among them nor in " + trust.source(),
-                "if '" + issuer + "' is an intermediate CA, the server must send it: put the full chain (its certificate,"
-                        + " then the intermediates, e.g. fullchain.pem) in its certificate file, as WeChat on Android"
-                        + " fails without; if it is a root, it is not trusted"
+                "if it is an intermediate CA, serve the full chain (the server's certificate, then the intermediates,"
+                        + " e.g. fullchain.pem): WeChat on Android fails without it; if it is a root, it is not trusted"
                         + (trust.custom() ? " (check the --ca file)" : " (use a public CA)"));
     }
 

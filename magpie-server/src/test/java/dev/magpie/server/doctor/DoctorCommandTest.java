@@ -192,7 +192,7 @@ class DoctorCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.line(Check.CHAIN)).startsWith("FAIL").contains("the server sends only its own certificate")
-                .contains("'CN=Chain Intermediate'").contains("full chain").contains("intermediate CA");
+                .contains("'CN=Chain Intermediate'").contains("serve the full chain").contains("intermediate CA");
     }
 
     @Test
