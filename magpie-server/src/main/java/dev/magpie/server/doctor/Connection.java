@@ -21,6 +21,7 @@ final class Connection implements AutoCloseable {
     private InputStream in;
     private OutputStream out;
     private long deadlineNanos;
+    private boolean clientCertificateRequested;
 
     Connection(RecordingSocket raw) throws IOException {
         this.raw = raw;
@@ -37,6 +38,15 @@ final class Connection implements AutoCloseable {
     /** Reads from now on must finish within {@code timeout}. */
     void startStep(Duration timeout) {
         deadlineNanos = System.nanoTime() + timeout.toNanos();
+    }
+
+    /** Whether the TLS handshake had a request for a client certificate (which the doctor never has). */
+    void clientCertificateRequested(boolean requested) {
+        clientCertificateRequested = requested;
+    }
+
+    boolean clientCertificateRequested() {
+        return clientCertificateRequested;
     }
 
     RecordingSocket raw() {

@@ -66,18 +66,25 @@ final class MqttConnectCheck {
                     "the server does not answer MQTT here: check that this path/port leads to an MQTT broker, and its"
                             + " authentication backend");
         } catch (EOFException e) {
-            return CheckResult.fail(Check.MQTT, "the server closed the connection instead of answering CONNECT",
+            return connection.clientCertificateRequested() ? droppedForCertificate(e)
+                    : CheckResult.fail(Check.MQTT, "the server closed the connection instead of answering CONNECT",
                     closedFix(version));
         } catch (DecoderException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             return CheckResult.fail(Check.MQTT, "the server's answer is not valid MQTT: " + cause.getMessage(),
                     "this is not an MQTT " + (version.isV5() ? "5.0" : "3.1.1") + " broker, or a faulty one");
         } catch (IOException e) {
-            return CheckResult.fail(Check.MQTT, "the connection failed during CONNECT: " + e.getMessage(),
+            return connection.clientCertificateRequested() ? droppedForCertificate(e)
+                    : CheckResult.fail(Check.MQTT, "the connection failed during CONNECT: " + e.getMessage(),
                     "see the server's log");
         } finally {
             decoder.finishAndReleaseAll();
         }
+    }
+
+    private static CheckResult droppedForCertificate(IOException e) {
+        return CheckResult.fail(Check.MQTT, "the server asked for a client certificate and dropped the connection"
+                + " without one (" + e.getMessage() + ")", TlsCheck.MUTUAL_TLS_FIX);
     }
 
     private static MqttPacket nextPacket(MqttLink link, EmbeddedChannel decoder) throws IOException {

@@ -1,5 +1,6 @@
 package dev.magpie.server.doctor;
 
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -7,12 +8,15 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.GeneralSecurityException;
+import java.security.Principal;
+import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -42,15 +46,21 @@ final class TlsCheck {
     record Established(String protocol, List<X509Certificate> chain) {
     }
 
+    /** The fix when a server that asked for a client certificate drops a client that has none. */
+    static final String MUTUAL_TLS_FIX = "a mini program cannot present a client certificate: set client_auth to none"
+            + " (or optional) on the wss listener";
+
     static Optional<Established> run(Target target, TcpConnect.Opened opened, Duration timeout, Results results) {
         Connection connection = opened.connection();
         ChainRecorder recorder = new ChainRecorder();
         try {
             SSLSocket ssl = handshake(connection.raw(), target, timeout, recorder, TLS_13, TLS_12);
             connection.use(ssl);
+            connection.clientCertificateRequested(recorder.clientCertificateRequested);
             SSLSession session = ssl.getSession();
             String protocol = session.getProtocol();
-            String negotiated = protocol + " (" + session.getCipherSuite() + ")";
+            String negotiated = protocol + " (" + session.getCipherSuite() + ")"
+                    + (recorder.clientCertificateRequested ? "; the server asks for a client certificate" : "");
             if (!protocol.equals(TLS_13)) {
                 results.add(CheckResult.pass(Check.TLS_VERSION, negotiated));
             } else {
@@ -64,7 +74,10 @@ final class TlsCheck {
             }
             return Optional.of(new Established(protocol, recorder.chain));
         } catch (IOException e) {
-            results.add(failure(e, connection.raw(), target, timeout));
+            results.add(recorder.clientCertificateRequested
+                    ? CheckResult.fail(Check.TLS_VERSION, "the server requires a client certificate and ended the"
+                    + " handshake without one", MUTUAL_TLS_FIX)
+                    : failure(e, connection.raw(), target, timeout));
             return Optional.empty();
         }
     }
@@ -115,8 +128,7 @@ final class TlsCheck {
                     "the server has no certificate for " + target.host() + " (alert unrecognized_name)",
                     "configure a certificate for " + target.host() + " on the server or its proxy (SNI)");
             case 116 -> CheckResult.fail(Check.TLS_VERSION, "the server requires a client certificate (alert"
-                            + " certificate_required); a mini program cannot present one",
-                    "set client_auth to none (or optional) on the wss listener");
+                    + " certificate_required)", MUTUAL_TLS_FIX);
             default -> CheckResult.fail(Check.TLS_VERSION, "the server ended the TLS handshake with alert " + alert,
                     "look at the server's log for why it refused the handshake");
         };
@@ -126,8 +138,14 @@ final class TlsCheck {
     private static Optional<String> refusesTls12(Target target, InetSocketAddress address, Duration timeout) {
         try (RecordingSocket raw = new RecordingSocket()) {
             raw.connect(address, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-            try (SSLSocket ignored = handshake(raw, target, timeout, new ChainRecorder(), TLS_12)) {
+            ChainRecorder recorder = new ChainRecorder();
+            try (SSLSocket ignored = handshake(raw, target, timeout, recorder, TLS_12)) {
                 return Optional.empty();
+            } catch (IOException e) {
+                if (recorder.clientCertificateRequested) {
+                    return Optional.empty(); // TLS 1.2 got as far as the certificate request: the version is fine
+                }
+                throw e;
             }
         } catch (SocketTimeoutException e) {
             return Optional.of("a TLS 1.2-only client got no answer within " + Durations.text(timeout));
@@ -141,7 +159,7 @@ final class TlsCheck {
         SSLContext context;
         try {
             context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[]{recorder}, null);
+            context.init(new KeyManager[]{recorder.keyManager()}, new TrustManager[]{recorder}, null);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this JVM has no TLS: " + e.getMessage(), e);
         }
@@ -164,10 +182,54 @@ final class TlsCheck {
 
     /**
      * Accepts every server chain and keeps it. Safe only because nothing is trusted on the strength of this
-     * handshake: the checks that follow judge the chain, and the password is not sent when they fail.
+     * handshake: the checks that follow judge the chain, and the password is not sent when they fail. Its key
+     * manager has no certificate to offer, but notes when the server asks for one (mutual TLS), which explains a
+     * connection the server drops right after the handshake.
      */
     private static final class ChainRecorder extends X509ExtendedTrustManager {
         private volatile List<X509Certificate> chain = List.of();
+        private volatile boolean clientCertificateRequested;
+
+        X509ExtendedKeyManager keyManager() {
+            return new X509ExtendedKeyManager() {
+                @Override
+                public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
+                    clientCertificateRequested = true; // called only for a CertificateRequest
+                    return null;
+                }
+
+                @Override
+                public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
+                    clientCertificateRequested = true;
+                    return null;
+                }
+
+                @Override
+                public String[] getClientAliases(String keyType, Principal[] issuers) {
+                    return null;
+                }
+
+                @Override
+                public String[] getServerAliases(String keyType, Principal[] issuers) {
+                    return null;
+                }
+
+                @Override
+                public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+                    return null;
+                }
+
+                @Override
+                public X509Certificate[] getCertificateChain(String alias) {
+                    return null;
+                }
+
+                @Override
+                public PrivateKey getPrivateKey(String alias) {
+                    return null;
+                }
+            };
+        }
 
         @Override
         public void checkServerTrusted(X509Certificate[] certificates, String authType) {

@@ -53,13 +53,18 @@ final class WebSocketUpgrade {
             results.add(CheckResult.fail(Check.WEBSOCKET, get + ": no answer within " + Durations.text(timeout),
                     "check that the port serves HTTP(S) and that a proxy in front reaches the broker"));
             return false;
-        } catch (EOFException e) {
-            results.add(CheckResult.fail(Check.WEBSOCKET, get + ": the server closed the connection without answering",
-                    "see the server's log; an MQTT-over-TLS port (mqtts) closes like this on an HTTP request"));
-            return false;
         } catch (IOException e) {
-            results.add(CheckResult.fail(Check.WEBSOCKET, get + ": " + e.getMessage(),
-                    "see the server's log for why it dropped the request"));
+            if (connection.clientCertificateRequested()) {
+                results.add(CheckResult.fail(Check.WEBSOCKET, get + ": the server asked for a client certificate and"
+                        + " dropped the connection without one (" + e.getMessage() + ")", TlsCheck.MUTUAL_TLS_FIX));
+            } else if (e instanceof EOFException) {
+                results.add(CheckResult.fail(Check.WEBSOCKET, get + ": the server closed the connection without"
+                        + " answering", "see the server's log; an MQTT-over-TLS port (mqtts) closes like this on an"
+                        + " HTTP request"));
+            } else {
+                results.add(CheckResult.fail(Check.WEBSOCKET, get + ": " + e.getMessage(),
+                        "see the server's log for why it dropped the request"));
+            }
             return false;
         }
         if (head.status() != 101) {

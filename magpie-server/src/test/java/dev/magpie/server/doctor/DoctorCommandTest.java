@@ -51,6 +51,8 @@ class DoctorCommandTest {
                 .listener(Listener.wss("127.0.0.1", 0, tls(pki.server("tls13", 90, "localhost")).withProtocols("TLSv1.3"))
                         .named("tls13").anonymous(true))
                 .listener(wss("users-only", pki.server("users-only", 90, "localhost")).anonymous(false))
+                .listener(Listener.wss("127.0.0.1", 0, tls(pki.server("mtls", 90, "localhost"))
+                        .withClientAuth(TlsSettings.ClientAuth.REQUIRE, pki.caFile())).named("mtls").anonymous(true))
                 .listener(Listener.ws("127.0.0.1", 0).named("ws").anonymous(true))
                 .listener(Listener.tcp("127.0.0.1", 0).named("tcp").anonymous(true))
                 .listener(Listener.tls("127.0.0.1", 0, tls(pki.server("tls", 90, "localhost"))).named("tls")
@@ -220,6 +222,18 @@ class DoctorCommandTest {
         assertThat(run.exitCode()).isZero();
         assertThat(run.line(Check.TLS_VERSION)).startsWith("WARN").contains("TLSv1.3")
                 .contains("a TLS 1.2-only client is refused").contains("enable TLSv1.2");
+    }
+
+    @Test
+    void aListenerThatRequiresClientCertificatesIsOneNoMiniProgramCanUse() {
+        DoctorRun run = doctor("mtls");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        // TLS 1.3: the handshake completes, then the server drops the client that sent no certificate
+        assertThat(run.line(Check.TLS_VERSION)).contains("the server asks for a client certificate");
+        assertThat(run.line(Check.WEBSOCKET)).startsWith("FAIL")
+                .contains("asked for a client certificate and dropped the connection")
+                .contains("fix: a mini program cannot present a client certificate: set client_auth to none");
     }
 
     @Test
