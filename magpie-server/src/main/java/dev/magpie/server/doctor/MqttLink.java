@@ -2,6 +2,7 @@ package dev.magpie.server.doctor;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * How MQTT bytes travel after the handshakes: straight over the (TLS) stream for {@code mqtt}/{@code mqtts}, or
@@ -49,7 +50,7 @@ interface MqttLink {
                 if (n < 0) {
                     throw new EOFException("the server closed the connection");
                 }
-                return java.util.Arrays.copyOf(buffer, n);
+                return Arrays.copyOf(buffer, n);
             }
 
             @Override

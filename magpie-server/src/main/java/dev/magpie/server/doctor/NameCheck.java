@@ -48,11 +48,33 @@ final class NameCheck {
                     "check this machine's DNS resolver (/etc/resolv.conf) and the domain's name servers"));
             return List.of();
         }
-        String list = addresses.stream().map(InetAddress::getHostAddress).collect(Collectors.joining(", "));
-        boolean loopback = addresses.stream().allMatch(InetAddress::isLoopbackAddress);
-        results.add(CheckResult.pass(Check.DNS_NAME, target.host() + " -> " + list
-                + (loopback ? " (loopback: reachable from this machine only)" : "")));
+        results.add(resolved(target.host(), addresses));
         return addresses;
+    }
+
+    /**
+     * What the resolved addresses mean: a name that points only at private (LAN) addresses works in the office
+     * but not for a phone on a mobile network, so it warns. Loopback passes, with a note: it is what the
+     * developer tools on the same machine use.
+     */
+    static CheckResult resolved(String host, List<InetAddress> addresses) {
+        String list = addresses.stream().map(InetAddress::getHostAddress).collect(Collectors.joining(", "));
+        if (addresses.stream().allMatch(InetAddress::isLoopbackAddress)) {
+            return CheckResult.pass(Check.DNS_NAME, host + " -> " + list + " (loopback: reachable from this machine only)");
+        }
+        if (addresses.stream().allMatch(a -> a.isLoopbackAddress() || isPrivate(a))) {
+            return CheckResult.warn(Check.DNS_NAME, host + " -> " + list + ": private addresses only, which phones"
+                            + " outside this network cannot reach",
+                    "give " + host + " a public address in public DNS (the server's or its load balancer's)");
+        }
+        return CheckResult.pass(Check.DNS_NAME, host + " -> " + list);
+    }
+
+    /** RFC 1918 and link-local IPv4, link-local and unique local (fc00::/7, RFC 4193) IPv6. */
+    private static boolean isPrivate(InetAddress address) {
+        byte[] bytes = address.getAddress();
+        boolean uniqueLocalV6 = bytes.length == 16 && (bytes[0] & 0xFE) == 0xFC;
+        return address.isSiteLocalAddress() || address.isLinkLocalAddress() || uniqueLocalV6;
     }
 
     /**

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Principal;
 import java.security.PrivateKey;
@@ -86,7 +87,7 @@ final class TlsCheck {
         String port = "port " + target.port();
         String tlsPort = "use the port of a TLS listener (wss), or put TLS in front of this one (nginx: listen 443 ssl)";
         if (raw.receivedHttp()) {
-            String firstLine = new String(raw.firstBytes(), java.nio.charset.StandardCharsets.ISO_8859_1).lines()
+            String firstLine = new String(raw.firstBytes(), StandardCharsets.ISO_8859_1).lines()
                     .findFirst().orElse("");
             return CheckResult.fail(Check.TLS_VERSION, port + " answered in plain HTTP (\"" + firstLine
                     + "\"), not TLS: it serves ws:// or http://", "a mini program needs wss: " + tlsPort);
