@@ -52,6 +52,7 @@ import java.util.concurrent.Callable;
                         + " or FAIL, and what to fix.",
                 "%nURL schemes: wxs:// and wss:// (the same thing), and for convenience ws://, mqtts:// and mqtt://"
                         + " (the checks that apply to them). Without a port: 443 for wxs/wss, 80, 8883, 1883."},
+        parameterListHeading = "%nArguments:%n",
         optionListHeading = "%nOptions:%n",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:every check passed (warnings allowed)", "1:at least one check failed",
@@ -62,7 +63,8 @@ import java.util.concurrent.Callable;
                 "      a production deployment, against the system's trusted roots",
                 "  bin/magpie doctor wxs://localhost:8443/mqtt --ca data/certs/ca.crt",
                 "      the broker of serve --dev, trusting its development CA",
-                "  bin/magpie doctor wxs://mqtt.example.com/mqtt --username test --password 123456 --mqtt-version 5",
+                "  bin/magpie doctor wxs://mqtt.example.com/mqtt --mqtt-version 5 \\",
+                "      --username test --password 123456",
                 "      log in as a user, with MQTT 5",
                 "",
                 "What each check means and how to fix it: docs/wechat.md"})
