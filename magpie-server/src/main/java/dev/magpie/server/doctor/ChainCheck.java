@@ -1,5 +1,11 @@
 package dev.magpie.server.doctor;
 
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.x509.AccessDescription;
+import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateFactory;
@@ -106,11 +112,39 @@ final class ChainCheck {
     private static CheckResult missingIssuer(X509Certificate current, List<X509Certificate> sent, TrustAnchors trust) {
         String issuer = current.getIssuerX500Principal().getName();
         String count = sent.size() == 1 ? "only its own certificate" : sent.size() + " certificates";
+        String published = issuerUrl(current).map(url -> " (the certificate says it is published at " + url + ")")
+                .orElse("");
         return CheckResult.fail(Check.CHAIN, "the server sends " + count + "; the issuer of " + name(current)
-                        + ", '" + issuer + "', is neither among them nor in " + trust.source(),
+                        + ", '" + issuer + "', is neither among them nor in " + trust.source() + published,
                 "if it is an intermediate CA, serve the full chain (the server's certificate, then the intermediates,"
                         + " e.g. fullchain.pem): WeChat on Android fails without it; if it is a root, it is not trusted"
                         + (trust.custom() ? " (check the --ca file)" : " (use a public CA)"));
+    }
+
+    /**
+     * Where the certificate's issuer can be downloaded, from its Authority Information Access extension (RFC 5280
+     * 4.2.2.1, "CA Issuers"): public CAs put their intermediate there. Browsers fetch it; phones do not, which is
+     * why the server must send it. Shown in the hint so the user knows which file is missing.
+     */
+    static Optional<String> issuerUrl(X509Certificate certificate) {
+        byte[] extension = certificate.getExtensionValue(Extension.authorityInfoAccess.getId());
+        if (extension == null) {
+            return Optional.empty();
+        }
+        try {
+            AuthorityInformationAccess access = AuthorityInformationAccess.getInstance(
+                    ASN1OctetString.getInstance(extension).getOctets());
+            for (AccessDescription description : access.getAccessDescriptions()) {
+                GeneralName location = description.getAccessLocation();
+                if (description.getAccessMethod().equals(AccessDescription.id_ad_caIssuers)
+                        && location.getTagNo() == GeneralName.uniformResourceIdentifier) {
+                    return Optional.of(location.getName().toString());
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // a malformed extension: no URL to show
+        }
+        return Optional.empty();
     }
 
     /** Validates {@code path} (leaf first, anchor excluded) at a moment when all its certificates are valid. */

@@ -194,7 +194,8 @@ class DoctorCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.line(Check.CHAIN)).startsWith("FAIL").contains("the server sends only its own certificate")
-                .contains("'CN=Chain Intermediate'").contains("serve the full chain").contains("intermediate CA");
+                .contains("'CN=Chain Intermediate'").contains("published at " + TestPki.INTERMEDIATE_URL)
+                .contains("serve the full chain").contains("intermediate CA");
     }
 
     @Test

@@ -137,6 +137,26 @@ class DoctorMisbehavingServersTest {
     }
 
     @Test
+    void aProxyThatAnswersTheUpgradeWithAPageIsToldToPassTheUpgradeHeaders() throws IOException {
+        SSLServerSocket listener = (SSLServerSocket) serverTls.getServerSocketFactory()
+                .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        try (FakeServer page = FakeServer.start(listener, socket -> {
+            readHead(socket.getInputStream());
+            byte[] body = "<h1>hello world!</h1>".getBytes(StandardCharsets.UTF_8);
+            socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: text/html\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().write(body);
+            socket.getOutputStream().flush();
+        })) {
+            DoctorRun run = doctor(page.port(), "5s");
+
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.line(Check.WEBSOCKET)).startsWith("FAIL").contains("GET /mqtt -> HTTP/1.1 200 OK")
+                    .contains("hello world!").contains("proxy_set_header Upgrade $http_upgrade");
+        }
+    }
+
+    @Test
     void aTlsServerThatNeverAnswersTheUpgradeTimesOutThere() throws IOException {
         SSLServerSocket listener = (SSLServerSocket) serverTls.getServerSocketFactory()
                 .createServerSocket(0, 50, InetAddress.getLoopbackAddress());

@@ -6,6 +6,8 @@ import dev.magpie.server.certs.KeySpec;
 import dev.magpie.server.certs.Pem;
 import dev.magpie.server.certs.ServerNames;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AccessDescription;
+import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -39,6 +41,9 @@ import java.util.List;
  * intermediate), built here with BouncyCastle.
  */
 final class TestPki {
+
+    /** Where the leaf of {@link #withIntermediate} says its issuer is published. */
+    static final String INTERMEDIATE_URL = "http://ca.example/intermediate.crt";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -96,7 +101,7 @@ final class TestPki {
                 rootKeys.getPrivate(), intermediateKeys, from, to);
         KeyPair leafKeys = ecKeys();
         X509Certificate leaf = sign(new X500Name("CN=Chain Intermediate"), intermediateKeys.getPrivate(), "localhost",
-                leafKeys, from, to, false);
+                leafKeys, from, to, false, INTERMEDIATE_URL);
         Files.writeString(dir.resolve("chain-root.crt"), Pem.certificate(root));
         Files.writeString(dir.resolve("chain-intermediate.crt"), Pem.certificate(intermediate));
         Path[] leafOnly = write(name + "-leaf", leafKeys.getPrivate(), List.of(leaf));
@@ -123,6 +128,12 @@ final class TestPki {
     /** A root (self-signed, {@code dnsName} null) or a server leaf for {@code dnsName}, issued by {@code issuer}. */
     private static X509Certificate sign(X500Name issuer, PrivateKey issuerKey, String dnsName, KeyPair subjectKeys,
                                         Instant from, Instant to, boolean ca) throws Exception {
+        return sign(issuer, issuerKey, dnsName, subjectKeys, from, to, ca, null);
+    }
+
+    /** As above, naming where the issuer's certificate is published ({@code issuerUrl}, may be null) as public CAs do. */
+    private static X509Certificate sign(X500Name issuer, PrivateKey issuerKey, String dnsName, KeyPair subjectKeys,
+                                        Instant from, Instant to, boolean ca, String issuerUrl) throws Exception {
         X500Name subject = dnsName == null ? issuer : new X500Name("CN=" + dnsName);
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, serial(), Date.from(from),
                 Date.from(to), subject, subjectKeys.getPublic());
@@ -135,6 +146,10 @@ final class TestPki {
             builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
             builder.addExtension(Extension.subjectAlternativeName, false,
                     new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
+        }
+        if (issuerUrl != null) {
+            builder.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(
+                    AccessDescription.id_ad_caIssuers, new GeneralName(GeneralName.uniformResourceIdentifier, issuerUrl)));
         }
         return new JcaX509CertificateConverter().getCertificate(
                 builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
