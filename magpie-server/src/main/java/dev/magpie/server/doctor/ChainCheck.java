@@ -147,10 +147,20 @@ final class ChainCheck {
         return Optional.empty();
     }
 
-    /** Validates {@code path} (leaf first, anchor excluded) at a moment when all its certificates are valid. */
+    /**
+     * Validates {@code path} (leaf first, anchor excluded) at a moment when all its certificates are valid. The
+     * JDK's PKIX validator takes only the anchor's name and key, so the anchor's own path length constraint is
+     * checked here: OpenSSL, BoringSSL and Apple's TLS stacks do apply it.
+     */
     private static Optional<String> pkixProblem(List<X509Certificate> path, X509Certificate anchor) {
         if (path.isEmpty()) {
             return Optional.empty();
+        }
+        int allowed = anchor.getBasicConstraints();
+        int intermediates = path.size() - 1;
+        if (allowed >= 0 && intermediates > allowed) {
+            return Optional.of(name(anchor) + " allows " + allowed + " intermediate CA(s) below it (path length"
+                    + " constraint), the chain has " + intermediates);
         }
         try {
             PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(anchor, null)));

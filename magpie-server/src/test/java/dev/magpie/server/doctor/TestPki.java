@@ -109,6 +109,31 @@ final class TestPki {
         return new Path[][]{leafOnly, full};
     }
 
+    /**
+     * A localhost leaf signed by an intermediate that the test CA signed, leaf first. The test CA, like every
+     * {@link CertificateAuthority}, has path length 0, so this chain breaks its constraints.
+     */
+    List<X509Certificate> intermediateUnderTheTestCa() throws Exception {
+        Instant from = Instant.now().minus(Duration.ofHours(1));
+        Instant to = Instant.now().plus(Duration.ofDays(30));
+        KeyPair intermediateKeys = ecKeys();
+        X500Name intermediateName = new X500Name("CN=Too Deep Intermediate");
+        X509Certificate intermediate = caCertificate(intermediateName,
+                X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded()),
+                ca.certifiedKey().privateKey(), intermediateKeys, from, to);
+        X509Certificate leaf = sign(intermediateName, intermediateKeys.getPrivate(), "localhost", ecKeys(), from, to,
+                false);
+        return List.of(leaf, intermediate);
+    }
+
+    /** A self-signed localhost server certificate (what some set-ups pin instead of using a CA). */
+    static X509Certificate selfSignedLeaf() throws Exception {
+        KeyPair keys = ecKeys();
+        Instant now = Instant.now();
+        return sign(new X500Name("CN=localhost"), keys.getPrivate(), "localhost", keys, now.minus(Duration.ofHours(1)),
+                now.plus(Duration.ofDays(30)), false);
+    }
+
     private Path[] write(String name, PrivateKey key, List<X509Certificate> chain) throws IOException {
         StringBuilder pem = new StringBuilder();
         chain.forEach(c -> pem.append(Pem.certificate(c)));
