@@ -46,6 +46,8 @@ import java.util.concurrent.Callable;
                 "      allow or deny, and the rule that decided",
                 "  bin/magpie certs ca --out certs",
                 "      a private CA for TLS; then certs server / certs client (see bin/magpie certs --help)",
+                "  bin/magpie doctor wxs://mqtt.example.com/mqtt",
+                "      check a deployment as a WeChat mini program connects to it (TLS, chain, WebSocket, MQTT)",
                 "  bin/magpie serve --help",
                 "      every option of serve, with its default",
                 "",
@@ -73,7 +75,8 @@ public final class MagpieCommand implements Callable<Integer> {
                 .addSubcommand("serve", new ServeCommand(environment))
                 .addSubcommand("user", UserCommand.newCommandLine(environment, terminal))
                 .addSubcommand("acl", AclCommand.newCommandLine(environment))
-                .addSubcommand("certs", new CertsCommand());
+                .addSubcommand("certs", new CertsCommand())
+                .addSubcommand("doctor", new DoctorCommand());
         cli.setParameterExceptionHandler(CertsCommand.oneLineUsageErrors(cli.getParameterExceptionHandler()));
         return cli;
     }
