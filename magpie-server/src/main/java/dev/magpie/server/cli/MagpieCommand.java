@@ -27,9 +27,9 @@ import java.util.concurrent.Callable;
         header = "Magpie, an MQTT 3.1, 3.1.1 and 5.0 broker for the JVM.",
         synopsisSubcommandLabel = "COMMAND",
         description = {
-                "%nRuns the broker as a standalone program, with a built-in user database and mosquitto-style"
-                        + " ACL files. Plain TCP listeners today; TLS, WebSocket, persistence and clustering arrive in"
-                        + " later versions."},
+                "%nRuns the broker as a standalone program: MQTT over TCP, TLS, WebSocket and secure WebSocket"
+                        + " listeners, a built-in user database, mosquitto-style password and ACL files, its own"
+                        + " certificate tool and a deployment checker for WeChat mini programs."},
         optionListHeading = "%nOptions:%n",
         commandListHeading = "%nCommands:%n",
         footerHeading = "%nExamples:%n",
