@@ -31,7 +31,6 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -41,6 +40,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * Assembles the layers of one {@link Broker} (security → routing → sessions → protocol → transport) and
@@ -133,22 +133,26 @@ final class BrokerCore {
      * a CONNACK code only), a plain close for 3.x. Each connection decides on its own event loop.
      */
     private synchronized void disconnectBanned(Ban ban) {
+        Predicate<ClientInfo> matches = matcher(ban);
         for (ListenerBinding b : bindings) {
             for (Channel ch : b.connections()) {
                 MqttConnection connection = ch.pipeline().get(MqttConnection.class);
                 if (connection != null) {
-                    connection.disconnectIf(client -> matches(ban, client), ReasonCode.ADMINISTRATIVE_ACTION, "banned: " + ban);
+                    connection.disconnectIf(matches, ReasonCode.ADMINISTRATIVE_ACTION, "banned: " + ban);
                 }
             }
         }
     }
 
-    private boolean matches(Ban ban, ClientInfo client) {
-        InetAddress address = client.remoteAddress() == null ? null : client.remoteAddress().getAddress();
+    private static Predicate<ClientInfo> matcher(Ban ban) {
         return switch (ban.kind()) {
-            case CLIENT_ID -> ban.value().equals(client.clientId());
-            case USERNAME -> ban.value().equals(client.username());
-            case ADDRESS -> address != null && AddressRange.parse(ban.value()).contains(address);
+            case CLIENT_ID -> client -> ban.value().equals(client.clientId());
+            case USERNAME -> client -> ban.value().equals(client.username());
+            case ADDRESS -> {
+                AddressRange range = AddressRange.parse(ban.value());
+                yield client -> client.remoteAddress() != null && client.remoteAddress().getAddress() != null
+                        && range.contains(client.remoteAddress().getAddress());
+            }
         };
     }
 

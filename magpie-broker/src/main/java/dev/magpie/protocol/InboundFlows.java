@@ -78,6 +78,7 @@ final class InboundFlows {
             }
         }
         int reason = ReasonCode.SUCCESS;
+        String overLimit = topicLimits.violation(publish.topic());
         if (publish.properties().integer(PropertyId.PAYLOAD_FORMAT_INDICATOR, 0) == 1 && !Utf8Check.isValid(publish.payload())) {
             // spec 3.3.2.3.2: the payload says it is UTF-8 and is not: 0x99 (the indicator itself is forwarded unaltered [MQTT-3.3.2-4])
             LOG.info("client {}: payload to {} is not the UTF-8 its Payload Format Indicator claims", client.clientId(), publish.topic());
@@ -86,10 +87,10 @@ final class InboundFlows {
                 return;
             }
             reason = ReasonCode.PAYLOAD_FORMAT_INVALID;
-        } else if (topicLimits.violation(publish.topic()) != null) {
+        } else if (overLimit != null) {
             // 0x90 Topic Name invalid: "not malformed, but not accepted by this Server" (spec 3.4.2.1); the message is
             // dropped, QoS 1/2 are acknowledged with 0x90 (5.0) or, in 3.1.1, acknowledged and dropped [MQTT-3.3.5-2]
-            LOG.info("client {}: publish refused: {}", client.clientId(), topicLimits.violation(publish.topic()));
+            LOG.info("client {}: publish refused: {}", client.clientId(), overLimit);
             broker.metrics().limitHit("topic");
             reason = ReasonCode.TOPIC_NAME_INVALID;
         } else if (!broker.authorization().mayPublish(client, publish.topic(), qos, publish.retain())) {
@@ -151,16 +152,18 @@ final class InboundFlows {
             for (Subscription requested : subscribe.subscriptions()) {
                 String filter = requested.filter();
                 boolean shared = Distributor.isShared(filter);
+                boolean valid = TopicSyntax.isValidTopicFilter(filter);
+                String overLimit = valid ? topicLimits.violation(filter) : null;
                 int code;
-                if (!TopicSyntax.isValidTopicFilter(filter)) {
+                if (!valid) {
                     code = v5 ? ReasonCode.TOPIC_FILTER_INVALID : ReasonCode.V3_SUBACK_FAILURE;
                 } else if (shared && !offered.sharedSubscriptions()) {
                     code = v5 ? ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED : ReasonCode.V3_SUBACK_FAILURE;
                 } else if (!offered.wildcardSubscriptions() && (filter.contains("+") || filter.contains("#"))) {
                     code = v5 ? ReasonCode.WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED : ReasonCode.V3_SUBACK_FAILURE;
-                } else if (topicLimits.violation(filter) != null) {
+                } else if (overLimit != null) {
                     // 0x8F Topic Filter invalid: "correctly formed but not allowed for this Client" (spec 3.9.3)
-                    LOG.info("client {}: subscription refused: {}", client.clientId(), topicLimits.violation(filter));
+                    LOG.info("client {}: subscription refused: {}", client.clientId(), overLimit);
                     broker.metrics().limitHit("topic");
                     code = v5 ? ReasonCode.TOPIC_FILTER_INVALID : ReasonCode.V3_SUBACK_FAILURE;
                 } else if (!broker.authorization().maySubscribe(client, filter, requested.qos())) {

@@ -381,7 +381,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
      * as a new ban): a 5.0 client is told {@code reasonCode}. Callable from any thread; decided on the event loop.
      */
     public void disconnectIf(Predicate<ClientInfo> which, int reasonCode, String reason) {
-        ctx.executor().execute(() -> {
+        ChannelHandlerContext context = ctx;
+        if (context == null) {
+            return; // not started yet: it will meet the ban at CONNECT
+        }
+        context.executor().execute(() -> {
             if (client != null && state == State.CONNECTED && which.test(client)) {
                 LOG.info("{}: disconnecting: {}", describe(), reason);
                 closeReason = reason;
