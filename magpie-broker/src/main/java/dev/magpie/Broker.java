@@ -1,6 +1,7 @@
 package dev.magpie;
 
 import dev.magpie.spi.Authenticator;
+import dev.magpie.spi.Ban;
 import dev.magpie.spi.Authorizer;
 import dev.magpie.spi.BrokerListener;
 import dev.magpie.spi.Interceptor;
@@ -41,7 +42,8 @@ public final class Broker implements AutoCloseable {
     private final BrokerCore runtime;
 
     private Broker(Builder builder) {
-        this.runtime = new BrokerCore(List.copyOf(builder.listeners), builder.settings, builder.capabilities, List.copyOf(builder.authenticators),
+        this.runtime = new BrokerCore(List.copyOf(builder.listeners), builder.settings, builder.limits, List.copyOf(builder.bans),
+                builder.capabilities, List.copyOf(builder.authenticators),
                 List.copyOf(builder.authorizers), List.copyOf(builder.interceptors), List.copyOf(builder.eventListeners),
                 new LinkedHashMap<>(builder.httpRoutes));
     }
@@ -87,6 +89,14 @@ public final class Broker implements AutoCloseable {
         publish(new Message(topic, payload.getBytes(StandardCharsets.UTF_8), 0, false));
     }
 
+    /**
+     * The ban list: add and lift bans of client ids, user names and addresses while the broker runs (see
+     * {@link Bans}). Bans given to the builder and those added by flapping detection are in it too.
+     */
+    public Bans bans() {
+        return runtime.bans();
+    }
+
     /** Stops accepting, tells connected clients, closes connections and releases threads. Idempotent. */
     public void stop() {
         runtime.stop();
@@ -105,7 +115,9 @@ public final class Broker implements AutoCloseable {
         private final List<Interceptor> interceptors = new ArrayList<>();
         private final List<BrokerListener> eventListeners = new ArrayList<>();
         private final Map<String, HttpRoute> httpRoutes = new LinkedHashMap<>();
+        private final List<Ban> bans = new ArrayList<>();
         private BrokerSettings settings = BrokerSettings.defaults();
+        private BrokerLimits limits = BrokerLimits.defaults();
         private BrokerCapabilities capabilities = BrokerCapabilities.all();
 
         private Builder() {
@@ -125,6 +137,21 @@ public final class Broker implements AutoCloseable {
 
         public Builder settings(BrokerSettings newSettings) {
             this.settings = Objects.requireNonNull(newSettings, "settings");
+            return this;
+        }
+
+        /** Connection, topic, subscription, queue, rate and flapping limits (default: {@link BrokerLimits#defaults()}). */
+        public Builder limits(BrokerLimits newLimits) {
+            this.limits = Objects.requireNonNull(newLimits, "limits");
+            return this;
+        }
+
+        /**
+         * A ban in force from the start, e.g. {@code .ban(Ban.address("198.51.100.0/24"))}; more can be added
+         * while running through {@link Broker#bans()}.
+         */
+        public Builder ban(Ban ban) {
+            bans.add(Objects.requireNonNull(ban, "ban"));
             return this;
         }
 

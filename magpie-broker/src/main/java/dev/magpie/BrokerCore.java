@@ -9,14 +9,20 @@ import dev.magpie.protocol.PublishPipeline;
 import dev.magpie.protocol.SessionLifecycle;
 import dev.magpie.routing.Distributor;
 import dev.magpie.security.AuthenticationChain;
+import dev.magpie.security.AddressRange;
 import dev.magpie.security.AuthorizationChain;
+import dev.magpie.security.ban.BanList;
+import dev.magpie.security.ban.FlappingDetector;
 import dev.magpie.session.SessionRegistry;
 import dev.magpie.spi.Authenticator;
 import dev.magpie.spi.Authorizer;
+import dev.magpie.spi.Ban;
+import dev.magpie.spi.ClientInfo;
 import dev.magpie.spi.BrokerListener;
 import dev.magpie.spi.HttpRoute;
 import dev.magpie.spi.Interceptor;
 import dev.magpie.spi.Message;
+import dev.magpie.transport.ConnectionLimit;
 import dev.magpie.transport.EventLoops;
 import dev.magpie.transport.HttpRoutes;
 import dev.magpie.transport.ListenerBinding;
@@ -26,12 +32,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * Assembles the layers of one {@link Broker} (security → routing → sessions → protocol → transport) and
@@ -40,6 +49,8 @@ import java.util.concurrent.TimeUnit;
 final class BrokerCore {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
     private static final long SHUTDOWN_GRACE_MILLIS = 2_000;
+    /** How often expired bans and stale flapping counters are forgotten. */
+    private static final long PURGE_SECONDS = 10;
 
     private final List<Listener> listeners;
     private final BrokerContext context;
@@ -47,12 +58,16 @@ final class BrokerCore {
     private final ThreadPoolExecutor authExecutor;
     private final ThreadPoolExecutor httpExecutor;
     private final HttpRoutes httpRoutes;
+    private final Bans bans;
+    private final ConnectionLimit brokerConnections;
+    private ScheduledFuture<?> purge;
     private final List<ListenerBinding> bindings = new ArrayList<>();
     private EventLoops loops;
     private boolean started;
     private boolean stopped;
 
-    BrokerCore(List<Listener> listeners, BrokerSettings settings, BrokerCapabilities capabilities, List<Authenticator> authenticators,
+    BrokerCore(List<Listener> listeners, BrokerSettings settings, BrokerLimits limits, List<Ban> initialBans,
+               BrokerCapabilities capabilities, List<Authenticator> authenticators,
                List<Authorizer> authorizers, List<Interceptor> interceptors, List<BrokerListener> eventListeners,
                Map<String, HttpRoute> routes) {
         this.listeners = listeners;
@@ -69,11 +84,17 @@ final class BrokerCore {
         AuthenticationChain authentication = new AuthenticationChain(authenticators, authExecutor, settings.authenticationTimeout());
         SessionRegistry sessions = new SessionRegistry();
         Distributor distributor = new Distributor(authorization);
-        SessionLifecycle lifecycle = new SessionLifecycle(settings, sessions, distributor, authorization, events, metrics);
+        SessionLifecycle lifecycle = new SessionLifecycle(settings, limits.maxQueuedBytes(), sessions, distributor, authorization, events, metrics);
+        BanList banList = new BanList();
+        initialBans.forEach(banList::add);
+        BrokerLimits.Flapping f = limits.flapping();
+        FlappingDetector flapping = new FlappingDetector(f.maxConnects(), f.window(), f.banDuration(), f.byAddress(), banList, Clock.systemUTC());
+        this.bans = new Bans(banList, this::disconnectBanned);
+        this.brokerConnections = new ConnectionLimit("broker", limits.maxConnections());
         this.pipeline = new PublishPipeline(interceptors, distributor, events, metrics);
         lifecycle.pipeline(pipeline);
         this.context = new BrokerContext(settings, capabilities, sessions, distributor, pipeline, authentication, authorization, events,
-                metrics, lifecycle);
+                metrics, lifecycle, limits, banList, flapping);
         metrics.gauge("magpie.sessions", sessions::size);
         metrics.gauge("magpie.subscriptions", distributor::subscriptionCount);
         metrics.gauge("magpie.retained", distributor::retainedCount);
@@ -87,7 +108,7 @@ final class BrokerCore {
         loops = new EventLoops(Math.max(2, java.lang.Runtime.getRuntime().availableProcessors() * 2));
         try {
             for (Listener listener : listeners) {
-                ListenerBinding binding = ListenerBinding.bind(listener, context, loops, httpRoutes);
+                ListenerBinding binding = ListenerBinding.bind(listener, context, loops, httpRoutes, brokerConnections);
                 bindings.add(binding);
                 InetSocketAddress a = binding.address();
                 LOG.info("listener {} ({}) accepting MQTT on {}:{} via {}{}", listener.name(), listener.kind().name().toLowerCase(),
@@ -97,6 +118,42 @@ final class BrokerCore {
             stop();
             throw e;
         }
+        purge = loops.workers().next().scheduleAtFixedRate(() -> {
+            context.bans().purgeExpired();
+            context.flapping().purge(System.nanoTime());
+        }, PURGE_SECONDS, PURGE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    Bans bans() {
+        return bans;
+    }
+
+    /**
+     * Disconnects the connected clients {@code ban} matches: 0x98 Administrative action for 5.0 (0x8A Banned is
+     * a CONNACK code only), a plain close for 3.x. Each connection decides on its own event loop.
+     */
+    private synchronized void disconnectBanned(Ban ban) {
+        Predicate<ClientInfo> matches = matcher(ban);
+        for (ListenerBinding b : bindings) {
+            for (Channel ch : b.connections()) {
+                MqttConnection connection = ch.pipeline().get(MqttConnection.class);
+                if (connection != null) {
+                    connection.disconnectIf(matches, ReasonCode.ADMINISTRATIVE_ACTION, "banned: " + ban);
+                }
+            }
+        }
+    }
+
+    private static Predicate<ClientInfo> matcher(Ban ban) {
+        return switch (ban.kind()) {
+            case CLIENT_ID -> client -> ban.value().equals(client.clientId());
+            case USERNAME -> client -> ban.value().equals(client.username());
+            case ADDRESS -> {
+                AddressRange range = AddressRange.parse(ban.value());
+                yield client -> client.remoteAddress() != null && client.remoteAddress().getAddress() != null
+                        && range.contains(client.remoteAddress().getAddress());
+            }
+        };
     }
 
     synchronized InetSocketAddress boundAddress(String listenerName) {
@@ -124,6 +181,9 @@ final class BrokerCore {
             return;
         }
         stopped = true;
+        if (purge != null) {
+            purge.cancel(false);
+        }
         context.lifecycle().shuttingDown();
         for (ListenerBinding b : bindings) {
             b.unbind();

@@ -54,6 +54,7 @@ public final class Listener {
     private final TlsSettings tls;
     private final WebSocketSettings webSocket;
     private final boolean proxyProtocol;
+    private final int maxConnectionRate;
 
     /**
      * A listener of a kind without TLS ({@link Kind#TCP} or {@link Kind#WS}, with default WebSocket settings).
@@ -67,17 +68,20 @@ public final class Listener {
      * @param maxConnections  connections accepted at once on this listener; 0 means unlimited
      */
     public Listener(String name, Kind kind, String host, int port, boolean allowAnonymous, int maxConnections) {
-        this(name, kind, host, port, allowAnonymous, maxConnections, null, WebSocketSettings.defaults(), false);
+        this(name, kind, host, port, allowAnonymous, maxConnections, null, WebSocketSettings.defaults(), false, 0);
     }
 
     private Listener(String name, Kind kind, String host, int port, boolean allowAnonymous, int maxConnections,
-                     TlsSettings tls, WebSocketSettings webSocket, boolean proxyProtocol) {
+                     TlsSettings tls, WebSocketSettings webSocket, boolean proxyProtocol, int maxConnectionRate) {
         this.name = Objects.requireNonNull(name, "name");
         this.kind = Objects.requireNonNull(kind, "kind");
         this.host = Objects.requireNonNull(host, "host");
         this.webSocket = Objects.requireNonNull(webSocket, "webSocket");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, was " + port);
+        }
+        if (maxConnectionRate < 0) {
+            throw new IllegalArgumentException("maxConnectionRate must be >= 0 (0 = unlimited), was " + maxConnectionRate);
         }
         if (maxConnections < 0) {
             throw new IllegalArgumentException("maxConnections must be >= 0, was " + maxConnections);
@@ -94,6 +98,7 @@ public final class Listener {
         this.maxConnections = maxConnections;
         this.tls = tls;
         this.proxyProtocol = proxyProtocol;
+        this.maxConnectionRate = maxConnectionRate;
     }
 
     /** A plain TCP listener named "tcp" that refuses anonymous clients. */
@@ -103,7 +108,7 @@ public final class Listener {
 
     /** A TLS listener named "tls" that refuses anonymous clients. */
     public static Listener tls(String host, int port, TlsSettings tls) {
-        return new Listener("tls", Kind.TLS, host, port, false, 0, Objects.requireNonNull(tls, "tls"), WebSocketSettings.defaults(), false);
+        return new Listener("tls", Kind.TLS, host, port, false, 0, Objects.requireNonNull(tls, "tls"), WebSocketSettings.defaults(), false, 0);
     }
 
     /** A WebSocket listener named "ws" on path {@code /mqtt} that refuses anonymous clients. */
@@ -113,24 +118,24 @@ public final class Listener {
 
     /** A WebSocket-over-HTTPS listener named "wss" on path {@code /mqtt} that refuses anonymous clients. */
     public static Listener wss(String host, int port, TlsSettings tls) {
-        return new Listener("wss", Kind.WSS, host, port, false, 0, Objects.requireNonNull(tls, "tls"), WebSocketSettings.defaults(), false);
+        return new Listener("wss", Kind.WSS, host, port, false, 0, Objects.requireNonNull(tls, "tls"), WebSocketSettings.defaults(), false, 0);
     }
 
     public Listener named(String newName) {
-        return new Listener(newName, kind, host, port, allowAnonymous, maxConnections, tls, webSocket, proxyProtocol);
+        return new Listener(newName, kind, host, port, allowAnonymous, maxConnections, tls, webSocket, proxyProtocol, maxConnectionRate);
     }
 
     public Listener anonymous(boolean allow) {
-        return new Listener(name, kind, host, port, allow, maxConnections, tls, webSocket, proxyProtocol);
+        return new Listener(name, kind, host, port, allow, maxConnections, tls, webSocket, proxyProtocol, maxConnectionRate);
     }
 
     public Listener maxConnections(int max) {
-        return new Listener(name, kind, host, port, allowAnonymous, max, tls, webSocket, proxyProtocol);
+        return new Listener(name, kind, host, port, allowAnonymous, max, tls, webSocket, proxyProtocol, maxConnectionRate);
     }
 
     /** The same listener on another port. */
     public Listener withPort(int newPort) {
-        return new Listener(name, kind, host, newPort, allowAnonymous, maxConnections, tls, webSocket, proxyProtocol);
+        return new Listener(name, kind, host, newPort, allowAnonymous, maxConnections, tls, webSocket, proxyProtocol, maxConnectionRate);
     }
 
     /** Replaces the TLS settings of a {@code tls} or {@code wss} listener. */
@@ -139,7 +144,7 @@ public final class Listener {
         if (!kind.isSecure()) {
             throw new IllegalArgumentException("only tls and wss listeners take TLS settings, " + name + " is " + kind.name().toLowerCase());
         }
-        return new Listener(name, kind, host, port, allowAnonymous, maxConnections, settings, webSocket, proxyProtocol);
+        return new Listener(name, kind, host, port, allowAnonymous, maxConnections, settings, webSocket, proxyProtocol, maxConnectionRate);
     }
 
     /** Sets the HTTP and WebSocket settings of a {@code ws} or {@code wss} listener. */
@@ -148,15 +153,29 @@ public final class Listener {
         if (!kind.isWebSocket()) {
             throw new IllegalArgumentException("only ws and wss listeners take WebSocket settings, " + name + " is " + kind.name().toLowerCase());
         }
-        return new Listener(name, kind, host, port, allowAnonymous, maxConnections, tls, settings, proxyProtocol);
+        return new Listener(name, kind, host, port, allowAnonymous, maxConnections, tls, settings, proxyProtocol, maxConnectionRate);
     }
 
     /**
      * Expects a PROXY protocol (v1 or v2) header on every connection, as sent by HAProxy, nginx or a cloud
      * load balancer, and takes the client address from it. Connections without a valid header are closed.
      */
+    /**
+     * At most {@code perSecond} new connections per second on this listener (a burst of one second's worth is
+     * allowed); the ones beyond are closed at once, before a byte is read, and logged at most once a second.
+     * 0 (the default) means unlimited. Protects against reconnect storms and connection floods.
+     */
+    public Listener maxConnectionRate(int perSecond) {
+        return new Listener(name, kind, host, port, allowAnonymous, maxConnections, tls, webSocket, proxyProtocol, perSecond);
+    }
+
+    /** New connections accepted per second; 0 = unlimited. */
+    public int maxConnectionRate() {
+        return maxConnectionRate;
+    }
+
     public Listener proxyProtocol(boolean expect) {
-        return new Listener(name, kind, host, port, allowAnonymous, maxConnections, tls, webSocket, expect);
+        return new Listener(name, kind, host, port, allowAnonymous, maxConnections, tls, webSocket, expect, maxConnectionRate);
     }
 
     public String name() {
@@ -202,18 +221,18 @@ public final class Listener {
     public boolean equals(Object o) {
         return o instanceof Listener l && name.equals(l.name) && kind == l.kind && host.equals(l.host) && port == l.port
                 && allowAnonymous == l.allowAnonymous && maxConnections == l.maxConnections && Objects.equals(tls, l.tls)
-                && webSocket.equals(l.webSocket) && proxyProtocol == l.proxyProtocol;
+                && webSocket.equals(l.webSocket) && proxyProtocol == l.proxyProtocol && maxConnectionRate == l.maxConnectionRate;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, kind, host, port, allowAnonymous, maxConnections, tls, webSocket, proxyProtocol);
+        return Objects.hash(name, kind, host, port, allowAnonymous, maxConnections, tls, webSocket, proxyProtocol, maxConnectionRate);
     }
 
     @Override
     public String toString() {
         return "Listener[" + name + ", " + kind.name().toLowerCase() + " " + host + ":" + port + (allowAnonymous ? ", anonymous" : "")
-                + (maxConnections > 0 ? ", max " + maxConnections : "") + (tls != null ? ", " + tls : "")
+                + (maxConnections > 0 ? ", max " + maxConnections : "") + (maxConnectionRate > 0 ? ", " + maxConnectionRate + " connections/s" : "") + (tls != null ? ", " + tls : "")
                 + (kind.isWebSocket() ? ", " + webSocket : "") + (proxyProtocol ? ", proxy protocol" : "") + "]";
     }
 }

@@ -1,6 +1,6 @@
 package dev.magpie;
 
-import dev.magpie.transport.AddressRange;
+import dev.magpie.security.AddressRange;
 
 import java.nio.file.Path;
 import java.util.List;

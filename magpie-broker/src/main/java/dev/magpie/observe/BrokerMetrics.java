@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -22,6 +24,7 @@ public final class BrokerMetrics {
     private final Counter messagesDelivered;
     private final Counter messagesDropped;
     private final Counter protocolErrors;
+    private final Map<String, Counter> limitsHit = new ConcurrentHashMap<>();
 
     public BrokerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -76,5 +79,21 @@ public final class BrokerMetrics {
 
     public void protocolError() {
         protocolErrors.increment();
+    }
+
+    /**
+     * A limit refused or slowed something: {@code magpie.limits} tagged with the limit's name
+     * ({@code max_connections}, {@code connection_rate}, {@code banned}, {@code flapping}, {@code topic},
+     * {@code subscriptions}, {@code queued_bytes}, {@code rate}).
+     */
+    public void limitHit(String limit) {
+        limitsHit.computeIfAbsent(limit, l -> Counter.builder("magpie.limits").tag("limit", l)
+                .description("connections, packets or messages refused or slowed by a limit").register(registry)).increment();
+    }
+
+    /** How often {@code limit} was hit so far (for tests and the admin view). */
+    public double limitHits(String limit) {
+        Counter c = limitsHit.get(limit);
+        return c == null ? 0 : c.count();
     }
 }

@@ -1,12 +1,15 @@
 package dev.magpie.protocol;
 
 import dev.magpie.BrokerCapabilities;
+import dev.magpie.BrokerLimits;
 import dev.magpie.BrokerSettings;
 import dev.magpie.observe.BrokerMetrics;
 import dev.magpie.observe.EventDispatcher;
 import dev.magpie.routing.Distributor;
 import dev.magpie.security.AuthenticationChain;
 import dev.magpie.security.AuthorizationChain;
+import dev.magpie.security.ban.BanList;
+import dev.magpie.security.ban.FlappingDetector;
 import dev.magpie.session.SessionRegistry;
 
 /**
@@ -16,5 +19,5 @@ import dev.magpie.session.SessionRegistry;
 public record BrokerContext(BrokerSettings settings, BrokerCapabilities capabilities, SessionRegistry sessions, Distributor distributor,
                             PublishPipeline pipeline, AuthenticationChain authentication,
                             AuthorizationChain authorization, EventDispatcher events, BrokerMetrics metrics,
-                            SessionLifecycle lifecycle) {
+                            SessionLifecycle lifecycle, BrokerLimits limits, BanList bans, FlappingDetector flapping) {
 }

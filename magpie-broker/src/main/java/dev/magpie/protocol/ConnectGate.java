@@ -11,6 +11,7 @@ import dev.magpie.codec.PropertyId;
 import dev.magpie.codec.ReasonCode;
 import dev.magpie.session.Session;
 import dev.magpie.spi.AuthResult;
+import dev.magpie.spi.Ban;
 import dev.magpie.spi.ClientInfo;
 import dev.magpie.spi.Credentials;
 import io.netty.channel.ChannelFutureListener;
@@ -18,8 +19,10 @@ import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -93,6 +96,10 @@ final class ConnectGate {
         // a name from a verified client certificate stands in for a missing user name (see decideUser)
         String certificateName = connect.username() == null ? CertificateNames.identity(listener, chain).orElse(null) : null;
         String presented = connect.username() != null ? connect.username() : certificateName;
+        if (isBanned(assigned ? null : clientId, presented) || isFlapping(assigned ? null : clientId)
+                || willTopicOverLimit(will)) {
+            return;
+        }
         Credentials credentials = new Credentials(clientId, presented, connect.password(),
                 connection.remoteAddress(), chain, listener.name());
         String finalClientId = clientId;
@@ -103,8 +110,8 @@ final class ConnectGate {
                 return;
             }
             String username = decideUser(connect, result, presented, certificateName != null);
-            if (username == null) {
-                return;
+            if (username == null || (!username.isEmpty() && !username.equals(presented) && isBanned(null, username))) {
+                return; // an authenticator may have renamed the client to a banned user
             }
             ClientInfo info = new ClientInfo(finalClientId, username.isEmpty() ? null : username,
                     connection.remoteAddress(), version.level(), listener.name());
@@ -269,6 +276,41 @@ final class ConnectGate {
             }
             connection.accepted(info, session, finalKeepAlive);
         });
+    }
+
+    /**
+     * Refuses a banned client id, user name or address (the client's own, as a proxy reported it): 0x8A Banned,
+     * which a 3.1.1 client reads as 0x05 Not authorized. Returns whether it refused.
+     */
+    private boolean isBanned(String clientId, String username) {
+        InetSocketAddress remote = connection.remoteAddress();
+        Optional<Ban> ban = broker.bans().find(clientId, username, remote == null ? null : remote.getAddress());
+        ban.ifPresent(b -> {
+            broker.metrics().limitHit("banned");
+            refuse(ReasonCode.BANNED, "banned: " + b);
+        });
+        return ban.isPresent();
+    }
+
+    /** Counts this CONNECT for flapping detection; refuses it (0x8A) if it is one too many. */
+    private boolean isFlapping(String clientId) {
+        InetSocketAddress remote = connection.remoteAddress();
+        Optional<Ban> ban = broker.flapping().connectAttempt(clientId, remote == null ? null : remote.getAddress(), System.nanoTime());
+        ban.ifPresent(b -> {
+            broker.metrics().limitHit("flapping");
+            refuse(ReasonCode.BANNED, "banned: " + b);
+        });
+        return ban.isPresent();
+    }
+
+    /** A will topic over the topic limits is refused like a PUBLISH would be: 0x90 Topic Name invalid. */
+    private boolean willTopicOverLimit(Connect.Will will) {
+        String violation = will == null ? null : new TopicLimits(broker.limits()).violation(will.topic());
+        if (violation != null) {
+            broker.metrics().limitHit("topic");
+            refuse(ReasonCode.TOPIC_NAME_INVALID, "will " + violation);
+        }
+        return violation != null;
     }
 
     private void refuse(int reasonCode, String reason) {

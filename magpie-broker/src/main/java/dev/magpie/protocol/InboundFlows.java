@@ -33,10 +33,12 @@ final class InboundFlows {
 
     private final BrokerContext broker;
     private final MqttConnection connection;
+    private final TopicLimits topicLimits;
 
     InboundFlows(BrokerContext broker, MqttConnection connection) {
         this.broker = broker;
         this.connection = connection;
+        this.topicLimits = new TopicLimits(broker.limits());
     }
 
     /** On the connection's event loop: checks what the CONNACK promised, resolves topic aliases, then hands over. */
@@ -76,6 +78,7 @@ final class InboundFlows {
             }
         }
         int reason = ReasonCode.SUCCESS;
+        String overLimit = topicLimits.violation(publish.topic());
         if (publish.properties().integer(PropertyId.PAYLOAD_FORMAT_INDICATOR, 0) == 1 && !Utf8Check.isValid(publish.payload())) {
             // spec 3.3.2.3.2: the payload says it is UTF-8 and is not: 0x99 (the indicator itself is forwarded unaltered [MQTT-3.3.2-4])
             LOG.info("client {}: payload to {} is not the UTF-8 its Payload Format Indicator claims", client.clientId(), publish.topic());
@@ -84,6 +87,12 @@ final class InboundFlows {
                 return;
             }
             reason = ReasonCode.PAYLOAD_FORMAT_INVALID;
+        } else if (overLimit != null) {
+            // 0x90 Topic Name invalid: "not malformed, but not accepted by this Server" (spec 3.4.2.1); the message is
+            // dropped, QoS 1/2 are acknowledged with 0x90 (5.0) or, in 3.1.1, acknowledged and dropped [MQTT-3.3.5-2]
+            LOG.info("client {}: publish refused: {}", client.clientId(), overLimit);
+            broker.metrics().limitHit("topic");
+            reason = ReasonCode.TOPIC_NAME_INVALID;
         } else if (!broker.authorization().mayPublish(client, publish.topic(), qos, publish.retain())) {
             LOG.info("client {}: publish to {} not authorized", client.clientId(), publish.topic());
             reason = ReasonCode.NOT_AUTHORIZED;
@@ -143,16 +152,29 @@ final class InboundFlows {
             for (Subscription requested : subscribe.subscriptions()) {
                 String filter = requested.filter();
                 boolean shared = Distributor.isShared(filter);
+                boolean valid = TopicSyntax.isValidTopicFilter(filter);
+                String overLimit = valid ? topicLimits.violation(filter) : null;
                 int code;
-                if (!TopicSyntax.isValidTopicFilter(filter)) {
+                if (!valid) {
                     code = v5 ? ReasonCode.TOPIC_FILTER_INVALID : ReasonCode.V3_SUBACK_FAILURE;
                 } else if (shared && !offered.sharedSubscriptions()) {
                     code = v5 ? ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED : ReasonCode.V3_SUBACK_FAILURE;
                 } else if (!offered.wildcardSubscriptions() && (filter.contains("+") || filter.contains("#"))) {
                     code = v5 ? ReasonCode.WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED : ReasonCode.V3_SUBACK_FAILURE;
+                } else if (overLimit != null) {
+                    // 0x8F Topic Filter invalid: "correctly formed but not allowed for this Client" (spec 3.9.3)
+                    LOG.info("client {}: subscription refused: {}", client.clientId(), overLimit);
+                    broker.metrics().limitHit("topic");
+                    code = v5 ? ReasonCode.TOPIC_FILTER_INVALID : ReasonCode.V3_SUBACK_FAILURE;
                 } else if (!broker.authorization().maySubscribe(client, filter, requested.qos())) {
                     LOG.info("client {}: subscription to {} not authorized", client.clientId(), filter);
                     code = v5 ? ReasonCode.NOT_AUTHORIZED : ReasonCode.V3_SUBACK_FAILURE;
+                } else if (overQuota(session, filter)) {
+                    // 0x97 Quota exceeded (spec 3.9.3); 3.1.1 has only 0x80 Failure [MQTT-3.9.3-2]
+                    LOG.info("client {}: subscription to {} refused: already {} subscriptions (max_subscriptions_per_client)",
+                            client.clientId(), filter, session.subscriptions().size());
+                    broker.metrics().limitHit("subscriptions");
+                    code = v5 ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.V3_SUBACK_FAILURE;
                 } else {
                     int qos = Math.min(requested.qos(), offered.maximumQos());
                     Subscription accepted = v5 ? new Subscription(filter, qos, requested.noLocal(), requested.retainAsPublished(), requested.retainHandling())
@@ -185,6 +207,12 @@ final class InboundFlows {
                 }
             }
         });
+    }
+
+    /** Whether a new subscription to {@code filter} would go over the per-client limit (replacing one never does). */
+    private boolean overQuota(Session session, String filter) {
+        int max = broker.limits().maxSubscriptionsPerClient();
+        return max > 0 && !session.subscriptions().containsKey(filter) && session.subscriptions().size() >= max;
     }
 
     void unsubscribe(Session session, Unsubscribe unsubscribe) {

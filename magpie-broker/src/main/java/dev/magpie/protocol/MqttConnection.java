@@ -1,5 +1,6 @@
 package dev.magpie.protocol;
 
+import dev.magpie.BrokerLimits;
 import dev.magpie.Listener;
 import dev.magpie.codec.Auth;
 import dev.magpie.codec.ConnAck;
@@ -38,6 +39,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * One client connection: the last handler of the pipeline, owned by the channel's event loop. It keeps what
@@ -73,12 +75,18 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private volatile boolean connackSent;
     private boolean closing;
     private String closeReason = "connection lost";
+    /** This client's PUBLISH rate limit; null when none is configured. Event loop only. */
+    private final PublishRate publishRate;
+    /** Whether reading is paused because the client publishes faster than its rate. */
+    private boolean throttled;
+    private boolean throttleLogged;
 
     public MqttConnection(BrokerContext broker, Listener listener, MqttPacketEncoder encoder) {
         this.broker = broker;
         this.listener = listener;
         this.encoder = encoder;
         this.flows = new InboundFlows(broker, this);
+        this.publishRate = PublishRate.of(broker.limits(), System.nanoTime());
     }
 
     // ---- Netty callbacks (event loop) ----
@@ -138,6 +146,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             return;
         }
         if (packet instanceof Publish p) {
+            if (publishRate != null && overRate(p)) {
+                return;
+            }
             flows.publish(session, p);
         } else if (packet instanceof PubResponse r) {
             flows.publishResponse(session, r);
@@ -154,6 +165,52 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         } else {
             protocolViolation(ReasonCode.PROTOCOL_ERROR, "unexpected " + packet.type());
         }
+    }
+
+    /**
+     * Applies the client's message and byte rate to a PUBLISH. Throttling (the default) lets this packet through
+     * and stops reading the socket until the rate has caught up, so the client is slowed by TCP backpressure and
+     * loses nothing; the DISCONNECT action closes the connection instead, with 0x96 Message rate too high for a
+     * 5.0 client. Returns true if the packet must not be processed.
+     */
+    private boolean overRate(Publish p) {
+        long pause = publishRate.take((long) p.topic().length() + p.payload().length, System.nanoTime());
+        if (pause == 0) {
+            return false;
+        }
+        broker.metrics().limitHit("rate");
+        if (broker.limits().rateLimitAction() == BrokerLimits.RateLimitAction.DISCONNECT) {
+            LOG.info("{}: publishing faster than the configured message/byte rate, disconnecting", describe());
+            closeReason = "message rate too high";
+            disconnect(ReasonCode.MESSAGE_RATE_TOO_HIGH, "message rate too high");
+            return true;
+        }
+        if (!throttleLogged) {
+            throttleLogged = true;
+            LOG.info("{}: publishing faster than the configured message/byte rate, slowing it down (logged once per connection)",
+                    describe());
+        }
+        if (!throttled) {
+            throttled = true;
+            ctx.channel().config().setAutoRead(false);
+            scheduleResume(pause);
+        }
+        return false;
+    }
+
+    /** Resumes reading once the rate allows; packets decoded meanwhile from bytes already read may extend the pause. */
+    private void scheduleResume(long pauseNanos) {
+        ctx.executor().schedule(() -> {
+            long more = publishRate.pauseNanos(System.nanoTime());
+            if (more > 0 && ctx.channel().isActive()) {
+                scheduleResume(more);
+                return;
+            }
+            throttled = false;
+            if (state == State.CONNECTED) {
+                ctx.channel().config().setAutoRead(true);
+            }
+        }, Math.max(pauseNanos, 1_000_000L), TimeUnit.NANOSECONDS);
     }
 
     /** [MQTT-3.14.4-3]: a normal DISCONNECT discards the will; 5.0 reason 0x04 asks for it to be sent. */
@@ -177,6 +234,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void userEventTriggered(ChannelHandlerContext context, Object event) {
         if (event instanceof IdleStateEvent) {
+            if (throttled) {
+                return; // we stopped reading, not the client
+            }
             // [MQTT-3.1.2-24]: nothing received for 1.5 x keep-alive
             LOG.info("{}: keep-alive timeout, closing", describe());
             closeReason = "keep-alive timeout";
@@ -293,7 +353,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         while (!heldPackets.isEmpty() && state == State.CONNECTED) {
             dispatch(heldPackets.poll());
         }
-        ctx.channel().config().setAutoRead(true);
+        ctx.channel().config().setAutoRead(!throttled);
     }
 
     TopicAliases inboundAliases() {
@@ -314,6 +374,24 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     InetSocketAddress remoteAddress() {
         return ClientAddress.of(ctx.channel());
+    }
+
+    /**
+     * Disconnects this client if it is connected and {@code which} matches it (an administrator's action, such
+     * as a new ban): a 5.0 client is told {@code reasonCode}. Callable from any thread; decided on the event loop.
+     */
+    public void disconnectIf(Predicate<ClientInfo> which, int reasonCode, String reason) {
+        ChannelHandlerContext context = ctx;
+        if (context == null) {
+            return; // not started yet: it will meet the ban at CONNECT
+        }
+        context.executor().execute(() -> {
+            if (client != null && state == State.CONNECTED && which.test(client)) {
+                LOG.info("{}: disconnecting: {}", describe(), reason);
+                closeReason = reason;
+                disconnect(reasonCode, reason);
+            }
+        });
     }
 
     /** Called by the gate right before it writes the accepting CONNACK. */

@@ -35,6 +35,7 @@ public final class SessionLifecycle implements SessionObserver {
     private static final Logger LOG = LoggerFactory.getLogger(SessionLifecycle.class);
 
     private final BrokerSettings settings;
+    private final long maxQueuedBytes;
     private final SessionRegistry sessions;
     private final Distributor distributor;
     private final AuthorizationChain authorization;
@@ -43,9 +44,10 @@ public final class SessionLifecycle implements SessionObserver {
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private PublishPipeline pipeline;
 
-    public SessionLifecycle(BrokerSettings settings, SessionRegistry sessions, Distributor distributor,
+    public SessionLifecycle(BrokerSettings settings, long maxQueuedBytes, SessionRegistry sessions, Distributor distributor,
                             AuthorizationChain authorization, EventDispatcher events, BrokerMetrics metrics) {
         this.settings = settings;
+        this.maxQueuedBytes = maxQueuedBytes;
         this.sessions = sessions;
         this.distributor = distributor;
         this.authorization = authorization;
@@ -68,7 +70,7 @@ public final class SessionLifecycle implements SessionObserver {
     }
 
     public Session newSession(String clientId, EventExecutor loop) {
-        return new Session(clientId, loop, this, settings.maxInflight(), settings.maxQueuedMessages());
+        return new Session(clientId, loop, this, settings.maxInflight(), settings.maxQueuedMessages(), maxQueuedBytes);
     }
 
     /** Ends a session for good: subscriptions leave the tree, the registry forgets it. */
@@ -170,5 +172,12 @@ public final class SessionLifecycle implements SessionObserver {
     public void dropped(ClientInfo subscriber, Publish publish, String reason) {
         metrics.messageDropped();
         LOG.debug("message to {} on {} dropped: {}", subscriber == null ? "?" : subscriber.clientId(), publish.topic(), reason);
+    }
+
+    @Override
+    public void queueOverflow(ClientInfo subscriber, String clientId, int queuedMessages, long queuedBytes, boolean byBytes) {
+        metrics.limitHit(byBytes ? "queued_bytes" : "queued_messages");
+        LOG.info("client {}: queue full ({} messages, {} bytes; limit {}), dropping new messages until it drains", clientId,
+                queuedMessages, queuedBytes, byBytes ? "max_queued_bytes" : "max_queued_messages");
     }
 }

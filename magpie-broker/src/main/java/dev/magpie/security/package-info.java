@@ -6,6 +6,8 @@
  * <p>The subpackages hold ready-made links for those chains, usable by the server and by embedding
  * applications alike: {@code password} (hashing), {@code acl} (the rule engine, an {@code Authorizer}) and
  * {@code mosquitto} (readers for mosquitto's password and ACL files). They depend only on {@code spi} and
- * on each other in that order; nothing in this package depends on them.
+ * on each other in that order; nothing in this package depends on them. {@code ban} holds the ban list and
+ * flapping detection, checked by the transport and the CONNECT gate; {@link dev.magpie.security.AddressRange}
+ * (IP and CIDR matching) serves it and the transport's trusted proxies.
  */
 package dev.magpie.security;

@@ -40,10 +40,14 @@ final class OutboundFlow {
     private final Map<Integer, Inflight> inflight = new LinkedHashMap<>();
     private final ArrayDeque<PendingMessage> queue = new ArrayDeque<>();
     private final int maxQueued;
+    private final long maxQueuedBytes;
+    private long queuedBytes;
     private int lastPacketId;
 
-    OutboundFlow(int maxQueued) {
+    /** {@code maxQueuedBytes} 0 = only the message count bounds the queue. */
+    OutboundFlow(int maxQueued, long maxQueuedBytes) {
         this.maxQueued = maxQueued;
+        this.maxQueuedBytes = maxQueuedBytes;
     }
 
     int inflightCount() {
@@ -87,25 +91,42 @@ final class OutboundFlow {
         return queue.size();
     }
 
+    long queuedBytes() {
+        return queuedBytes;
+    }
+
     /**
-     * Queues a message; when the queue is full a queued QoS 0 message makes room first (it carries no
-     * delivery promise), otherwise the new message is refused and the caller counts the drop.
+     * Queues a message. When the queue is full, by count or by bytes, queued QoS 0 messages make room first,
+     * oldest first (they carry no delivery promise); if that is not enough the new message is refused and the
+     * caller counts the drop. A single message larger than the whole byte bound is refused outright.
      */
     boolean enqueue(PendingMessage message) {
-        if (queue.size() >= maxQueued) {
+        long size = message.queuedBytes();
+        if (maxQueuedBytes > 0 && size > maxQueuedBytes) {
+            return false;
+        }
+        while (queue.size() >= maxQueued || (maxQueuedBytes > 0 && queuedBytes + size > maxQueuedBytes)) {
             if (!dropOldestQos0()) {
                 return false;
             }
         }
         queue.addLast(message);
+        queuedBytes += size;
         return true;
+    }
+
+    /** Whether the byte bound (rather than the count) is what stops the queue from taking {@code message}. */
+    boolean fullByBytes(PendingMessage message) {
+        return maxQueuedBytes > 0 && queue.size() < maxQueued && queuedBytes + message.queuedBytes() > maxQueuedBytes;
     }
 
     private boolean dropOldestQos0() {
         var it = queue.iterator();
         while (it.hasNext()) {
-            if (it.next().qos() == 0) {
+            PendingMessage m = it.next();
+            if (m.qos() == 0) {
                 it.remove();
+                queuedBytes -= m.queuedBytes();
                 return true;
             }
         }
@@ -117,7 +138,11 @@ final class OutboundFlow {
     }
 
     PendingMessage poll() {
-        return queue.pollFirst();
+        PendingMessage m = queue.pollFirst();
+        if (m != null) {
+            queuedBytes -= m.queuedBytes();
+        }
+        return m;
     }
 
     /**
@@ -143,6 +168,7 @@ final class OutboundFlow {
             if (m.delivery().sharedGroup() != null) {
                 taken.add(m);
                 q.remove();
+                queuedBytes -= m.queuedBytes();
             }
         }
         return taken;
@@ -152,5 +178,6 @@ final class OutboundFlow {
     void clear() {
         inflight.clear();
         queue.clear();
+        queuedBytes = 0;
     }
 }

@@ -10,4 +10,9 @@ public record PendingMessage(Publish publish, Delivery delivery, long createdNan
     public int qos() {
         return delivery.qos();
     }
+
+    /** What the message costs in a queue, for the byte bound: its topic and payload (headers are not counted). */
+    public long queuedBytes() {
+        return (long) publish.topic().length() + publish.payload().length;
+    }
 }

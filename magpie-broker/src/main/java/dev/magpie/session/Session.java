@@ -49,13 +49,20 @@ public final class Session {
     private volatile boolean ended;
     private volatile boolean online;
     private Future<?> willTask;
+    /** Whether messages are being dropped because the queue is full (reported once per overflow). */
+    private boolean overflowing;
 
     public Session(String clientId, EventExecutor executor, SessionObserver observer, int maxInflight, int maxQueued) {
+        this(clientId, executor, observer, maxInflight, maxQueued, 0);
+    }
+
+    /** {@code maxQueuedBytes} bounds the queue's topic and payload bytes besides its message count; 0 = no byte bound. */
+    public Session(String clientId, EventExecutor executor, SessionObserver observer, int maxInflight, int maxQueued, long maxQueuedBytes) {
         this.clientId = clientId;
         this.executor = executor;
         this.observer = observer;
         this.maxInflight = maxInflight;
-        this.outbound = new OutboundFlow(maxQueued);
+        this.outbound = new OutboundFlow(maxQueued, maxQueuedBytes);
     }
 
     public String clientId() {
@@ -255,15 +262,13 @@ public final class Session {
         PendingMessage queued = new PendingMessage(publish, delivery, publication.createdNanos(), Publication.expiryNanos(publish));
         if (connection == null) {
             // QoS 0 is not kept for offline clients; QoS 1/2 are, within bounds [MQTT-3.1.2-5]
-            if (qos > 0 && !outbound.enqueue(queued)) {
-                observer.dropped(clientInfo, publish, "offline queue full");
+            if (qos > 0) {
+                enqueue(queued);
             }
             return;
         }
         if (outbound.hasQueued() || (qos == 0 ? !connection.isWritable() : outbound.inflightCount() >= window())) {
-            if (!outbound.enqueue(queued)) {
-                observer.dropped(clientInfo, publish, "queue full");
-            }
+            enqueue(queued);
             return;
         }
         boolean ownEncoding = connection.version().isV5()
@@ -290,6 +295,22 @@ public final class Session {
         observer.delivered(clientInfo, publish);
     }
 
+    /**
+     * Queues a message, or drops it when the queue is full by count or by bytes; the first drop of an
+     * overflow is reported (a log line and the limit metric), the rest only counted until the queue has room.
+     */
+    private void enqueue(PendingMessage message) {
+        boolean byBytes = outbound.fullByBytes(message);
+        if (outbound.enqueue(message)) {
+            return;
+        }
+        observer.dropped(clientInfo, message.publish(), byBytes ? "queue full (bytes)" : "queue full");
+        if (!overflowing) {
+            overflowing = true;
+            observer.queueOverflow(clientInfo, clientId, outbound.queuedCount(), outbound.queuedBytes(), byBytes);
+        }
+    }
+
     /** Sends queued messages while the window and the socket allow. */
     public void drain() {
         long now = System.nanoTime();
@@ -299,6 +320,7 @@ public final class Session {
                 return;
             }
             outbound.poll();
+            overflowing = false;
             send(next, now);
         }
     }
@@ -405,5 +427,9 @@ public final class Session {
 
     public int queuedCount() {
         return outbound.queuedCount();
+    }
+
+    public long queuedBytes() {
+        return outbound.queuedBytes();
     }
 }

@@ -11,4 +11,10 @@ public interface SessionObserver {
 
     /** A message for this session was discarded; {@code reason} says why (queue full, too large, ...). */
     void dropped(ClientInfo subscriber, Publish publish, String reason);
+
+    /**
+     * The session's queue is full and messages are being dropped: called once per overflow (again only after the
+     * queue has drained some); {@code byBytes} tells whether the byte bound rather than the count was reached.
+     */
+    void queueOverflow(ClientInfo subscriber, String clientId, int queuedMessages, long queuedBytes, boolean byBytes);
 }

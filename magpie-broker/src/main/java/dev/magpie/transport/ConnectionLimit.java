@@ -1,47 +1,43 @@
 package dev.magpie.transport;
 
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Counts a listener's open connections and closes new ones beyond the limit before any MQTT work is done.
- * Shared by all channels of one listener, hence {@link ChannelHandler.Sharable}.
+ * Counts open connections against a maximum: one per listener, and one shared by all listeners of a broker
+ * (the broker-wide limit). Channels open and close on every event loop, hence an atomic counter. A connection
+ * is counted from the moment its socket is accepted until it closes, refused ones included, so the count never
+ * goes below what is really open.
  */
-@ChannelHandler.Sharable
-final class ConnectionLimit extends ChannelInboundHandlerAdapter {
-    private static final Logger LOG = LoggerFactory.getLogger(ConnectionLimit.class);
-
-    private final String listenerName;
+public final class ConnectionLimit {
+    private final String scope;
     private final int max;
     private final AtomicInteger open = new AtomicInteger();
 
-    ConnectionLimit(String listenerName, int max) {
-        this.listenerName = listenerName;
+    /** {@code max} 0 = unlimited (then only counts). */
+    public ConnectionLimit(String scope, int max) {
+        this.scope = scope;
         this.max = max;
+    }
+
+    /** Counts a new connection; false if it is one too many. */
+    boolean opened() {
+        int now = open.incrementAndGet();
+        return max == 0 || now <= max;
+    }
+
+    void closed() {
+        open.decrementAndGet();
     }
 
     int open() {
         return open.get();
     }
 
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        if (open.incrementAndGet() > max) {
-            LOG.warn("listener {}: {} connections open (max {}): refusing {}", listenerName, max, max, ctx.channel().remoteAddress());
-            ctx.close();
-            return;
-        }
-        ctx.fireChannelActive();
+    int max() {
+        return max;
     }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        open.decrementAndGet();
-        ctx.fireChannelInactive();
+    String scope() {
+        return scope;
     }
 }

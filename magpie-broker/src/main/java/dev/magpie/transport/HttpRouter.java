@@ -1,5 +1,6 @@
 package dev.magpie.transport;
 
+import dev.magpie.security.AddressRange;
 import dev.magpie.WebSocketSettings;
 import dev.magpie.protocol.ClientAddress;
 import dev.magpie.spi.HttpRoute;

@@ -29,15 +29,16 @@ public final class ListenerBinding {
         this.tls = tls;
     }
 
-    /** Binds {@code listener}; blocks until bound. */
-    public static ListenerBinding bind(Listener listener, BrokerContext broker, EventLoops loops, HttpRoutes routes) {
+    /** Binds {@code listener}; blocks until bound. {@code brokerConnections} is shared by all listeners of the broker. */
+    public static ListenerBinding bind(Listener listener, BrokerContext broker, EventLoops loops, HttpRoutes routes,
+                                       ConnectionLimit brokerConnections) {
         ChannelGroup connections = new DefaultChannelGroup(listener.name(), GlobalEventExecutor.INSTANCE);
         ServerTlsContext tls = listener.tls().map(settings -> ServerTlsContext.load(listener.name(), settings)).orElse(null);
         MqttChannelInitializer initializer = switch (listener.kind()) {
-            case TCP -> new TcpChannelInitializer(broker, listener, connections);
-            case TLS -> new TlsChannelInitializer(broker, listener, connections, tls);
-            case WS -> new WsChannelInitializer(broker, listener, connections, routes);
-            case WSS -> new WssChannelInitializer(broker, listener, connections, tls, routes);
+            case TCP -> new TcpChannelInitializer(broker, listener, connections, brokerConnections);
+            case TLS -> new TlsChannelInitializer(broker, listener, connections, brokerConnections, tls);
+            case WS -> new WsChannelInitializer(broker, listener, connections, brokerConnections, routes);
+            case WSS -> new WssChannelInitializer(broker, listener, connections, brokerConnections, tls, routes);
         };
 
         ServerBootstrap bootstrap = new ServerBootstrap()

@@ -1,5 +1,6 @@
 package dev.magpie.transport;
 
+import dev.magpie.security.AddressRange;
 import dev.magpie.Listener;
 import dev.magpie.WebSocketSettings;
 import dev.magpie.codec.MqttDecoder;
@@ -20,7 +21,7 @@ import java.util.List;
  * The shared shape of every listener's pipeline, assembled in one place with named handlers:
  *
  * <pre>
- * limit → [proxy-detector → proxy-decoder → proxy-address] → transport handlers of the kind → decoder → encoder → mqtt
+ * guard → [proxy-detector → proxy-decoder → proxy-address] → transport handlers of the kind → decoder → encoder → mqtt
  * </pre>
  *
  * Each listener kind supplies its transport handlers (none for TCP, TLS for TLS, HTTP and WebSocket for WS,
@@ -28,7 +29,7 @@ import java.util.List;
  * The keep-alive handler is inserted before {@code mqtt} once CONNECT tells the interval.
  */
 abstract class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
-    static final String LIMIT = "limit";
+    static final String GUARD = "guard";
     static final String PROXY_DETECTOR = "proxy-detector";
     static final String PROXY_DECODER = "proxy-decoder";
     static final String PROXY_ADDRESS = "proxy-address";
@@ -47,25 +48,24 @@ abstract class MqttChannelInitializer extends ChannelInitializer<SocketChannel> 
 
     final BrokerContext broker;
     final Listener listener;
-    private final ConnectionLimit limit;
+    private final ConnectionGuard guard;
     private final ChannelGroup connections;
     private final List<AddressRange> trustedProxies;
 
-    MqttChannelInitializer(BrokerContext broker, Listener listener, ChannelGroup connections) {
+    MqttChannelInitializer(BrokerContext broker, Listener listener, ChannelGroup connections, ConnectionLimit brokerConnections) {
         this.broker = broker;
         this.listener = listener;
         this.connections = connections;
         this.trustedProxies = listener.webSocket().trustedProxies().stream().map(AddressRange::parse).toList();
-        this.limit = listener.maxConnections() > 0 ? new ConnectionLimit(listener.name(), listener.maxConnections()) : null;
+        this.guard = new ConnectionGuard(listener.name(), new ConnectionLimit(listener.name(), listener.maxConnections()), brokerConnections,
+                listener.maxConnectionRate(), broker.bans(), broker.metrics());
     }
 
     @Override
     protected final void initChannel(SocketChannel channel) {
         connections.add(channel);
         ChannelPipeline pipeline = channel.pipeline();
-        if (limit != null) {
-            pipeline.addLast(LIMIT, limit);
-        }
+        pipeline.addLast(GUARD, guard);
         if (listener.proxyProtocol()) {
             pipeline.addLast(PROXY_DETECTOR, new ProxyProtocolDetector(listener.name()));
             pipeline.addLast(PROXY_DECODER, new HAProxyMessageDecoder());

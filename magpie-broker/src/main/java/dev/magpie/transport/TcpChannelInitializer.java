@@ -9,8 +9,8 @@ import io.netty.channel.socket.SocketChannel;
 /** A plain TCP listener: {@code limit → decoder → encoder → mqtt}. */
 final class TcpChannelInitializer extends MqttChannelInitializer {
 
-    TcpChannelInitializer(BrokerContext broker, Listener listener, ChannelGroup connections) {
-        super(broker, listener, connections);
+    TcpChannelInitializer(BrokerContext broker, Listener listener, ChannelGroup connections, ConnectionLimit brokerConnections) {
+        super(broker, listener, connections, brokerConnections);
     }
 
     @Override

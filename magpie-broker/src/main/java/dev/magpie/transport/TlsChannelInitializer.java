@@ -13,8 +13,8 @@ import io.netty.channel.socket.SocketChannel;
 final class TlsChannelInitializer extends MqttChannelInitializer {
     private final ServerTlsContext tls;
 
-    TlsChannelInitializer(BrokerContext broker, Listener listener, ChannelGroup connections, ServerTlsContext tls) {
-        super(broker, listener, connections);
+    TlsChannelInitializer(BrokerContext broker, Listener listener, ChannelGroup connections, ConnectionLimit brokerConnections, ServerTlsContext tls) {
+        super(broker, listener, connections, brokerConnections);
         this.tls = tls;
     }
 

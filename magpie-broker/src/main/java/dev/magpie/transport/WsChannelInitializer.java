@@ -13,8 +13,8 @@ import io.netty.channel.socket.SocketChannel;
 final class WsChannelInitializer extends MqttChannelInitializer {
     private final HttpRoutes routes;
 
-    WsChannelInitializer(BrokerContext broker, Listener listener, ChannelGroup connections, HttpRoutes routes) {
-        super(broker, listener, connections);
+    WsChannelInitializer(BrokerContext broker, Listener listener, ChannelGroup connections, ConnectionLimit brokerConnections, HttpRoutes routes) {
+        super(broker, listener, connections, brokerConnections);
         this.routes = routes;
     }
 

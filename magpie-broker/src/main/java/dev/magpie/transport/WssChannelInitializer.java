@@ -14,8 +14,8 @@ final class WssChannelInitializer extends MqttChannelInitializer {
     private final ServerTlsContext tls;
     private final HttpRoutes routes;
 
-    WssChannelInitializer(BrokerContext broker, Listener listener, ChannelGroup connections, ServerTlsContext tls, HttpRoutes routes) {
-        super(broker, listener, connections);
+    WssChannelInitializer(BrokerContext broker, Listener listener, ChannelGroup connections, ConnectionLimit brokerConnections, ServerTlsContext tls, HttpRoutes routes) {
+        super(broker, listener, connections, brokerConnections);
         this.tls = tls;
         this.routes = routes;
     }

@@ -1,13 +1,14 @@
 /**
  * Netty bootstrap and the four transports. Event-loop groups (native epoll where available, NIO otherwise);
  * one channel initializer per listener kind ({@code Tcp}, {@code Tls}, {@code Ws}, {@code Wss}) on the
- * shared {@code MqttChannelInitializer}, whose handler names are constants; per-listener connection limits;
+ * shared {@code MqttChannelInitializer}, whose handler names are constants; the connection guard (IP bans,
+ * connection rate, listener and broker-wide connection limits, checked before a byte is read);
  * the PROXY protocol; TLS contexts with certificate reload; the HTTP router that upgrades MQTT paths to
  * WebSocket and serves user routes and static files.
  *
  * <p>Every kind ends in the same {@code decoder → encoder → mqtt} handlers, so {@code protocol} never knows
  * how the bytes arrived; what it needs from below (the client address learned from a proxy, the TLS peer
- * certificates) it reads from the channel. Called by {@code dev.magpie}; calls {@code protocol} and
+ * certificates) it reads from the channel. Called by {@code dev.magpie}; calls {@code protocol}, {@code security.ban} and
  * {@code codec}.
  */
 package dev.magpie.transport;

@@ -6,7 +6,8 @@ import dev.magpie.Broker;
  * Turns a {@link MagpieConfig} into a {@link Broker.Builder}: one {@code Listener} per listener entry
  * ({@code Listener.tcp/tls/ws/wss} with its {@code TlsSettings} and {@code WebSocketSettings}, built and
  * validated by {@link ListenerConfig#toListener()} so that refusals become config errors naming the key), the
- * limits as {@code BrokerSettings} and the capabilities as {@code BrokerCapabilities}. Returning the builder (not
+ * limits as {@code BrokerSettings} and {@code BrokerLimits}, the {@code bans:} section as bans and flapping detection,
+ * the capabilities as {@code BrokerCapabilities}. Returning the builder (not
  * a broker) lets the CLI add what needs files and the user database opened first: the {@code security:}
  * section is mapped by {@code dev.magpie.server.security.ServerSecurity}, which owns those resources and their
  * reloading, so this class stays a pure translation without I/O.
@@ -19,7 +20,9 @@ public final class BrokerMapping {
     public static Broker.Builder builderFor(MagpieConfig config) {
         Broker.Builder builder = Broker.builder()
                 .settings(config.limits().toSettings())
+                .limits(config.limits().toLimits(config.bans().flapping().toFlapping()))
                 .capabilities(config.capabilities().toCapabilities());
+        config.bans().toBans().forEach(builder::ban);
         for (ListenerConfig listener : config.listeners()) {
             builder.listener(listener.toListener());
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
@@ -140,7 +141,8 @@ public final class EnvironmentOverrides {
         JsonNode current = slot.current;
         if (current.isIntegralNumber()) {
             try {
-                return IntNode.valueOf(Integer.parseInt(value.trim()));
+                // byte counts and byte rates are longs; everything else fits an int
+                return current.isLong() ? LongNode.valueOf(Long.parseLong(value.trim())) : IntNode.valueOf(Integer.parseInt(value.trim()));
             } catch (NumberFormatException e) {
                 throw new ConfigException("config error in environment variable " + variable + "=" + value + ": "
                         + slot.path + ": expected a whole number");

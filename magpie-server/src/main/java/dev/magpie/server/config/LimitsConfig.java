@@ -3,40 +3,67 @@ package dev.magpie.server.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import dev.magpie.BrokerLimits;
 import dev.magpie.BrokerSettings;
 
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The {@code limits:} section: a one-to-one, snake_case mirror of {@link BrokerSettings}. Its defaults are
- * taken from {@link BrokerSettings#defaults()} rather than repeated, so an embedded broker and the standalone
- * server can never drift apart. Construction runs the {@code BrokerSettings} validation and reports failures
- * with the YAML key name.
+ * The {@code limits:} section: a one-to-one, snake_case mirror of {@link BrokerSettings} (the protocol limits)
+ * and of {@link BrokerLimits} (connections, topics, subscriptions, queued bytes, rates; flapping detection is
+ * in the {@code bans:} section). Its defaults are taken from {@link BrokerSettings#defaults()} and
+ * {@link BrokerLimits#defaults()} rather than repeated, so an embedded broker and the standalone server can never
+ * drift apart. Construction runs the broker's validation and reports failures with the YAML key name.
  */
 public record LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKeepAlive, int receiveMaximum,
                            int maxInflight, int maxQueuedMessages, Duration maxSessionExpiry,
-                           Duration authenticationTimeout) {
+                           Duration authenticationTimeout, int maxConnections, int maxTopicLength, int maxTopicLevels,
+                           int maxSubscriptionsPerClient, long maxQueuedBytes, int messageRate, long byteRate,
+                           RateLimitAction rateLimitAction) {
 
-    /** The same values as {@link BrokerSettings#defaults()}. */
-    public static final LimitsConfig DEFAULTS = of(BrokerSettings.defaults());
+    /** The same values as {@link BrokerSettings#defaults()} and {@link BrokerLimits#defaults()}. */
+    public static final LimitsConfig DEFAULTS = of(BrokerSettings.defaults(), BrokerLimits.defaults());
 
     public LimitsConfig {
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(maxSessionExpiry, "maxSessionExpiry");
         Objects.requireNonNull(authenticationTimeout, "authenticationTimeout");
+        Objects.requireNonNull(rateLimitAction, "rateLimitAction");
         try {
             new BrokerSettings(maxPacketSize, connectTimeout, maxKeepAlive, receiveMaximum, maxInflight,
                     maxQueuedMessages, maxSessionExpiry, authenticationTimeout);
+            new BrokerLimits(maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient, maxQueuedBytes,
+                    messageRate, byteRate, rateLimitAction.toAction(), BrokerLimits.Flapping.OFF);
         } catch (IllegalArgumentException e) {
             throw ConfigKeys.inYamlTerms(e);
         }
     }
 
-    /** The config view of existing settings. */
+    /** The protocol limits alone; every {@link BrokerLimits} value at its default. */
+    public LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKeepAlive, int receiveMaximum,
+                        int maxInflight, int maxQueuedMessages, Duration maxSessionExpiry, Duration authenticationTimeout) {
+        this(of(new BrokerSettings(maxPacketSize, connectTimeout, maxKeepAlive, receiveMaximum, maxInflight, maxQueuedMessages,
+                maxSessionExpiry, authenticationTimeout)));
+    }
+
+    private LimitsConfig(LimitsConfig c) {
+        this(c.maxPacketSize, c.connectTimeout, c.maxKeepAlive, c.receiveMaximum, c.maxInflight, c.maxQueuedMessages,
+                c.maxSessionExpiry, c.authenticationTimeout, c.maxConnections, c.maxTopicLength, c.maxTopicLevels,
+                c.maxSubscriptionsPerClient, c.maxQueuedBytes, c.messageRate, c.byteRate, c.rateLimitAction);
+    }
+
+    /** The config view of existing protocol settings, with every {@link BrokerLimits} value at its default. */
     public static LimitsConfig of(BrokerSettings s) {
+        return of(s, BrokerLimits.defaults());
+    }
+
+    /** The config view of existing settings and limits. */
+    public static LimitsConfig of(BrokerSettings s, BrokerLimits l) {
         return new LimitsConfig(s.maxPacketSize(), s.connectTimeout(), s.maxKeepAlive(), s.receiveMaximum(),
-                s.maxInflight(), s.maxQueuedMessages(), s.maxSessionExpiry(), s.authenticationTimeout());
+                s.maxInflight(), s.maxQueuedMessages(), s.maxSessionExpiry(), s.authenticationTimeout(),
+                l.maxConnections(), l.maxTopicLength(), l.maxTopicLevels(), l.maxSubscriptionsPerClient(), l.maxQueuedBytes(),
+                l.messageRate(), l.byteRate(), RateLimitAction.of(l.rateLimitAction()));
     }
 
     @JsonCreator
@@ -47,7 +74,15 @@ public record LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKe
                                  @JsonProperty("max_inflight") Integer maxInflight,
                                  @JsonProperty("max_queued_messages") Integer maxQueuedMessages,
                                  @JsonProperty("max_session_expiry") Duration maxSessionExpiry,
-                                 @JsonProperty("authentication_timeout") Duration authenticationTimeout) {
+                                 @JsonProperty("authentication_timeout") Duration authenticationTimeout,
+                                 @JsonProperty("max_connections") Integer maxConnections,
+                                 @JsonProperty("max_topic_length") Integer maxTopicLength,
+                                 @JsonProperty("max_topic_levels") Integer maxTopicLevels,
+                                 @JsonProperty("max_subscriptions_per_client") Integer maxSubscriptionsPerClient,
+                                 @JsonProperty("max_queued_bytes") Long maxQueuedBytes,
+                                 @JsonProperty("message_rate") Integer messageRate,
+                                 @JsonProperty("byte_rate") Long byteRate,
+                                 @JsonProperty("rate_limit_action") RateLimitAction rateLimitAction) {
         LimitsConfig d = DEFAULTS;
         return new LimitsConfig(
                 maxPacketSize != null ? maxPacketSize : d.maxPacketSize,
@@ -57,12 +92,32 @@ public record LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKe
                 maxInflight != null ? maxInflight : d.maxInflight,
                 maxQueuedMessages != null ? maxQueuedMessages : d.maxQueuedMessages,
                 maxSessionExpiry != null ? maxSessionExpiry : d.maxSessionExpiry,
-                authenticationTimeout != null ? authenticationTimeout : d.authenticationTimeout);
+                authenticationTimeout != null ? authenticationTimeout : d.authenticationTimeout,
+                maxConnections != null ? maxConnections : d.maxConnections,
+                maxTopicLength != null ? maxTopicLength : d.maxTopicLength,
+                maxTopicLevels != null ? maxTopicLevels : d.maxTopicLevels,
+                maxSubscriptionsPerClient != null ? maxSubscriptionsPerClient : d.maxSubscriptionsPerClient,
+                maxQueuedBytes != null ? maxQueuedBytes : d.maxQueuedBytes,
+                messageRate != null ? messageRate : d.messageRate,
+                byteRate != null ? byteRate : d.byteRate,
+                rateLimitAction != null ? rateLimitAction : d.rateLimitAction);
     }
 
-    /** The broker API's view of these limits. */
+    /** The broker API's view of the protocol limits. */
     public BrokerSettings toSettings() {
         return new BrokerSettings(maxPacketSize, connectTimeout, maxKeepAlive, receiveMaximum, maxInflight,
                 maxQueuedMessages, maxSessionExpiry, authenticationTimeout);
+    }
+
+    /** The broker API's view of the other limits, with flapping detection from the {@code bans:} section. */
+    public BrokerLimits toLimits(BrokerLimits.Flapping flapping) {
+        return new BrokerLimits(maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient, maxQueuedBytes,
+                messageRate, byteRate, rateLimitAction.toAction(), flapping);
+    }
+
+    public LimitsConfig withMaxConnections(int max) {
+        return new LimitsConfig(maxPacketSize, connectTimeout, maxKeepAlive, receiveMaximum, maxInflight, maxQueuedMessages,
+                maxSessionExpiry, authenticationTimeout, max, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient,
+                maxQueuedBytes, messageRate, byteRate, rateLimitAction);
     }
 }

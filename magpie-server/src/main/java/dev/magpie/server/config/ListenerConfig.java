@@ -23,9 +23,11 @@ import java.util.Objects;
  * @param websocket       the {@code websocket:} section: present exactly for ws and wss listeners (defaults
  *                        when the file gives none), {@code null} for tcp and tls
  * @param proxyProtocol   whether a PROXY protocol v1/v2 header must come first on every connection
+ * @param maxConnectionRate new connections accepted per second (a burst of one second's worth), 0 for unlimited
  */
 public record ListenerConfig(String name, ListenerType type, String bind, int port, boolean allowAnonymous,
-                             int maxConnections, TlsConfig tls, WebSocketConfig websocket, boolean proxyProtocol) {
+                             int maxConnections, TlsConfig tls, WebSocketConfig websocket, boolean proxyProtocol,
+                             int maxConnectionRate) {
 
     /** What a listener entry means when it gives no keys: TCP on every interface, port 1883, users only. */
     public static final ListenerConfig DEFAULT = new ListenerConfig("tcp", ListenerType.TCP, "0.0.0.0", 1883, false, 0);
@@ -34,7 +36,7 @@ public record ListenerConfig(String name, ListenerType type, String bind, int po
     public ListenerConfig(String name, ListenerType type, String bind, int port, boolean allowAnonymous,
                           int maxConnections) {
         this(name, type, bind, port, allowAnonymous, maxConnections, null,
-                type != null && type.isWebSocket() ? WebSocketConfig.DEFAULTS : null, false);
+                type != null && type.isWebSocket() ? WebSocketConfig.DEFAULTS : null, false, 0);
     }
 
     public ListenerConfig {
@@ -61,7 +63,7 @@ public record ListenerConfig(String name, ListenerType type, String bind, int po
             websocket = WebSocketConfig.DEFAULTS;
         }
         try {
-            build(name, type, bind, port, allowAnonymous, maxConnections, tls, websocket, proxyProtocol);
+            build(name, type, bind, port, allowAnonymous, maxConnections, tls, websocket, proxyProtocol, maxConnectionRate);
         } catch (IllegalArgumentException e) {
             throw ConfigKeys.inYamlTerms(e);
         }
@@ -76,7 +78,8 @@ public record ListenerConfig(String name, ListenerType type, String bind, int po
                                    @JsonProperty("max_connections") Integer maxConnections,
                                    @JsonProperty("tls") TlsConfig tls,
                                    @JsonProperty("websocket") WebSocketConfig websocket,
-                                   @JsonProperty("proxy_protocol") Boolean proxyProtocol) {
+                                   @JsonProperty("proxy_protocol") Boolean proxyProtocol,
+                                   @JsonProperty("max_connection_rate") Integer maxConnectionRate) {
         return new ListenerConfig(
                 name != null ? name : DEFAULT.name,
                 type != null ? type : DEFAULT.type,
@@ -86,16 +89,18 @@ public record ListenerConfig(String name, ListenerType type, String bind, int po
                 maxConnections != null ? maxConnections : DEFAULT.maxConnections,
                 tls,
                 websocket,
-                proxyProtocol != null ? proxyProtocol : DEFAULT.proxyProtocol);
+                proxyProtocol != null ? proxyProtocol : DEFAULT.proxyProtocol,
+                maxConnectionRate != null ? maxConnectionRate : DEFAULT.maxConnectionRate);
     }
 
     /** The broker API's view of this listener. */
     public Listener toListener() {
-        return build(name, type, bind, port, allowAnonymous, maxConnections, tls, websocket, proxyProtocol);
+        return build(name, type, bind, port, allowAnonymous, maxConnections, tls, websocket, proxyProtocol, maxConnectionRate);
     }
 
     private static Listener build(String name, ListenerType type, String bind, int port, boolean allowAnonymous,
-                                  int maxConnections, TlsConfig tls, WebSocketConfig websocket, boolean proxyProtocol) {
+                                  int maxConnections, TlsConfig tls, WebSocketConfig websocket, boolean proxyProtocol,
+                                  int maxConnectionRate) {
         Listener listener = switch (type) {
             case TCP -> Listener.tcp(bind, port);
             case TLS -> Listener.tls(bind, port, tls.toSettings());
@@ -103,7 +108,7 @@ public record ListenerConfig(String name, ListenerType type, String bind, int po
             case WSS -> Listener.wss(bind, port, tls.toSettings());
         };
         listener = listener.named(name).anonymous(allowAnonymous).maxConnections(maxConnections)
-                .proxyProtocol(proxyProtocol);
+                .proxyProtocol(proxyProtocol).maxConnectionRate(maxConnectionRate);
         if (type.isWebSocket()) {
             listener = listener.withWebSocket(websocket.toSettings());
         }
@@ -114,18 +119,18 @@ public record ListenerConfig(String name, ListenerType type, String bind, int po
     public ListenerConfig resolvedAgainst(Path directory) {
         return new ListenerConfig(name, type, bind, port, allowAnonymous, maxConnections,
                 tls != null ? tls.resolvedAgainst(directory) : null,
-                websocket != null ? websocket.resolvedAgainst(directory) : null, proxyProtocol);
+                websocket != null ? websocket.resolvedAgainst(directory) : null, proxyProtocol, maxConnectionRate);
     }
 
     public ListenerConfig withBind(String newBind) {
-        return new ListenerConfig(name, type, newBind, port, allowAnonymous, maxConnections, tls, websocket, proxyProtocol);
+        return new ListenerConfig(name, type, newBind, port, allowAnonymous, maxConnections, tls, websocket, proxyProtocol, maxConnectionRate);
     }
 
     public ListenerConfig withPort(int newPort) {
-        return new ListenerConfig(name, type, bind, newPort, allowAnonymous, maxConnections, tls, websocket, proxyProtocol);
+        return new ListenerConfig(name, type, bind, newPort, allowAnonymous, maxConnections, tls, websocket, proxyProtocol, maxConnectionRate);
     }
 
     public ListenerConfig withAllowAnonymous(boolean allow) {
-        return new ListenerConfig(name, type, bind, port, allow, maxConnections, tls, websocket, proxyProtocol);
+        return new ListenerConfig(name, type, bind, port, allow, maxConnections, tls, websocket, proxyProtocol, maxConnectionRate);
     }
 }

@@ -22,9 +22,10 @@ import java.util.function.UnaryOperator;
  * @param limits       protocol limits and timeouts
  * @param security     users, password file, ACL file and their reloading
  * @param capabilities the optional MQTT features offered and enforced
+ * @param bans         client ids, user names and addresses refused at connect; flapping detection
  */
 public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig> listeners, LimitsConfig limits,
-                           SecurityConfig security, CapabilitiesConfig capabilities) {
+                           SecurityConfig security, CapabilitiesConfig capabilities, BansConfig bans) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of("./data");
 
@@ -34,6 +35,7 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(security, "security");
         Objects.requireNonNull(capabilities, "capabilities");
+        Objects.requireNonNull(bans, "bans");
         if (listeners == null || listeners.isEmpty()) {
             throw new IllegalArgumentException("listeners must name at least one listener");
         }
@@ -51,9 +53,15 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
         listeners = List.copyOf(listeners);
     }
 
-    /** A config with the default {@code security} and {@code capabilities} sections. */
+    /** A config with the default {@code security}, {@code capabilities} and {@code bans} sections. */
     public MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig> listeners, LimitsConfig limits) {
         this(dataDir, logLevel, listeners, limits, SecurityConfig.DEFAULTS, CapabilitiesConfig.DEFAULTS);
+    }
+
+    /** A config with the default {@code bans} section. */
+    public MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig> listeners, LimitsConfig limits,
+                        SecurityConfig security, CapabilitiesConfig capabilities) {
+        this(dataDir, logLevel, listeners, limits, security, capabilities, BansConfig.DEFAULTS);
     }
 
     /** The built-in defaults: what an empty config file means. */
@@ -76,7 +84,8 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
                                  @JsonProperty("listeners") List<ListenerConfig> listeners,
                                  @JsonProperty("limits") LimitsConfig limits,
                                  @JsonProperty("security") SecurityConfig security,
-                                 @JsonProperty("capabilities") CapabilitiesConfig capabilities) {
+                                 @JsonProperty("capabilities") CapabilitiesConfig capabilities,
+                                 @JsonProperty("bans") BansConfig bans) {
         MagpieConfig d = defaults();
         return new MagpieConfig(
                 dataDir != null ? dataDir : d.dataDir,
@@ -84,31 +93,36 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
                 listeners != null ? listeners : d.listeners,
                 limits != null ? limits : d.limits,
                 security != null ? security : d.security,
-                capabilities != null ? capabilities : d.capabilities);
+                capabilities != null ? capabilities : d.capabilities,
+                bans != null ? bans : d.bans);
     }
 
     public MagpieConfig withDataDir(Path newDataDir) {
-        return new MagpieConfig(newDataDir, logLevel, listeners, limits, security, capabilities);
+        return new MagpieConfig(newDataDir, logLevel, listeners, limits, security, capabilities, bans);
     }
 
     public MagpieConfig withLogLevel(LogLevel newLevel) {
-        return new MagpieConfig(dataDir, newLevel, listeners, limits, security, capabilities);
+        return new MagpieConfig(dataDir, newLevel, listeners, limits, security, capabilities, bans);
     }
 
     public MagpieConfig withListeners(List<ListenerConfig> newListeners) {
-        return new MagpieConfig(dataDir, logLevel, newListeners, limits, security, capabilities);
+        return new MagpieConfig(dataDir, logLevel, newListeners, limits, security, capabilities, bans);
     }
 
     public MagpieConfig withLimits(LimitsConfig newLimits) {
-        return new MagpieConfig(dataDir, logLevel, listeners, newLimits, security, capabilities);
+        return new MagpieConfig(dataDir, logLevel, listeners, newLimits, security, capabilities, bans);
     }
 
     public MagpieConfig withSecurity(SecurityConfig newSecurity) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, newSecurity, capabilities);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, newSecurity, capabilities, bans);
     }
 
     public MagpieConfig withCapabilities(CapabilitiesConfig newCapabilities) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, newCapabilities);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, newCapabilities, bans);
+    }
+
+    public MagpieConfig withBans(BansConfig newBans) {
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, newBans);
     }
 
     /**

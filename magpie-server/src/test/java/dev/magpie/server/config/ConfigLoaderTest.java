@@ -90,7 +90,7 @@ class ConfigLoaderTest {
                 """))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("config error in magpie.yaml at line 4, column 3: unknown key 'limits.max_packetsize'")
-                .hasMessageContaining("max_packet_size, max_queued_messages");
+                .hasMessageContaining("max_packet_size, max_queued_bytes, max_queued_messages");
     }
 
     @Test
@@ -103,7 +103,7 @@ class ConfigLoaderTest {
     void anUnknownTopLevelKeyListsTheKnownOnes() {
         assertThatThrownBy(() -> parse("log_levels: debug\n"))
                 .hasMessage("config error in magpie.yaml at line 1, column 1: unknown key 'log_levels'"
-                        + " (top-level keys: capabilities, data_dir, limits, listeners, log_level, security)");
+                        + " (top-level keys: bans, capabilities, data_dir, limits, listeners, log_level, security)");
     }
 
     @Test

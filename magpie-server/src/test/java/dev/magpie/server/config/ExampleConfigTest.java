@@ -37,7 +37,10 @@ class ExampleConfigTest {
                 "max_session_expiry:", "authentication_timeout:", "security:", "users:", "password_file:", "acl_file:",
                 "default_policy:", "reload_interval:", "capabilities:", "maximum_qos:", "retain_available:",
                 "wildcard_subscriptions:", "shared_subscriptions:", "subscription_identifiers:", "topic_alias_maximum:",
-                "response_information:"}) {
+                "response_information:", "max_connection_rate:", "max_topic_length:", "max_topic_levels:",
+                "max_subscriptions_per_client:", "max_queued_bytes:", "message_rate:", "byte_rate:", "rate_limit_action:",
+                "bans:", "client_ids:", "usernames:", "addresses:", "flapping:", "max_connects:", "window:", "ban_duration:",
+                "by_address:"}) {
             assertThat(text).as("magpie.example.yaml documents %s", key).containsPattern("(?m)^\\s*-?\\s*" + key);
         }
     }

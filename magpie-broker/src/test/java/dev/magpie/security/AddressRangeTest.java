@@ -1,4 +1,4 @@
-package dev.magpie.transport;
+package dev.magpie.security;
 
 import org.junit.jupiter.api.Test;
 

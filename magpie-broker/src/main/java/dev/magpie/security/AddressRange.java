@@ -1,4 +1,4 @@
-package dev.magpie.transport;
+package dev.magpie.security;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -7,7 +7,7 @@ import java.util.Arrays;
 /**
  * An IP address or a CIDR block ({@code 10.0.0.0/8}, {@code ::1}, {@code fd00::/8}), parsed from literals
  * only: a host name is refused, so matching never waits on DNS. Used for the trusted proxies whose
- * {@code X-Forwarded-For} header is believed.
+ * {@code X-Forwarded-For} header is believed, and for IP bans.
  */
 public final class AddressRange {
     private final byte[] network;
@@ -62,6 +62,32 @@ public final class AddressRange {
             out[i] &= (byte) (0xFF << (8 - keep));
         }
         return out;
+    }
+
+    /** Whether this range is one address (a full-length prefix), so it can be looked up exactly. */
+    public boolean isSingleAddress() {
+        return prefixBits == network.length * 8;
+    }
+
+    /**
+     * The bytes to look {@code address} up by among single-address ranges: IPv4-mapped IPv6 addresses as IPv4,
+     * like {@link #contains}. For a single-address range, {@code key(itsAddress)} equals {@link #key()}.
+     */
+    public static String key(InetAddress address) {
+        byte[] a = address.getAddress();
+        if (a.length == 16 && isV4Mapped(a)) {
+            a = Arrays.copyOfRange(a, 12, 16);
+        }
+        return Arrays.toString(a);
+    }
+
+    /** The lookup key of a single-address range (see {@link #key(InetAddress)}). */
+    public String key() {
+        byte[] a = network;
+        if (a.length == 16 && isV4Mapped(a)) {
+            a = Arrays.copyOfRange(a, 12, 16);
+        }
+        return Arrays.toString(a);
     }
 
     /** Whether {@code address} lies in this range (IPv4-mapped IPv6 addresses are compared as IPv4). */
