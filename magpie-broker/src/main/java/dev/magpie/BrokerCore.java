@@ -10,10 +10,12 @@ import dev.magpie.protocol.SessionLifecycle;
 import dev.magpie.routing.Distributor;
 import dev.magpie.security.AuthenticationChain;
 import dev.magpie.security.AuthorizationChain;
+import dev.magpie.security.EnhancedAuthentication;
 import dev.magpie.session.SessionRegistry;
 import dev.magpie.spi.Authenticator;
 import dev.magpie.spi.Authorizer;
 import dev.magpie.spi.BrokerListener;
+import dev.magpie.spi.EnhancedAuthenticator;
 import dev.magpie.spi.HttpRoute;
 import dev.magpie.spi.Interceptor;
 import dev.magpie.spi.Message;
@@ -53,7 +55,7 @@ final class BrokerCore {
     private boolean stopped;
 
     BrokerCore(List<Listener> listeners, BrokerSettings settings, BrokerCapabilities capabilities, List<Authenticator> authenticators,
-               List<Authorizer> authorizers, List<Interceptor> interceptors, List<BrokerListener> eventListeners,
+               List<EnhancedAuthenticator> enhancedAuthenticators, List<Authorizer> authorizers, List<Interceptor> interceptors, List<BrokerListener> eventListeners,
                Map<String, HttpRoute> routes) {
         this.listeners = listeners;
         this.authExecutor = new ThreadPoolExecutor(2, 16, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000),
@@ -72,7 +74,8 @@ final class BrokerCore {
         SessionLifecycle lifecycle = new SessionLifecycle(settings, sessions, distributor, authorization, events, metrics);
         this.pipeline = new PublishPipeline(interceptors, distributor, events, metrics);
         lifecycle.pipeline(pipeline);
-        this.context = new BrokerContext(settings, capabilities, sessions, distributor, pipeline, authentication, authorization, events,
+        EnhancedAuthentication enhanced = new EnhancedAuthentication(enhancedAuthenticators, authExecutor, settings.authenticationTimeout());
+        this.context = new BrokerContext(settings, capabilities, sessions, distributor, pipeline, authentication, enhanced, authorization, events,
                 metrics, lifecycle);
         metrics.gauge("magpie.sessions", sessions::size);
         metrics.gauge("magpie.subscriptions", distributor::subscriptionCount);

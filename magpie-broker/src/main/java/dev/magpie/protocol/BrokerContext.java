@@ -7,6 +7,7 @@ import dev.magpie.observe.EventDispatcher;
 import dev.magpie.routing.Distributor;
 import dev.magpie.security.AuthenticationChain;
 import dev.magpie.security.AuthorizationChain;
+import dev.magpie.security.EnhancedAuthentication;
 import dev.magpie.session.SessionRegistry;
 
 /**
@@ -14,7 +15,7 @@ import dev.magpie.session.SessionRegistry;
  * instance; nothing here is per-connection state.
  */
 public record BrokerContext(BrokerSettings settings, BrokerCapabilities capabilities, SessionRegistry sessions, Distributor distributor,
-                            PublishPipeline pipeline, AuthenticationChain authentication,
+                            PublishPipeline pipeline, AuthenticationChain authentication, EnhancedAuthentication enhancedAuthentication,
                             AuthorizationChain authorization, EventDispatcher events, BrokerMetrics metrics,
                             SessionLifecycle lifecycle) {
 }
