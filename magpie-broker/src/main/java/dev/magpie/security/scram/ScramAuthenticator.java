@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * SCRAM-SHA-256 (RFC 5802, RFC 7677) as MQTT 5 enhanced authentication, Authentication Method
@@ -46,17 +47,25 @@ public final class ScramAuthenticator implements EnhancedAuthenticator {
     private static final int SERVER_NONCE_BYTES = 18;
 
     private final ScramUsers users;
-    private final SecureRandom random;
+    private final Supplier<String> serverNonces;
     private final byte[] mockSecret = new byte[32];
 
     public ScramAuthenticator(ScramUsers users) {
         this(users, new SecureRandom());
     }
 
-    /** With a given random source (tests make it deterministic). */
-    public ScramAuthenticator(ScramUsers users, SecureRandom random) {
+    private ScramAuthenticator(ScramUsers users, SecureRandom random) {
+        this(users, random, () -> {
+            byte[] nonce = new byte[SERVER_NONCE_BYTES];
+            random.nextBytes(nonce);
+            return Base64.getEncoder().encodeToString(nonce);
+        });
+    }
+
+    /** With given server nonces: for tests that replay a published exchange (RFC 7677 section 3). */
+    ScramAuthenticator(ScramUsers users, SecureRandom random, Supplier<String> serverNonces) {
         this.users = Objects.requireNonNull(users, "users");
-        this.random = Objects.requireNonNull(random, "random");
+        this.serverNonces = Objects.requireNonNull(serverNonces, "serverNonces");
         random.nextBytes(mockSecret);
     }
 
@@ -79,9 +88,7 @@ public final class ScramAuthenticator implements EnhancedAuthenticator {
         }
         ScramCredential credential = users.credentialOf(first.username()).orElse(null);
         ScramCredential challenge = credential != null ? credential : mock(first.username());
-        byte[] serverNonce = new byte[SERVER_NONCE_BYTES];
-        random.nextBytes(serverNonce);
-        String nonce = first.nonce() + Base64.getEncoder().encodeToString(serverNonce);
+        String nonce = first.nonce() + serverNonces.get();
         String serverFirst = ScramMessages.serverFirst(nonce, challenge.salt(), challenge.iterations());
         return done(AuthStep.challenge(serverFirst.getBytes(StandardCharsets.UTF_8),
                 clientFinal -> done(finish(first, serverFirst, nonce, credential, clientFinal))));
