@@ -139,7 +139,9 @@ final class AuthFlow {
         public void refused(int reasonCode, String reason, String serverReference) {
             LOG.info("{}: re-authentication refused: {}", connection.describe(), reason);
             connection.closeReason("re-authentication refused");
-            connection.disconnect(reasonCode, reasonCode == ReasonCode.PROTOCOL_ERROR ? reason : "not authorized", serverReference);
+            // DISCONNECT has no 0x86 (Bad user name or password): it becomes 0x87 (Not authorized)
+            int code = reasonCode == ReasonCode.BAD_USER_NAME_OR_PASSWORD ? ReasonCode.NOT_AUTHORIZED : reasonCode;
+            connection.disconnect(code, code == ReasonCode.PROTOCOL_ERROR ? reason : "not authorized", serverReference);
         }
     }
 

@@ -19,8 +19,9 @@ import java.util.concurrent.CompletionStage;
  *   <li>{@link AuthStep#success} admits the client: CONNACK 0x00, or AUTH 0x00 after a re-authentication,
  *       carrying the Authentication Method and the optional final server data.</li>
  *   <li>{@link AuthStep#notAuthorized}, {@link AuthStep#badCredentials}, {@link AuthStep#useAnotherServer}
- *       and {@link AuthStep#serverMoved} refuse it: CONNACK 0x87 / 0x86 / 0x9C / 0x9D at connect, the same
- *       code in a DISCONNECT after a failed re-authentication [MQTT-4.12.1-2].</li>
+ *       and {@link AuthStep#serverMoved} refuse it: CONNACK 0x87 / 0x86 / 0x9C / 0x9D at connect; after a
+ *       failed re-authentication a DISCONNECT with the same code, except that 0x86, which DISCONNECT does not
+ *       have, becomes 0x87 [MQTT-4.12.1-2].</li>
  * </ul>
  * With an Authentication Method the enhanced authenticator alone decides: the {@link Authenticator} chain
  * is not asked, and a listener's anonymous setting does not matter.
