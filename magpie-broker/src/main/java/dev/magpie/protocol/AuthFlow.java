@@ -1,7 +1,9 @@
 package dev.magpie.protocol;
 
 import dev.magpie.codec.Auth;
+import dev.magpie.codec.Disconnect;
 import dev.magpie.codec.MqttEncoder;
+import dev.magpie.codec.MqttPacket;
 import dev.magpie.codec.MqttProperties;
 import dev.magpie.codec.PropertyId;
 import dev.magpie.codec.ReasonCode;
@@ -95,6 +97,22 @@ final class AuthFlow {
         connection.authTurn(false);
         serverTurn(authentication.respond(next, auth.properties().binary(PropertyId.AUTHENTICATION_DATA).orElse(new byte[0]),
                 credentials.clientId()));
+    }
+
+    /**
+     * A packet while the CONNECT's exchange runs: only AUTH or DISCONNECT are allowed before CONNACK
+     * [MQTT-3.1.2-30]; a DISCONNECT abandons the attempt.
+     */
+    void beforeConnack(MqttPacket packet) {
+        if (packet instanceof Auth a) {
+            clientAuth(a);
+        } else if (packet instanceof Disconnect) {
+            LOG.info("{}: disconnected during authentication", connection.describe());
+            close();
+            connection.context().close();
+        } else {
+            violation(packet.type() + " before CONNACK while authenticating [MQTT-3.1.2-30]");
+        }
     }
 
     /**

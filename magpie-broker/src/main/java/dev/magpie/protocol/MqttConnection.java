@@ -133,7 +133,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             }
             case AUTHENTICATING -> {
                 if (authFlow != null && authFlow.inProgress()) {
-                    beforeConnack(packet);
+                    authFlow.beforeConnack(packet);
                 } else {
                     heldPackets.add(packet);
                 }
@@ -163,22 +163,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             onAuth(a);
         } else {
             protocolViolation(ReasonCode.PROTOCOL_ERROR, "unexpected " + packet.type());
-        }
-    }
-
-    /**
-     * While the CONNECT's authentication exchange runs, the client may send only AUTH or DISCONNECT
-     * [MQTT-3.1.2-30]; a DISCONNECT abandons the attempt.
-     */
-    private void beforeConnack(MqttPacket packet) {
-        if (packet instanceof Auth a) {
-            authFlow.clientAuth(a);
-        } else if (packet instanceof Disconnect) {
-            LOG.info("{}: disconnected during authentication", remote());
-            state = State.CLOSED;
-            ctx.close();
-        } else {
-            authFlow.violation(packet.type() + " before CONNACK while authenticating [MQTT-3.1.2-30]");
         }
     }
 

@@ -21,6 +21,13 @@ public record EnhancedAuthRequest(String method, byte[] data, Credentials creden
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(credentials, "credentials");
+        data = data.clone();
+    }
+
+    /** The Authentication Data (a copy: the request may be shared). */
+    @Override
+    public byte[] data() {
+        return data.clone();
     }
 
     /** The user name of the connection being re-authenticated, if any. */

@@ -356,7 +356,7 @@ class EnhancedAuthTest {
 
     @Test
     void aClientThatNeverAnswersTheChallengeIsRefused() {
-        start(BrokerSettings.defaults().withConnectTimeout(Duration.ofMillis(500)));
+        start(BrokerSettings.defaults().withConnectTimeout(Duration.ofMillis(1_500)));
         RawMqttClient c = challenged("ea-silent", "alice", MqttProperties.EMPTY);
         assertThat(refusal(c).reasonCode()).isEqualTo(ReasonCode.NOT_AUTHORIZED);
     }
