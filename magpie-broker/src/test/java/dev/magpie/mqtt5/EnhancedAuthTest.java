@@ -359,6 +359,11 @@ class EnhancedAuthTest {
         start(BrokerSettings.defaults().withConnectTimeout(Duration.ofMillis(1_500)));
         RawMqttClient c = challenged("ea-silent", "alice", MqttProperties.EMPTY);
         assertThat(refusal(c).reasonCode()).isEqualTo(ReasonCode.NOT_AUTHORIZED);
+        // the same bound holds for a re-authentication the client starts and then leaves unanswered
+        RawMqttClient connectedClient = admitted("ea-silent-re", "alice");
+        connectedClient.send(auth(ReasonCode.REAUTHENTICATE, METHOD, "alice"));
+        connectedClient.receive(Auth.class, WAIT);
+        expectDisconnect(connectedClient, ReasonCode.NOT_AUTHORIZED);
     }
 
     @Test
