@@ -4,6 +4,7 @@ import dev.magpie.spi.Authenticator;
 import dev.magpie.spi.Ban;
 import dev.magpie.spi.Authorizer;
 import dev.magpie.spi.BrokerListener;
+import dev.magpie.spi.EnhancedAuthenticator;
 import dev.magpie.spi.Interceptor;
 import dev.magpie.spi.HttpRoute;
 import dev.magpie.spi.Message;
@@ -44,6 +45,7 @@ public final class Broker implements AutoCloseable {
     private Broker(Builder builder) {
         this.runtime = new BrokerCore(List.copyOf(builder.listeners), builder.settings, builder.limits, List.copyOf(builder.bans),
                 builder.capabilities, List.copyOf(builder.authenticators),
+                List.copyOf(builder.enhancedAuthenticators.values()),
                 List.copyOf(builder.authorizers), List.copyOf(builder.interceptors), List.copyOf(builder.eventListeners),
                 new LinkedHashMap<>(builder.httpRoutes));
     }
@@ -111,6 +113,7 @@ public final class Broker implements AutoCloseable {
     public static final class Builder {
         private final List<Listener> listeners = new ArrayList<>();
         private final List<Authenticator> authenticators = new ArrayList<>();
+        private final Map<String, EnhancedAuthenticator> enhancedAuthenticators = new LinkedHashMap<>();
         private final List<Authorizer> authorizers = new ArrayList<>();
         private final List<Interceptor> interceptors = new ArrayList<>();
         private final List<BrokerListener> eventListeners = new ArrayList<>();
@@ -164,6 +167,34 @@ public final class Broker implements AutoCloseable {
         /** Appends an authenticator to the chain (first added is asked first). */
         public Builder authenticator(Authenticator authenticator) {
             authenticators.add(Objects.requireNonNull(authenticator, "authenticator"));
+            return this;
+        }
+
+        /**
+         * Serves MQTT 5 enhanced authentication (AUTH packets, spec 4.12) for the method {@code authenticator}
+         * names; one authenticator per method. Clients naming a method nobody serves get CONNACK 0x8C. The
+         * built-in SCRAM-SHA-256 against the user database:
+         * <pre>{@code
+         * UserStore users = UserStore.open(Path.of("data"));
+         * Broker.builder()
+         *         .listener(Listener.tcp("0.0.0.0", 1883))
+         *         .authenticator(new UserStoreAuthenticator(users))            // user name + password in CONNECT
+         *         .enhancedAuthenticator(new UserStoreScramAuthenticator(users)) // Authentication Method SCRAM-SHA-256
+         *         .build().start();
+         * }</pre>
+         * See {@link EnhancedAuthenticator} for the exchange and its threads.
+         *
+         * @throws IllegalArgumentException if another authenticator already serves the same method
+         */
+        public Builder enhancedAuthenticator(EnhancedAuthenticator authenticator) {
+            Objects.requireNonNull(authenticator, "authenticator");
+            String method = authenticator.method();
+            if (method == null || method.isEmpty()) {
+                throw new IllegalArgumentException("an enhanced authenticator must name its Authentication Method");
+            }
+            if (enhancedAuthenticators.putIfAbsent(method, authenticator) != null) {
+                throw new IllegalArgumentException("duplicate enhanced authenticator for the method " + method);
+            }
             return this;
         }
 

@@ -13,12 +13,14 @@ import dev.magpie.security.AddressRange;
 import dev.magpie.security.AuthorizationChain;
 import dev.magpie.security.ban.BanList;
 import dev.magpie.security.ban.FlappingDetector;
+import dev.magpie.security.EnhancedAuthentication;
 import dev.magpie.session.SessionRegistry;
 import dev.magpie.spi.Authenticator;
 import dev.magpie.spi.Authorizer;
 import dev.magpie.spi.Ban;
 import dev.magpie.spi.ClientInfo;
 import dev.magpie.spi.BrokerListener;
+import dev.magpie.spi.EnhancedAuthenticator;
 import dev.magpie.spi.HttpRoute;
 import dev.magpie.spi.Interceptor;
 import dev.magpie.spi.Message;
@@ -68,6 +70,7 @@ final class BrokerCore {
 
     BrokerCore(List<Listener> listeners, BrokerSettings settings, BrokerLimits limits, List<Ban> initialBans,
                BrokerCapabilities capabilities, List<Authenticator> authenticators,
+               List<EnhancedAuthenticator> enhancedAuthenticators,
                List<Authorizer> authorizers, List<Interceptor> interceptors, List<BrokerListener> eventListeners,
                Map<String, HttpRoute> routes) {
         this.listeners = listeners;
@@ -93,7 +96,8 @@ final class BrokerCore {
         this.brokerConnections = new ConnectionLimit("broker", limits.maxConnections());
         this.pipeline = new PublishPipeline(interceptors, distributor, events, metrics);
         lifecycle.pipeline(pipeline);
-        this.context = new BrokerContext(settings, capabilities, sessions, distributor, pipeline, authentication, authorization, events,
+        EnhancedAuthentication enhanced = new EnhancedAuthentication(enhancedAuthenticators, authExecutor, settings.authenticationTimeout());
+        this.context = new BrokerContext(settings, capabilities, sessions, distributor, pipeline, authentication, enhanced, authorization, events,
                 metrics, lifecycle, limits, banList, flapping);
         metrics.gauge("magpie.sessions", sessions::size);
         metrics.gauge("magpie.subscriptions", distributor::subscriptionCount);

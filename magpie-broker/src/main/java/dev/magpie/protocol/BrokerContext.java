@@ -10,6 +10,7 @@ import dev.magpie.security.AuthenticationChain;
 import dev.magpie.security.AuthorizationChain;
 import dev.magpie.security.ban.BanList;
 import dev.magpie.security.ban.FlappingDetector;
+import dev.magpie.security.EnhancedAuthentication;
 import dev.magpie.session.SessionRegistry;
 
 /**
@@ -17,7 +18,7 @@ import dev.magpie.session.SessionRegistry;
  * instance; nothing here is per-connection state.
  */
 public record BrokerContext(BrokerSettings settings, BrokerCapabilities capabilities, SessionRegistry sessions, Distributor distributor,
-                            PublishPipeline pipeline, AuthenticationChain authentication,
+                            PublishPipeline pipeline, AuthenticationChain authentication, EnhancedAuthentication enhancedAuthentication,
                             AuthorizationChain authorization, EventDispatcher events, BrokerMetrics metrics,
                             SessionLifecycle lifecycle, BrokerLimits limits, BanList bans, FlappingDetector flapping) {
 }

@@ -39,6 +39,8 @@ final class ConnectGate {
     private final BrokerContext broker;
     private final Listener listener;
     private final MqttConnection connection;
+    /** Authentication Method and Data for the accepting CONNACK after an AUTH exchange; empty otherwise. */
+    private MqttProperties authProperties = MqttProperties.EMPTY;
 
     ConnectGate(BrokerContext broker, Listener listener, MqttConnection connection) {
         this.broker = broker;
@@ -72,9 +74,10 @@ final class ConnectGate {
             }
         }
 
-        if (props.has(PropertyId.AUTHENTICATION_METHOD)) {
-            // enhanced authentication is not offered: [MQTT-4.12.0-1] lets us refuse with 0x8C
-            refuse(ReasonCode.BAD_AUTHENTICATION_METHOD, "enhanced authentication is not supported");
+        String method = props.string(PropertyId.AUTHENTICATION_METHOD).orElse(null);
+        if (method != null && !broker.enhancedAuthentication().supports(method)) {
+            // [MQTT-4.12.0-1]: a method the server does not serve may be refused with 0x8C
+            refuse(ReasonCode.BAD_AUTHENTICATION_METHOD, "unsupported authentication method '" + method + "'");
             return;
         }
         String clientId = connect.clientId();
@@ -102,6 +105,10 @@ final class ConnectGate {
         }
         Credentials credentials = new Credentials(clientId, presented, connect.password(),
                 connection.remoteAddress(), chain, listener.name());
+        if (method != null) {
+            authenticateWithExchange(connect, method, credentials, presented, assigned);
+            return;
+        }
         String finalClientId = clientId;
         boolean finalAssigned = assigned;
         EventExecutor loop = connection.context().executor();
@@ -117,6 +124,31 @@ final class ConnectGate {
                     connection.remoteAddress(), version.level(), listener.name());
             openSession(connect, info, finalAssigned);
         }));
+    }
+
+    /**
+     * Enhanced authentication (spec 4.12): the method's authenticator alone decides, through as many AUTH
+     * rounds as it needs; the authenticator chain and the listener's anonymous setting play no part. On success
+     * the CONNACK names the method and carries the final data [MQTT-4.12.0-5].
+     */
+    private void authenticateWithExchange(Connect connect, String method, Credentials credentials, String presented, boolean assigned) {
+        AuthFlow flow = connection.startAuthFlow(broker.enhancedAuthentication(), method, credentials);
+        byte[] data = connect.properties().binary(PropertyId.AUTHENTICATION_DATA).orElse(new byte[0]);
+        flow.begin(data, null, false, new AuthFlow.Outcome() {
+            @Override
+            public void admitted(String username, byte[] finalData) {
+                String user = username != null ? username : presented;
+                authProperties = flow.properties(finalData);
+                openSession(connect, new ClientInfo(credentials.clientId(), user, connection.remoteAddress(), connect.version().level(),
+                        listener.name()), assigned);
+            }
+
+            @Override
+            public void refused(int reasonCode, String reason, String serverReference) {
+                LOG.info("{}: {} authentication refused: {}", connection.remoteAddress(), method, reason);
+                refuse(reasonCode, reasonCode == ReasonCode.PROTOCOL_ERROR ? reason : "not authorized", serverReference);
+            }
+        });
     }
 
     /**
@@ -257,6 +289,8 @@ final class ConnectGate {
             if (offered.topicAliasMaximum() > 0) {
                 props.integer(PropertyId.TOPIC_ALIAS_MAXIMUM, offered.topicAliasMaximum());
             }
+            authProperties.string(PropertyId.AUTHENTICATION_METHOD).ifPresent(m -> props.string(PropertyId.AUTHENTICATION_METHOD, m));
+            authProperties.binary(PropertyId.AUTHENTICATION_DATA).ifPresent(d -> props.binary(PropertyId.AUTHENTICATION_DATA, d));
             if (connect.properties().integer(PropertyId.REQUEST_RESPONSE_INFORMATION, 0) == 1 && !offered.responseInformation().isEmpty()) {
                 props.string(PropertyId.RESPONSE_INFORMATION, offered.responseInformation() + info.clientId());
             }

@@ -22,7 +22,9 @@ import dev.magpie.codec.Subscribe;
 import dev.magpie.codec.Unsubscribe;
 import dev.magpie.session.Session;
 import dev.magpie.session.SessionConnection;
+import dev.magpie.security.EnhancedAuthentication;
 import dev.magpie.spi.ClientInfo;
+import dev.magpie.spi.Credentials;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
@@ -80,6 +82,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     /** Whether reading is paused because the client publishes faster than its rate. */
     private boolean throttled;
     private boolean throttleLogged;
+    /** The AUTH exchanges, for a client that named an Authentication Method in CONNECT; else null. */
+    private AuthFlow authFlow;
 
     public MqttConnection(BrokerContext broker, Listener listener, MqttPacketEncoder encoder) {
         this.broker = broker;
@@ -135,7 +139,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 context.channel().config().setAutoRead(false);
                 new ConnectGate(broker, listener, this).handle((Connect) packet);
             }
-            case AUTHENTICATING -> heldPackets.add(packet);
+            case AUTHENTICATING -> {
+                if (authFlow != null && authFlow.inProgress()) {
+                    authFlow.beforeConnack(packet);
+                } else {
+                    heldPackets.add(packet);
+                }
+            }
             case CONNECTED -> dispatch(packet);
             case CLOSED -> { }
         }
@@ -160,8 +170,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             send(PingResp.INSTANCE);
         } else if (packet instanceof Disconnect d) {
             onDisconnect(d);
-        } else if (packet instanceof Auth) {
-            protocolViolation(ReasonCode.PROTOCOL_ERROR, "AUTH without an authentication method in CONNECT");
+        } else if (packet instanceof Auth a) {
+            onAuth(a);
         } else {
             protocolViolation(ReasonCode.PROTOCOL_ERROR, "unexpected " + packet.type());
         }
@@ -211,6 +221,19 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 ctx.channel().config().setAutoRead(true);
             }
         }, Math.max(pauseNanos, 1_000_000L), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * AUTH from a connected client: 0x19 starts a re-authentication with the CONNECT's method [MQTT-4.12.1-1],
+     * 0x18 answers the server's challenge. A client that connected without a method may send no AUTH
+     * [MQTT-4.12.0-7]. Other packets keep flowing meanwhile under the earlier authentication (spec 4.12.1).
+     */
+    private void onAuth(Auth auth) {
+        if (authFlow == null) {
+            protocolViolation(ReasonCode.PROTOCOL_ERROR, "AUTH from a client that gave no Authentication Method in CONNECT [MQTT-4.12.0-7]");
+            return;
+        }
+        authFlow.whileConnected(auth, client.username());
     }
 
     /** [MQTT-3.14.4-3]: a normal DISCONNECT discards the will; 5.0 reason 0x04 asks for it to be sent. */
@@ -264,6 +287,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         State previous = state;
         state = State.CLOSED;
         heldPackets.clear();
+        if (authFlow != null) {
+            authFlow.close();
+        }
         if (previous == State.CONNECTED) {
             Session s = session;
             boolean publishWill = !willSuppressed;
@@ -327,6 +353,24 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         this.clientReceiveMaximum = receiveMaximum;
         this.requestProblemInformation = problemInformation;
         encoder.version(v);
+    }
+
+    /** The gate found an Authentication Method it serves: exchanges of AUTH packets follow (spec 4.12). */
+    AuthFlow startAuthFlow(EnhancedAuthentication authentication, String method, Credentials credentials) {
+        authFlow = new AuthFlow(authentication, this, method, credentials, broker.settings().connectTimeout().toMillis());
+        return authFlow;
+    }
+
+    /** Says why the connection ends, for the log line and the disconnected event. */
+    void closeReason(String reason) {
+        this.closeReason = reason;
+    }
+
+    /** While the CONNECT is being decided, read from the socket only when it is the client's turn to answer AUTH. */
+    void authTurn(boolean clientsTurn) {
+        if (state == State.AUTHENTICATING) {
+            ctx.channel().config().setAutoRead(clientsTurn);
+        }
     }
 
     /** The gate refused the client: CONNACK with the reason already sent, now close. */
@@ -460,8 +504,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void disconnect(int reasonCode, String reason) {
+        disconnect(reasonCode, reason, null);
+    }
+
+    /** As {@link #disconnect(int, String)}, with a Server Reference for 0x9C / 0x9D (5.0 only). */
+    void disconnect(int reasonCode, String reason, String serverReference) {
         if (!ctx.executor().inEventLoop()) {
-            ctx.executor().execute(() -> disconnect(reasonCode, reason));
+            ctx.executor().execute(() -> disconnect(reasonCode, reason, serverReference));
             return;
         }
         if (state == State.CLOSED && !ctx.channel().isActive()) {
@@ -472,9 +521,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         boolean wasConnected = state == State.CONNECTED || (connackSent && state == State.AUTHENTICATING);
         closing = true;
         if (wasConnected && version.isV5()) {
-            Disconnect plain = new Disconnect(reasonCode, MqttProperties.EMPTY);
+            MqttProperties base = serverReference == null ? MqttProperties.EMPTY
+                    : MqttProperties.builder().string(PropertyId.SERVER_REFERENCE, serverReference).build();
+            Disconnect plain = new Disconnect(reasonCode, base);
             Disconnect explained = requestProblemInformation && reason != null
-                    ? new Disconnect(reasonCode, MqttProperties.builder().string(PropertyId.REASON_STRING, reason).build()) : plain;
+                    ? new Disconnect(reasonCode, base.toBuilder().string(PropertyId.REASON_STRING, reason).build()) : plain;
             // the Reason String must not make the packet larger than the client accepts [MQTT-3.14.2-3]
             Disconnect out = MqttEncoder.encodedSize(explained, version) <= clientMaxPacketSize ? explained : plain;
             ctx.channel().writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);

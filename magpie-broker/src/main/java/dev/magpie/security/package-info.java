@@ -1,10 +1,11 @@
 /**
  * Who may connect and what they may do: the authentication chain (ordered {@link dev.magpie.spi.Authenticator}s
- * run off the event loops with a timeout that fails closed) and the authorization chain (ordered
+ * run off the event loops with a timeout that fails closed), the enhanced authenticators by method
+ * ({@link dev.magpie.security.EnhancedAuthentication}, each AUTH exchange step under the same rules) and the authorization chain (ordered
  * {@link dev.magpie.spi.Authorizer}s with a default policy). Called by {@code protocol} and {@code routing}.
  *
  * <p>The subpackages hold ready-made links for those chains, usable by the server and by embedding
- * applications alike: {@code password} (hashing), {@code acl} (the rule engine, an {@code Authorizer}) and
+ * applications alike: {@code password} (hashing), {@code scram} (SCRAM-SHA-256, an {@code EnhancedAuthenticator}), {@code acl} (the rule engine, an {@code Authorizer}) and
  * {@code mosquitto} (readers for mosquitto's password and ACL files). They depend only on {@code spi} and
  * on each other in that order; nothing in this package depends on them. {@code ban} holds the ban list and
  * flapping detection, checked by the transport and the CONNECT gate; {@link dev.magpie.security.AddressRange}

@@ -1,5 +1,6 @@
 /**
  * What an embedding application implements and receives: {@link dev.magpie.spi.Authenticator},
+ * {@link dev.magpie.spi.EnhancedAuthenticator} (MQTT 5 AUTH exchanges),
  * {@link dev.magpie.spi.Authorizer}, {@link dev.magpie.spi.Interceptor}, {@link dev.magpie.spi.BrokerListener},
  * and the values they see ({@link dev.magpie.spi.ClientInfo}, {@link dev.magpie.spi.Message}, ...).
  *

@@ -1,6 +1,7 @@
 package dev.magpie.store;
 
 import dev.magpie.security.password.PasswordHasher;
+import dev.magpie.security.scram.ScramCredential;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -9,6 +10,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,7 +24,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The built-in user database: user names and PBKDF2 password hashes in the SQLite file
+ * The built-in user database: user names, PBKDF2 password hashes and SCRAM-SHA-256 credentials
+ * ({@link ScramCredential}, for enhanced authentication) in the SQLite file
  * {@code <data-dir>/magpie.db}, shared by {@code magpie user ...} (which writes it) and a running broker
  * (which reads it on every CONNECT, so an added or removed user takes effect at the next login without a
  * restart).
@@ -63,7 +66,10 @@ public final class UserStore implements AutoCloseable {
                         password_hash TEXT NOT NULL,
                         created_at    TEXT NOT NULL,
                         updated_at    TEXT NOT NULL
-                    )"""));
+                    )"""),
+            // 1 -> 2: SCRAM-SHA-256 credentials (RFC 5803 text), made when a password is set; NULL for users
+            // whose password was set before, until it is set again
+            List.of("ALTER TABLE users ADD COLUMN scram_sha256 TEXT"));
 
     /** The schema version this code reads and writes. */
     public static final int SCHEMA_VERSION = MIGRATIONS.size();
@@ -71,6 +77,7 @@ public final class UserStore implements AutoCloseable {
     private final Object lock = new Object();
     private final Connection connection; // guarded by lock
     private final PasswordHasher hasher;
+    private final SecureRandom random = new SecureRandom();
     private final String location;
     private boolean closed; // guarded by lock
 
@@ -269,10 +276,11 @@ public final class UserStore implements AutoCloseable {
             throw exists(name); // before paying for the hash
         }
         String hash = hasher.hash(password);
+        String scram = scram(password);
         String now = now();
         int added = update("add user '" + name + "'",
-                "INSERT OR IGNORE INTO users (name, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?)",
-                name, hash, now, now);
+                "INSERT OR IGNORE INTO users (name, password_hash, scram_sha256, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+                name, hash, scram, now, now);
         if (added == 0) {
             throw exists(name);
         }
@@ -291,7 +299,7 @@ public final class UserStore implements AutoCloseable {
         }
         String hash = hasher.hash(password);
         int changed = update("set the password of '" + name + "'",
-                "UPDATE users SET password_hash = ?, updated_at = ? WHERE name = ?", hash, now(), name);
+                "UPDATE users SET password_hash = ?, scram_sha256 = ?, updated_at = ? WHERE name = ?", hash, scram(password), now(), name);
         if (changed == 0) {
             throw notFound(name);
         }
@@ -343,6 +351,33 @@ public final class UserStore implements AutoCloseable {
                 throw storage("look up user '" + name + "'", e);
             }
         }
+    }
+
+    /**
+     * The SCRAM-SHA-256 credential of {@code name}; empty if there is no such user, or its password was set
+     * before this version of the database (or cannot be SASLprepared): then it can log in with SCRAM only after
+     * its password is set again.
+     */
+    public Optional<ScramCredential> scramCredentialOf(String name) {
+        if (nameProblem(name) != null) {
+            return Optional.empty();
+        }
+        synchronized (lock) {
+            checkOpen();
+            try (PreparedStatement s = connection.prepareStatement("SELECT scram_sha256 FROM users WHERE name = ?")) {
+                s.setString(1, name);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? ScramCredential.parse(rs.getString(1)) : Optional.empty();
+                }
+            } catch (SQLException e) {
+                throw storage("look up user '" + name + "'", e);
+            }
+        }
+    }
+
+    /** The stored text of {@code password}'s SCRAM credential, or null if SASLprep refuses the password. */
+    private String scram(char[] password) {
+        return ScramCredential.derive(password, random).map(ScramCredential::encode).orElse(null);
     }
 
     /** Closes the database; later calls fail with {@code STORAGE}. Idempotent. */

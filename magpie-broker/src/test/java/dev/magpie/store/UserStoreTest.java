@@ -183,7 +183,8 @@ class UserStoreTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
             assertThat(single(s, "PRAGMA journal_mode")).isEqualTo("wal");
-            assertThat(single(s, "SELECT version FROM schema_version")).isEqualTo("1");
+            assertThat(single(s, "SELECT version FROM schema_version")).isEqualTo(String.valueOf(UserStore.SCHEMA_VERSION));
+            assertThat(single(s, "SELECT scram_sha256 FROM users")).startsWith("SCRAM-SHA-256$4096:");
             assertThat(single(s, "SELECT name FROM users")).isEqualTo("test");
             assertThat(single(s, "SELECT password_hash FROM users")).startsWith("$pbkdf2-sha512$").doesNotContain("123456");
             assertThat(single(s, "SELECT count(*) FROM users WHERE created_at = updated_at AND created_at LIKE '20%Z'")).isEqualTo("1");
@@ -210,6 +211,38 @@ class UserStoreTest {
         assertThat(broker.hashOf("alice")).isPresent();
         cli.remove("alice");
         assertThat(broker.hashOf("alice")).isEmpty();
+    }
+
+    @Test
+    void aVersion1FileGainsTheScramColumnAndKeepsItsUsers() throws Exception {
+        String oldHash = FAST.hash("before".toCharArray());
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("magpie.db")); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)");
+            s.execute("INSERT INTO schema_version (version) VALUES (1)");
+            s.execute("CREATE TABLE users (name TEXT PRIMARY KEY NOT NULL, password_hash TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)");
+            s.execute("INSERT INTO users VALUES ('old', '" + oldHash + "', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
+        }
+
+        UserStore store = open();
+
+        assertThat(store.hashOf("old")).contains(oldHash);
+        assertThat(store.scramCredentialOf("old")).as("no SCRAM credential until the password is set again").isEmpty();
+        store.setPassword("old", "after".toCharArray());
+        assertThat(store.scramCredentialOf("old")).hasValueSatisfying(c -> assertThat(c.iterations()).isEqualTo(4096));
+        store.add("new", "pw".toCharArray());
+        assertThat(store.scramCredentialOf("new")).isPresent();
+        assertThat(store.scramCredentialOf("nobody")).isEmpty();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("magpie.db")); Statement s = c.createStatement()) {
+            assertThat(single(s, "SELECT version FROM schema_version")).isEqualTo("2");
+        }
+    }
+
+    @Test
+    void aPasswordSaslPrepRefusesGetsNoScramCredentialButStillAHash() {
+        UserStore store = open();
+        store.add("bell", "ding\u0007".toCharArray());
+        assertThat(store.hashOf("bell")).isPresent();
+        assertThat(store.scramCredentialOf("bell")).isEmpty();
     }
 
     @Test

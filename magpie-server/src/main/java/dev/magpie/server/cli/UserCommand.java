@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
         synopsisSubcommandLabel = "COMMAND",
         description = {
                 "%nUsers live in DIR/magpie.db (SQLite), where DIR is --data-dir, else the data_dir of --config,"
-                        + " else ./data. Passwords are stored only as PBKDF2-SHA512 hashes. Without --password,"
+                        + " else ./data. Passwords are stored only as PBKDF2-SHA512 hashes and SCRAM-SHA-256 credentials. Without --password,"
                         + " add and passwd ask twice at a terminal (nothing is shown) or read one line from"
                         + " standard input. A running broker sees changes at the next login."},
         optionListHeading = "%nOptions:%n",

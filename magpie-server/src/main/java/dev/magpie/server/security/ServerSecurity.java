@@ -9,6 +9,7 @@ import dev.magpie.server.config.UserSource;
 import dev.magpie.spi.Decision;
 import dev.magpie.store.UserStore;
 import dev.magpie.store.UserStoreAuthenticator;
+import dev.magpie.store.UserStoreScramAuthenticator;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -18,6 +19,8 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code users: builtin} → a {@link UserStoreAuthenticator} over {@code <data_dir>/magpie.db}, asked
  *       first; it reads the database on every CONNECT, so {@code magpie user} changes need no reload;</li>
+ *   <li>{@code enhanced_auth: [SCRAM-SHA-256]} → a {@link UserStoreScramAuthenticator} over the same database,
+ *       for MQTT 5 clients that log in with the Authentication Method SCRAM-SHA-256;</li>
  *   <li>{@code password_file} → a {@link PasswordFileAuthenticator} asked next, inside a
  *       {@link SwappableAuthenticator} the reloader refreshes;</li>
  *   <li>{@code acl_file} → an {@link AclAuthorizer} with {@code default_policy}, inside a
@@ -84,6 +87,9 @@ public final class ServerSecurity implements AutoCloseable {
     public Broker.Builder applyTo(Broker.Builder builder) {
         if (users != null) {
             builder.authenticator(new UserStoreAuthenticator(users));
+            if (config.offersScram()) {
+                builder.enhancedAuthenticator(new UserStoreScramAuthenticator(users));
+            }
         }
         if (passwords != null) {
             builder.authenticator(passwords);
@@ -121,6 +127,9 @@ public final class ServerSecurity implements AutoCloseable {
         config.passwordFilePath().ifPresent(f -> out.append(" and ").append(f));
         out.append(config.aclFilePath().map(f -> "; ACL " + f + " (default " + config.defaultPolicy().yamlName() + ")")
                 .orElse("; no ACL file, every action allowed"));
+        if (!config.enhancedAuth().isEmpty()) {
+            out.append("; enhanced authentication ").append(String.join(", ", config.enhancedAuth()));
+        }
         if (!config.reloadInterval().isZero() && (passwords != null || acl != null)) {
             out.append("; files checked for changes every ").append(dev.magpie.server.config.DurationFormat.format(config.reloadInterval()));
         }

@@ -1,6 +1,7 @@
 package dev.magpie.server.cli;
 
 import dev.magpie.security.password.PasswordHasher;
+import dev.magpie.security.scram.ScramCredential;
 import dev.magpie.store.UserStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,6 +75,14 @@ class UserCommandTest {
         }
     }
 
+    /** Whether the stored SCRAM-SHA-256 credential is the one {@code password} gives with its salt and count. */
+    private boolean scramMatches(String user, String password) {
+        try (UserStore store = UserStore.open(dir.resolve("data"))) {
+            return store.scramCredentialOf(user).map(c -> ScramCredential.derive(password.toCharArray(), c.salt(), c.iterations())
+                    .orElseThrow().equals(c)).orElse(false);
+        }
+    }
+
     @Test
     void addWithPasswordCreatesTheDatabaseAndNeverEchoesThePassword() {
         Run add = run("user", "add", "test", "--password", "123456", "--data-dir", data());
@@ -83,6 +92,7 @@ class UserCommandTest {
         assertThat(add.err()).isEmpty();
         assertThat(dir.resolve("data/magpie.db")).exists();
         assertThat(verifies("test", "123456")).isTrue();
+        assertThat(scramMatches("test", "123456")).as("SCRAM credential written with the hash").isTrue();
     }
 
     @Test
@@ -140,6 +150,7 @@ class UserCommandTest {
         Run passwd = run("user", "passwd", "test", "--password", "new", "--data-dir", data());
         assertThat(passwd.exitCode()).as(passwd.err()).isZero();
         assertThat(verifies("test", "new")).isTrue();
+        assertThat(scramMatches("test", "new")).isTrue();
 
         Run remove = run("user", "remove", "test", "--data-dir", data());
         assertThat(remove.exitCode()).as(remove.err()).isZero();

@@ -35,7 +35,7 @@ class ExampleConfigTest {
                 "allow_anonymous:", "max_connections:", "proxy_protocol:", "limits:", "max_packet_size:", "connect_timeout:",
                 "max_keep_alive:", "receive_maximum:", "max_inflight:", "max_queued_messages:",
                 "max_session_expiry:", "authentication_timeout:", "security:", "users:", "password_file:", "acl_file:",
-                "default_policy:", "reload_interval:", "capabilities:", "maximum_qos:", "retain_available:",
+                "default_policy:", "reload_interval:", "enhanced_auth:", "capabilities:", "maximum_qos:", "retain_available:",
                 "wildcard_subscriptions:", "shared_subscriptions:", "subscription_identifiers:", "topic_alias_maximum:",
                 "response_information:", "max_connection_rate:", "max_topic_length:", "max_topic_levels:",
                 "max_subscriptions_per_client:", "max_queued_bytes:", "message_rate:", "byte_rate:", "rate_limit_action:",

@@ -58,6 +58,21 @@ class SecurityConfigTest {
     }
 
     @Test
+    void enhancedAuthIsOffByDefaultAndOffersScramOverBuiltinUsers() {
+        assertThat(MagpieConfig.defaults().security().enhancedAuth()).isEmpty();
+        SecurityConfig scram = parse("security:\n  enhanced_auth: [SCRAM-SHA-256]\n").security();
+        assertThat(scram.enhancedAuth()).containsExactly("SCRAM-SHA-256");
+        assertThat(scram.offersScram()).isTrue();
+
+        assertThatThrownBy(() -> parse("security:\n  enhanced_auth: [SCRAM-SHA-1]\n"))
+                .hasMessageContaining("enhanced_auth: unknown method 'SCRAM-SHA-1'; the built-in one is SCRAM-SHA-256");
+        assertThatThrownBy(() -> parse("security:\n  users: none\n  enhanced_auth: [SCRAM-SHA-256]\n"))
+                .hasMessageContaining("needs users: builtin");
+        assertThatThrownBy(() -> parse("security:\n  enhanced_auth: [SCRAM-SHA-256, SCRAM-SHA-256]\n"))
+                .hasMessageContaining("lists a method twice");
+    }
+
+    @Test
     void unknownKeysAndBadValuesAreErrorsInYamlTerms() {
         assertThatThrownBy(() -> parse("security:\n  acl: x\n"))
                 .hasMessageContaining("unknown key 'security.acl'").hasMessageContaining("acl_file");

@@ -3,6 +3,16 @@ package dev.magpie.server.security;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.magpie.Broker;
+import dev.magpie.Listener;
+import dev.magpie.codec.Auth;
+import dev.magpie.codec.ConnAck;
+import dev.magpie.codec.Connect;
+import dev.magpie.codec.MqttPacket;
+import dev.magpie.codec.MqttProperties;
+import dev.magpie.codec.MqttVersion;
+import dev.magpie.codec.PropertyId;
+import dev.magpie.codec.ReasonCode;
 import dev.magpie.security.acl.Action;
 import dev.magpie.security.password.PasswordHasher;
 import dev.magpie.server.config.ConfigException;
@@ -11,6 +21,8 @@ import dev.magpie.server.config.MagpieConfig;
 import dev.magpie.spi.AuthResult;
 import dev.magpie.spi.Credentials;
 import dev.magpie.spi.Decision;
+import dev.magpie.testkit.RawMqttClient;
+import dev.magpie.testkit.ScramClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,6 +76,42 @@ class ServerSecurityTest {
 
     private List<String> warnings() {
         return logs.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("keeping")).toList();
+    }
+
+    /** Runs a SCRAM-SHA-256 login over raw packets against a broker built from {@code security}; returns the CONNACK's reason code. */
+    private static int scramLogin(ServerSecurity security, String user, String password) {
+        try (Broker broker = security.applyTo(Broker.builder().listener(Listener.tcp("127.0.0.1", 0).anonymous(false))).build().start();
+             RawMqttClient c = RawMqttClient.connect("127.0.0.1", broker.port("tcp"))) {
+            ScramClient scram = new ScramClient(user, password);
+            MqttProperties.Builder props = MqttProperties.builder().string(PropertyId.AUTHENTICATION_METHOD, "SCRAM-SHA-256");
+            c.send(new Connect(MqttVersion.V5, "scram", true, 60, null, null, null,
+                    props.binary(PropertyId.AUTHENTICATION_DATA, scram.clientFirst()).build()));
+            MqttPacket answer = c.receive(Duration.ofSeconds(5));
+            if (answer instanceof ConnAck refused) {
+                return refused.reasonCode();
+            }
+            byte[] serverFirst = ((Auth) answer).properties().binary(PropertyId.AUTHENTICATION_DATA).orElseThrow();
+            c.send(new Auth(ReasonCode.CONTINUE_AUTHENTICATION, props.binary(PropertyId.AUTHENTICATION_DATA, scram.clientFinal(serverFirst)).build()));
+            return c.receive(ConnAck.class, Duration.ofSeconds(5)).reasonCode();
+        }
+    }
+
+    @Test
+    void enhancedAuthScramChecksTheBuiltinUsersWhenConfigured() throws Exception {
+        ServerSecurity security = open("  enhanced_auth: [SCRAM-SHA-256]\n");
+        security.users().orElseThrow().add("alice", "pw".toCharArray());
+
+        assertThat(scramLogin(security, "alice", "pw")).isZero();
+        assertThat(scramLogin(security, "alice", "nope")).isEqualTo(ReasonCode.BAD_USER_NAME_OR_PASSWORD);
+        assertThat(security.describe()).contains("enhanced authentication SCRAM-SHA-256");
+    }
+
+    @Test
+    void withoutEnhancedAuthAScramClientIsToldTheMethodIsNotServed() throws Exception {
+        ServerSecurity security = open("  users: builtin\n");
+        security.users().orElseThrow().add("alice", "pw".toCharArray());
+
+        assertThat(scramLogin(security, "alice", "pw")).isEqualTo(ReasonCode.BAD_AUTHENTICATION_METHOD);
     }
 
     @Test
