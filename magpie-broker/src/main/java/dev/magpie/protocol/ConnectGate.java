@@ -107,7 +107,7 @@ final class ConnectGate {
                 return;
             }
             ClientInfo info = new ClientInfo(finalClientId, username.isEmpty() ? null : username,
-                    connection.remoteAddress(), version.level(), listener.name());
+                    connection.remoteAddress(), version.level(), listener.name(), result.attributes());
             openSession(connect, info, finalAssigned);
         }));
     }
