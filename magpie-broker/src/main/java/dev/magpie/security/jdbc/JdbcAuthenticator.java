@@ -169,8 +169,8 @@ public final class JdbcAuthenticator implements Authenticator, AutoCloseable {
         return newline < 0 ? message : message.substring(0, newline);
     }
 
-    /** The JDBC URL without a {@code password=} parameter, for logs. */
-    static String redact(String url) {
+    /** {@code url} with the value of any {@code password=} parameter replaced by {@code ***}, for logs. */
+    public static String redact(String url) {
         return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -21,9 +22,11 @@ import java.util.Optional;
  * @param defaultPolicy  what the ACL answers when no rule applies
  * @param reloadInterval how often the ACL file, the password file and the user database are checked for
  *                       changes; {@code 0s} turns reloading off
+ * @param authentication the providers a CONNECT is checked against, in order; empty means the short form:
+ *                       {@code users} then {@code password_file} (see {@link #providers()})
  */
 public record SecurityConfig(UserSource users, String passwordFile, String aclFile, DefaultPolicy defaultPolicy,
-                             Duration reloadInterval) {
+                             Duration reloadInterval, List<AuthenticationConfig> authentication) {
 
     /** Shortest reload interval accepted (other than 0, which turns reloading off). */
     static final Duration MIN_RELOAD_INTERVAL = Duration.ofMillis(100);
@@ -32,12 +35,22 @@ public record SecurityConfig(UserSource users, String passwordFile, String aclFi
     public static final SecurityConfig DEFAULTS = new SecurityConfig(UserSource.BUILTIN, "", "", DefaultPolicy.DENY,
             Duration.ofSeconds(5));
 
+    /** The short form, without an {@code authentication} list. */
+    public SecurityConfig(UserSource users, String passwordFile, String aclFile, DefaultPolicy defaultPolicy, Duration reloadInterval) {
+        this(users, passwordFile, aclFile, defaultPolicy, reloadInterval, List.of());
+    }
+
     public SecurityConfig {
         Objects.requireNonNull(users, "users");
         Objects.requireNonNull(passwordFile, "passwordFile");
         Objects.requireNonNull(aclFile, "aclFile");
         Objects.requireNonNull(defaultPolicy, "defaultPolicy");
         Objects.requireNonNull(reloadInterval, "reloadInterval");
+        authentication = List.copyOf(authentication);
+        if (!authentication.isEmpty() && (users != UserSource.BUILTIN || !passwordFile.isEmpty())) {
+            throw new IllegalArgumentException("authentication lists the providers in order, so users and password_file must be"
+                    + " left out: write {type: builtin} and {type: password_file, file: ...} in the list instead");
+        }
         if (!reloadInterval.isZero() && reloadInterval.compareTo(MIN_RELOAD_INTERVAL) < 0) {
             throw new IllegalArgumentException("reload_interval must be 0s (off) or at least 100ms, was "
                     + DurationFormat.format(reloadInterval));
@@ -49,14 +62,34 @@ public record SecurityConfig(UserSource users, String passwordFile, String aclFi
                                    @JsonProperty("password_file") String passwordFile,
                                    @JsonProperty("acl_file") String aclFile,
                                    @JsonProperty("default_policy") DefaultPolicy defaultPolicy,
-                                   @JsonProperty("reload_interval") Duration reloadInterval) {
+                                   @JsonProperty("reload_interval") Duration reloadInterval,
+                                   @JsonProperty("authentication") List<AuthenticationConfig> authentication) {
         SecurityConfig d = DEFAULTS;
         return new SecurityConfig(
                 users != null ? users : d.users,
                 passwordFile != null ? passwordFile.strip() : d.passwordFile,
                 aclFile != null ? aclFile.strip() : d.aclFile,
                 defaultPolicy != null ? defaultPolicy : d.defaultPolicy,
-                reloadInterval != null ? reloadInterval : d.reloadInterval);
+                reloadInterval != null ? reloadInterval : d.reloadInterval,
+                authentication != null ? authentication : d.authentication);
+    }
+
+    /**
+     * The authentication providers in the order they are asked: the {@code authentication} list if given,
+     * else the short form ({@code users: builtin} first, then {@code password_file}).
+     */
+    public List<AuthenticationConfig> providers() {
+        if (!authentication.isEmpty()) {
+            return authentication;
+        }
+        List<AuthenticationConfig> shortForm = new java.util.ArrayList<>();
+        if (users == UserSource.BUILTIN) {
+            shortForm.add(new AuthenticationConfig.Builtin());
+        }
+        if (!passwordFile.isEmpty()) {
+            shortForm.add(new AuthenticationConfig.PasswordFile(passwordFile));
+        }
+        return List.copyOf(shortForm);
     }
 
     /** The password file, if one is configured. */
@@ -72,7 +105,7 @@ public record SecurityConfig(UserSource users, String passwordFile, String aclFi
     /** This section with relative file names resolved against {@code directory} (the config file's). */
     public SecurityConfig resolvedAgainst(Path directory) {
         return new SecurityConfig(users, resolve(directory, passwordFile), resolve(directory, aclFile), defaultPolicy,
-                reloadInterval);
+                reloadInterval, authentication.stream().map(a -> a.resolvedAgainst(directory)).toList());
     }
 
     /** {@code file} resolved against {@code directory} unless empty (none) or absolute; shared by all config files. */
@@ -84,10 +117,10 @@ public record SecurityConfig(UserSource users, String passwordFile, String aclFi
     }
 
     public SecurityConfig withAclFile(String newAclFile) {
-        return new SecurityConfig(users, passwordFile, newAclFile, defaultPolicy, reloadInterval);
+        return new SecurityConfig(users, passwordFile, newAclFile, defaultPolicy, reloadInterval, authentication);
     }
 
     public SecurityConfig withUsers(UserSource newUsers) {
-        return new SecurityConfig(newUsers, passwordFile, aclFile, defaultPolicy, reloadInterval);
+        return new SecurityConfig(newUsers, passwordFile, aclFile, defaultPolicy, reloadInterval, authentication);
     }
 }
