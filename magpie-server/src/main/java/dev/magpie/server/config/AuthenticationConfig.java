@@ -135,6 +135,13 @@ public sealed interface AuthenticationConfig {
         public HttpAuthenticator.OnError onErrorOutcome() {
             return onError.equals("next") ? HttpAuthenticator.OnError.NEXT : HttpAuthenticator.OnError.DENY;
         }
+
+        /** Header values (often credentials of the endpoint) are never shown in logs or in {@code toString}. */
+        @Override
+        public String toString() {
+            return "Http[url=" + url + ", timeout=" + timeout + ", cacheTtl=" + cacheTtl + ", cacheSize=" + cacheSize
+                    + ", onError=" + onError + ", headers=" + headers.keySet() + "]";
+        }
     }
 
     /**
