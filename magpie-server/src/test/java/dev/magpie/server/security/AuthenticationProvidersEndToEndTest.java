@@ -74,7 +74,7 @@ class AuthenticationProvidersEndToEndTest {
             s.execute("INSERT INTO accounts VALUES ('dbuser', '" + hash + "'), ('blocked', '" + hash + "')");
         }
         Path yaml = Files.writeString(dir.resolve("magpie.yaml"), """
-                data_dir: data
+                data_dir: %s
                 security:
                   authentication:
                     - type: http
@@ -87,7 +87,7 @@ class AuthenticationProvidersEndToEndTest {
                       url: jdbc:sqlite:%s
                       query: SELECT pw FROM accounts WHERE login = ?
                     - type: builtin
-                """.formatted(endpoint.getAddress().getPort(), SECRET, db));
+                """.formatted(dir.resolve("data"), endpoint.getAddress().getPort(), SECRET, db));
         security = ServerSecurity.open(new ConfigLoader(Map.of()).load(yaml));
         broker = security.applyTo(Broker.builder().listener(Listener.tcp("127.0.0.1", 0))).build().start();
     }
