@@ -121,7 +121,7 @@ final class ConnectGate {
                 return; // an authenticator may have renamed the client to a banned user
             }
             ClientInfo info = new ClientInfo(finalClientId, username.isEmpty() ? null : username,
-                    connection.remoteAddress(), version.level(), listener.name());
+                    connection.remoteAddress(), version.level(), listener.name(), result.attributes());
             openSession(connect, info, finalAssigned);
         }));
     }
