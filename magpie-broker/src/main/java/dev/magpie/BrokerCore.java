@@ -10,6 +10,7 @@ import dev.magpie.protocol.SessionLifecycle;
 import dev.magpie.routing.Distributor;
 import dev.magpie.security.AuthenticationChain;
 import dev.magpie.security.AuthorizationChain;
+import dev.magpie.session.Session;
 import dev.magpie.session.SessionRegistry;
 import dev.magpie.spi.Authenticator;
 import dev.magpie.spi.Authorizer;
@@ -20,6 +21,7 @@ import dev.magpie.spi.Message;
 import dev.magpie.transport.EventLoops;
 import dev.magpie.transport.HttpRoutes;
 import dev.magpie.transport.ListenerBinding;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
@@ -54,7 +56,7 @@ final class BrokerCore {
 
     BrokerCore(List<Listener> listeners, BrokerSettings settings, BrokerCapabilities capabilities, List<Authenticator> authenticators,
                List<Authorizer> authorizers, List<Interceptor> interceptors, List<BrokerListener> eventListeners,
-               Map<String, HttpRoute> routes) {
+               Map<String, HttpRoute> routes, MeterRegistry registry) {
         this.listeners = listeners;
         this.authExecutor = new ThreadPoolExecutor(2, 16, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000),
                 new DefaultThreadFactory("magpie-auth", true), new ThreadPoolExecutor.AbortPolicy());
@@ -63,7 +65,7 @@ final class BrokerCore {
                 new DefaultThreadFactory("magpie-http", true), new ThreadPoolExecutor.AbortPolicy());
         this.httpExecutor.allowCoreThreadTimeOut(true);
         this.httpRoutes = new HttpRoutes(routes, httpExecutor);
-        BrokerMetrics metrics = BrokerMetrics.standalone();
+        BrokerMetrics metrics = new BrokerMetrics(registry);
         EventDispatcher events = new EventDispatcher(eventListeners);
         AuthorizationChain authorization = new AuthorizationChain(authorizers);
         AuthenticationChain authentication = new AuthenticationChain(authenticators, authExecutor, settings.authenticationTimeout());
@@ -77,6 +79,10 @@ final class BrokerCore {
         metrics.gauge("magpie.sessions", sessions::size);
         metrics.gauge("magpie.subscriptions", distributor::subscriptionCount);
         metrics.gauge("magpie.retained", distributor::retainedCount);
+        // sums over sessions, read from the scraping thread: a moment's view, not a synchronised one
+        metrics.gauge("magpie.messages.inflight", () -> sessions.all().stream().mapToLong(Session::inflightCount).sum());
+        metrics.gauge("magpie.messages.queued", () -> sessions.all().stream().mapToLong(Session::queuedCount).sum());
+        metrics.gauge("magpie.qos2.inbound", () -> sessions.all().stream().mapToLong(Session::inboundQos2Pending).sum());
     }
 
     synchronized void start() {
