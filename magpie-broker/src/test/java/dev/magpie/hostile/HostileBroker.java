@@ -71,6 +71,11 @@ final class HostileBroker implements AutoCloseable {
         return this;
     }
 
+    /** The value a state gauge had when {@link #recordBaseline()} ran. */
+    long baseline(String name) {
+        return baseline.get(name);
+    }
+
     /**
      * Waits until every state gauge is back at the baseline; in-flight and queued counts must be back at zero
      * (call it after {@link GoodTraffic#finish()}, when nothing is on its way).
