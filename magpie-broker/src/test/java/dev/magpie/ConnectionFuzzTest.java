@@ -53,6 +53,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (paranoid in tests) reports nothing; and once the connection is closed the broker holds no session or
  * subscription of it. Seeds and crash inputs live in
  * {@code src/test/resources/dev/magpie/ConnectionFuzzTestInputs/}; see docs/security.md for long runs.
+ *
+ * <p>It lives in {@code dev.magpie} because only there can a test assemble the broker core without sockets.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConnectionFuzzTest {
