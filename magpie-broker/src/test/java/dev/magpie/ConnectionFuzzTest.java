@@ -69,6 +69,7 @@ class ConnectionFuzzTest {
     private LogCapture connectionLog;
     private LogCapture leakLog;
     private final Logger quietLogger = (Logger) LoggerFactory.getLogger("dev.magpie");
+    private Level previousLevel;
 
     @BeforeAll
     void startCore() {
@@ -77,6 +78,7 @@ class ConnectionFuzzTest {
                 BrokerCapabilities.all(), List.of(), List.of(), List.of(), List.of(), Map.of(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         context = core.context();
         // one connection per input: INFO lines would cost more than the fuzzing (restored in stopCore)
+        previousLevel = quietLogger.getLevel();
         quietLogger.setLevel(Level.WARN);
         connectionLog = LogCapture.of(MqttConnection.class);
         leakLog = LogCapture.of(ResourceLeakDetector.class);
@@ -85,7 +87,7 @@ class ConnectionFuzzTest {
 
     @AfterAll
     void stopCore() {
-        quietLogger.setLevel(null);
+        quietLogger.setLevel(previousLevel);
         connectionLog.close();
         leakLog.close();
         core.stop();
