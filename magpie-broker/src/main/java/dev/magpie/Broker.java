@@ -9,6 +9,8 @@ import dev.magpie.spi.Interceptor;
 import dev.magpie.spi.HttpRoute;
 import dev.magpie.spi.Message;
 import dev.magpie.transport.HttpRoutes;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +49,7 @@ public final class Broker implements AutoCloseable {
                 builder.capabilities, List.copyOf(builder.authenticators),
                 List.copyOf(builder.enhancedAuthenticators.values()),
                 List.copyOf(builder.authorizers), List.copyOf(builder.interceptors), List.copyOf(builder.eventListeners),
-                new LinkedHashMap<>(builder.httpRoutes));
+                new LinkedHashMap<>(builder.httpRoutes), builder.meterRegistry);
     }
 
     public static Builder builder() {
@@ -122,6 +124,7 @@ public final class Broker implements AutoCloseable {
         private BrokerSettings settings = BrokerSettings.defaults();
         private BrokerLimits limits = BrokerLimits.defaults();
         private BrokerCapabilities capabilities = BrokerCapabilities.all();
+        private MeterRegistry meterRegistry = new SimpleMeterRegistry();
 
         private Builder() {
         }
@@ -161,6 +164,16 @@ public final class Broker implements AutoCloseable {
         /** The optional MQTT features offered (default: {@link BrokerCapabilities#all()}). */
         public Builder capabilities(BrokerCapabilities newCapabilities) {
             this.capabilities = Objects.requireNonNull(newCapabilities, "capabilities");
+            return this;
+        }
+
+        /**
+         * The Micrometer registry the broker's meters go to (default: a private one). Pass the application's
+         * registry to export them, e.g. {@code .meterRegistry(prometheusRegistry)}: connections, sessions,
+         * subscriptions, messages received / delivered / dropped, in-flight and queued messages.
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = Objects.requireNonNull(registry, "registry");
             return this;
         }
 

@@ -14,6 +14,7 @@ import dev.magpie.security.AuthorizationChain;
 import dev.magpie.security.ban.BanList;
 import dev.magpie.security.ban.FlappingDetector;
 import dev.magpie.security.EnhancedAuthentication;
+import dev.magpie.session.Session;
 import dev.magpie.session.SessionRegistry;
 import dev.magpie.spi.Authenticator;
 import dev.magpie.spi.Authorizer;
@@ -28,6 +29,7 @@ import dev.magpie.transport.ConnectionLimit;
 import dev.magpie.transport.EventLoops;
 import dev.magpie.transport.HttpRoutes;
 import dev.magpie.transport.ListenerBinding;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
@@ -72,7 +74,7 @@ final class BrokerCore {
                BrokerCapabilities capabilities, List<Authenticator> authenticators,
                List<EnhancedAuthenticator> enhancedAuthenticators,
                List<Authorizer> authorizers, List<Interceptor> interceptors, List<BrokerListener> eventListeners,
-               Map<String, HttpRoute> routes) {
+               Map<String, HttpRoute> routes, MeterRegistry registry) {
         this.listeners = listeners;
         this.authExecutor = new ThreadPoolExecutor(2, 16, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000),
                 new DefaultThreadFactory("magpie-auth", true), new ThreadPoolExecutor.AbortPolicy());
@@ -81,7 +83,7 @@ final class BrokerCore {
                 new DefaultThreadFactory("magpie-http", true), new ThreadPoolExecutor.AbortPolicy());
         this.httpExecutor.allowCoreThreadTimeOut(true);
         this.httpRoutes = new HttpRoutes(routes, httpExecutor);
-        BrokerMetrics metrics = BrokerMetrics.standalone();
+        BrokerMetrics metrics = new BrokerMetrics(registry);
         EventDispatcher events = new EventDispatcher(eventListeners);
         AuthorizationChain authorization = new AuthorizationChain(authorizers);
         AuthenticationChain authentication = new AuthenticationChain(authenticators, authExecutor, settings.authenticationTimeout());
@@ -102,6 +104,10 @@ final class BrokerCore {
         metrics.gauge("magpie.sessions", sessions::size);
         metrics.gauge("magpie.subscriptions", distributor::subscriptionCount);
         metrics.gauge("magpie.retained", distributor::retainedCount);
+        // sums over sessions, read from the scraping thread: a moment's view, not a synchronised one
+        metrics.gauge("magpie.messages.inflight", () -> sessions.all().stream().mapToLong(Session::inflightCount).sum());
+        metrics.gauge("magpie.messages.queued", () -> sessions.all().stream().mapToLong(Session::queuedCount).sum());
+        metrics.gauge("magpie.qos2.inbound", () -> sessions.all().stream().mapToLong(Session::inboundQos2Pending).sum());
     }
 
     synchronized void start() {

@@ -295,6 +295,9 @@ final class ConnectGate {
                 props.string(PropertyId.RESPONSE_INFORMATION, offered.responseInformation() + info.clientId());
             }
         }
+        if (present) {
+            broker.lifecycle().reauthorize(session, info); // rules may have changed while the client was away
+        }
         session.will(connect.will());
         session.expirySeconds(expiry);
         // [MQTT-3.2.2-2]/[MQTT-3.2.2-3]: Session Present tells whether state was resumed

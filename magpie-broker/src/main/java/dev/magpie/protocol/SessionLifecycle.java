@@ -14,6 +14,7 @@ import dev.magpie.session.Publication;
 import dev.magpie.session.Session;
 import dev.magpie.session.SessionObserver;
 import dev.magpie.session.SessionRegistry;
+import dev.magpie.session.SessionSubscription;
 import dev.magpie.spi.ClientInfo;
 import dev.magpie.spi.Message;
 import io.netty.util.concurrent.EventExecutor;
@@ -80,6 +81,31 @@ public final class SessionLifecycle implements SessionObserver {
         }
         session.end();
         sessions.remove(session);
+    }
+
+    /**
+     * A stored session is about to resume for {@code client}: the rules may have changed while it was offline
+     * (a reloaded ACL, a revoked user), and the client may now be another user. Every stored subscription is
+     * asked again; one that is now denied is removed, as if the client had unsubscribed. Messages waiting for the
+     * client are asked again too, against the delivery rule: those it may no longer read are dropped rather
+     * than sent on resume. Runs on the session's thread, before the session is attached.
+     */
+    public void reauthorize(Session session, ClientInfo client) {
+        if (authorization.isEmpty()) {
+            return; // no rules: nothing can have been revoked
+        }
+        for (SessionSubscription s : new ArrayList<>(session.subscriptions().values())) {
+            if (!authorization.maySubscribe(client, s.filter(), s.options().qos())) {
+                session.removeSubscription(s.filter());
+                distributor.unsubscribe(session, s.filter());
+                LOG.info("client {}: stored subscription to {} removed on resume: no longer authorized", client.clientId(), s.filter());
+            }
+        }
+        int dropped = session.discardUndelivered(p -> !authorization.mayDeliver(client, new Message(p.topic(), p.payload(), p.qos(), p.retain())));
+        if (dropped > 0) {
+            LOG.info("client {}: {} stored message(s) not delivered on resume: no longer authorized", client.clientId(), dropped);
+            metrics.messagesDropped(dropped);
+        }
     }
 
     /**
