@@ -1,5 +1,6 @@
 package dev.magpie.hostile;
 
+import dev.magpie.BrokerLimits;
 import dev.magpie.BrokerSettings;
 import dev.magpie.codec.ConnAck;
 import dev.magpie.codec.MqttVersion;
@@ -26,13 +27,18 @@ abstract class AttackTest {
         return BrokerSettings.defaults();
     }
 
+    /** The limits the broker under attack runs with; defaults unless the attack is about what lies behind a limit. */
+    BrokerLimits limits() {
+        return BrokerLimits.defaults();
+    }
+
     Authorizer[] authorizers() {
         return new Authorizer[0];
     }
 
     @BeforeEach
     void startBrokerAndGoodTraffic() throws Exception {
-        broker = HostileBroker.start(settings(), authorizers());
+        broker = HostileBroker.start(settings(), limits(), authorizers());
         traffic = GoodTraffic.start(broker.uri());
         broker.recordBaseline();
     }

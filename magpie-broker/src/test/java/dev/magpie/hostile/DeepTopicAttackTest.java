@@ -1,5 +1,6 @@
 package dev.magpie.hostile;
 
+import dev.magpie.BrokerLimits;
 import dev.magpie.codec.MqttPacket;
 import dev.magpie.codec.MqttProperties;
 import dev.magpie.codec.MqttVersion;
@@ -22,9 +23,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Topics and filters with tens of thousands of levels. Mosquitto 1.5.0 to 1.6.5 overflowed its stack on a
  * SUBSCRIBE of about 65,400 '/' characters (CVE-2019-11779). Magpie's topic tree walks levels one per call,
  * so every walk over a deep topic (subscribe, match on publish, retained lookup, removal) must not recurse per
- * level. These run with default settings: no topic-level limit is needed to survive them.
+ * level. The default limit of 128 levels refuses such topics at the door (SUBACK 0x80 / 0x8F, PUBACK 0x90, see
+ * {@code limits.TopicLimitsTest}); here the limit is lifted, because the tree must survive them on its own.
  */
 class DeepTopicAttackTest extends AttackTest {
+    @Override
+    BrokerLimits limits() {
+        return BrokerLimits.defaults().toBuilder().maxTopicLevels(0).build();
+    }
+
     /** 65,534 '/' characters (65,535 levels), one short of the longest MQTT string so a wildcard still fits after it [MQTT-1.5.4]. */
     private static final String DEEPEST = "/".repeat(65_534);
     private static final String DEEP_NAMED = "d/".repeat(30_000) + "end";

@@ -26,6 +26,13 @@ import static org.awaitility.Awaitility.await;
 final class GoodTraffic implements AutoCloseable {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final int MAX_MESSAGES = 20_000;
+    /**
+     * Most messages the publisher runs ahead of the subscriber. A broker acknowledges a QoS 1 PUBLISH once it is
+     * routed, not once every subscriber has it, so an unpaced publisher on a loaded machine can outrun the
+     * subscriber until its queue (max_queued_messages) overflows and drops by design; a well-behaved application
+     * paces itself, and so does this one, well inside the in-flight window plus queue.
+     */
+    private static final int MAX_AHEAD = 200;
 
     private final MqttClient subscriber;
     private final MqttClient publisher;
@@ -68,6 +75,17 @@ final class GoodTraffic implements AutoCloseable {
 
     private void publishLoop() {
         for (int i = 0; i < MAX_MESSAGES && !stop.get(); i++) {
+            int sent = i;
+            try {
+                await().atMost(WAIT).until(() -> stop.get() || sent - received.size() < MAX_AHEAD);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                failure.compareAndSet(null, new AssertionError("the subscriber stopped receiving after " + received.size()
+                        + " of " + sent + " messages", e));
+                return;
+            }
+            if (stop.get()) {
+                return;
+            }
             try {
                 // blocks until PUBACK: one message in flight, so order and count are easy to state
                 publisher.publish("good/" + (i % 10), Integer.toString(i).getBytes(StandardCharsets.US_ASCII), 1, false);

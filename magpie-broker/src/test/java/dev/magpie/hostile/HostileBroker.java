@@ -1,6 +1,7 @@
 package dev.magpie.hostile;
 
 import dev.magpie.Broker;
+import dev.magpie.BrokerLimits;
 import dev.magpie.BrokerSettings;
 import dev.magpie.spi.Authorizer;
 import dev.magpie.testkit.TestBrokers;
@@ -29,18 +30,18 @@ final class HostileBroker implements AutoCloseable {
     private final Broker broker;
     private Map<String, Long> baseline = Map.of();
 
-    private HostileBroker(BrokerSettings settings, List<Authorizer> authorizers) {
-        Broker.Builder builder = TestBrokers.anonymous(settings).meterRegistry(registry);
+    private HostileBroker(BrokerSettings settings, BrokerLimits limits, List<Authorizer> authorizers) {
+        Broker.Builder builder = TestBrokers.anonymous(settings).limits(limits).meterRegistry(registry);
         authorizers.forEach(builder::authorizer);
         this.broker = builder.build().start();
     }
 
     static HostileBroker start() {
-        return new HostileBroker(BrokerSettings.defaults(), List.of());
+        return new HostileBroker(BrokerSettings.defaults(), BrokerLimits.defaults(), List.of());
     }
 
-    static HostileBroker start(BrokerSettings settings, Authorizer... authorizers) {
-        return new HostileBroker(settings, List.of(authorizers));
+    static HostileBroker start(BrokerSettings settings, BrokerLimits limits, Authorizer... authorizers) {
+        return new HostileBroker(settings, limits, List.of(authorizers));
     }
 
     int port() {
