@@ -115,16 +115,18 @@ class PublishRateTest {
     @Test
     void aThrottledClientIsNotTimedOutForKeepAliveWhileTheBrokerPausesReading() {
         int rate = 4;
-        int batch = 16;
+        int keepAlive = 2;
+        int batch = 20;
         int later = 8;
         BrokerLimits limits = BrokerLimits.defaults().toBuilder().messageRate(rate).build();
         try (LimitsFixture f = new LimitsFixture(TestBrokers.anonymous().limits(limits))) {
             RawMqttClient watcher = f.v311("slow-watcher");
             assertThat(LimitsFixture.subscribe(watcher, "slow")).containsExactly(1);
             RawMqttClient slow = f.socket();
-            assertThat(f.connAck(slow, RawMqttClient.connectPacket(MqttVersion.V3_1_1, "slow", true, 1)).reasonCode()).isZero();
+            assertThat(f.connAck(slow, RawMqttClient.connectPacket(MqttVersion.V3_1_1, "slow", true, keepAlive)).reasonCode()).isZero();
 
-            // one write, so one socket read brings the whole batch: 12 over the burst of 4 at 4/s = a 3 s pause
+            // one write, so one socket read brings the whole batch: 16 over the burst of 4 at 4/s = a 4 s pause,
+            // longer than the 3 s (1.5 x keep-alive) after which a silent client is timed out
             ByteArrayOutputStream burst = new ByteArrayOutputStream();
             for (int i = 0; i < batch; i++) {
                 burst.writeBytes(encode(LimitsFixture.publish("slow", 0, 0, "m" + i)));
@@ -132,7 +134,7 @@ class PublishRateTest {
             slow.sendRaw(burst.toByteArray());
             long batchSent = System.nanoTime();
 
-            // the client behaves: a PINGREQ every half keep-alive, and a few more messages meanwhile
+            // the client behaves: a PINGREQ every 500 ms, and a few more messages meanwhile
             List<MqttPacket> answers = new ArrayList<>();
             long firstPingSent = 0;
             long firstPongAt = 0;
@@ -151,7 +153,7 @@ class PublishRateTest {
                     firstPingSent = System.nanoTime();
                 }
             }
-            // the broker held the first PINGREQ for longer than 1.5 x keep-alive, and answered it anyway
+            // the broker left the first PINGREQ unread for longer than 1.5 x keep-alive, and answered it anyway
             while (answers.stream().filter(PingResp.class::isInstance).count() < pings) {
                 answers.add(slow.receive(WAIT));
                 if (firstPongAt == 0) {
@@ -160,7 +162,7 @@ class PublishRateTest {
             }
             assertThat(answers).as("only PINGRESPs, no close").allMatch(PingResp.class::isInstance).hasSize(pings);
             assertThat(Duration.ofNanos(firstPongAt - firstPingSent)).as("the first PINGREQ waited behind the pause")
-                    .isGreaterThan(Duration.ofMillis(1500));
+                    .isGreaterThan(Duration.ofMillis(1500L * keepAlive));
 
             List<String> delivered = new ArrayList<>();
             for (int i = 0; i < batch + later; i++) {
