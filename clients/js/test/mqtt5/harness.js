@@ -23,10 +23,12 @@ function uniqueId (name) {
 
 /**
  * The URL of a broker listener. broker 'default' has every MQTT 5 feature on (tcp and ws); broker
- * 'restricted' has them off, as MqttJsMqtt5Test configures it (tcp only).
+ * 'restricted' has them off; broker 'scram' takes only users of its user database, by password or
+ * SCRAM-SHA-256 — as MqttJsMqtt5Test configures them (tcp only for the last two).
  */
 function url ({ transport = 'tcp', broker = 'default' } = {}) {
   if (broker === 'restricted') return `mqtt://127.0.0.1:${env.port('restricted_tcp')}`
+  if (broker === 'scram') return `mqtt://127.0.0.1:${env.port('scram_tcp')}`
   return transport === 'ws' ? `ws://127.0.0.1:${env.port('ws')}/mqtt` : `mqtt://127.0.0.1:${env.port('tcp')}`
 }
 
@@ -105,7 +107,8 @@ class Inbox {
  * { client, connack, inbox, errors } once CONNACK arrived; rejects with MQTT.js's error (its .code is the reason
  * code). errors collects what MQTT.js reports later.
  * options.clientId defaults to a unique id made from name. where picks the listener ({ transport, broker });
- * where.onWire gets every packet as it comes off the connection (see tapIncoming).
+ * where.onWire gets every packet as it comes off the connection (see tapIncoming); where.handleAuth, when given,
+ * is MQTT.js's enhanced-authentication hook (packet, callback) for the AUTH packets the broker sends.
  */
 async function connect (name, options = {}, where = {}) {
   const client = mqtt.connect(url(where), {
@@ -116,6 +119,8 @@ async function connect (name, options = {}, where = {}) {
     protocolVersion: 5
   })
   open.add(client)
+  // set before any byte arrives: mqtt.connect opens the socket asynchronously
+  if (where.handleAuth) client.handleAuth = where.handleAuth
   if (where.onWire) tapIncoming(client, where.onWire)
   const inbox = new Inbox(client)
   // kept for the whole connection: an 'error' without a listener would crash the suite

@@ -48,13 +48,13 @@ final class ConnectDecoder {
         int willQos = (flags >> 3) & 0x03;
         boolean willRetain = (flags & WILL_RETAIN) != 0;
         if (!willFlag && willQos != 0) {
-            throw WireReader.malformed("CONNECT has Will QoS " + willQos + " without the Will flag [MQTT-3.1.2-11], [MQTT-3.1.2-13]");
+            throw WireReader.malformed("CONNECT has Will QoS " + willQos + " without the Will flag ([MQTT-3.1.2-13] in 3.1.1, [MQTT-3.1.2-11] in 5.0)");
         }
         if (!willFlag && willRetain) {
-            throw WireReader.malformed("CONNECT has Will Retain without the Will flag [MQTT-3.1.2-15]");
+            throw WireReader.malformed("CONNECT has Will Retain without the Will flag ([MQTT-3.1.2-15] in 3.1.1, [MQTT-3.1.2-13] in 5.0)");
         }
         if (willQos == 3) {
-            throw WireReader.malformed("CONNECT has Will QoS 3; it must be 0, 1 or 2 [MQTT-3.1.2-14]");
+            throw WireReader.malformed("CONNECT has Will QoS 3; it must be 0, 1 or 2 ([MQTT-3.1.2-14] in 3.1.1, [MQTT-3.1.2-12] in 5.0)");
         }
         boolean hasUsername = (flags & USERNAME) != 0;
         boolean hasPassword = (flags & PASSWORD) != 0;

@@ -65,14 +65,23 @@ public final class ReasonCode {
     private ReasonCode() {
     }
 
-    /** Maps a 5.0 CONNACK reason code onto the nearest 3.1/3.1.1 return code. */
+    /**
+     * Maps a 5.0 CONNACK reason code onto the nearest 3.1/3.1.1 return code.
+     *
+     * <p>A will the broker does not accept (its topic over the topic limits, 0x90; a QoS or retain flag the
+     * broker does not offer, 0x9B / 0x9A) becomes 0x05 Not authorized: the broker does not let this client
+     * connect with this will, which is what 0x05 says ("the Client is not authorized to connect", 3.1.1 table
+     * 3.1). 0x03 Server unavailable would be untrue and makes clients retry the same CONNECT as if the broker
+     * were down; closing without a CONNACK is for when no return code applies [MQTT-3.2.2-6] and would leave the
+     * user without any hint. The broker logs the real reason either way.
+     */
     public static int toV3ConnackCode(int reasonCode) {
         return switch (reasonCode) {
             case SUCCESS -> V3_ACCEPTED;
             case UNSUPPORTED_PROTOCOL_VERSION -> V3_UNACCEPTABLE_PROTOCOL_VERSION;
             case CLIENT_IDENTIFIER_NOT_VALID -> V3_IDENTIFIER_REJECTED;
             case BAD_USER_NAME_OR_PASSWORD, BAD_AUTHENTICATION_METHOD -> V3_BAD_USER_NAME_OR_PASSWORD;
-            case NOT_AUTHORIZED, BANNED -> V3_NOT_AUTHORIZED;
+            case NOT_AUTHORIZED, BANNED, TOPIC_NAME_INVALID, QOS_NOT_SUPPORTED, RETAIN_NOT_SUPPORTED -> V3_NOT_AUTHORIZED;
             default -> V3_SERVER_UNAVAILABLE;
         };
     }

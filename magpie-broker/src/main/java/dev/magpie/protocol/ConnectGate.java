@@ -233,9 +233,10 @@ final class ConnectGate {
     }
 
     /**
-     * If another connection holds the session, close it [MQTT-3.1.4-3] and deal with its will: one without a
-     * delay is published now; one with a Will Delay Interval is deleted, because this new connection for the
-     * client id arrived before the delay passed [MQTT-3.1.2-8]. On the session's thread.
+     * If another connection holds the session, close it ([MQTT-3.1.4-3] in 5.0, [MQTT-3.1.4-2] in 3.1.1) and
+     * deal with its will: one without a delay is published now; one with a Will Delay Interval is deleted,
+     * because this new connection for the client id arrived before the delay passed [MQTT-3.1.2-8]. On the
+     * session's thread.
      */
     private void takeOver(Session session) {
         if (session.connection() instanceof MqttConnection previous) {

@@ -47,7 +47,8 @@ import java.util.function.Predicate;
  * One client connection: the last handler of the pipeline, owned by the channel's event loop. It keeps what
  * belongs to the connection (protocol version, keep-alive, the client's limits) and hands everything that
  * belongs to the session to the session's thread. CONNECT is handled by {@link ConnectGate}; packets that
- * arrive before the gate has answered are held and replayed in order once the client is in [MQTT-3.1.4-5].
+ * arrive before the gate has answered are held and replayed in order once the client is in, and dropped if it
+ * is refused ([MQTT-3.1.4-5] in 3.1.1, [MQTT-3.1.4-6] in 5.0).
  */
 public final class MqttConnection extends ChannelInboundHandlerAdapter implements SessionConnection {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
@@ -260,7 +261,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             if (throttled) {
                 return; // we stopped reading, not the client
             }
-            // [MQTT-3.1.2-24]: nothing received for 1.5 x keep-alive
+            // nothing received for 1.5 x keep-alive: [MQTT-3.1.2-22] in 5.0, [MQTT-3.1.2-24] in 3.1.1
             LOG.info("{}: keep-alive timeout, closing", describe());
             closeReason = "keep-alive timeout";
             disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, "keep-alive timeout");
@@ -443,7 +444,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         this.connackSent = true;
     }
 
-    /** Closes this connection because another took its client id over [MQTT-3.1.4-3]. */
+    /** Closes this connection because another took its client id over ([MQTT-3.1.4-3] in 5.0, [MQTT-3.1.4-2] in 3.1.1). */
     void takenOver() {
         ctx.executor().execute(() -> {
             closeReason = "session taken over";

@@ -55,6 +55,10 @@ class MqttEncoderTest {
         assertThat(hex(new ConnAck(false, ReasonCode.UNSUPPORTED_PROTOCOL_VERSION, MqttProperties.EMPTY), MqttVersion.V3_1_1))
                 .isEqualTo("20020001");
         assertThat(hex(new ConnAck(false, ReasonCode.QUOTA_EXCEEDED, MqttProperties.EMPTY), MqttVersion.V3_1_1)).isEqualTo("20020003");
+        // a will the broker does not accept (topic over the limits, QoS or retain not offered): 0x05 Not authorized
+        for (int willRefusal : new int[] {ReasonCode.TOPIC_NAME_INVALID, ReasonCode.QOS_NOT_SUPPORTED, ReasonCode.RETAIN_NOT_SUPPORTED}) {
+            assertThat(hex(new ConnAck(false, willRefusal, MqttProperties.EMPTY), MqttVersion.V3_1_1)).isEqualTo("20020005");
+        }
         // 3.1 had no Session Present flag
         assertThat(hex(new ConnAck(true, 0, MqttProperties.EMPTY), MqttVersion.V3_1)).isEqualTo("20020000");
         // 5.0 keeps the code and writes a property length

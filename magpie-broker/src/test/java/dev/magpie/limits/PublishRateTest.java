@@ -2,7 +2,11 @@ package dev.magpie.limits;
 
 import dev.magpie.BrokerLimits;
 import dev.magpie.codec.Disconnect;
+import dev.magpie.codec.MqttEncoder;
+import dev.magpie.codec.MqttPacket;
 import dev.magpie.codec.MqttVersion;
+import dev.magpie.codec.PingReq;
+import dev.magpie.codec.PingResp;
 import dev.magpie.codec.PubResponse;
 import dev.magpie.codec.Publish;
 import dev.magpie.codec.ReasonCode;
@@ -13,6 +17,15 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.UnpooledByteBufAllocator;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -90,6 +103,92 @@ class PublishRateTest {
             // burst (one second's worth) + rate x time + what one socket read had already brought in
             assertThat(delivered).as("delivered within %.1f s at %d/s", seconds, RATE)
                     .isLessThanOrEqualTo((int) (RATE + RATE * seconds) + ONE_READ);
+        }
+    }
+
+    /**
+     * A throttled client is not timed out for keep-alive while the broker is the one not reading: its PINGREQs
+     * wait in the socket behind the pause, longer than 1.5 x its keep-alive ([MQTT-3.1.2-24] in 3.1.1,
+     * [MQTT-3.1.2-22] in 5.0, counts packets the server receives, and the server chose not to receive them).
+     * It stays connected, and every message it sent is delivered, in order.
+     */
+    @Test
+    void aThrottledClientIsNotTimedOutForKeepAliveWhileTheBrokerPausesReading() {
+        int rate = 4;
+        int keepAlive = 2;
+        int batch = 20;
+        int later = 8;
+        BrokerLimits limits = BrokerLimits.defaults().toBuilder().messageRate(rate).build();
+        try (LimitsFixture f = new LimitsFixture(TestBrokers.anonymous().limits(limits))) {
+            RawMqttClient watcher = f.v311("slow-watcher");
+            assertThat(LimitsFixture.subscribe(watcher, "slow")).containsExactly(1);
+            RawMqttClient slow = f.socket();
+            assertThat(f.connAck(slow, RawMqttClient.connectPacket(MqttVersion.V3_1_1, "slow", true, keepAlive)).reasonCode()).isZero();
+
+            // one write, so one socket read brings the whole batch: 16 over the burst of 4 at 4/s = a 4 s pause,
+            // longer than the 3 s (1.5 x keep-alive) after which a silent client is timed out
+            ByteArrayOutputStream burst = new ByteArrayOutputStream();
+            for (int i = 0; i < batch; i++) {
+                burst.writeBytes(encode(LimitsFixture.publish("slow", 0, 0, "m" + i)));
+            }
+            slow.sendRaw(burst.toByteArray());
+            long batchSent = System.nanoTime();
+
+            // the client behaves: a PINGREQ every 500 ms, and a few more messages meanwhile
+            List<MqttPacket> answers = new ArrayList<>();
+            long firstPingSent = 0;
+            long firstPongAt = 0;
+            int pings = 0;
+            for (int tick = 1; tick <= 12; tick++) {
+                answers.addAll(pollUntil(slow, batchSent + Duration.ofMillis(500L * tick).toNanos()));
+                if (firstPongAt == 0 && answers.stream().anyMatch(PingResp.class::isInstance)) {
+                    firstPongAt = System.nanoTime();
+                }
+                if (tick <= later) {
+                    slow.send(LimitsFixture.publish("slow", 0, 0, "m" + (batch + tick - 1)));
+                }
+                slow.send(PingReq.INSTANCE);
+                pings++;
+                if (firstPingSent == 0) {
+                    firstPingSent = System.nanoTime();
+                }
+            }
+            // the broker left the first PINGREQ unread for longer than 1.5 x keep-alive, and answered it anyway
+            while (answers.stream().filter(PingResp.class::isInstance).count() < pings) {
+                answers.add(slow.receive(WAIT));
+                if (firstPongAt == 0) {
+                    firstPongAt = System.nanoTime();
+                }
+            }
+            assertThat(answers).as("only PINGRESPs, no close").allMatch(PingResp.class::isInstance).hasSize(pings);
+            assertThat(Duration.ofNanos(firstPongAt - firstPingSent)).as("the first PINGREQ waited behind the pause")
+                    .isGreaterThan(Duration.ofMillis(1500L * keepAlive));
+
+            List<String> delivered = new ArrayList<>();
+            for (int i = 0; i < batch + later; i++) {
+                delivered.add(new String(watcher.receive(Publish.class, WAIT).payload(), StandardCharsets.UTF_8));
+            }
+            assertThat(delivered).containsExactlyElementsOf(java.util.stream.IntStream.range(0, batch + later).mapToObj(i -> "m" + i).toList());
+            slow.send(PingReq.INSTANCE);
+            assertThat(slow.receive(PingResp.class, WAIT)).as("still connected").isNotNull();
+        }
+    }
+
+    /** Packets that arrive until {@code deadlineNanos}: the client's pacing, reading what comes meanwhile. */
+    private static List<MqttPacket> pollUntil(RawMqttClient c, long deadlineNanos) {
+        List<MqttPacket> got = new ArrayList<>();
+        for (long left = deadlineNanos - System.nanoTime(); left > 0; left = deadlineNanos - System.nanoTime()) {
+            c.poll(Duration.ofNanos(left)).ifPresent(got::add);
+        }
+        return got;
+    }
+
+    private static byte[] encode(MqttPacket packet) {
+        ByteBuf buf = MqttEncoder.encode(UnpooledByteBufAllocator.DEFAULT, packet, MqttVersion.V3_1_1);
+        try {
+            return ByteBufUtil.getBytes(buf);
+        } finally {
+            buf.release();
         }
     }
 

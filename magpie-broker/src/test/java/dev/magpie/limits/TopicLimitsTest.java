@@ -10,16 +10,23 @@ import dev.magpie.codec.Publish;
 import dev.magpie.codec.ReasonCode;
 import dev.magpie.testkit.RawMqttClient;
 import dev.magpie.testkit.TestBrokers;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 
 import static dev.magpie.limits.LimitsFixture.QUIET;
 import static dev.magpie.limits.LimitsFixture.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * max_topic_length (UTF-8 bytes) and max_topic_levels on PUBLISH topics, SUBSCRIBE filters and will topics.
  * 5.0 reason codes: 0x90 Topic Name invalid for a name "not malformed, but not accepted" (PUBACK/PUBREC,
  * CONNACK for a will), 0x8F Topic Filter invalid for a filter "correctly formed but not allowed" (SUBACK).
+ * A 3.1.1 client whose will topic is over the limits gets CONNACK 0x05 Not authorized (see
+ * {@code ReasonCode.toV3ConnackCode} for why not 0x03 or a silent close).
  */
 class TopicLimitsTest {
     private static final String LONG = "x".repeat(21);
@@ -88,6 +95,32 @@ class TopicLimitsTest {
             ConnAck ack = f.connAck(c, new Connect(MqttVersion.V5, "w", true, 60, null, null, will, MqttProperties.EMPTY));
             assertThat(ack.reasonCode()).isEqualTo(ReasonCode.TOPIC_NAME_INVALID);
             assertThat(c.awaitClosed(WAIT)).isTrue(); // [MQTT-3.2.2-7]: a refusing CONNACK is followed by close
+        }
+    }
+
+    @Test
+    void v311WillTopicOverTheLimitsIsRefusedWithNotAuthorized_MQTT_3_2_2_5() {
+        try (LimitsFixture f = start()) {
+            RawMqttClient c = f.socket();
+            Connect.Will will = new Connect.Will("a/b/c/d", new byte[0], 0, false, MqttProperties.EMPTY);
+            ConnAck ack = f.connAck(c, new Connect(MqttVersion.V3_1_1, "w311", true, 60, null, null, will, MqttProperties.EMPTY));
+            // return code 0x05 on the wire (the raw client reads 3.1.1 codes back as their 5.0 equivalents)
+            assertThat(ack.reasonCode()).isEqualTo(ReasonCode.NOT_AUTHORIZED);
+            assertThat(ack.sessionPresent()).isFalse(); // [MQTT-3.2.2-4]
+            assertThat(c.awaitClosed(WAIT)).isTrue(); // [MQTT-3.2.2-5]
+        }
+    }
+
+    @Test
+    void pahoV3SeesNotAuthorizedForAWillTopicOverTheLimits() throws Exception {
+        try (LimitsFixture f = start();
+             MqttClient paho = new MqttClient(TestBrokers.uri(f.broker), "paho-will", new MemoryPersistence())) {
+            MqttConnectOptions options = new MqttConnectOptions();
+            options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+            options.setWill(LONG, "gone".getBytes(), 0, false);
+            MqttException e = catchThrowableOfType(() -> paho.connect(options), MqttException.class);
+            assertThat(e.getReasonCode()).isEqualTo(MqttException.REASON_CODE_NOT_AUTHORIZED);
+            assertThat(paho.isConnected()).isFalse();
         }
     }
 }

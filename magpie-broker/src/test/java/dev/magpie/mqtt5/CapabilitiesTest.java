@@ -84,6 +84,9 @@ class CapabilitiesTest {
         Connect.Will will = new Connect.Will("w", new byte[]{1}, 2, false, MqttProperties.EMPTY);
         assertThat(f.connAck(f.socket(), connect5("cap-q1-will", true, MqttProperties.EMPTY, will)).reasonCode())
                 .isEqualTo(ReasonCode.QOS_NOT_SUPPORTED);
+        // 3.1.1 has no 0x9B: its client gets return code 0x05 Not authorized, read back here as 0x87
+        assertThat(f.connAck(f.socket(), new Connect(MqttVersion.V3_1_1, "cap-q1-will3", true, 60, null, null, will, MqttProperties.EMPTY))
+                .reasonCode()).isEqualTo(ReasonCode.NOT_AUTHORIZED);
     }
 
     @Test

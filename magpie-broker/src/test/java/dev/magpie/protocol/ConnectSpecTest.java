@@ -118,6 +118,7 @@ class ConnectSpecTest {
         }
     }
 
+    // 3.1.1 numbers the rule [MQTT-3.1.2-24], 5.0 [MQTT-3.1.2-22]: the silent client here is 5.0, the chatty one 3.1.1
     @Test
     void silentClientIsDisconnectedAfterOneAndAHalfKeepAlives_MQTT_3_1_2_24() throws Exception {
         try (RawMqttClient silent = raw(); RawMqttClient chatty = raw()) {

@@ -37,9 +37,10 @@ import java.util.concurrent.Callable;
         exitCodeList = {"0:the answer was printed (allow or deny)", "2:bad option, config or ACL file"},
         footerHeading = "%nExamples:%n",
         footer = {
-                "  bin/magpie acl check --config examples/seed/magpie.yaml --user test --client c1 \\",
-                "      --topic /users/test/x --action publish",
-                "  bin/magpie acl check --acl-file acl.conf --user alice --client c1 --topic '#' --action subscribe"})
+                "  bin/magpie acl check --config examples/seed/magpie.yaml --user test \\",
+                "      --client c1 --topic /users/test/x --action publish",
+                "  bin/magpie acl check --acl-file acl.conf --user alice --client c1 \\",
+                "      --topic '#' --action subscribe"})
 final class AclCheckCommand implements Callable<Integer> {
 
     @Spec

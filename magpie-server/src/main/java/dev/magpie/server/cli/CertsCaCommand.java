@@ -38,8 +38,9 @@ import java.util.Locale;
         footer = {
                 "  bin/magpie certs ca --out certs",
                 "      EC P-256 CA valid for 10 years in certs/ca.crt and certs/ca.key",
-                "  bin/magpie certs ca --out certs --cn \"Acme MQTT CA\" --key-type rsa --key-size 4096",
-                "      an RSA CA with its own name (the name clients show when asked whom they trust)",
+                "  bin/magpie certs ca --out certs --cn \"Acme MQTT CA\" \\",
+                "      --key-type rsa --key-size 4096",
+                "      an RSA CA with its own name (what clients show when asked whom they trust)",
                 "  bin/magpie certs server --out certs --dns localhost --ip 127.0.0.1",
                 "      next: a server certificate signed by this CA",
                 "",

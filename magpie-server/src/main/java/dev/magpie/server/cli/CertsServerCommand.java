@@ -45,7 +45,8 @@ import java.util.List;
                 "      certs/wss.crt, certs/wss.key and certs/wss.p12 (key and chain in one file)",
                 "",
                 "Check it:",
-                "  openssl verify -CAfile certs/ca.crt -verify_hostname localhost certs/server.crt",
+                "  openssl verify -CAfile certs/ca.crt -verify_hostname localhost \\",
+                "      certs/server.crt",
                 "Details: docs/certificates.md"})
 final class CertsServerCommand extends CertsSubcommand {
 

@@ -28,8 +28,11 @@ import java.util.concurrent.Callable;
         synopsisSubcommandLabel = "COMMAND",
         description = {
                 "%nRuns the broker as a standalone program: MQTT over TCP, TLS, WebSocket and secure WebSocket"
-                        + " listeners, a built-in user database, mosquitto-style password and ACL files, its own"
-                        + " certificate tool and a deployment checker for WeChat mini programs."},
+                        + " listeners; a built-in user database (user name and password, or SCRAM-SHA-256 with"
+                        + " MQTT 5 enhanced authentication), mosquitto-style password and ACL files, mutual TLS;"
+                        + " per-client rate, topic and subscription limits, bans and flapping detection. Also a"
+                        + " certificate tool and a deployment checker for WeChat mini programs and other"
+                        + " MQTT/WebSocket endpoints."},
         optionListHeading = "%nOptions:%n",
         commandListHeading = "%nCommands:%n",
         footerHeading = "%nExamples:%n",
@@ -42,12 +45,15 @@ import java.util.concurrent.Callable;
                 "      a user for the built-in user database (bin/magpie user --help)",
                 "  bin/magpie serve --config examples/seed/magpie.yaml --data-dir data",
                 "      users only, with the seed's /public/# and /users/%%u/# ACL",
-                "  bin/magpie acl check --config examples/seed/magpie.yaml --user test --topic '#' --action subscribe",
+                "  bin/magpie acl check --config examples/seed/magpie.yaml --user test \\",
+                "      --topic '#' --action subscribe",
                 "      allow or deny, and the rule that decided",
+                "  bin/magpie serve --dev",
+                "      also MQTT over TLS on 8883 and WSS on 8443, with a CA made for development",
                 "  bin/magpie certs ca --out certs",
-                "      a private CA for TLS; then certs server / certs client (see bin/magpie certs --help)",
+                "      a private CA for TLS; then certs server and certs client",
                 "  bin/magpie doctor wxs://mqtt.example.com/mqtt",
-                "      check a deployment as a WeChat mini program connects to it (TLS, chain, WebSocket, MQTT)",
+                "      check a deployment as a WeChat mini program connects to it",
                 "  bin/magpie serve --help",
                 "      every option of serve, with its default",
                 "",

@@ -42,8 +42,8 @@ import java.util.concurrent.CountDownLatch;
         description = {
                 "%nWithout --config, listens on 127.0.0.1:1883 only and lets anonymous clients in, so a first run"
                         + " works for local tools and cannot be reached from the network. With --config FILE,"
-                        + " listeners, limits and the data directory come from that YAML file (every key is documented"
-                        + " in magpie.example.yaml). MAGPIE_<KEY> environment variables override the file, and the"
+                        + " listeners (tcp, tls, ws, wss), users, ACL, SCRAM-SHA-256, limits, bans and the data"
+                        + " directory come from that YAML file (every key is documented in magpie.example.yaml). MAGPIE_<KEY> environment variables override the file, and the"
                         + " options below override both."},
         optionListHeading = "%nOptions:%n",
         exitCodeListHeading = "%nExit status:%n",
@@ -58,9 +58,11 @@ import java.util.concurrent.CountDownLatch;
                 "  bin/magpie serve --port 0 --data-dir /tmp/magpie",
                 "      the same on a free port (the log says which one), state under /tmp/magpie",
                 "  cp magpie.example.yaml magpie.yaml && bin/magpie serve --config magpie.yaml",
-                "      listeners, limits and data directory from a file",
+                "      listeners, security, limits and data directory from a file",
                 "  MAGPIE_LISTENERS_0_PORT=1884 bin/magpie serve --config magpie.yaml",
                 "      the file, with one key overridden from the environment",
+                "  bin/magpie serve --dev",
+                "      also MQTT over TLS (8883) and WSS (8443) on loopback, CA in data/certs",
                 "  bin/magpie serve --log-level debug",
                 "      log more about what the broker does",
                 "",

@@ -37,7 +37,7 @@ import java.util.concurrent.Callable;
         footerHeading = "%nExamples:%n",
         footer = {
                 "  bin/magpie user add test --password 123456 --data-dir data",
-                "      user test with password 123456 (visible in the shell history: prefer the prompt)",
+                "      user test, password 123456 (kept in the shell history: prefer the prompt)",
                 "  bin/magpie user add alice",
                 "      asks for alice's password twice",
                 "  printf '%%s\\n' \"$PW\" | bin/magpie user passwd alice --config magpie.yaml",

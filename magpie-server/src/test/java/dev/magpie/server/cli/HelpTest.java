@@ -5,6 +5,8 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,6 +56,32 @@ class HelpTest {
                 .contains("Exit status:")
                 .contains("Examples:")
                 .contains("bin/magpie serve --port 0");
+    }
+
+    @Test
+    void topLevelHelpNamesWhatTheBrokerHasToday() {
+        String help = run("--help").out().replaceAll("\\s+", " ");
+
+        assertThat(help).contains("TLS").contains("WebSocket").contains("SCRAM-SHA-256").contains("enhanced authentication")
+                .contains("limits").contains("bans").contains("doctor").contains("bin/magpie serve --dev");
+    }
+
+    /** picocli breaks lines wider than 80 columns without indenting the rest, which garbles a command line. */
+    @Test
+    void noExampleLineOfAnyCommandIsWiderThan80Columns() {
+        List<String> tooWide = new ArrayList<>();
+        collectWideFooterLines(MagpieCommand.newCommandLine(Map.of()), "magpie", tooWide);
+        assertThat(tooWide).isEmpty();
+    }
+
+    private static void collectWideFooterLines(CommandLine command, String path, List<String> tooWide) {
+        for (String line : command.getCommandSpec().usageMessage().footer()) {
+            String shown = String.format(line);
+            if (shown.length() > 80) {
+                tooWide.add(path + ": " + shown);
+            }
+        }
+        command.getSubcommands().forEach((name, sub) -> collectWideFooterLines(sub, path + " " + name, tooWide));
     }
 
     @Test
