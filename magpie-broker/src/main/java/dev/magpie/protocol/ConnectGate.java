@@ -74,6 +74,17 @@ final class ConnectGate {
             }
         }
 
+        int maxKeepAlive = broker.settings().maxKeepAlive();
+        int keepAlive = connect.keepAliveSeconds();
+        if (!version.isV5() && maxKeepAlive > 0 && maxKeepAlive < 65_535 && (keepAlive == 0 || keepAlive > maxKeepAlive)) {
+            // 3.1/3.1.1 cannot be told a shorter keep-alive (5.0 gets Server Keep Alive), and a client that is never
+            // checked could hold its connection silently for ever: refused as mosquitto's max_keepalive does, with
+            // 0x02 Identifier rejected, the only 3.1.1 code that makes a client fix its CONNECT rather than retry
+            refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "keep-alive " + (keepAlive == 0 ? "0 (never checked)" : keepAlive + " s")
+                    + " is above max_keep_alive " + maxKeepAlive + " s, which a " + version + " client cannot be told");
+            return;
+        }
+
         String method = props.string(PropertyId.AUTHENTICATION_METHOD).orElse(null);
         if (method != null && !broker.enhancedAuthentication().supports(method)) {
             // [MQTT-4.12.0-1]: a method the server does not serve may be refused with 0x8C

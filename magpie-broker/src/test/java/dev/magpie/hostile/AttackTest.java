@@ -39,7 +39,8 @@ abstract class AttackTest {
     @BeforeEach
     void startBrokerAndGoodTraffic() throws Exception {
         broker = HostileBroker.start(settings(), limits(), authorizers());
-        traffic = GoodTraffic.start(broker.uri());
+        int cap = settings().maxKeepAlive();
+        traffic = GoodTraffic.start(broker.uri(), cap > 0 ? Math.min(60, cap) : 60);
         broker.recordBaseline();
     }
 

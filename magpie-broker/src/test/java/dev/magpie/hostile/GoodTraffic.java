@@ -43,28 +43,31 @@ final class GoodTraffic implements AutoCloseable {
     private final AtomicReference<AssertionError> failure = new AtomicReference<>();
     private final Thread publishing;
 
-    private GoodTraffic(String uri) throws MqttException {
-        subscriber = connect(uri, "good-subscriber");
+    private GoodTraffic(String uri, int keepAlive) throws MqttException {
+        subscriber = connect(uri, "good-subscriber", keepAlive);
         subscriber.subscribe("good/#", 1, (topic, m) -> received.add(Integer.parseInt(new String(m.getPayload(), StandardCharsets.US_ASCII))));
-        publisher = connect(uri, "good-publisher");
+        publisher = connect(uri, "good-publisher", keepAlive);
         publishing = new Thread(this::publishLoop, "good-publisher");
         publishing.setDaemon(true);
     }
 
-    /** Connects both clients, subscribes and starts publishing. */
-    static GoodTraffic start(String uri) throws MqttException {
-        GoodTraffic traffic = new GoodTraffic(uri);
+    /**
+     * Connects both clients with {@code keepAlive} seconds (a 3.1.1 client must stay within the broker's
+     * max_keep_alive, or it is refused), subscribes and starts publishing.
+     */
+    static GoodTraffic start(String uri, int keepAlive) throws MqttException {
+        GoodTraffic traffic = new GoodTraffic(uri, keepAlive);
         traffic.publishing.start();
         traffic.awaitProgress(5);
         return traffic;
     }
 
-    private static MqttClient connect(String uri, String id) throws MqttException {
+    private static MqttClient connect(String uri, String id, int keepAlive) throws MqttException {
         MqttClient c = new MqttClient(uri, id, new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(true);
         o.setConnectionTimeout(10);
-        o.setKeepAliveInterval(60);
+        o.setKeepAliveInterval(keepAlive);
         o.setAutomaticReconnect(false);
         // Paho counts a publish as in flight until slightly after its blocking publish() returns
         o.setMaxInflight(1_000);
