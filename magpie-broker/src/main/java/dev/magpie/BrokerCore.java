@@ -24,6 +24,9 @@ import dev.magpie.spi.EnhancedAuthenticator;
 import dev.magpie.spi.HttpRoute;
 import dev.magpie.spi.Interceptor;
 import dev.magpie.spi.Message;
+import dev.magpie.store.MessageStore;
+import dev.magpie.store.SqliteMessageStore;
+import dev.magpie.store.StoreException;
 import dev.magpie.transport.ConnectionLimit;
 import dev.magpie.transport.EventLoops;
 import dev.magpie.transport.HttpRoutes;
@@ -62,6 +65,11 @@ final class BrokerCore {
     private final HttpRoutes httpRoutes;
     private final Bans bans;
     private final ConnectionLimit brokerConnections;
+    private final StoreChoice storeChoice;
+    private final Distributor distributor;
+    private final BrokerMetrics metrics;
+    /** The store in use while running; closed at stop when this broker opened it. */
+    private MessageStore store;
     private ScheduledFuture<?> purge;
     private final List<ListenerBinding> bindings = new ArrayList<>();
     private EventLoops loops;
@@ -72,8 +80,9 @@ final class BrokerCore {
                BrokerCapabilities capabilities, List<Authenticator> authenticators,
                List<EnhancedAuthenticator> enhancedAuthenticators,
                List<Authorizer> authorizers, List<Interceptor> interceptors, List<BrokerListener> eventListeners,
-               Map<String, HttpRoute> routes) {
+               Map<String, HttpRoute> routes, StoreChoice storeChoice) {
         this.listeners = listeners;
+        this.storeChoice = storeChoice;
         this.authExecutor = new ThreadPoolExecutor(2, 16, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000),
                 new DefaultThreadFactory("magpie-auth", true), new ThreadPoolExecutor.AbortPolicy());
         // HTTP routes and static files: a few threads, a bounded queue; a full queue answers 503
@@ -82,11 +91,13 @@ final class BrokerCore {
         this.httpExecutor.allowCoreThreadTimeOut(true);
         this.httpRoutes = new HttpRoutes(routes, httpExecutor);
         BrokerMetrics metrics = BrokerMetrics.standalone();
+        this.metrics = metrics;
         EventDispatcher events = new EventDispatcher(eventListeners);
         AuthorizationChain authorization = new AuthorizationChain(authorizers);
         AuthenticationChain authentication = new AuthenticationChain(authenticators, authExecutor, settings.authenticationTimeout());
         SessionRegistry sessions = new SessionRegistry();
         Distributor distributor = new Distributor(authorization);
+        this.distributor = distributor;
         SessionLifecycle lifecycle = new SessionLifecycle(settings, limits.maxQueuedBytes(), sessions, distributor, authorization, events, metrics);
         BanList banList = new BanList();
         initialBans.forEach(banList::add);
@@ -109,6 +120,7 @@ final class BrokerCore {
             throw new IllegalStateException("broker already started");
         }
         started = true;
+        openStore();
         loops = new EventLoops(Math.max(2, java.lang.Runtime.getRuntime().availableProcessors() * 2));
         try {
             for (Listener listener : listeners) {
@@ -126,6 +138,39 @@ final class BrokerCore {
             context.bans().purgeExpired();
             context.flapping().purge(System.nanoTime());
         }, PURGE_SECONDS, PURGE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Opens the configured store and loads what it kept, before any listener is bound, so the first client
+     * already sees the retained messages of the last run.
+     *
+     * @throws BrokerException if the store cannot be opened or read (the message names the file and what to do)
+     */
+    private void openStore() {
+        try {
+            store = storeChoice.open();
+            int restored = distributor.restoreRetained(store, problem -> LOG.warn("{}: a retained message is skipped: {}", store, problem));
+            if (storeChoice.dataDirectory() != null || restored > 0) {
+                LOG.info("{}: {} retained messages restored", store, restored);
+            }
+        } catch (StoreException e) {
+            closeStore();
+            authExecutor.shutdownNow();
+            httpExecutor.shutdownNow();
+            stopped = true;
+            throw new BrokerException(e.getMessage(), e);
+        }
+        if (store instanceof SqliteMessageStore sqlite) {
+            metrics.gauge("magpie.store.dropped.writes", sqlite::droppedWrites);
+            metrics.gauge("magpie.store.failed.writes", sqlite::failedWrites);
+            metrics.gauge("magpie.store.queued.writes", sqlite::queuedWrites);
+        }
+    }
+
+    private void closeStore() {
+        if (store != null && storeChoice.owned()) {
+            store.close();
+        }
     }
 
     Bans bans() {
@@ -209,6 +254,7 @@ final class BrokerCore {
         loops.shutdown(SHUTDOWN_GRACE_MILLIS);
         authExecutor.shutdownNow();
         httpExecutor.shutdownNow();
+        closeStore(); // after the event loops: every change they made is queued, and is written now
         LOG.info("broker stopped");
     }
 }

@@ -1,0 +1,36 @@
+package dev.magpie.store;
+
+import java.util.List;
+
+/** Keeps nothing: retained messages live only in the broker's index, as before persistence existed. */
+final class NoMessageStore implements MessageStore {
+    static final NoMessageStore INSTANCE = new NoMessageStore();
+
+    private NoMessageStore() {
+    }
+
+    @Override
+    public List<StoredMessage> loadRetained(long nowMillis) {
+        return List.of();
+    }
+
+    @Override
+    public void putRetained(StoredMessage message) {
+        // nothing kept
+    }
+
+    @Override
+    public void removeRetained(String topic) {
+        // nothing kept
+    }
+
+    @Override
+    public void close() {
+        // nothing to release
+    }
+
+    @Override
+    public String toString() {
+        return "no store";
+    }
+}
