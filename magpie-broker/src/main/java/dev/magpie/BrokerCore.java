@@ -123,6 +123,7 @@ final class BrokerCore {
         openStore();
         loops = new EventLoops(Math.max(2, java.lang.Runtime.getRuntime().availableProcessors() * 2));
         try {
+            restoreSessions();
             for (Listener listener : listeners) {
                 ListenerBinding binding = ListenerBinding.bind(listener, context, loops, httpRoutes, brokerConnections);
                 bindings.add(binding);
@@ -164,6 +165,18 @@ final class BrokerCore {
             metrics.gauge("magpie.store.dropped.writes", sqlite::droppedWrites);
             metrics.gauge("magpie.store.failed.writes", sqlite::failedWrites);
             metrics.gauge("magpie.store.queued.writes", sqlite::queuedWrites);
+        }
+    }
+
+    /** Brings back the persistent sessions, on the new event loops, before any listener is bound. */
+    private void restoreSessions() {
+        try {
+            int restored = context.lifecycle().restore(store, () -> loops.workers().next());
+            if (storeChoice.dataDirectory() != null || restored > 0) {
+                LOG.info("{}: {} persistent sessions restored", store, restored);
+            }
+        } catch (StoreException e) {
+            throw new BrokerException(e.getMessage(), e);
         }
     }
 

@@ -301,6 +301,7 @@ final class ConnectGate {
         connection.connackSent();
         connection.send(new ConnAck(present, ReasonCode.SUCCESS, props.build()));
         session.attach(connection, info);
+        broker.lifecycle().persistence().attached(session, info, present);
         int finalKeepAlive = keepAlive;
         connection.context().executor().execute(() -> {
             if (!connection.isOpen()) {

@@ -180,7 +180,9 @@ final class InboundFlows {
                     Subscription accepted = v5 ? new Subscription(filter, qos, requested.noLocal(), requested.retainAsPublished(), requested.retainHandling())
                             : Subscription.of(filter, qos);
                     // [MQTT-3.8.4-3]: a subscription to the same filter replaces the old one
-                    boolean fresh = session.addSubscription(new SessionSubscription(accepted, identifier)) == null;
+                    SessionSubscription remembered = new SessionSubscription(accepted, identifier);
+                    boolean fresh = session.addSubscription(remembered) == null;
+                    broker.lifecycle().persistence().subscribed(session, remembered);
                     broker.distributor().subscribe(session, accepted, identifier);
                     // retained messages are not sent to shared subscriptions (spec 4.8.2)
                     if (!shared) {
@@ -223,6 +225,7 @@ final class InboundFlows {
             for (String filter : unsubscribe.filters()) {
                 if (session.removeSubscription(filter) != null) {
                     broker.distributor().unsubscribe(session, filter);
+                    broker.lifecycle().persistence().unsubscribed(session, filter);
                     removed.add(filter);
                     codes.add(ReasonCode.SUCCESS);
                 } else {

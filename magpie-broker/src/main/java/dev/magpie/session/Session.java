@@ -78,6 +78,11 @@ public final class Session {
         return clientInfo;
     }
 
+    /** Who a session restored from the store at start belonged to, until its client attaches again. */
+    public void restoredAs(ClientInfo info) {
+        this.clientInfo = info;
+    }
+
     /**
      * Runs {@code task} on this session's thread: at once if the caller is already there, otherwise queued
      * to the session's event loop (Netty's task queue is MPSC). Returns false if the loop has shut down.

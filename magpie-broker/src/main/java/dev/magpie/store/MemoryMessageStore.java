@@ -1,6 +1,7 @@
 package dev.magpie.store;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class MemoryMessageStore implements MessageStore {
     private final Map<String, StoredMessage> retained = new ConcurrentHashMap<>();
+    /** Client id to session; a session's subscriptions are replaced as a whole under the map's per-key lock. */
+    private final Map<String, StoredSession> sessions = new ConcurrentHashMap<>();
 
     @Override
     public List<StoredMessage> loadRetained(long nowMillis) {
@@ -33,6 +36,45 @@ final class MemoryMessageStore implements MessageStore {
     @Override
     public void removeRetained(String topic) {
         retained.remove(topic);
+    }
+
+    @Override
+    public List<StoredSession> loadSessions(long nowMillis) {
+        List<StoredSession> live = new ArrayList<>(sessions.size());
+        for (StoredSession s : sessions.values()) {
+            if (s.expiredAt(nowMillis)) {
+                sessions.remove(s.clientId(), s);
+            } else {
+                live.add(s);
+            }
+        }
+        return live;
+    }
+
+    @Override
+    public void putSession(StoredSession session) {
+        sessions.compute(session.clientId(), (id, old) -> session.withSubscriptions(old == null ? List.of() : old.subscriptions()));
+    }
+
+    @Override
+    public void removeSession(String clientId) {
+        sessions.remove(clientId);
+    }
+
+    @Override
+    public void putSubscription(String clientId, StoredSubscription subscription) {
+        sessions.computeIfPresent(clientId, (id, old) -> {
+            Map<String, StoredSubscription> subs = new LinkedHashMap<>();
+            old.subscriptions().forEach(s -> subs.put(s.filter(), s));
+            subs.put(subscription.filter(), subscription);
+            return old.withSubscriptions(new ArrayList<>(subs.values()));
+        });
+    }
+
+    @Override
+    public void removeSubscription(String clientId, String filter) {
+        sessions.computeIfPresent(clientId, (id, old) -> old.withSubscriptions(
+                old.subscriptions().stream().filter(s -> !s.filter().equals(filter)).toList()));
     }
 
     @Override

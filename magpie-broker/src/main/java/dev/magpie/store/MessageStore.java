@@ -4,15 +4,15 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Where the broker keeps what must survive a restart: today the retained messages. The broker loads them
- * once at start and afterwards only writes (set, replace, clear); it never reads the store while running,
- * its in-memory index answers subscriptions.
+ * Where the broker keeps what must survive a restart: the retained messages and the persistent sessions with
+ * their subscriptions. The broker loads them once at start and afterwards only writes; it never reads the
+ * store while running, its in-memory state answers clients.
  *
  * <h2>Threads</h2>
- * {@link #loadRetained} is called once, by the thread that starts the broker, before any listener is bound.
- * {@link #putRetained} and {@link #removeRetained} are called on Netty event loops and must never block: an
+ * {@link #loadRetained} and {@link #loadSessions} are called once, by the thread that starts the broker, before
+ * any listener is bound. Every other method is called on Netty event loops and must never block: an
  * implementation that does I/O queues the write for its own thread (as {@link SqliteMessageStore} does) and
- * returns at once. Writes to one topic are applied in the order they were called. {@link #close()} is called
+ * returns at once. Writes are applied in the order they were called. {@link #close()} is called
  * by whoever opened the store; it applies the writes still queued.
  *
  * <h2>Choosing one</h2>
@@ -41,6 +41,29 @@ public interface MessageStore extends AutoCloseable {
     /** Applies queued writes and releases the store. Idempotent. */
     @Override
     void close();
+
+    /**
+     * The persistent sessions that have not expired at {@code nowMillis}, with their subscriptions; expired ones
+     * are left out and may be deleted.
+     *
+     * @throws StoreException if the store cannot be read
+     */
+    List<StoredSession> loadSessions(long nowMillis);
+
+    /**
+     * Creates or updates a session's owner, expiry interval and expiry time; its subscriptions are left as they
+     * are ({@code session.subscriptions()} is ignored). Never blocks.
+     */
+    void putSession(StoredSession session);
+
+    /** Forgets a session and its subscriptions (it ended, expired, or a Clean Start replaced it). Never blocks. */
+    void removeSession(String clientId);
+
+    /** Adds or replaces a subscription of a stored session. Never blocks. */
+    void putSubscription(String clientId, StoredSubscription subscription);
+
+    /** Removes a subscription of a stored session. Never blocks. */
+    void removeSubscription(String clientId, String filter);
 
     /** A store in this JVM's memory: a broker started again with the same instance finds what the last one kept. */
     static MessageStore inMemory() {

@@ -2,7 +2,7 @@ package dev.magpie.store;
 
 import java.util.List;
 
-/** Keeps nothing: retained messages live only in the broker's index, as before persistence existed. */
+/** Keeps nothing: retained messages and sessions live only in the broker's memory, as before persistence existed. */
 final class NoMessageStore implements MessageStore {
     static final NoMessageStore INSTANCE = new NoMessageStore();
 
@@ -21,6 +21,31 @@ final class NoMessageStore implements MessageStore {
 
     @Override
     public void removeRetained(String topic) {
+        // nothing kept
+    }
+
+    @Override
+    public List<StoredSession> loadSessions(long nowMillis) {
+        return List.of();
+    }
+
+    @Override
+    public void putSession(StoredSession session) {
+        // nothing kept
+    }
+
+    @Override
+    public void removeSession(String clientId) {
+        // nothing kept
+    }
+
+    @Override
+    public void putSubscription(String clientId, StoredSubscription subscription) {
+        // nothing kept
+    }
+
+    @Override
+    public void removeSubscription(String clientId, String filter) {
         // nothing kept
     }
 

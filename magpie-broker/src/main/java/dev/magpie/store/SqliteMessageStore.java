@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The message store in {@code <data-dir>/magpie.db}, the SQLite file the {@link UserStore} uses too (see
+ * The message store (retained messages, persistent sessions and their subscriptions) in {@code <data-dir>/magpie.db}, the SQLite file the {@link UserStore} uses too (see
  * {@link SqliteFile} for how the two share it).
  *
  * <p><b>Writes</b> go through one {@link BatchingWriter} thread with group commit, so an event loop only
@@ -40,6 +40,26 @@ public final class SqliteMessageStore implements MessageStore {
                         properties BLOB NOT NULL,
                         stored_at  INTEGER NOT NULL,
                         expires_at INTEGER
+                    )"""),
+            // 1 -> 2: persistent sessions and their subscriptions
+            List.of("""
+                    CREATE TABLE sessions (
+                        client_id      TEXT PRIMARY KEY NOT NULL,
+                        username       TEXT,
+                        protocol_level INTEGER NOT NULL,
+                        listener       TEXT NOT NULL,
+                        expiry_seconds INTEGER NOT NULL,
+                        expires_at     INTEGER
+                    )""", """
+                    CREATE TABLE subscriptions (
+                        client_id           TEXT NOT NULL,
+                        filter              TEXT NOT NULL,
+                        qos                 INTEGER NOT NULL,
+                        no_local            INTEGER NOT NULL,
+                        retain_as_published INTEGER NOT NULL,
+                        retain_handling     INTEGER NOT NULL,
+                        identifier          INTEGER NOT NULL,
+                        PRIMARY KEY (client_id, filter)
                     )"""));
 
     /** The schema version this code reads and writes. */
@@ -201,6 +221,118 @@ public final class SqliteMessageStore implements MessageStore {
         writer.submit(c -> {
             try (PreparedStatement p = c.prepareStatement("DELETE FROM retained WHERE topic = ?")) {
                 p.setString(1, topic);
+                p.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public List<StoredSession> loadSessions(long nowMillis) {
+        synchronized (lock) {
+            requireOpen();
+            try {
+                try (PreparedStatement delete = connection.prepareStatement(
+                        "DELETE FROM sessions WHERE expires_at IS NOT NULL AND expires_at <= ?")) {
+                    delete.setLong(1, nowMillis); // expired while the broker was down [MQTT-3.1.2-23]
+                    delete.executeUpdate();
+                }
+                try (Statement s = connection.createStatement()) {
+                    s.executeUpdate("DELETE FROM subscriptions WHERE client_id NOT IN (SELECT client_id FROM sessions)");
+                }
+                java.util.Map<String, List<StoredSubscription>> subscriptions = new java.util.HashMap<>();
+                try (Statement s = connection.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT client_id, filter, qos, no_local, retain_as_published, "
+                             + "retain_handling, identifier FROM subscriptions ORDER BY rowid")) {
+                    while (rs.next()) {
+                        subscriptions.computeIfAbsent(rs.getString(1), id -> new ArrayList<>()).add(new StoredSubscription(
+                                rs.getString(2), rs.getInt(3), rs.getInt(4) != 0, rs.getInt(5) != 0, rs.getInt(6), rs.getInt(7)));
+                    }
+                }
+                List<StoredSession> sessions = new ArrayList<>();
+                try (Statement s = connection.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT client_id, username, protocol_level, listener, expiry_seconds, "
+                             + "expires_at FROM sessions")) {
+                    while (rs.next()) {
+                        long expires = rs.getLong(6);
+                        if (rs.wasNull()) {
+                            expires = -1;
+                        }
+                        String clientId = rs.getString(1);
+                        sessions.add(new StoredSession(clientId, rs.getString(2), rs.getInt(3), rs.getString(4), rs.getLong(5),
+                                expires, subscriptions.getOrDefault(clientId, List.of())));
+                    }
+                }
+                return sessions;
+            } catch (SQLException e) {
+                throw new StoreException("cannot read sessions from " + location + ": " + e.getMessage() + hint(e), e);
+            }
+        }
+    }
+
+    @Override
+    public void putSession(StoredSession session) {
+        Objects.requireNonNull(session, "session");
+        writer.submit(c -> {
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO sessions "
+                    + "(client_id, username, protocol_level, listener, expiry_seconds, expires_at) VALUES (?, ?, ?, ?, ?, ?) "
+                    + "ON CONFLICT (client_id) DO UPDATE SET username = excluded.username, protocol_level = excluded.protocol_level, "
+                    + "listener = excluded.listener, expiry_seconds = excluded.expiry_seconds, expires_at = excluded.expires_at")) {
+                p.setString(1, session.clientId());
+                p.setString(2, session.username());
+                p.setInt(3, session.protocolLevel());
+                p.setString(4, session.listener());
+                p.setLong(5, session.expirySeconds());
+                if (session.expiresAtMillis() < 0) {
+                    p.setNull(6, Types.INTEGER);
+                } else {
+                    p.setLong(6, session.expiresAtMillis());
+                }
+                p.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void removeSession(String clientId) {
+        Objects.requireNonNull(clientId, "clientId");
+        writer.submit(c -> {
+            try (PreparedStatement subs = c.prepareStatement("DELETE FROM subscriptions WHERE client_id = ?");
+                 PreparedStatement session = c.prepareStatement("DELETE FROM sessions WHERE client_id = ?")) {
+                subs.setString(1, clientId);
+                subs.executeUpdate();
+                session.setString(1, clientId);
+                session.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void putSubscription(String clientId, StoredSubscription subscription) {
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(subscription, "subscription");
+        writer.submit(c -> {
+            try (PreparedStatement p = c.prepareStatement("INSERT OR REPLACE INTO subscriptions (client_id, filter, qos, "
+                    + "no_local, retain_as_published, retain_handling, identifier) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                p.setString(1, clientId);
+                p.setString(2, subscription.filter());
+                p.setInt(3, subscription.qos());
+                p.setInt(4, subscription.noLocal() ? 1 : 0);
+                p.setInt(5, subscription.retainAsPublished() ? 1 : 0);
+                p.setInt(6, subscription.retainHandling());
+                p.setInt(7, subscription.identifier());
+                p.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void removeSubscription(String clientId, String filter) {
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(filter, "filter");
+        writer.submit(c -> {
+            try (PreparedStatement p = c.prepareStatement("DELETE FROM subscriptions WHERE client_id = ? AND filter = ?")) {
+                p.setString(1, clientId);
+                p.setString(2, filter);
                 p.executeUpdate();
             }
         });

@@ -239,6 +239,67 @@ class SqliteMessageStoreTest {
         assertThat(store.loadRetained(NOW)).extracting(StoredMessage::topic).containsExactly("a");
     }
 
+    private static StoredSession session(String clientId, long expiresAt) {
+        return new StoredSession(clientId, "user", 5, "tcp", 300, expiresAt, List.of());
+    }
+
+    @Test
+    void aSessionWithItsSubscriptionsIsFoundAfterReopening() {
+        SqliteMessageStore store = open();
+        store.putSession(session("c1", -1));
+        store.putSubscription("c1", new StoredSubscription("a/+", 1, true, true, 2, 7));
+        store.putSubscription("c1", new StoredSubscription("$share/g/b", 2, false, false, 0, 0));
+        store.putSubscription("c1", new StoredSubscription("a/+", 0, false, true, 1, 8)); // replaces the first
+        store.putSession(session("c2", NOW + 10_000));
+        store.putSubscription("c2", new StoredSubscription("gone", 0, false, false, 0, 0));
+        store.removeSubscription("c2", "gone");
+        store.close();
+
+        List<StoredSession> loaded = open().loadSessions(NOW);
+
+        assertThat(loaded).extracting(StoredSession::clientId).containsExactlyInAnyOrder("c1", "c2");
+        StoredSession c1 = loaded.stream().filter(x -> x.clientId().equals("c1")).findFirst().orElseThrow();
+        assertThat(c1.username()).isEqualTo("user");
+        assertThat(c1.protocolLevel()).isEqualTo(5);
+        assertThat(c1.expirySeconds()).isEqualTo(300);
+        assertThat(c1.expiresAtMillis()).isEqualTo(-1);
+        assertThat(c1.subscriptions()).containsExactlyInAnyOrder(
+                new StoredSubscription("a/+", 0, false, true, 1, 8),
+                new StoredSubscription("$share/g/b", 2, false, false, 0, 0));
+        StoredSession c2 = loaded.stream().filter(x -> x.clientId().equals("c2")).findFirst().orElseThrow();
+        assertThat(c2.subscriptions()).isEmpty();
+        assertThat(c2.expiresAtMillis()).isEqualTo(NOW + 10_000);
+    }
+
+    @Test
+    void anExpiredOrRemovedSessionIsNotLoaded_MQTT_3_1_2_23() {
+        SqliteMessageStore store = open();
+        store.putSession(session("expired", NOW - 1));
+        store.putSubscription("expired", new StoredSubscription("x", 0, false, false, 0, 0));
+        store.putSession(session("removed", -1));
+        store.putSubscription("removed", new StoredSubscription("y", 0, false, false, 0, 0));
+        store.removeSession("removed");
+        store.putSession(session("live", NOW + 1));
+        store.close();
+
+        assertThat(open().loadSessions(NOW)).extracting(StoredSession::clientId).containsExactly("live");
+    }
+
+    @Test
+    void theMemoryStoreKeepsSessionsLikeTheFile() {
+        MessageStore store = MessageStore.inMemory();
+        store.putSession(session("m", -1));
+        store.putSubscription("m", new StoredSubscription("t", 1, false, false, 0, 3));
+        store.putSession(session("m", NOW + 5)); // an update keeps the subscriptions
+        store.putSession(session("old", NOW - 5));
+
+        List<StoredSession> loaded = store.loadSessions(NOW);
+
+        assertThat(loaded).extracting(StoredSession::clientId).containsExactly("m");
+        assertThat(loaded.get(0).subscriptions()).containsExactly(new StoredSubscription("t", 1, false, false, 0, 3));
+        assertThat(loaded.get(0).expiresAtMillis()).isEqualTo(NOW + 5);
+    }
+
     private static void awaitLatch(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);

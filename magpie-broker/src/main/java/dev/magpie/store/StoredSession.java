@@ -1,0 +1,37 @@
+package dev.magpie.store;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A persistent session as the store keeps it (3.1.1 Clean Session 0, 5.0 Session Expiry Interval above 0):
+ * who owned it, how long it outlives its connection, and its subscriptions.
+ *
+ * @param clientId        the client identifier
+ * @param username        the user it belonged to, or {@code null} for an anonymous client
+ * @param protocolLevel   3, 4 or 5, as the client last connected
+ * @param listener        the listener the client last connected through
+ * @param expirySeconds   the Session Expiry Interval (above 0)
+ * @param expiresAtMillis when it expires, epoch milliseconds, or -1 while a client is connected (then the
+ *                        interval starts again when the broker restarts: its connection ended with the broker)
+ * @param subscriptions   its subscriptions, in the order they were made
+ */
+public record StoredSession(String clientId, String username, int protocolLevel, String listener, long expirySeconds,
+                            long expiresAtMillis, List<StoredSubscription> subscriptions) {
+
+    public StoredSession {
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(listener, "listener");
+        subscriptions = List.copyOf(subscriptions);
+    }
+
+    /** Whether it has expired at {@code nowMillis}; a session connected when the broker went down has not. */
+    public boolean expiredAt(long nowMillis) {
+        return expiresAtMillis >= 0 && expiresAtMillis <= nowMillis;
+    }
+
+    /** The same session with {@code newSubscriptions}. */
+    public StoredSession withSubscriptions(List<StoredSubscription> newSubscriptions) {
+        return new StoredSession(clientId, username, protocolLevel, listener, expirySeconds, expiresAtMillis, newSubscriptions);
+    }
+}
