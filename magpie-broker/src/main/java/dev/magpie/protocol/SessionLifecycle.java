@@ -72,7 +72,8 @@ public final class SessionLifecycle implements SessionObserver {
     }
 
     /**
-     * Brings back the persistent sessions {@code store} kept, offline, with their subscriptions in the tree and
+     * Brings back the persistent sessions {@code store} kept, offline, with their subscriptions in the tree, their
+     * queued and in-flight QoS 1/2 messages and inbound QoS 2 ids, and
      * their expiry running from when they disconnected (a session whose client was connected when the broker
      * went down starts its interval now); then sends every later change there. Called once at start, before any
      * listener is bound, so no client can touch these sessions yet.
@@ -96,6 +97,12 @@ public final class SessionLifecycle implements SessionObserver {
                 session.addSubscription(subscription);
                 distributor.subscribe(session, subscription.options(), subscription.identifier());
             }
+            try {
+                session.restoreMessages(s);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("session {}: stored messages skipped: {}", s.clientId(), e.getMessage());
+            }
+            session.persistTo(store);
             sessions.replace(s.clientId(), session);
             long remaining = s.expiresAtMillis() < 0 ? s.expirySeconds()
                     : Math.max(1, (s.expiresAtMillis() - now + 999) / 1_000);

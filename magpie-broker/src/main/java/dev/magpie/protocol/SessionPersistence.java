@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * Tells the {@link MessageStore} what changes in persistent sessions (those that outlive their connection:
  * Session Expiry Interval above 0, 3.1.1 Clean Session 0), so that a restarted broker finds them with their
- * subscriptions. Sessions that end with their connection are never written. Every call only queues a write;
+ * subscriptions and their QoS 1/2 messages (the session journals those itself once {@link Session#persistTo} is
+ * set). Sessions that end with their connection are never written. Every call only queues a write;
  * the store applies them in order on its own thread.
  *
  * <p>Called on the session's thread by the connect gate (attached), the subscribe flow and the lifecycle
@@ -27,6 +28,10 @@ public final class SessionPersistence {
         this.store = newStore;
     }
 
+    MessageStore store() {
+        return store;
+    }
+
     /**
      * A connection attached. A new session ({@code present} false) replaces whatever was stored for the client
      * id [MQTT-3.1.2-4]; a persistent one is stored as connected (its expiry starts when it disconnects).
@@ -35,6 +40,7 @@ public final class SessionPersistence {
         if (!present || session.expirySeconds() == 0) {
             store.removeSession(session.clientId());
         }
+        session.persistTo(session.expirySeconds() > 0 ? store : MessageStore.none());
         if (session.expirySeconds() > 0) {
             store.putSession(header(session, info, -1));
             if (present) {

@@ -53,7 +53,8 @@ final class MemoryMessageStore implements MessageStore {
 
     @Override
     public void putSession(StoredSession session) {
-        sessions.compute(session.clientId(), (id, old) -> session.withSubscriptions(old == null ? List.of() : old.subscriptions()));
+        sessions.compute(session.clientId(), (id, old) -> old == null ? session.withSubscriptions(List.of()).withMessages(List.of(), List.of())
+                : session.withSubscriptions(old.subscriptions()).withMessages(old.deliveries(), old.inboundQos2()));
     }
 
     @Override
@@ -75,6 +76,43 @@ final class MemoryMessageStore implements MessageStore {
     public void removeSubscription(String clientId, String filter) {
         sessions.computeIfPresent(clientId, (id, old) -> old.withSubscriptions(
                 old.subscriptions().stream().filter(s -> !s.filter().equals(filter)).toList()));
+    }
+
+    @Override
+    public void putDelivery(String clientId, StoredDelivery delivery) {
+        sessions.computeIfPresent(clientId, (id, old) -> {
+            List<StoredDelivery> kept = new ArrayList<>(old.deliveries());
+            int at = -1;
+            for (int i = 0; i < kept.size() && at < 0; i++) {
+                if (kept.get(i).inflight() == delivery.inflight() && kept.get(i).key() == delivery.key()) {
+                    at = i;
+                }
+            }
+            if (at >= 0) {
+                kept.set(at, delivery); // an update (PUBREC) keeps the send order
+            } else {
+                kept.add(delivery);
+            }
+            return old.withMessages(kept, old.inboundQos2());
+        });
+    }
+
+    @Override
+    public void removeDelivery(String clientId, boolean inflight, long key) {
+        sessions.computeIfPresent(clientId, (id, old) -> old.withMessages(
+                old.deliveries().stream().filter(d -> !(d.inflight() == inflight && d.key() == key)).toList(), old.inboundQos2()));
+    }
+
+    @Override
+    public void inboundQos2(String clientId, int packetId, boolean awaiting) {
+        sessions.computeIfPresent(clientId, (id, old) -> {
+            List<Integer> ids = new ArrayList<>(old.inboundQos2());
+            ids.remove(Integer.valueOf(packetId));
+            if (awaiting) {
+                ids.add(packetId);
+            }
+            return old.withMessages(old.deliveries(), ids);
+        });
     }
 
     @Override

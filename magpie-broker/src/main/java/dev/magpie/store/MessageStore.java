@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Where the broker keeps what must survive a restart: the retained messages and the persistent sessions with
- * their subscriptions. The broker loads them once at start and afterwards only writes; it never reads the
+ * their subscriptions, queued and in-flight QoS 1/2 messages and inbound QoS 2 packet ids. The broker loads them once at start and afterwards only writes; it never reads the
  * store while running, its in-memory state answers clients.
  *
  * <h2>Threads</h2>
@@ -64,6 +64,18 @@ public interface MessageStore extends AutoCloseable {
 
     /** Removes a subscription of a stored session. Never blocks. */
     void removeSubscription(String clientId, String filter);
+
+    /**
+     * Adds or replaces a delivery of a stored session: a queued one by its key, one in flight by its packet id
+     * (a queued message that is sent is removed as queued and put as in flight). Never blocks.
+     */
+    void putDelivery(String clientId, StoredDelivery delivery);
+
+    /** Removes a queued ({@code inflight} false, by key) or in-flight (by packet id) delivery. Never blocks. */
+    void removeDelivery(String clientId, boolean inflight, long key);
+
+    /** Adds ({@code awaiting} true) or removes an inbound QoS 2 packet id awaiting PUBREL. Never blocks. */
+    void inboundQos2(String clientId, int packetId, boolean awaiting);
 
     /** A store in this JVM's memory: a broker started again with the same instance finds what the last one kept. */
     static MessageStore inMemory() {

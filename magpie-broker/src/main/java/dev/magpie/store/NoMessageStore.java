@@ -50,6 +50,21 @@ final class NoMessageStore implements MessageStore {
     }
 
     @Override
+    public void putDelivery(String clientId, StoredDelivery delivery) {
+        // nothing kept
+    }
+
+    @Override
+    public void removeDelivery(String clientId, boolean inflight, long key) {
+        // nothing kept
+    }
+
+    @Override
+    public void inboundQos2(String clientId, int packetId, boolean awaiting) {
+        // nothing kept
+    }
+
+    @Override
     public void close() {
         // nothing to release
     }

@@ -60,6 +60,28 @@ public final class SqliteMessageStore implements MessageStore {
                         retain_handling     INTEGER NOT NULL,
                         identifier          INTEGER NOT NULL,
                         PRIMARY KEY (client_id, filter)
+                    )"""),
+            // 2 -> 3: queued and in-flight QoS 1/2 messages of persistent sessions, inbound QoS 2 ids
+            List.of("""
+                    CREATE TABLE session_messages (
+                        client_id        TEXT NOT NULL,
+                        inflight         INTEGER NOT NULL,
+                        key              INTEGER NOT NULL,
+                        state            INTEGER NOT NULL,
+                        retain           INTEGER NOT NULL,
+                        subscription_ids TEXT NOT NULL,
+                        topic            TEXT NOT NULL,
+                        qos              INTEGER NOT NULL,
+                        payload          BLOB NOT NULL,
+                        properties       BLOB NOT NULL,
+                        stored_at        INTEGER NOT NULL,
+                        expires_at       INTEGER,
+                        PRIMARY KEY (client_id, inflight, key)
+                    )""", """
+                    CREATE TABLE inbound_qos2 (
+                        client_id TEXT NOT NULL,
+                        packet_id INTEGER NOT NULL,
+                        PRIMARY KEY (client_id, packet_id)
                     )"""));
 
     /** The schema version this code reads and writes. */
@@ -238,6 +260,16 @@ public final class SqliteMessageStore implements MessageStore {
                 }
                 try (Statement s = connection.createStatement()) {
                     s.executeUpdate("DELETE FROM subscriptions WHERE client_id NOT IN (SELECT client_id FROM sessions)");
+                    s.executeUpdate("DELETE FROM session_messages WHERE client_id NOT IN (SELECT client_id FROM sessions)");
+                    s.executeUpdate("DELETE FROM inbound_qos2 WHERE client_id NOT IN (SELECT client_id FROM sessions)");
+                }
+                java.util.Map<String, List<StoredDelivery>> deliveries = loadDeliveries();
+                java.util.Map<String, List<Integer>> inbound = new java.util.HashMap<>();
+                try (Statement s = connection.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT client_id, packet_id FROM inbound_qos2 ORDER BY rowid")) {
+                    while (rs.next()) {
+                        inbound.computeIfAbsent(rs.getString(1), id -> new ArrayList<>()).add(rs.getInt(2));
+                    }
                 }
                 java.util.Map<String, List<StoredSubscription>> subscriptions = new java.util.HashMap<>();
                 try (Statement s = connection.createStatement();
@@ -259,7 +291,8 @@ public final class SqliteMessageStore implements MessageStore {
                         }
                         String clientId = rs.getString(1);
                         sessions.add(new StoredSession(clientId, rs.getString(2), rs.getInt(3), rs.getString(4), rs.getLong(5),
-                                expires, subscriptions.getOrDefault(clientId, List.of())));
+                                expires, subscriptions.getOrDefault(clientId, List.of()), deliveries.getOrDefault(clientId, List.of()),
+                                inbound.getOrDefault(clientId, List.of())));
                     }
                 }
                 return sessions;
@@ -267,6 +300,101 @@ public final class SqliteMessageStore implements MessageStore {
                 throw new StoreException("cannot read sessions from " + location + ": " + e.getMessage() + hint(e), e);
             }
         }
+    }
+
+    /** Queued messages by key, then in-flight ones in send order (the order their rows were made). */
+    private java.util.Map<String, List<StoredDelivery>> loadDeliveries() throws SQLException {
+        java.util.Map<String, List<StoredDelivery>> deliveries = new java.util.HashMap<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT client_id, key, state, retain, subscription_ids, topic, qos, payload, "
+                     + "properties, stored_at, expires_at FROM session_messages ORDER BY inflight, "
+                     + "CASE inflight WHEN 0 THEN key ELSE rowid END")) {
+            while (rs.next()) {
+                long expires = rs.getLong(11);
+                if (rs.wasNull()) {
+                    expires = -1;
+                }
+                StoredMessage message = new StoredMessage(rs.getString(6), rs.getInt(7), rs.getBytes(8), rs.getBytes(9),
+                        rs.getLong(10), expires);
+                deliveries.computeIfAbsent(rs.getString(1), id -> new ArrayList<>()).add(new StoredDelivery(rs.getLong(2),
+                        rs.getInt(3), message, rs.getInt(4) != 0, parseIds(rs.getString(5))));
+            }
+        }
+        return deliveries;
+    }
+
+    private static List<Integer> parseIds(String text) {
+        if (text.isEmpty()) {
+            return List.of();
+        }
+        List<Integer> ids = new ArrayList<>();
+        for (String part : text.split(",")) {
+            ids.add(Integer.parseInt(part));
+        }
+        return ids;
+    }
+
+    @Override
+    public void putDelivery(String clientId, StoredDelivery delivery) {
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(delivery, "delivery");
+        StoredMessage m = delivery.message();
+        String ids = delivery.subscriptionIds().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+        writer.submit(c -> {
+            // an upsert keeps the row (and its rowid, the send order) when a PUBREC moves it on
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO session_messages (client_id, inflight, key, state, "
+                    + "retain, subscription_ids, topic, qos, payload, properties, stored_at, expires_at) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id, inflight, key) DO UPDATE SET "
+                    + "state = excluded.state, retain = excluded.retain, subscription_ids = excluded.subscription_ids, "
+                    + "topic = excluded.topic, qos = excluded.qos, payload = excluded.payload, properties = excluded.properties, "
+                    + "stored_at = excluded.stored_at, expires_at = excluded.expires_at")) {
+                p.setString(1, clientId);
+                p.setInt(2, delivery.inflight() ? 1 : 0);
+                p.setLong(3, delivery.key());
+                p.setInt(4, delivery.state());
+                p.setInt(5, delivery.retain() ? 1 : 0);
+                p.setString(6, ids);
+                p.setString(7, m.topic());
+                p.setInt(8, m.qos());
+                p.setBytes(9, m.payload());
+                p.setBytes(10, m.properties());
+                p.setLong(11, m.storedAtMillis());
+                if (m.expiresAtMillis() < 0) {
+                    p.setNull(12, Types.INTEGER);
+                } else {
+                    p.setLong(12, m.expiresAtMillis());
+                }
+                p.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void removeDelivery(String clientId, boolean inflight, long key) {
+        Objects.requireNonNull(clientId, "clientId");
+        writer.submit(c -> {
+            try (PreparedStatement p = c.prepareStatement(
+                    "DELETE FROM session_messages WHERE client_id = ? AND inflight = ? AND key = ?")) {
+                p.setString(1, clientId);
+                p.setInt(2, inflight ? 1 : 0);
+                p.setLong(3, key);
+                p.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void inboundQos2(String clientId, int packetId, boolean awaiting) {
+        Objects.requireNonNull(clientId, "clientId");
+        writer.submit(c -> {
+            try (PreparedStatement p = c.prepareStatement(awaiting
+                    ? "INSERT OR IGNORE INTO inbound_qos2 (client_id, packet_id) VALUES (?, ?)"
+                    : "DELETE FROM inbound_qos2 WHERE client_id = ? AND packet_id = ?")) {
+                p.setString(1, clientId);
+                p.setInt(2, packetId);
+                p.executeUpdate();
+            }
+        });
     }
 
     @Override
@@ -296,12 +424,11 @@ public final class SqliteMessageStore implements MessageStore {
     public void removeSession(String clientId) {
         Objects.requireNonNull(clientId, "clientId");
         writer.submit(c -> {
-            try (PreparedStatement subs = c.prepareStatement("DELETE FROM subscriptions WHERE client_id = ?");
-                 PreparedStatement session = c.prepareStatement("DELETE FROM sessions WHERE client_id = ?")) {
-                subs.setString(1, clientId);
-                subs.executeUpdate();
-                session.setString(1, clientId);
-                session.executeUpdate();
+            for (String table : new String[]{"subscriptions", "session_messages", "inbound_qos2", "sessions"}) {
+                try (PreparedStatement p = c.prepareStatement("DELETE FROM " + table + " WHERE client_id = ?")) {
+                    p.setString(1, clientId);
+                    p.executeUpdate();
+                }
             }
         });
     }
