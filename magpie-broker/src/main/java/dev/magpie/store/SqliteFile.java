@@ -7,6 +7,10 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
 
 /**
  * How Magpie opens its one SQLite file, {@code <data-dir>/magpie.db}, shared by the {@link UserStore} and the
@@ -39,6 +43,21 @@ final class SqliteFile {
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(sync == SyncMode.FULL ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
         return config;
+    }
+
+    /** Binds an epoch-millisecond time, or SQL NULL for a negative one ("never"). */
+    static void setMillisOrNull(PreparedStatement statement, int index, long millis) throws SQLException {
+        if (millis < 0) {
+            statement.setNull(index, Types.INTEGER);
+        } else {
+            statement.setLong(index, millis);
+        }
+    }
+
+    /** Reads what {@link #setMillisOrNull} wrote: the time, or -1 for NULL. */
+    static long millisOrNone(ResultSet row, int column) throws SQLException {
+        long millis = row.getLong(column);
+        return row.wasNull() ? -1 : millis;
     }
 
     /** Creates the data directory and, if absent, the file, readable by its owner only where POSIX permissions exist. */

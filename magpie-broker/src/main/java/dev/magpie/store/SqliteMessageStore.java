@@ -10,7 +10,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -201,10 +200,7 @@ public final class SqliteMessageStore implements MessageStore {
                 try (Statement s = connection.createStatement();
                      ResultSet rs = s.executeQuery("SELECT topic, qos, payload, properties, stored_at, expires_at FROM retained")) {
                     while (rs.next()) {
-                        long expires = rs.getLong(6);
-                        if (rs.wasNull()) {
-                            expires = -1;
-                        }
+                        long expires = SqliteFile.millisOrNone(rs, 6);
                         messages.add(new StoredMessage(rs.getString(1), rs.getInt(2), rs.getBytes(3), rs.getBytes(4),
                                 rs.getLong(5), expires));
                     }
@@ -227,11 +223,7 @@ public final class SqliteMessageStore implements MessageStore {
                 p.setBytes(3, message.payload());
                 p.setBytes(4, message.properties());
                 p.setLong(5, message.storedAtMillis());
-                if (message.expiresAtMillis() < 0) {
-                    p.setNull(6, Types.INTEGER);
-                } else {
-                    p.setLong(6, message.expiresAtMillis());
-                }
+                SqliteFile.setMillisOrNull(p, 6, message.expiresAtMillis());
                 p.executeUpdate();
             }
         });
@@ -253,216 +245,56 @@ public final class SqliteMessageStore implements MessageStore {
         synchronized (lock) {
             requireOpen();
             try {
-                try (PreparedStatement delete = connection.prepareStatement(
-                        "DELETE FROM sessions WHERE expires_at IS NOT NULL AND expires_at <= ?")) {
-                    delete.setLong(1, nowMillis); // expired while the broker was down [MQTT-3.1.2-23]
-                    delete.executeUpdate();
-                }
-                try (Statement s = connection.createStatement()) {
-                    s.executeUpdate("DELETE FROM subscriptions WHERE client_id NOT IN (SELECT client_id FROM sessions)");
-                    s.executeUpdate("DELETE FROM session_messages WHERE client_id NOT IN (SELECT client_id FROM sessions)");
-                    s.executeUpdate("DELETE FROM inbound_qos2 WHERE client_id NOT IN (SELECT client_id FROM sessions)");
-                }
-                java.util.Map<String, List<StoredDelivery>> deliveries = loadDeliveries();
-                java.util.Map<String, List<Integer>> inbound = new java.util.HashMap<>();
-                try (Statement s = connection.createStatement();
-                     ResultSet rs = s.executeQuery("SELECT client_id, packet_id FROM inbound_qos2 ORDER BY rowid")) {
-                    while (rs.next()) {
-                        inbound.computeIfAbsent(rs.getString(1), id -> new ArrayList<>()).add(rs.getInt(2));
-                    }
-                }
-                java.util.Map<String, List<StoredSubscription>> subscriptions = new java.util.HashMap<>();
-                try (Statement s = connection.createStatement();
-                     ResultSet rs = s.executeQuery("SELECT client_id, filter, qos, no_local, retain_as_published, "
-                             + "retain_handling, identifier FROM subscriptions ORDER BY rowid")) {
-                    while (rs.next()) {
-                        subscriptions.computeIfAbsent(rs.getString(1), id -> new ArrayList<>()).add(new StoredSubscription(
-                                rs.getString(2), rs.getInt(3), rs.getInt(4) != 0, rs.getInt(5) != 0, rs.getInt(6), rs.getInt(7)));
-                    }
-                }
-                List<StoredSession> sessions = new ArrayList<>();
-                try (Statement s = connection.createStatement();
-                     ResultSet rs = s.executeQuery("SELECT client_id, username, protocol_level, listener, expiry_seconds, "
-                             + "expires_at FROM sessions")) {
-                    while (rs.next()) {
-                        long expires = rs.getLong(6);
-                        if (rs.wasNull()) {
-                            expires = -1;
-                        }
-                        String clientId = rs.getString(1);
-                        sessions.add(new StoredSession(clientId, rs.getString(2), rs.getInt(3), rs.getString(4), rs.getLong(5),
-                                expires, subscriptions.getOrDefault(clientId, List.of()), deliveries.getOrDefault(clientId, List.of()),
-                                inbound.getOrDefault(clientId, List.of())));
-                    }
-                }
-                return sessions;
+                return SessionTables.load(connection, nowMillis);
             } catch (SQLException e) {
                 throw new StoreException("cannot read sessions from " + location + ": " + e.getMessage() + hint(e), e);
             }
         }
     }
 
-    /** Queued messages by key, then in-flight ones in send order (the order their rows were made). */
-    private java.util.Map<String, List<StoredDelivery>> loadDeliveries() throws SQLException {
-        java.util.Map<String, List<StoredDelivery>> deliveries = new java.util.HashMap<>();
-        try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT client_id, key, state, retain, subscription_ids, topic, qos, payload, "
-                     + "properties, stored_at, expires_at FROM session_messages ORDER BY inflight, "
-                     + "CASE inflight WHEN 0 THEN key ELSE rowid END")) {
-            while (rs.next()) {
-                long expires = rs.getLong(11);
-                if (rs.wasNull()) {
-                    expires = -1;
-                }
-                StoredMessage message = new StoredMessage(rs.getString(6), rs.getInt(7), rs.getBytes(8), rs.getBytes(9),
-                        rs.getLong(10), expires);
-                deliveries.computeIfAbsent(rs.getString(1), id -> new ArrayList<>()).add(new StoredDelivery(rs.getLong(2),
-                        rs.getInt(3), message, rs.getInt(4) != 0, parseIds(rs.getString(5))));
-            }
-        }
-        return deliveries;
-    }
-
-    private static List<Integer> parseIds(String text) {
-        if (text.isEmpty()) {
-            return List.of();
-        }
-        List<Integer> ids = new ArrayList<>();
-        for (String part : text.split(",")) {
-            ids.add(Integer.parseInt(part));
-        }
-        return ids;
-    }
-
-    @Override
-    public void putDelivery(String clientId, StoredDelivery delivery) {
-        Objects.requireNonNull(clientId, "clientId");
-        Objects.requireNonNull(delivery, "delivery");
-        StoredMessage m = delivery.message();
-        String ids = delivery.subscriptionIds().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
-        writer.submit(c -> {
-            // an upsert keeps the row (and its rowid, the send order) when a PUBREC moves it on
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO session_messages (client_id, inflight, key, state, "
-                    + "retain, subscription_ids, topic, qos, payload, properties, stored_at, expires_at) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id, inflight, key) DO UPDATE SET "
-                    + "state = excluded.state, retain = excluded.retain, subscription_ids = excluded.subscription_ids, "
-                    + "topic = excluded.topic, qos = excluded.qos, payload = excluded.payload, properties = excluded.properties, "
-                    + "stored_at = excluded.stored_at, expires_at = excluded.expires_at")) {
-                p.setString(1, clientId);
-                p.setInt(2, delivery.inflight() ? 1 : 0);
-                p.setLong(3, delivery.key());
-                p.setInt(4, delivery.state());
-                p.setInt(5, delivery.retain() ? 1 : 0);
-                p.setString(6, ids);
-                p.setString(7, m.topic());
-                p.setInt(8, m.qos());
-                p.setBytes(9, m.payload());
-                p.setBytes(10, m.properties());
-                p.setLong(11, m.storedAtMillis());
-                if (m.expiresAtMillis() < 0) {
-                    p.setNull(12, Types.INTEGER);
-                } else {
-                    p.setLong(12, m.expiresAtMillis());
-                }
-                p.executeUpdate();
-            }
-        });
-    }
-
-    @Override
-    public void removeDelivery(String clientId, boolean inflight, long key) {
-        Objects.requireNonNull(clientId, "clientId");
-        writer.submit(c -> {
-            try (PreparedStatement p = c.prepareStatement(
-                    "DELETE FROM session_messages WHERE client_id = ? AND inflight = ? AND key = ?")) {
-                p.setString(1, clientId);
-                p.setInt(2, inflight ? 1 : 0);
-                p.setLong(3, key);
-                p.executeUpdate();
-            }
-        });
-    }
-
-    @Override
-    public void inboundQos2(String clientId, int packetId, boolean awaiting) {
-        Objects.requireNonNull(clientId, "clientId");
-        writer.submit(c -> {
-            try (PreparedStatement p = c.prepareStatement(awaiting
-                    ? "INSERT OR IGNORE INTO inbound_qos2 (client_id, packet_id) VALUES (?, ?)"
-                    : "DELETE FROM inbound_qos2 WHERE client_id = ? AND packet_id = ?")) {
-                p.setString(1, clientId);
-                p.setInt(2, packetId);
-                p.executeUpdate();
-            }
-        });
-    }
-
     @Override
     public void putSession(StoredSession session) {
         Objects.requireNonNull(session, "session");
-        writer.submit(c -> {
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO sessions "
-                    + "(client_id, username, protocol_level, listener, expiry_seconds, expires_at) VALUES (?, ?, ?, ?, ?, ?) "
-                    + "ON CONFLICT (client_id) DO UPDATE SET username = excluded.username, protocol_level = excluded.protocol_level, "
-                    + "listener = excluded.listener, expiry_seconds = excluded.expiry_seconds, expires_at = excluded.expires_at")) {
-                p.setString(1, session.clientId());
-                p.setString(2, session.username());
-                p.setInt(3, session.protocolLevel());
-                p.setString(4, session.listener());
-                p.setLong(5, session.expirySeconds());
-                if (session.expiresAtMillis() < 0) {
-                    p.setNull(6, Types.INTEGER);
-                } else {
-                    p.setLong(6, session.expiresAtMillis());
-                }
-                p.executeUpdate();
-            }
-        });
+        writer.submit(c -> SessionTables.putSession(c, session));
     }
 
     @Override
     public void removeSession(String clientId) {
         Objects.requireNonNull(clientId, "clientId");
-        writer.submit(c -> {
-            for (String table : new String[]{"subscriptions", "session_messages", "inbound_qos2", "sessions"}) {
-                try (PreparedStatement p = c.prepareStatement("DELETE FROM " + table + " WHERE client_id = ?")) {
-                    p.setString(1, clientId);
-                    p.executeUpdate();
-                }
-            }
-        });
+        writer.submit(c -> SessionTables.removeSession(c, clientId));
     }
 
     @Override
     public void putSubscription(String clientId, StoredSubscription subscription) {
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(subscription, "subscription");
-        writer.submit(c -> {
-            try (PreparedStatement p = c.prepareStatement("INSERT OR REPLACE INTO subscriptions (client_id, filter, qos, "
-                    + "no_local, retain_as_published, retain_handling, identifier) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                p.setString(1, clientId);
-                p.setString(2, subscription.filter());
-                p.setInt(3, subscription.qos());
-                p.setInt(4, subscription.noLocal() ? 1 : 0);
-                p.setInt(5, subscription.retainAsPublished() ? 1 : 0);
-                p.setInt(6, subscription.retainHandling());
-                p.setInt(7, subscription.identifier());
-                p.executeUpdate();
-            }
-        });
+        writer.submit(c -> SessionTables.putSubscription(c, clientId, subscription));
     }
 
     @Override
     public void removeSubscription(String clientId, String filter) {
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(filter, "filter");
-        writer.submit(c -> {
-            try (PreparedStatement p = c.prepareStatement("DELETE FROM subscriptions WHERE client_id = ? AND filter = ?")) {
-                p.setString(1, clientId);
-                p.setString(2, filter);
-                p.executeUpdate();
-            }
-        });
+        writer.submit(c -> SessionTables.removeSubscription(c, clientId, filter));
+    }
+
+    @Override
+    public void putDelivery(String clientId, StoredDelivery delivery) {
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(delivery, "delivery");
+        writer.submit(c -> SessionTables.putDelivery(c, clientId, delivery));
+    }
+
+    @Override
+    public void removeDelivery(String clientId, boolean inflight, long key) {
+        Objects.requireNonNull(clientId, "clientId");
+        writer.submit(c -> SessionTables.removeDelivery(c, clientId, inflight, key));
+    }
+
+    @Override
+    public void inboundQos2(String clientId, int packetId, boolean awaiting) {
+        Objects.requireNonNull(clientId, "clientId");
+        writer.submit(c -> SessionTables.inboundQos2(c, clientId, packetId, awaiting));
     }
 
     /** Writes refused because the queue was full (see {@link BatchingWriter}). */

@@ -8,13 +8,15 @@
  *   SCRAM-SHA-256 enhanced authentication. Plain passwords enter as {@code char[]} or {@code byte[]}, are
  *   hashed at once and are never stored or logged.</li>
  *   <li>The message store SPI, {@link dev.magpie.store.MessageStore} (retained messages as
- *   {@link dev.magpie.store.StoredMessage}s), with a memory and an SQLite implementation; the SQLite one writes
+ *   {@link dev.magpie.store.StoredMessage}s, persistent sessions as {@link dev.magpie.store.StoredSession}s with
+ *   their subscriptions, queued and in-flight messages and inbound QoS 2 ids), with a memory and an SQLite implementation; the SQLite one writes
  *   through one batching writer thread (group commit, bounded queue) so an event loop never waits for the
  *   disk. {@link dev.magpie.store.SqliteFile} says how the two share the file.</li>
  * </ul>
  *
  * <p>Called by the standalone server ({@code magpie user ...} and {@code magpie serve}), by embedding
- * applications, and by the routing layer (retained messages). It depends on {@code spi}, {@code security.password}
+ * applications, the routing layer (retained messages), the protocol layer (sessions) and sessions (their
+ * messages). It depends on {@code spi}, {@code security.password}
  * and {@code security.scram} only: messages are stored as topic, payload and encoded properties, never as the
  * codec's or the session's types.
  */
