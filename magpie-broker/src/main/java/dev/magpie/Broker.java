@@ -190,7 +190,20 @@ public final class Broker implements AutoCloseable {
 
         /** As {@link #dataDirectory(Path)}, choosing when commits reach the disk. */
         public Builder dataDirectory(Path directory, SyncMode sync) {
-            this.storeChoice = new StoreChoice(null, Objects.requireNonNull(directory, "directory"), Objects.requireNonNull(sync, "sync"));
+            this.storeChoice = new StoreChoice(null, Objects.requireNonNull(directory, "directory"), Objects.requireNonNull(sync, "sync"),
+                    storeChoice.durableAcks());
+            return this;
+        }
+
+        /**
+         * With {@code true}, the PUBACK/PUBREC of a QoS 1/2 PUBLISH is sent only once the store has committed what
+         * the message caused (the retained message, the copies queued for persistent sessions), so a crash right
+         * after the acknowledgement loses nothing acknowledged. Costs latency (one commit) per acknowledged
+         * message; the default, {@code false}, acknowledges at once and commits a moment later (write-behind).
+         * Needs {@link #dataDirectory} or {@link #store}.
+         */
+        public Builder durableAcknowledgements(boolean durable) {
+            this.storeChoice = storeChoice.withDurableAcks(durable);
             return this;
         }
 
@@ -204,7 +217,7 @@ public final class Broker implements AutoCloseable {
          * Replaces an earlier {@link #dataDirectory} choice, and the other way round.
          */
         public Builder store(MessageStore store) {
-            this.storeChoice = new StoreChoice(Objects.requireNonNull(store, "store"), null, SyncMode.NORMAL);
+            this.storeChoice = new StoreChoice(Objects.requireNonNull(store, "store"), null, SyncMode.NORMAL, storeChoice.durableAcks());
             return this;
         }
 

@@ -172,6 +172,9 @@ final class BrokerCore {
     private void restoreSessions() {
         try {
             int restored = context.lifecycle().restore(store, () -> loops.workers().next());
+            if (storeChoice.durableAcks()) {
+                context.lifecycle().persistence().durableAcknowledgements(loops.workers());
+            }
             if (storeChoice.dataDirectory() != null || restored > 0) {
                 LOG.info("{}: {} persistent sessions restored", store, restored);
             }

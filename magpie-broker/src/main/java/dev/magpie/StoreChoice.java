@@ -13,9 +13,14 @@ import java.nio.file.Path;
  * @param given         a store the application opened and will close, or null
  * @param dataDirectory where the broker opens {@code magpie.db}, or null
  * @param sync          durability of the file store
+ * @param durableAcks   whether a publisher's PUBACK/PUBREC waits until the store committed what its message caused
  */
-record StoreChoice(MessageStore given, Path dataDirectory, SyncMode sync) {
-    static final StoreChoice NONE = new StoreChoice(null, null, SyncMode.NORMAL);
+record StoreChoice(MessageStore given, Path dataDirectory, SyncMode sync, boolean durableAcks) {
+    static final StoreChoice NONE = new StoreChoice(null, null, SyncMode.NORMAL, false);
+
+    StoreChoice withDurableAcks(boolean durable) {
+        return new StoreChoice(given, dataDirectory, sync, durable);
+    }
 
     /** Whether the broker opened the store and so closes it at stop. */
     boolean owned() {

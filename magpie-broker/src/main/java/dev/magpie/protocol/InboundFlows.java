@@ -101,14 +101,23 @@ final class InboundFlows {
         }
         if (qos == 1) {
             // [MQTT-4.3.2-2]; 3.1.1 has no negative acknowledgement, so a refused message is acked and dropped
-            connection.send(new PubResponse(PacketType.PUBACK, publish.packetId(), v5 ? reason : 0, MqttProperties.EMPTY));
+            acknowledge(reason, new PubResponse(PacketType.PUBACK, publish.packetId(), v5 ? reason : 0, MqttProperties.EMPTY));
         } else if (qos == 2) {
             if (v5 && reason != ReasonCode.SUCCESS) {
                 // a PUBREC >= 0x80 ends the exchange: the id is free again [MQTT-4.3.3-4]
                 session.releaseInboundQos2(publish.packetId());
             }
-            connection.send(new PubResponse(PacketType.PUBREC, publish.packetId(), v5 ? reason : 0, MqttProperties.EMPTY));
+            acknowledge(reason, new PubResponse(PacketType.PUBREC, publish.packetId(), v5 ? reason : 0, MqttProperties.EMPTY));
         }
+    }
+
+    /** Sends a PUBACK/PUBREC; for a routed message, once it is durable when the broker is configured so. */
+    private void acknowledge(int reason, PubResponse ack) {
+        if (reason != ReasonCode.SUCCESS) {
+            connection.send(ack);
+            return;
+        }
+        broker.lifecycle().persistence().whenDurable(connection.context().executor(), () -> connection.send(ack));
     }
 
     void publishResponse(Session session, PubResponse response) {

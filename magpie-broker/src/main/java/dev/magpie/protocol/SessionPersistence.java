@@ -8,8 +8,13 @@ import dev.magpie.store.MessageStore;
 import dev.magpie.store.StoredSession;
 import dev.magpie.store.StoredSubscription;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Tells the {@link MessageStore} what changes in persistent sessions (those that outlive their connection:
@@ -23,9 +28,52 @@ import java.util.List;
  */
 public final class SessionPersistence {
     private volatile MessageStore store = MessageStore.none();
+    /** The event loops sessions live on, when acknowledgements wait for the disk; null otherwise. */
+    private volatile EventLoopGroup durableAckLoops;
 
     void use(MessageStore newStore) {
         this.store = newStore;
+    }
+
+    /**
+     * From now on a publisher's PUBACK/PUBREC waits until what its message caused is committed (see
+     * {@link #whenDurable}). Set once at start.
+     */
+    public void durableAcknowledgements(EventLoopGroup sessionLoops) {
+        this.durableAckLoops = sessionLoops;
+    }
+
+    /**
+     * Runs {@code ack} on {@code ackLoop} once the store has committed every write the message just routed caused,
+     * or at once in write-behind mode.
+     *
+     * <p>Why a barrier through every loop: routing hands the message to each subscriber's session on that
+     * session's event loop, where the session journals it. A task queued to a loop after those deliveries runs
+     * after them (a loop's task queue is FIFO for one producer), so when such a barrier task has run on every loop
+     * all the writes are queued; the store's commit marker queued behind them then fires when they are on disk.
+     */
+    void whenDurable(EventExecutor ackLoop, Runnable ack) {
+        EventLoopGroup loops = durableAckLoops;
+        if (loops == null) {
+            ack.run();
+            return;
+        }
+        MessageStore target = store;
+        List<EventExecutor> all = new ArrayList<>();
+        loops.forEach(all::add);
+        AtomicInteger pending = new AtomicInteger(all.size());
+        Runnable oneCommitted = () -> {
+            if (pending.decrementAndGet() == 0) {
+                ackLoop.execute(ack);
+            }
+        };
+        for (EventExecutor loop : all) {
+            try {
+                loop.execute(() -> target.afterCommit(oneCommitted));
+            } catch (RejectedExecutionException shuttingDown) {
+                oneCommitted.run();
+            }
+        }
     }
 
     MessageStore store() {

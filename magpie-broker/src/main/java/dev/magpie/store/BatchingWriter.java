@@ -33,6 +33,10 @@ final class BatchingWriter implements AutoCloseable {
     @FunctionalInterface
     interface Write {
         void apply(Connection connection) throws SQLException;
+
+        /** Called on the writer thread once the transaction holding this write committed. */
+        default void committed() {
+        }
     }
 
     private final Connection connection;
@@ -134,6 +138,13 @@ final class BatchingWriter implements AutoCloseable {
             }
             connection.commit();
             commits.incrementAndGet();
+            for (Write write : writes) {
+                try {
+                    write.committed();
+                } catch (RuntimeException e) {
+                    LOG.warn("message store {}: a commit callback failed: {}", location, e.toString());
+                }
+            }
         } catch (SQLException | RuntimeException e) {
             try {
                 connection.rollback();

@@ -38,6 +38,15 @@ public interface MessageStore extends AutoCloseable {
     /** Clears the retained message of {@code topic}, if any. Never blocks. */
     void removeRetained(String topic);
 
+    /**
+     * Runs {@code callback} once every write called before this one is durable (committed), on the store's own
+     * thread or, for a store without I/O, at once on the caller's. A store that cannot queue it (full or closed)
+     * runs it at once: the caller (an acknowledgement waiting for the disk) must not wait forever. Never blocks.
+     */
+    default void afterCommit(Runnable callback) {
+        callback.run();
+    }
+
     /** Applies queued writes and releases the store. Idempotent. */
     @Override
     void close();

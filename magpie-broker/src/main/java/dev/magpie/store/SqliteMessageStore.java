@@ -297,6 +297,25 @@ public final class SqliteMessageStore implements MessageStore {
         writer.submit(c -> SessionTables.inboundQos2(c, clientId, packetId, awaiting));
     }
 
+    @Override
+    public void afterCommit(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        boolean queued = writer.submit(new BatchingWriter.Write() {
+            @Override
+            public void apply(Connection c) {
+                // a marker: its transaction commits every write queued before it
+            }
+
+            @Override
+            public void committed() {
+                callback.run();
+            }
+        });
+        if (!queued) {
+            callback.run();
+        }
+    }
+
     /** Writes refused because the queue was full (see {@link BatchingWriter}). */
     public long droppedWrites() {
         return writer.droppedWrites();

@@ -40,7 +40,7 @@ class ExampleConfigTest {
                 "response_information:", "max_connection_rate:", "max_topic_length:", "max_topic_levels:",
                 "max_subscriptions_per_client:", "max_queued_bytes:", "message_rate:", "byte_rate:", "rate_limit_action:",
                 "bans:", "client_ids:", "usernames:", "addresses:", "flapping:", "max_connects:", "window:", "ban_duration:",
-                "by_address:", "persistence:", "enabled:", "sync:"}) {
+                "by_address:", "persistence:", "enabled:", "sync:", "durable_ack:"}) {
             assertThat(text).as("magpie.example.yaml documents %s", key).containsPattern("(?m)^\\s*-?\\s*" + key);
         }
     }
