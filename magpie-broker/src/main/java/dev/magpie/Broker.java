@@ -12,6 +12,8 @@ import dev.magpie.spi.Message;
 import dev.magpie.store.MessageStore;
 import dev.magpie.store.SyncMode;
 import dev.magpie.transport.HttpRoutes;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +53,7 @@ public final class Broker implements AutoCloseable {
                 builder.capabilities, List.copyOf(builder.authenticators),
                 List.copyOf(builder.enhancedAuthenticators.values()),
                 List.copyOf(builder.authorizers), List.copyOf(builder.interceptors), List.copyOf(builder.eventListeners),
-                new LinkedHashMap<>(builder.httpRoutes), builder.storeChoice);
+                new LinkedHashMap<>(builder.httpRoutes), builder.meterRegistry, builder.storeChoice);
     }
 
     public static Builder builder() {
@@ -127,6 +129,7 @@ public final class Broker implements AutoCloseable {
         private BrokerLimits limits = BrokerLimits.defaults();
         private BrokerCapabilities capabilities = BrokerCapabilities.all();
         private StoreChoice storeChoice = StoreChoice.NONE;
+        private MeterRegistry meterRegistry = new SimpleMeterRegistry();
 
         private Builder() {
         }
@@ -218,6 +221,16 @@ public final class Broker implements AutoCloseable {
          */
         public Builder store(MessageStore store) {
             this.storeChoice = new StoreChoice(Objects.requireNonNull(store, "store"), null, SyncMode.NORMAL, storeChoice.durableAcks());
+            return this;
+        }
+
+        /**
+         * The Micrometer registry the broker's meters go to (default: a private one). Pass the application's
+         * registry to export them, e.g. {@code .meterRegistry(prometheusRegistry)}: connections, sessions,
+         * subscriptions, messages received / delivered / dropped, in-flight and queued messages.
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = Objects.requireNonNull(registry, "registry");
             return this;
         }
 

@@ -14,6 +14,7 @@ import dev.magpie.security.AuthorizationChain;
 import dev.magpie.security.ban.BanList;
 import dev.magpie.security.ban.FlappingDetector;
 import dev.magpie.security.EnhancedAuthentication;
+import dev.magpie.session.Session;
 import dev.magpie.session.SessionRegistry;
 import dev.magpie.spi.Authenticator;
 import dev.magpie.spi.Authorizer;
@@ -31,6 +32,7 @@ import dev.magpie.transport.ConnectionLimit;
 import dev.magpie.transport.EventLoops;
 import dev.magpie.transport.HttpRoutes;
 import dev.magpie.transport.ListenerBinding;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
@@ -80,7 +82,7 @@ final class BrokerCore {
                BrokerCapabilities capabilities, List<Authenticator> authenticators,
                List<EnhancedAuthenticator> enhancedAuthenticators,
                List<Authorizer> authorizers, List<Interceptor> interceptors, List<BrokerListener> eventListeners,
-               Map<String, HttpRoute> routes, StoreChoice storeChoice) {
+               Map<String, HttpRoute> routes, MeterRegistry registry, StoreChoice storeChoice) {
         this.listeners = listeners;
         this.storeChoice = storeChoice;
         this.authExecutor = new ThreadPoolExecutor(2, 16, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000),
@@ -90,7 +92,7 @@ final class BrokerCore {
                 new DefaultThreadFactory("magpie-http", true), new ThreadPoolExecutor.AbortPolicy());
         this.httpExecutor.allowCoreThreadTimeOut(true);
         this.httpRoutes = new HttpRoutes(routes, httpExecutor);
-        BrokerMetrics metrics = BrokerMetrics.standalone();
+        BrokerMetrics metrics = new BrokerMetrics(registry);
         this.metrics = metrics;
         EventDispatcher events = new EventDispatcher(eventListeners);
         AuthorizationChain authorization = new AuthorizationChain(authorizers);
@@ -113,6 +115,10 @@ final class BrokerCore {
         metrics.gauge("magpie.sessions", sessions::size);
         metrics.gauge("magpie.subscriptions", distributor::subscriptionCount);
         metrics.gauge("magpie.retained", distributor::retainedCount);
+        // sums over sessions, read from the scraping thread: a moment's view, not a synchronised one
+        metrics.gauge("magpie.messages.inflight", () -> sessions.all().stream().mapToLong(Session::inflightCount).sum());
+        metrics.gauge("magpie.messages.queued", () -> sessions.all().stream().mapToLong(Session::queuedCount).sum());
+        metrics.gauge("magpie.qos2.inbound", () -> sessions.all().stream().mapToLong(Session::inboundQos2Pending).sum());
     }
 
     synchronized void start() {

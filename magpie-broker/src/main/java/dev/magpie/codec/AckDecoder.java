@@ -19,7 +19,8 @@ final class AckDecoder {
         if ((flags & 0xFE) != 0) {
             throw WireReader.malformed("CONNACK acknowledge flags set reserved bits 7-1 [MQTT-3.2.2-1]");
         }
-        boolean sessionPresent = (flags & 0x01) != 0;
+        // 3.1 has no Session Present: its first byte is reserved, so the flag means nothing there (the encoder writes 0)
+        boolean sessionPresent = (flags & 0x01) != 0 && version != MqttVersion.V3_1;
         int code = WireReader.readByte(body, "CONNACK reason code");
         MqttProperties properties = MqttProperties.EMPTY;
         if (version.isV5()) {

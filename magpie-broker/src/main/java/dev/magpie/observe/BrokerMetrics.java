@@ -77,6 +77,10 @@ public final class BrokerMetrics {
         messagesDropped.increment();
     }
 
+    public void messagesDropped(int count) {
+        messagesDropped.increment(count);
+    }
+
     public void protocolError() {
         protocolErrors.increment();
     }

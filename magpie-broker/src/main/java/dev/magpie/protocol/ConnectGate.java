@@ -121,7 +121,7 @@ final class ConnectGate {
                 return; // an authenticator may have renamed the client to a banned user
             }
             ClientInfo info = new ClientInfo(finalClientId, username.isEmpty() ? null : username,
-                    connection.remoteAddress(), version.level(), listener.name());
+                    connection.remoteAddress(), version.level(), listener.name(), result.attributes());
             openSession(connect, info, finalAssigned);
         }));
     }
@@ -294,6 +294,9 @@ final class ConnectGate {
             if (connect.properties().integer(PropertyId.REQUEST_RESPONSE_INFORMATION, 0) == 1 && !offered.responseInformation().isEmpty()) {
                 props.string(PropertyId.RESPONSE_INFORMATION, offered.responseInformation() + info.clientId());
             }
+        }
+        if (present) {
+            broker.lifecycle().reauthorize(session, info); // rules may have changed while the client was away
         }
         session.will(connect.will());
         session.expirySeconds(expiry);

@@ -72,6 +72,7 @@ final class InboundFlows {
                 return;
             }
             if (session.inboundQos2Pending() > broker.settings().receiveMaximum()) {
+                session.releaseInboundQos2(publish.packetId()); // refused, not owned: a persistent session keeps at most the maximum
                 connection.protocolViolation(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED,
                         "more than " + broker.settings().receiveMaximum() + " QoS 2 messages unacknowledged");
                 return;

@@ -137,6 +137,31 @@ public final class SessionLifecycle implements SessionObserver {
     }
 
     /**
+     * A stored session is about to resume for {@code client}: the rules may have changed while it was offline
+     * (a reloaded ACL, a revoked user), and the client may now be another user. Every stored subscription is
+     * asked again; one that is now denied is removed, as if the client had unsubscribed. Messages waiting for the
+     * client are asked again too, against the delivery rule: those it may no longer read are dropped rather
+     * than sent on resume. Runs on the session's thread, before the session is attached.
+     */
+    public void reauthorize(Session session, ClientInfo client) {
+        if (authorization.isEmpty()) {
+            return; // no rules: nothing can have been revoked
+        }
+        for (SessionSubscription s : new ArrayList<>(session.subscriptions().values())) {
+            if (!authorization.maySubscribe(client, s.filter(), s.options().qos())) {
+                session.removeSubscription(s.filter());
+                distributor.unsubscribe(session, s.filter());
+                LOG.info("client {}: stored subscription to {} removed on resume: no longer authorized", client.clientId(), s.filter());
+            }
+        }
+        int dropped = session.discardUndelivered(p -> !authorization.mayDeliver(client, new Message(p.topic(), p.payload(), p.qos(), p.retain())));
+        if (dropped > 0) {
+            LOG.info("client {}: {} stored message(s) not delivered on resume: no longer authorized", client.clientId(), dropped);
+            metrics.messagesDropped(dropped);
+        }
+    }
+
+    /**
      * The attached connection went away. {@code publishWill} is false after a normal DISCONNECT.
      * Does nothing if {@code connection} was no longer the session's (taken over).
      */

@@ -1,5 +1,6 @@
 package dev.magpie.routing;
 
+import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
@@ -113,43 +114,56 @@ public final class RetainedIndex<V> {
      */
     public void match(String topicFilter, BiConsumer<? super String, ? super V> consumer) {
         Objects.requireNonNull(consumer, "consumer");
-        matchFrom(root, TopicLevels.split(topicFilter), 0, consumer);
-    }
-
-    private void matchFrom(Node<V> node, String[] levels, int depth, BiConsumer<? super String, ? super V> consumer) {
-        if (depth == levels.length) {
-            node.deliver(consumer);
-            return;
-        }
-        String level = levels[depth];
-        // [MQTT-4.7.2-1] at the first level, wildcards skip topics beginning with '$'
-        boolean skipReserved = depth == 0;
-        if (level.equals(TopicLevels.MULTI)) {
-            // [MQTT-4.7.1-2] '#' matches the parent level and everything below it
-            node.deliver(consumer);
-            node.forEachChild(child -> {
-                if (!(skipReserved && TopicLevels.isReserved(child.level))) {
-                    deliverSubtree(child, consumer);
+        String[] levels = TopicLevels.split(topicFilter);
+        // loops with an explicit stack, not recursion: a retained topic may be 65,535 levels deep (CVE-2019-11779)
+        ArrayDeque<Node<V>> nodes = new ArrayDeque<>();
+        ArrayDeque<Integer> depths = new ArrayDeque<>();
+        nodes.push(root);
+        depths.push(0);
+        while (!nodes.isEmpty()) {
+            Node<V> node = nodes.pop();
+            int depth = depths.pop();
+            if (depth == levels.length) {
+                node.deliver(consumer);
+                continue;
+            }
+            String level = levels[depth];
+            // [MQTT-4.7.2-1] at the first level, wildcards skip topics beginning with '$'
+            boolean skipReserved = depth == 0;
+            if (level.equals(TopicLevels.MULTI)) {
+                // [MQTT-4.7.1-2] '#' matches the parent level and everything below it
+                node.deliver(consumer);
+                node.forEachChild(child -> {
+                    if (!(skipReserved && TopicLevels.isReserved(child.level))) {
+                        deliverSubtree(child, consumer);
+                    }
+                });
+            } else if (level.equals(TopicLevels.SINGLE)) {
+                // [MQTT-4.7.1-3] '+' matches exactly one level, an empty one included
+                node.forEachChild(child -> {
+                    if (!(skipReserved && TopicLevels.isReserved(child.level))) {
+                        nodes.push(child);
+                        depths.push(depth + 1);
+                    }
+                });
+            } else {
+                Node<V> exact = node.child(level);
+                if (exact != null) {
+                    nodes.push(exact);
+                    depths.push(depth + 1);
                 }
-            });
-        } else if (level.equals(TopicLevels.SINGLE)) {
-            // [MQTT-4.7.1-3] '+' matches exactly one level, an empty one included
-            node.forEachChild(child -> {
-                if (!(skipReserved && TopicLevels.isReserved(child.level))) {
-                    matchFrom(child, levels, depth + 1, consumer);
-                }
-            });
-        } else {
-            Node<V> exact = node.child(level);
-            if (exact != null) {
-                matchFrom(exact, levels, depth + 1, consumer);
             }
         }
     }
 
-    private void deliverSubtree(Node<V> node, BiConsumer<? super String, ? super V> consumer) {
-        node.deliver(consumer);
-        node.forEachChild(child -> deliverSubtree(child, consumer));
+    private void deliverSubtree(Node<V> top, BiConsumer<? super String, ? super V> consumer) {
+        ArrayDeque<Node<V>> pending = new ArrayDeque<>();
+        pending.push(top);
+        while (!pending.isEmpty()) {
+            Node<V> node = pending.pop();
+            node.deliver(consumer);
+            node.forEachChild(pending::push);
+        }
     }
 
     private Node<V> find(String[] levels) {

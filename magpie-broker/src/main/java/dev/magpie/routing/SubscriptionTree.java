@@ -1,5 +1,6 @@
 package dev.magpie.routing;
 
+import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -115,43 +116,60 @@ public final class SubscriptionTree<V> {
     /**
      * Calls {@code consumer} once for every (filter, client) pair whose filter matches {@code topicName}.
      *
-     * <p>Recursion depth is bounded by the depth of the topic and of the deepest filter; the broker bounds
-     * both through its topic-length limit.
+     * <p>Iterative, so the depth of a topic or filter costs time, never stack.
      *
      * @param topicName a valid topic name (no wildcards [MQTT-4.7.1-1])
      */
     public void match(String topicName, MatchConsumer<? super V> consumer) {
         Objects.requireNonNull(consumer, "consumer");
         String[] levels = TopicLevels.split(topicName);
-        matchFrom(root, levels, 0, TopicLevels.isReserved(topicName), consumer);
+        boolean reserved = TopicLevels.isReserved(topicName);
+        // A loop, not recursion: a topic may have 65,535 levels, and a recursive walk over a deep filter is
+        // the stack overflow of CVE-2019-11779. The walk follows one branch; where both '+' and the exact
+        // level match it remembers the exact one, so only real branch points cost an allocation.
+        Node<V> node = root;
+        int depth = 0;
+        ArrayDeque<Branch<V>> branches = null;
+        while (true) {
+            // [MQTT-4.7.2-1] a filter starting with a wildcard does not match a topic starting with '$'
+            boolean wildcards = depth > 0 || !reserved;
+            if (wildcards) {
+                // [MQTT-4.7.1-2] '#' matches the remaining levels, none included: "sport/#" matches "sport"
+                Node<V> multi = node.child(TopicLevels.MULTI);
+                if (multi != null) {
+                    multi.deliver(consumer);
+                }
+            }
+            Node<V> next = null;
+            if (depth == levels.length) {
+                node.deliver(consumer);
+            } else {
+                // [MQTT-4.7.1-3] '+' matches exactly one level, an empty one included
+                Node<V> single = wildcards ? node.child(TopicLevels.SINGLE) : null;
+                Node<V> exact = node.child(levels[depth]);
+                if (single != null && exact != null) {
+                    if (branches == null) {
+                        branches = new ArrayDeque<>();
+                    }
+                    branches.push(new Branch<>(exact, depth + 1));
+                }
+                next = single != null ? single : exact;
+            }
+            if (next != null) {
+                node = next;
+                depth++;
+            } else if (branches != null && !branches.isEmpty()) {
+                Branch<V> b = branches.pop();
+                node = b.node();
+                depth = b.depth();
+            } else {
+                return;
+            }
+        }
     }
 
-    private void matchFrom(Node<V> node, String[] levels, int depth, boolean reserved,
-                           MatchConsumer<? super V> consumer) {
-        // [MQTT-4.7.2-1] a filter starting with a wildcard does not match a topic starting with '$'
-        boolean wildcards = depth > 0 || !reserved;
-        if (wildcards) {
-            // [MQTT-4.7.1-2] '#' matches the remaining levels, none included: "sport/#" matches "sport"
-            Node<V> multi = node.child(TopicLevels.MULTI);
-            if (multi != null) {
-                multi.deliver(consumer);
-            }
-        }
-        if (depth == levels.length) {
-            node.deliver(consumer);
-            return;
-        }
-        if (wildcards) {
-            // [MQTT-4.7.1-3] '+' matches exactly one level, an empty one included
-            Node<V> single = node.child(TopicLevels.SINGLE);
-            if (single != null) {
-                matchFrom(single, levels, depth + 1, reserved, consumer);
-            }
-        }
-        Node<V> exact = node.child(levels[depth]);
-        if (exact != null) {
-            matchFrom(exact, levels, depth + 1, reserved, consumer);
-        }
+    /** A node still to visit, with the number of topic levels consumed to reach it. */
+    private record Branch<V>(Node<V> node, int depth) {
     }
 
     /** Number of (filter, client) pairs; exact when no writer is running. */

@@ -1,5 +1,6 @@
 package dev.magpie.routing;
 
+import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -169,8 +170,13 @@ abstract class TreeNode<N extends TreeNode<N>> {
 
     /** Number of nodes in this subtree, this one included; for tests (not atomic). */
     final int countNodes() {
-        int[] count = {1};
-        forEachChild(c -> count[0] += c.countNodes());
-        return count[0];
+        int count = 0;
+        ArrayDeque<TreeNode<?>> pending = new ArrayDeque<>();
+        pending.push(this);
+        while (!pending.isEmpty()) {
+            count++;
+            pending.pop().forEachChild(pending::push);
+        }
+        return count;
     }
 }

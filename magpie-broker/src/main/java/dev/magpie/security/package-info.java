@@ -5,10 +5,12 @@
  * {@link dev.magpie.spi.Authorizer}s with a default policy). Called by {@code protocol} and {@code routing}.
  *
  * <p>The subpackages hold ready-made links for those chains, usable by the server and by embedding
- * applications alike: {@code password} (hashing), {@code scram} (SCRAM-SHA-256, an {@code EnhancedAuthenticator}), {@code acl} (the rule engine, an {@code Authorizer}) and
- * {@code mosquitto} (readers for mosquitto's password and ACL files). They depend only on {@code spi} and
- * on each other in that order; nothing in this package depends on them. {@code ban} holds the ban list and
- * flapping detection, checked by the transport and the CONNECT gate; {@link dev.magpie.security.AddressRange}
- * (IP and CIDR matching) serves it and the transport's trusted proxies.
+ * applications alike: {@code password} (hashing), {@code scram} (SCRAM-SHA-256, an {@code EnhancedAuthenticator}),
+ * {@code acl} (the rule engine, an {@code Authorizer}, and {@code GrantedAcl}, per-client rules granted at
+ * login), {@code mosquitto} (readers for mosquitto's password and ACL files), and the authentication providers
+ * {@code jdbc} (a user table over a pool), {@code http} (a web service, cached) and {@code jwt} (signed tokens).
+ * They depend only on {@code spi} and on {@code password}/{@code acl}; nothing in this package depends on
+ * them. {@code ban} holds the ban list and flapping detection, checked by the transport and the CONNECT gate;
+ * {@link dev.magpie.security.AddressRange} (IP and CIDR matching) serves it and the transport's trusted proxies.
  */
 package dev.magpie.security;

@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Outbound QoS bookkeeping of one session: the in-flight window (QoS 1/2 messages sent and not yet
@@ -172,6 +173,18 @@ final class OutboundFlow {
             }
         }
         return taken;
+    }
+
+    /**
+     * Removes the queued messages, and the sent ones still waiting for PUBACK or PUBREC, that {@code refused}
+     * matches; returns how many. A QoS 2 message waiting for PUBCOMP stays: the client has it already, only
+     * the handshake is left [MQTT-4.3.3].
+     */
+    int discard(Predicate<Publish> refused) {
+        int before = inflight.size() + queue.size();
+        inflight.values().removeIf(m -> m.state != State.AWAIT_PUBCOMP && refused.test(m.publish));
+        queue.removeIf(m -> refused.test(m.publish()));
+        return before - inflight.size() - queue.size();
     }
 
     /** Forgets everything (the session ended). */

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Predicate;
 
 /**
  * The state the broker keeps for one client id: subscriptions, outbound QoS flow, inbound QoS 2 ids, will,
@@ -444,6 +445,14 @@ public final class Session {
             props = b.build();
         }
         return new Publish(p.topic(), delivery.qos(), delivery.retain(), false, 0, p.payload(), props);
+    }
+
+    /**
+     * Drops the undelivered messages (queued, or sent and not yet acknowledged) that {@code refused} matches, so
+     * that they are not sent again on resume; returns how many were dropped.
+     */
+    public int discardUndelivered(Predicate<Publish> refused) {
+        return outbound.discard(refused);
     }
 
     /** Removes the unfinished messages that came through shared subscriptions, for redistribution. */

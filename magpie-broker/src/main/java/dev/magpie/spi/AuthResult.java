@@ -1,11 +1,23 @@
 package dev.magpie.spi;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * An {@link Authenticator}'s answer: allow (optionally under another user name), deny with a reason the
  * broker logs, or next (no opinion: ask the next authenticator in the chain).
+ *
+ * <p>An allowing answer may carry <b>attributes</b>: facts the authenticator learned that the authorizers
+ * need later, such as the ACL a JWT grants. They reach every {@link Authorizer} call for that connection as
+ * {@link ClientInfo#attributes()}. Name them with a prefix you own (e.g. {@code "com.example.tenant"});
+ * values should be immutable, because authorizers read them from several event loops.
+ *
+ * <pre>{@code
+ * return CompletableFuture.completedFuture(AuthResult.allowAs(claims.subject())
+ *         .withAttribute("com.example.tenant", claims.tenant()));
+ * }</pre>
  */
 public final class AuthResult {
     /** The three outcomes of one link in an authentication chain. */
@@ -19,13 +31,20 @@ public final class AuthResult {
     private final String username;
     private final String serverReference;
     private final boolean permanentMove;
+    private final Map<String, Object> attributes;
 
     private AuthResult(Outcome outcome, String reason, String username, String serverReference, boolean permanentMove) {
+        this(outcome, reason, username, serverReference, permanentMove, Map.of());
+    }
+
+    private AuthResult(Outcome outcome, String reason, String username, String serverReference, boolean permanentMove,
+                       Map<String, Object> attributes) {
         this.outcome = outcome;
         this.reason = reason;
         this.username = username;
         this.serverReference = serverReference;
         this.permanentMove = permanentMove;
+        this.attributes = attributes;
     }
 
     /** Accept the client under the user name it presented. */
@@ -59,6 +78,28 @@ public final class AuthResult {
     /** No opinion: let the next authenticator decide. If none does, the client is refused. */
     public static AuthResult next() {
         return NEXT;
+    }
+
+    /**
+     * This allowing answer with one more attribute for the authorizers ({@link ClientInfo#attributes()}); a
+     * later value for the same name replaces the earlier one.
+     *
+     * @throws IllegalStateException if this answer does not allow: a refused client has no attributes
+     */
+    public AuthResult withAttribute(String name, Object value) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(value, "value");
+        if (outcome != Outcome.ALLOW) {
+            throw new IllegalStateException("attributes belong to an allowing answer, not to " + outcome);
+        }
+        Map<String, Object> more = new HashMap<>(attributes);
+        more.put(name, value);
+        return new AuthResult(outcome, reason, username, serverReference, permanentMove, Map.copyOf(more));
+    }
+
+    /** The attributes an allowing answer carries for the authorizers; empty unless {@link #withAttribute} added some. */
+    public Map<String, Object> attributes() {
+        return attributes;
     }
 
     public Outcome outcome() {

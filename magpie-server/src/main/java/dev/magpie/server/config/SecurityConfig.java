@@ -23,11 +23,13 @@ import java.util.Optional;
  * @param defaultPolicy  what the ACL answers when no rule applies
  * @param reloadInterval how often the ACL file, the password file and the user database are checked for
  *                       changes; {@code 0s} turns reloading off
+ * @param authentication the providers a CONNECT is checked against, in order; empty means the short form:
+ *                       {@code users} then {@code password_file} (see {@link #providers()})
  * @param enhancedAuth   MQTT 5 enhanced authentication methods offered (AUTH packets); today the built-in
- *                       {@value #SCRAM_SHA_256} against the user database, which needs {@code users: builtin}
+ *                       {@value #SCRAM_SHA_256} against the user database, which needs a {@code builtin} provider
  */
 public record SecurityConfig(UserSource users, String passwordFile, String aclFile, DefaultPolicy defaultPolicy,
-                             Duration reloadInterval, List<String> enhancedAuth) {
+                             Duration reloadInterval, List<AuthenticationConfig> authentication, List<String> enhancedAuth) {
 
     /** The enhanced authentication method built in: SCRAM-SHA-256 over the user database. */
     public static final String SCRAM_SHA_256 = "SCRAM-SHA-256";
@@ -37,11 +39,17 @@ public record SecurityConfig(UserSource users, String passwordFile, String aclFi
 
     /** Built-in users, no password file, no ACL, deny by default, reload every 5 s. */
     public static final SecurityConfig DEFAULTS = new SecurityConfig(UserSource.BUILTIN, "", "", DefaultPolicy.DENY,
-            Duration.ofSeconds(5), List.of());
+            Duration.ofSeconds(5), List.of(), List.of());
 
-    /** Without enhanced authentication. */
+    /** The short form, without an {@code authentication} list or enhanced authentication. */
     public SecurityConfig(UserSource users, String passwordFile, String aclFile, DefaultPolicy defaultPolicy, Duration reloadInterval) {
-        this(users, passwordFile, aclFile, defaultPolicy, reloadInterval, List.of());
+        this(users, passwordFile, aclFile, defaultPolicy, reloadInterval, List.of(), List.of());
+    }
+
+    /** With an {@code authentication} list, without enhanced authentication. */
+    public SecurityConfig(UserSource users, String passwordFile, String aclFile, DefaultPolicy defaultPolicy, Duration reloadInterval,
+                          List<AuthenticationConfig> authentication) {
+        this(users, passwordFile, aclFile, defaultPolicy, reloadInterval, authentication, List.of());
     }
 
     public SecurityConfig {
@@ -50,6 +58,11 @@ public record SecurityConfig(UserSource users, String passwordFile, String aclFi
         Objects.requireNonNull(aclFile, "aclFile");
         Objects.requireNonNull(defaultPolicy, "defaultPolicy");
         Objects.requireNonNull(reloadInterval, "reloadInterval");
+        authentication = List.copyOf(authentication);
+        if (!authentication.isEmpty() && (users != UserSource.BUILTIN || !passwordFile.isEmpty())) {
+            throw new IllegalArgumentException("authentication lists the providers in order, so users and password_file must be"
+                    + " left out: write {type: builtin} and {type: password_file, file: ...} in the list instead");
+        }
         if (!reloadInterval.isZero() && reloadInterval.compareTo(MIN_RELOAD_INTERVAL) < 0) {
             throw new IllegalArgumentException("reload_interval must be 0s (off) or at least 100ms, was "
                     + DurationFormat.format(reloadInterval));
@@ -59,8 +72,11 @@ public record SecurityConfig(UserSource users, String passwordFile, String aclFi
             if (!SCRAM_SHA_256.equals(method)) {
                 throw new IllegalArgumentException("enhanced_auth: unknown method '" + method + "'; the built-in one is " + SCRAM_SHA_256);
             }
-            if (users != UserSource.BUILTIN) {
-                throw new IllegalArgumentException("enhanced_auth: " + method + " checks the built-in user database, so it needs users: builtin");
+            boolean builtinUsers = authentication.isEmpty() ? users == UserSource.BUILTIN
+                    : authentication.stream().anyMatch(AuthenticationConfig.Builtin.class::isInstance);
+            if (!builtinUsers) {
+                throw new IllegalArgumentException("enhanced_auth: " + method + " checks the built-in user database, so it needs"
+                        + " users: builtin (or {type: builtin} in the authentication list)");
             }
         }
         if (new HashSet<>(enhancedAuth).size() != enhancedAuth.size()) {
@@ -74,6 +90,7 @@ public record SecurityConfig(UserSource users, String passwordFile, String aclFi
                                    @JsonProperty("acl_file") String aclFile,
                                    @JsonProperty("default_policy") DefaultPolicy defaultPolicy,
                                    @JsonProperty("reload_interval") Duration reloadInterval,
+                                   @JsonProperty("authentication") List<AuthenticationConfig> authentication,
                                    @JsonProperty("enhanced_auth") List<String> enhancedAuth) {
         SecurityConfig d = DEFAULTS;
         return new SecurityConfig(
@@ -82,12 +99,31 @@ public record SecurityConfig(UserSource users, String passwordFile, String aclFi
                 aclFile != null ? aclFile.strip() : d.aclFile,
                 defaultPolicy != null ? defaultPolicy : d.defaultPolicy,
                 reloadInterval != null ? reloadInterval : d.reloadInterval,
+                authentication != null ? authentication : d.authentication,
                 enhancedAuth != null ? enhancedAuth : d.enhancedAuth);
     }
 
     /** Whether the built-in SCRAM-SHA-256 is offered. */
     public boolean offersScram() {
         return enhancedAuth.contains(SCRAM_SHA_256);
+    }
+
+    /**
+     * The authentication providers in the order they are asked: the {@code authentication} list if given,
+     * else the short form ({@code users: builtin} first, then {@code password_file}).
+     */
+    public List<AuthenticationConfig> providers() {
+        if (!authentication.isEmpty()) {
+            return authentication;
+        }
+        List<AuthenticationConfig> shortForm = new java.util.ArrayList<>();
+        if (users == UserSource.BUILTIN) {
+            shortForm.add(new AuthenticationConfig.Builtin());
+        }
+        if (!passwordFile.isEmpty()) {
+            shortForm.add(new AuthenticationConfig.PasswordFile(passwordFile));
+        }
+        return List.copyOf(shortForm);
     }
 
     /** The password file, if one is configured. */
@@ -103,7 +139,7 @@ public record SecurityConfig(UserSource users, String passwordFile, String aclFi
     /** This section with relative file names resolved against {@code directory} (the config file's). */
     public SecurityConfig resolvedAgainst(Path directory) {
         return new SecurityConfig(users, resolve(directory, passwordFile), resolve(directory, aclFile), defaultPolicy,
-                reloadInterval, enhancedAuth);
+                reloadInterval, authentication.stream().map(a -> a.resolvedAgainst(directory)).toList(), enhancedAuth);
     }
 
     /** {@code file} resolved against {@code directory} unless empty (none) or absolute; shared by all config files. */
@@ -115,10 +151,10 @@ public record SecurityConfig(UserSource users, String passwordFile, String aclFi
     }
 
     public SecurityConfig withAclFile(String newAclFile) {
-        return new SecurityConfig(users, passwordFile, newAclFile, defaultPolicy, reloadInterval, enhancedAuth);
+        return new SecurityConfig(users, passwordFile, newAclFile, defaultPolicy, reloadInterval, authentication, enhancedAuth);
     }
 
     public SecurityConfig withUsers(UserSource newUsers) {
-        return new SecurityConfig(newUsers, passwordFile, aclFile, defaultPolicy, reloadInterval, enhancedAuth);
+        return new SecurityConfig(newUsers, passwordFile, aclFile, defaultPolicy, reloadInterval, authentication, enhancedAuth);
     }
 }

@@ -2,10 +2,9 @@ package dev.magpie.server.security;
 
 import dev.magpie.Broker;
 import dev.magpie.security.acl.AclAuthorizer;
-import dev.magpie.security.mosquitto.PasswordFileAuthenticator;
+import dev.magpie.security.acl.GrantedAcl;
 import dev.magpie.server.config.MagpieConfig;
 import dev.magpie.server.config.SecurityConfig;
-import dev.magpie.server.config.UserSource;
 import dev.magpie.spi.Decision;
 import dev.magpie.store.UserStore;
 import dev.magpie.store.UserStoreAuthenticator;
@@ -17,34 +16,34 @@ import java.util.Optional;
 /**
  * What the {@code security:} section means for a running broker, and the resources behind it:
  * <ul>
- *   <li>{@code users: builtin} → a {@link UserStoreAuthenticator} over {@code <data_dir>/magpie.db}, asked
- *       first; it reads the database on every CONNECT, so {@code magpie user} changes need no reload;</li>
- *   <li>{@code enhanced_auth: [SCRAM-SHA-256]} → a {@link UserStoreScramAuthenticator} over the same database,
- *       for MQTT 5 clients that log in with the Authentication Method SCRAM-SHA-256;</li>
- *   <li>{@code password_file} → a {@link PasswordFileAuthenticator} asked next, inside a
- *       {@link SwappableAuthenticator} the reloader refreshes;</li>
+ *   <li>the authentication providers in order ({@link ConfiguredProviders}): {@code authentication:} if
+ *       given, else the short form {@code users: builtin} (a {@link UserStoreAuthenticator} over
+ *       {@code <data_dir>/magpie.db}, which reads the database on every CONNECT) then {@code password_file}
+ *       (inside a {@link SwappableAuthenticator} the reloader refreshes); JDBC, HTTP and JWT providers;</li>
+ *   <li>{@code enhanced_auth: [SCRAM-SHA-256]} → a {@link UserStoreScramAuthenticator} over the same user
+ *       database, for MQTT 5 clients that log in with the Authentication Method SCRAM-SHA-256;</li>
+ *   <li>when a provider can grant per-client ACLs (JWT {@code acl} claims, HTTP answers), a
+ *       {@link GrantedAcl.Authorizer} first: a client with a grant is held to it alone;</li>
  *   <li>{@code acl_file} → an {@link AclAuthorizer} with {@code default_policy}, inside a
- *       {@link SwappableAuthorizer} the reloader refreshes; without an ACL file no authorizer is added, and
- *       every action is allowed.</li>
+ *       {@link SwappableAuthorizer} the reloader refreshes; without an ACL file every action of a client
+ *       without a grant is allowed.</li>
  * </ul>
  * A client the authenticators do not know is then admitted only if it sent no user name and its listener
  * allows anonymous clients (the broker's chain rules).
  *
  * <p>{@link #open} fails with a {@code ConfigException} (exit status 2) for a missing or malformed file,
  * naming {@code file:line}, and with a {@code UserStoreException} when the database cannot be opened.
- * {@link #close()} stops reloading and closes the database; call it after the broker has stopped.
+ * {@link #close()} stops reloading and closes the database, pools and clients; call it after the broker has stopped.
  */
 public final class ServerSecurity implements AutoCloseable {
-    private final UserStore users;
-    private final SwappableAuthenticator passwords;
+    private final ConfiguredProviders providers;
     private final SwappableAuthorizer acl;
     private final SecurityReloader reloader = new SecurityReloader();
     private final SecurityConfig config;
 
-    private ServerSecurity(SecurityConfig config, UserStore users, SwappableAuthenticator passwords, SwappableAuthorizer acl) {
+    private ServerSecurity(SecurityConfig config, ConfiguredProviders providers, SwappableAuthorizer acl) {
         this.config = config;
-        this.users = users;
-        this.passwords = passwords;
+        this.providers = providers;
         this.acl = acl;
     }
 
@@ -52,13 +51,6 @@ public final class ServerSecurity implements AutoCloseable {
     public static ServerSecurity open(MagpieConfig config) {
         SecurityConfig security = config.security();
         Decision fallback = security.defaultPolicy().decision();
-        SwappableAuthenticator passwords = null;
-        byte[] passwordBytes = null;
-        if (security.passwordFilePath().isPresent()) {
-            Path file = security.passwordFilePath().get();
-            passwordBytes = SecurityFiles.read("password_file", file);
-            passwords = new SwappableAuthenticator(SecurityFiles.parsePasswords(file, passwordBytes));
-        }
         SwappableAuthorizer acl = null;
         byte[] aclBytes = null;
         if (security.aclFilePath().isPresent()) {
@@ -66,14 +58,13 @@ public final class ServerSecurity implements AutoCloseable {
             aclBytes = SecurityFiles.read("acl_file", file);
             acl = new SwappableAuthorizer(SecurityFiles.parseAcl(file, aclBytes, fallback));
         }
-        // the database last: a file error must not leave it open
-        UserStore users = security.users() == UserSource.BUILTIN ? UserStore.open(config.dataDir()) : null;
+        // the providers last: a file error must not leave the database or a pool open
+        ConfiguredProviders providers = ConfiguredProviders.open(security.providers(), config.dataDir());
 
-        ServerSecurity result = new ServerSecurity(security, users, passwords, acl);
-        if (passwords != null) {
-            Path file = security.passwordFilePath().get();
-            SwappableAuthenticator target = passwords;
-            result.reloader.watch("password_file", file, passwordBytes, bytes -> SecurityFiles.parsePasswords(file, bytes), target::swap);
+        ServerSecurity result = new ServerSecurity(security, providers, acl);
+        for (ConfiguredProviders.WatchedPasswords p : providers.passwordFiles()) {
+            Path file = p.file();
+            result.reloader.watch(p.key(), file, p.loaded(), bytes -> SecurityFiles.parsePasswords(file, bytes), p.target()::swap);
         }
         if (acl != null) {
             Path file = security.aclFilePath().get();
@@ -83,16 +74,15 @@ public final class ServerSecurity implements AutoCloseable {
         return result;
     }
 
-    /** Adds the authenticators (built-in users first, then the password file) and the ACL to {@code builder}. */
+    /** Adds the authenticators in their configured order, then the granted-ACL authorizer and the ACL, to {@code builder}. */
     public Broker.Builder applyTo(Broker.Builder builder) {
-        if (users != null) {
-            builder.authenticator(new UserStoreAuthenticator(users));
-            if (config.offersScram()) {
-                builder.enhancedAuthenticator(new UserStoreScramAuthenticator(users));
-            }
+        providers.chain().forEach(builder::authenticator);
+        if (config.offersScram()) {
+            // SecurityConfig has checked that a builtin provider is configured, so the database is open
+            builder.enhancedAuthenticator(new UserStoreScramAuthenticator(providers.users().orElseThrow()));
         }
-        if (passwords != null) {
-            builder.authenticator(passwords);
+        if (providers.grantsAcl()) {
+            builder.authorizer(new GrantedAcl.Authorizer(acl != null ? Decision.NEXT : Decision.ALLOW));
         }
         if (acl != null) {
             builder.authorizer(acl);
@@ -105,14 +95,14 @@ public final class ServerSecurity implements AutoCloseable {
         reloader.start(config.reloadInterval());
     }
 
-    /** The built-in user database, if {@code users: builtin}. */
+    /** The built-in user database, if a {@code builtin} provider is configured. */
     public Optional<UserStore> users() {
-        return Optional.ofNullable(users);
+        return providers.users();
     }
 
-    /** The password file's authenticator (swapped on reload), if a password file is configured. */
+    /** The (first) password file's authenticator (swapped on reload), if a password file is configured. */
     public Optional<SwappableAuthenticator> passwordAuthenticator() {
-        return Optional.ofNullable(passwords);
+        return providers.passwordFiles().stream().findFirst().map(ConfiguredProviders.WatchedPasswords::target);
     }
 
     /** The ACL in force now, if an ACL file is configured. */
@@ -122,15 +112,14 @@ public final class ServerSecurity implements AutoCloseable {
 
     /** One line for the start-up log: where users and rules come from. */
     public String describe() {
-        StringBuilder out = new StringBuilder("security: users from ");
-        out.append(users != null ? users.location() : "no user database");
-        config.passwordFilePath().ifPresent(f -> out.append(" and ").append(f));
+        StringBuilder out = new StringBuilder("security: authentication by ").append(providers.describe());
         out.append(config.aclFilePath().map(f -> "; ACL " + f + " (default " + config.defaultPolicy().yamlName() + ")")
-                .orElse("; no ACL file, every action allowed"));
+                .orElse(providers.grantsAcl() ? "; no ACL file, clients without a granted ACL may do anything"
+                        : "; no ACL file, every action allowed"));
         if (!config.enhancedAuth().isEmpty()) {
             out.append("; enhanced authentication ").append(String.join(", ", config.enhancedAuth()));
         }
-        if (!config.reloadInterval().isZero() && (passwords != null || acl != null)) {
+        if (!config.reloadInterval().isZero() && (!providers.passwordFiles().isEmpty() || acl != null)) {
             out.append("; files checked for changes every ").append(dev.magpie.server.config.DurationFormat.format(config.reloadInterval()));
         }
         return out.toString();
@@ -144,8 +133,6 @@ public final class ServerSecurity implements AutoCloseable {
     @Override
     public void close() {
         reloader.close();
-        if (users != null) {
-            users.close();
-        }
+        providers.close();
     }
 }

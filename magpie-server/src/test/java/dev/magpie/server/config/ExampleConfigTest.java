@@ -40,8 +40,10 @@ class ExampleConfigTest {
                 "response_information:", "max_connection_rate:", "max_topic_length:", "max_topic_levels:",
                 "max_subscriptions_per_client:", "max_queued_bytes:", "message_rate:", "byte_rate:", "rate_limit_action:",
                 "bans:", "client_ids:", "usernames:", "addresses:", "flapping:", "max_connects:", "window:", "ban_duration:",
-                "by_address:", "persistence:", "enabled:", "sync:", "durable_ack:"}) {
-            assertThat(text).as("magpie.example.yaml documents %s", key).containsPattern("(?m)^\\s*-?\\s*" + key);
+                "by_address:", "persistence:", "enabled:", "sync:", "durable_ack:", "authentication:", "query:", "hash:", "pool_size:", "cache_ttl:", "cache_size:",
+                "on_error:", "headers:", "algorithm:", "public_key_file:", "jwks_file:", "token_in:", "username_claim:",
+                "acl_claim:", "issuer:", "audience:", "leeway:", "require_expiry:", "match_username:"}) {
+            assertThat(text).as("magpie.example.yaml documents %s", key).containsPattern("(?m)^\\s*(#\\s*)?-?\\s*" + key);
         }
     }
 
@@ -55,5 +57,20 @@ class ExampleConfigTest {
                 .containsExactly(ListenerType.TCP, ListenerType.TLS, ListenerType.WSS);
         assertThat(example.listeners().get(1).tls()).isEqualTo(TlsConfig.pem("certs/server.crt", "certs/server.key"));
         assertThat(example.listeners().get(2).websocket()).isEqualTo(WebSocketConfig.DEFAULTS);
+    }
+
+    @Test
+    void theCommentedAuthenticationProvidersLoadWhenUncommented() throws Exception {
+        // the provider examples sit under "authentication: []", indented four spaces and commented "#  "
+        String uncommented = Files.readString(EXAMPLE).replace("  authentication: []\n", "  authentication:\n")
+                .replaceAll("(?m)^    #  ", "    ");
+
+        // the jwt example names a key file that does not exist here; parse checks shape, not files
+        MagpieConfig example = new ConfigLoader(Map.of()).parse(uncommented, "uncommented example");
+
+        assertThat(example.security().providers()).extracting(p -> p.getClass().getSimpleName())
+                .containsExactly("Builtin", "PasswordFile", "Jdbc", "Http", "Jwt");
+        assertThat(example.security().providers().get(2)).isEqualTo(new AuthenticationConfig.Jdbc("jdbc:postgresql://127.0.0.1:5432/iot",
+                "", "", "SELECT password_hash FROM mqtt_users WHERE username = ?", "auto", 4, java.time.Duration.ofSeconds(3)));
     }
 }
