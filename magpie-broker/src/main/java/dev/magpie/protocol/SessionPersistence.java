@@ -88,12 +88,14 @@ public final class SessionPersistence {
         if (!present || session.expirySeconds() == 0) {
             store.removeSession(session.clientId());
         }
+        boolean wasPersisted = session.isPersisted();
         session.persistTo(session.expirySeconds() > 0 ? store : MessageStore.none());
         if (session.expirySeconds() > 0) {
             store.putSession(header(session, info, -1));
-            if (present) {
+            if (present && !wasPersisted) {
+                // a session taken over while it was not persistent: its subscriptions were never written
                 for (SessionSubscription s : session.subscriptions().values()) {
-                    store.putSubscription(session.clientId(), stored(s)); // a session that just became persistent
+                    store.putSubscription(session.clientId(), stored(s));
                 }
             }
         }

@@ -99,6 +99,11 @@ public final class Session {
         this.journal = store == MessageStore.none() ? SessionJournal.NONE : new StoreJournal(store, clientId);
     }
 
+    /** Whether this session already writes its messages to a store ({@link #persistTo}). */
+    public boolean isPersisted() {
+        return journal != SessionJournal.NONE;
+    }
+
     /** Puts the messages {@code stored} kept back into this session restored at start (see {@link StoreJournal#restore}). */
     public void restoreMessages(StoredSession stored) {
         StoreJournal.restore(this, stored);

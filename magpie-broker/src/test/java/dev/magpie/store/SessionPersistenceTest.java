@@ -212,6 +212,26 @@ class SessionPersistenceTest {
     }
 
     @Test
+    void aSessionThatBecomesPersistentOnTakeoverKeepsItsEarlierSubscriptions_MQTT_3_1_4_3() {
+        Broker first = startOnDir();
+        RawMqttClient passing = socket(first);
+        connect(passing, "flip", false, MqttProperties.EMPTY); // Session Expiry 0: nothing stored yet
+        passing.send(new Subscribe(1, List.of(Subscription.of("flip/t", 1)), MqttProperties.EMPTY));
+        passing.receive(SubAck.class, WAIT);
+        RawMqttClient takeover = socket(first);
+        // [MQTT-3.1.4-3] the new connection takes the session over, now with an expiry interval
+        assertThat(connect(takeover, "flip", false, expiry(300)).sessionPresent()).isTrue();
+        disconnect(takeover);
+        first.stop();
+
+        Broker second = startOnDir();
+        RawMqttClient back = socket(second);
+        assertThat(connect(back, "flip", false, expiry(300)).sessionPresent()).isTrue();
+        publishQos1(second, "flip/t", "kept");
+        assertThat(new String(back.receive(Publish.class, WAIT).payload(), StandardCharsets.UTF_8)).isEqualTo("kept");
+    }
+
+    @Test
     void aPahoV3CleanSessionFalseSubscriptionSurvivesARestart_MQTT_3_1_2_4() throws Exception {
         Broker first = startOnDir();
         MqttConnectOptions persistent = new MqttConnectOptions();
