@@ -1,5 +1,6 @@
 package dev.magpie;
 
+
 import dev.magpie.spi.Authenticator;
 import dev.magpie.spi.Ban;
 import dev.magpie.spi.Authorizer;
@@ -8,12 +9,15 @@ import dev.magpie.spi.EnhancedAuthenticator;
 import dev.magpie.spi.Interceptor;
 import dev.magpie.spi.HttpRoute;
 import dev.magpie.spi.Message;
+import dev.magpie.store.MessageStore;
+import dev.magpie.store.SyncMode;
 import dev.magpie.transport.HttpRoutes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +53,7 @@ public final class Broker implements AutoCloseable {
                 builder.capabilities, List.copyOf(builder.authenticators),
                 List.copyOf(builder.enhancedAuthenticators.values()),
                 List.copyOf(builder.authorizers), List.copyOf(builder.interceptors), List.copyOf(builder.eventListeners),
-                new LinkedHashMap<>(builder.httpRoutes), builder.meterRegistry);
+                new LinkedHashMap<>(builder.httpRoutes), builder.meterRegistry, builder.storeChoice);
     }
 
     public static Builder builder() {
@@ -124,6 +128,7 @@ public final class Broker implements AutoCloseable {
         private BrokerSettings settings = BrokerSettings.defaults();
         private BrokerLimits limits = BrokerLimits.defaults();
         private BrokerCapabilities capabilities = BrokerCapabilities.all();
+        private StoreChoice storeChoice = StoreChoice.NONE;
         private MeterRegistry meterRegistry = new SimpleMeterRegistry();
 
         private Builder() {
@@ -164,6 +169,58 @@ public final class Broker implements AutoCloseable {
         /** The optional MQTT features offered (default: {@link BrokerCapabilities#all()}). */
         public Builder capabilities(BrokerCapabilities newCapabilities) {
             this.capabilities = Objects.requireNonNull(newCapabilities, "capabilities");
+            return this;
+        }
+
+        /**
+         * Keeps retained messages in the SQLite file {@code <directory>/magpie.db} (the file {@code UserStore}
+         * uses too), so a broker started again on the same directory finds them. The broker opens the file at
+         * {@link Broker#start()} (a file it cannot open or write fails the start with a {@link BrokerException}
+         * naming it) and closes it at {@link Broker#stop()}. Without this or {@link #store}, nothing is kept
+         * after stop.
+         * <pre>{@code
+         * Broker broker = Broker.builder()
+         *         .listener(Listener.tcp("0.0.0.0", 1883))
+         *         .dataDirectory(Path.of("data"))
+         *         .build().start();
+         * }</pre>
+         * Writes are batched on one thread and committed shortly after the PUBLISH; see {@link SyncMode} and
+         * {@code docs/persistence.md} for what a crash can lose.
+         */
+        public Builder dataDirectory(Path directory) {
+            return dataDirectory(directory, SyncMode.NORMAL);
+        }
+
+        /** As {@link #dataDirectory(Path)}, choosing when commits reach the disk. */
+        public Builder dataDirectory(Path directory, SyncMode sync) {
+            this.storeChoice = new StoreChoice(null, Objects.requireNonNull(directory, "directory"), Objects.requireNonNull(sync, "sync"),
+                    storeChoice.durableAcks());
+            return this;
+        }
+
+        /**
+         * With {@code true}, the PUBACK/PUBREC of a QoS 1/2 PUBLISH is sent only once the store has committed what
+         * the message caused (the retained message, the copies queued for persistent sessions), so a crash right
+         * after the acknowledgement loses nothing acknowledged. Costs latency (one commit) per acknowledged
+         * message; the default, {@code false}, acknowledges at once and commits a moment later (write-behind).
+         * Needs {@link #dataDirectory} or {@link #store}.
+         */
+        public Builder durableAcknowledgements(boolean durable) {
+            this.storeChoice = storeChoice.withDurableAcks(durable);
+            return this;
+        }
+
+        /**
+         * Keeps retained messages in {@code store}, which the application opened and closes (after
+         * {@link Broker#stop()}). {@link MessageStore#inMemory()} keeps them while the JVM runs, which suits tests:
+         * <pre>{@code
+         * MessageStore store = MessageStore.inMemory();
+         * Broker.builder().listener(Listener.tcp("127.0.0.1", 0)).store(store).build().start();
+         * }</pre>
+         * Replaces an earlier {@link #dataDirectory} choice, and the other way round.
+         */
+        public Builder store(MessageStore store) {
+            this.storeChoice = new StoreChoice(Objects.requireNonNull(store, "store"), null, SyncMode.NORMAL, storeChoice.durableAcks());
             return this;
         }
 

@@ -25,6 +25,9 @@ import dev.magpie.spi.EnhancedAuthenticator;
 import dev.magpie.spi.HttpRoute;
 import dev.magpie.spi.Interceptor;
 import dev.magpie.spi.Message;
+import dev.magpie.store.MessageStore;
+import dev.magpie.store.SqliteMessageStore;
+import dev.magpie.store.StoreException;
 import dev.magpie.transport.ConnectionLimit;
 import dev.magpie.transport.EventLoops;
 import dev.magpie.transport.HttpRoutes;
@@ -64,6 +67,11 @@ final class BrokerCore {
     private final HttpRoutes httpRoutes;
     private final Bans bans;
     private final ConnectionLimit brokerConnections;
+    private final StoreChoice storeChoice;
+    private final Distributor distributor;
+    private final BrokerMetrics metrics;
+    /** The store in use while running; closed at stop when this broker opened it. */
+    private MessageStore store;
     private ScheduledFuture<?> purge;
     private final List<ListenerBinding> bindings = new ArrayList<>();
     private EventLoops loops;
@@ -74,8 +82,9 @@ final class BrokerCore {
                BrokerCapabilities capabilities, List<Authenticator> authenticators,
                List<EnhancedAuthenticator> enhancedAuthenticators,
                List<Authorizer> authorizers, List<Interceptor> interceptors, List<BrokerListener> eventListeners,
-               Map<String, HttpRoute> routes, MeterRegistry registry) {
+               Map<String, HttpRoute> routes, MeterRegistry registry, StoreChoice storeChoice) {
         this.listeners = listeners;
+        this.storeChoice = storeChoice;
         this.authExecutor = new ThreadPoolExecutor(2, 16, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000),
                 new DefaultThreadFactory("magpie-auth", true), new ThreadPoolExecutor.AbortPolicy());
         // HTTP routes and static files: a few threads, a bounded queue; a full queue answers 503
@@ -84,11 +93,13 @@ final class BrokerCore {
         this.httpExecutor.allowCoreThreadTimeOut(true);
         this.httpRoutes = new HttpRoutes(routes, httpExecutor);
         BrokerMetrics metrics = new BrokerMetrics(registry);
+        this.metrics = metrics;
         EventDispatcher events = new EventDispatcher(eventListeners);
         AuthorizationChain authorization = new AuthorizationChain(authorizers);
         AuthenticationChain authentication = new AuthenticationChain(authenticators, authExecutor, settings.authenticationTimeout());
         SessionRegistry sessions = new SessionRegistry();
         Distributor distributor = new Distributor(authorization);
+        this.distributor = distributor;
         SessionLifecycle lifecycle = new SessionLifecycle(settings, limits.maxQueuedBytes(), sessions, distributor, authorization, events, metrics);
         BanList banList = new BanList();
         initialBans.forEach(banList::add);
@@ -115,8 +126,10 @@ final class BrokerCore {
             throw new IllegalStateException("broker already started");
         }
         started = true;
+        openStore();
         loops = new EventLoops(Math.max(2, java.lang.Runtime.getRuntime().availableProcessors() * 2));
         try {
+            restoreSessions();
             for (Listener listener : listeners) {
                 ListenerBinding binding = ListenerBinding.bind(listener, context, loops, httpRoutes, brokerConnections);
                 bindings.add(binding);
@@ -132,6 +145,54 @@ final class BrokerCore {
             context.bans().purgeExpired();
             context.flapping().purge(System.nanoTime());
         }, PURGE_SECONDS, PURGE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Opens the configured store and loads what it kept, before any listener is bound, so the first client
+     * already sees the retained messages of the last run.
+     *
+     * @throws BrokerException if the store cannot be opened or read (the message names the file and what to do)
+     */
+    private void openStore() {
+        try {
+            store = storeChoice.open();
+            int restored = distributor.restoreRetained(store, problem -> LOG.warn("{}: a retained message is skipped: {}", store, problem));
+            if (storeChoice.dataDirectory() != null || restored > 0) {
+                LOG.info("{}: {} retained messages restored", store, restored);
+            }
+        } catch (StoreException e) {
+            closeStore();
+            authExecutor.shutdownNow();
+            httpExecutor.shutdownNow();
+            stopped = true;
+            throw new BrokerException(e.getMessage(), e);
+        }
+        if (store instanceof SqliteMessageStore sqlite) {
+            metrics.gauge("magpie.store.dropped.writes", sqlite::droppedWrites);
+            metrics.gauge("magpie.store.failed.writes", sqlite::failedWrites);
+            metrics.gauge("magpie.store.queued.writes", sqlite::queuedWrites);
+        }
+    }
+
+    /** Brings back the persistent sessions, on the new event loops, before any listener is bound. */
+    private void restoreSessions() {
+        try {
+            int restored = context.lifecycle().restore(store, () -> loops.workers().next());
+            if (storeChoice.durableAcks()) {
+                context.lifecycle().persistence().durableAcknowledgements(loops.workers());
+            }
+            if (storeChoice.dataDirectory() != null || restored > 0) {
+                LOG.info("{}: {} persistent sessions restored", store, restored);
+            }
+        } catch (StoreException e) {
+            throw new BrokerException(e.getMessage(), e);
+        }
+    }
+
+    private void closeStore() {
+        if (store != null && storeChoice.owned()) {
+            store.close();
+        }
     }
 
     Bans bans() {
@@ -215,6 +276,7 @@ final class BrokerCore {
         loops.shutdown(SHUTDOWN_GRACE_MILLIS);
         authExecutor.shutdownNow();
         httpExecutor.shutdownNow();
+        closeStore(); // after the event loops: every change they made is queued, and is written now
         LOG.info("broker stopped");
     }
 }

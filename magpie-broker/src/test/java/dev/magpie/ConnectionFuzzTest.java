@@ -76,7 +76,7 @@ class ConnectionFuzzTest {
         listener = Listener.tcp("127.0.0.1", 0).anonymous(true);
         core = new BrokerCore(List.of(listener), BrokerSettings.defaults().withReceiveMaximum(4).withMaxInflight(4).withMaxQueuedMessages(8),
                 BrokerLimits.defaults(), List.of(), BrokerCapabilities.all(), List.of(), List.of(), List.of(), List.of(), List.of(), Map.of(),
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), StoreChoice.NONE);
         context = core.context();
         // one connection per input: INFO lines would cost more than the fuzzing (restored in stopCore)
         previousLevel = quietLogger.getLevel();

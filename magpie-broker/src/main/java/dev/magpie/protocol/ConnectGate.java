@@ -315,6 +315,7 @@ final class ConnectGate {
         // [MQTT-3.2.2-2]/[MQTT-3.2.2-3]: Session Present tells whether state was resumed
         connection.connackSent();
         connection.send(new ConnAck(present, ReasonCode.SUCCESS, props.build()));
+        broker.lifecycle().persistence().attached(session, info, present); // before attach: resending is journaled
         session.attach(connection, info);
         int finalKeepAlive = keepAlive;
         connection.context().executor().execute(() -> {

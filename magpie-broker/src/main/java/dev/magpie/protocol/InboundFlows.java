@@ -102,14 +102,23 @@ final class InboundFlows {
         }
         if (qos == 1) {
             // [MQTT-4.3.2-2]; 3.1.1 has no negative acknowledgement, so a refused message is acked and dropped
-            connection.send(new PubResponse(PacketType.PUBACK, publish.packetId(), v5 ? reason : 0, MqttProperties.EMPTY));
+            acknowledge(reason, new PubResponse(PacketType.PUBACK, publish.packetId(), v5 ? reason : 0, MqttProperties.EMPTY));
         } else if (qos == 2) {
             if (v5 && reason != ReasonCode.SUCCESS) {
                 // a PUBREC >= 0x80 ends the exchange: the id is free again [MQTT-4.3.3-4]
                 session.releaseInboundQos2(publish.packetId());
             }
-            connection.send(new PubResponse(PacketType.PUBREC, publish.packetId(), v5 ? reason : 0, MqttProperties.EMPTY));
+            acknowledge(reason, new PubResponse(PacketType.PUBREC, publish.packetId(), v5 ? reason : 0, MqttProperties.EMPTY));
         }
+    }
+
+    /** Sends a PUBACK/PUBREC; for a routed message, once it is durable when the broker is configured so. */
+    private void acknowledge(int reason, PubResponse ack) {
+        if (reason != ReasonCode.SUCCESS) {
+            connection.send(ack);
+            return;
+        }
+        broker.lifecycle().persistence().whenDurable(connection.context().executor(), () -> connection.send(ack));
     }
 
     void publishResponse(Session session, PubResponse response) {
@@ -181,7 +190,9 @@ final class InboundFlows {
                     Subscription accepted = v5 ? new Subscription(filter, qos, requested.noLocal(), requested.retainAsPublished(), requested.retainHandling())
                             : Subscription.of(filter, qos);
                     // [MQTT-3.8.4-3]: a subscription to the same filter replaces the old one
-                    boolean fresh = session.addSubscription(new SessionSubscription(accepted, identifier)) == null;
+                    SessionSubscription remembered = new SessionSubscription(accepted, identifier);
+                    boolean fresh = session.addSubscription(remembered) == null;
+                    broker.lifecycle().persistence().subscribed(session, remembered);
                     broker.distributor().subscribe(session, accepted, identifier);
                     // retained messages are not sent to shared subscriptions (spec 4.8.2)
                     if (!shared) {
@@ -224,6 +235,7 @@ final class InboundFlows {
             for (String filter : unsubscribe.filters()) {
                 if (session.removeSubscription(filter) != null) {
                     broker.distributor().unsubscribe(session, filter);
+                    broker.lifecycle().persistence().unsubscribed(session, filter);
                     removed.add(filter);
                     codes.add(ReasonCode.SUCCESS);
                 } else {

@@ -17,13 +17,17 @@ import dev.magpie.session.SessionRegistry;
 import dev.magpie.session.SessionSubscription;
 import dev.magpie.spi.ClientInfo;
 import dev.magpie.spi.Message;
+import dev.magpie.store.MessageStore;
+import dev.magpie.store.StoredSession;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * Creates and ends sessions, and decides what happens when a connection goes away: the will is published
@@ -43,6 +47,7 @@ public final class SessionLifecycle implements SessionObserver {
     private final EventDispatcher events;
     private final BrokerMetrics metrics;
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
+    private final SessionPersistence persistence = new SessionPersistence();
     private PublishPipeline pipeline;
 
     public SessionLifecycle(BrokerSettings settings, long maxQueuedBytes, SessionRegistry sessions, Distributor distributor,
@@ -59,6 +64,52 @@ public final class SessionLifecycle implements SessionObserver {
     /** Set once during broker assembly (the pipeline and the lifecycle refer to each other through wills). */
     public void pipeline(PublishPipeline publishPipeline) {
         this.pipeline = publishPipeline;
+    }
+
+    /** What persistent sessions write to the store. */
+    public SessionPersistence persistence() {
+        return persistence;
+    }
+
+    /**
+     * Brings back the persistent sessions {@code store} kept, offline, with their subscriptions in the tree, their
+     * queued and in-flight QoS 1/2 messages and inbound QoS 2 ids, and
+     * their expiry running from when they disconnected (a session whose client was connected when the broker
+     * went down starts its interval now); then sends every later change there. Called once at start, before any
+     * listener is bound, so no client can touch these sessions yet.
+     *
+     * @return how many sessions were restored
+     * @throws dev.magpie.store.StoreException if the store cannot be read
+     */
+    public int restore(MessageStore store, Supplier<EventExecutor> loops) {
+        long now = System.currentTimeMillis();
+        List<StoredSession> stored = store.loadSessions(now);
+        persistence.use(store);
+        int restored = 0;
+        for (StoredSession s : stored) {
+            if (s.expiredAt(now) || sessions.find(s.clientId()).isPresent()) {
+                continue;
+            }
+            Session session = newSession(s.clientId(), loops.get());
+            session.restoredAs(new ClientInfo(s.clientId(), s.username(), null, s.protocolLevel(), s.listener()));
+            session.expirySeconds(s.expirySeconds());
+            for (SessionSubscription subscription : SessionPersistence.restored(s)) {
+                session.addSubscription(subscription);
+                distributor.subscribe(session, subscription.options(), subscription.identifier());
+            }
+            try {
+                session.restoreMessages(s);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("session {}: stored messages skipped: {}", s.clientId(), e.getMessage());
+            }
+            session.persistTo(store);
+            sessions.replace(s.clientId(), session);
+            long remaining = s.expiresAtMillis() < 0 ? s.expirySeconds()
+                    : Math.max(1, (s.expiresAtMillis() - now + 999) / 1_000);
+            scheduleExpiry(session, remaining);
+            restored++;
+        }
+        return restored;
     }
 
     /** After this, connections that close are the broker's doing: no wills are published. */
@@ -80,7 +131,9 @@ public final class SessionLifecycle implements SessionObserver {
             distributor.unsubscribe(session, filter);
         }
         session.end();
-        sessions.remove(session);
+        if (sessions.remove(session)) {
+            persistence.ended(session); // not when a Clean Start replaced it: the new session rewrites the store
+        }
     }
 
     /**
@@ -138,14 +191,20 @@ public final class SessionLifecycle implements SessionObserver {
         if (expiry == 0) {
             end(session);
         } else {
-            session.expiryTask(session.executor().schedule(() -> {
-                if (!session.isConnected() && !session.isEnded()) {
-                    LOG.info("session {} expired after {} s offline", session.clientId(), expiry);
-                    publishWill(session); // a will still waiting for its delay goes with the session [MQTT-3.1.3-9]
-                    end(session);
-                }
-            }, expiry, TimeUnit.SECONDS));
+            persistence.disconnected(session);
+            scheduleExpiry(session, expiry);
         }
+    }
+
+    /** Ends the offline session after {@code seconds} unless a client attaches first [MQTT-3.1.2-23]. */
+    private void scheduleExpiry(Session session, long seconds) {
+        session.expiryTask(session.executor().schedule(() -> {
+            if (!session.isConnected() && !session.isEnded()) {
+                LOG.info("session {} expired after {} s offline", session.clientId(), seconds);
+                publishWill(session); // a will still waiting for its delay goes with the session [MQTT-3.1.3-9]
+                end(session);
+            }
+        }, seconds, TimeUnit.SECONDS));
     }
 
     /**

@@ -5,22 +5,28 @@ import dev.magpie.codec.Subscribe.Subscription;
 import dev.magpie.security.AuthorizationChain;
 import dev.magpie.session.Delivery;
 import dev.magpie.session.Publication;
+import dev.magpie.session.PublishStorage;
 import dev.magpie.session.Session;
 import dev.magpie.spi.ClientInfo;
 import dev.magpie.spi.Message;
+import dev.magpie.store.MessageStore;
+import dev.magpie.store.StoredMessage;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Fans a message out: matches the subscription trees once, merges overlapping subscriptions of the same
  * client into one delivery at the highest granted QoS carrying every matching Subscription Identifier
  * [MQTT-3.3.5-1], [MQTT-3.3.4-3], applies each subscription's options (No Local, Retain As Published), picks
  * one member per shared group, asks the authorizers per recipient, and hands the shared
- * {@link Publication} to each session. Also owns retained messages. It never touches a network channel.
+ * {@link Publication} to each session. Also owns retained messages: the index answers subscriptions, the
+ * {@link MessageStore} gets every change (it queues, never blocks) so that a restart finds them again. It never
+ * touches a network channel.
  */
 public final class Distributor {
     private static final String SHARED_PREFIX = "$share/";
@@ -30,9 +36,40 @@ public final class Distributor {
     private final Map<String, SharedGroup> sharedGroups = new ConcurrentHashMap<>();
     private final RetainedIndex<RetainedMessage> retained = new RetainedIndex<>();
     private final AuthorizationChain authorization;
+    /** Set once at start, before any client connects; {@link MessageStore#none()} until then. */
+    private volatile MessageStore store = MessageStore.none();
 
     public Distributor(AuthorizationChain authorization) {
         this.authorization = authorization;
+    }
+
+    /**
+     * Loads the retained messages {@code from} kept into the index and sends every later change there; called
+     * once at start, before any client connects. Expired ones are not loaded [MQTT-3.3.2-5]; a damaged row is
+     * skipped and reported through {@code damaged}.
+     *
+     * @return how many were restored
+     * @throws dev.magpie.store.StoreException if the store cannot be read
+     */
+    public int restoreRetained(MessageStore from, Consumer<String> damaged) {
+        List<StoredMessage> messages = from.loadRetained(System.currentTimeMillis());
+        this.store = from;
+        long nowMillis = System.currentTimeMillis();
+        long nowNanos = System.nanoTime();
+        int restored = 0;
+        for (StoredMessage m : messages) {
+            if (m.expiredAt(nowMillis)) {
+                continue;
+            }
+            try {
+                Publish publish = PublishStorage.toPublish(m, true);
+                retained.put(m.topic(), new RetainedMessage(publish, PublishStorage.storedNanos(m, nowMillis, nowNanos)));
+                restored++;
+            } catch (IllegalArgumentException e) {
+                damaged.accept(e.getMessage());
+            }
+        }
+        return restored;
     }
 
     /** Whether {@code filter} names a shared subscription ({@code $share/group/filter}). */
@@ -85,9 +122,11 @@ public final class Distributor {
     public void retain(Publish publish) {
         if (publish.payload().length == 0) {
             retained.remove(publish.topic());
+            store.removeRetained(publish.topic());
         } else {
-            retained.put(publish.topic(), new RetainedMessage(
-                    new Publish(publish.topic(), publish.qos(), true, false, 0, publish.payload(), publish.properties()), System.nanoTime()));
+            Publish kept = new Publish(publish.topic(), publish.qos(), true, false, 0, publish.payload(), publish.properties());
+            retained.put(publish.topic(), new RetainedMessage(kept, System.nanoTime()));
+            store.putRetained(PublishStorage.toStored(kept, System.currentTimeMillis()));
         }
     }
 
@@ -125,6 +164,7 @@ public final class Distributor {
         });
         for (String topic : expired) {
             retained.remove(topic);
+            store.removeRetained(topic);
         }
     }
 

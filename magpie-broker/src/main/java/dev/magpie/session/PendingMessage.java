@@ -5,8 +5,10 @@ import dev.magpie.codec.Publish;
 /**
  * A message waiting in a session's queue (or taken out of it for another shared-subscription member).
  * Times are {@link System#nanoTime()} based; {@code expiryNanos} is -1 when the message never expires.
+ * {@code seq} numbers a session's messages in the order they were made, which is how the store keys its
+ * queued copy.
  */
-public record PendingMessage(Publish publish, Delivery delivery, long createdNanos, long expiryNanos) {
+public record PendingMessage(Publish publish, Delivery delivery, long createdNanos, long expiryNanos, long seq) {
     public int qos() {
         return delivery.qos();
     }

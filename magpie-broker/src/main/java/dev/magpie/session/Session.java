@@ -10,6 +10,8 @@ import dev.magpie.codec.PubResponse;
 import dev.magpie.codec.Publish;
 import dev.magpie.codec.ReasonCode;
 import dev.magpie.spi.ClientInfo;
+import dev.magpie.store.MessageStore;
+import dev.magpie.store.StoredSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
 
@@ -52,6 +54,10 @@ public final class Session {
     private Future<?> willTask;
     /** Whether messages are being dropped because the queue is full (reported once per overflow). */
     private boolean overflowing;
+    /** Where a persistent session's QoS 1/2 messages are written as they move; {@link SessionJournal#NONE} otherwise. */
+    private SessionJournal journal = SessionJournal.NONE;
+    /** Numbers this session's messages ({@link PendingMessage#seq()}). */
+    private long lastSeq;
 
     public Session(String clientId, EventExecutor executor, SessionObserver observer, int maxInflight, int maxQueued) {
         this(clientId, executor, observer, maxInflight, maxQueued, 0);
@@ -77,6 +83,43 @@ public final class Session {
     /** The identity of the client that last attached; readable from any thread. */
     public ClientInfo clientInfo() {
         return clientInfo;
+    }
+
+    /** Who a session restored from the store at start belonged to, until its client attaches again. */
+    public void restoredAs(ClientInfo info) {
+        this.clientInfo = info;
+    }
+
+    /**
+     * Writes this session's QoS 1/2 messages to {@code store} from now on as they are queued, sent and
+     * acknowledged, so a restarted broker can deliver them; {@link MessageStore#none()} stops it (a session that
+     * ends with its connection keeps nothing). On the session's thread.
+     */
+    public void persistTo(MessageStore store) {
+        this.journal = store == MessageStore.none() ? SessionJournal.NONE : new StoreJournal(store, clientId);
+    }
+
+    /** Whether this session already writes its messages to a store ({@link #persistTo}). */
+    public boolean isPersisted() {
+        return journal != SessionJournal.NONE;
+    }
+
+    /** Puts the messages {@code stored} kept back into this session restored at start (see {@link StoreJournal#restore}). */
+    public void restoreMessages(StoredSession stored) {
+        StoreJournal.restore(this, stored);
+    }
+
+    void restoreQueued(PendingMessage message) {
+        lastSeq = Math.max(lastSeq, message.seq());
+        outbound.enqueue(message);
+    }
+
+    void restoreInflight(int packetId, Publish publish, OutboundFlow.State state) {
+        outbound.track(packetId, publish, state, null);
+    }
+
+    void restoreInboundQos2(int packetId) {
+        inboundQos2.add(packetId);
     }
 
     /**
@@ -217,12 +260,20 @@ public final class Session {
 
     /** Remembers an inbound QoS 2 packet id; false if it was already awaiting PUBREL (a duplicate) [MQTT-4.3.3-9]. */
     public boolean beginInboundQos2(int packetId) {
-        return inboundQos2.add(packetId);
+        if (!inboundQos2.add(packetId)) {
+            return false;
+        }
+        journal.inboundQos2(packetId, true);
+        return true;
     }
 
     /** Forgets an inbound QoS 2 packet id on PUBREL; false if it was unknown. */
     public boolean releaseInboundQos2(int packetId) {
-        return inboundQos2.remove(packetId);
+        if (!inboundQos2.remove(packetId)) {
+            return false;
+        }
+        journal.inboundQos2(packetId, false);
+        return true;
     }
 
     public int inboundQos2Pending() {
@@ -260,7 +311,7 @@ public final class Session {
             return;
         }
         int qos = delivery.qos();
-        PendingMessage queued = new PendingMessage(publish, delivery, publication.createdNanos(), Publication.expiryNanos(publish));
+        PendingMessage queued = new PendingMessage(publish, delivery, publication.createdNanos(), Publication.expiryNanos(publish), ++lastSeq);
         if (connection == null) {
             // QoS 0 is not kept for offline clients; QoS 1/2 are, within bounds [MQTT-3.1.2-5]
             if (qos > 0) {
@@ -288,8 +339,12 @@ public final class Session {
         int packetId = 0;
         if (qos > 0) {
             packetId = outbound.nextPacketId();
-            outbound.track(packetId, variant(publish, delivery, -1), qos == 1 ? OutboundFlow.State.AWAIT_PUBACK : OutboundFlow.State.AWAIT_PUBREC,
-                    delivery.sharedGroup() == null ? null : queued);
+            Publish sent = variant(publish, delivery, -1);
+            OutboundFlow.State state = qos == 1 ? OutboundFlow.State.AWAIT_PUBACK : OutboundFlow.State.AWAIT_PUBREC;
+            outbound.track(packetId, sent, state, delivery.sharedGroup() == null ? null : queued);
+            if (delivery.sharedGroup() == null) {
+                journal.inflight(packetId, sent, state);
+            }
         }
         ByteBuf buffer = encoded.forDelivery(packetId, false, delivery.retain());
         connection.send(buffer);
@@ -303,6 +358,9 @@ public final class Session {
     private void enqueue(PendingMessage message) {
         boolean byBytes = outbound.fullByBytes(message);
         if (outbound.enqueue(message)) {
+            if (journaled(message)) {
+                journal.queued(message);
+            }
             return;
         }
         observer.dropped(clientInfo, message.publish(), byBytes ? "queue full (bytes)" : "queue full");
@@ -321,6 +379,9 @@ public final class Session {
                 return;
             }
             outbound.poll();
+            if (journaled(next)) {
+                journal.dequeued(next);
+            }
             overflowing = false;
             send(next, now);
         }
@@ -341,11 +402,27 @@ public final class Session {
         int packetId = 0;
         if (m.qos() > 0) {
             packetId = outbound.nextPacketId();
-            outbound.track(packetId, p, m.qos() == 1 ? OutboundFlow.State.AWAIT_PUBACK : OutboundFlow.State.AWAIT_PUBREC,
-                    m.delivery().sharedGroup() == null ? null : m);
+            OutboundFlow.State state = m.qos() == 1 ? OutboundFlow.State.AWAIT_PUBACK : OutboundFlow.State.AWAIT_PUBREC;
+            outbound.track(packetId, p, state, m.delivery().sharedGroup() == null ? null : m);
+            if (journaled(m)) {
+                journal.inflight(packetId, p, state);
+            }
         }
         connection.send(p.withPacketId(packetId, false));
         observer.delivered(clientInfo, p);
+    }
+
+    /** QoS 1/2 messages not owned by a shared group are written to a persistent session's store. */
+    private static boolean journaled(PendingMessage m) {
+        return m.qos() > 0 && m.delivery().sharedGroup() == null;
+    }
+
+    /** Completes an in-flight message and tells the journal (shared-group messages were never journaled). */
+    private void complete(int packetId, OutboundFlow.Inflight m) {
+        outbound.complete(packetId);
+        if (m.shared == null) {
+            journal.completed(packetId);
+        }
     }
 
     private int window() {
@@ -392,7 +469,7 @@ public final class Session {
     public void onPubAck(int packetId) {
         OutboundFlow.Inflight m = outbound.inflight(packetId);
         if (m != null && m.state == OutboundFlow.State.AWAIT_PUBACK) {
-            outbound.complete(packetId);
+            complete(packetId, m);
             drain();
         }
     }
@@ -411,11 +488,14 @@ public final class Session {
             return;
         }
         if (ReasonCode.isFailure(reasonCode)) {
-            outbound.complete(packetId);
+            complete(packetId, m);
             drain();
             return;
         }
         m.state = OutboundFlow.State.AWAIT_PUBCOMP;
+        if (m.shared == null) {
+            journal.inflight(packetId, m.publish, m.state);
+        }
         if (connection != null) {
             connection.send(PubResponse.of(PacketType.PUBREL, packetId));
         }
@@ -425,7 +505,7 @@ public final class Session {
     public void onPubComp(int packetId) {
         OutboundFlow.Inflight m = outbound.inflight(packetId);
         if (m != null && m.state == OutboundFlow.State.AWAIT_PUBCOMP) {
-            outbound.complete(packetId);
+            complete(packetId, m);
             drain();
         }
     }

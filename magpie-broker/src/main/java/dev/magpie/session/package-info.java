@@ -4,6 +4,10 @@
  * inbound QoS 2 state and the will message; {@link dev.magpie.session.SessionRegistry} maps client ids to
  * sessions. Each session is confined to one event-loop thread (see {@link dev.magpie.session.Session#execute}).
  *
+ * <p>A persistent session writes its QoS 1/2 messages to the {@code store} as they move
+ * ({@link dev.magpie.session.Session#persistTo}); {@link dev.magpie.session.PublishStorage} converts a PUBLISH
+ * to the store's record and back.
+ *
  * <p>This package never imports {@code routing} or {@code protocol}: it reaches a network connection through
  * {@link dev.magpie.session.SessionConnection}, which the protocol layer implements.
  */

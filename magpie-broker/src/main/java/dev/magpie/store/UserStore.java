@@ -6,10 +6,7 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -103,16 +100,13 @@ public final class UserStore implements AutoCloseable {
         Objects.requireNonNull(hasher, "hasher");
         Path file = dataDir.resolve(FILE_NAME).toAbsolutePath().normalize();
         try {
-            Files.createDirectories(file.getParent());
-            createPrivately(file);
+            SqliteFile.createPrivately(file);
         } catch (IOException e) {
             throw new UserStoreException(UserStoreException.Kind.STORAGE,
                     "cannot create the user database " + file + ": " + e.getMessage(), e);
         }
-        SQLiteConfig config = baseConfig();
-        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL); // WAL + NORMAL: durable at checkpoints, never corrupt
-        return connect("jdbc:sqlite:" + file, config, hasher, file.toString());
+        // WAL + NORMAL: a committed user survives a killed process; the file is never corrupt
+        return connect("jdbc:sqlite:" + file, SqliteFile.fileConfig(SyncMode.NORMAL), hasher, file.toString());
     }
 
     /** An empty database in memory, gone when closed; hashes with the default cost. For tests and demos. */
@@ -122,27 +116,7 @@ public final class UserStore implements AutoCloseable {
 
     /** As {@link #inMemory()}, hashing new passwords with {@code hasher} (tests use a low iteration count). */
     public static UserStore inMemory(PasswordHasher hasher) {
-        return connect("jdbc:sqlite::memory:", baseConfig(), Objects.requireNonNull(hasher, "hasher"), ":memory:");
-    }
-
-    private static SQLiteConfig baseConfig() {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setBusyTimeout(5_000); // the CLI and the broker may touch the file at the same moment
-        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE); // take the write lock at BEGIN
-        return config;
-    }
-
-    private static void createPrivately(Path file) throws IOException {
-        if (Files.exists(file)) {
-            return;
-        }
-        try {
-            if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            }
-        } catch (FileAlreadyExistsException raced) {
-            // another process created it first: fine
-        }
+        return connect("jdbc:sqlite::memory:", SqliteFile.baseConfig(), Objects.requireNonNull(hasher, "hasher"), ":memory:");
     }
 
     private static UserStore connect(String url, SQLiteConfig config, PasswordHasher hasher, String location) {

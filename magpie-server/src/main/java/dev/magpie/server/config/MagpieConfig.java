@@ -23,9 +23,11 @@ import java.util.function.UnaryOperator;
  * @param security     users, password file, ACL file and their reloading
  * @param capabilities the optional MQTT features offered and enforced
  * @param bans         client ids, user names and addresses refused at connect; flapping detection
+ * @param persistence  whether retained messages are kept in {@code <dataDir>/magpie.db} across restarts
  */
 public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig> listeners, LimitsConfig limits,
-                           SecurityConfig security, CapabilitiesConfig capabilities, BansConfig bans) {
+                           SecurityConfig security, CapabilitiesConfig capabilities, BansConfig bans,
+                           PersistenceConfig persistence) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of("./data");
 
@@ -36,6 +38,7 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
         Objects.requireNonNull(security, "security");
         Objects.requireNonNull(capabilities, "capabilities");
         Objects.requireNonNull(bans, "bans");
+        Objects.requireNonNull(persistence, "persistence");
         if (listeners == null || listeners.isEmpty()) {
             throw new IllegalArgumentException("listeners must name at least one listener");
         }
@@ -58,10 +61,16 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
         this(dataDir, logLevel, listeners, limits, SecurityConfig.DEFAULTS, CapabilitiesConfig.DEFAULTS);
     }
 
-    /** A config with the default {@code bans} section. */
+    /** A config with the default {@code bans} and {@code persistence} sections. */
     public MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig> listeners, LimitsConfig limits,
                         SecurityConfig security, CapabilitiesConfig capabilities) {
         this(dataDir, logLevel, listeners, limits, security, capabilities, BansConfig.DEFAULTS);
+    }
+
+    /** A config with the default {@code persistence} section. */
+    public MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig> listeners, LimitsConfig limits,
+                        SecurityConfig security, CapabilitiesConfig capabilities, BansConfig bans) {
+        this(dataDir, logLevel, listeners, limits, security, capabilities, bans, PersistenceConfig.DEFAULTS);
     }
 
     /** The built-in defaults: what an empty config file means. */
@@ -85,7 +94,8 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
                                  @JsonProperty("limits") LimitsConfig limits,
                                  @JsonProperty("security") SecurityConfig security,
                                  @JsonProperty("capabilities") CapabilitiesConfig capabilities,
-                                 @JsonProperty("bans") BansConfig bans) {
+                                 @JsonProperty("bans") BansConfig bans,
+                                 @JsonProperty("persistence") PersistenceConfig persistence) {
         MagpieConfig d = defaults();
         return new MagpieConfig(
                 dataDir != null ? dataDir : d.dataDir,
@@ -94,35 +104,40 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
                 limits != null ? limits : d.limits,
                 security != null ? security : d.security,
                 capabilities != null ? capabilities : d.capabilities,
-                bans != null ? bans : d.bans);
+                bans != null ? bans : d.bans,
+                persistence != null ? persistence : d.persistence);
     }
 
     public MagpieConfig withDataDir(Path newDataDir) {
-        return new MagpieConfig(newDataDir, logLevel, listeners, limits, security, capabilities, bans);
+        return new MagpieConfig(newDataDir, logLevel, listeners, limits, security, capabilities, bans, persistence);
     }
 
     public MagpieConfig withLogLevel(LogLevel newLevel) {
-        return new MagpieConfig(dataDir, newLevel, listeners, limits, security, capabilities, bans);
+        return new MagpieConfig(dataDir, newLevel, listeners, limits, security, capabilities, bans, persistence);
     }
 
     public MagpieConfig withListeners(List<ListenerConfig> newListeners) {
-        return new MagpieConfig(dataDir, logLevel, newListeners, limits, security, capabilities, bans);
+        return new MagpieConfig(dataDir, logLevel, newListeners, limits, security, capabilities, bans, persistence);
     }
 
     public MagpieConfig withLimits(LimitsConfig newLimits) {
-        return new MagpieConfig(dataDir, logLevel, listeners, newLimits, security, capabilities, bans);
+        return new MagpieConfig(dataDir, logLevel, listeners, newLimits, security, capabilities, bans, persistence);
     }
 
     public MagpieConfig withSecurity(SecurityConfig newSecurity) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, newSecurity, capabilities, bans);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, newSecurity, capabilities, bans, persistence);
     }
 
     public MagpieConfig withCapabilities(CapabilitiesConfig newCapabilities) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, newCapabilities, bans);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, newCapabilities, bans, persistence);
     }
 
     public MagpieConfig withBans(BansConfig newBans) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, newBans);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, newBans, persistence);
+    }
+
+    public MagpieConfig withPersistence(PersistenceConfig newPersistence) {
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, newPersistence);
     }
 
     /**

@@ -40,7 +40,7 @@ class ExampleConfigTest {
                 "response_information:", "max_connection_rate:", "max_topic_length:", "max_topic_levels:",
                 "max_subscriptions_per_client:", "max_queued_bytes:", "message_rate:", "byte_rate:", "rate_limit_action:",
                 "bans:", "client_ids:", "usernames:", "addresses:", "flapping:", "max_connects:", "window:", "ban_duration:",
-                "by_address:", "authentication:", "query:", "hash:", "pool_size:", "cache_ttl:", "cache_size:",
+                "by_address:", "persistence:", "enabled:", "sync:", "durable_ack:", "authentication:", "query:", "hash:", "pool_size:", "cache_ttl:", "cache_size:",
                 "on_error:", "headers:", "algorithm:", "public_key_file:", "jwks_file:", "token_in:", "username_claim:",
                 "acl_claim:", "issuer:", "audience:", "leeway:", "require_expiry:", "match_username:"}) {
             assertThat(text).as("magpie.example.yaml documents %s", key).containsPattern("(?m)^\\s*(#\\s*)?-?\\s*" + key);

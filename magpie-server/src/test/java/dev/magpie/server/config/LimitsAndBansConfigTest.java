@@ -97,6 +97,8 @@ class LimitsAndBansConfigTest {
                   max_subscriptions_per_client: 1
                 bans:
                   client_ids: [evil]
+                persistence:
+                  enabled: false
                 """);
         try (Broker broker = BrokerMapping.builderFor(config).build().start();
              RawMqttClient banned = RawMqttClient.connect("127.0.0.1", broker.port("tcp"));

@@ -1,0 +1,147 @@
+package dev.magpie.protocol;
+
+import dev.magpie.codec.Subscribe.Subscription;
+import dev.magpie.session.Session;
+import dev.magpie.session.SessionSubscription;
+import dev.magpie.spi.ClientInfo;
+import dev.magpie.store.MessageStore;
+import dev.magpie.store.StoredSession;
+import dev.magpie.store.StoredSubscription;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Tells the {@link MessageStore} what changes in persistent sessions (those that outlive their connection:
+ * Session Expiry Interval above 0, 3.1.1 Clean Session 0), so that a restarted broker finds them with their
+ * subscriptions and their QoS 1/2 messages (the session journals those itself once {@link Session#persistTo} is
+ * set). Sessions that end with their connection are never written. Every call only queues a write;
+ * the store applies them in order on its own thread.
+ *
+ * <p>Called on the session's thread by the connect gate (attached), the subscribe flow and the lifecycle
+ * (disconnected, ended). The store is set once at start, before any client connects.
+ */
+public final class SessionPersistence {
+    private volatile MessageStore store = MessageStore.none();
+    /** The event loops sessions live on, when acknowledgements wait for the disk; null otherwise. */
+    private volatile EventLoopGroup durableAckLoops;
+
+    void use(MessageStore newStore) {
+        this.store = newStore;
+    }
+
+    /**
+     * From now on a publisher's PUBACK/PUBREC waits until what its message caused is committed (see
+     * {@link #whenDurable}). Set once at start.
+     */
+    public void durableAcknowledgements(EventLoopGroup sessionLoops) {
+        this.durableAckLoops = sessionLoops;
+    }
+
+    /**
+     * Runs {@code ack} on {@code ackLoop} once the store has committed every write the message just routed caused,
+     * or at once in write-behind mode.
+     *
+     * <p>Why a barrier through every loop: routing hands the message to each subscriber's session on that
+     * session's event loop, where the session journals it. A task queued to a loop after those deliveries runs
+     * after them (a loop's task queue is FIFO for one producer), so when such a barrier task has run on every loop
+     * all the writes are queued; the store's commit marker queued behind them then fires when they are on disk.
+     */
+    void whenDurable(EventExecutor ackLoop, Runnable ack) {
+        EventLoopGroup loops = durableAckLoops;
+        if (loops == null) {
+            ack.run();
+            return;
+        }
+        MessageStore target = store;
+        List<EventExecutor> all = new ArrayList<>();
+        loops.forEach(all::add);
+        AtomicInteger pending = new AtomicInteger(all.size());
+        Runnable oneCommitted = () -> {
+            if (pending.decrementAndGet() == 0) {
+                ackLoop.execute(ack);
+            }
+        };
+        for (EventExecutor loop : all) {
+            try {
+                loop.execute(() -> target.afterCommit(oneCommitted));
+            } catch (RejectedExecutionException shuttingDown) {
+                oneCommitted.run();
+            }
+        }
+    }
+
+    MessageStore store() {
+        return store;
+    }
+
+    /**
+     * A connection attached. A new session ({@code present} false) replaces whatever was stored for the client
+     * id [MQTT-3.1.2-4]; a persistent one is stored as connected (its expiry starts when it disconnects).
+     */
+    void attached(Session session, ClientInfo info, boolean present) {
+        if (!present || session.expirySeconds() == 0) {
+            store.removeSession(session.clientId());
+        }
+        boolean wasPersisted = session.isPersisted();
+        session.persistTo(session.expirySeconds() > 0 ? store : MessageStore.none());
+        if (session.expirySeconds() > 0) {
+            store.putSession(header(session, info, -1));
+            if (present && !wasPersisted) {
+                // a session taken over while it was not persistent: its subscriptions were never written
+                for (SessionSubscription s : session.subscriptions().values()) {
+                    store.putSubscription(session.clientId(), stored(s));
+                }
+            }
+        }
+    }
+
+    /** The connection went away and the session waits for its client until {@code expirySeconds} from now. */
+    void disconnected(Session session) {
+        long expiry = session.expirySeconds();
+        if (expiry > 0 && session.clientInfo() != null) {
+            store.putSession(header(session, session.clientInfo(), System.currentTimeMillis() + expiry * 1_000));
+        }
+    }
+
+    /** The session ended for good. */
+    void ended(Session session) {
+        store.removeSession(session.clientId());
+    }
+
+    void subscribed(Session session, SessionSubscription subscription) {
+        if (session.expirySeconds() > 0) {
+            store.putSubscription(session.clientId(), stored(subscription));
+        }
+    }
+
+    void unsubscribed(Session session, String filter) {
+        if (session.expirySeconds() > 0) {
+            store.removeSubscription(session.clientId(), filter);
+        }
+    }
+
+    private static StoredSession header(Session session, ClientInfo info, long expiresAt) {
+        return new StoredSession(session.clientId(), info.username(), info.protocolLevel(), info.listener(),
+                session.expirySeconds(), expiresAt, List.of());
+    }
+
+    static StoredSubscription stored(SessionSubscription s) {
+        Subscription o = s.options();
+        return new StoredSubscription(o.filter(), o.qos(), o.noLocal(), o.retainAsPublished(), o.retainHandling(), s.identifier());
+    }
+
+    static List<SessionSubscription> restored(StoredSession session) {
+        List<SessionSubscription> subscriptions = new ArrayList<>(session.subscriptions().size());
+        for (StoredSubscription s : session.subscriptions()) {
+            subscriptions.add(new SessionSubscription(
+                    new Subscription(s.filter(), s.qos(), s.noLocal(), s.retainAsPublished(), s.retainHandling()), s.identifier()));
+        }
+        return subscriptions;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.magpie.session;
+
+import dev.magpie.codec.Publish;
+import dev.magpie.store.MessageStore;
+import dev.magpie.store.StoredDelivery;
+import dev.magpie.store.StoredSession;
+
+import java.util.List;
+
+/**
+ * A {@link SessionJournal} that writes to a {@link MessageStore}, and the way back: {@link #restore} puts what
+ * the store kept into a session restored at start.
+ */
+final class StoreJournal implements SessionJournal {
+    private final MessageStore store;
+    private final String clientId;
+
+    StoreJournal(MessageStore store, String clientId) {
+        this.store = store;
+        this.clientId = clientId;
+    }
+
+    @Override
+    public void queued(PendingMessage message) {
+        Publish p = message.publish();
+        Publish asDelivered = new Publish(p.topic(), message.qos(), p.retain(), false, 0, p.payload(), p.properties());
+        long storedAt = System.currentTimeMillis() - java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(
+                Math.max(0, System.nanoTime() - message.createdNanos()));
+        store.putDelivery(clientId, new StoredDelivery(message.seq(), StoredDelivery.QUEUED,
+                PublishStorage.toStored(asDelivered, storedAt), message.delivery().retain(), message.delivery().subscriptionIds()));
+    }
+
+    @Override
+    public void dequeued(PendingMessage message) {
+        store.removeDelivery(clientId, false, message.seq());
+    }
+
+    @Override
+    public void inflight(int packetId, Publish sent, OutboundFlow.State state) {
+        int code = switch (state) {
+            case AWAIT_PUBACK -> StoredDelivery.AWAIT_PUBACK;
+            case AWAIT_PUBREC -> StoredDelivery.AWAIT_PUBREC;
+            case AWAIT_PUBCOMP -> StoredDelivery.AWAIT_PUBCOMP;
+        };
+        store.putDelivery(clientId, new StoredDelivery(packetId, code, PublishStorage.toStored(sent, System.currentTimeMillis()),
+                sent.retain(), List.of()));
+    }
+
+    @Override
+    public void completed(int packetId) {
+        store.removeDelivery(clientId, true, packetId);
+    }
+
+    @Override
+    public void inboundQos2(int packetId, boolean awaiting) {
+        store.inboundQos2(clientId, packetId, awaiting);
+    }
+
+    /**
+     * Puts the stored messages back: queued ones in their order with their age (so expiry keeps counting), in-flight
+     * ones under their packet ids in send order (resent with DUP when the client attaches [MQTT-4.4.0-1]), and the
+     * inbound QoS 2 ids, so a resent QoS 2 PUBLISH is not routed twice [MQTT-4.3.3-9].
+     *
+     * @throws IllegalArgumentException if a stored message cannot be read
+     */
+    static void restore(Session session, StoredSession stored) {
+        long nowMillis = System.currentTimeMillis();
+        long nowNanos = System.nanoTime();
+        for (StoredDelivery d : stored.deliveries()) {
+            Publish publish = PublishStorage.toPublish(d.message(), d.retain());
+            if (d.inflight()) {
+                OutboundFlow.State state = switch (d.state()) {
+                    case StoredDelivery.AWAIT_PUBACK -> OutboundFlow.State.AWAIT_PUBACK;
+                    case StoredDelivery.AWAIT_PUBREC -> OutboundFlow.State.AWAIT_PUBREC;
+                    default -> OutboundFlow.State.AWAIT_PUBCOMP;
+                };
+                session.restoreInflight((int) d.key(), publish, state);
+            } else {
+                Delivery delivery = new Delivery(publish.qos(), d.retain(), d.subscriptionIds(), null);
+                session.restoreQueued(new PendingMessage(publish, delivery, PublishStorage.storedNanos(d.message(), nowMillis, nowNanos),
+                        Publication.expiryNanos(publish), d.key()));
+            }
+        }
+        stored.inboundQos2().forEach(session::restoreInboundQos2);
+    }
+}

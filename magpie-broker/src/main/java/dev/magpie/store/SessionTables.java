@@ -1,0 +1,189 @@
+package dev.magpie.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The SQL of the session tables of {@link SqliteMessageStore} ({@code sessions}, {@code subscriptions},
+ * {@code session_messages}, {@code inbound_qos2}), kept apart from the retained messages and the writer. Each
+ * method runs on the connection it is given: reads at start, writes on the store's writer thread.
+ */
+final class SessionTables {
+
+    private SessionTables() {
+    }
+
+    /** The unexpired sessions with everything they keep; deletes expired ones and rows left without a session. */
+    static List<StoredSession> load(Connection connection, long nowMillis) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM sessions WHERE expires_at IS NOT NULL AND expires_at <= ?")) {
+            delete.setLong(1, nowMillis); // expired while the broker was down [MQTT-3.1.2-23]
+            delete.executeUpdate();
+        }
+        try (Statement s = connection.createStatement()) {
+            s.executeUpdate("DELETE FROM subscriptions WHERE client_id NOT IN (SELECT client_id FROM sessions)");
+            s.executeUpdate("DELETE FROM session_messages WHERE client_id NOT IN (SELECT client_id FROM sessions)");
+            s.executeUpdate("DELETE FROM inbound_qos2 WHERE client_id NOT IN (SELECT client_id FROM sessions)");
+        }
+        Map<String, List<StoredDelivery>> deliveries = loadDeliveries(connection);
+        Map<String, List<Integer>> inbound = new HashMap<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT client_id, packet_id FROM inbound_qos2 ORDER BY rowid")) {
+            while (rs.next()) {
+                inbound.computeIfAbsent(rs.getString(1), id -> new ArrayList<>()).add(rs.getInt(2));
+            }
+        }
+        Map<String, List<StoredSubscription>> subscriptions = new HashMap<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT client_id, filter, qos, no_local, retain_as_published, "
+                     + "retain_handling, identifier FROM subscriptions ORDER BY rowid")) {
+            while (rs.next()) {
+                subscriptions.computeIfAbsent(rs.getString(1), id -> new ArrayList<>()).add(new StoredSubscription(
+                        rs.getString(2), rs.getInt(3), rs.getInt(4) != 0, rs.getInt(5) != 0, rs.getInt(6), rs.getInt(7)));
+            }
+        }
+        List<StoredSession> sessions = new ArrayList<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT client_id, username, protocol_level, listener, expiry_seconds, "
+                     + "expires_at FROM sessions")) {
+            while (rs.next()) {
+                long expires = SqliteFile.millisOrNone(rs, 6);
+                String clientId = rs.getString(1);
+                sessions.add(new StoredSession(clientId, rs.getString(2), rs.getInt(3), rs.getString(4), rs.getLong(5),
+                        expires, subscriptions.getOrDefault(clientId, List.of()), deliveries.getOrDefault(clientId, List.of()),
+                        inbound.getOrDefault(clientId, List.of())));
+            }
+        }
+        return sessions;
+    }
+
+    /** Queued messages by key, then in-flight ones in send order (the order their rows were made). */
+    private static Map<String, List<StoredDelivery>> loadDeliveries(Connection connection) throws SQLException {
+        Map<String, List<StoredDelivery>> deliveries = new HashMap<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT client_id, key, state, retain, subscription_ids, topic, qos, payload, "
+                     + "properties, stored_at, expires_at FROM session_messages ORDER BY inflight, "
+                     + "CASE inflight WHEN 0 THEN key ELSE rowid END")) {
+            while (rs.next()) {
+                long expires = SqliteFile.millisOrNone(rs, 11);
+                StoredMessage message = new StoredMessage(rs.getString(6), rs.getInt(7), rs.getBytes(8), rs.getBytes(9),
+                        rs.getLong(10), expires);
+                deliveries.computeIfAbsent(rs.getString(1), id -> new ArrayList<>()).add(new StoredDelivery(rs.getLong(2),
+                        rs.getInt(3), message, rs.getInt(4) != 0, parseIds(rs.getString(5))));
+            }
+        }
+        return deliveries;
+    }
+
+    private static List<Integer> parseIds(String text) {
+        if (text.isEmpty()) {
+            return List.of();
+        }
+        List<Integer> ids = new ArrayList<>();
+        for (String part : text.split(",")) {
+            ids.add(Integer.parseInt(part));
+        }
+        return ids;
+    }
+
+    static void putDelivery(Connection c, String clientId, StoredDelivery delivery) throws SQLException {
+        StoredMessage m = delivery.message();
+        String ids = delivery.subscriptionIds().stream().map(String::valueOf).collect(Collectors.joining(","));
+        // an upsert keeps the row (and its rowid, the send order) when a PUBREC moves it on
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO session_messages (client_id, inflight, key, state, "
+                + "retain, subscription_ids, topic, qos, payload, properties, stored_at, expires_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id, inflight, key) DO UPDATE SET "
+                + "state = excluded.state, retain = excluded.retain, subscription_ids = excluded.subscription_ids, "
+                + "topic = excluded.topic, qos = excluded.qos, payload = excluded.payload, properties = excluded.properties, "
+                + "stored_at = excluded.stored_at, expires_at = excluded.expires_at")) {
+            p.setString(1, clientId);
+            p.setInt(2, delivery.inflight() ? 1 : 0);
+            p.setLong(3, delivery.key());
+            p.setInt(4, delivery.state());
+            p.setInt(5, delivery.retain() ? 1 : 0);
+            p.setString(6, ids);
+            p.setString(7, m.topic());
+            p.setInt(8, m.qos());
+            p.setBytes(9, m.payload());
+            p.setBytes(10, m.properties());
+            p.setLong(11, m.storedAtMillis());
+            SqliteFile.setMillisOrNull(p, 12, m.expiresAtMillis());
+            p.executeUpdate();
+        }
+    }
+
+    static void removeDelivery(Connection c, String clientId, boolean inflight, long key) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "DELETE FROM session_messages WHERE client_id = ? AND inflight = ? AND key = ?")) {
+            p.setString(1, clientId);
+            p.setInt(2, inflight ? 1 : 0);
+            p.setLong(3, key);
+            p.executeUpdate();
+        }
+    }
+
+    static void inboundQos2(Connection c, String clientId, int packetId, boolean awaiting) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(awaiting
+                ? "INSERT OR IGNORE INTO inbound_qos2 (client_id, packet_id) VALUES (?, ?)"
+                : "DELETE FROM inbound_qos2 WHERE client_id = ? AND packet_id = ?")) {
+            p.setString(1, clientId);
+            p.setInt(2, packetId);
+            p.executeUpdate();
+        }
+    }
+
+    static void putSession(Connection c, StoredSession session) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO sessions "
+                + "(client_id, username, protocol_level, listener, expiry_seconds, expires_at) VALUES (?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (client_id) DO UPDATE SET username = excluded.username, protocol_level = excluded.protocol_level, "
+                + "listener = excluded.listener, expiry_seconds = excluded.expiry_seconds, expires_at = excluded.expires_at")) {
+            p.setString(1, session.clientId());
+            p.setString(2, session.username());
+            p.setInt(3, session.protocolLevel());
+            p.setString(4, session.listener());
+            p.setLong(5, session.expirySeconds());
+            SqliteFile.setMillisOrNull(p, 6, session.expiresAtMillis());
+            p.executeUpdate();
+        }
+    }
+
+    static void removeSession(Connection c, String clientId) throws SQLException {
+        for (String table : new String[]{"subscriptions", "session_messages", "inbound_qos2", "sessions"}) {
+            try (PreparedStatement p = c.prepareStatement("DELETE FROM " + table + " WHERE client_id = ?")) {
+                p.setString(1, clientId);
+                p.executeUpdate();
+            }
+        }
+    }
+
+    static void putSubscription(Connection c, String clientId, StoredSubscription subscription) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT OR REPLACE INTO subscriptions (client_id, filter, qos, "
+                + "no_local, retain_as_published, retain_handling, identifier) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            p.setString(1, clientId);
+            p.setString(2, subscription.filter());
+            p.setInt(3, subscription.qos());
+            p.setInt(4, subscription.noLocal() ? 1 : 0);
+            p.setInt(5, subscription.retainAsPublished() ? 1 : 0);
+            p.setInt(6, subscription.retainHandling());
+            p.setInt(7, subscription.identifier());
+            p.executeUpdate();
+        }
+    }
+
+    static void removeSubscription(Connection c, String clientId, String filter) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM subscriptions WHERE client_id = ? AND filter = ?")) {
+            p.setString(1, clientId);
+            p.setString(2, filter);
+            p.executeUpdate();
+        }
+    }
+
+}

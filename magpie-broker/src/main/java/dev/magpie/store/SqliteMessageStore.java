@@ -1,0 +1,371 @@
+package dev.magpie.store;
+
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The message store (retained messages, persistent sessions and their subscriptions) in {@code <data-dir>/magpie.db}, the SQLite file the {@link UserStore} uses too (see
+ * {@link SqliteFile} for how the two share it).
+ *
+ * <p><b>Writes</b> go through one {@link BatchingWriter} thread with group commit, so an event loop only
+ * queues them. A retained message is therefore durable shortly after the PUBLISH that set it (one commit
+ * later, typically well under a millisecond on an idle broker), not before; see {@code docs/persistence.md}
+ * for what a kill -9 can lose. <b>Reads</b> happen once, at start, on the starting thread.
+ *
+ * <p><b>Schema:</b> its own version table ({@code message_schema_version}) and migration steps, independent of
+ * the user database's, so either can evolve without the other. A file written by a newer Magpie is refused.
+ */
+public final class SqliteMessageStore implements MessageStore {
+    /** Writes that may wait for the writer thread before new ones are dropped (and counted). */
+    public static final int DEFAULT_QUEUE_CAPACITY = 100_000;
+
+    private static final List<List<String>> MIGRATIONS = List.of(
+            List.of("""
+                    CREATE TABLE retained (
+                        topic      TEXT PRIMARY KEY NOT NULL,
+                        qos        INTEGER NOT NULL,
+                        payload    BLOB NOT NULL,
+                        properties BLOB NOT NULL,
+                        stored_at  INTEGER NOT NULL,
+                        expires_at INTEGER
+                    )"""),
+            // 1 -> 2: persistent sessions and their subscriptions
+            List.of("""
+                    CREATE TABLE sessions (
+                        client_id      TEXT PRIMARY KEY NOT NULL,
+                        username       TEXT,
+                        protocol_level INTEGER NOT NULL,
+                        listener       TEXT NOT NULL,
+                        expiry_seconds INTEGER NOT NULL,
+                        expires_at     INTEGER
+                    )""", """
+                    CREATE TABLE subscriptions (
+                        client_id           TEXT NOT NULL,
+                        filter              TEXT NOT NULL,
+                        qos                 INTEGER NOT NULL,
+                        no_local            INTEGER NOT NULL,
+                        retain_as_published INTEGER NOT NULL,
+                        retain_handling     INTEGER NOT NULL,
+                        identifier          INTEGER NOT NULL,
+                        PRIMARY KEY (client_id, filter)
+                    )"""),
+            // 2 -> 3: queued and in-flight QoS 1/2 messages of persistent sessions, inbound QoS 2 ids
+            List.of("""
+                    CREATE TABLE session_messages (
+                        client_id        TEXT NOT NULL,
+                        inflight         INTEGER NOT NULL,
+                        key              INTEGER NOT NULL,
+                        state            INTEGER NOT NULL,
+                        retain           INTEGER NOT NULL,
+                        subscription_ids TEXT NOT NULL,
+                        topic            TEXT NOT NULL,
+                        qos              INTEGER NOT NULL,
+                        payload          BLOB NOT NULL,
+                        properties       BLOB NOT NULL,
+                        stored_at        INTEGER NOT NULL,
+                        expires_at       INTEGER,
+                        PRIMARY KEY (client_id, inflight, key)
+                    )""", """
+                    CREATE TABLE inbound_qos2 (
+                        client_id TEXT NOT NULL,
+                        packet_id INTEGER NOT NULL,
+                        PRIMARY KEY (client_id, packet_id)
+                    )"""));
+
+    /** The schema version this code reads and writes. */
+    public static final int SCHEMA_VERSION = MIGRATIONS.size();
+
+    private final Object lock = new Object();
+    private final Connection connection;
+    private final String location;
+    private final BatchingWriter writer;
+    private boolean closed; // guarded by lock
+
+    private SqliteMessageStore(Connection connection, String location, int queueCapacity) {
+        this.connection = connection;
+        this.location = location;
+        this.writer = new BatchingWriter(connection, lock, location, queueCapacity);
+    }
+
+    /**
+     * Opens (creating the directory and file if needed) {@code <dataDir>/magpie.db} in WAL mode and brings the
+     * message tables up to {@link #SCHEMA_VERSION}.
+     *
+     * @param sync          when a commit reaches the disk
+     * @param queueCapacity writes that may wait for the writer thread (see {@link BatchingWriter})
+     * @throws StoreException if the file cannot be created, is not an SQLite database, cannot be written, or has
+     *                        a newer schema
+     */
+    public static SqliteMessageStore open(Path dataDir, SyncMode sync, int queueCapacity) {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(sync, "sync");
+        if (queueCapacity < 1) {
+            throw new IllegalArgumentException("queueCapacity must be at least 1, was " + queueCapacity);
+        }
+        Path file = dataDir.resolve(UserStore.FILE_NAME).toAbsolutePath().normalize();
+        try {
+            SqliteFile.createPrivately(file);
+        } catch (IOException e) {
+            throw new StoreException("cannot create the message store " + file + ": " + e
+                    + ". Check that the data directory exists and is writable by the broker's user");
+        }
+        SQLiteConfig config = SqliteFile.fileConfig(sync);
+        SQLiteDataSource source = new SQLiteDataSource(config);
+        source.setUrl("jdbc:sqlite:" + file);
+        Connection connection = null;
+        try {
+            connection = source.getConnection();
+            migrate(connection, file.toString());
+            return new SqliteMessageStore(connection, file.toString(), queueCapacity);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(connection);
+            if (e instanceof StoreException se) {
+                throw se;
+            }
+            throw new StoreException("cannot open the message store " + file + ": " + e.getMessage() + hint(e), e);
+        }
+    }
+
+    private static String hint(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("NOTADB") || m.contains("not a database") || m.contains("CORRUPT") || m.contains("malformed")) {
+            return ". The file is not a Magpie database or is damaged: restore a backup, or move it away to start empty";
+        }
+        if (m.contains("READONLY") || m.contains("readonly") || m.contains("CANTOPEN")) {
+            return ". The broker needs to write the file, its -wal and -shm files and the directory holding them";
+        }
+        return "";
+    }
+
+    private static void migrate(Connection connection, String location) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS message_schema_version (version INTEGER NOT NULL)");
+        }
+        while (true) {
+            connection.setAutoCommit(false);
+            try (Statement s = connection.createStatement()) {
+                int version;
+                try (ResultSet rs = s.executeQuery("SELECT max(version) FROM message_schema_version")) {
+                    rs.next();
+                    version = rs.getInt(1);
+                }
+                if (version > SCHEMA_VERSION) {
+                    throw new StoreException("the message store " + location + " has schema version " + version
+                            + ", written by a newer Magpie; this one reads up to " + SCHEMA_VERSION
+                            + ". Use the newer version, or restore a backup of the file");
+                }
+                if (version == SCHEMA_VERSION) {
+                    // a write, so that a read-only file fails here, at start, and not on the first PUBLISH
+                    s.executeUpdate("UPDATE message_schema_version SET version = version");
+                    connection.commit();
+                    return;
+                }
+                for (String sql : MIGRATIONS.get(version)) {
+                    s.execute(sql);
+                }
+                s.executeUpdate(version == 0 ? "INSERT INTO message_schema_version (version) VALUES (1)"
+                        : "UPDATE message_schema_version SET version = " + (version + 1));
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    @Override
+    public List<StoredMessage> loadRetained(long nowMillis) {
+        synchronized (lock) {
+            requireOpen();
+            try {
+                try (PreparedStatement delete = connection.prepareStatement(
+                        "DELETE FROM retained WHERE expires_at IS NOT NULL AND expires_at <= ?")) {
+                    delete.setLong(1, nowMillis); // [MQTT-3.3.2-5] expired while the broker was down
+                    delete.executeUpdate();
+                }
+                List<StoredMessage> messages = new ArrayList<>();
+                try (Statement s = connection.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT topic, qos, payload, properties, stored_at, expires_at FROM retained")) {
+                    while (rs.next()) {
+                        long expires = SqliteFile.millisOrNone(rs, 6);
+                        messages.add(new StoredMessage(rs.getString(1), rs.getInt(2), rs.getBytes(3), rs.getBytes(4),
+                                rs.getLong(5), expires));
+                    }
+                }
+                return messages;
+            } catch (SQLException e) {
+                throw new StoreException("cannot read retained messages from " + location + ": " + e.getMessage() + hint(e), e);
+            }
+        }
+    }
+
+    @Override
+    public void putRetained(StoredMessage message) {
+        Objects.requireNonNull(message, "message");
+        writer.submit(c -> {
+            try (PreparedStatement p = c.prepareStatement("INSERT OR REPLACE INTO retained "
+                    + "(topic, qos, payload, properties, stored_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                p.setString(1, message.topic());
+                p.setInt(2, message.qos());
+                p.setBytes(3, message.payload());
+                p.setBytes(4, message.properties());
+                p.setLong(5, message.storedAtMillis());
+                SqliteFile.setMillisOrNull(p, 6, message.expiresAtMillis());
+                p.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void removeRetained(String topic) {
+        Objects.requireNonNull(topic, "topic");
+        writer.submit(c -> {
+            try (PreparedStatement p = c.prepareStatement("DELETE FROM retained WHERE topic = ?")) {
+                p.setString(1, topic);
+                p.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public List<StoredSession> loadSessions(long nowMillis) {
+        synchronized (lock) {
+            requireOpen();
+            try {
+                return SessionTables.load(connection, nowMillis);
+            } catch (SQLException e) {
+                throw new StoreException("cannot read sessions from " + location + ": " + e.getMessage() + hint(e), e);
+            }
+        }
+    }
+
+    @Override
+    public void putSession(StoredSession session) {
+        Objects.requireNonNull(session, "session");
+        writer.submit(c -> SessionTables.putSession(c, session));
+    }
+
+    @Override
+    public void removeSession(String clientId) {
+        Objects.requireNonNull(clientId, "clientId");
+        writer.submit(c -> SessionTables.removeSession(c, clientId));
+    }
+
+    @Override
+    public void putSubscription(String clientId, StoredSubscription subscription) {
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(subscription, "subscription");
+        writer.submit(c -> SessionTables.putSubscription(c, clientId, subscription));
+    }
+
+    @Override
+    public void removeSubscription(String clientId, String filter) {
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(filter, "filter");
+        writer.submit(c -> SessionTables.removeSubscription(c, clientId, filter));
+    }
+
+    @Override
+    public void putDelivery(String clientId, StoredDelivery delivery) {
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(delivery, "delivery");
+        writer.submit(c -> SessionTables.putDelivery(c, clientId, delivery));
+    }
+
+    @Override
+    public void removeDelivery(String clientId, boolean inflight, long key) {
+        Objects.requireNonNull(clientId, "clientId");
+        writer.submit(c -> SessionTables.removeDelivery(c, clientId, inflight, key));
+    }
+
+    @Override
+    public void inboundQos2(String clientId, int packetId, boolean awaiting) {
+        Objects.requireNonNull(clientId, "clientId");
+        writer.submit(c -> SessionTables.inboundQos2(c, clientId, packetId, awaiting));
+    }
+
+    @Override
+    public void afterCommit(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        boolean queued = writer.submit(new BatchingWriter.Write() {
+            @Override
+            public void apply(Connection c) {
+                // a marker: its transaction commits every write queued before it
+            }
+
+            @Override
+            public void committed() {
+                callback.run();
+            }
+        });
+        if (!queued) {
+            callback.run();
+        }
+    }
+
+    /** Writes refused because the queue was full (see {@link BatchingWriter}). */
+    public long droppedWrites() {
+        return writer.droppedWrites();
+    }
+
+    /** Writes that failed in SQL and are lost. */
+    public long failedWrites() {
+        return writer.failedWrites();
+    }
+
+    /** Writes waiting for the writer thread. */
+    public int queuedWrites() {
+        return writer.queued();
+    }
+
+    /** The database file. */
+    public String location() {
+        return location;
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("the message store " + location + " is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        writer.close(); // applies what is queued, outside the lock the writer takes per batch
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            closeQuietly(connection);
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // closing is best effort; the data is committed
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SQLite store " + location;
+    }
+}

@@ -1,0 +1,34 @@
+package dev.magpie.store;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A QoS 1/2 message on its way to a persistent session: waiting in its queue, or sent and not yet
+ * acknowledged (in flight).
+ *
+ * @param key             queued: the message's place in the queue (ascending); in flight: its packet id
+ * @param state           {@link #QUEUED}, {@link #AWAIT_PUBACK}, {@link #AWAIT_PUBREC} or {@link #AWAIT_PUBCOMP}
+ * @param message         the message; for one in flight, exactly the PUBLISH that was sent (QoS, properties)
+ * @param retain          the RETAIN flag it is (or was) sent with
+ * @param subscriptionIds queued: the Subscription Identifiers to send with it; in flight: empty (they are in
+ *                        the sent message's properties)
+ */
+public record StoredDelivery(long key, int state, StoredMessage message, boolean retain, List<Integer> subscriptionIds) {
+    public static final int QUEUED = 0;
+    public static final int AWAIT_PUBACK = 1;
+    public static final int AWAIT_PUBREC = 2;
+    public static final int AWAIT_PUBCOMP = 3;
+
+    public StoredDelivery {
+        Objects.requireNonNull(message, "message");
+        subscriptionIds = List.copyOf(subscriptionIds);
+        if (state < QUEUED || state > AWAIT_PUBCOMP) {
+            throw new IllegalArgumentException("state must be 0..3, was " + state);
+        }
+    }
+
+    public boolean inflight() {
+        return state != QUEUED;
+    }
+}

@@ -1,0 +1,258 @@
+package dev.magpie.store;
+
+import dev.magpie.Broker;
+import dev.magpie.codec.ConnAck;
+import dev.magpie.codec.Connect;
+import dev.magpie.codec.Disconnect;
+import dev.magpie.codec.MqttPacket;
+import dev.magpie.codec.MqttProperties;
+import dev.magpie.codec.MqttVersion;
+import dev.magpie.codec.PacketType;
+import dev.magpie.codec.PropertyId;
+import dev.magpie.codec.PubResponse;
+import dev.magpie.codec.Publish;
+import dev.magpie.codec.SubAck;
+import dev.magpie.codec.Subscribe;
+import dev.magpie.codec.Subscribe.Subscription;
+import dev.magpie.testkit.RawMqttClient;
+import dev.magpie.testkit.TestBrokers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * QoS 1/2 messages of persistent sessions outlive the broker: queued ones are delivered on resume, in-flight
+ * ones are sent again with DUP set (PUBREL for those past PUBREC) [MQTT-4.4.0-1], and a QoS 2 message whose
+ * PUBREL had not arrived is not routed a second time when its publisher resends it [MQTT-4.3.3-9]. A broker
+ * started on the file of one that is still running (what a kill -9 leaves: nothing flushed at stop) finds what
+ * was committed.
+ */
+class QueuedMessagePersistenceTest {
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final Duration QUIET = Duration.ofMillis(400);
+    private static final MqttProperties PERSISTENT = MqttProperties.builder().integer(PropertyId.SESSION_EXPIRY_INTERVAL, 600).build();
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            opened.get(i).close();
+        }
+    }
+
+    private Broker startOnDir() {
+        Broker broker = TestBrokers.anonymous().dataDirectory(dir).build().start();
+        opened.add(broker::stop);
+        return broker;
+    }
+
+    private RawMqttClient client(Broker broker, String clientId, boolean cleanStart, MqttProperties properties, boolean present) {
+        RawMqttClient c = RawMqttClient.connect("127.0.0.1", broker.port("tcp"));
+        opened.add(c);
+        c.send(new Connect(MqttVersion.V5, clientId, cleanStart, 60, null, null, null, properties));
+        ConnAck ack = c.receive(ConnAck.class, WAIT);
+        assertThat(ack.reasonCode()).isZero();
+        assertThat(ack.sessionPresent()).as("Session Present of %s", clientId).isEqualTo(present);
+        return c;
+    }
+
+    private static void subscribe(RawMqttClient c, String filter, int qos) {
+        c.send(new Subscribe(1, List.of(Subscription.of(filter, qos)), MqttProperties.EMPTY));
+        assertThat(c.receive(SubAck.class, WAIT).reasonCodes()).containsExactly(qos);
+    }
+
+    private static Publish publish(String topic, int qos, int packetId, String text) {
+        return new Publish(topic, qos, false, false, packetId, text.getBytes(StandardCharsets.UTF_8), MqttProperties.EMPTY);
+    }
+
+    private void publishFrom(Broker broker, String topic, int qos, String... texts) {
+        RawMqttClient pub = client(broker, "pub-" + System.nanoTime(), true, MqttProperties.EMPTY, false);
+        int id = 1;
+        for (String text : texts) {
+            pub.send(publish(topic, qos, id, text));
+            PubResponse r = pub.receive(PubResponse.class, WAIT);
+            if (qos == 2) {
+                assertThat(r.type()).isEqualTo(PacketType.PUBREC);
+                pub.send(PubResponse.of(PacketType.PUBREL, id));
+                assertThat(pub.receive(PubResponse.class, WAIT).type()).isEqualTo(PacketType.PUBCOMP);
+            }
+            id++;
+        }
+    }
+
+    private static void disconnect(RawMqttClient c) {
+        c.send(new Disconnect(0, MqttProperties.EMPTY));
+        assertThat(c.awaitClosed(WAIT)).isTrue();
+    }
+
+    private static String text(Publish p) {
+        return new String(p.payload(), StandardCharsets.UTF_8);
+    }
+
+    private static void expectNoPublish(RawMqttClient c) {
+        long deadline = System.nanoTime() + QUIET.toNanos();
+        for (long left = QUIET.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+            Optional<MqttPacket> p = c.poll(Duration.ofNanos(left));
+            if (p.isEmpty()) {
+                return;
+            }
+            assertThat(p.get()).as("no message expected").isNotInstanceOf(Publish.class);
+        }
+    }
+
+    /** Rows of {@code sql} (a count) in the committed file, read as another process would. */
+    private long committed(String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("magpie.db"));
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void messagesQueuedForAnOfflineSessionAreDeliveredInOrderAfterARestart_MQTT_3_1_2_5() {
+        Broker first = startOnDir();
+        RawMqttClient sub = client(first, "queued", false, PERSISTENT, false);
+        subscribe(sub, "q/#", 2);
+        disconnect(sub);
+        publishFrom(first, "q/one", 1, "a", "b");
+        publishFrom(first, "q/two", 2, "c");
+        first.stop();
+
+        Broker second = startOnDir();
+        RawMqttClient back = client(second, "queued", false, PERSISTENT, true);
+
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Publish p = back.receive(Publish.class, WAIT);
+            got.add(text(p) + "@" + p.qos());
+            if (p.qos() == 1) {
+                back.send(PubResponse.of(PacketType.PUBACK, p.packetId()));
+            } else {
+                back.send(PubResponse.of(PacketType.PUBREC, p.packetId()));
+                assertThat(back.receive(PubResponse.class, WAIT).type()).isEqualTo(PacketType.PUBREL);
+                back.send(PubResponse.of(PacketType.PUBCOMP, p.packetId()));
+            }
+        }
+        // [MQTT-4.6.0-6] ordered per topic as published; the QoS each was published with
+        assertThat(got).containsExactly("a@1", "b@1", "c@2");
+        expectNoPublish(back);
+    }
+
+    @Test
+    void anUnacknowledgedQos1MessageIsResentWithDupAfterARestart_MQTT_4_4_0_1() {
+        Broker first = startOnDir();
+        RawMqttClient sub = client(first, "inflight", false, PERSISTENT, false);
+        subscribe(sub, "f/t", 1);
+        publishFrom(first, "f/t", 1, "unacked");
+        Publish sent = sub.receive(Publish.class, WAIT);
+        assertThat(sent.dup()).isFalse();
+        first.stop(); // no PUBACK was sent
+
+        Broker second = startOnDir();
+        RawMqttClient back = client(second, "inflight", false, PERSISTENT, true);
+
+        Publish again = back.receive(Publish.class, WAIT);
+        assertThat(text(again)).isEqualTo("unacked");
+        assertThat(again.dup()).as("DUP on a resend [MQTT-3.3.1-1]").isTrue();
+        assertThat(again.packetId()).as("the same packet id").isEqualTo(sent.packetId());
+        back.send(PubResponse.of(PacketType.PUBACK, again.packetId()));
+        expectNoPublish(back);
+    }
+
+    @Test
+    void aQos2MessagePastPubrecGetsItsPubrelAgainAfterARestart_MQTT_4_4_0_1() {
+        Broker first = startOnDir();
+        RawMqttClient sub = client(first, "pubrel", false, PERSISTENT, false);
+        subscribe(sub, "r/t", 2);
+        publishFrom(first, "r/t", 2, "twice?");
+        Publish sent = sub.receive(Publish.class, WAIT);
+        sub.send(PubResponse.of(PacketType.PUBREC, sent.packetId()));
+        assertThat(sub.receive(PubResponse.class, WAIT).type()).isEqualTo(PacketType.PUBREL);
+        first.stop(); // no PUBCOMP was sent
+
+        Broker second = startOnDir();
+        RawMqttClient back = client(second, "pubrel", false, PERSISTENT, true);
+
+        PubResponse rel = back.receive(PubResponse.class, WAIT);
+        assertThat(rel.type()).isEqualTo(PacketType.PUBREL);
+        assertThat(rel.packetId()).isEqualTo(sent.packetId());
+        back.send(PubResponse.of(PacketType.PUBCOMP, rel.packetId()));
+        expectNoPublish(back); // the message itself is not sent again
+    }
+
+    @Test
+    void aQos2PublishAwaitingPubrelIsNotRoutedTwiceAfterARestart_MQTT_4_3_3_9() {
+        Broker first = startOnDir();
+        RawMqttClient watcher = client(first, "watcher", false, PERSISTENT, false);
+        subscribe(watcher, "once/t", 1);
+        RawMqttClient pub = client(first, "sender", false, PERSISTENT, false);
+        pub.send(publish("once/t", 2, 42, "exactly once"));
+        assertThat(pub.receive(PubResponse.class, WAIT).type()).isEqualTo(PacketType.PUBREC);
+        Publish first1 = watcher.receive(Publish.class, WAIT);
+        watcher.send(PubResponse.of(PacketType.PUBACK, first1.packetId()));
+        first.stop(); // the sender never sent PUBREL
+
+        Broker second = startOnDir();
+        RawMqttClient watcherBack = client(second, "watcher", false, PERSISTENT, true);
+        RawMqttClient again = client(second, "sender", false, PERSISTENT, true);
+        again.send(new Publish("once/t", 2, false, true, 42, "exactly once".getBytes(StandardCharsets.UTF_8), MqttProperties.EMPTY));
+        assertThat(again.receive(PubResponse.class, WAIT).type()).isEqualTo(PacketType.PUBREC);
+        again.send(PubResponse.of(PacketType.PUBREL, 42));
+        assertThat(again.receive(PubResponse.class, WAIT).type()).isEqualTo(PacketType.PUBCOMP);
+
+        expectNoPublish(watcherBack);
+    }
+
+    @Test
+    void whatWasCommittedSurvivesABrokerThatNeverStopped() throws Exception {
+        Broker crashed = startOnDir();
+        RawMqttClient sub = client(crashed, "survivor", false, PERSISTENT, false);
+        subscribe(sub, "k/t", 1);
+        publishFrom(crashed, "k/t", 1, "in flight");
+        Publish sent = sub.receive(Publish.class, WAIT);
+        await().atMost(WAIT).until(() -> committed("SELECT count(*) FROM session_messages WHERE client_id = 'survivor'") == 1);
+
+        // a second broker on the same file while the first one still runs: nothing was flushed at a stop
+        Broker restarted = startOnDir();
+        RawMqttClient back = client(restarted, "survivor", false, PERSISTENT, true);
+
+        Publish again = back.receive(Publish.class, WAIT);
+        assertThat(text(again)).isEqualTo("in flight");
+        assertThat(again.dup()).isTrue();
+        assertThat(again.packetId()).isEqualTo(sent.packetId());
+    }
+
+    @Test
+    void aCompletedDeliveryLeavesNothingBehind() throws Exception {
+        Broker broker = startOnDir();
+        RawMqttClient sub = client(broker, "tidy", false, PERSISTENT, false);
+        subscribe(sub, "t/t", 1);
+        publishFrom(broker, "t/t", 1, "x");
+        Publish p = sub.receive(Publish.class, WAIT);
+        sub.send(PubResponse.of(PacketType.PUBACK, p.packetId()));
+        publishFrom(broker, "t/marker", 1, "done"); // queued behind the PUBACK's write
+        broker.stop();
+
+        assertThat(committed("SELECT count(*) FROM session_messages")).isZero();
+        assertThat(committed("SELECT count(*) FROM sessions WHERE client_id = 'tidy'")).isEqualTo(1);
+    }
+}
