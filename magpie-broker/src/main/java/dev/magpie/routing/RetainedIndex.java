@@ -115,22 +115,18 @@ public final class RetainedIndex<V> {
     public void match(String topicFilter, BiConsumer<? super String, ? super V> consumer) {
         Objects.requireNonNull(consumer, "consumer");
         String[] levels = TopicLevels.split(topicFilter);
-        // loops with an explicit stack, not recursion: a retained topic may be 65,535 levels deep (CVE-2019-11779)
+        // Loops, not recursion: a retained topic or a filter may be 65,535 levels deep (CVE-2019-11779). Plain
+        // levels are followed at once (visit); only nodes waiting at a wildcard level are kept on the stack, so
+        // "devices/+/status" over a million devices looks each one up in passing instead of stacking them all.
         ArrayDeque<Node<V>> nodes = new ArrayDeque<>();
         ArrayDeque<Integer> depths = new ArrayDeque<>();
-        nodes.push(root);
-        depths.push(0);
+        visit(root, 0, levels, consumer, nodes, depths);
         while (!nodes.isEmpty()) {
             Node<V> node = nodes.pop();
             int depth = depths.pop();
-            if (depth == levels.length) {
-                node.deliver(consumer);
-                continue;
-            }
-            String level = levels[depth];
             // [MQTT-4.7.2-1] at the first level, wildcards skip topics beginning with '$'
             boolean skipReserved = depth == 0;
-            if (level.equals(TopicLevels.MULTI)) {
+            if (levels[depth].equals(TopicLevels.MULTI)) {
                 // [MQTT-4.7.1-2] '#' matches the parent level and everything below it
                 node.deliver(consumer);
                 node.forEachChild(child -> {
@@ -138,21 +134,37 @@ public final class RetainedIndex<V> {
                         deliverSubtree(child, consumer);
                     }
                 });
-            } else if (level.equals(TopicLevels.SINGLE)) {
+            } else {
                 // [MQTT-4.7.1-3] '+' matches exactly one level, an empty one included
                 node.forEachChild(child -> {
                     if (!(skipReserved && TopicLevels.isReserved(child.level))) {
-                        nodes.push(child);
-                        depths.push(depth + 1);
+                        visit(child, depth + 1, levels, consumer, nodes, depths);
                     }
                 });
-            } else {
-                Node<V> exact = node.child(level);
-                if (exact != null) {
-                    nodes.push(exact);
-                    depths.push(depth + 1);
-                }
             }
+        }
+    }
+
+    /**
+     * Follows the filter's plain levels down from {@code node} (at {@code depth} levels consumed): delivers
+     * the message there if the filter ends, or leaves the node on the stack if a wildcard level comes next.
+     */
+    private static <V> void visit(Node<V> node, int depth, String[] levels, BiConsumer<? super String, ? super V> consumer,
+                                  ArrayDeque<Node<V>> nodes, ArrayDeque<Integer> depths) {
+        Node<V> at = node;
+        int d = depth;
+        while (d < levels.length && !TopicLevels.isWildcard(levels[d])) {
+            at = at.child(levels[d]);
+            if (at == null) {
+                return;
+            }
+            d++;
+        }
+        if (d == levels.length) {
+            at.deliver(consumer);
+        } else {
+            nodes.push(at);
+            depths.push(d);
         }
     }
 

@@ -40,6 +40,11 @@ final class TopicLevels {
         return levels;
     }
 
+    /** True for a whole-level wildcard of a filter: {@code +} or {@code #}. */
+    static boolean isWildcard(String level) {
+        return level.equals(SINGLE) || level.equals(MULTI);
+    }
+
     /** A name beginning with {@code $} is reserved for the server and hidden from leading wildcards [MQTT-4.7.2-1]. */
     static boolean isReserved(String topicOrLevel) {
         return !topicOrLevel.isEmpty() && topicOrLevel.charAt(0) == '$';
