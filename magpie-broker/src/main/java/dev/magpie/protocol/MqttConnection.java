@@ -1,6 +1,5 @@
 package dev.magpie.protocol;
 
-import dev.magpie.BrokerLimits;
 import dev.magpie.Listener;
 import dev.magpie.codec.Auth;
 import dev.magpie.codec.ConnAck;
@@ -79,10 +78,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private boolean closing;
     private String closeReason = "connection lost";
     /** This client's PUBLISH rate limit; null when none is configured. Event loop only. */
-    private final PublishRate publishRate;
-    /** Whether reading is paused because the client publishes faster than its rate. */
-    private boolean throttled;
-    private boolean throttleLogged;
+    private final PublishThrottle throttle;
     /** The AUTH exchanges, for a client that named an Authentication Method in CONNECT; else null. */
     private AuthFlow authFlow;
 
@@ -91,7 +87,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         this.listener = listener;
         this.encoder = encoder;
         this.flows = new InboundFlows(broker, this);
-        this.publishRate = PublishRate.of(broker.limits(), System.nanoTime());
+        this.throttle = PublishThrottle.of(broker, this);
     }
 
     // ---- Netty callbacks (event loop) ----
@@ -157,7 +153,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             return;
         }
         if (packet instanceof Publish p) {
-            if (publishRate != null && overRate(p)) {
+            if (throttle != null && !throttle.admit(p, ctx)) {
                 return;
             }
             flows.publish(session, p);
@@ -176,52 +172,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         } else {
             protocolViolation(ReasonCode.PROTOCOL_ERROR, "unexpected " + packet.type());
         }
-    }
-
-    /**
-     * Applies the client's message and byte rate to a PUBLISH. Throttling (the default) lets this packet through
-     * and stops reading the socket until the rate has caught up, so the client is slowed by TCP backpressure and
-     * loses nothing; the DISCONNECT action closes the connection instead, with 0x96 Message rate too high for a
-     * 5.0 client. Returns true if the packet must not be processed.
-     */
-    private boolean overRate(Publish p) {
-        long pause = publishRate.take((long) p.topic().length() + p.payload().length, System.nanoTime());
-        if (pause == 0) {
-            return false;
-        }
-        broker.metrics().limitHit("rate");
-        if (broker.limits().rateLimitAction() == BrokerLimits.RateLimitAction.DISCONNECT) {
-            LOG.info("{}: publishing faster than the configured message/byte rate, disconnecting", describe());
-            closeReason = "message rate too high";
-            disconnect(ReasonCode.MESSAGE_RATE_TOO_HIGH, "message rate too high");
-            return true;
-        }
-        if (!throttleLogged) {
-            throttleLogged = true;
-            LOG.info("{}: publishing faster than the configured message/byte rate, slowing it down (logged once per connection)",
-                    describe());
-        }
-        if (!throttled) {
-            throttled = true;
-            ctx.channel().config().setAutoRead(false);
-            scheduleResume(pause);
-        }
-        return false;
-    }
-
-    /** Resumes reading once the rate allows; packets decoded meanwhile from bytes already read may extend the pause. */
-    private void scheduleResume(long pauseNanos) {
-        ctx.executor().schedule(() -> {
-            long more = publishRate.pauseNanos(System.nanoTime());
-            if (more > 0 && ctx.channel().isActive()) {
-                scheduleResume(more);
-                return;
-            }
-            throttled = false;
-            if (state == State.CONNECTED) {
-                ctx.channel().config().setAutoRead(true);
-            }
-        }, Math.max(pauseNanos, 1_000_000L), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -258,7 +208,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void userEventTriggered(ChannelHandlerContext context, Object event) {
         if (event instanceof IdleStateEvent) {
-            if (throttled) {
+            if (throttle != null && throttle.paused()) {
                 return; // we stopped reading, not the client
             }
             // nothing received for 1.5 x keep-alive: [MQTT-3.1.2-22] in 5.0, [MQTT-3.1.2-24] in 3.1.1
@@ -398,7 +348,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         while (!heldPackets.isEmpty() && state == State.CONNECTED) {
             dispatch(heldPackets.poll());
         }
-        ctx.channel().config().setAutoRead(!throttled);
+        ctx.channel().config().setAutoRead(throttle == null || !throttle.paused());
     }
 
     TopicAliases inboundAliases() {
@@ -407,6 +357,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     ChannelHandlerContext context() {
         return ctx;
+    }
+
+    /** Whether the client is past CONNACK and the connection not closing (event loop). */
+    boolean isConnected() {
+        return state == State.CONNECTED;
     }
 
     boolean isOpen() {
