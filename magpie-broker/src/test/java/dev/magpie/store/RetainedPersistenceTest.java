@@ -4,7 +4,6 @@ import dev.magpie.Broker;
 import dev.magpie.BrokerException;
 import dev.magpie.codec.ConnAck;
 import dev.magpie.codec.Connect;
-import dev.magpie.codec.MqttPacket;
 import dev.magpie.codec.MqttProperties;
 import dev.magpie.codec.MqttVersion;
 import dev.magpie.codec.PacketType;
@@ -20,17 +19,12 @@ import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -43,31 +37,9 @@ import static org.awaitility.Awaitility.await;
  * Retained messages outlive the broker: set, replaced and cleared over MQTT, the broker stopped, a new broker
  * started on the same data directory, and a new subscriber sees exactly what the last one would have.
  */
-class RetainedPersistenceTest {
+class RetainedPersistenceTest extends BrokerRestartTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final Duration QUIET = Duration.ofMillis(400);
-
-    @TempDir
-    Path dir;
-
-    private final List<AutoCloseable> opened = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable c : opened) {
-            c.close();
-        }
-    }
-
-    private Broker start(Broker.Builder builder) {
-        Broker broker = builder.build().start();
-        opened.add(broker::stop);
-        return broker;
-    }
-
-    private Broker startOnDir() {
-        return start(TestBrokers.anonymous().dataDirectory(dir));
-    }
 
     private RawMqttClient v5(Broker broker, String clientId) {
         RawMqttClient c = RawMqttClient.connect("127.0.0.1", broker.port("tcp"));
@@ -88,17 +60,6 @@ class RetainedPersistenceTest {
     private static void subscribe(RawMqttClient c, String filter, int qos) {
         c.send(new Subscribe(1, List.of(Subscribe.Subscription.of(filter, qos)), MqttProperties.EMPTY));
         assertThat(c.receive(SubAck.class, WAIT).reasonCodes()).containsExactly(qos);
-    }
-
-    private static void expectNoPublish(RawMqttClient c) {
-        long deadline = System.nanoTime() + QUIET.toNanos();
-        for (long left = QUIET.toNanos(); left > 0; left = deadline - System.nanoTime()) {
-            Optional<MqttPacket> p = c.poll(Duration.ofNanos(left));
-            if (p.isEmpty()) {
-                return;
-            }
-            assertThat(p.get()).as("no message expected").isNotInstanceOf(Publish.class);
-        }
     }
 
     @Test
@@ -150,7 +111,7 @@ class RetainedPersistenceTest {
         assertThat(p.topic()).isEqualTo("r/replaced");
         assertThat(new String(p.payload(), StandardCharsets.UTF_8)).isEqualTo("new");
         sub.send(PubResponse.of(PacketType.PUBACK, p.packetId()));
-        expectNoPublish(sub);
+        assertThat(sub.publishWithin(QUIET)).as("no message expected").isEmpty();
     }
 
     @Test
@@ -171,7 +132,7 @@ class RetainedPersistenceTest {
         assertThat(p.topic()).as("[MQTT-3.3.2-5] the expired one is not sent").isEqualTo("e/long");
         // [MQTT-3.3.2-6] the interval sent is what is left of it
         assertThat(p.properties().unsignedInt(PropertyId.MESSAGE_EXPIRY_INTERVAL, -1)).isBetween(590L, 599L);
-        expectNoPublish(sub);
+        assertThat(sub.publishWithin(QUIET)).as("no message expected").isEmpty();
     }
 
     @Test
@@ -224,7 +185,7 @@ class RetainedPersistenceTest {
 
         RawMqttClient sub = v5(start(TestBrokers.anonymous()), "sub");
         subscribe(sub, "none/t", 0);
-        expectNoPublish(sub);
+        assertThat(sub.publishWithin(QUIET)).as("no message expected").isEmpty();
     }
 
     @Test

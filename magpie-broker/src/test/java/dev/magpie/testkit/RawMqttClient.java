@@ -6,6 +6,7 @@ import dev.magpie.codec.MqttEncoder;
 import dev.magpie.codec.MqttPacket;
 import dev.magpie.codec.MqttProperties;
 import dev.magpie.codec.MqttVersion;
+import dev.magpie.codec.Publish;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -126,6 +127,24 @@ public final class RawMqttClient implements AutoCloseable {
             throw new AssertionError("expected " + type.getSimpleName() + " but received " + packet);
         }
         return type.cast(packet);
+    }
+
+    /**
+     * The first PUBLISH that arrives within {@code quiet}, skipping other packets; empty if none does (or the
+     * server closed). Tests assert it empty to say "nothing is delivered".
+     */
+    public Optional<Publish> publishWithin(Duration quiet) {
+        long deadline = System.nanoTime() + quiet.toNanos();
+        for (long left = quiet.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+            Optional<MqttPacket> p = poll(Duration.ofNanos(left));
+            if (p.isEmpty()) {
+                return Optional.empty();
+            }
+            if (p.get() instanceof Publish publish) {
+                return Optional.of(publish);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The next packet if one arrives within {@code timeout}; empty on timeout or when the server has closed. */
