@@ -199,11 +199,14 @@ public final class Broker implements AutoCloseable {
         }
 
         /**
-         * With {@code true}, the PUBACK/PUBREC of a QoS 1/2 PUBLISH is sent only once the store has committed what
-         * the message caused (the retained message, the copies queued for persistent sessions), so a crash right
-         * after the acknowledgement loses nothing acknowledged. Costs latency (one commit) per acknowledged
-         * message; the default, {@code false}, acknowledges at once and commits a moment later (write-behind).
-         * Needs {@link #dataDirectory} or {@link #store}.
+         * With {@code true} (the default), nothing the broker says can be contradicted by a crash: the PUBACK/PUBREC
+         * of a QoS 1/2 PUBLISH is sent only once the store has committed what the message caused (the retained
+         * message, the copies queued for persistent sessions), a PUBCOMP once the packet id's release is, a SUBACK
+         * or UNSUBACK once the subscription change is, and a persistent session's PUBLISH or PUBREL goes out once
+         * its in-flight record is. A kill -9 then loses nothing acknowledged, delivers QoS 2 once, and redelivers at
+         * most the in-flight window. Costs latency (one group commit) per step; {@code false} answers at once and
+         * commits a moment later (write-behind, faster, loses the last moments in a crash). See
+         * {@code docs/persistence.md} for the measured cost. Only matters with {@link #dataDirectory} or {@link #store}.
          */
         public Builder durableAcknowledgements(boolean durable) {
             this.storeChoice = storeChoice.withDurableAcks(durable);

@@ -177,10 +177,11 @@ final class BrokerCore {
     /** Brings back the persistent sessions, on the new event loops, before any listener is bound. */
     private void restoreSessions() {
         try {
-            int restored = context.lifecycle().restore(store, () -> loops.workers().next());
-            if (storeChoice.durableAcks()) {
+            if (storeChoice.durableAcks() && store != MessageStore.none()) {
+                // before the sessions come back: they journal with the commit-before-send rule from the start
                 context.lifecycle().persistence().durableAcknowledgements(loops.workers());
             }
+            int restored = context.lifecycle().restore(store, () -> loops.workers().next());
             if (storeChoice.dataDirectory() != null || restored > 0) {
                 LOG.info("{}: {} persistent sessions restored", store, restored);
             }

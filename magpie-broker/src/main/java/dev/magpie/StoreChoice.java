@@ -16,7 +16,7 @@ import java.nio.file.Path;
  * @param durableAcks   whether a publisher's PUBACK/PUBREC waits until the store committed what its message caused
  */
 record StoreChoice(MessageStore given, Path dataDirectory, SyncMode sync, boolean durableAcks) {
-    static final StoreChoice NONE = new StoreChoice(null, null, SyncMode.NORMAL, false);
+    static final StoreChoice NONE = new StoreChoice(null, null, SyncMode.NORMAL, true);
 
     StoreChoice withDurableAcks(boolean durable) {
         return new StoreChoice(given, dataDirectory, sync, durable);

@@ -66,12 +66,14 @@ final class InboundFlows {
         boolean v5 = connection.version().isV5();
         int qos = publish.qos();
         if (qos == 2) {
-            if (!session.beginInboundQos2(publish.packetId())) {
+            if (!session.beginInboundQos2(publish)) {
                 // a resent PUBLISH we already own: acknowledge again, do not route twice [MQTT-4.3.3-9]
-                connection.send(PubResponse.of(PacketType.PUBREC, publish.packetId()));
+                acknowledge(ReasonCode.SUCCESS, PubResponse.of(PacketType.PUBREC, publish.packetId()));
                 return;
             }
-            if (session.inboundQos2Pending() > broker.settings().receiveMaximum()) {
+            // only ids taken on this connection count: ones carried over from before a reconnect or a restart are
+            // completed by the client's PUBREL or resent PUBLISH, and must never lock a client out [MQTT-3.3.4-9]
+            if (session.inboundQos2OnThisConnection() > broker.settings().receiveMaximum()) {
                 session.releaseInboundQos2(publish.packetId()); // refused, not owned: a persistent session keeps at most the maximum
                 connection.protocolViolation(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED,
                         "more than " + broker.settings().receiveMaximum() + " QoS 2 messages unacknowledged");
@@ -131,7 +133,10 @@ final class InboundFlows {
                 boolean known = session.releaseInboundQos2(id);
                 // [MQTT-4.3.3-11]: PUBCOMP with the same id; 5.0 says 0x92 if we never saw it
                 int reason = known || !connection.version().isV5() ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND;
-                connection.send(new PubResponse(PacketType.PUBCOMP, id, reason, MqttProperties.EMPTY));
+                PubResponse pubcomp = new PubResponse(PacketType.PUBCOMP, id, reason, MqttProperties.EMPTY);
+                // the client forgets the id on PUBCOMP and may reuse it: the release must be on disk first, or a
+                // crash would bring back a stale id
+                session.afterCommit(() -> connection.send(pubcomp));
             });
             default -> connection.protocolViolation(ReasonCode.PROTOCOL_ERROR, "unexpected " + response.type());
         }
@@ -204,21 +209,27 @@ final class InboundFlows {
                 codes.add(code);
             }
             long subscribedNanos = System.nanoTime(); // every granted subscription is in the tree now
-            // [MQTT-3.8.4-1]: SUBACK with the same packet id, one code per filter in order [MQTT-3.8.4-6]
-            connection.send(new SubAck(subscribe.packetId(), codes, MqttProperties.EMPTY));
-            for (int i = 0; i < granted.size(); i++) {
-                Subscription s = granted.get(i);
-                // Retain Handling: 0 always, 1 only for a new subscription, 2 never [MQTT-3.3.1-9], [MQTT-3.3.1-10]
-                if (s.retainHandling() == 0 || (s.retainHandling() == 1 && isNew.get(i))) {
-                    broker.distributor().sendRetained(session, s, identifier, subscribedNanos);
-                }
-            }
-            for (int i = 0; i < codes.size(); i++) {
-                if (!ReasonCode.isFailure(codes.get(i))) {
-                    broker.events().subscribed(client, subscribe.subscriptions().get(i).filter(), codes.get(i));
-                }
-            }
+            // [MQTT-3.8.4-1]: SUBACK with the same packet id, one code per filter in order [MQTT-3.8.4-6]; a
+            // persistent session's subscriptions are committed before it (a SUBACK'd subscription survives a crash)
+            session.afterCommit(() -> afterSubscribed(session, client, subscribe, codes, granted, isNew, identifier, subscribedNanos));
         });
+    }
+
+    private void afterSubscribed(Session session, ClientInfo client, Subscribe subscribe, List<Integer> codes, List<Subscription> granted,
+                                 List<Boolean> isNew, int identifier, long subscribedNanos) {
+        connection.send(new SubAck(subscribe.packetId(), codes, MqttProperties.EMPTY));
+        for (int i = 0; i < granted.size(); i++) {
+            Subscription s = granted.get(i);
+            // Retain Handling: 0 always, 1 only for a new subscription, 2 never [MQTT-3.3.1-9], [MQTT-3.3.1-10]
+            if (s.retainHandling() == 0 || (s.retainHandling() == 1 && isNew.get(i))) {
+                broker.distributor().sendRetained(session, s, identifier, subscribedNanos);
+            }
+        }
+        for (int i = 0; i < codes.size(); i++) {
+            if (!ReasonCode.isFailure(codes.get(i))) {
+                broker.events().subscribed(client, subscribe.subscriptions().get(i).filter(), codes.get(i));
+            }
+        }
     }
 
     /** Whether a new subscription to {@code filter} would go over the per-client limit (replacing one never does). */
@@ -242,11 +253,13 @@ final class InboundFlows {
                     codes.add(ReasonCode.NO_SUBSCRIPTION_EXISTED);
                 }
             }
-            // [MQTT-3.10.4-4]: UNSUBACK even if nothing was removed; 3.1.1 carries no codes
-            connection.send(new UnsubAck(unsubscribe.packetId(), connection.version().isV5() ? codes : List.of(), MqttProperties.EMPTY));
-            for (String filter : removed) {
-                broker.events().unsubscribed(client, filter);
-            }
+            // [MQTT-3.10.4-4]: UNSUBACK even if nothing was removed; 3.1.1 carries no codes; after the removal is on disk
+            session.afterCommit(() -> {
+                connection.send(new UnsubAck(unsubscribe.packetId(), connection.version().isV5() ? codes : List.of(), MqttProperties.EMPTY));
+                for (String filter : removed) {
+                    broker.events().unsubscribed(client, filter);
+                }
+            });
         });
     }
 }

@@ -18,7 +18,9 @@ import dev.magpie.session.SessionSubscription;
 import dev.magpie.spi.ClientInfo;
 import dev.magpie.spi.Message;
 import dev.magpie.store.MessageStore;
+import dev.magpie.session.PublishStorage;
 import dev.magpie.store.StoredSession;
+import dev.magpie.store.StoredWill;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,14 +104,38 @@ public final class SessionLifecycle implements SessionObserver {
             } catch (IllegalArgumentException e) {
                 LOG.warn("session {}: stored messages skipped: {}", s.clientId(), e.getMessage());
             }
-            session.persistTo(store);
+            persistence.journal(session);
             sessions.replace(s.clientId(), session);
             long remaining = s.expiresAtMillis() < 0 ? s.expirySeconds()
                     : Math.max(1, (s.expiresAtMillis() - now + 999) / 1_000);
             scheduleExpiry(session, remaining);
+            if (s.will() != null) {
+                restoreDelayedWill(session, s.will(), now);
+            }
             restored++;
         }
         return restored;
+    }
+
+    /**
+     * A will that was waiting for its delay when the broker went down: published when it falls due (at once if
+     * that passed while the broker was down), unless its client attaches first [MQTT-3.1.3-9].
+     */
+    private void restoreDelayedWill(Session session, StoredWill stored, long nowMillis) {
+        Publish p;
+        try {
+            p = PublishStorage.toPublish(stored.message(), stored.retain());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("session {}: stored will skipped: {}", session.clientId(), e.getMessage());
+            return;
+        }
+        session.will(new Connect.Will(p.topic(), p.payload(), p.qos(), p.retain(), p.properties()));
+        long delayMillis = Math.max(0, stored.dueAtMillis() - nowMillis);
+        session.willTask(session.executor().schedule(() -> {
+            if (!session.isConnected() && !session.isEnded()) {
+                publishWill(session);
+            }
+        }, delayMillis, TimeUnit.MILLISECONDS));
     }
 
     /** After this, connections that close are the broker's doing: no wills are published. */
@@ -122,7 +148,8 @@ public final class SessionLifecycle implements SessionObserver {
     }
 
     public Session newSession(String clientId, EventExecutor loop) {
-        return new Session(clientId, loop, this, settings.maxInflight(), settings.maxQueuedMessages(), maxQueuedBytes);
+        return new Session(clientId, loop, this, settings.maxInflight(), settings.maxQueuedMessages(), maxQueuedBytes,
+                settings.queueQos0Messages());
     }
 
     /** Ends a session for good: subscriptions leave the tree, the registry forgets it. */
@@ -181,11 +208,13 @@ public final class SessionLifecycle implements SessionObserver {
                 publishWill(session);
             } else {
                 // sent after the delay or when the session ends, whichever is first; a reconnect cancels it
+                long wait = Math.min(delay, expiry);
                 session.willTask(session.executor().schedule(() -> {
                     if (!session.isConnected() && !session.isEnded()) {
                         publishWill(session);
                     }
-                }, Math.min(delay, expiry), TimeUnit.SECONDS));
+                }, wait, TimeUnit.SECONDS));
+                persistence.willDelayed(session, willPublish(will), System.currentTimeMillis() + wait * 1_000);
             }
         }
         if (expiry == 0) {
@@ -212,7 +241,11 @@ public final class SessionLifecycle implements SessionObserver {
      * the group [MQTT-4.8.2-5]; if there is none, they stay with this session.
      */
     private void handOffShared(Session session) {
-        for (PendingMessage m : session.takeSharedMessages()) {
+        Session.SharedHandOff handOff = session.takeSharedMessages();
+        if (handOff.messages().isEmpty()) {
+            return;
+        }
+        for (PendingMessage m : handOff.messages()) {
             Publication publication = new Publication(m.publish(), "$shared", m.createdNanos());
             try {
                 if (!distributor.redeliverShared(publication, m.delivery().sharedGroup(), session)) {
@@ -222,6 +255,8 @@ public final class SessionLifecycle implements SessionObserver {
                 publication.release();
             }
         }
+        // this session's records go once the new copies are durable: a crash in between may deliver one twice, never lose it
+        persistence.whenDurable(session.executor(), handOff.forget());
     }
 
     /**
@@ -230,19 +265,29 @@ public final class SessionLifecycle implements SessionObserver {
      */
     public void publishWill(Session session) {
         Connect.Will will = session.will();
+        boolean wasDelayed = session.hasDelayedWill();
         session.will(null);
         if (will == null || shuttingDown.get()) {
             return;
         }
+        session.cancelWill();
         ClientInfo client = session.clientInfo();
         if (!authorization.mayPublish(client, will.topic(), will.qos(), will.retain())) {
             LOG.info("will of {} to {} not published: not authorized", client.clientId(), will.topic());
             return;
         }
+        LOG.debug("publishing will of {} to {}", client.clientId(), will.topic());
+        pipeline.publish(client, willPublish(will));
+        if (wasDelayed) {
+            persistence.willSettled(session, true);
+        }
+    }
+
+    /** The PUBLISH a will becomes: its properties without the Will Delay Interval, which is not a PUBLISH property. */
+    private static Publish willPublish(Connect.Will will) {
         MqttProperties props = will.properties().isEmpty() ? MqttProperties.EMPTY
                 : will.properties().toBuilder().remove(PropertyId.WILL_DELAY_INTERVAL).build();
-        LOG.debug("publishing will of {} to {}", client.clientId(), will.topic());
-        pipeline.publish(client, new Publish(will.topic(), will.qos(), will.retain(), false, 0, will.payload(), props));
+        return new Publish(will.topic(), will.qos(), will.retain(), false, 0, will.payload(), props);
     }
 
     @Override

@@ -1,12 +1,15 @@
 package dev.magpie.protocol;
 
+import dev.magpie.codec.Publish;
 import dev.magpie.codec.Subscribe.Subscription;
+import dev.magpie.session.PublishStorage;
 import dev.magpie.session.Session;
 import dev.magpie.session.SessionSubscription;
 import dev.magpie.spi.ClientInfo;
 import dev.magpie.store.MessageStore;
 import dev.magpie.store.StoredSession;
 import dev.magpie.store.StoredSubscription;
+import dev.magpie.store.StoredWill;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
@@ -80,6 +83,44 @@ public final class SessionPersistence {
         return store;
     }
 
+    /** Whether acknowledgements and a persistent session's sends wait for the store's commit. */
+    boolean durable() {
+        return durableAckLoops != null;
+    }
+
+    /** Starts journaling {@code session}'s messages to the store (restored sessions, resumed ones). */
+    void journal(Session session) {
+        session.persistTo(store, durable());
+    }
+
+    /**
+     * {@code session}'s client is gone and its will waits for its delay: kept so that a broker restarted before
+     * {@code dueAtMillis} still publishes it [MQTT-3.1.3-9]. The will is stored as the PUBLISH it becomes.
+     */
+    void willDelayed(Session session, Publish will, long dueAtMillis) {
+        if (session.expirySeconds() > 0) {
+            store.putWill(session.clientId(), new StoredWill(PublishStorage.toStored(will, dueAtMillis), will.retain(), dueAtMillis));
+        }
+    }
+
+    /**
+     * The delayed will is settled: cancelled by a reconnect (forgotten at once), or published ({@code published}):
+     * then forgotten once the deliveries it caused are durable, so a crash in between publishes it again rather
+     * than never.
+     */
+    void willSettled(Session session, boolean published) {
+        if (session.expirySeconds() == 0 && !session.isPersisted()) {
+            return;
+        }
+        String clientId = session.clientId();
+        MessageStore target = store;
+        if (published) {
+            whenDurable(session.executor(), () -> target.removeWill(clientId));
+        } else {
+            target.removeWill(clientId);
+        }
+    }
+
     /**
      * A connection attached. A new session ({@code present} false) replaces whatever was stored for the client
      * id [MQTT-3.1.2-4]; a persistent one is stored as connected (its expiry starts when it disconnects).
@@ -88,8 +129,11 @@ public final class SessionPersistence {
         if (!present || session.expirySeconds() == 0) {
             store.removeSession(session.clientId());
         }
+        if (session.hasDelayedWill()) {
+            willSettled(session, false); // the client is back before its will was due: cancelled [MQTT-3.1.3-9]
+        }
         boolean wasPersisted = session.isPersisted();
-        session.persistTo(session.expirySeconds() > 0 ? store : MessageStore.none());
+        session.persistTo(session.expirySeconds() > 0 ? store : MessageStore.none(), durable());
         if (session.expirySeconds() > 0) {
             store.putSession(header(session, info, -1));
             if (present && !wasPersisted) {

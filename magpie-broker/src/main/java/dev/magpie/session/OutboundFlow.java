@@ -29,12 +29,26 @@ final class OutboundFlow {
         final Publish publish;
         final PendingMessage shared;
         State state;
+        /**
+         * Whether the store has committed this state, so the packet it calls for (PUBLISH, or PUBREL) may go on
+         * the wire; always true for a session that does not wait for commits.
+         */
+        boolean committed;
 
-        Inflight(Publish publish, State state, PendingMessage shared) {
+        Inflight(Publish publish, State state, PendingMessage shared, boolean committed) {
             this.publish = publish;
             this.state = state;
             this.shared = shared;
+            this.committed = committed;
         }
+
+        String sharedGroup() {
+            return shared == null ? null : shared.delivery().sharedGroup();
+        }
+    }
+
+    /** A shared-subscription message taken away for another member, with the key of its record in the journal. */
+    record TakenShared(PendingMessage message, boolean wasInflight, long key) {
     }
 
 
@@ -63,8 +77,10 @@ final class OutboundFlow {
         return inflight.entrySet();
     }
 
-    void track(int packetId, Publish publish, State state, PendingMessage shared) {
-        inflight.put(packetId, new Inflight(publish, state, shared));
+    Inflight track(int packetId, Publish publish, State state, PendingMessage shared, boolean committed) {
+        Inflight m = new Inflight(publish, state, shared, committed);
+        inflight.put(packetId, m);
+        return m;
     }
 
     Inflight complete(int packetId) {
@@ -153,13 +169,14 @@ final class OutboundFlow {
      * goes to another member [MQTT-4.8.2-4], [MQTT-4.8.2-5]. A message the client refused (PUBACK / PUBREC
      * >= 0x80) is already complete and not offered again [MQTT-4.8.2-6].
      */
-    List<PendingMessage> takeShared() {
-        List<PendingMessage> taken = new ArrayList<>();
-        var it = inflight.values().iterator();
+    List<TakenShared> takeShared() {
+        List<TakenShared> taken = new ArrayList<>();
+        var it = inflight.entrySet().iterator();
         while (it.hasNext()) {
-            Inflight m = it.next();
+            Map.Entry<Integer, Inflight> e = it.next();
+            Inflight m = e.getValue();
             if (m.shared != null && m.state == State.AWAIT_PUBACK) {
-                taken.add(m.shared);
+                taken.add(new TakenShared(m.shared, true, e.getKey()));
                 it.remove();
             }
         }
@@ -167,7 +184,7 @@ final class OutboundFlow {
         while (q.hasNext()) {
             PendingMessage m = q.next();
             if (m.delivery().sharedGroup() != null) {
-                taken.add(m);
+                taken.add(new TakenShared(m, false, m.seq()));
                 q.remove();
                 queuedBytes -= m.queuedBytes();
             }
@@ -180,10 +197,23 @@ final class OutboundFlow {
      * matches; returns how many. A QoS 2 message waiting for PUBCOMP stays: the client has it already, only
      * the handshake is left [MQTT-4.3.3].
      */
-    int discard(Predicate<Publish> refused) {
+    int discard(Predicate<Publish> refused, java.util.function.IntConsumer inflightRemoved, java.util.function.Consumer<PendingMessage> queuedRemoved) {
         int before = inflight.size() + queue.size();
-        inflight.values().removeIf(m -> m.state != State.AWAIT_PUBCOMP && refused.test(m.publish));
-        queue.removeIf(m -> refused.test(m.publish()));
+        inflight.entrySet().removeIf(e -> {
+            boolean drop = e.getValue().state != State.AWAIT_PUBCOMP && refused.test(e.getValue().publish);
+            if (drop) {
+                inflightRemoved.accept(e.getKey());
+            }
+            return drop;
+        });
+        queue.removeIf(m -> {
+            boolean drop = refused.test(m.publish());
+            if (drop) {
+                queuedBytes -= m.queuedBytes();
+                queuedRemoved.accept(m);
+            }
+            return drop;
+        });
         return before - inflight.size() - queue.size();
     }
 

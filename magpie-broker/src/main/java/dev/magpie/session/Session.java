@@ -16,7 +16,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
 
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +41,9 @@ public final class Session {
     private final int maxInflight;
     private final OutboundFlow outbound;
     private final Map<String, SessionSubscription> subscriptions = new LinkedHashMap<>();
-    private final Set<Integer> inboundQos2 = new HashSet<>();
+    private final InboundQos2 inboundQos2 = new InboundQos2();
+    /** Whether QoS 0 messages are queued while the client is offline ({@code queue_qos0_messages}). */
+    private final boolean queueQos0;
 
     private volatile ClientInfo clientInfo;
     private SessionConnection connection;
@@ -60,15 +61,20 @@ public final class Session {
     private long lastSeq;
 
     public Session(String clientId, EventExecutor executor, SessionObserver observer, int maxInflight, int maxQueued) {
-        this(clientId, executor, observer, maxInflight, maxQueued, 0);
+        this(clientId, executor, observer, maxInflight, maxQueued, 0, false);
     }
 
-    /** {@code maxQueuedBytes} bounds the queue's topic and payload bytes besides its message count; 0 = no byte bound. */
-    public Session(String clientId, EventExecutor executor, SessionObserver observer, int maxInflight, int maxQueued, long maxQueuedBytes) {
+    /**
+     * {@code maxQueuedBytes} bounds the queue's topic and payload bytes besides its message count (0 = no byte
+     * bound); {@code queueQos0} keeps QoS 0 messages for an offline client too.
+     */
+    public Session(String clientId, EventExecutor executor, SessionObserver observer, int maxInflight, int maxQueued, long maxQueuedBytes,
+                   boolean queueQos0) {
         this.clientId = clientId;
         this.executor = executor;
         this.observer = observer;
         this.maxInflight = maxInflight;
+        this.queueQos0 = queueQos0;
         this.outbound = new OutboundFlow(maxQueued, maxQueuedBytes);
     }
 
@@ -93,10 +99,20 @@ public final class Session {
     /**
      * Writes this session's QoS 1/2 messages to {@code store} from now on as they are queued, sent and
      * acknowledged, so a restarted broker can deliver them; {@link MessageStore#none()} stops it (a session that
-     * ends with its connection keeps nothing). On the session's thread.
+     * ends with its connection keeps nothing). With {@code gated} (durable acknowledgements) nothing is sent
+     * before the state it creates is committed (see {@link SessionJournal}). On the session's thread.
      */
-    public void persistTo(MessageStore store) {
-        this.journal = store == MessageStore.none() ? SessionJournal.NONE : new StoreJournal(store, clientId);
+    public void persistTo(MessageStore store, boolean gated) {
+        this.journal = store == MessageStore.none() ? SessionJournal.NONE : new StoreJournal(store, clientId, gated, this::execute);
+    }
+
+    /**
+     * Runs {@code task} on this session's thread once everything the session has written so far is committed, or
+     * at once when its writes need no waiting (not persistent, or write-behind). For answers that promise state:
+     * PUBCOMP, SUBACK, UNSUBACK. On the session's thread.
+     */
+    public void afterCommit(Runnable task) {
+        journal.afterCommit(task);
     }
 
     /** Whether this session already writes its messages to a store ({@link #persistTo}). */
@@ -114,12 +130,12 @@ public final class Session {
         outbound.enqueue(message);
     }
 
-    void restoreInflight(int packetId, Publish publish, OutboundFlow.State state) {
-        outbound.track(packetId, publish, state, null);
+    void restoreInflight(int packetId, Publish publish, OutboundFlow.State state, PendingMessage shared) {
+        outbound.track(packetId, publish, state, shared, true);
     }
 
-    void restoreInboundQos2(int packetId) {
-        inboundQos2.add(packetId);
+    void restoreInboundQos2(int packetId, long fingerprint) {
+        inboundQos2.restore(packetId, fingerprint);
     }
 
     /**
@@ -163,6 +179,11 @@ public final class Session {
     public void willTask(Future<?> task) {
         cancelWill();
         this.willTask = task;
+    }
+
+    /** Whether a will is waiting for its Will Delay Interval. */
+    public boolean hasDelayedWill() {
+        return willTask != null;
     }
 
     public void cancelWill() {
@@ -223,9 +244,13 @@ public final class Session {
         this.connection = newConnection;
         this.online = true;
         this.clientInfo = info;
+        inboundQos2.newConnection();
         for (Map.Entry<Integer, OutboundFlow.Inflight> e : outbound.inflightInOrder()) {
             int id = e.getKey();
             OutboundFlow.Inflight m = e.getValue();
+            if (!m.committed) {
+                continue; // its commit sends it (to this connection, now attached)
+            }
             if (m.state == OutboundFlow.State.AWAIT_PUBCOMP) {
                 newConnection.send(PubResponse.of(PacketType.PUBREL, id));
             } else {
@@ -258,26 +283,27 @@ public final class Session {
         inboundQos2.clear();
     }
 
-    /** Remembers an inbound QoS 2 packet id; false if it was already awaiting PUBREL (a duplicate) [MQTT-4.3.3-9]. */
-    public boolean beginInboundQos2(int packetId) {
-        if (!inboundQos2.add(packetId)) {
-            return false;
-        }
-        journal.inboundQos2(packetId, true);
-        return true;
+    /**
+     * Takes ownership of an inbound QoS 2 PUBLISH; false if this is the client resending one already owned (same
+     * id and content: acknowledge again, do not route twice [MQTT-4.3.3-9]). A held id with other content was
+     * finished by the client and is replaced (see {@link InboundQos2}).
+     */
+    public boolean beginInboundQos2(Publish publish) {
+        return inboundQos2.begin(publish.packetId(), InboundQos2.fingerprint(publish), publish.dup(), journal) != InboundQos2.Arrival.DUPLICATE;
     }
 
     /** Forgets an inbound QoS 2 packet id on PUBREL; false if it was unknown. */
     public boolean releaseInboundQos2(int packetId) {
-        if (!inboundQos2.remove(packetId)) {
-            return false;
-        }
-        journal.inboundQos2(packetId, false);
-        return true;
+        return inboundQos2.release(packetId, journal);
     }
 
     public int inboundQos2Pending() {
-        return inboundQos2.size();
+        return inboundQos2.pending();
+    }
+
+    /** Inbound QoS 2 ids taken on the current connection: what counts against the Receive Maximum [MQTT-3.3.4-9]. */
+    public int inboundQos2OnThisConnection() {
+        return inboundQos2.pendingOnThisConnection();
     }
 
     // ---- delivery: callable from any thread ----
@@ -313,8 +339,8 @@ public final class Session {
         int qos = delivery.qos();
         PendingMessage queued = new PendingMessage(publish, delivery, publication.createdNanos(), Publication.expiryNanos(publish), ++lastSeq);
         if (connection == null) {
-            // QoS 0 is not kept for offline clients; QoS 1/2 are, within bounds [MQTT-3.1.2-5]
-            if (qos > 0) {
+            // QoS 0 is not kept for offline clients unless configured; QoS 1/2 are, within bounds [MQTT-3.1.2-5]
+            if (qos > 0 || queueQos0) {
                 enqueue(queued);
             }
             return;
@@ -323,11 +349,12 @@ public final class Session {
             enqueue(queued);
             return;
         }
-        boolean ownEncoding = connection.version().isV5()
+        boolean ownEncoding = (qos > 0 && journal.gates()) || connection.version().isV5()
                 && (!delivery.subscriptionIds().isEmpty() || publication.expires() || connection.rewritesPublish());
         if (ownEncoding) {
-            // this subscriber needs its own properties (identifiers, remaining expiry, topic alias)
-            send(queued, now);
+            // this subscriber needs its own properties (identifiers, remaining expiry, topic alias), or its message
+            // waits for the commit of its in-flight record
+            send(queued, now, false);
             return;
         }
         EncodedPublish encoded = publication.encoded(connection.allocator(), connection.version(), qos);
@@ -341,10 +368,8 @@ public final class Session {
             packetId = outbound.nextPacketId();
             Publish sent = variant(publish, delivery, -1);
             OutboundFlow.State state = qos == 1 ? OutboundFlow.State.AWAIT_PUBACK : OutboundFlow.State.AWAIT_PUBREC;
-            outbound.track(packetId, sent, state, delivery.sharedGroup() == null ? null : queued);
-            if (delivery.sharedGroup() == null) {
-                journal.inflight(packetId, sent, state);
-            }
+            outbound.track(packetId, sent, state, delivery.sharedGroup() == null ? null : queued, true);
+            journal.sent(null, packetId, sent, state, delivery.sharedGroup());
         }
         ByteBuf buffer = encoded.forDelivery(packetId, false, delivery.retain());
         connection.send(buffer);
@@ -358,7 +383,7 @@ public final class Session {
     private void enqueue(PendingMessage message) {
         boolean byBytes = outbound.fullByBytes(message);
         if (outbound.enqueue(message)) {
-            if (journaled(message)) {
+            if (journaled(message) && !(message.qos() == 0 && connection != null)) {
                 journal.queued(message);
             }
             return;
@@ -379,50 +404,79 @@ public final class Session {
                 return;
             }
             outbound.poll();
-            if (journaled(next)) {
-                journal.dequeued(next);
-            }
             overflowing = false;
-            send(next, now);
+            send(next, now, true);
         }
     }
 
-    /** Encodes one message for this subscriber alone and sends it (or drops it if expired or too large). */
-    private void send(PendingMessage m, long now) {
+    /**
+     * Encodes one message for this subscriber alone and sends it (or drops it if expired or too large);
+     * {@code fromQueue} says it was taken from the queue (and journaled there, when journaled). A QoS 1/2 message
+     * of a gated session enters the window at once but goes on the wire when its record is committed.
+     */
+    private void send(PendingMessage m, long now, boolean fromQueue) {
+        boolean queuedRecord = fromQueue && journaled(m);
         long remaining = Publication.remainingSeconds(m.createdNanos(), m.expiryNanos(), now);
-        if (remaining == 0) {
-            observer.dropped(clientInfo, m.publish(), "message expired");
-            return;
-        }
-        Publish p = variant(m.publish(), m.delivery(), remaining);
-        if (MqttEncoder.encodedSize(p.withPacketId(m.qos() == 0 ? 0 : 1, false), connection.version()) > connection.maxPacketSize()) {
-            observer.dropped(clientInfo, p, "larger than the client's Maximum Packet Size");
-            return;
-        }
-        int packetId = 0;
-        if (m.qos() > 0) {
-            packetId = outbound.nextPacketId();
-            OutboundFlow.State state = m.qos() == 1 ? OutboundFlow.State.AWAIT_PUBACK : OutboundFlow.State.AWAIT_PUBREC;
-            outbound.track(packetId, p, state, m.delivery().sharedGroup() == null ? null : m);
-            if (journaled(m)) {
-                journal.inflight(packetId, p, state);
+        Publish p = remaining == 0 ? null : variant(m.publish(), m.delivery(), remaining);
+        String tooBig = p != null && MqttEncoder.encodedSize(p.withPacketId(m.qos() == 0 ? 0 : 1, false), connection.version())
+                > connection.maxPacketSize() ? "larger than the client's Maximum Packet Size" : null;
+        if (p == null || tooBig != null || m.qos() == 0) {
+            if (queuedRecord) {
+                journal.dequeued(m);
             }
+            if (p == null || tooBig != null) {
+                observer.dropped(clientInfo, m.publish(), p == null ? "message expired" : tooBig);
+                return;
+            }
+            connection.send(p);
+            observer.delivered(clientInfo, p);
+            return;
+        }
+        int packetId = outbound.nextPacketId();
+        OutboundFlow.State state = m.qos() == 1 ? OutboundFlow.State.AWAIT_PUBACK : OutboundFlow.State.AWAIT_PUBREC;
+        boolean gated = journal.gates();
+        OutboundFlow.Inflight entry = outbound.track(packetId, p, state, m.delivery().sharedGroup() == null ? null : m, !gated);
+        journal.sent(queuedRecord ? m : null, packetId, p, state, m.delivery().sharedGroup());
+        if (gated) {
+            whenCommitted(packetId, entry);
+            return;
         }
         connection.send(p.withPacketId(packetId, false));
         observer.delivered(clientInfo, p);
     }
 
-    /** QoS 1/2 messages not owned by a shared group are written to a persistent session's store. */
-    private static boolean journaled(PendingMessage m) {
-        return m.qos() > 0 && m.delivery().sharedGroup() == null;
+    /**
+     * Once the store has committed {@code entry}'s current state, sends what it calls for to the connection then
+     * attached (PUBLISH, or PUBREL past PUBREC), unless it has moved on meanwhile; a client that is away gets it
+     * when it attaches ({@link #attach} skips what is not committed yet, so nothing goes out twice).
+     */
+    private void whenCommitted(int packetId, OutboundFlow.Inflight entry) {
+        OutboundFlow.State state = entry.state;
+        journal.afterCommit(() -> {
+            if (outbound.inflight(packetId) != entry || entry.state != state || entry.committed) {
+                return;
+            }
+            entry.committed = true;
+            if (connection == null) {
+                return;
+            }
+            if (state == OutboundFlow.State.AWAIT_PUBCOMP) {
+                connection.send(PubResponse.of(PacketType.PUBREL, packetId));
+            } else {
+                connection.send(entry.publish.withPacketId(packetId, false));
+                observer.delivered(clientInfo, entry.publish);
+            }
+        });
     }
 
-    /** Completes an in-flight message and tells the journal (shared-group messages were never journaled). */
-    private void complete(int packetId, OutboundFlow.Inflight m) {
+    /** Which messages are written to a persistent session's store: QoS 1/2, and QoS 0 when offline queueing keeps it. */
+    private boolean journaled(PendingMessage m) {
+        return m.qos() > 0 || queueQos0;
+    }
+
+    private void complete(int packetId) {
         outbound.complete(packetId);
-        if (m.shared == null) {
-            journal.completed(packetId);
-        }
+        journal.completed(packetId);
     }
 
     private int window() {
@@ -457,19 +511,40 @@ public final class Session {
      * that they are not sent again on resume; returns how many were dropped.
      */
     public int discardUndelivered(Predicate<Publish> refused) {
-        return outbound.discard(refused);
+        return outbound.discard(refused, journal::completed, journal::dequeued);
     }
 
-    /** Removes the unfinished messages that came through shared subscriptions, for redistribution. */
-    public List<PendingMessage> takeSharedMessages() {
-        return outbound.takeShared();
+    /**
+     * Removes the unfinished messages that came through shared subscriptions, for redistribution. Their records
+     * stay in the store until {@code forget} of the result runs (on the session's thread): the caller runs it
+     * once the other members' copies are durable, so a crash in between finds the message in one place or two,
+     * never in none.
+     */
+    public SharedHandOff takeSharedMessages() {
+        List<OutboundFlow.TakenShared> taken = outbound.takeShared();
+        List<PendingMessage> messages = new java.util.ArrayList<>(taken.size());
+        taken.forEach(t -> messages.add(t.message()));
+        SessionJournal current = journal;
+        return new SharedHandOff(messages, () -> {
+            for (OutboundFlow.TakenShared t : taken) {
+                if (t.wasInflight()) {
+                    current.completed((int) t.key());
+                } else {
+                    current.dequeued(t.message());
+                }
+            }
+        });
+    }
+
+    /** Shared-subscription messages taken from a session, and how to forget their stored records. */
+    public record SharedHandOff(List<PendingMessage> messages, Runnable forget) {
     }
 
     /** PUBACK from the client: QoS 1 delivery complete [MQTT-4.3.2-3]. Unknown ids are ignored. */
     public void onPubAck(int packetId) {
         OutboundFlow.Inflight m = outbound.inflight(packetId);
         if (m != null && m.state == OutboundFlow.State.AWAIT_PUBACK) {
-            complete(packetId, m);
+            complete(packetId);
             drain();
         }
     }
@@ -488,15 +563,17 @@ public final class Session {
             return;
         }
         if (ReasonCode.isFailure(reasonCode)) {
-            complete(packetId, m);
+            complete(packetId);
             drain();
             return;
         }
         m.state = OutboundFlow.State.AWAIT_PUBCOMP;
-        if (m.shared == null) {
-            journal.inflight(packetId, m.publish, m.state);
-        }
-        if (connection != null) {
+        journal.inflight(packetId, m.publish, m.state, m.sharedGroup());
+        if (journal.gates()) {
+            // PUBREL tells the client the broker will not send the PUBLISH again: only once that is on disk
+            m.committed = false;
+            whenCommitted(packetId, m);
+        } else if (connection != null) {
             connection.send(PubResponse.of(PacketType.PUBREL, packetId));
         }
     }
@@ -505,7 +582,7 @@ public final class Session {
     public void onPubComp(int packetId) {
         OutboundFlow.Inflight m = outbound.inflight(packetId);
         if (m != null && m.state == OutboundFlow.State.AWAIT_PUBCOMP) {
-            complete(packetId, m);
+            complete(packetId);
             drain();
         }
     }

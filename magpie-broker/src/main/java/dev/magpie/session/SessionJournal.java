@@ -3,11 +3,15 @@ package dev.magpie.session;
 import dev.magpie.codec.Publish;
 
 /**
- * What a persistent session tells the store about its QoS 1/2 messages as they move: queued, taken from the
- * queue, sent (in flight, by packet id), moved on by PUBREC, completed; and the inbound QoS 2 packet ids it
- * awaits PUBREL for. Messages that came through a shared subscription are not journaled: they belong to the
- * group, which hands them to another member when this one leaves (spec 4.8.2). Called on the session's
+ * What a persistent session tells the store about its QoS 1/2 messages as they move: queued, sent (taken from
+ * the queue into the in-flight window in one step), moved on by PUBREC, completed; and the inbound QoS 2
+ * packet ids it awaits PUBREL for. Messages that came through a shared subscription are journaled with their
+ * group, so they survive a restart and can still go to another member (spec 4.8.2). Called on the session's
  * thread; implementations only queue writes.
+ *
+ * <p><b>Commit order.</b> With durable acknowledgements ({@link #gates()}) the session puts nothing on the wire
+ * that a crash could contradict: a PUBLISH is sent once its in-flight record is committed, a PUBREL once the
+ * PUBREC's state change is, a PUBCOMP once the id's release is. {@link #afterCommit} is how it waits.
  */
 interface SessionJournal {
     SessionJournal NONE = new SessionJournal() {
@@ -20,7 +24,11 @@ interface SessionJournal {
         }
 
         @Override
-        public void inflight(int packetId, Publish sent, OutboundFlow.State state) {
+        public void sent(PendingMessage fromQueue, int packetId, Publish sent, OutboundFlow.State state, String sharedGroup) {
+        }
+
+        @Override
+        public void inflight(int packetId, Publish sent, OutboundFlow.State state, String sharedGroup) {
         }
 
         @Override
@@ -28,7 +36,17 @@ interface SessionJournal {
         }
 
         @Override
-        public void inboundQos2(int packetId, boolean awaiting) {
+        public void inboundQos2(int packetId, long fingerprint, boolean awaiting) {
+        }
+
+        @Override
+        public boolean gates() {
+            return false;
+        }
+
+        @Override
+        public void afterCommit(Runnable onSessionThread) {
+            onSessionThread.run();
         }
     };
 
@@ -36,9 +54,22 @@ interface SessionJournal {
 
     void dequeued(PendingMessage message);
 
-    void inflight(int packetId, Publish sent, OutboundFlow.State state);
+    /** A message went into the in-flight window: {@code fromQueue} is its queued record to replace, or null. */
+    void sent(PendingMessage fromQueue, int packetId, Publish sent, OutboundFlow.State state, String sharedGroup);
+
+    /** An in-flight message's state changed (PUBREC received). */
+    void inflight(int packetId, Publish sent, OutboundFlow.State state, String sharedGroup);
 
     void completed(int packetId);
 
-    void inboundQos2(int packetId, boolean awaiting);
+    void inboundQos2(int packetId, long fingerprint, boolean awaiting);
+
+    /** Whether what the session sends must wait for {@link #afterCommit}. */
+    boolean gates();
+
+    /**
+     * Runs {@code onSessionThread} on the session's thread once everything journaled before is committed; at
+     * once (inline) when the journal does not gate.
+     */
+    void afterCommit(Runnable onSessionThread);
 }

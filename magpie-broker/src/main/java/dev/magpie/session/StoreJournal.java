@@ -6,6 +6,8 @@ import dev.magpie.store.StoredDelivery;
 import dev.magpie.store.StoredSession;
 
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link SessionJournal} that writes to a {@link MessageStore}, and the way back: {@link #restore} puts what
@@ -14,20 +16,27 @@ import java.util.List;
 final class StoreJournal implements SessionJournal {
     private final MessageStore store;
     private final String clientId;
+    private final boolean gated;
+    private final Executor sessionThread;
 
-    StoreJournal(MessageStore store, String clientId) {
+    /**
+     * @param gated         whether sends wait for the commit (durable acknowledgements)
+     * @param sessionThread runs a task on the session's thread ({@link Session#execute})
+     */
+    StoreJournal(MessageStore store, String clientId, boolean gated, Executor sessionThread) {
         this.store = store;
         this.clientId = clientId;
+        this.gated = gated;
+        this.sessionThread = sessionThread;
     }
 
     @Override
     public void queued(PendingMessage message) {
         Publish p = message.publish();
         Publish asDelivered = new Publish(p.topic(), message.qos(), p.retain(), false, 0, p.payload(), p.properties());
-        long storedAt = System.currentTimeMillis() - java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(
-                Math.max(0, System.nanoTime() - message.createdNanos()));
-        store.putDelivery(clientId, new StoredDelivery(message.seq(), StoredDelivery.QUEUED,
-                PublishStorage.toStored(asDelivered, storedAt), message.delivery().retain(), message.delivery().subscriptionIds()));
+        long storedAt = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(Math.max(0, System.nanoTime() - message.createdNanos()));
+        store.putDelivery(clientId, new StoredDelivery(message.seq(), StoredDelivery.QUEUED, PublishStorage.toStored(asDelivered, storedAt),
+                message.delivery().retain(), message.delivery().subscriptionIds(), message.delivery().sharedGroup()));
     }
 
     @Override
@@ -36,14 +45,28 @@ final class StoreJournal implements SessionJournal {
     }
 
     @Override
-    public void inflight(int packetId, Publish sent, OutboundFlow.State state) {
+    public void sent(PendingMessage fromQueue, int packetId, Publish sent, OutboundFlow.State state, String sharedGroup) {
+        StoredDelivery inflight = inflightRecord(packetId, sent, state, sharedGroup);
+        if (fromQueue != null) {
+            store.moveDelivery(clientId, fromQueue.seq(), inflight);
+        } else {
+            store.putDelivery(clientId, inflight);
+        }
+    }
+
+    @Override
+    public void inflight(int packetId, Publish sent, OutboundFlow.State state, String sharedGroup) {
+        store.putDelivery(clientId, inflightRecord(packetId, sent, state, sharedGroup));
+    }
+
+    private static StoredDelivery inflightRecord(int packetId, Publish sent, OutboundFlow.State state, String sharedGroup) {
         int code = switch (state) {
             case AWAIT_PUBACK -> StoredDelivery.AWAIT_PUBACK;
             case AWAIT_PUBREC -> StoredDelivery.AWAIT_PUBREC;
             case AWAIT_PUBCOMP -> StoredDelivery.AWAIT_PUBCOMP;
         };
-        store.putDelivery(clientId, new StoredDelivery(packetId, code, PublishStorage.toStored(sent, System.currentTimeMillis()),
-                sent.retain(), List.of()));
+        return new StoredDelivery(packetId, code, PublishStorage.toStored(sent, System.currentTimeMillis()), sent.retain(), List.of(),
+                sharedGroup);
     }
 
     @Override
@@ -52,8 +75,23 @@ final class StoreJournal implements SessionJournal {
     }
 
     @Override
-    public void inboundQos2(int packetId, boolean awaiting) {
-        store.inboundQos2(clientId, packetId, awaiting);
+    public void inboundQos2(int packetId, long fingerprint, boolean awaiting) {
+        store.inboundQos2(clientId, packetId, fingerprint, awaiting);
+    }
+
+    @Override
+    public boolean gates() {
+        return gated;
+    }
+
+    @Override
+    public void afterCommit(Runnable onSessionThread) {
+        if (!gated) {
+            onSessionThread.run();
+            return;
+        }
+        // the store runs the callback on its writer thread (or at once if it cannot queue it): hop back
+        store.afterCommit(() -> sessionThread.execute(onSessionThread));
     }
 
     /**
@@ -74,13 +112,18 @@ final class StoreJournal implements SessionJournal {
                     case StoredDelivery.AWAIT_PUBREC -> OutboundFlow.State.AWAIT_PUBREC;
                     default -> OutboundFlow.State.AWAIT_PUBCOMP;
                 };
-                session.restoreInflight((int) d.key(), publish, state);
+                PendingMessage shared = d.sharedGroup() == null ? null : new PendingMessage(publish,
+                        new Delivery(publish.qos(), d.retain(), List.of(), d.sharedGroup()),
+                        PublishStorage.storedNanos(d.message(), nowMillis, nowNanos), Publication.expiryNanos(publish), 0);
+                session.restoreInflight((int) d.key(), publish, state, shared);
             } else {
-                Delivery delivery = new Delivery(publish.qos(), d.retain(), d.subscriptionIds(), null);
+                Delivery delivery = new Delivery(publish.qos(), d.retain(), d.subscriptionIds(), d.sharedGroup());
                 session.restoreQueued(new PendingMessage(publish, delivery, PublishStorage.storedNanos(d.message(), nowMillis, nowNanos),
                         Publication.expiryNanos(publish), d.key()));
             }
         }
-        stored.inboundQos2().forEach(session::restoreInboundQos2);
+        for (StoredSession.InboundQos2 id : stored.inboundQos2()) {
+            session.restoreInboundQos2(id.packetId(), id.fingerprint());
+        }
     }
 }

@@ -53,8 +53,8 @@ final class MemoryMessageStore implements MessageStore {
 
     @Override
     public void putSession(StoredSession session) {
-        sessions.compute(session.clientId(), (id, old) -> old == null ? session.withSubscriptions(List.of()).withMessages(List.of(), List.of())
-                : session.withSubscriptions(old.subscriptions()).withMessages(old.deliveries(), old.inboundQos2()));
+        sessions.compute(session.clientId(), (id, old) -> old == null ? session.withSubscriptions(List.of()).withMessages(List.of(), List.of()).withWill(null)
+                : session.withSubscriptions(old.subscriptions()).withMessages(old.deliveries(), old.inboundQos2()).withWill(old.will()));
     }
 
     @Override
@@ -104,15 +104,40 @@ final class MemoryMessageStore implements MessageStore {
     }
 
     @Override
-    public void inboundQos2(String clientId, int packetId, boolean awaiting) {
+    public void moveDelivery(String clientId, long queuedKey, StoredDelivery inflight) {
+        // one compute: atomic like the SQLite store's transaction
         sessions.computeIfPresent(clientId, (id, old) -> {
-            List<Integer> ids = new ArrayList<>(old.inboundQos2());
-            ids.remove(Integer.valueOf(packetId));
+            List<StoredDelivery> kept = new ArrayList<>(old.deliveries().size());
+            for (StoredDelivery d : old.deliveries()) {
+                if (!(d.inflight() == inflight.inflight() && d.key() == inflight.key()) && !(!d.inflight() && d.key() == queuedKey)) {
+                    kept.add(d);
+                }
+            }
+            kept.add(inflight);
+            return old.withMessages(kept, old.inboundQos2());
+        });
+    }
+
+    @Override
+    public void inboundQos2(String clientId, int packetId, long fingerprint, boolean awaiting) {
+        sessions.computeIfPresent(clientId, (id, old) -> {
+            List<StoredSession.InboundQos2> ids = new ArrayList<>(old.inboundQos2());
+            ids.removeIf(i -> i.packetId() == packetId);
             if (awaiting) {
-                ids.add(packetId);
+                ids.add(new StoredSession.InboundQos2(packetId, fingerprint));
             }
             return old.withMessages(old.deliveries(), ids);
         });
+    }
+
+    @Override
+    public void putWill(String clientId, StoredWill will) {
+        sessions.computeIfPresent(clientId, (id, old) -> old.withWill(will));
+    }
+
+    @Override
+    public void removeWill(String clientId) {
+        sessions.computeIfPresent(clientId, (id, old) -> old.withWill(null));
     }
 
     @Override

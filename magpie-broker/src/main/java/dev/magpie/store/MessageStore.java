@@ -83,8 +83,24 @@ public interface MessageStore extends AutoCloseable {
     /** Removes a queued ({@code inflight} false, by key) or in-flight (by packet id) delivery. Never blocks. */
     void removeDelivery(String clientId, boolean inflight, long key);
 
-    /** Adds ({@code awaiting} true) or removes an inbound QoS 2 packet id awaiting PUBREL. Never blocks. */
-    void inboundQos2(String clientId, int packetId, boolean awaiting);
+    /**
+     * A queued message was sent: removes it as queued ({@code queuedKey}) and puts it as in flight, in one
+     * transaction, so that a crash finds it in exactly one of the two places (neither lost nor sent twice as new).
+     * Never blocks.
+     */
+    void moveDelivery(String clientId, long queuedKey, StoredDelivery inflight);
+
+    /**
+     * Adds ({@code awaiting} true) or removes an inbound QoS 2 packet id awaiting PUBREL; {@code fingerprint} is
+     * that of the PUBLISH that took it ({@link StoredSession.InboundQos2}). Never blocks.
+     */
+    void inboundQos2(String clientId, int packetId, long fingerprint, boolean awaiting);
+
+    /** Keeps {@code will} as the session's will waiting for its delay, replacing any. Never blocks. */
+    void putWill(String clientId, StoredWill will);
+
+    /** Forgets the session's waiting will (published, or cancelled by a reconnect). Never blocks. */
+    void removeWill(String clientId);
 
     /** A store in this JVM's memory: a broker started again with the same instance finds what the last one kept. */
     static MessageStore inMemory() {

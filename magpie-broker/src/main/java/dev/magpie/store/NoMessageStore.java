@@ -60,7 +60,22 @@ final class NoMessageStore implements MessageStore {
     }
 
     @Override
-    public void inboundQos2(String clientId, int packetId, boolean awaiting) {
+    public void moveDelivery(String clientId, long queuedKey, StoredDelivery inflight) {
+        // nothing kept
+    }
+
+    @Override
+    public void inboundQos2(String clientId, int packetId, long fingerprint, boolean awaiting) {
+        // nothing kept
+    }
+
+    @Override
+    public void putWill(String clientId, StoredWill will) {
+        // nothing kept
+    }
+
+    @Override
+    public void removeWill(String clientId) {
         // nothing kept
     }
 

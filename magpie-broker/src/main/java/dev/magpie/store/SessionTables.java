@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 
 /**
  * The SQL of the session tables of {@link SqliteMessageStore} ({@code sessions}, {@code subscriptions},
- * {@code session_messages}, {@code inbound_qos2}), kept apart from the retained messages and the writer. Each
+ * {@code session_messages}, {@code inbound_qos2}, {@code pending_wills}), kept apart from the retained messages and the writer. Each
  * method runs on the connection it is given: reads at start, writes on the store's writer thread.
  */
 final class SessionTables {
@@ -32,15 +32,18 @@ final class SessionTables {
             s.executeUpdate("DELETE FROM subscriptions WHERE client_id NOT IN (SELECT client_id FROM sessions)");
             s.executeUpdate("DELETE FROM session_messages WHERE client_id NOT IN (SELECT client_id FROM sessions)");
             s.executeUpdate("DELETE FROM inbound_qos2 WHERE client_id NOT IN (SELECT client_id FROM sessions)");
+            s.executeUpdate("DELETE FROM pending_wills WHERE client_id NOT IN (SELECT client_id FROM sessions)");
         }
         Map<String, List<StoredDelivery>> deliveries = loadDeliveries(connection);
-        Map<String, List<Integer>> inbound = new HashMap<>();
+        Map<String, List<StoredSession.InboundQos2>> inbound = new HashMap<>();
         try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT client_id, packet_id FROM inbound_qos2 ORDER BY rowid")) {
+             ResultSet rs = s.executeQuery("SELECT client_id, packet_id, fingerprint FROM inbound_qos2 ORDER BY rowid")) {
             while (rs.next()) {
-                inbound.computeIfAbsent(rs.getString(1), id -> new ArrayList<>()).add(rs.getInt(2));
+                inbound.computeIfAbsent(rs.getString(1), id -> new ArrayList<>())
+                        .add(new StoredSession.InboundQos2(rs.getInt(2), rs.getLong(3)));
             }
         }
+        Map<String, StoredWill> wills = loadWills(connection);
         Map<String, List<StoredSubscription>> subscriptions = new HashMap<>();
         try (Statement s = connection.createStatement();
              ResultSet rs = s.executeQuery("SELECT client_id, filter, qos, no_local, retain_as_published, "
@@ -59,7 +62,7 @@ final class SessionTables {
                 String clientId = rs.getString(1);
                 sessions.add(new StoredSession(clientId, rs.getString(2), rs.getInt(3), rs.getString(4), rs.getLong(5),
                         expires, subscriptions.getOrDefault(clientId, List.of()), deliveries.getOrDefault(clientId, List.of()),
-                        inbound.getOrDefault(clientId, List.of())));
+                        inbound.getOrDefault(clientId, List.of()), wills.get(clientId)));
             }
         }
         return sessions;
@@ -70,17 +73,52 @@ final class SessionTables {
         Map<String, List<StoredDelivery>> deliveries = new HashMap<>();
         try (Statement s = connection.createStatement();
              ResultSet rs = s.executeQuery("SELECT client_id, key, state, retain, subscription_ids, topic, qos, payload, "
-                     + "properties, stored_at, expires_at FROM session_messages ORDER BY inflight, "
+                     + "properties, stored_at, expires_at, shared_group FROM session_messages ORDER BY inflight, "
                      + "CASE inflight WHEN 0 THEN key ELSE rowid END")) {
             while (rs.next()) {
                 long expires = SqliteFile.millisOrNone(rs, 11);
                 StoredMessage message = new StoredMessage(rs.getString(6), rs.getInt(7), rs.getBytes(8), rs.getBytes(9),
                         rs.getLong(10), expires);
                 deliveries.computeIfAbsent(rs.getString(1), id -> new ArrayList<>()).add(new StoredDelivery(rs.getLong(2),
-                        rs.getInt(3), message, rs.getInt(4) != 0, parseIds(rs.getString(5))));
+                        rs.getInt(3), message, rs.getInt(4) != 0, parseIds(rs.getString(5)), rs.getString(12)));
             }
         }
         return deliveries;
+    }
+
+    private static Map<String, StoredWill> loadWills(Connection connection) throws SQLException {
+        Map<String, StoredWill> wills = new HashMap<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT client_id, topic, qos, retain, payload, properties, due_at FROM pending_wills")) {
+            while (rs.next()) {
+                long due = rs.getLong(7);
+                wills.put(rs.getString(1), new StoredWill(new StoredMessage(rs.getString(2), rs.getInt(3), rs.getBytes(5),
+                        rs.getBytes(6), due, -1), rs.getInt(4) != 0, due));
+            }
+        }
+        return wills;
+    }
+
+    static void putWill(Connection c, String clientId, StoredWill will) throws SQLException {
+        StoredMessage m = will.message();
+        try (PreparedStatement p = c.prepareStatement("INSERT OR REPLACE INTO pending_wills "
+                + "(client_id, topic, qos, retain, payload, properties, due_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            p.setString(1, clientId);
+            p.setString(2, m.topic());
+            p.setInt(3, m.qos());
+            p.setInt(4, will.retain() ? 1 : 0);
+            p.setBytes(5, m.payload());
+            p.setBytes(6, m.properties());
+            p.setLong(7, will.dueAtMillis());
+            p.executeUpdate();
+        }
+    }
+
+    static void removeWill(Connection c, String clientId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM pending_wills WHERE client_id = ?")) {
+            p.setString(1, clientId);
+            p.executeUpdate();
+        }
     }
 
     private static List<Integer> parseIds(String text) {
@@ -99,11 +137,11 @@ final class SessionTables {
         String ids = delivery.subscriptionIds().stream().map(String::valueOf).collect(Collectors.joining(","));
         // an upsert keeps the row (and its rowid, the send order) when a PUBREC moves it on
         try (PreparedStatement p = c.prepareStatement("INSERT INTO session_messages (client_id, inflight, key, state, "
-                + "retain, subscription_ids, topic, qos, payload, properties, stored_at, expires_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id, inflight, key) DO UPDATE SET "
+                + "retain, subscription_ids, topic, qos, payload, properties, stored_at, expires_at, shared_group) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id, inflight, key) DO UPDATE SET "
                 + "state = excluded.state, retain = excluded.retain, subscription_ids = excluded.subscription_ids, "
                 + "topic = excluded.topic, qos = excluded.qos, payload = excluded.payload, properties = excluded.properties, "
-                + "stored_at = excluded.stored_at, expires_at = excluded.expires_at")) {
+                + "stored_at = excluded.stored_at, expires_at = excluded.expires_at, shared_group = excluded.shared_group")) {
             p.setString(1, clientId);
             p.setInt(2, delivery.inflight() ? 1 : 0);
             p.setLong(3, delivery.key());
@@ -116,6 +154,7 @@ final class SessionTables {
             p.setBytes(10, m.properties());
             p.setLong(11, m.storedAtMillis());
             SqliteFile.setMillisOrNull(p, 12, m.expiresAtMillis());
+            p.setString(13, delivery.sharedGroup());
             p.executeUpdate();
         }
     }
@@ -130,12 +169,15 @@ final class SessionTables {
         }
     }
 
-    static void inboundQos2(Connection c, String clientId, int packetId, boolean awaiting) throws SQLException {
+    static void inboundQos2(Connection c, String clientId, int packetId, long fingerprint, boolean awaiting) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(awaiting
-                ? "INSERT OR IGNORE INTO inbound_qos2 (client_id, packet_id) VALUES (?, ?)"
+                ? "INSERT OR REPLACE INTO inbound_qos2 (client_id, packet_id, fingerprint) VALUES (?, ?, ?)"
                 : "DELETE FROM inbound_qos2 WHERE client_id = ? AND packet_id = ?")) {
             p.setString(1, clientId);
             p.setInt(2, packetId);
+            if (awaiting) {
+                p.setLong(3, fingerprint);
+            }
             p.executeUpdate();
         }
     }
@@ -156,7 +198,7 @@ final class SessionTables {
     }
 
     static void removeSession(Connection c, String clientId) throws SQLException {
-        for (String table : new String[]{"subscriptions", "session_messages", "inbound_qos2", "sessions"}) {
+        for (String table : new String[]{"subscriptions", "session_messages", "inbound_qos2", "pending_wills", "sessions"}) {
             try (PreparedStatement p = c.prepareStatement("DELETE FROM " + table + " WHERE client_id = ?")) {
                 p.setString(1, clientId);
                 p.executeUpdate();

@@ -81,6 +81,18 @@ public final class SqliteMessageStore implements MessageStore {
                         client_id TEXT NOT NULL,
                         packet_id INTEGER NOT NULL,
                         PRIMARY KEY (client_id, packet_id)
+                    )"""),
+            // 3 -> 4: messages held for shared subscriptions, fingerprints of inbound QoS 2 ids, delayed wills
+            List.of("ALTER TABLE session_messages ADD COLUMN shared_group TEXT",
+                    "ALTER TABLE inbound_qos2 ADD COLUMN fingerprint INTEGER NOT NULL DEFAULT 0", """
+                    CREATE TABLE pending_wills (
+                        client_id  TEXT PRIMARY KEY NOT NULL,
+                        topic      TEXT NOT NULL,
+                        qos        INTEGER NOT NULL,
+                        retain     INTEGER NOT NULL,
+                        payload    BLOB NOT NULL,
+                        properties BLOB NOT NULL,
+                        due_at     INTEGER NOT NULL
                     )"""));
 
     /** The schema version this code reads and writes. */
@@ -90,11 +102,13 @@ public final class SqliteMessageStore implements MessageStore {
     private final Connection connection;
     private final String location;
     private final BatchingWriter writer;
+    private final DataDirectoryLock directoryLock;
     private boolean closed; // guarded by lock
 
-    private SqliteMessageStore(Connection connection, String location, int queueCapacity) {
+    private SqliteMessageStore(Connection connection, String location, int queueCapacity, DataDirectoryLock directoryLock) {
         this.connection = connection;
         this.location = location;
+        this.directoryLock = directoryLock;
         this.writer = new BatchingWriter(connection, lock, location, queueCapacity);
     }
 
@@ -120,6 +134,8 @@ public final class SqliteMessageStore implements MessageStore {
             throw new StoreException("cannot create the message store " + file + ": " + e
                     + ". Check that the data directory exists and is writable by the broker's user");
         }
+        // before SQLite touches the file: a second broker on this directory stops here, naming the holder
+        DataDirectoryLock directoryLock = DataDirectoryLock.take(dataDir);
         SQLiteConfig config = SqliteFile.fileConfig(sync);
         SQLiteDataSource source = new SQLiteDataSource(config);
         source.setUrl("jdbc:sqlite:" + file);
@@ -127,9 +143,10 @@ public final class SqliteMessageStore implements MessageStore {
         try {
             connection = source.getConnection();
             migrate(connection, file.toString());
-            return new SqliteMessageStore(connection, file.toString(), queueCapacity);
+            return new SqliteMessageStore(connection, file.toString(), queueCapacity, directoryLock);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(connection);
+            directoryLock.close();
             if (e instanceof StoreException se) {
                 throw se;
             }
@@ -292,9 +309,33 @@ public final class SqliteMessageStore implements MessageStore {
     }
 
     @Override
-    public void inboundQos2(String clientId, int packetId, boolean awaiting) {
+    public void moveDelivery(String clientId, long queuedKey, StoredDelivery inflight) {
         Objects.requireNonNull(clientId, "clientId");
-        writer.submit(c -> SessionTables.inboundQos2(c, clientId, packetId, awaiting));
+        Objects.requireNonNull(inflight, "inflight");
+        writer.submit(c -> {
+            // one write, so one transaction: a crash sees the message queued or in flight, never both or neither
+            SessionTables.removeDelivery(c, clientId, false, queuedKey);
+            SessionTables.putDelivery(c, clientId, inflight);
+        });
+    }
+
+    @Override
+    public void inboundQos2(String clientId, int packetId, long fingerprint, boolean awaiting) {
+        Objects.requireNonNull(clientId, "clientId");
+        writer.submit(c -> SessionTables.inboundQos2(c, clientId, packetId, fingerprint, awaiting));
+    }
+
+    @Override
+    public void putWill(String clientId, StoredWill will) {
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(will, "will");
+        writer.submit(c -> SessionTables.putWill(c, clientId, will));
+    }
+
+    @Override
+    public void removeWill(String clientId) {
+        Objects.requireNonNull(clientId, "clientId");
+        writer.submit(c -> SessionTables.removeWill(c, clientId));
     }
 
     @Override
@@ -351,6 +392,7 @@ public final class SqliteMessageStore implements MessageStore {
             }
             closed = true;
             closeQuietly(connection);
+            directoryLock.close();
         }
     }
 

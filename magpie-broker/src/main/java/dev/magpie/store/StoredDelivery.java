@@ -13,8 +13,11 @@ import java.util.Objects;
  * @param retain          the RETAIN flag it is (or was) sent with
  * @param subscriptionIds queued: the Subscription Identifiers to send with it; in flight: empty (they are in
  *                        the sent message's properties)
+ * @param sharedGroup     the shared subscription ({@code $share/<group>/<filter>}) it came through, or {@code null}:
+ *                        such a message belongs to the group and may go to another member (spec 4.8.2)
  */
-public record StoredDelivery(long key, int state, StoredMessage message, boolean retain, List<Integer> subscriptionIds) {
+public record StoredDelivery(long key, int state, StoredMessage message, boolean retain, List<Integer> subscriptionIds,
+                             String sharedGroup) {
     public static final int QUEUED = 0;
     public static final int AWAIT_PUBACK = 1;
     public static final int AWAIT_PUBREC = 2;
@@ -26,6 +29,11 @@ public record StoredDelivery(long key, int state, StoredMessage message, boolean
         if (state < QUEUED || state > AWAIT_PUBCOMP) {
             throw new IllegalArgumentException("state must be 0..3, was " + state);
         }
+    }
+
+    /** A delivery that did not come through a shared subscription. */
+    public StoredDelivery(long key, int state, StoredMessage message, boolean retain, List<Integer> subscriptionIds) {
+        this(key, state, message, retain, subscriptionIds, null);
     }
 
     public boolean inflight() {

@@ -16,11 +16,21 @@ import java.util.Objects;
  *                        interval starts again when the broker restarts: its connection ended with the broker)
  * @param subscriptions   its subscriptions, in the order they were made
  * @param deliveries      QoS 1/2 messages queued for it (by key) and in flight to it (by packet id, in send order)
- * @param inboundQos2     packet ids of QoS 2 messages it sent that await its PUBREL [MQTT-4.3.3-9]
+ * @param inboundQos2     QoS 2 messages it sent that await its PUBREL [MQTT-4.3.3-9], by packet id
+ * @param will            its will waiting for the Will Delay Interval, or {@code null}
  */
 public record StoredSession(String clientId, String username, int protocolLevel, String listener, long expirySeconds,
                             long expiresAtMillis, List<StoredSubscription> subscriptions, List<StoredDelivery> deliveries,
-                            List<Integer> inboundQos2) {
+                            List<InboundQos2> inboundQos2, StoredWill will) {
+
+    /**
+     * An inbound QoS 2 packet id awaiting PUBREL with the fingerprint of the PUBLISH that took it (topic and
+     * payload, {@link #UNKNOWN} if not known): a PUBLISH with the same id and fingerprint is the client resending
+     * it, one with another fingerprint means the client completed the old exchange and reused the id.
+     */
+    public record InboundQos2(int packetId, long fingerprint) {
+        public static final long UNKNOWN = 0;
+    }
 
     public StoredSession {
         Objects.requireNonNull(clientId, "clientId");
@@ -28,6 +38,13 @@ public record StoredSession(String clientId, String username, int protocolLevel,
         subscriptions = List.copyOf(subscriptions);
         deliveries = List.copyOf(deliveries);
         inboundQos2 = List.copyOf(inboundQos2);
+    }
+
+    /** A session without a pending will. */
+    public StoredSession(String clientId, String username, int protocolLevel, String listener, long expirySeconds,
+                         long expiresAtMillis, List<StoredSubscription> subscriptions, List<StoredDelivery> deliveries,
+                         List<InboundQos2> inboundQos2) {
+        this(clientId, username, protocolLevel, listener, expirySeconds, expiresAtMillis, subscriptions, deliveries, inboundQos2, null);
     }
 
     /** A session without messages: what {@link MessageStore#putSession} writes (it leaves the rest alone). */
@@ -44,12 +61,18 @@ public record StoredSession(String clientId, String username, int protocolLevel,
     /** The same session with {@code newSubscriptions}. */
     public StoredSession withSubscriptions(List<StoredSubscription> newSubscriptions) {
         return new StoredSession(clientId, username, protocolLevel, listener, expirySeconds, expiresAtMillis, newSubscriptions,
-                deliveries, inboundQos2);
+                deliveries, inboundQos2, will);
     }
 
     /** The same session with {@code newDeliveries} and {@code newInboundQos2}. */
-    public StoredSession withMessages(List<StoredDelivery> newDeliveries, List<Integer> newInboundQos2) {
+    public StoredSession withMessages(List<StoredDelivery> newDeliveries, List<InboundQos2> newInboundQos2) {
         return new StoredSession(clientId, username, protocolLevel, listener, expirySeconds, expiresAtMillis, subscriptions,
-                newDeliveries, newInboundQos2);
+                newDeliveries, newInboundQos2, will);
+    }
+
+    /** The same session with {@code newWill} pending ({@code null}: none). */
+    public StoredSession withWill(StoredWill newWill) {
+        return new StoredSession(clientId, username, protocolLevel, listener, expirySeconds, expiresAtMillis, subscriptions,
+                deliveries, inboundQos2, newWill);
     }
 }

@@ -5,6 +5,8 @@ import dev.magpie.testkit.TestBrokers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +33,21 @@ abstract class BrokerRestartTest {
         Broker broker = builder.build().start();
         opened.add(broker::stop);
         return broker;
+    }
+
+    /**
+     * A copy of the data directory's database files as they are now, with the broker still running: the state a
+     * process killed at this moment leaves on disk (committed transactions are in the write-ahead log).
+     */
+    Path crashImage() throws IOException {
+        Path image = Files.createDirectory(dir.resolve("crash-image-" + opened.size()));
+        for (String name : new String[]{"magpie.db", "magpie.db-wal"}) {
+            Path file = dir.resolve(name);
+            if (Files.exists(file)) {
+                Files.copy(file, image.resolve(name));
+            }
+        }
+        return image;
     }
 
     /** An anonymous broker persisting to the test's data directory. */

@@ -14,9 +14,11 @@ import dev.magpie.codec.SubAck;
 import dev.magpie.codec.Subscribe;
 import dev.magpie.codec.Subscribe.Subscription;
 import dev.magpie.testkit.RawMqttClient;
+import dev.magpie.testkit.TestBrokers;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -196,8 +198,10 @@ class QueuedMessagePersistenceTest extends BrokerRestartTest {
         Publish sent = sub.receive(Publish.class, WAIT);
         await().atMost(WAIT).until(() -> committed("SELECT count(*) FROM session_messages WHERE client_id = 'survivor'") == 1);
 
-        // a second broker on the same file while the first one still runs: nothing was flushed at a stop
-        Broker restarted = startOnDir();
+        // what a kill -9 leaves: the files as they are while the broker runs (nothing flushed at a stop), opened by a
+        // second broker in another directory (the first one holds this directory's lock, as a live broker does)
+        Path image = crashImage();
+        Broker restarted = start(TestBrokers.anonymous().dataDirectory(image));
         RawMqttClient back = client(restarted, "survivor", false, PERSISTENT, true);
 
         Publish again = back.receive(Publish.class, WAIT);

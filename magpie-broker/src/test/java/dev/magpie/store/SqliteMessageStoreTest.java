@@ -88,7 +88,9 @@ class SqliteMessageStoreTest {
         store.putRetained(message("live", "y", NOW + 1));
         store.close();
 
-        assertThat(open().loadRetained(NOW)).extracting(StoredMessage::topic).containsExactly("live");
+        SqliteMessageStore reopened = open();
+        assertThat(reopened.loadRetained(NOW)).extracting(StoredMessage::topic).containsExactly("live");
+        reopened.close();
         assertThat(open().loadRetained(NOW - 10)).extracting(StoredMessage::topic).containsExactly("live");
     }
 

@@ -20,7 +20,7 @@ public final class BrokerMapping {
 
     public static Broker.Builder builderFor(MagpieConfig config) {
         Broker.Builder builder = Broker.builder()
-                .settings(config.limits().toSettings())
+                .settings(config.limits().toSettings().withQueueQos0Messages(config.persistence().queueQos0Messages()))
                 .limits(config.limits().toLimits(config.bans().flapping().toFlapping()))
                 .capabilities(config.capabilities().toCapabilities());
         config.bans().toBans().forEach(builder::ban);

@@ -32,7 +32,7 @@ public record LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKe
         Objects.requireNonNull(rateLimitAction, "rateLimitAction");
         try {
             new BrokerSettings(maxPacketSize, connectTimeout, maxKeepAlive, receiveMaximum, maxInflight,
-                    maxQueuedMessages, maxSessionExpiry, authenticationTimeout);
+                    maxQueuedMessages, maxSessionExpiry, authenticationTimeout, false);
             new BrokerLimits(maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient, maxQueuedBytes,
                     messageRate, byteRate, rateLimitAction.toAction(), BrokerLimits.Flapping.OFF);
         } catch (IllegalArgumentException e) {
@@ -44,7 +44,7 @@ public record LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKe
     public LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKeepAlive, int receiveMaximum,
                         int maxInflight, int maxQueuedMessages, Duration maxSessionExpiry, Duration authenticationTimeout) {
         this(of(new BrokerSettings(maxPacketSize, connectTimeout, maxKeepAlive, receiveMaximum, maxInflight, maxQueuedMessages,
-                maxSessionExpiry, authenticationTimeout)));
+                maxSessionExpiry, authenticationTimeout, false)));
     }
 
     private LimitsConfig(LimitsConfig c) {
@@ -106,7 +106,7 @@ public record LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKe
     /** The broker API's view of the protocol limits. */
     public BrokerSettings toSettings() {
         return new BrokerSettings(maxPacketSize, connectTimeout, maxKeepAlive, receiveMaximum, maxInflight,
-                maxQueuedMessages, maxSessionExpiry, authenticationTimeout);
+                maxQueuedMessages, maxSessionExpiry, authenticationTimeout, false);
     }
 
     /** The broker API's view of the other limits, with flapping detection from the {@code bans:} section. */

@@ -17,13 +17,13 @@ class PersistenceConfigTest {
 
     @Test
     void persistenceIsOnWithNormalSyncByDefault() {
-        assertThat(parse("log_level: info\n").persistence()).isEqualTo(new PersistenceConfig(true, SyncMode.NORMAL, false));
+        assertThat(parse("log_level: info\n").persistence()).isEqualTo(new PersistenceConfig(true, SyncMode.NORMAL, true, false));
     }
 
     @Test
     void theKeysAreRead() {
         assertThat(parse("persistence:\n  enabled: false\n  sync: full\n  durable_ack: true\n").persistence())
-                .isEqualTo(new PersistenceConfig(false, SyncMode.FULL, true));
+                .isEqualTo(new PersistenceConfig(false, SyncMode.FULL, true, false));
     }
 
     @Test

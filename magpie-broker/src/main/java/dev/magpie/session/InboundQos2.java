@@ -1,0 +1,87 @@
+package dev.magpie.session;
+
+import dev.magpie.codec.Publish;
+import dev.magpie.store.StoredSession;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The QoS 2 messages a session's client sent that the broker owns and awaits PUBREL for [MQTT-4.3.3-9], by
+ * packet id, each with a fingerprint of its PUBLISH (topic and payload). Two rules live here:
+ *
+ * <ul>
+ *   <li><b>Duplicate or reuse.</b> A PUBLISH whose id is held is the client resending it (not routed again)
+ *   only if its fingerprint matches; another fingerprint means the client finished the old exchange (it may
+ *   reuse an id only then [MQTT-2.2.1-3]) and the broker's record is stale, e.g. restored after a crash that
+ *   lost the PUBREL's removal: the new message is routed, never swallowed as a "duplicate". An id restored
+ *   without a fingerprint (a store written before fingerprints) falls back to the DUP flag.</li>
+ *   <li><b>Quota.</b> Only ids taken on the current connection count against the Receive Maximum: ids
+ *   carried over from an earlier connection (or restored at start) are completed by the client's PUBREL or
+ *   resent PUBLISH, but a client that lost its own state never completes them, and they must not lock it out.</li>
+ * </ul>
+ * Confined to the session's thread; the journal is told of every change.
+ */
+final class InboundQos2 {
+    /** What a QoS 2 PUBLISH with a given id is to this session. */
+    enum Arrival { NEW, DUPLICATE, REUSED }
+
+    private final Map<Integer, Long> awaiting = new HashMap<>();
+    /** Ids taken on an earlier connection; a subset of {@code awaiting}. */
+    private final Set<Integer> carriedOver = new HashSet<>();
+
+    /** The fingerprint of a QoS 2 PUBLISH as received: stable across JVMs (String and array hash codes are specified). */
+    static long fingerprint(Publish publish) {
+        long f = ((long) publish.topic().hashCode() << 32) ^ (Arrays.hashCode(publish.payload()) & 0xFFFF_FFFFL);
+        return f == StoredSession.InboundQos2.UNKNOWN ? 1 : f;
+    }
+
+    Arrival begin(int packetId, long fingerprint, boolean dup, SessionJournal journal) {
+        Long held = awaiting.get(packetId);
+        if (held != null) {
+            boolean same = held == StoredSession.InboundQos2.UNKNOWN ? dup : held == fingerprint;
+            if (same) {
+                return Arrival.DUPLICATE;
+            }
+            carriedOver.remove(packetId); // the stale record goes; the new message takes the id on this connection
+        }
+        awaiting.put(packetId, fingerprint);
+        journal.inboundQos2(packetId, fingerprint, true);
+        return held == null ? Arrival.NEW : Arrival.REUSED;
+    }
+
+    boolean release(int packetId, SessionJournal journal) {
+        if (awaiting.remove(packetId) == null) {
+            return false;
+        }
+        carriedOver.remove(packetId);
+        journal.inboundQos2(packetId, 0, false);
+        return true;
+    }
+
+    void restore(int packetId, long fingerprint) {
+        awaiting.put(packetId, fingerprint);
+        carriedOver.add(packetId);
+    }
+
+    /** A new connection attached: what is held now was taken on an earlier one. */
+    void newConnection() {
+        carriedOver.addAll(awaiting.keySet());
+    }
+
+    int pending() {
+        return awaiting.size();
+    }
+
+    int pendingOnThisConnection() {
+        return awaiting.size() - carriedOver.size();
+    }
+
+    void clear() {
+        awaiting.clear();
+        carriedOver.clear();
+    }
+}
