@@ -1,15 +1,36 @@
 package dev.magpie.store;
 
 import dev.magpie.Broker;
+import dev.magpie.codec.ConnAck;
+import dev.magpie.codec.Connect;
+import dev.magpie.codec.Disconnect;
+import dev.magpie.codec.MqttProperties;
+import dev.magpie.codec.MqttVersion;
+import dev.magpie.codec.PacketType;
+import dev.magpie.codec.PropertyId;
+import dev.magpie.codec.PubResponse;
+import dev.magpie.codec.Publish;
+import dev.magpie.codec.SubAck;
+import dev.magpie.codec.Subscribe;
+import dev.magpie.codec.Subscribe.Subscription;
+import dev.magpie.testkit.RawMqttClient;
 import dev.magpie.testkit.TestBrokers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The frame of the restart tests: brokers started one after another on the same data directory, and every
@@ -20,6 +41,7 @@ abstract class BrokerRestartTest {
     Path dir;
 
     final List<AutoCloseable> opened = new ArrayList<>();
+    private int images;
 
     @AfterEach
     void closeAll() throws Exception {
@@ -40,7 +62,7 @@ abstract class BrokerRestartTest {
      * process killed at this moment leaves on disk (committed transactions are in the write-ahead log).
      */
     Path crashImage() throws IOException {
-        Path image = Files.createDirectory(dir.resolve("crash-image-" + opened.size()));
+        Path image = Files.createDirectory(dir.resolve("crash-image-" + (++images)));
         for (String name : new String[]{"magpie.db", "magpie.db-wal"}) {
             Path file = dir.resolve(name);
             if (Files.exists(file)) {
@@ -48,6 +70,65 @@ abstract class BrokerRestartTest {
             }
         }
         return image;
+    }
+
+    static final Duration WAIT = Duration.ofSeconds(5);
+    static final Duration QUIET = Duration.ofMillis(400);
+    static final MqttProperties PERSISTENT = MqttProperties.builder().integer(PropertyId.SESSION_EXPIRY_INTERVAL, 600).build();
+
+    RawMqttClient client(Broker broker, String clientId, boolean cleanStart, MqttProperties properties, boolean present) {
+        RawMqttClient c = RawMqttClient.connect("127.0.0.1", broker.port("tcp"));
+        opened.add(c);
+        c.send(new Connect(MqttVersion.V5, clientId, cleanStart, 60, null, null, null, properties));
+        ConnAck ack = c.receive(ConnAck.class, WAIT);
+        assertThat(ack.reasonCode()).isZero();
+        assertThat(ack.sessionPresent()).as("Session Present of %s", clientId).isEqualTo(present);
+        return c;
+    }
+
+    static void subscribe(RawMqttClient c, String filter, int qos) {
+        c.send(new Subscribe(1, List.of(Subscription.of(filter, qos)), MqttProperties.EMPTY));
+        assertThat(c.receive(SubAck.class, WAIT).reasonCodes()).containsExactly(qos);
+    }
+
+    static Publish publish(String topic, int qos, int packetId, String text) {
+        return new Publish(topic, qos, false, false, packetId, text.getBytes(StandardCharsets.UTF_8), MqttProperties.EMPTY);
+    }
+
+    void publishFrom(Broker broker, String topic, int qos, String... texts) {
+        RawMqttClient pub = client(broker, "pub-" + System.nanoTime(), true, MqttProperties.EMPTY, false);
+        int id = 1;
+        for (String text : texts) {
+            pub.send(publish(topic, qos, id, text));
+            if (qos == 0) {
+                continue;
+            }
+            PubResponse r = pub.receive(PubResponse.class, WAIT);
+            if (qos == 2) {
+                assertThat(r.type()).isEqualTo(PacketType.PUBREC);
+                pub.send(PubResponse.of(PacketType.PUBREL, id));
+                assertThat(pub.receive(PubResponse.class, WAIT).type()).isEqualTo(PacketType.PUBCOMP);
+            }
+            id++;
+        }
+    }
+
+    static void disconnect(RawMqttClient c) {
+        c.send(new Disconnect(0, MqttProperties.EMPTY));
+        assertThat(c.awaitClosed(WAIT)).isTrue();
+    }
+
+    static String text(Publish p) {
+        return new String(p.payload(), StandardCharsets.UTF_8);
+    }
+
+    /** Rows of {@code sql} (a count) in the committed file, read as another process would. */
+    long committed(String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("magpie.db"));
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /** An anonymous broker persisting to the test's data directory. */

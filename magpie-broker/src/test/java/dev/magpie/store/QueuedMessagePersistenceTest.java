@@ -38,62 +38,6 @@ import static org.awaitility.Awaitility.await;
  * was committed.
  */
 class QueuedMessagePersistenceTest extends BrokerRestartTest {
-    private static final Duration WAIT = Duration.ofSeconds(5);
-    private static final Duration QUIET = Duration.ofMillis(400);
-    private static final MqttProperties PERSISTENT = MqttProperties.builder().integer(PropertyId.SESSION_EXPIRY_INTERVAL, 600).build();
-
-    private RawMqttClient client(Broker broker, String clientId, boolean cleanStart, MqttProperties properties, boolean present) {
-        RawMqttClient c = RawMqttClient.connect("127.0.0.1", broker.port("tcp"));
-        opened.add(c);
-        c.send(new Connect(MqttVersion.V5, clientId, cleanStart, 60, null, null, null, properties));
-        ConnAck ack = c.receive(ConnAck.class, WAIT);
-        assertThat(ack.reasonCode()).isZero();
-        assertThat(ack.sessionPresent()).as("Session Present of %s", clientId).isEqualTo(present);
-        return c;
-    }
-
-    private static void subscribe(RawMqttClient c, String filter, int qos) {
-        c.send(new Subscribe(1, List.of(Subscription.of(filter, qos)), MqttProperties.EMPTY));
-        assertThat(c.receive(SubAck.class, WAIT).reasonCodes()).containsExactly(qos);
-    }
-
-    private static Publish publish(String topic, int qos, int packetId, String text) {
-        return new Publish(topic, qos, false, false, packetId, text.getBytes(StandardCharsets.UTF_8), MqttProperties.EMPTY);
-    }
-
-    private void publishFrom(Broker broker, String topic, int qos, String... texts) {
-        RawMqttClient pub = client(broker, "pub-" + System.nanoTime(), true, MqttProperties.EMPTY, false);
-        int id = 1;
-        for (String text : texts) {
-            pub.send(publish(topic, qos, id, text));
-            PubResponse r = pub.receive(PubResponse.class, WAIT);
-            if (qos == 2) {
-                assertThat(r.type()).isEqualTo(PacketType.PUBREC);
-                pub.send(PubResponse.of(PacketType.PUBREL, id));
-                assertThat(pub.receive(PubResponse.class, WAIT).type()).isEqualTo(PacketType.PUBCOMP);
-            }
-            id++;
-        }
-    }
-
-    private static void disconnect(RawMqttClient c) {
-        c.send(new Disconnect(0, MqttProperties.EMPTY));
-        assertThat(c.awaitClosed(WAIT)).isTrue();
-    }
-
-    private static String text(Publish p) {
-        return new String(p.payload(), StandardCharsets.UTF_8);
-    }
-
-    /** Rows of {@code sql} (a count) in the committed file, read as another process would. */
-    private long committed(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("magpie.db"));
-             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
     @Test
     void messagesQueuedForAnOfflineSessionAreDeliveredInOrderAfterARestart_MQTT_3_1_2_5() {
         Broker first = startOnDir();

@@ -38,8 +38,6 @@ import static org.awaitility.Awaitility.await;
  * started on the same data directory, and a new subscriber sees exactly what the last one would have.
  */
 class RetainedPersistenceTest extends BrokerRestartTest {
-    private static final Duration WAIT = Duration.ofSeconds(5);
-    private static final Duration QUIET = Duration.ofMillis(400);
 
     private RawMqttClient v5(Broker broker, String clientId) {
         RawMqttClient c = RawMqttClient.connect("127.0.0.1", broker.port("tcp"));
@@ -55,11 +53,6 @@ class RetainedPersistenceTest extends BrokerRestartTest {
         PubResponse ack = pub.receive(PubResponse.class, WAIT);
         assertThat(ack.type()).isEqualTo(PacketType.PUBACK);
         assertThat(ack.reasonCode()).isZero();
-    }
-
-    private static void subscribe(RawMqttClient c, String filter, int qos) {
-        c.send(new Subscribe(1, List.of(Subscribe.Subscription.of(filter, qos)), MqttProperties.EMPTY));
-        assertThat(c.receive(SubAck.class, WAIT).reasonCodes()).containsExactly(qos);
     }
 
     @Test

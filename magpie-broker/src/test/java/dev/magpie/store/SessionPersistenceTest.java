@@ -38,8 +38,6 @@ import static org.awaitility.Awaitility.await;
  * included, on a broker started again on the same data directory; expired and clean sessions do not come back.
  */
 class SessionPersistenceTest extends BrokerRestartTest {
-    private static final Duration WAIT = Duration.ofSeconds(5);
-    private static final Duration QUIET = Duration.ofMillis(400);
 
     private static MqttProperties expiry(int seconds) {
         return MqttProperties.builder().integer(PropertyId.SESSION_EXPIRY_INTERVAL, seconds).build();
@@ -56,11 +54,6 @@ class SessionPersistenceTest extends BrokerRestartTest {
         RawMqttClient c = RawMqttClient.connect("127.0.0.1", broker.port("tcp"));
         opened.add(c);
         return c;
-    }
-
-    private static void disconnect(RawMqttClient c) {
-        c.send(new Disconnect(0, MqttProperties.EMPTY));
-        assertThat(c.awaitClosed(WAIT)).isTrue();
     }
 
     private void publishQos1(Broker broker, String topic, String text) {
