@@ -15,10 +15,10 @@ import java.util.Set;
  *
  * <ul>
  *   <li><b>Duplicate or reuse.</b> A PUBLISH whose id is held is the client resending it (not routed again)
- *   only if its fingerprint matches; another fingerprint means the client finished the old exchange (it may
- *   reuse an id only then [MQTT-2.2.1-3]) and the broker's record is stale, e.g. restored after a crash that
- *   lost the PUBREL's removal: the new message is routed, never swallowed as a "duplicate". An id restored
- *   without a fingerprint (a store written before fingerprints) falls back to the DUP flag.</li>
+ *   if it has DUP set or the same fingerprint; without DUP and with another fingerprint the client finished the
+ *   old exchange (it may reuse an id only then [MQTT-2.2.1-3]) and the broker's record is stale, e.g. restored
+ *   after a crash that lost the PUBREL's removal: the new message is routed, never swallowed as a
+ *   "duplicate" (mosquitto detects reuse the same way).</li>
  *   <li><b>Quota.</b> Only ids taken on the current connection count against the Receive Maximum: ids
  *   carried over from an earlier connection (or restored at start) are completed by the client's PUBREL or
  *   resent PUBLISH, but a client that lost its own state never completes them, and they must not lock it out.</li>
@@ -42,8 +42,9 @@ final class InboundQos2 {
     Arrival begin(int packetId, long fingerprint, boolean dup, SessionJournal journal) {
         Long held = awaiting.get(packetId);
         if (held != null) {
-            boolean same = held == StoredSession.InboundQos2.UNKNOWN ? dup : held == fingerprint;
-            if (same) {
+            // DUP says "a resend of what you have" [MQTT-3.3.1-1]: never routed again, whatever it carries; without
+            // DUP, the same content is a lenient client resending, other content a new message on a finished id
+            if (dup || held == fingerprint) {
                 return Arrival.DUPLICATE;
             }
             carriedOver.remove(packetId); // the stale record goes; the new message takes the id on this connection
