@@ -171,6 +171,7 @@ final class BrokerCore {
             metrics.gauge("magpie.store.dropped.writes", sqlite::droppedWrites);
             metrics.gauge("magpie.store.failed.writes", sqlite::failedWrites);
             metrics.gauge("magpie.store.queued.writes", sqlite::queuedWrites);
+            metrics.gauge("magpie.store.commits", sqlite::commits);
         }
     }
 

@@ -367,6 +367,11 @@ public final class SqliteMessageStore implements MessageStore {
         return writer.failedWrites();
     }
 
+    /** Transactions committed so far (each holds a batch of writes, see {@link BatchingWriter}). */
+    public long commits() {
+        return writer.commits();
+    }
+
     /** Writes waiting for the writer thread. */
     public int queuedWrites() {
         return writer.queued();
