@@ -66,7 +66,8 @@ final class InboundFlows {
         boolean v5 = connection.version().isV5();
         int qos = publish.qos();
         if (qos == 2) {
-            if (!session.beginInboundQos2(publish)) {
+            // held at most: a full window carried over from the last connection (being completed) and a full new one
+            if (!session.beginInboundQos2(publish, 2 * broker.settings().receiveMaximum())) {
                 // a resent PUBLISH we already own: acknowledge again, do not route twice [MQTT-4.3.3-9]
                 acknowledge(ReasonCode.SUCCESS, PubResponse.of(PacketType.PUBREC, publish.packetId()));
                 return;

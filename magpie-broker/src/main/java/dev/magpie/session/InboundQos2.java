@@ -4,8 +4,9 @@ import dev.magpie.codec.Publish;
 import dev.magpie.store.StoredSession;
 
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -22,6 +23,9 @@ import java.util.Set;
  *   <li><b>Quota.</b> Only ids taken on the current connection count against the Receive Maximum: ids
  *   carried over from an earlier connection (or restored at start) are completed by the client's PUBREL or
  *   resent PUBLISH, but a client that lost its own state never completes them, and they must not lock it out.</li>
+ *   <li><b>Bound.</b> At most {@code maxHeld} ids are held: when a new one needs room, the oldest carried-over
+ *   id goes. A client that kept it open would have resent it on reconnecting [MQTT-4.4.0-1]; one that comes
+ *   back again and again with new ids never releasing the old ones gets no more memory than one connection.</li>
  * </ul>
  * Confined to the session's thread; the journal is told of every change.
  */
@@ -29,9 +33,9 @@ final class InboundQos2 {
     /** What a QoS 2 PUBLISH with a given id is to this session. */
     enum Arrival { NEW, DUPLICATE, REUSED }
 
-    private final Map<Integer, Long> awaiting = new HashMap<>();
-    /** Ids taken on an earlier connection; a subset of {@code awaiting}. */
-    private final Set<Integer> carriedOver = new HashSet<>();
+    private final Map<Integer, Long> awaiting = new LinkedHashMap<>();
+    /** Ids taken on an earlier connection, oldest first; a subset of {@code awaiting}. */
+    private final Set<Integer> carriedOver = new LinkedHashSet<>();
 
     /** The fingerprint of a QoS 2 PUBLISH as received: stable across JVMs (String and array hash codes are specified). */
     static long fingerprint(Publish publish) {
@@ -39,7 +43,7 @@ final class InboundQos2 {
         return f == StoredSession.InboundQos2.UNKNOWN ? 1 : f;
     }
 
-    Arrival begin(int packetId, long fingerprint, boolean dup, SessionJournal journal) {
+    Arrival begin(int packetId, long fingerprint, boolean dup, int maxHeld, SessionJournal journal) {
         Long held = awaiting.get(packetId);
         if (held != null) {
             // DUP says "a resend of what you have" [MQTT-3.3.1-1]: never routed again, whatever it carries; without
@@ -48,6 +52,13 @@ final class InboundQos2 {
                 return Arrival.DUPLICATE;
             }
             carriedOver.remove(packetId); // the stale record goes; the new message takes the id on this connection
+        }
+        Iterator<Integer> oldest = carriedOver.iterator();
+        while (held == null && awaiting.size() >= maxHeld && oldest.hasNext()) {
+            int stale = oldest.next();
+            oldest.remove();
+            awaiting.remove(stale);
+            journal.inboundQos2(stale, 0, false);
         }
         awaiting.put(packetId, fingerprint);
         journal.inboundQos2(packetId, fingerprint, true);

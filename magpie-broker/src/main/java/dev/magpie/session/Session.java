@@ -286,10 +286,12 @@ public final class Session {
     /**
      * Takes ownership of an inbound QoS 2 PUBLISH; false if this is the client resending one already owned (same
      * id and content: acknowledge again, do not route twice [MQTT-4.3.3-9]). A held id with other content was
-     * finished by the client and is replaced (see {@link InboundQos2}).
+     * finished by the client and is replaced; at most {@code maxHeld} are kept, ids carried over from earlier
+     * connections making room first (see {@link InboundQos2}).
      */
-    public boolean beginInboundQos2(Publish publish) {
-        return inboundQos2.begin(publish.packetId(), InboundQos2.fingerprint(publish), publish.dup(), journal) != InboundQos2.Arrival.DUPLICATE;
+    public boolean beginInboundQos2(Publish publish, int maxHeld) {
+        return inboundQos2.begin(publish.packetId(), InboundQos2.fingerprint(publish), publish.dup(), maxHeld, journal)
+                != InboundQos2.Arrival.DUPLICATE;
     }
 
     /** Forgets an inbound QoS 2 packet id on PUBREL; false if it was unknown. */

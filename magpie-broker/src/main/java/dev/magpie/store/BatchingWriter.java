@@ -40,6 +40,8 @@ final class BatchingWriter implements AutoCloseable {
     }
 
     private final Connection connection;
+    /** Statements prepared once per SQL text; used only by the writer thread. */
+    private final StatementCache statements;
     private final Object connectionLock;
     private final String location;
     private final BlockingQueue<Write> queue;
@@ -55,6 +57,7 @@ final class BatchingWriter implements AutoCloseable {
      */
     BatchingWriter(Connection connection, Object connectionLock, String location, int capacity) {
         this.connection = connection;
+        this.statements = new StatementCache(connection);
         this.connectionLock = connectionLock;
         this.location = location;
         this.queue = new ArrayBlockingQueue<>(capacity);
@@ -135,7 +138,7 @@ final class BatchingWriter implements AutoCloseable {
         connection.setAutoCommit(false);
         try {
             for (Write write : writes) {
-                write.apply(connection);
+                write.apply(statements.connection());
             }
             connection.commit();
             commits.incrementAndGet();

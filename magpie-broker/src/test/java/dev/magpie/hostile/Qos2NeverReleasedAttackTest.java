@@ -52,7 +52,9 @@ class Qos2NeverReleasedAttackTest extends AttackTest {
     @Test
     void reconnectingWithUnreleasedIdsDoesNotAccumulate() throws Exception {
         // a 3.1.1 client with Clean Session 0 keeps its open QoS 2 ids across connections [MQTT-4.3.3-9]; a client
-        // that comes back again and again with new ids still meets the same bound
+        // that comes back again and again with new ids, never releasing the old ones, stays within 2 x Receive Maximum:
+        // ids carried over from earlier connections make room (a client that kept them would have resent them on
+        // reconnecting [MQTT-4.4.0-1]), and it is never locked out by them (issue 9: a crash restores such ids)
         boolean refused = false;
         for (int round = 0; round < 5 && !refused; round++) {
             try (RawMqttClient attacker = RawMqttClient.connect("127.0.0.1", broker.port())) {
@@ -66,13 +68,13 @@ class Qos2NeverReleasedAttackTest extends AttackTest {
                     refused = true;
                 }
                 for (int recs = 0; recs < 30 && attacker.poll(WAIT).isPresent(); recs++) {
-                    assertThat(broker.gauge("magpie.qos2.inbound")).isLessThanOrEqualTo(RECEIVE_MAXIMUM);
+                    assertThat(broker.gauge("magpie.qos2.inbound")).isLessThanOrEqualTo(2 * RECEIVE_MAXIMUM);
                 }
                 refused |= attacker.awaitClosed(java.time.Duration.ofMillis(200));
             }
         }
-        assertThat(refused).as("the round that crossed Receive Maximum was closed").isTrue();
-        assertThat(broker.gauge("magpie.qos2.inbound")).isLessThanOrEqualTo(RECEIVE_MAXIMUM);
+        assertThat(refused).as("no round is refused for ids carried over from earlier ones").isFalse();
+        assertThat(broker.gauge("magpie.qos2.inbound")).isLessThanOrEqualTo(2 * RECEIVE_MAXIMUM);
         // a clean connect with the same id ends the stored session and its open exchanges [MQTT-3.1.2-4]
         try (RawMqttClient cleaner = attacker(MqttVersion.V3_1_1, "comes-back")) {
             assertThat(cleaner).isNotNull();
