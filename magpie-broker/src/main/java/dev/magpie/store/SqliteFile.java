@@ -74,4 +74,16 @@ final class SqliteFile {
             // another process created it first: fine
         }
     }
+
+    /** What to do about a failure to open or read the file, for the message that stops the start ("" if nothing to add). */
+    static String hint(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("NOTADB") || m.contains("not a database") || m.contains("CORRUPT") || m.contains("malformed")) {
+            return ". The file is not a Magpie database or is damaged: restore a backup, or move it away to start empty";
+        }
+        if (m.contains("READONLY") || m.contains("readonly") || m.contains("CANTOPEN")) {
+            return ". The broker needs to write the file, its -wal and -shm files and the directory holding them";
+        }
+        return "";
+    }
 }

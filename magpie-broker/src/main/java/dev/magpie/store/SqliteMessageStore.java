@@ -150,19 +150,8 @@ public final class SqliteMessageStore implements MessageStore {
             if (e instanceof StoreException se) {
                 throw se;
             }
-            throw new StoreException("cannot open the message store " + file + ": " + e.getMessage() + hint(e), e);
+            throw new StoreException("cannot open the message store " + file + ": " + e.getMessage() + SqliteFile.hint(e), e);
         }
-    }
-
-    private static String hint(Exception e) {
-        String m = String.valueOf(e.getMessage());
-        if (m.contains("NOTADB") || m.contains("not a database") || m.contains("CORRUPT") || m.contains("malformed")) {
-            return ". The file is not a Magpie database or is damaged: restore a backup, or move it away to start empty";
-        }
-        if (m.contains("READONLY") || m.contains("readonly") || m.contains("CANTOPEN")) {
-            return ". The broker needs to write the file, its -wal and -shm files and the directory holding them";
-        }
-        return "";
     }
 
     private static void migrate(Connection connection, String location) throws SQLException {
@@ -224,7 +213,7 @@ public final class SqliteMessageStore implements MessageStore {
                 }
                 return messages;
             } catch (SQLException e) {
-                throw new StoreException("cannot read retained messages from " + location + ": " + e.getMessage() + hint(e), e);
+                throw new StoreException("cannot read retained messages from " + location + ": " + e.getMessage() + SqliteFile.hint(e), e);
             }
         }
     }
@@ -264,7 +253,7 @@ public final class SqliteMessageStore implements MessageStore {
             try {
                 return SessionTables.load(connection, nowMillis);
             } catch (SQLException e) {
-                throw new StoreException("cannot read sessions from " + location + ": " + e.getMessage() + hint(e), e);
+                throw new StoreException("cannot read sessions from " + location + ": " + e.getMessage() + SqliteFile.hint(e), e);
             }
         }
     }

@@ -139,7 +139,7 @@ public final class UserStore implements AutoCloseable {
                 throw use;
             }
             throw new UserStoreException(UserStoreException.Kind.STORAGE,
-                    "cannot open the user database " + location + ": " + e.getMessage(), e);
+                    "cannot open the user database " + location + ": " + e.getMessage() + SqliteFile.hint(e), e);
         }
     }
 
