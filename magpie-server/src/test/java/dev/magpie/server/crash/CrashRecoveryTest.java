@@ -30,6 +30,15 @@ import static org.awaitility.Awaitility.await;
 class CrashRecoveryTest {
 
     private static final int LOG_LINES = 60;
+    /**
+     * Held: java.util.logging keeps loggers weakly. Paho logs every QoS 2 PUBCOMP at INFO and every connection
+     * the broker's death resets as SEVERE; the harness sees all of it through Paho's callbacks.
+     */
+    private static final java.util.logging.Logger PAHO = java.util.logging.Logger.getLogger("org.eclipse.paho");
+
+    static {
+        PAHO.setLevel(java.util.logging.Level.OFF);
+    }
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;

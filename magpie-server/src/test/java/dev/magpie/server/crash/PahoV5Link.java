@@ -38,6 +38,8 @@ final class PahoV5Link implements MqttLink {
 
     private final MqttAsyncClient client;
     private final MqttConnectionOptions options = new MqttConnectionOptions();
+    /** Connected and outgoing topic aliases switched off for this connection; publishing waits for it. */
+    private volatile boolean ready;
 
     PahoV5Link(String serverUri, String clientId, long sessionExpirySeconds, Events events) throws MqttException {
         client = new MqttAsyncClient(serverUri, clientId, new Observing(events));
@@ -48,6 +50,7 @@ final class PahoV5Link implements MqttLink {
         client.setCallback(new MqttCallback() {
             @Override
             public void disconnected(MqttDisconnectResponse response) {
+                ready = false;
                 // a DISCONNECT from the broker carries no exception; a dropped socket does
                 events.lost(String.valueOf(response), response.getException() == null ? response.getReturnCode() : -1);
             }
@@ -95,21 +98,51 @@ final class PahoV5Link implements MqttLink {
     public boolean connect(Duration timeout) throws LinkException {
         options.setConnectionTimeout((int) Math.max(1, timeout.toSeconds()));
         try {
+            if (client.isConnected()) {
+                // an earlier attempt timed out here but completed in Paho since: finish it (Session Present unknown)
+                noOutgoingTopicAliases();
+                ready = true;
+                return true;
+            }
             IMqttToken token = client.connect(options);
             token.waitForCompletion(timeout.toMillis());
+            noOutgoingTopicAliases();
+            ready = true;
             return token.getSessionPresent();
         } catch (MqttException e) {
             throw failure(e);
         }
     }
 
+    /**
+     * Works around a Paho 5 client bug (eclipse-paho/paho.mqtt.java#527 and kin): when the server allows topic
+     * aliases (Magpie's default Topic Alias Maximum is 64) Paho replaces the topic of the PUBLISH it stores for
+     * resending with an alias, and after a reconnect resends it with that alias alone. Aliases do not survive a
+     * connection [MQTT-3.3.2-7], so the broker rightly closes the client with 0x82 "topic alias 1 used before it
+     * was set". Setting Paho's outgoing maximum to 0 after each CONNACK, before we publish anything, keeps the
+     * topic in every PUBLISH; the broker keeps its default configuration.
+     */
+    private void noOutgoingTopicAliases() throws MqttException {
+        try {
+            java.lang.reflect.Field f = MqttAsyncClient.class.getDeclaredField("mqttConnection");
+            f.setAccessible(true);
+            ((org.eclipse.paho.mqttv5.client.internal.MqttConnectionState) f.get(client)).setOutgoingTopicAliasMaximum(0);
+        } catch (ReflectiveOperationException e) {
+            throw new MqttException(e);
+        }
+    }
+
     @Override
     public boolean isConnected() {
-        return client.isConnected();
+        return client.isConnected() && ready;
     }
 
     @Override
     public void publish(String topic, byte[] payload, int qos, boolean retain, Delivery delivery) throws LinkException {
+        if (!isConnected()) {
+            throw new LinkException(LinkException.Kind.NOT_CONNECTED, MqttClientException.REASON_CODE_CLIENT_NOT_CONNECTED,
+                    "not connected, or topic aliases not yet off", null);
+        }
         MqttMessage m = new MqttMessage(payload);
         m.setQos(qos);
         m.setRetained(retain);

@@ -21,8 +21,12 @@ import java.util.function.Function;
  */
 final class RecordingSubscriber implements AutoCloseable {
 
-    /** One message that arrived other than once when it should have, for the report. */
-    record Duplicate(String stream, int seq, int epoch, int packetId, boolean dupFlag) {
+    /**
+     * A QoS 2 message that arrived again, for the report: when and with which packet id the first and this copy
+     * came. The same packet id with DUP means the broker resent a PUBLISH it had already completed (it lost the
+     * PUBREC/PUBCOMP); another id means it routed or queued the message twice.
+     */
+    record Duplicate(String stream, int seq, int firstEpoch, int firstPacketId, int epoch, int packetId, boolean dupFlag) {
     }
 
     final String name;
@@ -37,6 +41,10 @@ final class RecordingSubscriber implements AutoCloseable {
     private final List<Duplicate> qos2Duplicates = new CopyOnWriteArrayList<>();
     private final List<String> others = new CopyOnWriteArrayList<>();
     private final Map<Integer, String> openQos2 = new ConcurrentHashMap<>();
+    /** stream:seq -> when it first arrived (ms on the timeline). */
+    private final Map<String, Long> firstArrival = new ConcurrentHashMap<>();
+    /** stream:seq -> {epoch, packet id} of the first delivery of a QoS 2 message. */
+    private final Map<String, int[]> firstQos2 = new ConcurrentHashMap<>();
     private final AtomicInteger suppressedQos2Resends = new AtomicInteger();
     private final AtomicInteger deliveries = new AtomicInteger();
     private volatile boolean subscribed;
@@ -127,12 +135,17 @@ final class RecordingSubscriber implements AutoCloseable {
             }
         }
         deliveries.incrementAndGet();
+        firstArrival.putIfAbsent(key, timeline.now());
         int count = received.computeIfAbsent(stream, s -> new ConcurrentHashMap<>())
                 .computeIfAbsent(seq, s -> new AtomicInteger()).incrementAndGet();
         maxSeq.computeIfAbsent(stream, s -> new AtomicInteger()).accumulateAndGet(seq, Math::max);
+        if (qos == 2) {
+            firstQos2.putIfAbsent(key, new int[]{timeline.epoch(), packetId});
+        }
         if (count > 1) {
             if (qos == 2) {
-                qos2Duplicates.add(new Duplicate(stream, seq, timeline.epoch(), packetId, dupFlag));
+                int[] first = firstQos2.get(key);
+                qos2Duplicates.add(new Duplicate(stream, seq, first[0], first[1], timeline.epoch(), packetId, dupFlag));
             } else {
                 qos1RedeliveriesByEpoch.computeIfAbsent(timeline.epoch(), e -> new AtomicInteger()).incrementAndGet();
             }
@@ -144,6 +157,11 @@ final class RecordingSubscriber implements AutoCloseable {
         Map<Integer, AtomicInteger> s = received.get(stream);
         AtomicInteger c = s == null ? null : s.get(seq);
         return c == null ? 0 : c.get();
+    }
+
+    /** When {@code seq} of {@code stream} first arrived (ms on the timeline), or -1. */
+    long firstArrival(String stream, int seq) {
+        return firstArrival.getOrDefault(stream + ":" + seq, -1L);
     }
 
     int distinct(String stream) {

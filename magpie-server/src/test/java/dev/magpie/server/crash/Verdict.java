@@ -37,7 +37,8 @@ final class Verdict {
     }
 
     void publishers(List<StreamPublisher> publishers) {
-        line("publishers (handed to Paho / acknowledged by the broker / failed tokens / refused / never settled):");
+        line("publishers (handed to Paho / acknowledged by the broker / token failures (Paho fails in-flight tokens on"
+                + " a lost connection, then resends) / refused / never settled):");
         for (StreamPublisher p : publishers) {
             line(String.format("  %-10s QoS %d%s %6d / %6d / %d / %d / %d", p.stream, p.qos, p.retain ? " retained" : "",
                     p.handed(), p.acked().size(), p.failed(), p.refused(), p.unsettled()));
