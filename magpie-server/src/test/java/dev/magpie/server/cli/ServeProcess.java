@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,23 +19,28 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@code magpie serve} as a child JVM, started the way {@code bin/magpie} starts it (main class, arguments,
- * environment) but from the test classpath instead of {@code magpie.jar}: in {@code mvn verify} the tests run
- * before the jar is packaged. stdout and stderr are merged and collected line by line as they arrive, so a test
- * can wait for a log line instead of sleeping.
+ * environment): from the test classpath ({@link #start}; in {@code mvn verify} the tests run before the jar is
+ * packaged) or from a built {@code magpie.jar} ({@link #startJar}, {@code java -jar} exactly as {@code bin/magpie}
+ * does). stdout and stderr are merged and collected line by line as they arrive, so a test can wait for a log
+ * line instead of sleeping; each line can also be echoed elsewhere (a log file) as it arrives.
+ *
+ * <p>Public for the crash tests in {@code dev.magpie.server.crash}, which kill it with SIGKILL ({@link #kill}).
  */
-final class ServeProcess implements AutoCloseable {
+public final class ServeProcess implements AutoCloseable {
 
     /** The broker's start-up line for each listener, e.g. {@code listener tcp (tcp) accepting MQTT on 127.0.0.1:41234 via epoll}. */
-    static final Pattern ACCEPTING = Pattern.compile("listener (\\S+) \\((\\w+)\\) accepting MQTT on (\\S+):(\\d+) via ");
+    public static final Pattern ACCEPTING = Pattern.compile("listener (\\S+) \\((\\w+)\\) accepting MQTT on (\\S+):(\\d+) via ");
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Consumer<String> echo;
     private final Thread reader;
 
-    private ServeProcess(Process process) {
+    private ServeProcess(Process process, Consumer<String> echo) {
         this.process = process;
+        this.echo = echo;
         this.reader = new Thread(this::collect, "serve-output-" + process.pid());
         reader.setDaemon(true);
         reader.start();
@@ -45,8 +51,13 @@ final class ServeProcess implements AutoCloseable {
      * JVM has are removed, so the run does not depend on the machine).
      */
     static ServeProcess start(Map<String, String> env, String... serveArgs) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return startFromClasspath(env, line -> { }, serveArgs);
+    }
+
+    /** {@link #start}, with every output line also passed to {@code echo} (on the reading thread) as it arrives. */
+    public static ServeProcess startFromClasspath(Map<String, String> env, Consumer<String> echo, String... serveArgs)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(java(),
                 // start fast on a small shared machine: the child lives for seconds, C2 would not pay off
                 "-XX:TieredStopAtLevel=1", "-Xshare:auto",
                 // the logging of magpie.jar, not the logback-test.xml the broker's test jar brings along
@@ -54,10 +65,30 @@ final class ServeProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"),
                 MagpieCommand.class.getName(), "serve"));
         command.addAll(List.of(serveArgs));
+        return launch(command, env, echo);
+    }
+
+    /**
+     * {@code java -jar JAR serve ARGS}, as {@code bin/magpie} runs the fat jar: the program an operator runs, with
+     * its own bundled logback.xml and nothing from the test classpath.
+     */
+    public static ServeProcess startJar(Path jar, Map<String, String> env, Consumer<String> echo, String... serveArgs)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                "-jar", jar.toString(), "serve"));
+        command.addAll(List.of(serveArgs));
+        return launch(command, env, echo);
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static ServeProcess launch(List<String> command, Map<String, String> env, Consumer<String> echo) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("MAGPIE_"));
         builder.environment().putAll(env);
-        return new ServeProcess(builder.start());
+        return new ServeProcess(builder.start(), echo);
     }
 
     private void collect() {
@@ -65,14 +96,24 @@ final class ServeProcess implements AutoCloseable {
             String line;
             while ((line = in.readLine()) != null) {
                 lines.add(line);
+                echo.accept(line);
             }
         } catch (IOException e) {
             // the process was killed while we read; what arrived is kept
         }
     }
 
+    /** The operating system's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** Every line printed so far (stdout and stderr merged). */
-    List<String> lines() {
+    public List<String> lines() {
         return List.copyOf(lines);
     }
 
@@ -81,7 +122,7 @@ final class ServeProcess implements AutoCloseable {
     }
 
     /** Waits for the "accepting" line of {@code listener} and returns the port it names. */
-    int awaitPort(String listener) {
+    public int awaitPort(String listener) {
         Matcher[] found = new Matcher[1];
         await().atMost(START_TIMEOUT)
                 .failFast("serve exited early:\n" + output(), () -> !process.isAlive())
@@ -105,7 +146,8 @@ final class ServeProcess implements AutoCloseable {
                 .until(() -> contains(text));
     }
 
-    private boolean contains(String text) {
+    /** Whether a line containing {@code text} has been printed. */
+    public boolean contains(String text) {
         return lines.stream().anyMatch(l -> l.contains(text));
     }
 
@@ -130,6 +172,15 @@ final class ServeProcess implements AutoCloseable {
         }
         reader.join(timeout.toMillis());
         return process.exitValue();
+    }
+
+    /**
+     * SIGKILL now (on Linux {@link Process#destroyForcibly()} is {@code kill -9}): no shutdown hook, no flush, the
+     * state on disk is whatever was written when the signal arrived. Waits for the process to end and for the
+     * last of its output to be read.
+     */
+    public void kill() {
+        close();
     }
 
     /** Kills the process (SIGKILL) if it is still running and waits for it. */
