@@ -14,6 +14,7 @@ import dev.magpie.codec.TopicSyntax;
 import dev.magpie.codec.UnsubAck;
 import dev.magpie.codec.Unsubscribe;
 import dev.magpie.routing.Distributor;
+import dev.magpie.session.OwnershipLatch;
 import dev.magpie.session.Session;
 import dev.magpie.session.SessionSubscription;
 import dev.magpie.spi.ClientInfo;
@@ -65,11 +66,15 @@ final class InboundFlows {
         ClientInfo client = session.clientInfo();
         boolean v5 = connection.version().isV5();
         int qos = publish.qos();
+        OwnershipLatch ownership = null;
         if (qos == 2) {
+            ownership = session.journalsDurably() ? broker.lifecycle().persistence().newOwnership() : null;
             // held at most: a full window carried over from the last connection (being completed) and a full new one
-            if (!session.beginInboundQos2(publish, 2 * broker.settings().receiveMaximum())) {
-                // a resent PUBLISH we already own: acknowledge again, do not route twice [MQTT-4.3.3-9]
-                acknowledge(ReasonCode.SUCCESS, PubResponse.of(PacketType.PUBREC, publish.packetId()));
+            if (!session.beginInboundQos2(publish, 2 * broker.settings().receiveMaximum(), ownership)) {
+                // a resent PUBLISH we already own: acknowledge again, do not route twice [MQTT-4.3.3-9]; if the first
+                // one's ownership is not on disk yet, the PUBREC waits for it as the first one's does
+                PubResponse again = PubResponse.of(PacketType.PUBREC, publish.packetId());
+                session.whenInboundQos2Owned(publish.packetId(), () -> connection.send(again));
                 return;
             }
             // only ids taken on this connection count: ones carried over from before a reconnect or a restart are
@@ -101,7 +106,7 @@ final class InboundFlows {
             LOG.info("client {}: publish to {} not authorized", client.clientId(), publish.topic());
             reason = ReasonCode.NOT_AUTHORIZED;
         } else {
-            broker.pipeline().publish(client, publish);
+            broker.pipeline().publish(client, publish, ownership);
         }
         if (qos == 1) {
             // [MQTT-4.3.2-2]; 3.1.1 has no negative acknowledgement, so a refused message is acked and dropped
@@ -111,7 +116,16 @@ final class InboundFlows {
                 // a PUBREC >= 0x80 ends the exchange: the id is free again [MQTT-4.3.3-4]
                 session.releaseInboundQos2(publish.packetId());
             }
-            acknowledge(reason, new PubResponse(PacketType.PUBREC, publish.packetId(), v5 ? reason : 0, MqttProperties.EMPTY));
+            PubResponse pubrec = new PubResponse(PacketType.PUBREC, publish.packetId(), v5 ? reason : 0, MqttProperties.EMPTY);
+            if (v5 && reason != ReasonCode.SUCCESS) {
+                connection.send(pubrec);
+                return;
+            }
+            // the copies are durable after the barrier; the ownership is then recorded, and once that is committed the
+            // copies may go to their subscribers and the PUBREC to the publisher (see OwnershipLatch)
+            int id = publish.packetId();
+            broker.lifecycle().persistence().whenDurable(connection.context().executor(),
+                    () -> session.execute(() -> session.ownInboundQos2(id, () -> connection.send(pubrec))));
         }
     }
 

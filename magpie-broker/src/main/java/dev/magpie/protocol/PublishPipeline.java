@@ -6,6 +6,7 @@ import dev.magpie.codec.TopicSyntax;
 import dev.magpie.observe.BrokerMetrics;
 import dev.magpie.observe.EventDispatcher;
 import dev.magpie.routing.Distributor;
+import dev.magpie.session.OwnershipLatch;
 import dev.magpie.session.Publication;
 import dev.magpie.spi.ClientInfo;
 import dev.magpie.spi.Interceptor;
@@ -41,6 +42,14 @@ public final class PublishPipeline {
      * Runs on the caller's thread.
      */
     public boolean publish(ClientInfo origin, Publish publish) {
+        return publish(origin, publish, null);
+    }
+
+    /**
+     * As {@link #publish(ClientInfo, Publish)} for an inbound QoS 2 message whose ownership is not durable yet:
+     * its copies for persistent sessions wait for {@code ownership} (null: nothing to wait for).
+     */
+    boolean publish(ClientInfo origin, Publish publish, OwnershipLatch ownership) {
         Message message = null;
         if (!interceptors.isEmpty()) {
             message = new Message(publish.topic(), publish.payload(), publish.qos(), publish.retain());
@@ -77,6 +86,7 @@ public final class PublishPipeline {
                     : new Message(routed.topic(), routed.payload(), routed.qos(), routed.retain()));
         }
         Publication publication = new Publication(routed, origin.clientId());
+        publication.ownership(ownership);
         try {
             distributor.distribute(publication);
         } finally {

@@ -2,6 +2,7 @@ package dev.magpie.protocol;
 
 import dev.magpie.codec.Publish;
 import dev.magpie.codec.Subscribe.Subscription;
+import dev.magpie.session.OwnershipLatch;
 import dev.magpie.session.PublishStorage;
 import dev.magpie.session.Session;
 import dev.magpie.session.SessionSubscription;
@@ -33,6 +34,8 @@ public final class SessionPersistence {
     private volatile MessageStore store = MessageStore.none();
     /** The event loops sessions live on, when acknowledgements wait for the disk; null otherwise. */
     private volatile EventLoopGroup durableAckLoops;
+    /** Source of {@link #newOwnership} tokens: above every token an earlier run of this data directory used. */
+    private final java.util.concurrent.atomic.AtomicLong originTokens = new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis() * 1_000_000L);
 
     void use(MessageStore newStore) {
         this.store = newStore;
@@ -81,6 +84,14 @@ public final class SessionPersistence {
 
     MessageStore store() {
         return store;
+    }
+
+    /**
+     * A latch for a new inbound QoS 2 message of a durably journaled session; its token is unique for the life of
+     * the data directory (start time in microseconds, then counting), as stored copies are tagged with it.
+     */
+    OwnershipLatch newOwnership() {
+        return new OwnershipLatch(originTokens.incrementAndGet());
     }
 
     /** Whether acknowledgements and a persistent session's sends wait for the store's commit. */

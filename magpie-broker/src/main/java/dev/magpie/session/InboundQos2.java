@@ -33,7 +33,11 @@ final class InboundQos2 {
     /** What a QoS 2 PUBLISH with a given id is to this session. */
     enum Arrival { NEW, DUPLICATE, REUSED }
 
-    private final Map<Integer, Long> awaiting = new LinkedHashMap<>();
+    /** A held id: the fingerprint of its PUBLISH and, while the broker's ownership is not durable, its latch. */
+    private record Held(long fingerprint, OwnershipLatch ownership) {
+    }
+
+    private final Map<Integer, Held> awaiting = new LinkedHashMap<>();
     /** Ids taken on an earlier connection, oldest first; a subset of {@code awaiting}. */
     private final Set<Integer> carriedOver = new LinkedHashSet<>();
 
@@ -43,12 +47,16 @@ final class InboundQos2 {
         return f == StoredSession.InboundQos2.UNKNOWN ? 1 : f;
     }
 
-    Arrival begin(int packetId, long fingerprint, boolean dup, int maxHeld, SessionJournal journal) {
-        Long held = awaiting.get(packetId);
+    /**
+     * {@code ownership} (null when nothing waits for the disk) is what the routed copies of a NEW message wait for;
+     * the id is journaled as not yet owned under its token.
+     */
+    Arrival begin(int packetId, long fingerprint, boolean dup, int maxHeld, OwnershipLatch ownership, SessionJournal journal) {
+        Held held = awaiting.get(packetId);
         if (held != null) {
             // DUP says "a resend of what you have" [MQTT-3.3.1-1]: never routed again, whatever it carries; without
             // DUP, the same content is a lenient client resending, other content a new message on a finished id
-            if (dup || held == fingerprint) {
+            if (dup || held.fingerprint() == fingerprint) {
                 return Arrival.DUPLICATE;
             }
             carriedOver.remove(packetId); // the stale record goes; the new message takes the id on this connection
@@ -58,10 +66,10 @@ final class InboundQos2 {
             int stale = oldest.next();
             oldest.remove();
             awaiting.remove(stale);
-            journal.inboundQos2(stale, 0, false);
+            journal.inboundQos2(stale, 0, 0, false);
         }
-        awaiting.put(packetId, fingerprint);
-        journal.inboundQos2(packetId, fingerprint, true);
+        awaiting.put(packetId, new Held(fingerprint, ownership));
+        journal.inboundQos2(packetId, fingerprint, ownership == null ? 0 : ownership.token(), true);
         return held == null ? Arrival.NEW : Arrival.REUSED;
     }
 
@@ -70,12 +78,27 @@ final class InboundQos2 {
             return false;
         }
         carriedOver.remove(packetId);
-        journal.inboundQos2(packetId, 0, false);
+        journal.inboundQos2(packetId, 0, 0, false);
         return true;
     }
 
+    /** The routing of the message holding {@code packetId} is durable; its latch opens once that is committed. */
+    void owned(int packetId, SessionJournal journal) {
+        Held held = awaiting.get(packetId);
+        if (held != null && held.ownership() != null) {
+            awaiting.put(packetId, new Held(held.fingerprint(), null));
+            journal.inboundQos2Owned(packetId);
+        }
+    }
+
+    /** The latch a held id's ownership is still waiting for, or null (owned, or not held). */
+    OwnershipLatch pendingOwnership(int packetId) {
+        Held held = awaiting.get(packetId);
+        return held == null ? null : held.ownership();
+    }
+
     void restore(int packetId, long fingerprint) {
-        awaiting.put(packetId, fingerprint);
+        awaiting.put(packetId, new Held(fingerprint, null));
         carriedOver.add(packetId);
     }
 

@@ -34,6 +34,8 @@ final class OutboundFlow {
          * the wire; always true for a session that does not wait for commits.
          */
         boolean committed;
+        /** The ownership this message's routing waits for (see {@link OwnershipLatch}); null when none. */
+        OwnershipLatch ownership;
 
         Inflight(Publish publish, State state, PendingMessage shared, boolean committed) {
             this.publish = publish;

@@ -8,7 +8,18 @@ import dev.magpie.codec.Publish;
  * {@code seq} numbers a session's messages in the order they were made, which is how the store keys its
  * queued copy.
  */
-public record PendingMessage(Publish publish, Delivery delivery, long createdNanos, long expiryNanos, long seq) {
+public record PendingMessage(Publish publish, Delivery delivery, long createdNanos, long expiryNanos, long seq, OwnershipLatch ownership) {
+
+    /** A message not waiting for the broker's ownership of its inbound QoS 2 PUBLISH to be durable. */
+    public PendingMessage(Publish publish, Delivery delivery, long createdNanos, long expiryNanos, long seq) {
+        this(publish, delivery, createdNanos, expiryNanos, seq, null);
+    }
+
+    /** The token its stored copy is tagged with ({@link OwnershipLatch#token()}), 0 for none. */
+    long origin() {
+        return ownership == null || ownership.isReleased() ? 0 : ownership.token();
+    }
+
     public int qos() {
         return delivery.qos();
     }

@@ -28,6 +28,8 @@ public final class Publication {
     private final long expiryNanos;
     private final AtomicReferenceArray<EncodedPublish> encoded = new AtomicReferenceArray<>(VARIANTS);
     private final AtomicInteger references = new AtomicInteger(1);
+    /** For an inbound QoS 2 message whose ownership is not durable yet; null otherwise. Set before routing. */
+    private volatile OwnershipLatch ownership;
 
     /**
      * @param publish         the message as routed (packet id 0, DUP clear)
@@ -43,6 +45,15 @@ public final class Publication {
         this.originClientId = originClientId;
         this.createdNanos = createdNanos;
         this.expiryNanos = expiryNanos(publish);
+    }
+
+    /** Marks this publication as waiting for {@code latch} (see {@link OwnershipLatch}); before it is routed. */
+    public void ownership(OwnershipLatch latch) {
+        this.ownership = latch;
+    }
+
+    public OwnershipLatch ownership() {
+        return ownership;
     }
 
     /** The Message Expiry Interval of {@code publish} in nanoseconds, or -1 when it never expires. */

@@ -289,9 +289,39 @@ public final class Session {
      * finished by the client and is replaced; at most {@code maxHeld} are kept, ids carried over from earlier
      * connections making room first (see {@link InboundQos2}).
      */
-    public boolean beginInboundQos2(Publish publish, int maxHeld) {
-        return inboundQos2.begin(publish.packetId(), InboundQos2.fingerprint(publish), publish.dup(), maxHeld, journal)
-                != InboundQos2.Arrival.DUPLICATE;
+    public boolean beginInboundQos2(Publish publish, int maxHeld, OwnershipLatch ownership) {
+        return inboundQos2.begin(publish.packetId(), InboundQos2.fingerprint(publish), publish.dup(), maxHeld,
+                journal.gates() ? ownership : null, journal) != InboundQos2.Arrival.DUPLICATE;
+    }
+
+    /**
+     * The routing of the inbound QoS 2 message holding {@code packetId} is durable: records the ownership, and once
+     * that is committed opens its latch and runs {@code then} (the PUBREC) on this session's thread.
+     */
+    public void ownInboundQos2(int packetId, Runnable then) {
+        OwnershipLatch latch = inboundQos2.pendingOwnership(packetId);
+        inboundQos2.owned(packetId, journal);
+        journal.afterCommit(() -> {
+            if (latch != null) {
+                latch.release();
+            }
+            then.run();
+        });
+    }
+
+    /** Runs {@code task} once the ownership of the held id {@code packetId} is durable (at once if it is). */
+    public void whenInboundQos2Owned(int packetId, Runnable task) {
+        OwnershipLatch latch = inboundQos2.pendingOwnership(packetId);
+        if (latch == null) {
+            task.run();
+        } else {
+            latch.whenReleased(() -> execute(task));
+        }
+    }
+
+    /** Whether this session's inbound QoS 2 routing must wait for the disk (persistent, durable acknowledgements). */
+    public boolean journalsDurably() {
+        return journal.gates();
     }
 
     /** Forgets an inbound QoS 2 packet id on PUBREL; false if it was unknown. */
@@ -339,7 +369,8 @@ public final class Session {
             return;
         }
         int qos = delivery.qos();
-        PendingMessage queued = new PendingMessage(publish, delivery, publication.createdNanos(), Publication.expiryNanos(publish), ++lastSeq);
+        PendingMessage queued = new PendingMessage(publish, delivery, publication.createdNanos(), Publication.expiryNanos(publish), ++lastSeq,
+                publication.ownership());
         if (connection == null) {
             // QoS 0 is not kept for offline clients unless configured; QoS 1/2 are, within bounds [MQTT-3.1.2-5]
             if (qos > 0 || queueQos0) {
@@ -371,7 +402,7 @@ public final class Session {
             Publish sent = variant(publish, delivery, -1);
             OutboundFlow.State state = qos == 1 ? OutboundFlow.State.AWAIT_PUBACK : OutboundFlow.State.AWAIT_PUBREC;
             outbound.track(packetId, sent, state, delivery.sharedGroup() == null ? null : queued, true);
-            journal.sent(null, packetId, sent, state, delivery.sharedGroup());
+            journal.sent(queued, false, packetId, sent, state);
         }
         ByteBuf buffer = encoded.forDelivery(packetId, false, delivery.retain());
         connection.send(buffer);
@@ -438,7 +469,8 @@ public final class Session {
         OutboundFlow.State state = m.qos() == 1 ? OutboundFlow.State.AWAIT_PUBACK : OutboundFlow.State.AWAIT_PUBREC;
         boolean gated = journal.gates();
         OutboundFlow.Inflight entry = outbound.track(packetId, p, state, m.delivery().sharedGroup() == null ? null : m, !gated);
-        journal.sent(queuedRecord ? m : null, packetId, p, state, m.delivery().sharedGroup());
+        entry.ownership = m.ownership();
+        journal.sent(m, queuedRecord, packetId, p, state);
         if (gated) {
             whenCommitted(packetId, entry);
             return;
@@ -456,6 +488,16 @@ public final class Session {
         OutboundFlow.State state = entry.state;
         journal.afterCommit(() -> {
             if (outbound.inflight(packetId) != entry || entry.state != state || entry.committed) {
+                return;
+            }
+            OwnershipLatch ownership = entry.ownership;
+            if (ownership != null && !ownership.isReleased()) {
+                // routed from an inbound QoS 2 PUBLISH whose ownership is not on disk yet: a crash now would drop
+                // this copy and route the client's resend again, so the subscriber must not hold this one
+                ownership.whenReleased(() -> execute(() -> {
+                    entry.ownership = null;
+                    whenCommitted(packetId, entry);
+                }));
                 return;
             }
             entry.committed = true;

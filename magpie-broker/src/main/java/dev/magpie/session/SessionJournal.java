@@ -24,7 +24,7 @@ interface SessionJournal {
         }
 
         @Override
-        public void sent(PendingMessage fromQueue, int packetId, Publish sent, OutboundFlow.State state, String sharedGroup) {
+        public void sent(PendingMessage message, boolean fromQueue, int packetId, Publish sent, OutboundFlow.State state) {
         }
 
         @Override
@@ -36,7 +36,11 @@ interface SessionJournal {
         }
 
         @Override
-        public void inboundQos2(int packetId, long fingerprint, boolean awaiting) {
+        public void inboundQos2(int packetId, long fingerprint, long origin, boolean awaiting) {
+        }
+
+        @Override
+        public void inboundQos2Owned(int packetId) {
         }
 
         @Override
@@ -54,15 +58,19 @@ interface SessionJournal {
 
     void dequeued(PendingMessage message);
 
-    /** A message went into the in-flight window: {@code fromQueue} is its queued record to replace, or null. */
-    void sent(PendingMessage fromQueue, int packetId, Publish sent, OutboundFlow.State state, String sharedGroup);
+    /** A message went into the in-flight window; {@code fromQueue}: its queued record is replaced in the same step. */
+    void sent(PendingMessage message, boolean fromQueue, int packetId, Publish sent, OutboundFlow.State state);
 
     /** An in-flight message's state changed (PUBREC received). */
     void inflight(int packetId, Publish sent, OutboundFlow.State state, String sharedGroup);
 
     void completed(int packetId);
 
-    void inboundQos2(int packetId, long fingerprint, boolean awaiting);
+    /** An inbound QoS 2 id taken ({@code awaiting}) or released; a non-zero {@code origin} takes it as not yet owned. */
+    void inboundQos2(int packetId, long fingerprint, long origin, boolean awaiting);
+
+    /** The routing of the inbound QoS 2 message holding {@code packetId} is durable: the broker owns it. */
+    void inboundQos2Owned(int packetId);
 
     /** Whether what the session sends must wait for {@link #afterCommit}. */
     boolean gates();

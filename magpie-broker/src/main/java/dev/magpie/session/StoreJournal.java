@@ -36,7 +36,7 @@ final class StoreJournal implements SessionJournal {
         Publish asDelivered = new Publish(p.topic(), message.qos(), p.retain(), false, 0, p.payload(), p.properties());
         long storedAt = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(Math.max(0, System.nanoTime() - message.createdNanos()));
         store.putDelivery(clientId, new StoredDelivery(message.seq(), StoredDelivery.QUEUED, PublishStorage.toStored(asDelivered, storedAt),
-                message.delivery().retain(), message.delivery().subscriptionIds(), message.delivery().sharedGroup()));
+                message.delivery().retain(), message.delivery().subscriptionIds(), message.delivery().sharedGroup(), message.origin()));
     }
 
     @Override
@@ -45,10 +45,10 @@ final class StoreJournal implements SessionJournal {
     }
 
     @Override
-    public void sent(PendingMessage fromQueue, int packetId, Publish sent, OutboundFlow.State state, String sharedGroup) {
-        StoredDelivery inflight = inflightRecord(packetId, sent, state, sharedGroup);
-        if (fromQueue != null) {
-            store.moveDelivery(clientId, fromQueue.seq(), inflight);
+    public void sent(PendingMessage message, boolean fromQueue, int packetId, Publish sent, OutboundFlow.State state) {
+        StoredDelivery inflight = inflightRecord(packetId, sent, state, message.delivery().sharedGroup(), message.origin());
+        if (fromQueue) {
+            store.moveDelivery(clientId, message.seq(), inflight);
         } else {
             store.putDelivery(clientId, inflight);
         }
@@ -56,17 +56,17 @@ final class StoreJournal implements SessionJournal {
 
     @Override
     public void inflight(int packetId, Publish sent, OutboundFlow.State state, String sharedGroup) {
-        store.putDelivery(clientId, inflightRecord(packetId, sent, state, sharedGroup));
+        store.putDelivery(clientId, inflightRecord(packetId, sent, state, sharedGroup, 0));
     }
 
-    private static StoredDelivery inflightRecord(int packetId, Publish sent, OutboundFlow.State state, String sharedGroup) {
+    private static StoredDelivery inflightRecord(int packetId, Publish sent, OutboundFlow.State state, String sharedGroup, long origin) {
         int code = switch (state) {
             case AWAIT_PUBACK -> StoredDelivery.AWAIT_PUBACK;
             case AWAIT_PUBREC -> StoredDelivery.AWAIT_PUBREC;
             case AWAIT_PUBCOMP -> StoredDelivery.AWAIT_PUBCOMP;
         };
         return new StoredDelivery(packetId, code, PublishStorage.toStored(sent, System.currentTimeMillis()), sent.retain(), List.of(),
-                sharedGroup);
+                sharedGroup, origin);
     }
 
     @Override
@@ -75,8 +75,13 @@ final class StoreJournal implements SessionJournal {
     }
 
     @Override
-    public void inboundQos2(int packetId, long fingerprint, boolean awaiting) {
-        store.inboundQos2(clientId, packetId, fingerprint, awaiting);
+    public void inboundQos2(int packetId, long fingerprint, long origin, boolean awaiting) {
+        store.inboundQos2(clientId, packetId, fingerprint, origin, awaiting);
+    }
+
+    @Override
+    public void inboundQos2Owned(int packetId) {
+        store.inboundQos2Owned(clientId, packetId);
     }
 
     @Override

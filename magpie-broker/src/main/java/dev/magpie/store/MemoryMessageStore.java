@@ -119,7 +119,12 @@ final class MemoryMessageStore implements MessageStore {
     }
 
     @Override
-    public void inboundQos2(String clientId, int packetId, long fingerprint, boolean awaiting) {
+    public void inboundQos2Owned(String clientId, int packetId) {
+        // a memory store never sees a crash: every id it holds counts as owned
+    }
+
+    @Override
+    public void inboundQos2(String clientId, int packetId, long fingerprint, long origin, boolean awaiting) {
         sessions.computeIfPresent(clientId, (id, old) -> {
             List<StoredSession.InboundQos2> ids = new ArrayList<>(old.inboundQos2());
             ids.removeIf(i -> i.packetId() == packetId);

@@ -92,9 +92,15 @@ public interface MessageStore extends AutoCloseable {
 
     /**
      * Adds ({@code awaiting} true) or removes an inbound QoS 2 packet id awaiting PUBREL; {@code fingerprint} is
-     * that of the PUBLISH that took it ({@link StoredSession.InboundQos2}). Never blocks.
+     * that of the PUBLISH that took it ({@link StoredSession.InboundQos2}). With a non-zero {@code origin} the id is
+     * added as not yet owned: until {@link #inboundQos2Owned} is committed, a restart forgets it and drops every
+     * delivery stored with that origin ({@link StoredDelivery#origin()}), so a message is routed once or, after the
+     * client's resend, again, never twice and never lost. Never blocks.
      */
-    void inboundQos2(String clientId, int packetId, long fingerprint, boolean awaiting);
+    void inboundQos2(String clientId, int packetId, long fingerprint, long origin, boolean awaiting);
+
+    /** The broker's ownership of an inbound QoS 2 id added with an origin is final (its routing is durable). Never blocks. */
+    void inboundQos2Owned(String clientId, int packetId);
 
     /** Keeps {@code will} as the session's will waiting for its delay, replacing any. Never blocks. */
     void putWill(String clientId, StoredWill will);

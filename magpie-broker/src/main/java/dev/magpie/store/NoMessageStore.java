@@ -65,7 +65,12 @@ final class NoMessageStore implements MessageStore {
     }
 
     @Override
-    public void inboundQos2(String clientId, int packetId, long fingerprint, boolean awaiting) {
+    public void inboundQos2(String clientId, int packetId, long fingerprint, long origin, boolean awaiting) {
+        // nothing kept
+    }
+
+    @Override
+    public void inboundQos2Owned(String clientId, int packetId) {
         // nothing kept
     }
 

@@ -33,6 +33,9 @@ final class SessionTables {
             s.executeUpdate("DELETE FROM session_messages WHERE client_id NOT IN (SELECT client_id FROM sessions)");
             s.executeUpdate("DELETE FROM inbound_qos2 WHERE client_id NOT IN (SELECT client_id FROM sessions)");
             s.executeUpdate("DELETE FROM pending_wills WHERE client_id NOT IN (SELECT client_id FROM sessions)");
+            // an inbound QoS 2 message whose ownership never reached the disk: its copies go, the client resends it
+            s.executeUpdate("DELETE FROM session_messages WHERE origin != 0 AND origin IN (SELECT origin FROM inbound_qos2 WHERE owned = 0)");
+            s.executeUpdate("DELETE FROM inbound_qos2 WHERE owned = 0");
         }
         Map<String, List<StoredDelivery>> deliveries = loadDeliveries(connection);
         Map<String, List<StoredSession.InboundQos2>> inbound = new HashMap<>();
@@ -137,11 +140,11 @@ final class SessionTables {
         String ids = delivery.subscriptionIds().stream().map(String::valueOf).collect(Collectors.joining(","));
         // an upsert keeps the row (and its rowid, the send order) when a PUBREC moves it on
         try (PreparedStatement p = c.prepareStatement("INSERT INTO session_messages (client_id, inflight, key, state, "
-                + "retain, subscription_ids, topic, qos, payload, properties, stored_at, expires_at, shared_group) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id, inflight, key) DO UPDATE SET "
+                + "retain, subscription_ids, topic, qos, payload, properties, stored_at, expires_at, shared_group, origin) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id, inflight, key) DO UPDATE SET "
                 + "state = excluded.state, retain = excluded.retain, subscription_ids = excluded.subscription_ids, "
                 + "topic = excluded.topic, qos = excluded.qos, payload = excluded.payload, properties = excluded.properties, "
-                + "stored_at = excluded.stored_at, expires_at = excluded.expires_at, shared_group = excluded.shared_group")) {
+                + "stored_at = excluded.stored_at, expires_at = excluded.expires_at, shared_group = excluded.shared_group, origin = excluded.origin")) {
             p.setString(1, clientId);
             p.setInt(2, delivery.inflight() ? 1 : 0);
             p.setLong(3, delivery.key());
@@ -155,6 +158,7 @@ final class SessionTables {
             p.setLong(11, m.storedAtMillis());
             SqliteFile.setMillisOrNull(p, 12, m.expiresAtMillis());
             p.setString(13, delivery.sharedGroup());
+            p.setLong(14, delivery.origin());
             p.executeUpdate();
         }
     }
@@ -169,15 +173,25 @@ final class SessionTables {
         }
     }
 
-    static void inboundQos2(Connection c, String clientId, int packetId, long fingerprint, boolean awaiting) throws SQLException {
+    static void inboundQos2(Connection c, String clientId, int packetId, long fingerprint, long origin, boolean awaiting) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(awaiting
-                ? "INSERT OR REPLACE INTO inbound_qos2 (client_id, packet_id, fingerprint) VALUES (?, ?, ?)"
+                ? "INSERT OR REPLACE INTO inbound_qos2 (client_id, packet_id, fingerprint, origin, owned) VALUES (?, ?, ?, ?, ?)"
                 : "DELETE FROM inbound_qos2 WHERE client_id = ? AND packet_id = ?")) {
             p.setString(1, clientId);
             p.setInt(2, packetId);
             if (awaiting) {
                 p.setLong(3, fingerprint);
+                p.setLong(4, origin);
+                p.setInt(5, origin == 0 ? 1 : 0);
             }
+            p.executeUpdate();
+        }
+    }
+
+    static void inboundQos2Owned(Connection c, String clientId, int packetId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE inbound_qos2 SET owned = 1 WHERE client_id = ? AND packet_id = ?")) {
+            p.setString(1, clientId);
+            p.setInt(2, packetId);
             p.executeUpdate();
         }
     }

@@ -83,8 +83,12 @@ public final class SqliteMessageStore implements MessageStore {
                         PRIMARY KEY (client_id, packet_id)
                     )"""),
             // 3 -> 4: messages held for shared subscriptions, fingerprints of inbound QoS 2 ids, delayed wills
+            // and ownership not yet durable: an unowned id's origin tags the copies a restart must drop
             List.of("ALTER TABLE session_messages ADD COLUMN shared_group TEXT",
-                    "ALTER TABLE inbound_qos2 ADD COLUMN fingerprint INTEGER NOT NULL DEFAULT 0", """
+                    "ALTER TABLE session_messages ADD COLUMN origin INTEGER NOT NULL DEFAULT 0",
+                    "ALTER TABLE inbound_qos2 ADD COLUMN fingerprint INTEGER NOT NULL DEFAULT 0",
+                    "ALTER TABLE inbound_qos2 ADD COLUMN origin INTEGER NOT NULL DEFAULT 0",
+                    "ALTER TABLE inbound_qos2 ADD COLUMN owned INTEGER NOT NULL DEFAULT 1", """
                     CREATE TABLE pending_wills (
                         client_id  TEXT PRIMARY KEY NOT NULL,
                         topic      TEXT NOT NULL,
@@ -309,9 +313,15 @@ public final class SqliteMessageStore implements MessageStore {
     }
 
     @Override
-    public void inboundQos2(String clientId, int packetId, long fingerprint, boolean awaiting) {
+    public void inboundQos2(String clientId, int packetId, long fingerprint, long origin, boolean awaiting) {
         Objects.requireNonNull(clientId, "clientId");
-        writer.submit(c -> SessionTables.inboundQos2(c, clientId, packetId, fingerprint, awaiting));
+        writer.submit(c -> SessionTables.inboundQos2(c, clientId, packetId, fingerprint, origin, awaiting));
+    }
+
+    @Override
+    public void inboundQos2Owned(String clientId, int packetId) {
+        Objects.requireNonNull(clientId, "clientId");
+        writer.submit(c -> SessionTables.inboundQos2Owned(c, clientId, packetId));
     }
 
     @Override

@@ -15,9 +15,12 @@ import java.util.Objects;
  *                        the sent message's properties)
  * @param sharedGroup     the shared subscription ({@code $share/<group>/<filter>}) it came through, or {@code null}:
  *                        such a message belongs to the group and may go to another member (spec 4.8.2)
+ * @param origin          the token of the inbound QoS 2 PUBLISH it was routed from while the broker's ownership of
+ *                        that PUBLISH was not yet durable, 0 otherwise: if the ownership never reached the disk, the
+ *                        restart drops this copy (the client resends the PUBLISH, which is routed again)
  */
 public record StoredDelivery(long key, int state, StoredMessage message, boolean retain, List<Integer> subscriptionIds,
-                             String sharedGroup) {
+                             String sharedGroup, long origin) {
     public static final int QUEUED = 0;
     public static final int AWAIT_PUBACK = 1;
     public static final int AWAIT_PUBREC = 2;
@@ -33,7 +36,12 @@ public record StoredDelivery(long key, int state, StoredMessage message, boolean
 
     /** A delivery that did not come through a shared subscription. */
     public StoredDelivery(long key, int state, StoredMessage message, boolean retain, List<Integer> subscriptionIds) {
-        this(key, state, message, retain, subscriptionIds, null);
+        this(key, state, message, retain, subscriptionIds, null, 0);
+    }
+
+    /** A delivery with no pending origin. */
+    public StoredDelivery(long key, int state, StoredMessage message, boolean retain, List<Integer> subscriptionIds, String sharedGroup) {
+        this(key, state, message, retain, subscriptionIds, sharedGroup, 0);
     }
 
     public boolean inflight() {
