@@ -149,6 +149,11 @@ public final class RawMqttClient implements AutoCloseable {
 
     /** The bytes of {@code packet} in the current version. */
     public byte[] encode(MqttPacket packet) {
+        return encode(packet, version);
+    }
+
+    /** The bytes of {@code packet} in {@code version} (a CONNECT is always in its own). */
+    public static byte[] encode(MqttPacket packet, MqttVersion version) {
         ByteBuf buf = MqttEncoder.encode(UnpooledByteBufAllocator.DEFAULT, packet, version);
         try {
             return ByteBufUtil.getBytes(buf);
