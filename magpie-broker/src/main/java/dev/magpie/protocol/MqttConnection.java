@@ -205,6 +205,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void userEventTriggered(ChannelHandlerContext context, Object event) {
         if (event instanceof IdleStateEvent) {
+            if (life.isEnding()) {
+                context.close(); // a DISCONNECT the client has not taken off the socket in all that time: give up on it
+                return;
+            }
             if (throttle != null && throttle.paused()) {
                 return; // we stopped reading, not the client
             }
