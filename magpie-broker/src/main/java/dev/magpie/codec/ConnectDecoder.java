@@ -2,12 +2,15 @@ package dev.magpie.codec;
 
 import io.netty.buffer.ByteBuf;
 
+import java.util.Optional;
+
 /**
  * Decodes the body of a CONNECT in two steps, because the version is needed before the rest can be
  * read and the caller wants to remember it even if the rest turns out to be bad (a 5.0 client then gets
  * a 5.0 CONNACK with the reason code). A wrong protocol name is a protocol error; the right name with an
  * unknown level is {@link ReasonCode#UNSUPPORTED_PROTOCOL_VERSION}, which the protocol layer answers
- * with CONNACK 0x01 [MQTT-3.1.2-2].
+ * with CONNACK 0x01 [MQTT-3.1.2-2]. A failure after the level is thrown with the version attached
+ * ({@link MalformedPacketException#connectVersion()}, set by {@link MqttDecoder}).
  */
 final class ConnectDecoder {
     private static final int RESERVED = 0x01;
@@ -36,6 +39,18 @@ final class ConnectDecoder {
         throw new MalformedPacketException(ReasonCode.UNSUPPORTED_PROTOCOL_VERSION,
                 "CONNECT protocol '" + name + "' level " + level + " is not supported; use MQTT 3.1 (MQIsdp/3), "
                         + "3.1.1 (MQTT/4) or 5.0 (MQTT/5) [MQTT-3.1.2-2]");
+    }
+
+    /**
+     * The version a CONNECT names, from the first bytes of its variable header without consuming them; empty if
+     * those bytes do not name a supported version. For a CONNECT refused before its body is read (too large).
+     */
+    static Optional<MqttVersion> peekVersion(ByteBuf start) {
+        try {
+            return Optional.of(readVersion(start.duplicate()));
+        } catch (MalformedPacketException e) {
+            return Optional.empty();
+        }
     }
 
     /** Reads everything after the protocol level. */

@@ -35,6 +35,11 @@ public final class MqttDecoder extends ByteToMessageDecoder {
     private MqttVersion version;
     private boolean connectSeen;
     private boolean failed;
+    /** Set by the protocol layer once it has decided to close: nothing more is decoded. */
+    private boolean discarding;
+
+    /** Protocol name "MQTT" or "MQIsdp" with its length, and the level: what tells a CONNECT's version. */
+    private static final int CONNECT_VERSION_BYTES = 9;
 
     private MqttDecoder(boolean serverSide, MqttVersion version, int maxPacketSize) {
         if (maxPacketSize < 2) {
@@ -79,9 +84,18 @@ public final class MqttDecoder extends ByteToMessageDecoder {
         return failed;
     }
 
+    /**
+     * Stops decoding for good: what is still buffered behind the packet being handled, and everything that
+     * arrives later, is dropped unread. The protocol layer calls it when it closes the connection (after a fatal
+     * protocol violation the rest of the input must not be acted on, nor logged once per packet). Event loop only.
+     */
+    public void discardInput() {
+        discarding = true;
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (failed) {
+        if (failed || discarding) {
             in.skipBytes(in.readableBytes());
             return;
         }
@@ -127,8 +141,19 @@ public final class MqttDecoder extends ByteToMessageDecoder {
         }
         long total = 1L + lengthBytes + remaining;
         if (total > maxPacketSize) {
-            throw new MalformedPacketException(ReasonCode.PACKET_TOO_LARGE, type + " of " + total
+            MalformedPacketException tooLarge = new MalformedPacketException(ReasonCode.PACKET_TOO_LARGE, type + " of " + total
                     + " bytes exceeds the maximum packet size of " + maxPacketSize + " bytes");
+            if (type != PacketType.CONNECT) {
+                throw tooLarge;
+            }
+            // a CONNECT too large is answered in its own version (5.0: CONNACK 0x95): wait for the few bytes of its
+            // protocol name and level, never for the body
+            int header = 1 + lengthBytes;
+            if (readable < header + CONNECT_VERSION_BYTES && remaining >= CONNECT_VERSION_BYTES) {
+                return null;
+            }
+            throw ConnectDecoder.peekVersion(in.slice(start + header, Math.min(readable - header, CONNECT_VERSION_BYTES)))
+                    .map(tooLarge::inConnect).orElse(tooLarge);
         }
         if (readable < total) {
             return null;
@@ -200,7 +225,12 @@ public final class MqttDecoder extends ByteToMessageDecoder {
         return switch (type) {
             case CONNECT -> {
                 version = ConnectDecoder.readVersion(body);
-                Connect connect = ConnectDecoder.readRest(body, version);
+                Connect connect;
+                try {
+                    connect = ConnectDecoder.readRest(body, version);
+                } catch (MalformedPacketException e) {
+                    throw e.inConnect(version); // the caller answers a 5.0 client with a CONNACK saying why
+                }
                 connectSeen = true;
                 yield connect;
             }

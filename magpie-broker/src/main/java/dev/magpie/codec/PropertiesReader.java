@@ -9,8 +9,8 @@ import io.netty.buffer.ByteBuf;
  *
  * <p>The "context" of a property section is the packet type code, or {@link #WILL} for the Will
  * Properties inside a CONNECT; each property id maps to a bit mask of the contexts it may appear in.
- * The spec treats an unknown identifier as a malformed packet and a known one in the wrong place as a
- * protocol error, and so do we.
+ * An identifier that is unknown, or known but not valid for the packet type, makes a Malformed Packet
+ * (0x81, section 2.2.2.2); a property repeated or out of its range is a Protocol Error (0x82).
  */
 final class PropertiesReader {
     /** Context of the Will Properties in a CONNECT; packet type code 0 is reserved, so it is free. */
@@ -91,7 +91,8 @@ final class PropertiesReader {
                 throw WireReader.malformed(where + " contain the unknown property identifier 0x" + Integer.toHexString(code));
             }
             if (!isAllowed(id, context)) {
-                throw protocolError(id + " is not allowed in " + where + " (table of section 2.2.2.2)");
+                // "an Identifier which is not valid for its packet type" is a Malformed Packet (section 2.2.2.2)
+                throw WireReader.malformed(id + " is not allowed in " + where + " (table of section 2.2.2.2)");
             }
             switch (id.type()) {
                 case BYTE -> setInteger(builder, id, WireReader.readByte(section, id.name()), where);

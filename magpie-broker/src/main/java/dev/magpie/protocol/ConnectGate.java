@@ -4,7 +4,6 @@ import dev.magpie.BrokerCapabilities;
 import dev.magpie.Listener;
 import dev.magpie.codec.ConnAck;
 import dev.magpie.codec.Connect;
-import dev.magpie.codec.MqttEncoder;
 import dev.magpie.codec.MqttProperties;
 import dev.magpie.codec.MqttVersion;
 import dev.magpie.codec.PropertyId;
@@ -57,7 +56,8 @@ final class ConnectGate {
                 props.integer(PropertyId.RECEIVE_MAXIMUM, 65_535),
                 props.integer(PropertyId.REQUEST_PROBLEM_INFORMATION, 1) == 1,
                 version.isV5() ? offered.topicAliasMaximum() : 0,
-                version.isV5() ? props.integer(PropertyId.TOPIC_ALIAS_MAXIMUM, 0) : 0);
+                version.isV5() ? props.integer(PropertyId.TOPIC_ALIAS_MAXIMUM, 0) : 0,
+                props.unsignedInt(PropertyId.SESSION_EXPIRY_INTERVAL, 0) == 0);
         Connect.Will will = connect.will();
         if (will != null) {
             if (will.qos() > offered.maximumQos()) {
@@ -210,26 +210,19 @@ final class ConnectGate {
         long expiry = connect.version().isV5()
                 ? Math.min(connect.properties().unsignedInt(PropertyId.SESSION_EXPIRY_INTERVAL, 0), maxExpiry)
                 : (connect.cleanStart() ? 0 : maxExpiry);
+        AcceptingConnAck full = AcceptingConnAck.of(broker, connect, info, expiry, assigned, authProperties);
+        Optional<MqttProperties> fitted = ProblemInformation.fit(full.properties(), p -> new ConnAck(false, ReasonCode.SUCCESS, p),
+                connect.version(), connection.maxPacketSize());
+        if (fitted.isEmpty()) {
+            cannotAnswer(ReasonCode.SUCCESS);
+            return;
+        }
+        AcceptingConnAck connack = full.withProperties(fitted.get());
         EventExecutor loop = connection.context().executor();
-        String clientId = info.clientId();
-        Session existing = broker.sessions().find(clientId).orElse(null);
+        Session existing = broker.sessions().find(info.clientId()).orElse(null);
         if (connect.cleanStart() || existing == null) {
             // [MQTT-3.1.2-4]: Clean Start discards any existing session
-            Session fresh = broker.lifecycle().newSession(clientId, loop);
-            Session old = broker.sessions().replace(clientId, fresh);
-            Runnable attachFresh = () -> fresh.execute(() -> attach(fresh, connect, info, expiry, false, assigned));
-            if (old == null) {
-                attachFresh.run();
-            } else {
-                boolean queued = old.execute(() -> {
-                    takeOver(old);
-                    broker.lifecycle().end(old);
-                    attachFresh.run();
-                });
-                if (!queued) {
-                    attachFresh.run();
-                }
-            }
+            startFresh(connect, info, expiry, connack);
             return;
         }
         existing.execute(() -> {
@@ -238,21 +231,48 @@ final class ConnectGate {
                 loop.execute(() -> openSession(connect, info, assigned));
                 return;
             }
-            takeOver(existing);
-            attach(existing, connect, info, expiry, true, assigned);
+            if (existing.isConnected() && existing.expirySeconds() == 0) {
+                // the live session is not persistent (3.1.1 Clean Session 1, 5.0 Session Expiry 0): it lasts as long as
+                // its network connection [MQTT-3.1.2-6], 5.0 section 3.1.2.11.2, so taking that over ends it; the new
+                // client starts afresh with Session Present 0 [MQTT-3.2.2-2], decided here on the session's thread
+                startFresh(connect, info, expiry, connack);
+                return;
+            }
+            takeOver(existing, false);
+            attach(existing, connect, info, expiry, true, connack);
         });
+    }
+
+    /** A new session for the client id; the one it replaces (if any) is taken over and ended first. */
+    private void startFresh(Connect connect, ClientInfo info, long expiry, AcceptingConnAck connack) {
+        Session fresh = broker.lifecycle().newSession(info.clientId(), connection.context().executor());
+        Session old = broker.sessions().replace(info.clientId(), fresh);
+        Runnable attachFresh = () -> fresh.execute(() -> attach(fresh, connect, info, expiry, false, connack));
+        if (old == null) {
+            attachFresh.run();
+            return;
+        }
+        boolean queued = old.execute(() -> {
+            takeOver(old, true);
+            broker.lifecycle().end(old);
+            attachFresh.run();
+        });
+        if (!queued) {
+            attachFresh.run();
+        }
     }
 
     /**
      * If another connection holds the session, close it ([MQTT-3.1.4-3] in 5.0, [MQTT-3.1.4-2] in 3.1.1) and
-     * deal with its will: one without a delay is published now; one with a Will Delay Interval is deleted,
-     * because this new connection for the client id arrived before the delay passed [MQTT-3.1.2-8]. On the
-     * session's thread.
+     * deal with its will: one without a delay is published now, and so is any will of a session that ends here
+     * ({@code sessionEnds}: the will goes when the delay passes or the session ends, whichever is first, spec
+     * 3.1.2.5); a delayed will of a session that goes on is deleted, because this new connection for the client id
+     * arrived before the delay passed [MQTT-3.1.2-8]. On the session's thread.
      */
-    private void takeOver(Session session) {
+    private void takeOver(Session session, boolean sessionEnds) {
         if (session.connection() instanceof MqttConnection previous) {
             Connect.Will will = session.will();
-            if (will != null && will.properties().unsignedInt(PropertyId.WILL_DELAY_INTERVAL, 0) > 0) {
+            if (!sessionEnds && will != null && will.properties().unsignedInt(PropertyId.WILL_DELAY_INTERVAL, 0) > 0) {
                 session.will(null);
             } else {
                 broker.lifecycle().publishWill(session);
@@ -264,49 +284,7 @@ final class ConnectGate {
     }
 
     /** On the session's thread: CONNACK first, then the session resumes (redelivery) [MQTT-3.2.0-1]. */
-    private void attach(Session session, Connect connect, ClientInfo info, long expiry, boolean present, boolean assigned) {
-        int keepAlive = connect.keepAliveSeconds();
-        MqttProperties.Builder props = MqttProperties.builder();
-        if (connect.version().isV5()) {
-            if (assigned) {
-                props.string(PropertyId.ASSIGNED_CLIENT_IDENTIFIER, info.clientId());
-            }
-            int maxKeepAlive = broker.settings().maxKeepAlive();
-            if (keepAlive > maxKeepAlive || (keepAlive == 0 && maxKeepAlive < 65_535)) {
-                keepAlive = maxKeepAlive;
-                props.integer(PropertyId.SERVER_KEEP_ALIVE, keepAlive);
-            }
-            if (connect.properties().unsignedInt(PropertyId.SESSION_EXPIRY_INTERVAL, 0) != expiry) {
-                props.integer(PropertyId.SESSION_EXPIRY_INTERVAL, (int) expiry);
-            }
-            props.integer(PropertyId.RECEIVE_MAXIMUM, broker.settings().receiveMaximum());
-            props.integer(PropertyId.MAXIMUM_PACKET_SIZE, broker.settings().maxPacketSize());
-            // advertise exactly what is offered; absent properties mean "available" [MQTT-3.2.2.3]
-            BrokerCapabilities offered = broker.capabilities();
-            if (offered.maximumQos() < 2) {
-                props.integer(PropertyId.MAXIMUM_QOS, offered.maximumQos());
-            }
-            if (!offered.retainAvailable()) {
-                props.integer(PropertyId.RETAIN_AVAILABLE, 0);
-            }
-            if (!offered.wildcardSubscriptions()) {
-                props.integer(PropertyId.WILDCARD_SUBSCRIPTION_AVAILABLE, 0);
-            }
-            if (!offered.subscriptionIdentifiers()) {
-                props.integer(PropertyId.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 0);
-            }
-            if (!offered.sharedSubscriptions()) {
-                props.integer(PropertyId.SHARED_SUBSCRIPTION_AVAILABLE, 0);
-            }
-            if (offered.topicAliasMaximum() > 0) {
-                props.integer(PropertyId.TOPIC_ALIAS_MAXIMUM, offered.topicAliasMaximum());
-            }
-            authProperties.string(PropertyId.AUTHENTICATION_METHOD).ifPresent(m -> props.string(PropertyId.AUTHENTICATION_METHOD, m));
-            authProperties.binary(PropertyId.AUTHENTICATION_DATA).ifPresent(d -> props.binary(PropertyId.AUTHENTICATION_DATA, d));
-            if (connect.properties().integer(PropertyId.REQUEST_RESPONSE_INFORMATION, 0) == 1 && !offered.responseInformation().isEmpty()) {
-                props.string(PropertyId.RESPONSE_INFORMATION, offered.responseInformation() + info.clientId());
-            }
-        }
+    private void attach(Session session, Connect connect, ClientInfo info, long expiry, boolean present, AcceptingConnAck connack) {
         if (present) {
             broker.lifecycle().reauthorize(session, info); // rules may have changed while the client was away
         }
@@ -314,10 +292,10 @@ final class ConnectGate {
         session.expirySeconds(expiry);
         // [MQTT-3.2.2-2]/[MQTT-3.2.2-3]: Session Present tells whether state was resumed
         connection.connackSent();
-        connection.send(new ConnAck(present, ReasonCode.SUCCESS, props.build()));
+        connection.send(new ConnAck(present, ReasonCode.SUCCESS, connack.properties()));
         broker.lifecycle().persistence().attached(session, info, present); // before attach: resending is journaled
         session.attach(connection, info);
-        int finalKeepAlive = keepAlive;
+        int finalKeepAlive = connack.keepAlive();
         connection.context().executor().execute(() -> {
             if (!connection.isOpen()) {
                 // closed before it was admitted: lost, but no will (the client never got in)
@@ -377,13 +355,30 @@ final class ConnectGate {
                 b.string(PropertyId.SERVER_REFERENCE, serverReference);
             }
             props = b.build();
-            if (MqttEncoder.encodedSize(new ConnAck(false, reasonCode, props), connection.version()) > connection.maxPacketSize()) {
-                // the Reason String must not make the CONNACK larger than the client accepts [MQTT-3.2.2-19]
-                props = props.toBuilder().remove(PropertyId.REASON_STRING).build();
-            }
+        }
+        // the Reason String must not make the CONNACK larger than the client accepts [MQTT-3.2.2-19]
+        Optional<MqttProperties> fitted = ProblemInformation.fit(props, p -> new ConnAck(false, reasonCode, p),
+                connection.version(), connection.maxPacketSize());
+        if (fitted.isEmpty()) {
+            cannotAnswer(reasonCode);
+            return;
         }
         connection.refused();
         // [MQTT-3.2.2-5]: a refusing CONNACK has Session Present 0, then the connection is closed
-        connection.context().writeAndFlush(new ConnAck(false, reasonCode, props)).addListener(ChannelFutureListener.CLOSE);
+        connection.context().writeAndFlush(new ConnAck(false, reasonCode, fitted.get())).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * Not even the CONNACK without Reason String and User Properties fits the client's Maximum Packet Size: nothing
+     * may be sent [MQTT-3.1.2-24], so the client is closed without an answer (and without a session).
+     */
+    private void cannotAnswer(int reasonCode) {
+        if (reasonCode == ReasonCode.SUCCESS) {
+            broker.metrics().connectRefused();
+        }
+        LOG.info("{}: closed without CONNACK 0x{}: it would exceed the client's Maximum Packet Size of {} bytes [MQTT-3.1.2-24]",
+                connection.remoteAddress(), Integer.toHexString(reasonCode), connection.maxPacketSize());
+        connection.refused();
+        connection.context().close();
     }
 }

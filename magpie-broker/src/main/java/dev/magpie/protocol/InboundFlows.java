@@ -14,6 +14,7 @@ import dev.magpie.codec.TopicSyntax;
 import dev.magpie.codec.UnsubAck;
 import dev.magpie.codec.Unsubscribe;
 import dev.magpie.routing.Distributor;
+import dev.magpie.session.AckOutcome;
 import dev.magpie.session.OwnershipLatch;
 import dev.magpie.session.Session;
 import dev.magpie.session.SessionSubscription;
@@ -35,6 +36,8 @@ final class InboundFlows {
     private final BrokerContext broker;
     private final MqttConnection connection;
     private final TopicLimits topicLimits;
+    /** Whether a PUBLISH to a "$share/" name was logged; once per connection is enough. Session's thread. */
+    private boolean sharedTopicLogged;
 
     InboundFlows(BrokerContext broker, MqttConnection connection) {
         this.broker = broker;
@@ -102,23 +105,34 @@ final class InboundFlows {
             LOG.info("client {}: publish refused: {}", client.clientId(), overLimit);
             broker.metrics().limitHit("topic");
             reason = ReasonCode.TOPIC_NAME_INVALID;
+        } else if (Distributor.isShared(publish.topic())) {
+            // "$share/…" names shared subscriptions (spec 4.8.2), which no message can be addressed to: not malformed,
+            // but not accepted, 0x90 (spec 3.4.2.1); QoS 0 is dropped and 3.1.1 acknowledged and dropped [MQTT-3.3.5-2]
+            if (!sharedTopicLogged) {
+                sharedTopicLogged = true;
+                LOG.info("client {}: publish to {} refused: $share/ names shared subscriptions, not topics (logged once per connection)",
+                        client.clientId(), publish.topic());
+            }
+            reason = ReasonCode.TOPIC_NAME_INVALID;
         } else if (!broker.authorization().mayPublish(client, publish.topic(), qos, publish.retain())) {
             LOG.info("client {}: publish to {} not authorized", client.clientId(), publish.topic());
             reason = ReasonCode.NOT_AUTHORIZED;
-        } else {
-            broker.pipeline().publish(client, publish, ownership);
+        } else if (broker.pipeline().publish(client, publish, ownership) == PublishPipeline.Routed.NO_SUBSCRIBERS) {
+            // accepted, but no subscription took it (being retained does not count): 0x10, as mosquitto and EMQX say
+            // (spec 3.4.2.1); only 5.0 acknowledgements carry it
+            reason = ReasonCode.NO_MATCHING_SUBSCRIBERS;
         }
         if (qos == 1) {
             // [MQTT-4.3.2-2]; 3.1.1 has no negative acknowledgement, so a refused message is acked and dropped
             acknowledge(reason, new PubResponse(PacketType.PUBACK, publish.packetId(), v5 ? reason : 0, MqttProperties.EMPTY));
         } else if (qos == 2) {
-            if (v5 && reason != ReasonCode.SUCCESS) {
+            if (v5 && ReasonCode.isFailure(reason)) {
                 // a PUBREC >= 0x80 ends the exchange: the id is free again [MQTT-4.3.3-4]
                 session.releaseInboundQos2(publish.packetId());
             }
             PubResponse pubrec = new PubResponse(PacketType.PUBREC, publish.packetId(), v5 ? reason : 0, MqttProperties.EMPTY);
-            if (v5 && reason != ReasonCode.SUCCESS) {
-                connection.send(pubrec);
+            if (v5 && ReasonCode.isFailure(reason)) {
+                connection.send(pubrec); // nothing was routed and the id is free again
                 return;
             }
             // the copies are durable after the barrier; the ownership is then recorded, and once that is committed the
@@ -131,7 +145,7 @@ final class InboundFlows {
 
     /** Sends a PUBACK/PUBREC; for a routed message, once it is durable when the broker is configured so. */
     private void acknowledge(int reason, PubResponse ack) {
-        if (reason != ReasonCode.SUCCESS) {
+        if (ReasonCode.isFailure(reason)) {
             connection.send(ack);
             return;
         }
@@ -141,9 +155,9 @@ final class InboundFlows {
     void publishResponse(Session session, PubResponse response) {
         int id = response.packetId();
         switch (response.type()) {
-            case PUBACK -> session.execute(() -> session.onPubAck(id));
-            case PUBREC -> session.execute(() -> session.onPubRec(id, response.reasonCode()));
-            case PUBCOMP -> session.execute(() -> session.onPubComp(id));
+            case PUBACK -> session.execute(() -> checkAck(session.onPubAck(id), response));
+            case PUBREC -> session.execute(() -> checkAck(session.onPubRec(id, response.reasonCode()), response));
+            case PUBCOMP -> session.execute(() -> checkAck(session.onPubComp(id), response));
             case PUBREL -> session.execute(() -> {
                 boolean known = session.releaseInboundQos2(id);
                 // [MQTT-4.3.3-11]: PUBCOMP with the same id; 5.0 says 0x92 if we never saw it
@@ -154,6 +168,20 @@ final class InboundFlows {
                 session.afterCommit(() -> connection.send(pubcomp));
             });
             default -> connection.protocolViolation(ReasonCode.PROTOCOL_ERROR, "unexpected " + response.type());
+        }
+    }
+
+    /**
+     * An acknowledgement of the wrong kind for a message in flight (PUBACK for QoS 2, PUBREC or PUBCOMP for QoS 1,
+     * PUBCOMP before PUBREC, PUBACK or PUBREC after PUBREL) breaks the receiver's side of the handshake (3.1.1
+     * [MQTT-4.3.2-2], [MQTT-4.3.3-2]; 5.0 [MQTT-4.3.2-4], [MQTT-4.3.3-8]): a protocol violation, closed (5.0: after
+     * DISCONNECT 0x82 [MQTT-4.13.1-1]). The message stays in the session and is sent again
+     * (DUP, or its PUBREL) when the client resumes [MQTT-4.4.0-1].
+     */
+    private void checkAck(AckOutcome outcome, PubResponse response) {
+        if (outcome == AckOutcome.WRONG_KIND) {
+            connection.protocolViolation(ReasonCode.PROTOCOL_ERROR, response.type() + " for packet id " + response.packetId()
+                    + ", which is in flight awaiting another acknowledgement");
         }
     }
 

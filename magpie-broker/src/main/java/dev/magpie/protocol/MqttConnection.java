@@ -2,14 +2,11 @@ package dev.magpie.protocol;
 
 import dev.magpie.Listener;
 import dev.magpie.codec.Auth;
-import dev.magpie.codec.ConnAck;
 import dev.magpie.codec.Connect;
 import dev.magpie.codec.Disconnect;
 import dev.magpie.codec.MalformedPacketException;
-import dev.magpie.codec.MqttEncoder;
 import dev.magpie.codec.MqttPacket;
 import dev.magpie.codec.MqttPacketEncoder;
-import dev.magpie.codec.MqttProperties;
 import dev.magpie.codec.MqttVersion;
 import dev.magpie.codec.PingReq;
 import dev.magpie.codec.PingResp;
@@ -19,6 +16,7 @@ import dev.magpie.codec.Publish;
 import dev.magpie.codec.ReasonCode;
 import dev.magpie.codec.Subscribe;
 import dev.magpie.codec.Unsubscribe;
+import dev.magpie.protocol.ConnectionLife.State;
 import dev.magpie.session.Session;
 import dev.magpie.session.SessionConnection;
 import dev.magpie.security.EnhancedAuthentication;
@@ -38,6 +36,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -53,9 +52,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
     static final String KEEP_ALIVE_HANDLER = "keepalive";
 
-    /** Where the connection is in its life. */
-    enum State { AWAIT_CONNECT, AUTHENTICATING, CONNECTED, CLOSED }
-
     private final BrokerContext broker;
     private final Listener listener;
     private final MqttPacketEncoder encoder;
@@ -63,7 +59,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final InboundFlows flows;
 
     private ChannelHandlerContext ctx;
-    private State state = State.AWAIT_CONNECT;
+    private final ConnectionLife life = new ConnectionLife();
     private ScheduledFuture<?> connectTimeout;
     private volatile MqttVersion version = MqttVersion.V3_1_1;
     private volatile int clientMaxPacketSize = Integer.MAX_VALUE;
@@ -73,9 +69,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private ClientInfo client;
     private Session session;
     private boolean willSuppressed;
-    /** Set (from the session's thread) just before the accepting CONNACK is written; DISCONNECT may follow it. */
-    private volatile boolean connackSent;
-    private boolean closing;
+    /** The CONNECT's Session Expiry Interval was 0: a DISCONNECT may not raise it [MQTT-3.14.2-2]. */
+    private boolean connectExpiryZero = true;
     private String closeReason = "connection lost";
     /** This client's PUBLISH rate limit; null when none is configured. Event loop only. */
     private final PublishThrottle throttle;
@@ -115,7 +110,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         broker.metrics().connectionOpened();
         long timeout = broker.settings().connectTimeout().toMillis();
         connectTimeout = context.executor().schedule(() -> {
-            if (state == State.AWAIT_CONNECT) {
+            if (life.is(State.AWAIT_CONNECT)) {
                 LOG.info("{}: no CONNECT within {} ms, closing", remote(), timeout);
                 context.close();
             }
@@ -128,15 +123,15 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             context.fireChannelRead(msg);
             return;
         }
-        switch (state) {
+        switch (life.get()) {
             case AWAIT_CONNECT -> {
                 connectTimeout.cancel(false);
-                state = State.AUTHENTICATING;
+                life.connectReceived();
                 // hold the socket until the gate answers, so held packets stay bounded
                 context.channel().config().setAutoRead(false);
                 new ConnectGate(broker, listener, this).handle((Connect) packet);
             }
-            case AUTHENTICATING -> {
+            case AUTHENTICATING, CONNACK_SENT -> {
                 if (authFlow != null && authFlow.inProgress()) {
                     authFlow.beforeConnack(packet);
                 } else {
@@ -144,13 +139,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 }
             }
             case CONNECTED -> dispatch(packet);
-            case CLOSED -> { }
+            case CLOSING, CLOSED -> { } // nothing after the end is acted on
         }
     }
 
     private void dispatch(MqttPacket packet) {
-        if (closing) {
-            return;
+        if (!life.is(State.CONNECTED)) {
+            return; // closing: the packets behind the one that ended the connection are not acted on
         }
         if (packet instanceof Publish p) {
             if (throttle != null && !throttle.admit(p, ctx)) {
@@ -189,25 +184,31 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     /** [MQTT-3.14.4-3]: a normal DISCONNECT discards the will; 5.0 reason 0x04 asks for it to be sent. */
     private void onDisconnect(Disconnect d) {
+        long requested = d.properties().unsignedInt(PropertyId.SESSION_EXPIRY_INTERVAL, 0);
+        if (version.isV5() && connectExpiryZero && requested != 0) {
+            // [MQTT-3.14.2-2], 5.0 section 3.14.2.2.2: a Protocol Error; the expiry stays 0, and as after any close
+            // without a normal DISCONNECT the will is published
+            protocolViolation(ReasonCode.PROTOCOL_ERROR, "DISCONNECT sets Session Expiry Interval " + requested
+                    + " after a CONNECT without one [MQTT-3.14.2-2]");
+            return;
+        }
         willSuppressed = d.reasonCode() != ReasonCode.DISCONNECT_WITH_WILL;
         closeReason = "client disconnected" + (d.reasonCode() == 0 ? "" : String.format(" (reason 0x%02X)", d.reasonCode()));
         if (version.isV5() && d.properties().has(PropertyId.SESSION_EXPIRY_INTERVAL)) {
-            long requested = d.properties().unsignedInt(PropertyId.SESSION_EXPIRY_INTERVAL, 0);
             Session s = session;
-            s.execute(() -> {
-                if (s.expirySeconds() == 0 && requested != 0) {
-                    // [MQTT-3.14.2-2]: cannot turn a non-persistent session into a persistent one at DISCONNECT
-                    return;
-                }
-                s.expirySeconds(Math.min(requested, broker.settings().maxSessionExpiry().toSeconds()));
-            });
+            s.execute(() -> s.expirySeconds(Math.min(requested, broker.settings().maxSessionExpiry().toSeconds())));
         }
+        life.close(ctx); // the client sends nothing after DISCONNECT [MQTT-3.14.4-1]
         ctx.close();
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext context, Object event) {
         if (event instanceof IdleStateEvent) {
+            if (life.isEnding()) {
+                context.close(); // a DISCONNECT the client has not taken off the socket in all that time: give up on it
+                return;
+            }
             if (throttle != null && throttle.paused()) {
                 return; // we stopped reading, not the client
             }
@@ -235,13 +236,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (connectTimeout != null) {
             connectTimeout.cancel(false);
         }
-        State previous = state;
-        state = State.CLOSED;
+        life.closed();
         heldPackets.clear();
         if (authFlow != null) {
             authFlow.close();
         }
-        if (previous == State.CONNECTED) {
+        if (session != null) { // set once the connection was accepted; the session is detached below
             Session s = session;
             boolean publishWill = !willSuppressed;
             s.execute(() -> broker.lifecycle().connectionLost(s, this, publishWill));
@@ -256,12 +256,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (root instanceof MalformedPacketException m) {
             broker.metrics().protocolError();
-            if (state == State.AWAIT_CONNECT && m.reasonCode() == ReasonCode.UNSUPPORTED_PROTOCOL_VERSION) {
-                // [MQTT-3.1.2-2]: answer 0x01 in the 3.1.1 format, which every client level can read
+            if (life.is(State.AWAIT_CONNECT) && BrokenConnect.answer(context, encoder, m)) {
                 LOG.info("{}: refused: {}", remote(), m.getMessage());
-                state = State.CLOSED;
-                context.writeAndFlush(new ConnAck(false, ReasonCode.UNSUPPORTED_PROTOCOL_VERSION, MqttProperties.EMPTY))
-                        .addListener(ChannelFutureListener.CLOSE);
+                life.close(context);
                 return;
             }
             protocolViolation(m.reasonCode(), m.getMessage());
@@ -276,9 +273,17 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
     }
 
-    /** Closes after a protocol violation with one log line; a 5.0 client is told the reason code [MQTT-4.13.1-1]. */
+    /**
+     * Closes after a protocol violation with one log line; a 5.0 client is told the reason code [MQTT-4.13.1-1].
+     * Callable from any thread (a session's thread finds some violations). Only the first violation counts: the
+     * packets buffered behind it are discarded unread, and any found meanwhile on another thread are not logged.
+     */
     void protocolViolation(int reasonCode, String message) {
-        if (state == State.CLOSED) {
+        if (!ctx.executor().inEventLoop()) {
+            ctx.executor().execute(() -> protocolViolation(reasonCode, message));
+            return;
+        }
+        if (life.isEnding()) {
             return;
         }
         LOG.info("{}: protocol violation, closing: {}", describe(), message);
@@ -286,18 +291,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (client != null) {
             broker.events().clientError(client, message);
         }
-        if (state == State.CONNECTED) {
-            disconnect(reasonCode, message);
-        } else {
-            state = State.CLOSED;
-            ctx.close();
-        }
+        disconnect(reasonCode, message); // closes without a packet if no CONNACK went out
     }
 
     // ---- called by ConnectGate on the event loop ----
 
     void negotiated(MqttVersion v, int maxPacketSize, int receiveMaximum, boolean problemInformation,
-                    int inboundAliasMaximum, int outboundAliasMaximum) {
+                    int inboundAliasMaximum, int outboundAliasMaximum, boolean sessionExpiryZero) {
+        this.connectExpiryZero = sessionExpiryZero;
         this.aliases = new TopicAliases(inboundAliasMaximum, outboundAliasMaximum);
         this.version = v;
         this.clientMaxPacketSize = maxPacketSize;
@@ -319,25 +320,23 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     /** While the CONNECT is being decided, read from the socket only when it is the client's turn to answer AUTH. */
     void authTurn(boolean clientsTurn) {
-        if (state == State.AUTHENTICATING) {
+        if (life.is(State.AUTHENTICATING)) {
             ctx.channel().config().setAutoRead(clientsTurn);
         }
     }
 
-    /** The gate refused the client: CONNACK with the reason already sent, now close. */
+    /** The gate refused the client: the CONNACK with the reason (if any) is written and closes the connection. */
     void refused() {
-        state = State.CLOSED;
-        ctx.channel().config().setAutoRead(true);
+        life.close(ctx);
     }
 
     /** The gate accepted the client and attached its session: start keep-alive and replay held packets. */
     void accepted(ClientInfo info, Session attached, int keepAliveSeconds) {
-        if (state != State.AUTHENTICATING) {
-            return;
+        if (!life.accept()) {
+            return; // closing meanwhile: the gate hands the session back (it checks isOpen first)
         }
         this.client = info;
         this.session = attached;
-        this.state = State.CONNECTED;
         if (keepAliveSeconds > 0) {
             long idleMillis = keepAliveSeconds * 1500L;
             ctx.pipeline().addBefore(ctx.name(), KEEP_ALIVE_HANDLER, new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
@@ -345,7 +344,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         broker.metrics().connectAccepted();
         LOG.info("{}: connected ({}, keep-alive {} s)", describe(), version, keepAliveSeconds);
         broker.events().clientConnected(info);
-        while (!heldPackets.isEmpty() && state == State.CONNECTED) {
+        while (!heldPackets.isEmpty() && life.is(State.CONNECTED)) {
             dispatch(heldPackets.poll());
         }
         ctx.channel().config().setAutoRead(throttle == null || !throttle.paused());
@@ -361,11 +360,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     /** Whether the client is past CONNACK and the connection not closing (event loop). */
     boolean isConnected() {
-        return state == State.CONNECTED;
+        return life.is(State.CONNECTED);
     }
 
+    /** Whether the connection is neither closing nor closed; any thread. */
     boolean isOpen() {
-        return state != State.CLOSED && ctx.channel().isActive();
+        return !life.isEnding() && ctx.channel().isActive();
     }
 
     ClientInfo client() {
@@ -386,7 +386,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             return; // not started yet: it will meet the ban at CONNECT
         }
         context.executor().execute(() -> {
-            if (client != null && state == State.CONNECTED && which.test(client)) {
+            if (client != null && life.is(State.CONNECTED) && which.test(client)) {
                 LOG.info("{}: disconnecting: {}", describe(), reason);
                 closeReason = reason;
                 disconnect(reasonCode, reason);
@@ -394,9 +394,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         });
     }
 
-    /** Called by the gate right before it writes the accepting CONNACK. */
+    /** Called by the gate (on the session's thread) right before it writes the accepting CONNACK. */
     void connackSent() {
-        this.connackSent = true;
+        life.connackSent();
     }
 
     /** Closes this connection because another took its client id over ([MQTT-3.1.4-3] in 5.0, [MQTT-3.1.4-2] in 3.1.1). */
@@ -469,22 +469,17 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             ctx.executor().execute(() -> disconnect(reasonCode, reason, serverReference));
             return;
         }
-        if (state == State.CLOSED && !ctx.channel().isActive()) {
-            return;
+        if (life.isEnding()) {
+            return; // already on its way out, with the first reason
         }
-        // CONNACK is written from the session's thread, so the client may already be in while state still says
-        // AUTHENTICATING; a server DISCONNECT is allowed from the moment CONNACK went out [MQTT-3.14.0-1]
-        boolean wasConnected = state == State.CONNECTED || (connackSent && state == State.AUTHENTICATING);
-        closing = true;
-        if (wasConnected && version.isV5()) {
-            MqttProperties base = serverReference == null ? MqttProperties.EMPTY
-                    : MqttProperties.builder().string(PropertyId.SERVER_REFERENCE, serverReference).build();
-            Disconnect plain = new Disconnect(reasonCode, base);
-            Disconnect explained = requestProblemInformation && reason != null
-                    ? new Disconnect(reasonCode, base.toBuilder().string(PropertyId.REASON_STRING, reason).build()) : plain;
-            // the Reason String must not make the packet larger than the client accepts [MQTT-3.14.2-3]
-            Disconnect out = MqttEncoder.encodedSize(explained, version) <= clientMaxPacketSize ? explained : plain;
-            ctx.channel().writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+        // the CONNACK is written from the session's thread; a server DISCONNECT is allowed from the moment it went
+        // out [MQTT-3.14.0-1] (close is atomic, so a CONNACK written meanwhile is seen here); 3.1.1 has none
+        boolean clientIsIn = ConnectionLife.clientIsIn(life.close(ctx));
+        Optional<Disconnect> out = clientIsIn && version.isV5()
+                ? ProblemInformation.disconnect(reasonCode, reason, serverReference, requestProblemInformation, version, clientMaxPacketSize)
+                : Optional.empty();
+        if (out.isPresent()) {
+            ctx.channel().writeAndFlush(out.get()).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.close();
         }

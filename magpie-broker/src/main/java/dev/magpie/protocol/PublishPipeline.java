@@ -25,6 +25,16 @@ import java.util.Optional;
 public final class PublishPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(PublishPipeline.class);
 
+    /** What became of a message: the publisher's 5.0 acknowledgement tells "no matching subscribers" apart. */
+    public enum Routed {
+        /** An interceptor dropped it (or made it invalid). */
+        DROPPED,
+        /** Accepted, and no subscription took it: PUBACK / PUBREC 0x10 for a 5.0 publisher (retained or not). */
+        NO_SUBSCRIBERS,
+        /** Handed to at least one subscriber's session. */
+        DELIVERED
+    }
+
     private final List<Interceptor> interceptors;
     private final Distributor distributor;
     private final EventDispatcher events;
@@ -38,10 +48,10 @@ public final class PublishPipeline {
     }
 
     /**
-     * Routes {@code publish} (its packet id and DUP are ignored). Returns false if an interceptor dropped it.
-     * Runs on the caller's thread.
+     * Routes {@code publish} (its packet id and DUP are ignored) and says what became of it. Runs on the caller's
+     * thread.
      */
-    public boolean publish(ClientInfo origin, Publish publish) {
+    public Routed publish(ClientInfo origin, Publish publish) {
         return publish(origin, publish, null);
     }
 
@@ -49,7 +59,7 @@ public final class PublishPipeline {
      * As {@link #publish(ClientInfo, Publish)} for an inbound QoS 2 message whose ownership is not durable yet:
      * its copies for persistent sessions wait for {@code ownership} (null: nothing to wait for).
      */
-    boolean publish(ClientInfo origin, Publish publish, OwnershipLatch ownership) {
+    Routed publish(ClientInfo origin, Publish publish, OwnershipLatch ownership) {
         Message message = null;
         if (!interceptors.isEmpty()) {
             message = new Message(publish.topic(), publish.payload(), publish.qos(), publish.retain());
@@ -60,17 +70,17 @@ public final class PublishPipeline {
                 } catch (RuntimeException e) {
                     LOG.warn("interceptor {} failed on a message from {} to {}: {}; message dropped",
                             interceptor.getClass().getName(), origin.clientId(), publish.topic(), e.toString());
-                    return false;
+                    return Routed.DROPPED;
                 }
                 if (result == null || result.isEmpty()) {
                     LOG.debug("interceptor {} dropped a message from {} to {}", interceptor.getClass().getName(), origin.clientId(), message.topic());
-                    return false;
+                    return Routed.DROPPED;
                 }
                 message = result.get();
             }
             if (!TopicSyntax.isValidTopicName(message.topic())) {
                 LOG.warn("interceptor changed the topic of a message from {} to an invalid name '{}'; message dropped", origin.clientId(), message.topic());
-                return false;
+                return Routed.DROPPED;
             }
         }
         Publish routed = message == null
@@ -88,11 +98,11 @@ public final class PublishPipeline {
         Publication publication = new Publication(routed, origin.clientId());
         publication.ownership(ownership);
         try {
-            distributor.distribute(publication);
+            // counts the sessions it went to: No Local and per-recipient authorization are applied before counting
+            return distributor.distribute(publication) > 0 ? Routed.DELIVERED : Routed.NO_SUBSCRIBERS;
         } finally {
             publication.release();
         }
-        return true;
     }
 
     /** Routes a message published by the broker itself ({@code Broker.publish}). */
@@ -101,6 +111,6 @@ public final class PublishPipeline {
             throw new IllegalArgumentException("not a valid topic name: '" + message.topic() + "'");
         }
         return publish(ClientInfo.SERVER, new Publish(message.topic(), message.qos(), message.retain(), false, 0,
-                message.payload(), MqttProperties.EMPTY));
+                message.payload(), MqttProperties.EMPTY)) != Routed.DROPPED;
     }
 }

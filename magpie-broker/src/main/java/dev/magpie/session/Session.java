@@ -585,31 +585,36 @@ public final class Session {
     }
 
     /** PUBACK from the client: QoS 1 delivery complete [MQTT-4.3.2-3]. Unknown ids are ignored. */
-    public void onPubAck(int packetId) {
+    public AckOutcome onPubAck(int packetId) {
         OutboundFlow.Inflight m = outbound.inflight(packetId);
-        if (m != null && m.state == OutboundFlow.State.AWAIT_PUBACK) {
-            complete(packetId);
-            drain();
+        if (m == null || m.state != OutboundFlow.State.AWAIT_PUBACK) {
+            return m == null ? AckOutcome.UNKNOWN_ID : AckOutcome.WRONG_KIND;
         }
+        complete(packetId);
+        drain();
+        return AckOutcome.ACCEPTED;
     }
 
     /**
      * PUBREC from the client: answer PUBREL [MQTT-4.3.3-3], or end the flow if the 5.0 client refused it
      * (reason >= 0x80). For an unknown id a 5.0 client is told 0x92.
      */
-    public void onPubRec(int packetId, int reasonCode) {
+    public AckOutcome onPubRec(int packetId, int reasonCode) {
         OutboundFlow.Inflight m = outbound.inflight(packetId);
-        if (m == null || m.state == OutboundFlow.State.AWAIT_PUBACK) {
+        if (m == null) {
             if (connection != null) {
                 connection.send(new PubResponse(PacketType.PUBREL, packetId,
                         connection.version().isV5() ? ReasonCode.PACKET_IDENTIFIER_NOT_FOUND : ReasonCode.SUCCESS, MqttProperties.EMPTY));
             }
-            return;
+            return AckOutcome.UNKNOWN_ID;
+        }
+        if (m.state != OutboundFlow.State.AWAIT_PUBREC) {
+            return AckOutcome.WRONG_KIND;
         }
         if (ReasonCode.isFailure(reasonCode)) {
             complete(packetId);
             drain();
-            return;
+            return AckOutcome.ACCEPTED;
         }
         m.state = OutboundFlow.State.AWAIT_PUBCOMP;
         journal.inflight(packetId, m.publish, m.state, m.sharedGroup());
@@ -620,15 +625,18 @@ public final class Session {
         } else if (connection != null) {
             connection.send(PubResponse.of(PacketType.PUBREL, packetId));
         }
+        return AckOutcome.ACCEPTED;
     }
 
-    /** PUBCOMP from the client: QoS 2 delivery complete. */
-    public void onPubComp(int packetId) {
+    /** PUBCOMP from the client: QoS 2 delivery complete [MQTT-4.3.3-3]. Unknown ids are ignored. */
+    public AckOutcome onPubComp(int packetId) {
         OutboundFlow.Inflight m = outbound.inflight(packetId);
-        if (m != null && m.state == OutboundFlow.State.AWAIT_PUBCOMP) {
-            complete(packetId);
-            drain();
+        if (m == null || m.state != OutboundFlow.State.AWAIT_PUBCOMP) {
+            return m == null ? AckOutcome.UNKNOWN_ID : AckOutcome.WRONG_KIND;
         }
+        complete(packetId);
+        drain();
+        return AckOutcome.ACCEPTED;
     }
 
     public int inflightCount() {

@@ -184,8 +184,8 @@ class ConnectDecoderTest {
 
     @Test
     void mqtt5PropertyRules() {
-        // Topic Alias is not a CONNECT property
-        reject(server(), ReasonCode.PROTOCOL_ERROR, connect("MQTT", 5, 0x02, new int[] {0x03, 0x23, 0x00, 0x01}, str("c")));
+        // Topic Alias is not a CONNECT property: a Malformed Packet (section 2.2.2.2)
+        reject(server(), ReasonCode.MALFORMED_PACKET, connect("MQTT", 5, 0x02, new int[] {0x03, 0x23, 0x00, 0x01}, str("c")));
         // unknown identifier 0x7F
         reject(server(), ReasonCode.MALFORMED_PACKET, connect("MQTT", 5, 0x02, new int[] {0x02, 0x7F, 0x00}, str("c")));
         // Session Expiry Interval twice
@@ -212,8 +212,8 @@ class ConnectDecoderTest {
         // Payload Format Indicator 2 in the Will properties
         reject(server(), ReasonCode.PROTOCOL_ERROR, connect("MQTT", 5, 0x06, new int[] {0x00},
                 cat(str("c"), 0x02, 0x01, 0x02, str("t"), str("m"))));
-        // Session Expiry Interval is a CONNECT property, not a Will property
-        reject(server(), ReasonCode.PROTOCOL_ERROR, connect("MQTT", 5, 0x06, new int[] {0x00},
+        // Session Expiry Interval is a CONNECT property, not a Will property: a Malformed Packet (section 2.2.2.2)
+        reject(server(), ReasonCode.MALFORMED_PACKET, connect("MQTT", 5, 0x06, new int[] {0x00},
                 cat(str("c"), 0x05, 0x11, 0, 0, 0, 1, str("t"), str("m"))));
         // Response Topic with a wildcard [MQTT-3.3.2-14]
         reject(server(), ReasonCode.PROTOCOL_ERROR, connect("MQTT", 5, 0x06, new int[] {0x00},

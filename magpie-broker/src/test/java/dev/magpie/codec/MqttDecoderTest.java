@@ -59,8 +59,41 @@ class MqttDecoderTest {
     }
 
     @Test
-    void connectLargerThanTheLimitFailsBeforeBuffering() {
-        reject(server(100), ReasonCode.PACKET_TOO_LARGE, 0x10, 0x80, 0x01); // CONNECT, remaining length 128
+    void connectLargerThanTheLimitFailsOnceItsVersionIsKnown() {
+        // CONNECT, remaining length 128: only the protocol name and level are awaited, never the body
+        EmbeddedChannel ch = server(100);
+        assertThat(decodeAll(ch, buf(0x10, 0x80, 0x01))).isEmpty();
+        // "MQTT" level 5, then the flags: the failure says it was a 5.0 CONNECT, to be answered with CONNACK 0x95
+        MalformedPacketException e = reject(ch, ReasonCode.PACKET_TOO_LARGE, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x05, 0x02, 0x00);
+        assertThat(e.connectVersion()).contains(MqttVersion.V5);
+    }
+
+    @Test
+    void connectLargerThanTheLimitWithAnUnknownProtocolNameHasNoVersion() {
+        MalformedPacketException e = reject(server(100), ReasonCode.PACKET_TOO_LARGE,
+                0x10, 0x80, 0x01, 0x00, 0x04, 'M', 'Q', 'X', 'X', 0x05, 0x02, 0x00, 0x3C);
+        assertThat(e.connectVersion()).isEmpty();
+    }
+
+    @Test
+    void connectFailingAfterItsLevelCarriesTheVersion() {
+        // 5.0 CONNECT with the reserved flag set [MQTT-3.1.2-3]
+        MalformedPacketException e = reject(server(), ReasonCode.MALFORMED_PACKET,
+                0x10, 0x0C, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x05, 0x03, 0x00, 0x3C, 0x00, 0x00);
+        assertThat(e.connectVersion()).contains(MqttVersion.V5);
+    }
+
+    @Test
+    void discardInputStopsDecodingWhatIsBuffered() {
+        MqttDecoder decoder = MqttDecoder.forServer(DecoderHarness.MAX);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder);
+        ch.writeInbound(buf(0x10, 0x0C, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x02, 0x00, 0x3C, 0x00, 0x00));
+        assertThat((Object) ch.readInbound()).isInstanceOf(Connect.class);
+        decoder.discardInput();
+        // two PINGREQs and a reserved packet type: none decoded, nothing thrown
+        ch.writeInbound(buf(0xC0, 0x00, 0xC0, 0x00, 0x00, 0x00));
+        assertThat((Object) ch.readInbound()).isNull();
+        assertThat(decoder.hasFailed()).isFalse();
     }
 
     @Test

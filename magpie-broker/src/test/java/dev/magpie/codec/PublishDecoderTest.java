@@ -120,8 +120,8 @@ class PublishDecoderTest {
         reject(connected(MqttVersion.V5), ReasonCode.TOPIC_ALIAS_INVALID, 0x30, 0x07, 0x00, 0x01, 't', 0x03, 0x23, 0x00, 0x00);
         // Payload Format Indicator 2
         reject(connected(MqttVersion.V5), ReasonCode.PROTOCOL_ERROR, 0x30, 0x06, 0x00, 0x01, 't', 0x02, 0x01, 0x02);
-        // Session Expiry Interval is not a PUBLISH property
-        reject(connected(MqttVersion.V5), ReasonCode.PROTOCOL_ERROR, 0x30, 0x09, 0x00, 0x01, 't', 0x05, 0x11, 0, 0, 0, 1);
+        // Session Expiry Interval is not a PUBLISH property: a Malformed Packet (section 2.2.2.2)
+        reject(connected(MqttVersion.V5), ReasonCode.MALFORMED_PACKET, 0x30, 0x09, 0x00, 0x01, 't', 0x05, 0x11, 0, 0, 0, 1);
         // Content Type twice
         reject(connected(MqttVersion.V5), ReasonCode.PROTOCOL_ERROR, 0x30, 0x0C, 0x00, 0x01, 't', 0x08,
                 0x03, 0x00, 0x01, 'a', 0x03, 0x00, 0x01, 'b');
@@ -187,8 +187,8 @@ class PublishDecoderTest {
         reject(connected(MqttVersion.V5), ReasonCode.MALFORMED_PACKET, 0x62, 0x03, 0x00, 0x01, 0x10);
         // reason 0x05 is not defined for PUBACK
         reject(connected(MqttVersion.V5), ReasonCode.MALFORMED_PACKET, 0x40, 0x03, 0x00, 0x01, 0x05);
-        // Topic Alias is not allowed in PUBACK
-        reject(connected(MqttVersion.V5), ReasonCode.PROTOCOL_ERROR, 0x40, 0x07, 0x00, 0x01, 0x00, 0x03, 0x23, 0x00, 0x01);
+        // Topic Alias is not allowed in PUBACK: a Malformed Packet (section 2.2.2.2)
+        reject(connected(MqttVersion.V5), ReasonCode.MALFORMED_PACKET, 0x40, 0x07, 0x00, 0x01, 0x00, 0x03, 0x23, 0x00, 0x01);
         // bytes after the properties
         reject(connected(MqttVersion.V5), ReasonCode.MALFORMED_PACKET, 0x70, 0x05, 0x00, 0x01, 0x00, 0x00, 0x00);
         // remaining length 1: a packet id cut in half

@@ -62,8 +62,8 @@ class ServerPacketDecoderTest {
         reject(client(MqttVersion.V5), ReasonCode.MALFORMED_PACKET, 0x20, 0x03, 0x00, 0x10, 0x00);
         // Maximum QoS 2 is not a value it may take
         reject(client(MqttVersion.V5), ReasonCode.PROTOCOL_ERROR, 0x20, 0x05, 0x00, 0x00, 0x02, 0x24, 0x02);
-        // Topic Alias is not a CONNACK property
-        reject(client(MqttVersion.V5), ReasonCode.PROTOCOL_ERROR, 0x20, 0x06, 0x00, 0x00, 0x03, 0x23, 0x00, 0x01);
+        // Topic Alias is not a CONNACK property: a Malformed Packet (section 2.2.2.2)
+        reject(client(MqttVersion.V5), ReasonCode.MALFORMED_PACKET, 0x20, 0x06, 0x00, 0x00, 0x03, 0x23, 0x00, 0x01);
         // 3.1.1 with a trailing byte
         reject(client(MqttVersion.V3_1_1), ReasonCode.MALFORMED_PACKET, 0x20, 0x03, 0x00, 0x00, 0x00);
     }
@@ -151,8 +151,8 @@ class ServerPacketDecoderTest {
         reject(connected(MqttVersion.V5), ReasonCode.MALFORMED_PACKET, 0xE0, 0x01, 0x05);
         // a server must not send a Session Expiry Interval [MQTT-3.14.2-2]
         reject(client(MqttVersion.V5), ReasonCode.PROTOCOL_ERROR, 0xE0, 0x07, 0x00, 0x05, 0x11, 0, 0, 0, 0);
-        // Topic Alias is not a DISCONNECT property
-        reject(connected(MqttVersion.V5), ReasonCode.PROTOCOL_ERROR, 0xE0, 0x05, 0x00, 0x03, 0x23, 0x00, 0x01);
+        // Topic Alias is not a DISCONNECT property: a Malformed Packet (section 2.2.2.2)
+        reject(connected(MqttVersion.V5), ReasonCode.MALFORMED_PACKET, 0xE0, 0x05, 0x00, 0x03, 0x23, 0x00, 0x01);
     }
 
     @Test

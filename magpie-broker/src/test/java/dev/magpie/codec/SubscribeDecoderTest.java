@@ -109,8 +109,8 @@ class SubscribeDecoderTest {
         // two Subscription Identifiers
         reject(connected(MqttVersion.V5), ReasonCode.PROTOCOL_ERROR, 0x82, 0x0B, 0x00, 0x01, 0x04, 0x0B, 0x01, 0x0B, 0x02,
                 0x00, 0x01, 'a', 0x00);
-        // Reason String is not a SUBSCRIBE property
-        reject(connected(MqttVersion.V5), ReasonCode.PROTOCOL_ERROR, 0x82, 0x0A, 0x00, 0x01, 0x03, 0x1F, 0x00, 0x00,
+        // Reason String is not a SUBSCRIBE property: a Malformed Packet (section 2.2.2.2)
+        reject(connected(MqttVersion.V5), ReasonCode.MALFORMED_PACKET, 0x82, 0x0A, 0x00, 0x01, 0x03, 0x1F, 0x00, 0x00,
                 0x00, 0x01, 'a', 0x00);
         // Subscription Identifier of five bytes
         reject(connected(MqttVersion.V5), ReasonCode.MALFORMED_PACKET, 0x82, 0x0C, 0x00, 0x01, 0x06, 0x0B, 0xFF, 0xFF, 0xFF, 0xFF, 0x01,
@@ -160,7 +160,7 @@ class SubscribeDecoderTest {
         reject(connected(MqttVersion.V3_1_1), ReasonCode.PROTOCOL_ERROR, 0xA2, 0x05, 0x00, 0x00, 0x00, 0x01, 'a');
         // filter cut off
         reject(connected(MqttVersion.V3_1_1), ReasonCode.MALFORMED_PACKET, 0xA2, 0x05, 0x00, 0x01, 0x00, 0x05, 'a');
-        // Subscription Identifier is not an UNSUBSCRIBE property
-        reject(connected(MqttVersion.V5), ReasonCode.PROTOCOL_ERROR, 0xA2, 0x08, 0x00, 0x01, 0x02, 0x0B, 0x01, 0x00, 0x01, 'a');
+        // Subscription Identifier is not an UNSUBSCRIBE property: a Malformed Packet (section 2.2.2.2)
+        reject(connected(MqttVersion.V5), ReasonCode.MALFORMED_PACKET, 0xA2, 0x08, 0x00, 0x01, 0x02, 0x0B, 0x01, 0x00, 0x01, 'a');
     }
 }

@@ -93,10 +93,12 @@ class HugePropertyListAttackTest extends AttackTest {
         // will properties with Topic Alias (0x23), which is not a will property (CVE-2023-3592's class)
         String willProps = "03" + "230001";
         String body = "00044D515454" + "05" + "06" + "003C" + "00" + "0001" + "77" + willProps + "0001" + "74" + "0001" + "70";
-        try (RawMqttClient attacker = socket()) {
+        try (RawMqttClient attacker = socket().version(MqttVersion.V5)) {
             attacker.sendRaw(HexFormat.of().parseHex(String.format("10%02X", body.length() / 2) + body));
+            // a property not valid in the will is a Malformed Packet (section 2.2.2.2): CONNACK 0x81, then the close
+            // [MQTT-3.1.4-1]
             Optional<MqttPacket> answer = attacker.poll(WAIT);
-            answer.ifPresent(p -> assertThat(((ConnAck) p).reasonCode()).isGreaterThanOrEqualTo(0x80));
+            assertThat(answer).hasValueSatisfying(p -> assertThat(((ConnAck) p).reasonCode()).isEqualTo(ReasonCode.MALFORMED_PACKET));
             assertThat(attacker.awaitClosed(WAIT)).isTrue();
         }
         survived();

@@ -138,11 +138,13 @@ final class Mqtt5Fixture implements AutoCloseable {
 
     /**
      * Stores a retained message: published at QoS 1, and the PUBACK awaited, which the broker sends only once
-     * the message is stored and routed, so a subscription made afterwards is sure to find it.
+     * the message is stored and routed, so a subscription made afterwards is sure to find it. With nobody subscribed
+     * yet the PUBACK says 0x10 No matching subscribers (being retained does not count, spec 3.4.2.1).
      */
     static void storeRetained(RawMqttClient pub, String topic, String text, MqttProperties properties) {
         pub.send(new Publish(topic, 1, true, false, 1, text.getBytes(StandardCharsets.UTF_8), properties));
-        assertThat(pub.receive(dev.magpie.codec.PubResponse.class, WAIT).reasonCode()).isZero();
+        assertThat(pub.receive(dev.magpie.codec.PubResponse.class, WAIT).reasonCode())
+                .isIn(dev.magpie.codec.ReasonCode.SUCCESS, dev.magpie.codec.ReasonCode.NO_MATCHING_SUBSCRIBERS);
     }
 
     static String text(Publish p) {

@@ -68,6 +68,9 @@ class MalformedInputTest {
                 new Case("SUBSCRIBE with wrong reserved flags", new byte[]{(byte) 0x80, 6, 0, 1, 0, 1, 'a', 0}, ReasonCode.MALFORMED_PACKET),
                 // SUBSCRIBE with no filter [MQTT-3.8.3-3]
                 new Case("SUBSCRIBE without filters", new byte[]{(byte) 0x82, 3, 0, 1, 0}, ReasonCode.PROTOCOL_ERROR),
+                // Session Expiry Interval is not a PUBLISH property: "not valid for its packet type" is a Malformed
+                // Packet (section 2.2.2.2), not a Protocol Error
+                new Case("property not allowed in PUBLISH", new byte[]{0x30, 9, 0, 1, 't', 5, 0x11, 0, 0, 0, 1}, ReasonCode.MALFORMED_PACKET),
                 // packet type 0 is reserved
                 new Case("reserved packet type", new byte[]{0x00, 0}, ReasonCode.MALFORMED_PACKET),
                 // a second CONNECT [MQTT-3.1.0-2]

@@ -10,6 +10,7 @@ import dev.magpie.codec.PacketType;
 import dev.magpie.codec.PropertyId;
 import dev.magpie.codec.PubResponse;
 import dev.magpie.codec.Publish;
+import dev.magpie.codec.ReasonCode;
 import dev.magpie.codec.SubAck;
 import dev.magpie.codec.Subscribe;
 import dev.magpie.codec.UserProperty;
@@ -52,7 +53,8 @@ class RetainedPersistenceTest extends BrokerRestartTest {
         pub.send(new Publish(topic, 1, true, false, 7, text.getBytes(StandardCharsets.UTF_8), properties));
         PubResponse ack = pub.receive(PubResponse.class, WAIT);
         assertThat(ack.type()).isEqualTo(PacketType.PUBACK);
-        assertThat(ack.reasonCode()).isZero();
+        // 0x10 No matching subscribers when nobody is subscribed yet: being retained does not count (spec 3.4.2.1)
+        assertThat(ack.reasonCode()).isIn(ReasonCode.SUCCESS, ReasonCode.NO_MATCHING_SUBSCRIBERS);
     }
 
     @Test

@@ -170,22 +170,26 @@ class SessionPersistenceTest extends BrokerRestartTest {
     }
 
     @Test
-    void aSessionThatBecomesPersistentOnTakeoverKeepsItsEarlierSubscriptions_MQTT_3_1_4_3() {
+    void aTakeoverOfASessionWithoutExpiryStartsAFreshPersistentOne_MQTT_3_2_2_2() {
         Broker first = startOnDir();
         RawMqttClient passing = socket(first);
-        connect(passing, "flip", false, MqttProperties.EMPTY); // Session Expiry 0: nothing stored yet
-        passing.send(new Subscribe(1, List.of(Subscription.of("flip/t", 1)), MqttProperties.EMPTY));
+        connect(passing, "flip", false, MqttProperties.EMPTY); // Session Expiry 0: nothing stored
+        passing.send(new Subscribe(1, List.of(Subscription.of("flip/old", 1)), MqttProperties.EMPTY));
         passing.receive(SubAck.class, WAIT);
         RawMqttClient takeover = socket(first);
-        // [MQTT-3.1.4-3] the new connection takes the session over, now with an expiry interval
-        assertThat(connect(takeover, "flip", false, expiry(300)).sessionPresent()).isTrue();
+        // [MQTT-3.1.4-3] the new connection takes over; a session with expiry 0 lasts only as long as its connection
+        // (section 3.1.2.11.2), so it ends here and the new one starts fresh: Session Present 0 [MQTT-3.2.2-2]
+        assertThat(connect(takeover, "flip", false, expiry(300)).sessionPresent()).isFalse();
+        takeover.send(new Subscribe(2, List.of(Subscription.of("flip/new", 1)), MqttProperties.EMPTY));
+        takeover.receive(SubAck.class, WAIT);
         disconnect(takeover);
         first.stop();
 
         Broker second = startOnDir();
         RawMqttClient back = socket(second);
         assertThat(connect(back, "flip", false, expiry(300)).sessionPresent()).isTrue();
-        publishQos1(second, "flip/t", "kept");
+        publishQos1(second, "flip/old", "gone with the old session");
+        publishQos1(second, "flip/new", "kept");
         assertThat(new String(back.receive(Publish.class, WAIT).payload(), StandardCharsets.UTF_8)).isEqualTo("kept");
     }
 

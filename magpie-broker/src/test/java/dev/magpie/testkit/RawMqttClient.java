@@ -1,5 +1,6 @@
 package dev.magpie.testkit;
 
+import dev.magpie.codec.ConnAck;
 import dev.magpie.codec.Connect;
 import dev.magpie.codec.MqttDecoder;
 import dev.magpie.codec.MqttEncoder;
@@ -7,6 +8,8 @@ import dev.magpie.codec.MqttPacket;
 import dev.magpie.codec.MqttProperties;
 import dev.magpie.codec.MqttVersion;
 import dev.magpie.codec.Publish;
+import dev.magpie.codec.SubAck;
+import dev.magpie.codec.Subscribe;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -15,6 +18,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 
 import java.io.IOException;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -22,9 +26,11 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -39,6 +45,8 @@ import java.util.Optional;
  */
 public final class RawMqttClient implements AutoCloseable {
     private static final int MAX_PACKET_SIZE = 268_435_460;
+    /** How long the helpers that expect an answer wait for it. */
+    private static final Duration DEFAULT_WAIT = Duration.ofSeconds(5);
 
     private final Socket socket;
     private final InputStream in;
@@ -73,6 +81,36 @@ public final class RawMqttClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens a TCP connection to {@code 127.0.0.1:port}, sends {@code connect} and waits for its CONNACK, which must
+     * accept it; fails the test otherwise.
+     */
+    public static RawMqttClient connected(int port, Connect connect) {
+        RawMqttClient c = connect("127.0.0.1", port);
+        c.send(connect);
+        ConnAck ack = c.receive(ConnAck.class, DEFAULT_WAIT);
+        if (ack.reasonCode() != 0) {
+            c.close();
+            throw new AssertionError("CONNACK of " + connect.clientId() + " refused it: " + ack);
+        }
+        return c;
+    }
+
+    /** Subscribes to {@code filter} at {@code qos} (packet id 1) and checks that exactly that QoS was granted. */
+    public RawMqttClient subscribe(String filter, int qos) {
+        send(new Subscribe(1, List.of(Subscribe.Subscription.of(filter, qos)), MqttProperties.EMPTY));
+        SubAck ack = receive(SubAck.class, DEFAULT_WAIT);
+        if (ack.packetId() != 1 || !ack.reasonCodes().equals(List.of(qos))) {
+            throw new AssertionError("SUBSCRIBE " + filter + " at QoS " + qos + " answered " + ack);
+        }
+        return this;
+    }
+
+    /** A PUBLISH of {@code text} (UTF-8) without DUP, RETAIN or properties. */
+    public static Publish publishPacket(String topic, int qos, int packetId, String text) {
+        return new Publish(topic, qos, false, false, packetId, text.getBytes(StandardCharsets.UTF_8), MqttProperties.EMPTY);
+    }
+
     /** A CONNECT without credentials, will or properties. */
     public static Connect connectPacket(MqttVersion version, String clientId, boolean cleanStart, int keepAliveSeconds) {
         return new Connect(version, clientId, cleanStart, keepAliveSeconds, null, null, null, MqttProperties.EMPTY);
@@ -94,9 +132,31 @@ public final class RawMqttClient implements AutoCloseable {
         if (packet instanceof Connect connect) {
             version(connect.version());
         }
+        return sendRaw(encode(packet));
+    }
+
+    /**
+     * Encodes {@code packets} in the current version and sends them in one write, so they reach the broker together
+     * (usually in one read): what a test needs to see how the broker treats packets buffered behind another.
+     */
+    public RawMqttClient sendTogether(MqttPacket... packets) {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (MqttPacket packet : packets) {
+            all.writeBytes(encode(packet));
+        }
+        return sendRaw(all.toByteArray());
+    }
+
+    /** The bytes of {@code packet} in the current version. */
+    public byte[] encode(MqttPacket packet) {
+        return encode(packet, version);
+    }
+
+    /** The bytes of {@code packet} in {@code version} (a CONNECT is always in its own). */
+    public static byte[] encode(MqttPacket packet, MqttVersion version) {
         ByteBuf buf = MqttEncoder.encode(UnpooledByteBufAllocator.DEFAULT, packet, version);
         try {
-            return sendRaw(ByteBufUtil.getBytes(buf));
+            return ByteBufUtil.getBytes(buf);
         } finally {
             buf.release();
         }
