@@ -1,25 +1,16 @@
 package dev.magpie.session;
 
 import dev.magpie.codec.Connect;
-import dev.magpie.codec.EncodedPublish;
-import dev.magpie.codec.MqttEncoder;
-import dev.magpie.codec.MqttProperties;
-import dev.magpie.codec.PacketType;
-import dev.magpie.codec.PropertyId;
-import dev.magpie.codec.PubResponse;
 import dev.magpie.codec.Publish;
-import dev.magpie.codec.ReasonCode;
 import dev.magpie.spi.ClientInfo;
 import dev.magpie.store.MessageStore;
 import dev.magpie.store.StoredSession;
-import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Predicate;
@@ -37,13 +28,9 @@ import java.util.function.Predicate;
 public final class Session {
     private final String clientId;
     private final EventExecutor executor;
-    private final SessionObserver observer;
-    private final int maxInflight;
-    private final OutboundFlow outbound;
+    private final SessionOutbox outbox;
     private final Map<String, SessionSubscription> subscriptions = new LinkedHashMap<>();
     private final InboundQos2 inboundQos2 = new InboundQos2();
-    /** Whether QoS 0 messages are queued while the client is offline ({@code queue_qos0_messages}). */
-    private final boolean queueQos0;
 
     private volatile ClientInfo clientInfo;
     private SessionConnection connection;
@@ -53,12 +40,8 @@ public final class Session {
     private volatile boolean ended;
     private volatile boolean online;
     private Future<?> willTask;
-    /** Whether messages are being dropped because the queue is full (reported once per overflow). */
-    private boolean overflowing;
     /** Where a persistent session's QoS 1/2 messages are written as they move; {@link SessionJournal#NONE} otherwise. */
     private SessionJournal journal = SessionJournal.NONE;
-    /** Numbers this session's messages ({@link PendingMessage#seq()}). */
-    private long lastSeq;
 
     public Session(String clientId, EventExecutor executor, SessionObserver observer, int maxInflight, int maxQueued) {
         this(clientId, executor, observer, maxInflight, maxQueued, 0, false);
@@ -72,10 +55,7 @@ public final class Session {
                    boolean queueQos0) {
         this.clientId = clientId;
         this.executor = executor;
-        this.observer = observer;
-        this.maxInflight = maxInflight;
-        this.queueQos0 = queueQos0;
-        this.outbound = new OutboundFlow(maxQueued, maxQueuedBytes);
+        this.outbox = new SessionOutbox(this, observer, maxInflight, maxQueued, maxQueuedBytes, queueQos0);
     }
 
     public String clientId() {
@@ -115,6 +95,11 @@ public final class Session {
         journal.afterCommit(task);
     }
 
+    /** Where this session's messages are journaled now ({@link SessionJournal#NONE} when not persistent). */
+    SessionJournal journal() {
+        return journal;
+    }
+
     /** Whether this session already writes its messages to a store ({@link #persistTo}). */
     public boolean isPersisted() {
         return journal != SessionJournal.NONE;
@@ -126,12 +111,11 @@ public final class Session {
     }
 
     void restoreQueued(PendingMessage message) {
-        lastSeq = Math.max(lastSeq, message.seq());
-        outbound.enqueue(message);
+        outbox.restoreQueued(message);
     }
 
     void restoreInflight(int packetId, Publish publish, OutboundFlow.State state, PendingMessage shared) {
-        outbound.track(packetId, publish, state, shared, true);
+        outbox.restoreInflight(packetId, publish, state, shared);
     }
 
     void restoreInboundQos2(int packetId, long fingerprint) {
@@ -245,19 +229,7 @@ public final class Session {
         this.online = true;
         this.clientInfo = info;
         inboundQos2.newConnection();
-        for (Map.Entry<Integer, OutboundFlow.Inflight> e : outbound.inflightInOrder()) {
-            int id = e.getKey();
-            OutboundFlow.Inflight m = e.getValue();
-            if (!m.committed) {
-                continue; // its commit sends it (to this connection, now attached)
-            }
-            if (m.state == OutboundFlow.State.AWAIT_PUBCOMP) {
-                newConnection.send(PubResponse.of(PacketType.PUBREL, id));
-            } else {
-                newConnection.send(m.publish.withPacketId(id, true));
-            }
-        }
-        drain();
+        outbox.resendOnAttach(newConnection);
     }
 
     /** Detaches {@code oldConnection} if it is the attached one; returns whether it was. */
@@ -278,7 +250,7 @@ public final class Session {
         cancelWill();
         connection = null;
         will = null;
-        outbound.clear();
+        outbox.clear();
         subscriptions.clear();
         inboundQos2.clear();
     }
@@ -348,7 +320,7 @@ public final class Session {
         publication.retain();
         boolean accepted = execute(() -> {
             try {
-                deliverNow(publication, delivery);
+                outbox.deliverNow(publication, delivery);
             } finally {
                 publication.release();
             }
@@ -358,196 +330,9 @@ public final class Session {
         }
     }
 
-    private void deliverNow(Publication publication, Delivery delivery) {
-        if (ended) {
-            return;
-        }
-        Publish publish = publication.publish();
-        long now = System.nanoTime();
-        if (publication.remainingSeconds(now) == 0) {
-            observer.dropped(clientInfo, publish, "message expired"); // [MQTT-3.3.2-5]
-            return;
-        }
-        int qos = delivery.qos();
-        PendingMessage queued = new PendingMessage(publish, delivery, publication.createdNanos(), Publication.expiryNanos(publish), ++lastSeq,
-                publication.ownership());
-        if (connection == null) {
-            // QoS 0 is not kept for offline clients unless configured; QoS 1/2 are, within bounds [MQTT-3.1.2-5]
-            if (qos > 0 || queueQos0) {
-                enqueue(queued);
-            }
-            return;
-        }
-        if (outbound.hasQueued() || (qos == 0 ? !connection.isWritable() : outbound.inflightCount() >= window())) {
-            enqueue(queued);
-            return;
-        }
-        boolean ownEncoding = (qos > 0 && journal.gates()) || connection.version().isV5()
-                && (!delivery.subscriptionIds().isEmpty() || publication.expires() || connection.rewritesPublish());
-        if (ownEncoding) {
-            // this subscriber needs its own properties (identifiers, remaining expiry, topic alias), or its message
-            // waits for the commit of its in-flight record
-            send(queued, now, false);
-            return;
-        }
-        EncodedPublish encoded = publication.encoded(connection.allocator(), connection.version(), qos);
-        if (encoded.size() > connection.maxPacketSize()) {
-            // the client said it cannot take this; the spec says drop it [MQTT-3.1.2-25]
-            observer.dropped(clientInfo, publish, "larger than the client's Maximum Packet Size");
-            return;
-        }
-        int packetId = 0;
-        if (qos > 0) {
-            packetId = outbound.nextPacketId();
-            Publish sent = variant(publish, delivery, -1);
-            OutboundFlow.State state = qos == 1 ? OutboundFlow.State.AWAIT_PUBACK : OutboundFlow.State.AWAIT_PUBREC;
-            outbound.track(packetId, sent, state, delivery.sharedGroup() == null ? null : queued, true);
-            journal.sent(queued, false, packetId, sent, state);
-        }
-        ByteBuf buffer = encoded.forDelivery(packetId, false, delivery.retain());
-        connection.send(buffer);
-        observer.delivered(clientInfo, publish);
-    }
-
-    /**
-     * Queues a message, or drops it when the queue is full by count or by bytes; the first drop of an
-     * overflow is reported (a log line and the limit metric), the rest only counted until the queue has room.
-     */
-    private void enqueue(PendingMessage message) {
-        boolean byBytes = outbound.fullByBytes(message);
-        if (outbound.enqueue(message)) {
-            if (journaled(message) && !(message.qos() == 0 && connection != null)) {
-                journal.queued(message);
-            }
-            return;
-        }
-        observer.dropped(clientInfo, message.publish(), byBytes ? "queue full (bytes)" : "queue full");
-        if (!overflowing) {
-            overflowing = true;
-            observer.queueOverflow(clientInfo, clientId, outbound.queuedCount(), outbound.queuedBytes(), byBytes);
-        }
-    }
-
     /** Sends queued messages while the window and the socket allow. */
     public void drain() {
-        long now = System.nanoTime();
-        while (connection != null && outbound.hasQueued()) {
-            PendingMessage next = outbound.peek();
-            if (next.qos() == 0 ? !connection.isWritable() : outbound.inflightCount() >= window()) {
-                return;
-            }
-            outbound.poll();
-            overflowing = false;
-            send(next, now, true);
-        }
-    }
-
-    /**
-     * Encodes one message for this subscriber alone and sends it (or drops it if expired or too large);
-     * {@code fromQueue} says it was taken from the queue (and journaled there, when journaled). A QoS 1/2 message
-     * of a gated session enters the window at once but goes on the wire when its record is committed.
-     */
-    private void send(PendingMessage m, long now, boolean fromQueue) {
-        boolean queuedRecord = fromQueue && journaled(m);
-        long remaining = Publication.remainingSeconds(m.createdNanos(), m.expiryNanos(), now);
-        Publish p = remaining == 0 ? null : variant(m.publish(), m.delivery(), remaining);
-        String tooBig = p != null && MqttEncoder.encodedSize(p.withPacketId(m.qos() == 0 ? 0 : 1, false), connection.version())
-                > connection.maxPacketSize() ? "larger than the client's Maximum Packet Size" : null;
-        if (p == null || tooBig != null || m.qos() == 0) {
-            if (queuedRecord) {
-                journal.dequeued(m);
-            }
-            if (p == null || tooBig != null) {
-                observer.dropped(clientInfo, m.publish(), p == null ? "message expired" : tooBig);
-                return;
-            }
-            connection.send(p);
-            observer.delivered(clientInfo, p);
-            return;
-        }
-        int packetId = outbound.nextPacketId();
-        OutboundFlow.State state = m.qos() == 1 ? OutboundFlow.State.AWAIT_PUBACK : OutboundFlow.State.AWAIT_PUBREC;
-        boolean gated = journal.gates();
-        OutboundFlow.Inflight entry = outbound.track(packetId, p, state, m.delivery().sharedGroup() == null ? null : m, !gated);
-        entry.ownership = m.ownership();
-        journal.sent(m, queuedRecord, packetId, p, state);
-        if (gated) {
-            whenCommitted(packetId, entry);
-            return;
-        }
-        connection.send(p.withPacketId(packetId, false));
-        observer.delivered(clientInfo, p);
-    }
-
-    /**
-     * Once the store has committed {@code entry}'s current state, sends what it calls for to the connection then
-     * attached (PUBLISH, or PUBREL past PUBREC), unless it has moved on meanwhile; a client that is away gets it
-     * when it attaches ({@link #attach} skips what is not committed yet, so nothing goes out twice).
-     */
-    private void whenCommitted(int packetId, OutboundFlow.Inflight entry) {
-        OutboundFlow.State state = entry.state;
-        journal.afterCommit(() -> {
-            if (outbound.inflight(packetId) != entry || entry.state != state || entry.committed) {
-                return;
-            }
-            OwnershipLatch ownership = entry.ownership;
-            if (ownership != null && !ownership.isReleased()) {
-                // routed from an inbound QoS 2 PUBLISH whose ownership is not on disk yet: a crash now would drop
-                // this copy and route the client's resend again, so the subscriber must not hold this one
-                ownership.whenReleased(() -> execute(() -> {
-                    entry.ownership = null;
-                    whenCommitted(packetId, entry);
-                }));
-                return;
-            }
-            entry.committed = true;
-            if (connection == null) {
-                return;
-            }
-            if (state == OutboundFlow.State.AWAIT_PUBCOMP) {
-                connection.send(PubResponse.of(PacketType.PUBREL, packetId));
-            } else {
-                connection.send(entry.publish.withPacketId(packetId, false));
-                observer.delivered(clientInfo, entry.publish);
-            }
-        });
-    }
-
-    /** Which messages are written to a persistent session's store: QoS 1/2, and QoS 0 when offline queueing keeps it. */
-    private boolean journaled(PendingMessage m) {
-        return m.qos() > 0 || queueQos0;
-    }
-
-    private void complete(int packetId) {
-        outbound.complete(packetId);
-        journal.completed(packetId);
-    }
-
-    private int window() {
-        return Math.min(maxInflight, connection.receiveMaximum());
-    }
-
-    /**
-     * The PUBLISH as this subscriber gets it: its QoS and RETAIN flag, and for 5.0 its own Subscription
-     * Identifiers and the remaining expiry ({@code remainingSeconds} -1 = none); 3.1.1 carries no properties.
-     */
-    private Publish variant(Publish p, Delivery delivery, long remainingSeconds) {
-        MqttProperties props;
-        if (connection != null && !connection.version().isV5()) {
-            props = MqttProperties.EMPTY;
-        } else if (delivery.subscriptionIds().isEmpty() && remainingSeconds < 0 && !p.properties().has(PropertyId.SUBSCRIPTION_IDENTIFIER)) {
-            props = p.properties();
-        } else {
-            MqttProperties.Builder b = p.properties().toBuilder().remove(PropertyId.SUBSCRIPTION_IDENTIFIER);
-            for (int id : delivery.subscriptionIds()) {
-                b.integer(PropertyId.SUBSCRIPTION_IDENTIFIER, id);
-            }
-            if (remainingSeconds >= 0) {
-                b.integer(PropertyId.MESSAGE_EXPIRY_INTERVAL, (int) remainingSeconds);
-            }
-            props = b.build();
-        }
-        return new Publish(p.topic(), delivery.qos(), delivery.retain(), false, 0, p.payload(), props);
+        outbox.drain();
     }
 
     /**
@@ -555,7 +340,7 @@ public final class Session {
      * that they are not sent again on resume; returns how many were dropped.
      */
     public int discardUndelivered(Predicate<Publish> refused) {
-        return outbound.discard(refused, journal::completed, journal::dequeued);
+        return outbox.discardUndelivered(refused);
     }
 
     /**
@@ -565,19 +350,7 @@ public final class Session {
      * never in none.
      */
     public SharedHandOff takeSharedMessages() {
-        List<OutboundFlow.TakenShared> taken = outbound.takeShared();
-        List<PendingMessage> messages = new java.util.ArrayList<>(taken.size());
-        taken.forEach(t -> messages.add(t.message()));
-        SessionJournal current = journal;
-        return new SharedHandOff(messages, () -> {
-            for (OutboundFlow.TakenShared t : taken) {
-                if (t.wasInflight()) {
-                    current.completed((int) t.key());
-                } else {
-                    current.dequeued(t.message());
-                }
-            }
-        });
+        return outbox.takeSharedMessages();
     }
 
     /** Shared-subscription messages taken from a session, and how to forget their stored records. */
@@ -586,13 +359,7 @@ public final class Session {
 
     /** PUBACK from the client: QoS 1 delivery complete [MQTT-4.3.2-3]. Unknown ids are ignored. */
     public AckOutcome onPubAck(int packetId) {
-        OutboundFlow.Inflight m = outbound.inflight(packetId);
-        if (m == null || m.state != OutboundFlow.State.AWAIT_PUBACK) {
-            return m == null ? AckOutcome.UNKNOWN_ID : AckOutcome.WRONG_KIND;
-        }
-        complete(packetId);
-        drain();
-        return AckOutcome.ACCEPTED;
+        return outbox.onPubAck(packetId);
     }
 
     /**
@@ -600,54 +367,23 @@ public final class Session {
      * (reason >= 0x80). For an unknown id a 5.0 client is told 0x92.
      */
     public AckOutcome onPubRec(int packetId, int reasonCode) {
-        OutboundFlow.Inflight m = outbound.inflight(packetId);
-        if (m == null) {
-            if (connection != null) {
-                connection.send(new PubResponse(PacketType.PUBREL, packetId,
-                        connection.version().isV5() ? ReasonCode.PACKET_IDENTIFIER_NOT_FOUND : ReasonCode.SUCCESS, MqttProperties.EMPTY));
-            }
-            return AckOutcome.UNKNOWN_ID;
-        }
-        if (m.state != OutboundFlow.State.AWAIT_PUBREC) {
-            return AckOutcome.WRONG_KIND;
-        }
-        if (ReasonCode.isFailure(reasonCode)) {
-            complete(packetId);
-            drain();
-            return AckOutcome.ACCEPTED;
-        }
-        m.state = OutboundFlow.State.AWAIT_PUBCOMP;
-        journal.inflight(packetId, m.publish, m.state, m.sharedGroup());
-        if (journal.gates()) {
-            // PUBREL tells the client the broker will not send the PUBLISH again: only once that is on disk
-            m.committed = false;
-            whenCommitted(packetId, m);
-        } else if (connection != null) {
-            connection.send(PubResponse.of(PacketType.PUBREL, packetId));
-        }
-        return AckOutcome.ACCEPTED;
+        return outbox.onPubRec(packetId, reasonCode);
     }
 
     /** PUBCOMP from the client: QoS 2 delivery complete [MQTT-4.3.3-3]. Unknown ids are ignored. */
     public AckOutcome onPubComp(int packetId) {
-        OutboundFlow.Inflight m = outbound.inflight(packetId);
-        if (m == null || m.state != OutboundFlow.State.AWAIT_PUBCOMP) {
-            return m == null ? AckOutcome.UNKNOWN_ID : AckOutcome.WRONG_KIND;
-        }
-        complete(packetId);
-        drain();
-        return AckOutcome.ACCEPTED;
+        return outbox.onPubComp(packetId);
     }
 
     public int inflightCount() {
-        return outbound.inflightCount();
+        return outbox.inflightCount();
     }
 
     public int queuedCount() {
-        return outbound.queuedCount();
+        return outbox.queuedCount();
     }
 
     public long queuedBytes() {
-        return outbound.queuedBytes();
+        return outbox.queuedBytes();
     }
 }

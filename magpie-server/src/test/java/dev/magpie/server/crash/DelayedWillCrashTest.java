@@ -2,7 +2,6 @@ package dev.magpie.server.crash;
 
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,12 +24,10 @@ import static org.awaitility.Awaitility.await;
  * Odd rounds relaunch at once (the will falls due after the restart); even rounds relaunch only after the due
  * time (it fell due while the broker was down).
  *
- * <p>Separate from {@link CrashRecoveryTest} and off by default because the broker does not persist delayed
- * wills yet (docs/persistence.md: "a restart forgets a delayed will"): {@code -Dmagpie.crash.wills=true}
- * runs it, {@code -Dmagpie.crash.willRounds=N} sets the rounds (default 2), {@code -Dmagpie.crash.cycles=0} runs the
- * same rounds without a kill (the harness's sanity check: then the wills must come).
+ * <p>Separate from {@link CrashRecoveryTest} so that its rounds can be timed around the will's due time:
+ * {@code -Dmagpie.crash.willRounds=N} sets the rounds (default 2), {@code -Dmagpie.crash.cycles=0} runs the same
+ * rounds without a kill (the harness's sanity check: then the wills must come).
  */
-@EnabledIfSystemProperty(named = "magpie.crash.wills", matches = "true")
 class DelayedWillCrashTest {
 
     private static final java.util.logging.Logger PAHO = java.util.logging.Logger.getLogger("org.eclipse.paho");
