@@ -206,10 +206,7 @@ final class ConnectGate {
     }
 
     private void openSession(Connect connect, ClientInfo info, boolean assigned) {
-        long maxExpiry = broker.settings().maxSessionExpiry().toSeconds();
-        long expiry = connect.version().isV5()
-                ? Math.min(connect.properties().unsignedInt(PropertyId.SESSION_EXPIRY_INTERVAL, 0), maxExpiry)
-                : (connect.cleanStart() ? 0 : maxExpiry);
+        long expiry = SessionRules.expiryAtConnect(connect, broker.settings().maxSessionExpiry().toSeconds());
         AcceptingConnAck full = AcceptingConnAck.of(broker, connect, info, expiry, assigned, authProperties);
         Optional<MqttProperties> fitted = ProblemInformation.fit(full.properties(), p -> new ConnAck(false, ReasonCode.SUCCESS, p),
                 connect.version(), connection.maxPacketSize());
@@ -220,8 +217,7 @@ final class ConnectGate {
         AcceptingConnAck connack = full.withProperties(fitted.get());
         EventExecutor loop = connection.context().executor();
         Session existing = broker.sessions().find(info.clientId()).orElse(null);
-        if (connect.cleanStart() || existing == null) {
-            // [MQTT-3.1.2-4]: Clean Start discards any existing session
+        if (SessionRules.opening(connect.cleanStart(), existing != null, false, 0) == SessionRules.Opening.FRESH) {
             startFresh(connect, info, expiry, connack);
             return;
         }
@@ -231,10 +227,8 @@ final class ConnectGate {
                 loop.execute(() -> openSession(connect, info, assigned));
                 return;
             }
-            if (existing.isConnected() && existing.expirySeconds() == 0) {
-                // the live session is not persistent (3.1.1 Clean Session 1, 5.0 Session Expiry 0): it lasts as long as
-                // its network connection [MQTT-3.1.2-6], 5.0 section 3.1.2.11.2, so taking that over ends it; the new
-                // client starts afresh with Session Present 0 [MQTT-3.2.2-2], decided here on the session's thread
+            // decided again here, on the session's thread, where its connection and expiry are current
+            if (SessionRules.opening(false, true, existing.isConnected(), existing.expirySeconds()) == SessionRules.Opening.FRESH) {
                 startFresh(connect, info, expiry, connack);
                 return;
             }
@@ -271,11 +265,10 @@ final class ConnectGate {
      */
     private void takeOver(Session session, boolean sessionEnds) {
         if (session.connection() instanceof MqttConnection previous) {
-            Connect.Will will = session.will();
-            if (!sessionEnds && will != null && will.properties().unsignedInt(PropertyId.WILL_DELAY_INTERVAL, 0) > 0) {
-                session.will(null);
-            } else {
+            if (SessionRules.publishWillAtTakeover(session.will(), sessionEnds)) {
                 broker.lifecycle().publishWill(session);
+            } else {
+                session.will(null);
             }
             session.detach(previous);
             previous.takenOver();

@@ -184,19 +184,17 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     /** [MQTT-3.14.4-3]: a normal DISCONNECT discards the will; 5.0 reason 0x04 asks for it to be sent. */
     private void onDisconnect(Disconnect d) {
-        long requested = d.properties().unsignedInt(PropertyId.SESSION_EXPIRY_INTERVAL, 0);
-        if (version.isV5() && connectExpiryZero && requested != 0) {
-            // [MQTT-3.14.2-2], 5.0 section 3.14.2.2.2: a Protocol Error; the expiry stays 0, and as after any close
-            // without a normal DISCONNECT the will is published
-            protocolViolation(ReasonCode.PROTOCOL_ERROR, "DISCONNECT sets Session Expiry Interval " + requested
-                    + " after a CONNECT without one [MQTT-3.14.2-2]");
+        SessionRules.OnDisconnect decided = SessionRules.onDisconnect(d, version.isV5(), connectExpiryZero,
+                broker.settings().maxSessionExpiry().toSeconds());
+        if (decided.protocolError()) {
+            protocolViolation(ReasonCode.PROTOCOL_ERROR, "DISCONNECT sets a Session Expiry Interval after a CONNECT without one [MQTT-3.14.2-2]");
             return;
         }
-        willSuppressed = d.reasonCode() != ReasonCode.DISCONNECT_WITH_WILL;
+        willSuppressed = !decided.publishWill();
         closeReason = "client disconnected" + (d.reasonCode() == 0 ? "" : String.format(" (reason 0x%02X)", d.reasonCode()));
-        if (version.isV5() && d.properties().has(PropertyId.SESSION_EXPIRY_INTERVAL)) {
+        if (decided.newExpiry() >= 0) {
             Session s = session;
-            s.execute(() -> s.expirySeconds(Math.min(requested, broker.settings().maxSessionExpiry().toSeconds())));
+            s.execute(() -> s.expirySeconds(decided.newExpiry()));
         }
         life.close(ctx); // the client sends nothing after DISCONNECT [MQTT-3.14.4-1]
         ctx.close();

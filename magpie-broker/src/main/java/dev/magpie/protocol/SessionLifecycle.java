@@ -202,13 +202,11 @@ public final class SessionLifecycle implements SessionObserver {
         if (!publishWill || will == null) {
             session.will(null);
         } else {
-            long delay = will.properties().unsignedInt(PropertyId.WILL_DELAY_INTERVAL, 0);
-            if (delay == 0 || expiry == 0) {
-                // no delay, or the session ends now: the will goes now [MQTT-3.1.3-9]
+            long wait = SessionRules.willDelayOnLoss(will, expiry);
+            if (wait == 0) {
                 publishWill(session);
             } else {
-                // sent after the delay or when the session ends, whichever is first; a reconnect cancels it
-                long wait = Math.min(delay, expiry);
+                // a reconnect cancels it
                 session.willTask(session.executor().schedule(() -> {
                     if (!session.isConnected() && !session.isEnded()) {
                         publishWill(session);
