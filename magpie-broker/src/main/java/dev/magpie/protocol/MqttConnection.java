@@ -4,13 +4,11 @@ import dev.magpie.Listener;
 import dev.magpie.codec.Auth;
 import dev.magpie.codec.Connect;
 import dev.magpie.codec.Disconnect;
-import dev.magpie.codec.MalformedPacketException;
 import dev.magpie.codec.MqttPacket;
 import dev.magpie.codec.MqttPacketEncoder;
 import dev.magpie.codec.MqttVersion;
 import dev.magpie.codec.PingReq;
 import dev.magpie.codec.PingResp;
-import dev.magpie.codec.PropertyId;
 import dev.magpie.codec.PubResponse;
 import dev.magpie.codec.Publish;
 import dev.magpie.codec.ReasonCode;
@@ -18,25 +16,17 @@ import dev.magpie.codec.Subscribe;
 import dev.magpie.codec.Unsubscribe;
 import dev.magpie.protocol.ConnectionLife.State;
 import dev.magpie.session.Session;
-import dev.magpie.session.SessionConnection;
 import dev.magpie.security.EnhancedAuthentication;
 import dev.magpie.spi.ClientInfo;
 import dev.magpie.spi.Credentials;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -48,7 +38,7 @@ import java.util.function.Predicate;
  * arrive before the gate has answered are held and replayed in order once the client is in, and dropped if it
  * is refused ([MQTT-3.1.4-5] in 3.1.1, [MQTT-3.1.4-6] in 5.0).
  */
-public final class MqttConnection extends ChannelInboundHandlerAdapter implements SessionConnection {
+public final class MqttConnection extends ClientChannel {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
     static final String KEEP_ALIVE_HANDLER = "keepalive";
 
@@ -57,20 +47,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final MqttPacketEncoder encoder;
     private final ArrayDeque<MqttPacket> heldPackets = new ArrayDeque<>();
     private final InboundFlows flows;
+    private final ConnectionFaults faults;
 
-    private ChannelHandlerContext ctx;
-    private final ConnectionLife life = new ConnectionLife();
     private ScheduledFuture<?> connectTimeout;
-    private volatile MqttVersion version = MqttVersion.V3_1_1;
-    private volatile int clientMaxPacketSize = Integer.MAX_VALUE;
-    private volatile int clientReceiveMaximum = 65_535;
-    private boolean requestProblemInformation = true;
-    private volatile TopicAliases aliases = new TopicAliases(0, 0);
     private ClientInfo client;
     private Session session;
     private boolean willSuppressed;
-    /** The CONNECT's Session Expiry Interval was 0: a DISCONNECT may not raise it [MQTT-3.14.2-2]. */
-    private boolean connectExpiryZero = true;
     private String closeReason = "connection lost";
     /** This client's PUBLISH rate limit; null when none is configured. Event loop only. */
     private final PublishThrottle throttle;
@@ -82,6 +64,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         this.listener = listener;
         this.encoder = encoder;
         this.flows = new InboundFlows(broker, this);
+        this.faults = new ConnectionFaults(this, broker.metrics(), encoder);
         this.throttle = PublishThrottle.of(broker, this);
     }
 
@@ -184,7 +167,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     /** [MQTT-3.14.4-3]: a normal DISCONNECT discards the will; 5.0 reason 0x04 asks for it to be sent. */
     private void onDisconnect(Disconnect d) {
-        SessionRules.OnDisconnect decided = SessionRules.onDisconnect(d, version.isV5(), connectExpiryZero,
+        SessionRules.OnDisconnect decided = SessionRules.onDisconnect(d, terms.version().isV5(), terms.connectExpiryZero(),
                 broker.settings().maxSessionExpiry().toSeconds());
         if (decided.protocolError()) {
             protocolViolation(ReasonCode.PROTOCOL_ERROR, "DISCONNECT sets a Session Expiry Interval after a CONNECT without one [MQTT-3.14.2-2]");
@@ -251,24 +234,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-        Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        if (root instanceof MalformedPacketException m) {
-            broker.metrics().protocolError();
-            if (life.is(State.AWAIT_CONNECT) && BrokenConnect.answer(context, encoder, m)) {
-                LOG.info("{}: refused: {}", remote(), m.getMessage());
-                life.close(context);
-                return;
-            }
-            protocolViolation(m.reasonCode(), m.getMessage());
-        } else if (root instanceof IOException) {
-            LOG.debug("{}: {}", describe(), root.toString());
-            closeReason = "connection lost: " + root.getMessage();
-            context.close();
-        } else {
-            LOG.warn("{}: internal error, closing: {}", describe(), root.toString(), root);
-            closeReason = "internal error";
-            disconnect(ReasonCode.UNSPECIFIED_ERROR, "internal error");
-        }
+        faults.caught(context, cause, life.is(State.AWAIT_CONNECT));
     }
 
     /**
@@ -296,12 +262,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     void negotiated(MqttVersion v, int maxPacketSize, int receiveMaximum, boolean problemInformation,
                     int inboundAliasMaximum, int outboundAliasMaximum, boolean sessionExpiryZero) {
-        this.connectExpiryZero = sessionExpiryZero;
-        this.aliases = new TopicAliases(inboundAliasMaximum, outboundAliasMaximum);
-        this.version = v;
-        this.clientMaxPacketSize = maxPacketSize;
-        this.clientReceiveMaximum = receiveMaximum;
-        this.requestProblemInformation = problemInformation;
+        this.terms = new ClientTerms(v, maxPacketSize, receiveMaximum, problemInformation,
+                new TopicAliases(inboundAliasMaximum, outboundAliasMaximum), sessionExpiryZero);
         encoder.version(v);
     }
 
@@ -340,7 +302,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             ctx.pipeline().addBefore(ctx.name(), KEEP_ALIVE_HANDLER, new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
         }
         broker.metrics().connectAccepted();
-        LOG.info("{}: connected ({}, keep-alive {} s)", describe(), version, keepAliveSeconds);
+        LOG.info("{}: connected ({}, keep-alive {} s)", describe(), terms.version(), keepAliveSeconds);
         broker.events().clientConnected(info);
         while (!heldPackets.isEmpty() && life.is(State.CONNECTED)) {
             dispatch(heldPackets.poll());
@@ -349,7 +311,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     TopicAliases inboundAliases() {
-        return aliases;
+        return terms.aliases();
     }
 
     ChannelHandlerContext context() {
@@ -411,75 +373,5 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     private String remote() {
         return ctx == null ? "?" : String.valueOf(ClientAddress.of(ctx.channel()));
-    }
-
-    // ---- SessionConnection (any thread) ----
-
-    @Override
-    public MqttVersion version() {
-        return version;
-    }
-
-    @Override
-    public int maxPacketSize() {
-        return clientMaxPacketSize;
-    }
-
-    @Override
-    public int receiveMaximum() {
-        return clientReceiveMaximum;
-    }
-
-    @Override
-    public boolean isWritable() {
-        return ctx.channel().isWritable();
-    }
-
-    @Override
-    public ByteBufAllocator allocator() {
-        return ctx.alloc();
-    }
-
-    @Override
-    public boolean rewritesPublish() {
-        return aliases.rewritesOutbound();
-    }
-
-    @Override
-    public void send(MqttPacket packet) {
-        MqttPacket out = packet instanceof Publish p ? aliases.applyOutbound(p) : packet;
-        ctx.channel().writeAndFlush(out, ctx.channel().voidPromise());
-    }
-
-    @Override
-    public void send(ByteBuf encoded) {
-        ctx.channel().writeAndFlush(encoded, ctx.channel().voidPromise());
-    }
-
-    @Override
-    public void disconnect(int reasonCode, String reason) {
-        disconnect(reasonCode, reason, null);
-    }
-
-    /** As {@link #disconnect(int, String)}, with a Server Reference for 0x9C / 0x9D (5.0 only). */
-    void disconnect(int reasonCode, String reason, String serverReference) {
-        if (!ctx.executor().inEventLoop()) {
-            ctx.executor().execute(() -> disconnect(reasonCode, reason, serverReference));
-            return;
-        }
-        if (life.isEnding()) {
-            return; // already on its way out, with the first reason
-        }
-        // the CONNACK is written from the session's thread; a server DISCONNECT is allowed from the moment it went
-        // out [MQTT-3.14.0-1] (close is atomic, so a CONNACK written meanwhile is seen here); 3.1.1 has none
-        boolean clientIsIn = ConnectionLife.clientIsIn(life.close(ctx));
-        Optional<Disconnect> out = clientIsIn && version.isV5()
-                ? ProblemInformation.disconnect(reasonCode, reason, serverReference, requestProblemInformation, version, clientMaxPacketSize)
-                : Optional.empty();
-        if (out.isPresent()) {
-            ctx.channel().writeAndFlush(out.get()).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            ctx.close();
-        }
     }
 }
