@@ -153,7 +153,9 @@ final class Verdict {
         if (!secondConnect.isEmpty()) {
             // the broker is right to close these [MQTT-3.1.0-2]; the two CONNECTs on one socket come from Paho after a
             // kill that hit while its CONNECT was unanswered, so this is reported as the harness's, not the broker's
-            fail("HARNESS (not a broker verdict): Paho sent two CONNECTs on one connection " + secondConnect.size()
+            // reported, not failed: the broker did the right thing, and the stall check above says whether the clients
+            // got going again afterwards
+            line("note (harness, not a broker verdict): Paho sent two CONNECTs on one connection " + secondConnect.size()
                     + " time(s) after a kill during its CONNECT, e.g. " + secondConnect.get(0));
         }
         if (!violations.isEmpty()) {
