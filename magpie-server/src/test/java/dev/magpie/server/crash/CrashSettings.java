@@ -17,12 +17,11 @@ import java.util.Random;
  * @param startupKillShare share of kills that hit a broker still starting or recovering (the second kill always does)
  * @param liveWithin      after each restart, publishers and subscribers must move again within this bound
  * @param drainWithin     at the end, how long subscribers get to receive what is still owed to them
- * @param durableAck      run the broker with {@code persistence.durable_ack: true} (default false: the broker's default)
  * @param willDelay       Will Delay Interval of the delayed-will check
  */
 record CrashSettings(int cycles, long seed, int ratePerStream, int window, Duration runMin, Duration runMax,
                      Duration startupKillMax, double startupKillShare, Duration liveWithin, Duration drainWithin,
-                     boolean durableAck, Duration willDelay) {
+                     Duration willDelay) {
 
     /** The broker's default in-flight window towards a subscriber ({@code BrokerSettings.defaults().maxInflight()}). */
     static final int BROKER_MAX_INFLIGHT = dev.magpie.BrokerSettings.defaults().maxInflight();
@@ -39,7 +38,6 @@ record CrashSettings(int cycles, long seed, int ratePerStream, int window, Durat
                 Double.parseDouble(System.getProperty("magpie.crash.startupKillShare", "0.25")),
                 millis("magpie.crash.liveWithinMs", 10_000),
                 millis("magpie.crash.drainWithinMs", 20_000),
-                Boolean.getBoolean("magpie.crash.durableAck"),
                 millis("magpie.crash.willDelayMs", 3_000));
     }
 
@@ -60,6 +58,6 @@ record CrashSettings(int cycles, long seed, int ratePerStream, int window, Durat
     String describe() {
         return "cycles=" + cycles + " seed=" + seed + " rate=" + ratePerStream + "/s/stream window=" + window
                 + " run=" + runMin.toMillis() + ".." + runMax.toMillis() + "ms startupKill<=" + startupKillMax.toMillis()
-                + "ms share=" + startupKillShare + " liveWithin=" + liveWithin.toMillis() + "ms durableAck=" + durableAck;
+                + "ms share=" + startupKillShare + " liveWithin=" + liveWithin.toMillis() + "ms (the broker's defaults)";
     }
 }

@@ -49,7 +49,7 @@ final class CrashingBroker implements AutoCloseable {
         this.log = new PrintWriter(Files.newBufferedWriter(logFile, StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND), true);
         this.timeline = timeline;
-        this.env = settings.durableAck() ? Map.of("MAGPIE_PERSISTENCE_DURABLE_ACK", "true") : Map.of();
+        this.env = Map.of(); // the broker's defaults, as a new user runs it
         this.jar = fatJar();
     }
 
