@@ -138,8 +138,9 @@ final class InboundFlows {
             // the copies are durable after the barrier; the ownership is then recorded, and once that is committed the
             // copies may go to their subscribers and the PUBREC to the publisher (see OwnershipLatch)
             int id = publish.packetId();
+            OwnershipLatch latch = ownership;
             broker.lifecycle().persistence().whenDurable(connection.context().executor(),
-                    () -> session.execute(() -> session.ownInboundQos2(id, () -> connection.send(pubrec))));
+                    () -> session.execute(() -> session.ownInboundQos2(id, latch, () -> connection.send(pubrec))));
         }
     }
 

@@ -270,9 +270,11 @@ public final class Session {
      * The routing of the inbound QoS 2 message holding {@code packetId} is durable: records the ownership, and once
      * that is committed opens its latch and runs {@code then} (the PUBREC) on this session's thread.
      */
-    public void ownInboundQos2(int packetId, Runnable then) {
-        OwnershipLatch latch = inboundQos2.pendingOwnership(packetId);
-        inboundQos2.owned(packetId, journal);
+    public void ownInboundQos2(int packetId, OwnershipLatch latch, Runnable then) {
+        if (latch == null || inboundQos2.pendingOwnership(packetId) == latch) {
+            inboundQos2.owned(packetId, journal);
+        }
+        // opened even if the id is gone meanwhile (the session ended): nothing may wait on it for ever
         journal.afterCommit(() -> {
             if (latch != null) {
                 latch.release();
