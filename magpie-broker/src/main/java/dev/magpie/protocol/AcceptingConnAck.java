@@ -1,6 +1,7 @@
 package dev.magpie.protocol;
 
 import dev.magpie.BrokerCapabilities;
+import dev.magpie.BrokerSettings;
 import dev.magpie.codec.Connect;
 import dev.magpie.codec.MqttProperties;
 import dev.magpie.codec.PropertyId;
@@ -22,7 +23,7 @@ record AcceptingConnAck(MqttProperties properties, int keepAlive) {
      * @param assigned       whether the broker made up the client id
      * @param authProperties Authentication Method and Data after an AUTH exchange, else empty
      */
-    static AcceptingConnAck of(BrokerContext broker, Connect connect, ClientInfo info, long expiry, boolean assigned,
+    static AcceptingConnAck of(BrokerSettings settings, BrokerCapabilities offered, Connect connect, ClientInfo info, long expiry, boolean assigned,
                                MqttProperties authProperties) {
         int keepAlive = connect.keepAliveSeconds();
         if (!connect.version().isV5()) {
@@ -32,7 +33,7 @@ record AcceptingConnAck(MqttProperties properties, int keepAlive) {
         if (assigned) {
             props.string(PropertyId.ASSIGNED_CLIENT_IDENTIFIER, info.clientId());
         }
-        int maxKeepAlive = broker.settings().maxKeepAlive();
+        int maxKeepAlive = settings.maxKeepAlive();
         if (keepAlive > maxKeepAlive || (keepAlive == 0 && maxKeepAlive < 65_535)) {
             keepAlive = maxKeepAlive;
             props.integer(PropertyId.SERVER_KEEP_ALIVE, keepAlive);
@@ -40,10 +41,9 @@ record AcceptingConnAck(MqttProperties properties, int keepAlive) {
         if (connect.properties().unsignedInt(PropertyId.SESSION_EXPIRY_INTERVAL, 0) != expiry) {
             props.integer(PropertyId.SESSION_EXPIRY_INTERVAL, (int) expiry);
         }
-        props.integer(PropertyId.RECEIVE_MAXIMUM, broker.settings().receiveMaximum());
-        props.integer(PropertyId.MAXIMUM_PACKET_SIZE, broker.settings().maxPacketSize());
+        props.integer(PropertyId.RECEIVE_MAXIMUM, settings.receiveMaximum());
+        props.integer(PropertyId.MAXIMUM_PACKET_SIZE, settings.maxPacketSize());
         // advertise exactly what is offered; absent properties mean "available" [MQTT-3.2.2.3]
-        BrokerCapabilities offered = broker.capabilities();
         if (offered.maximumQos() < 2) {
             props.integer(PropertyId.MAXIMUM_QOS, offered.maximumQos());
         }

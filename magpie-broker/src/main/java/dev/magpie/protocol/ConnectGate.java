@@ -207,7 +207,7 @@ final class ConnectGate {
 
     private void openSession(Connect connect, ClientInfo info, boolean assigned) {
         long expiry = SessionRules.expiryAtConnect(connect, broker.settings().maxSessionExpiry().toSeconds());
-        AcceptingConnAck full = AcceptingConnAck.of(broker, connect, info, expiry, assigned, authProperties);
+        AcceptingConnAck full = AcceptingConnAck.of(broker.settings(), broker.capabilities(), connect, info, expiry, assigned, authProperties);
         Optional<MqttProperties> fitted = ProblemInformation.fit(full.properties(), p -> new ConnAck(false, ReasonCode.SUCCESS, p),
                 connect.version(), connection.maxPacketSize());
         if (fitted.isEmpty()) {

@@ -65,7 +65,7 @@ public final class MqttConnection extends ClientChannel {
         this.encoder = encoder;
         this.flows = new InboundFlows(broker, this);
         this.faults = new ConnectionFaults(this, broker.metrics(), encoder);
-        this.throttle = PublishThrottle.of(broker, this);
+        this.throttle = PublishThrottle.of(broker.limits(), broker.metrics(), this);
     }
 
     // ---- Netty callbacks (event loop) ----

@@ -1,6 +1,7 @@
 package dev.magpie.protocol;
 
 import dev.magpie.BrokerLimits;
+import dev.magpie.observe.BrokerMetrics;
 import dev.magpie.codec.Publish;
 import dev.magpie.codec.ReasonCode;
 import io.netty.channel.ChannelHandlerContext;
@@ -19,22 +20,24 @@ final class PublishThrottle {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
 
     private final PublishRate rate;
-    private final BrokerContext broker;
+    private final BrokerLimits limits;
+    private final BrokerMetrics metrics;
     private final MqttConnection connection;
     /** Whether reading is paused because the client publishes faster than its rate. */
     private boolean paused;
     private boolean logged;
 
-    private PublishThrottle(PublishRate rate, BrokerContext broker, MqttConnection connection) {
+    private PublishThrottle(PublishRate rate, BrokerLimits limits, BrokerMetrics metrics, MqttConnection connection) {
         this.rate = rate;
-        this.broker = broker;
+        this.limits = limits;
+        this.metrics = metrics;
         this.connection = connection;
     }
 
     /** The throttle of a new connection, or null when the broker's limits set no rate. */
-    static PublishThrottle of(BrokerContext broker, MqttConnection connection) {
-        PublishRate rate = PublishRate.of(broker.limits(), System.nanoTime());
-        return rate == null ? null : new PublishThrottle(rate, broker, connection);
+    static PublishThrottle of(BrokerLimits limits, BrokerMetrics metrics, MqttConnection connection) {
+        PublishRate rate = PublishRate.of(limits, System.nanoTime());
+        return rate == null ? null : new PublishThrottle(rate, limits, metrics, connection);
     }
 
     /** Whether the broker stopped reading this client (so its silence is not the client's, for keep-alive). */
@@ -48,8 +51,8 @@ final class PublishThrottle {
         if (pause == 0) {
             return true;
         }
-        broker.metrics().limitHit("rate");
-        if (broker.limits().rateLimitAction() == BrokerLimits.RateLimitAction.DISCONNECT) {
+        metrics.limitHit("rate");
+        if (limits.rateLimitAction() == BrokerLimits.RateLimitAction.DISCONNECT) {
             LOG.info("{}: publishing faster than the configured message/byte rate, disconnecting", connection.describe());
             connection.closeReason("message rate too high");
             connection.disconnect(ReasonCode.MESSAGE_RATE_TOO_HIGH, "message rate too high");
