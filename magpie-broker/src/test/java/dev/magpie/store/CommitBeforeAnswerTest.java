@@ -236,6 +236,8 @@ class CommitBeforeAnswerTest extends BrokerRestartTest {
         RawMqttClient sub = client(off, "zero", false, PERSISTENT, false);
         subscribe(sub, "z/t", 0);
         disconnect(sub);
+        // the broker has let go of the connection (it stores the session as disconnected right after)
+        await().atMost(WAIT).until(() -> committed("SELECT count(*) FROM sessions WHERE client_id = 'zero' AND expires_at IS NOT NULL") == 1);
         publishFrom(off, "z/t", 0, "dropped");
         RawMqttClient back = client(off, "zero", false, PERSISTENT, true);
         assertThat(back.publishWithin(QUIET)).as("QoS 0 is not queued offline by default").isEmpty();
