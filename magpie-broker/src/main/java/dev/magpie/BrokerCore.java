@@ -3,7 +3,9 @@ package dev.magpie;
 import dev.magpie.codec.ReasonCode;
 import dev.magpie.observe.BrokerMetrics;
 import dev.magpie.observe.EventDispatcher;
-import dev.magpie.protocol.BrokerContext;
+import dev.magpie.protocol.Admission;
+import dev.magpie.protocol.ConnectionServices;
+import dev.magpie.protocol.FlowServices;
 import dev.magpie.protocol.MqttConnection;
 import dev.magpie.protocol.PublishPipeline;
 import dev.magpie.protocol.SessionLifecycle;
@@ -60,7 +62,8 @@ final class BrokerCore {
     private static final long PURGE_SECONDS = 10;
 
     private final List<Listener> listeners;
-    private final BrokerContext context;
+    /** What every connection is built from: each class inside gets the few collaborators it uses. */
+    private final ConnectionServices connections;
     private final PublishPipeline pipeline;
     private final ThreadPoolExecutor authExecutor;
     private final ThreadPoolExecutor httpExecutor;
@@ -110,8 +113,9 @@ final class BrokerCore {
         this.pipeline = new PublishPipeline(interceptors, distributor, events, metrics);
         lifecycle.pipeline(pipeline);
         EnhancedAuthentication enhanced = new EnhancedAuthentication(enhancedAuthenticators, authExecutor, settings.authenticationTimeout());
-        this.context = new BrokerContext(settings, capabilities, sessions, distributor, pipeline, authentication, enhanced, authorization, events,
-                metrics, lifecycle, limits, banList, flapping);
+        Admission admission = new Admission(settings, capabilities, limits, banList, flapping, authentication, enhanced, sessions, lifecycle, metrics);
+        FlowServices flows = new FlowServices(settings, capabilities, limits, authorization, pipeline, distributor, lifecycle, events, metrics);
+        this.connections = new ConnectionServices(settings, limits, metrics, events, lifecycle, banList, admission, flows);
         metrics.gauge("magpie.sessions", sessions::size);
         metrics.gauge("magpie.subscriptions", distributor::subscriptionCount);
         metrics.gauge("magpie.retained", distributor::retainedCount);
@@ -131,7 +135,7 @@ final class BrokerCore {
         try {
             restoreSessions();
             for (Listener listener : listeners) {
-                ListenerBinding binding = ListenerBinding.bind(listener, context, loops, httpRoutes, brokerConnections);
+                ListenerBinding binding = ListenerBinding.bind(listener, connections, loops, httpRoutes, brokerConnections);
                 bindings.add(binding);
                 InetSocketAddress a = binding.address();
                 LOG.info("listener {} ({}) accepting MQTT on {}:{} via {}{}", listener.name(), listener.kind().name().toLowerCase(),
@@ -142,8 +146,8 @@ final class BrokerCore {
             throw e;
         }
         purge = loops.workers().next().scheduleAtFixedRate(() -> {
-            context.bans().purgeExpired();
-            context.flapping().purge(System.nanoTime());
+            connections.bans().purgeExpired();
+            connections.admission().flapping().purge(System.nanoTime());
         }, PURGE_SECONDS, PURGE_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -180,9 +184,9 @@ final class BrokerCore {
         try {
             if (storeChoice.durableAcks() && store != MessageStore.none()) {
                 // before the sessions come back: they journal with the commit-before-send rule from the start
-                context.lifecycle().persistence().durableAcknowledgements(loops.workers());
+                connections.lifecycle().persistence().durableAcknowledgements(loops.workers());
             }
-            int restored = context.lifecycle().restore(store, () -> loops.workers().next());
+            int restored = connections.lifecycle().restore(store, () -> loops.workers().next());
             if (storeChoice.dataDirectory() != null || restored > 0) {
                 LOG.info("{}: {} persistent sessions restored", store, restored);
             }
@@ -242,8 +246,8 @@ final class BrokerCore {
         pipeline.publishFromServer(message);
     }
 
-    BrokerContext context() {
-        return context;
+    ConnectionServices connections() {
+        return connections;
     }
 
     synchronized void stop() {
@@ -257,7 +261,7 @@ final class BrokerCore {
         if (purge != null) {
             purge.cancel(false);
         }
-        context.lifecycle().shuttingDown();
+        connections.lifecycle().shuttingDown();
         for (ListenerBinding b : bindings) {
             b.unbind();
         }

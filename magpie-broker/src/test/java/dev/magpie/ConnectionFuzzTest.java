@@ -20,7 +20,7 @@ import dev.magpie.codec.Publish;
 import dev.magpie.codec.Subscribe;
 import dev.magpie.codec.Subscribe.Subscription;
 import dev.magpie.codec.Unsubscribe;
-import dev.magpie.protocol.BrokerContext;
+import dev.magpie.protocol.ConnectionServices;
 import dev.magpie.protocol.ClientAddress;
 import dev.magpie.protocol.MqttConnection;
 import dev.magpie.testkit.LogCapture;
@@ -64,7 +64,7 @@ class ConnectionFuzzTest {
     private static final InetSocketAddress PEER = new InetSocketAddress("127.0.0.1", 50_000);
 
     private BrokerCore core;
-    private BrokerContext context;
+    private ConnectionServices context;
     private Listener listener;
     private LogCapture connectionLog;
     private LogCapture leakLog;
@@ -77,7 +77,7 @@ class ConnectionFuzzTest {
         core = new BrokerCore(List.of(listener), BrokerSettings.defaults().withReceiveMaximum(4).withMaxInflight(4).withMaxQueuedMessages(8),
                 BrokerLimits.defaults(), List.of(), BrokerCapabilities.all(), List.of(), List.of(), List.of(), List.of(), List.of(), Map.of(),
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), StoreChoice.NONE);
-        context = core.context();
+        context = core.connections();
         // one connection per input: INFO lines would cost more than the fuzzing (restored in stopCore)
         previousLevel = quietLogger.getLevel();
         quietLogger.setLevel(Level.WARN);
@@ -128,8 +128,8 @@ class ConnectionFuzzTest {
 
         assertThat(connectionLog.events()).as("no handler failed").noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
         assertThat(leakLog.messages()).as("no ByteBuf leaked").isEmpty();
-        assertThat(context.sessions().size()).as("the clean session ended with its connection").isZero();
-        assertThat(context.distributor().subscriptionCount()).as("its subscriptions left the tree").isZero();
+        assertThat(context.admission().sessions().size()).as("the clean session ended with its connection").isZero();
+        assertThat(context.flows().distributor().subscriptionCount()).as("its subscriptions left the tree").isZero();
     }
 
     /** The next packet a (possibly misbehaving) client sends, or null for a run of raw bytes. */

@@ -35,14 +35,14 @@ import java.util.UUID;
 final class ConnectGate {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectGate.class);
 
-    private final BrokerContext broker;
+    private final Admission admission;
     private final Listener listener;
     private final MqttConnection connection;
     /** Authentication Method and Data for the accepting CONNACK after an AUTH exchange; empty otherwise. */
     private MqttProperties authProperties = MqttProperties.EMPTY;
 
-    ConnectGate(BrokerContext broker, Listener listener, MqttConnection connection) {
-        this.broker = broker;
+    ConnectGate(Admission admission, Listener listener, MqttConnection connection) {
+        this.admission = admission;
         this.listener = listener;
         this.connection = connection;
     }
@@ -50,7 +50,7 @@ final class ConnectGate {
     void handle(Connect connect) {
         MqttVersion version = connect.version();
         MqttProperties props = connect.properties();
-        BrokerCapabilities offered = broker.capabilities();
+        BrokerCapabilities offered = admission.capabilities();
         connection.negotiated(version,
                 (int) Math.min(Integer.MAX_VALUE, props.unsignedInt(PropertyId.MAXIMUM_PACKET_SIZE, Integer.MAX_VALUE)),
                 props.integer(PropertyId.RECEIVE_MAXIMUM, 65_535),
@@ -74,7 +74,7 @@ final class ConnectGate {
             }
         }
 
-        int maxKeepAlive = broker.settings().maxKeepAlive();
+        int maxKeepAlive = admission.settings().maxKeepAlive();
         int keepAlive = connect.keepAliveSeconds();
         if (!version.isV5() && maxKeepAlive > 0 && maxKeepAlive < 65_535 && (keepAlive == 0 || keepAlive > maxKeepAlive)) {
             // 3.1/3.1.1 cannot be told a shorter keep-alive (5.0 gets Server Keep Alive), and a client that is never
@@ -86,7 +86,7 @@ final class ConnectGate {
         }
 
         String method = props.string(PropertyId.AUTHENTICATION_METHOD).orElse(null);
-        if (method != null && !broker.enhancedAuthentication().supports(method)) {
+        if (method != null && !admission.enhancedAuthentication().supports(method)) {
             // [MQTT-4.12.0-1]: a method the server does not serve may be refused with 0x8C
             refuse(ReasonCode.BAD_AUTHENTICATION_METHOD, "unsupported authentication method '" + method + "'");
             return;
@@ -123,7 +123,7 @@ final class ConnectGate {
         String finalClientId = clientId;
         boolean finalAssigned = assigned;
         EventExecutor loop = connection.context().executor();
-        broker.authentication().authenticate(credentials).whenComplete((result, failure) -> loop.execute(() -> {
+        admission.authentication().authenticate(credentials).whenComplete((result, failure) -> loop.execute(() -> {
             if (!connection.isOpen()) {
                 return;
             }
@@ -143,7 +143,7 @@ final class ConnectGate {
      * the CONNACK names the method and carries the final data [MQTT-4.12.0-5].
      */
     private void authenticateWithExchange(Connect connect, String method, Credentials credentials, String presented, boolean assigned) {
-        AuthFlow flow = connection.startAuthFlow(broker.enhancedAuthentication(), method, credentials);
+        AuthFlow flow = connection.startAuthFlow(admission.enhancedAuthentication(), method, credentials);
         byte[] data = connect.properties().binary(PropertyId.AUTHENTICATION_DATA).orElse(new byte[0]);
         flow.begin(data, null, false, new AuthFlow.Outcome() {
             @Override
@@ -193,7 +193,7 @@ final class ConnectGate {
                             "anonymous clients are not allowed on listener " + listener.name());
                     return null;
                 }
-                if (broker.authentication().isEmpty()) {
+                if (admission.authentication().isEmpty()) {
                     return presented == null ? "" : presented;
                 }
                 if (presented != null) {
@@ -206,8 +206,8 @@ final class ConnectGate {
     }
 
     private void openSession(Connect connect, ClientInfo info, boolean assigned) {
-        long expiry = SessionRules.expiryAtConnect(connect, broker.settings().maxSessionExpiry().toSeconds());
-        AcceptingConnAck full = AcceptingConnAck.of(broker.settings(), broker.capabilities(), connect, info, expiry, assigned, authProperties);
+        long expiry = SessionRules.expiryAtConnect(connect, admission.settings().maxSessionExpiry().toSeconds());
+        AcceptingConnAck full = AcceptingConnAck.of(admission.settings(), admission.capabilities(), connect, info, expiry, assigned, authProperties);
         Optional<MqttProperties> fitted = ProblemInformation.fit(full.properties(), p -> new ConnAck(false, ReasonCode.SUCCESS, p),
                 connect.version(), connection.maxPacketSize());
         if (fitted.isEmpty()) {
@@ -216,7 +216,7 @@ final class ConnectGate {
         }
         AcceptingConnAck connack = full.withProperties(fitted.get());
         EventExecutor loop = connection.context().executor();
-        Session existing = broker.sessions().find(info.clientId()).orElse(null);
+        Session existing = admission.sessions().find(info.clientId()).orElse(null);
         if (SessionRules.opening(connect.cleanStart(), existing != null, false, 0) == SessionRules.Opening.FRESH) {
             startFresh(connect, info, expiry, connack);
             return;
@@ -239,8 +239,8 @@ final class ConnectGate {
 
     /** A new session for the client id; the one it replaces (if any) is taken over and ended first. */
     private void startFresh(Connect connect, ClientInfo info, long expiry, AcceptingConnAck connack) {
-        Session fresh = broker.lifecycle().newSession(info.clientId(), connection.context().executor());
-        Session old = broker.sessions().replace(info.clientId(), fresh);
+        Session fresh = admission.lifecycle().newSession(info.clientId(), connection.context().executor());
+        Session old = admission.sessions().replace(info.clientId(), fresh);
         Runnable attachFresh = () -> fresh.execute(() -> attach(fresh, connect, info, expiry, false, connack));
         if (old == null) {
             attachFresh.run();
@@ -248,7 +248,7 @@ final class ConnectGate {
         }
         boolean queued = old.execute(() -> {
             takeOver(old, true);
-            broker.lifecycle().end(old);
+            admission.lifecycle().end(old);
             attachFresh.run();
         });
         if (!queued) {
@@ -266,7 +266,7 @@ final class ConnectGate {
     private void takeOver(Session session, boolean sessionEnds) {
         if (session.connection() instanceof MqttConnection previous) {
             if (SessionRules.publishWillAtTakeover(session.will(), sessionEnds)) {
-                broker.lifecycle().publishWill(session);
+                admission.lifecycle().publishWill(session);
             } else {
                 session.will(null);
             }
@@ -279,20 +279,20 @@ final class ConnectGate {
     /** On the session's thread: CONNACK first, then the session resumes (redelivery) [MQTT-3.2.0-1]. */
     private void attach(Session session, Connect connect, ClientInfo info, long expiry, boolean present, AcceptingConnAck connack) {
         if (present) {
-            broker.lifecycle().reauthorize(session, info); // rules may have changed while the client was away
+            admission.lifecycle().reauthorize(session, info); // rules may have changed while the client was away
         }
         session.will(connect.will());
         session.expirySeconds(expiry);
         // [MQTT-3.2.2-2]/[MQTT-3.2.2-3]: Session Present tells whether state was resumed
         connection.connackSent();
         connection.send(new ConnAck(present, ReasonCode.SUCCESS, connack.properties()));
-        broker.lifecycle().persistence().attached(session, info, present); // before attach: resending is journaled
+        admission.lifecycle().persistence().attached(session, info, present); // before attach: resending is journaled
         session.attach(connection, info);
         int finalKeepAlive = connack.keepAlive();
         connection.context().executor().execute(() -> {
             if (!connection.isOpen()) {
                 // closed before it was admitted: lost, but no will (the client never got in)
-                session.execute(() -> broker.lifecycle().connectionLost(session, connection, false));
+                session.execute(() -> admission.lifecycle().connectionLost(session, connection, false));
                 return;
             }
             connection.accepted(info, session, finalKeepAlive);
@@ -305,9 +305,9 @@ final class ConnectGate {
      */
     private boolean isBanned(String clientId, String username) {
         InetSocketAddress remote = connection.remoteAddress();
-        Optional<Ban> ban = broker.bans().find(clientId, username, remote == null ? null : remote.getAddress());
+        Optional<Ban> ban = admission.bans().find(clientId, username, remote == null ? null : remote.getAddress());
         ban.ifPresent(b -> {
-            broker.metrics().limitHit("banned");
+            admission.metrics().limitHit("banned");
             refuse(ReasonCode.BANNED, "banned: " + b);
         });
         return ban.isPresent();
@@ -316,9 +316,9 @@ final class ConnectGate {
     /** Counts this CONNECT for flapping detection; refuses it (0x8A) if it is one too many. */
     private boolean isFlapping(String clientId) {
         InetSocketAddress remote = connection.remoteAddress();
-        Optional<Ban> ban = broker.flapping().connectAttempt(clientId, remote == null ? null : remote.getAddress(), System.nanoTime());
+        Optional<Ban> ban = admission.flapping().connectAttempt(clientId, remote == null ? null : remote.getAddress(), System.nanoTime());
         ban.ifPresent(b -> {
-            broker.metrics().limitHit("flapping");
+            admission.metrics().limitHit("flapping");
             refuse(ReasonCode.BANNED, "banned: " + b);
         });
         return ban.isPresent();
@@ -326,9 +326,9 @@ final class ConnectGate {
 
     /** A will topic over the topic limits is refused like a PUBLISH would be: 0x90 Topic Name invalid. */
     private boolean willTopicOverLimit(Connect.Will will) {
-        String violation = will == null ? null : new TopicLimits(broker.limits()).violation(will.topic());
+        String violation = will == null ? null : new TopicLimits(admission.limits()).violation(will.topic());
         if (violation != null) {
-            broker.metrics().limitHit("topic");
+            admission.metrics().limitHit("topic");
             refuse(ReasonCode.TOPIC_NAME_INVALID, "will " + violation);
         }
         return violation != null;
@@ -339,7 +339,7 @@ final class ConnectGate {
     }
 
     private void refuse(int reasonCode, String reason, String serverReference) {
-        broker.metrics().connectRefused();
+        admission.metrics().connectRefused();
         LOG.info("{}: connection refused: {} (0x{})", connection.remoteAddress(), reason, Integer.toHexString(reasonCode));
         MqttProperties props = MqttProperties.EMPTY;
         if (connection.version().isV5()) {
@@ -367,7 +367,7 @@ final class ConnectGate {
      */
     private void cannotAnswer(int reasonCode) {
         if (reasonCode == ReasonCode.SUCCESS) {
-            broker.metrics().connectRefused();
+            admission.metrics().connectRefused();
         }
         LOG.info("{}: closed without CONNACK 0x{}: it would exceed the client's Maximum Packet Size of {} bytes [MQTT-3.1.2-24]",
                 connection.remoteAddress(), Integer.toHexString(reasonCode), connection.maxPacketSize());

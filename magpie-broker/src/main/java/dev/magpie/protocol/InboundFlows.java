@@ -33,21 +33,21 @@ import java.util.List;
 final class InboundFlows {
     private static final Logger LOG = LoggerFactory.getLogger(InboundFlows.class);
 
-    private final BrokerContext broker;
+    private final FlowServices services;
     private final MqttConnection connection;
     private final TopicLimits topicLimits;
     /** Whether a PUBLISH to a "$share/" name was logged; once per connection is enough. Session's thread. */
     private boolean sharedTopicLogged;
 
-    InboundFlows(BrokerContext broker, MqttConnection connection) {
-        this.broker = broker;
+    InboundFlows(FlowServices services, MqttConnection connection) {
+        this.services = services;
         this.connection = connection;
-        this.topicLimits = new TopicLimits(broker.limits());
+        this.topicLimits = new TopicLimits(services.limits());
     }
 
     /** On the connection's event loop: checks what the CONNACK promised, resolves topic aliases, then hands over. */
     void publish(Session session, Publish received) {
-        BrokerCapabilities offered = broker.capabilities();
+        BrokerCapabilities offered = services.capabilities();
         if (received.qos() > offered.maximumQos()) {
             // [MQTT-3.2.2-11]: a QoS above Maximum QoS is a protocol error, 0x9B
             connection.protocolViolation(ReasonCode.QOS_NOT_SUPPORTED, "QoS " + received.qos() + " exceeds Maximum QoS " + offered.maximumQos());
@@ -71,9 +71,9 @@ final class InboundFlows {
         int qos = publish.qos();
         OwnershipLatch ownership = null;
         if (qos == 2) {
-            ownership = session.journalsDurably() ? broker.lifecycle().persistence().newOwnership() : null;
+            ownership = session.journalsDurably() ? services.lifecycle().persistence().newOwnership() : null;
             // held at most: a full window carried over from the last connection (being completed) and a full new one
-            if (!session.beginInboundQos2(publish, 2 * broker.settings().receiveMaximum(), ownership)) {
+            if (!session.beginInboundQos2(publish, 2 * services.settings().receiveMaximum(), ownership)) {
                 // a resent PUBLISH we already own: acknowledge again, do not route twice [MQTT-4.3.3-9]; if the first
                 // one's ownership is not on disk yet, the PUBREC waits for it as the first one's does
                 PubResponse again = PubResponse.of(PacketType.PUBREC, publish.packetId());
@@ -82,10 +82,10 @@ final class InboundFlows {
             }
             // only ids taken on this connection count: ones carried over from before a reconnect or a restart are
             // completed by the client's PUBREL or resent PUBLISH, and must never lock a client out [MQTT-3.3.4-9]
-            if (session.inboundQos2OnThisConnection() > broker.settings().receiveMaximum()) {
+            if (session.inboundQos2OnThisConnection() > services.settings().receiveMaximum()) {
                 session.releaseInboundQos2(publish.packetId()); // refused, not owned: a persistent session keeps at most the maximum
                 connection.protocolViolation(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED,
-                        "more than " + broker.settings().receiveMaximum() + " QoS 2 messages unacknowledged");
+                        "more than " + services.settings().receiveMaximum() + " QoS 2 messages unacknowledged");
                 return;
             }
         }
@@ -103,7 +103,7 @@ final class InboundFlows {
             // 0x90 Topic Name invalid: "not malformed, but not accepted by this Server" (spec 3.4.2.1); the message is
             // dropped, QoS 1/2 are acknowledged with 0x90 (5.0) or, in 3.1.1, acknowledged and dropped [MQTT-3.3.5-2]
             LOG.info("client {}: publish refused: {}", client.clientId(), overLimit);
-            broker.metrics().limitHit("topic");
+            services.metrics().limitHit("topic");
             reason = ReasonCode.TOPIC_NAME_INVALID;
         } else if (Distributor.isShared(publish.topic())) {
             // "$share/…" names shared subscriptions (spec 4.8.2), which no message can be addressed to: not malformed,
@@ -114,10 +114,10 @@ final class InboundFlows {
                         client.clientId(), publish.topic());
             }
             reason = ReasonCode.TOPIC_NAME_INVALID;
-        } else if (!broker.authorization().mayPublish(client, publish.topic(), qos, publish.retain())) {
+        } else if (!services.authorization().mayPublish(client, publish.topic(), qos, publish.retain())) {
             LOG.info("client {}: publish to {} not authorized", client.clientId(), publish.topic());
             reason = ReasonCode.NOT_AUTHORIZED;
-        } else if (broker.pipeline().publish(client, publish, ownership) == PublishPipeline.Routed.NO_SUBSCRIBERS) {
+        } else if (services.pipeline().publish(client, publish, ownership) == PublishPipeline.Routed.NO_SUBSCRIBERS) {
             // accepted, but no subscription took it (being retained does not count): 0x10, as mosquitto and EMQX say
             // (spec 3.4.2.1); only 5.0 acknowledgements carry it
             reason = ReasonCode.NO_MATCHING_SUBSCRIBERS;
@@ -139,7 +139,7 @@ final class InboundFlows {
             // copies may go to their subscribers and the PUBREC to the publisher (see OwnershipLatch)
             int id = publish.packetId();
             OwnershipLatch latch = ownership;
-            broker.lifecycle().persistence().whenDurable(connection.context().executor(),
+            services.lifecycle().persistence().whenDurable(connection.context().executor(),
                     () -> session.execute(() -> session.ownInboundQos2(id, latch, () -> connection.send(pubrec))));
         }
     }
@@ -150,7 +150,7 @@ final class InboundFlows {
             connection.send(ack);
             return;
         }
-        broker.lifecycle().persistence().whenDurable(connection.context().executor(), () -> connection.send(ack));
+        services.lifecycle().persistence().whenDurable(connection.context().executor(), () -> connection.send(ack));
     }
 
     void publishResponse(Session session, PubResponse response) {
@@ -187,7 +187,7 @@ final class InboundFlows {
     }
 
     void subscribe(Session session, Subscribe subscribe) {
-        BrokerCapabilities offered = broker.capabilities();
+        BrokerCapabilities offered = services.capabilities();
         List<Integer> ids = subscribe.properties().subscriptionIdentifiers();
         if (!ids.isEmpty() && !offered.subscriptionIdentifiers()) {
             // Subscription Identifier Available = 0 was advertised: DISCONNECT 0xA1 (spec 3.8.2.1.2)
@@ -223,16 +223,16 @@ final class InboundFlows {
                 } else if (overLimit != null) {
                     // 0x8F Topic Filter invalid: "correctly formed but not allowed for this Client" (spec 3.9.3)
                     LOG.info("client {}: subscription refused: {}", client.clientId(), overLimit);
-                    broker.metrics().limitHit("topic");
+                    services.metrics().limitHit("topic");
                     code = v5 ? ReasonCode.TOPIC_FILTER_INVALID : ReasonCode.V3_SUBACK_FAILURE;
-                } else if (!broker.authorization().maySubscribe(client, filter, requested.qos())) {
+                } else if (!services.authorization().maySubscribe(client, filter, requested.qos())) {
                     LOG.info("client {}: subscription to {} not authorized", client.clientId(), filter);
                     code = v5 ? ReasonCode.NOT_AUTHORIZED : ReasonCode.V3_SUBACK_FAILURE;
                 } else if (overQuota(session, filter)) {
                     // 0x97 Quota exceeded (spec 3.9.3); 3.1.1 has only 0x80 Failure [MQTT-3.9.3-2]
                     LOG.info("client {}: subscription to {} refused: already {} subscriptions (max_subscriptions_per_client)",
                             client.clientId(), filter, session.subscriptions().size());
-                    broker.metrics().limitHit("subscriptions");
+                    services.metrics().limitHit("subscriptions");
                     code = v5 ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.V3_SUBACK_FAILURE;
                 } else {
                     int qos = Math.min(requested.qos(), offered.maximumQos());
@@ -241,8 +241,8 @@ final class InboundFlows {
                     // [MQTT-3.8.4-3]: a subscription to the same filter replaces the old one
                     SessionSubscription remembered = new SessionSubscription(accepted, identifier);
                     boolean fresh = session.addSubscription(remembered) == null;
-                    broker.lifecycle().persistence().subscribed(session, remembered);
-                    broker.distributor().subscribe(session, accepted, identifier);
+                    services.lifecycle().persistence().subscribed(session, remembered);
+                    services.distributor().subscribe(session, accepted, identifier);
                     // retained messages are not sent to shared subscriptions (spec 4.8.2)
                     if (!shared) {
                         granted.add(accepted);
@@ -266,19 +266,19 @@ final class InboundFlows {
             Subscription s = granted.get(i);
             // Retain Handling: 0 always, 1 only for a new subscription, 2 never [MQTT-3.3.1-9], [MQTT-3.3.1-10]
             if (s.retainHandling() == 0 || (s.retainHandling() == 1 && isNew.get(i))) {
-                broker.distributor().sendRetained(session, s, identifier, subscribedNanos);
+                services.distributor().sendRetained(session, s, identifier, subscribedNanos);
             }
         }
         for (int i = 0; i < codes.size(); i++) {
             if (!ReasonCode.isFailure(codes.get(i))) {
-                broker.events().subscribed(client, subscribe.subscriptions().get(i).filter(), codes.get(i));
+                services.events().subscribed(client, subscribe.subscriptions().get(i).filter(), codes.get(i));
             }
         }
     }
 
     /** Whether a new subscription to {@code filter} would go over the per-client limit (replacing one never does). */
     private boolean overQuota(Session session, String filter) {
-        int max = broker.limits().maxSubscriptionsPerClient();
+        int max = services.limits().maxSubscriptionsPerClient();
         return max > 0 && !session.subscriptions().containsKey(filter) && session.subscriptions().size() >= max;
     }
 
@@ -289,8 +289,8 @@ final class InboundFlows {
             List<String> removed = new ArrayList<>();
             for (String filter : unsubscribe.filters()) {
                 if (session.removeSubscription(filter) != null) {
-                    broker.distributor().unsubscribe(session, filter);
-                    broker.lifecycle().persistence().unsubscribed(session, filter);
+                    services.distributor().unsubscribe(session, filter);
+                    services.lifecycle().persistence().unsubscribed(session, filter);
                     removed.add(filter);
                     codes.add(ReasonCode.SUCCESS);
                 } else {
@@ -301,7 +301,7 @@ final class InboundFlows {
             session.afterCommit(() -> {
                 connection.send(new UnsubAck(unsubscribe.packetId(), connection.version().isV5() ? codes : List.of(), MqttProperties.EMPTY));
                 for (String filter : removed) {
-                    broker.events().unsubscribed(client, filter);
+                    services.events().unsubscribed(client, filter);
                 }
             });
         });

@@ -42,7 +42,7 @@ public final class MqttConnection extends ClientChannel {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
     static final String KEEP_ALIVE_HANDLER = "keepalive";
 
-    private final BrokerContext broker;
+    private final ConnectionServices services;
     private final Listener listener;
     private final MqttPacketEncoder encoder;
     private final ArrayDeque<MqttPacket> heldPackets = new ArrayDeque<>();
@@ -59,13 +59,13 @@ public final class MqttConnection extends ClientChannel {
     /** The AUTH exchanges, for a client that named an Authentication Method in CONNECT; else null. */
     private AuthFlow authFlow;
 
-    public MqttConnection(BrokerContext broker, Listener listener, MqttPacketEncoder encoder) {
-        this.broker = broker;
+    public MqttConnection(ConnectionServices services, Listener listener, MqttPacketEncoder encoder) {
+        this.services = services;
         this.listener = listener;
         this.encoder = encoder;
-        this.flows = new InboundFlows(broker, this);
-        this.faults = new ConnectionFaults(this, broker.metrics(), encoder);
-        this.throttle = PublishThrottle.of(broker.limits(), broker.metrics(), this);
+        this.flows = new InboundFlows(services.flows(), this);
+        this.faults = new ConnectionFaults(this, services.metrics(), encoder);
+        this.throttle = PublishThrottle.of(services.limits(), services.metrics(), this);
     }
 
     // ---- Netty callbacks (event loop) ----
@@ -90,8 +90,8 @@ public final class MqttConnection extends ClientChannel {
             return;
         }
         this.ctx = context;
-        broker.metrics().connectionOpened();
-        long timeout = broker.settings().connectTimeout().toMillis();
+        services.metrics().connectionOpened();
+        long timeout = services.settings().connectTimeout().toMillis();
         connectTimeout = context.executor().schedule(() -> {
             if (life.is(State.AWAIT_CONNECT)) {
                 LOG.info("{}: no CONNECT within {} ms, closing", remote(), timeout);
@@ -112,7 +112,7 @@ public final class MqttConnection extends ClientChannel {
                 life.connectReceived();
                 // hold the socket until the gate answers, so held packets stay bounded
                 context.channel().config().setAutoRead(false);
-                new ConnectGate(broker, listener, this).handle((Connect) packet);
+                new ConnectGate(services.admission(), listener, this).handle((Connect) packet);
             }
             case AUTHENTICATING, CONNACK_SENT -> {
                 if (authFlow != null && authFlow.inProgress()) {
@@ -168,7 +168,7 @@ public final class MqttConnection extends ClientChannel {
     /** [MQTT-3.14.4-3]: a normal DISCONNECT discards the will; 5.0 reason 0x04 asks for it to be sent. */
     private void onDisconnect(Disconnect d) {
         SessionRules.OnDisconnect decided = SessionRules.onDisconnect(d, terms.version().isV5(), terms.connectExpiryZero(),
-                broker.settings().maxSessionExpiry().toSeconds());
+                services.settings().maxSessionExpiry().toSeconds());
         if (decided.protocolError()) {
             protocolViolation(ReasonCode.PROTOCOL_ERROR, "DISCONNECT sets a Session Expiry Interval after a CONNECT without one [MQTT-3.14.2-2]");
             return;
@@ -213,7 +213,7 @@ public final class MqttConnection extends ClientChannel {
 
     @Override
     public void channelInactive(ChannelHandlerContext context) {
-        broker.metrics().connectionClosed();
+        services.metrics().connectionClosed();
         if (connectTimeout != null) {
             connectTimeout.cancel(false);
         }
@@ -225,9 +225,9 @@ public final class MqttConnection extends ClientChannel {
         if (session != null) { // set once the connection was accepted; the session is detached below
             Session s = session;
             boolean publishWill = !willSuppressed;
-            s.execute(() -> broker.lifecycle().connectionLost(s, this, publishWill));
+            s.execute(() -> services.lifecycle().connectionLost(s, this, publishWill));
             LOG.info("{}: disconnected: {}", describe(), closeReason);
-            broker.events().clientDisconnected(client, closeReason);
+            services.events().clientDisconnected(client, closeReason);
         }
         context.fireChannelInactive();
     }
@@ -253,7 +253,7 @@ public final class MqttConnection extends ClientChannel {
         LOG.info("{}: protocol violation, closing: {}", describe(), message);
         closeReason = "protocol violation: " + message;
         if (client != null) {
-            broker.events().clientError(client, message);
+            services.events().clientError(client, message);
         }
         disconnect(reasonCode, message); // closes without a packet if no CONNACK went out
     }
@@ -269,7 +269,7 @@ public final class MqttConnection extends ClientChannel {
 
     /** The gate found an Authentication Method it serves: exchanges of AUTH packets follow (spec 4.12). */
     AuthFlow startAuthFlow(EnhancedAuthentication authentication, String method, Credentials credentials) {
-        authFlow = new AuthFlow(authentication, this, method, credentials, broker.settings().connectTimeout().toMillis());
+        authFlow = new AuthFlow(authentication, this, method, credentials, services.settings().connectTimeout().toMillis());
         return authFlow;
     }
 
@@ -301,9 +301,9 @@ public final class MqttConnection extends ClientChannel {
             long idleMillis = keepAliveSeconds * 1500L;
             ctx.pipeline().addBefore(ctx.name(), KEEP_ALIVE_HANDLER, new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
         }
-        broker.metrics().connectAccepted();
+        services.metrics().connectAccepted();
         LOG.info("{}: connected ({}, keep-alive {} s)", describe(), terms.version(), keepAliveSeconds);
-        broker.events().clientConnected(info);
+        services.events().clientConnected(info);
         while (!heldPackets.isEmpty() && life.is(State.CONNECTED)) {
             dispatch(heldPackets.poll());
         }

@@ -2,7 +2,7 @@ package dev.magpie.transport;
 
 import dev.magpie.BrokerException;
 import dev.magpie.Listener;
-import dev.magpie.protocol.BrokerContext;
+import dev.magpie.protocol.ConnectionServices;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -30,7 +30,7 @@ public final class ListenerBinding {
     }
 
     /** Binds {@code listener}; blocks until bound. {@code brokerConnections} is shared by all listeners of the broker. */
-    public static ListenerBinding bind(Listener listener, BrokerContext broker, EventLoops loops, HttpRoutes routes,
+    public static ListenerBinding bind(Listener listener, ConnectionServices broker, EventLoops loops, HttpRoutes routes,
                                        ConnectionLimit brokerConnections) {
         ChannelGroup connections = new DefaultChannelGroup(listener.name(), GlobalEventExecutor.INSTANCE);
         ServerTlsContext tls = listener.tls().map(settings -> ServerTlsContext.load(listener.name(), settings)).orElse(null);

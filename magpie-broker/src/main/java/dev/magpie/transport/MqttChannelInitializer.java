@@ -5,7 +5,7 @@ import dev.magpie.Listener;
 import dev.magpie.WebSocketSettings;
 import dev.magpie.codec.MqttDecoder;
 import dev.magpie.codec.MqttPacketEncoder;
-import dev.magpie.protocol.BrokerContext;
+import dev.magpie.protocol.ConnectionServices;
 import dev.magpie.protocol.MqttConnection;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -46,13 +46,13 @@ abstract class MqttChannelInitializer extends ChannelInitializer<SocketChannel> 
     /** Largest HTTP request body a route receives; larger requests are answered 413. */
     static final int MAX_HTTP_BODY = 1024 * 1024;
 
-    final BrokerContext broker;
+    final ConnectionServices broker;
     final Listener listener;
     private final ConnectionGuard guard;
     private final ChannelGroup connections;
     private final List<AddressRange> trustedProxies;
 
-    MqttChannelInitializer(BrokerContext broker, Listener listener, ChannelGroup connections, ConnectionLimit brokerConnections) {
+    MqttChannelInitializer(ConnectionServices broker, Listener listener, ChannelGroup connections, ConnectionLimit brokerConnections) {
         this.broker = broker;
         this.listener = listener;
         this.connections = connections;

@@ -1,7 +1,7 @@
 package dev.magpie.transport;
 
 import dev.magpie.Listener;
-import dev.magpie.protocol.BrokerContext;
+import dev.magpie.protocol.ConnectionServices;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -9,7 +9,7 @@ import io.netty.channel.socket.SocketChannel;
 /** A plain TCP listener: {@code limit → decoder → encoder → mqtt}. */
 final class TcpChannelInitializer extends MqttChannelInitializer {
 
-    TcpChannelInitializer(BrokerContext broker, Listener listener, ChannelGroup connections, ConnectionLimit brokerConnections) {
+    TcpChannelInitializer(ConnectionServices broker, Listener listener, ChannelGroup connections, ConnectionLimit brokerConnections) {
         super(broker, listener, connections, brokerConnections);
     }
 

@@ -1,7 +1,7 @@
 package dev.magpie.transport;
 
 import dev.magpie.Listener;
-import dev.magpie.protocol.BrokerContext;
+import dev.magpie.protocol.ConnectionServices;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -13,7 +13,7 @@ import io.netty.channel.socket.SocketChannel;
 final class TlsChannelInitializer extends MqttChannelInitializer {
     private final ServerTlsContext tls;
 
-    TlsChannelInitializer(BrokerContext broker, Listener listener, ChannelGroup connections, ConnectionLimit brokerConnections, ServerTlsContext tls) {
+    TlsChannelInitializer(ConnectionServices broker, Listener listener, ChannelGroup connections, ConnectionLimit brokerConnections, ServerTlsContext tls) {
         super(broker, listener, connections, brokerConnections);
         this.tls = tls;
     }

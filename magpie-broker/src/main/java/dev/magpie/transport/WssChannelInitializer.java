@@ -1,7 +1,7 @@
 package dev.magpie.transport;
 
 import dev.magpie.Listener;
-import dev.magpie.protocol.BrokerContext;
+import dev.magpie.protocol.ConnectionServices;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -14,7 +14,7 @@ final class WssChannelInitializer extends MqttChannelInitializer {
     private final ServerTlsContext tls;
     private final HttpRoutes routes;
 
-    WssChannelInitializer(BrokerContext broker, Listener listener, ChannelGroup connections, ConnectionLimit brokerConnections, ServerTlsContext tls, HttpRoutes routes) {
+    WssChannelInitializer(ConnectionServices broker, Listener listener, ChannelGroup connections, ConnectionLimit brokerConnections, ServerTlsContext tls, HttpRoutes routes) {
         super(broker, listener, connections, brokerConnections);
         this.tls = tls;
         this.routes = routes;
