@@ -70,7 +70,11 @@ public final class SessionPersistence {
         AtomicInteger pending = new AtomicInteger(all.size());
         Runnable oneCommitted = () -> {
             if (pending.decrementAndGet() == 0) {
-                ackLoop.execute(ack);
+                try {
+                    ackLoop.execute(ack);
+                } catch (RejectedExecutionException stopped) {
+                    // the broker is stopping and its connections are closed: there is no one to answer
+                }
             }
         };
         for (EventExecutor loop : all) {

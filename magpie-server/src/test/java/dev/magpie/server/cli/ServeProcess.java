@@ -156,7 +156,7 @@ public final class ServeProcess implements AutoCloseable {
      * Process.destroy()} sends the same signal but also closes our end of the output pipe, losing what the
      * shutdown hook logs.
      */
-    void terminate() {
+    public void terminate() {
         process.toHandle().destroy();
     }
 

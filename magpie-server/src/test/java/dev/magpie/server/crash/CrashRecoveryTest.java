@@ -72,7 +72,14 @@ class CrashRecoveryTest {
                     if (kills == settings.cycles()) {
                         break; // sanity mode: the same workload, no kill
                     }
-                    broker.kill("kill " + (++kills) + " of " + settings.cycles() + ", under load after " + running.toMillis() + " ms");
+                    if (random.nextInt(4) == 0) {
+                        // a kill during the graceful stop: SIGTERM, then SIGKILL while the shutdown runs (or after it)
+                        broker.terminate("stop under load after " + running.toMillis() + " ms");
+                        runFor(settings.between(random, Duration.ZERO, Duration.ofMillis(400)));
+                        broker.kill("kill " + (++kills) + " of " + settings.cycles() + ", during shutdown");
+                    } else {
+                        broker.kill("kill " + (++kills) + " of " + settings.cycles() + ", under load after " + running.toMillis() + " ms");
+                    }
                     broker.launch();
                     while (kills < settings.cycles() && settings.startupKill(kills + 1, random)) {
                         // a kill during start-up or recovery, before or after the listener is up

@@ -118,6 +118,12 @@ final class CrashingBroker implements AutoCloseable {
         return (System.nanoTime() - launchedAt) / 1_000_000;
     }
 
+    /** SIGTERM: the graceful stop begins (a SIGKILL may follow while it runs). */
+    void terminate(String why) {
+        mark("SIGTERM pid " + current.pid() + " (" + why + ")");
+        current.terminate();
+    }
+
     /** SIGKILL: no shutdown hook runs, nothing is flushed. */
     void kill(String why) {
         long pid = current.pid();
