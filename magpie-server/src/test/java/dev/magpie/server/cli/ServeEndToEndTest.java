@@ -183,6 +183,7 @@ class ServeEndToEndTest {
         Broker flagWins = serve(Map.of("MAGPIE_LISTENERS_0_PORT", String.valueOf(port)), "--config", file.toString(),
                 "--port", "0");
         assertThat(flagWins.port("tcp")).isPositive().isNotEqualTo(port);
+        flagWins.stop(); // one broker per data directory (magpie.lock): the next start must not meet this one's lock
 
         assertThatThrownBy(() -> serve(Map.of("MAGPIE_LISTENERS_0_PORT", String.valueOf(port)), "--config", file.toString()))
                 .as("the environment's port is the one bound")
