@@ -33,7 +33,7 @@ record CrashSettings(int cycles, long seed, int ratePerStream, int window, Durat
                 Integer.getInteger("magpie.crash.rate", 75),
                 Integer.getInteger("magpie.crash.window", 50),
                 millis("magpie.crash.runMinMs", 300),
-                millis("magpie.crash.runMaxMs", 2500),
+                millis("magpie.crash.runMaxMs", 1500),
                 millis("magpie.crash.startupKillMaxMs", 2500),
                 Double.parseDouble(System.getProperty("magpie.crash.startupKillShare", "0.25")),
                 millis("magpie.crash.liveWithinMs", 10_000),
