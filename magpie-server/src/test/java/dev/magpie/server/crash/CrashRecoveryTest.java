@@ -59,6 +59,7 @@ class CrashRecoveryTest {
                 workload.start();
                 awaitLive(workload, workload.mark(), settings.liveWithin(), broker, timeline, "warm-up");
                 int kills = 0;
+                int[] kinds = new int[3]; // under load, during a graceful stop, during start-up or recovery
                 int rounds = 0;
                 boolean up = true;
                 while (up && (kills < settings.cycles() || rounds == 0)) {
@@ -77,7 +78,9 @@ class CrashRecoveryTest {
                         broker.terminate("stop under load after " + running.toMillis() + " ms");
                         runFor(settings.between(random, Duration.ZERO, Duration.ofMillis(400)));
                         broker.kill("kill " + (++kills) + " of " + settings.cycles() + ", during shutdown");
+                        kinds[1]++;
                     } else {
+                        kinds[0]++;
                         broker.kill("kill " + (++kills) + " of " + settings.cycles() + ", under load after " + running.toMillis() + " ms");
                     }
                     broker.launch();
@@ -85,6 +88,7 @@ class CrashRecoveryTest {
                         // a kill during start-up or recovery, before or after the listener is up
                         runFor(settings.between(random, Duration.ZERO, settings.startupKillMax()));
                         broker.kill("kill " + (++kills) + " of " + settings.cycles() + ", during start-up/recovery");
+                        kinds[2]++;
                         broker.launch();
                     }
                     try {
@@ -102,6 +106,8 @@ class CrashRecoveryTest {
                     finish(workload, settings, broker);
                     verdict.retained(workload.retained, workload.readRetained());
                 }
+                verdict.line("kills: " + kinds[0] + " under load, " + kinds[1] + " during a graceful stop, " + kinds[2]
+                        + " during start-up or recovery");
                 verdict.publishers(workload.publishers());
                 verdict.deliveries(workload.expectations());
                 verdict.redeliveries(workload.subscribers(), workload.qos1Streams(), settings.window());
