@@ -2,7 +2,12 @@
  * One connection's MQTT state machine: the CONNECT gate (authentication, session takeover, CONNACK), the AUTH
  * exchanges of enhanced authentication (at CONNECT and re-authentication),
  * keep-alive, inbound PUBLISH with its QoS handshakes, SUBSCRIBE/UNSUBSCRIBE, DISCONNECT, and the publish
- * pipeline (interceptors, retained, routing) shared with {@code Broker.publish}. Talks to sessions, routing
- * and security through their public types; called by {@code transport}, which builds the Netty pipeline.
+ * pipeline (interceptors, retained, routing) shared with {@code Broker.publish}; the rules of a session's life
+ * ({@link dev.magpie.protocol.SessionRules}) and what acts on them ({@code SessionLifecycle},
+ * {@code SessionPersistence}: restore, wills, expiry, durable acknowledgements). Each class gets the collaborators
+ * it uses: {@link dev.magpie.protocol.Admission} for the CONNECT gate, {@link dev.magpie.protocol.FlowServices}
+ * for the flows after it, {@link dev.magpie.protocol.ConnectionServices} for what a transport gives each
+ * connection. Talks to sessions, routing and security through their public types; called by {@code transport},
+ * which builds the Netty pipeline.
  */
 package dev.magpie.protocol;

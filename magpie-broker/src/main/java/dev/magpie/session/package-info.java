@@ -4,9 +4,14 @@
  * inbound QoS 2 state and the will message; {@link dev.magpie.session.SessionRegistry} maps client ids to
  * sessions. Each session is confined to one event-loop thread (see {@link dev.magpie.session.Session#execute}).
  *
+ * {@link dev.magpie.session.SessionOutbox} decides what a session sends and when (window, queue, resend on
+ * resume); {@link dev.magpie.session.InboundQos2} holds the inbound QoS 2 ids (duplicate or reuse, quota, bound).
+ *
  * <p>A persistent session writes its QoS 1/2 messages to the {@code store} as they move
- * ({@link dev.magpie.session.Session#persistTo}); {@link dev.magpie.session.PublishStorage} converts a PUBLISH
- * to the store's record and back.
+ * ({@link dev.magpie.session.Session#persistTo}, {@link dev.magpie.session.SessionJournal}); with durable
+ * acknowledgements it sends nothing before the state it creates is committed, and the copies of an inbound QoS 2
+ * message wait for the broker's ownership of it ({@link dev.magpie.session.OwnershipLatch}).
+ * {@link dev.magpie.session.PublishStorage} converts a PUBLISH to the store's record and back.
  *
  * <p>This package never imports {@code routing} or {@code protocol}: it reaches a network connection through
  * {@link dev.magpie.session.SessionConnection}, which the protocol layer implements.

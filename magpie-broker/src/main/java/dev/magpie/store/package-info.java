@@ -9,9 +9,11 @@
  *   hashed at once and are never stored or logged.</li>
  *   <li>The message store SPI, {@link dev.magpie.store.MessageStore} (retained messages as
  *   {@link dev.magpie.store.StoredMessage}s, persistent sessions as {@link dev.magpie.store.StoredSession}s with
- *   their subscriptions, queued and in-flight messages and inbound QoS 2 ids), with a memory and an SQLite implementation; the SQLite one writes
- *   through one batching writer thread (group commit, bounded queue) so an event loop never waits for the
- *   disk. {@link dev.magpie.store.SqliteFile} says how the two share the file.</li>
+ *   their subscriptions, queued and in-flight messages, inbound QoS 2 ids and delayed wills), with a memory and an
+ *   SQLite implementation; the SQLite one writes through one batching writer thread (group commit, bounded
+ *   queue, statements prepared once) so an event loop never waits for the disk, and holds the data directory's
+ *   lock ({@code magpie.lock}: one broker per directory). {@link dev.magpie.store.SqliteFile} says how the two
+ *   share the file.</li>
  * </ul>
  *
  * <p>Called by the standalone server ({@code magpie user ...} and {@code magpie serve}), by embedding
