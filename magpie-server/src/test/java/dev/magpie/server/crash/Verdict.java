@@ -105,15 +105,16 @@ final class Verdict {
 
     /**
      * QoS 1 redeliveries per broker run, per subscriber session: a crash may resend what was in flight (at most
-     * the broker's in-flight window, maxInflight) plus what the publishers resent with DUP (their windows). Twice
-     * the broker's window leaves room for acknowledgements the write-behind store had not yet committed.
+     * the broker's in-flight window, maxInflight: a message goes on the wire only once its in-flight record is
+     * committed, and a new one takes the slot of one whose completion was committed before it) plus what the
+     * publishers resent with DUP (their windows); never the acknowledged history.
      */
     void redeliveries(List<RecordingSubscriber> subscribers, Map<RecordingSubscriber, Integer> qos1StreamsOf, int window) {
-        line("QoS 1 redeliveries per broker run (run: count), bound per run = 2 x maxInflight "
+        line("QoS 1 redeliveries per broker run (run: count), bound per run = maxInflight "
                 + CrashSettings.BROKER_MAX_INFLIGHT + " + publisher windows:");
         for (RecordingSubscriber s : subscribers) {
             Map<Integer, Integer> byEpoch = s.qos1RedeliveriesByEpoch();
-            int bound = 2 * CrashSettings.BROKER_MAX_INFLIGHT + qos1StreamsOf.getOrDefault(s, 0) * window;
+            int bound = CrashSettings.BROKER_MAX_INFLIGHT + qos1StreamsOf.getOrDefault(s, 0) * window;
             int max = byEpoch.values().stream().mapToInt(Integer::intValue).max().orElse(0);
             int runs = Math.max(1, timeline.epoch());
             double mean = byEpoch.values().stream().mapToInt(Integer::intValue).sum() / (double) runs;
