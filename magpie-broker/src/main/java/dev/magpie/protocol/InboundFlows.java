@@ -69,9 +69,9 @@ final class InboundFlows {
         ClientInfo client = session.clientInfo();
         boolean v5 = connection.version().isV5();
         int qos = publish.qos();
-        OwnershipLatch ownership = null;
+        // what the copies of a QoS 2 message of a durably journaled session wait for (see OwnershipLatch)
+        OwnershipLatch ownership = qos == 2 && session.journalsDurably() ? services.lifecycle().persistence().newOwnership() : null;
         if (qos == 2) {
-            ownership = session.journalsDurably() ? services.lifecycle().persistence().newOwnership() : null;
             // held at most: a full window carried over from the last connection (being completed) and a full new one
             if (!session.beginInboundQos2(publish, 2 * services.settings().receiveMaximum(), ownership)) {
                 // a resent PUBLISH we already own: acknowledge again, do not route twice [MQTT-4.3.3-9]; if the first
@@ -126,21 +126,18 @@ final class InboundFlows {
             // [MQTT-4.3.2-2]; 3.1.1 has no negative acknowledgement, so a refused message is acked and dropped
             acknowledge(reason, new PubResponse(PacketType.PUBACK, publish.packetId(), v5 ? reason : 0, MqttProperties.EMPTY));
         } else if (qos == 2) {
-            if (v5 && ReasonCode.isFailure(reason)) {
-                // a PUBREC >= 0x80 ends the exchange: the id is free again [MQTT-4.3.3-4]
-                session.releaseInboundQos2(publish.packetId());
-            }
             PubResponse pubrec = new PubResponse(PacketType.PUBREC, publish.packetId(), v5 ? reason : 0, MqttProperties.EMPTY);
             if (v5 && ReasonCode.isFailure(reason)) {
-                connection.send(pubrec); // nothing was routed and the id is free again
+                // a PUBREC >= 0x80 ends the exchange: nothing was routed and the id is free again [MQTT-4.3.3-4]
+                session.releaseInboundQos2(publish.packetId());
+                connection.send(pubrec);
                 return;
             }
             // the copies are durable after the barrier; the ownership is then recorded, and once that is committed the
             // copies may go to their subscribers and the PUBREC to the publisher (see OwnershipLatch)
             int id = publish.packetId();
-            OwnershipLatch latch = ownership;
             services.lifecycle().persistence().whenDurable(connection.context().executor(),
-                    () -> session.execute(() -> session.ownInboundQos2(id, latch, () -> connection.send(pubrec))));
+                    () -> session.execute(() -> session.ownInboundQos2(id, ownership, () -> connection.send(pubrec))));
         }
     }
 

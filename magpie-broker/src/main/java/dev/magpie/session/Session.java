@@ -262,8 +262,8 @@ public final class Session {
      * connections making room first (see {@link InboundQos2}).
      */
     public boolean beginInboundQos2(Publish publish, int maxHeld, OwnershipLatch ownership) {
-        return inboundQos2.begin(publish.packetId(), InboundQos2.fingerprint(publish), publish.dup(), maxHeld,
-                journal.gates() ? ownership : null, journal) != InboundQos2.Arrival.DUPLICATE;
+        return inboundQos2.begin(publish.packetId(), InboundQos2.fingerprint(publish), publish.dup(), maxHeld, ownership, journal)
+                != InboundQos2.Arrival.DUPLICATE;
     }
 
     /**

@@ -81,6 +81,7 @@ final class SessionOutbox {
     }
 
     void deliverNow(Publication publication, Delivery delivery) {
+        SessionConnection c = connection();
         if (session.isEnded()) {
             return;
         }
@@ -93,27 +94,27 @@ final class SessionOutbox {
         int qos = delivery.qos();
         PendingMessage queued = new PendingMessage(publish, delivery, publication.createdNanos(), Publication.expiryNanos(publish), ++lastSeq,
                 publication.ownership());
-        if (connection() == null) {
+        if (c == null) {
             // QoS 0 is not kept for offline clients unless configured; QoS 1/2 are, within bounds [MQTT-3.1.2-5]
             if (qos > 0 || queueQos0) {
                 enqueue(queued);
             }
             return;
         }
-        if (outbound.hasQueued() || (qos == 0 ? !connection().isWritable() : outbound.inflightCount() >= window())) {
+        if (outbound.hasQueued() || (qos == 0 ? !c.isWritable() : outbound.inflightCount() >= window())) {
             enqueue(queued);
             return;
         }
-        boolean ownEncoding = (qos > 0 && session.journal().gates()) || connection().version().isV5()
-                && (!delivery.subscriptionIds().isEmpty() || publication.expires() || connection().rewritesPublish());
+        boolean ownEncoding = (qos > 0 && session.journal().gates()) || c.version().isV5()
+                && (!delivery.subscriptionIds().isEmpty() || publication.expires() || c.rewritesPublish());
         if (ownEncoding) {
             // this subscriber needs its own properties (identifiers, remaining expiry, topic alias), or its message
             // waits for the commit of its in-flight record
             send(queued, now, false);
             return;
         }
-        EncodedPublish encoded = publication.encoded(connection().allocator(), connection().version(), qos);
-        if (encoded.size() > connection().maxPacketSize()) {
+        EncodedPublish encoded = publication.encoded(c.allocator(), c.version(), qos);
+        if (encoded.size() > c.maxPacketSize()) {
             // the client said it cannot take this; the spec says drop it [MQTT-3.1.2-25]
             observer.dropped(session.clientInfo(), publish, "larger than the client's Maximum Packet Size");
             return;
@@ -127,7 +128,7 @@ final class SessionOutbox {
             session.journal().sent(queued, false, packetId, sent, state);
         }
         ByteBuf buffer = encoded.forDelivery(packetId, false, delivery.retain());
-        connection().send(buffer);
+        c.send(buffer);
         observer.delivered(session.clientInfo(), publish);
     }
 
@@ -152,10 +153,11 @@ final class SessionOutbox {
 
     /** Sends queued messages while the window and the socket allow. */
     void drain() {
+        SessionConnection c = connection();
         long now = System.nanoTime();
-        while (connection() != null && outbound.hasQueued()) {
+        while (c != null && outbound.hasQueued()) {
             PendingMessage next = outbound.peek();
-            if (next.qos() == 0 ? !connection().isWritable() : outbound.inflightCount() >= window()) {
+            if (next.qos() == 0 ? !c.isWritable() : outbound.inflightCount() >= window()) {
                 return;
             }
             outbound.poll();
@@ -170,11 +172,12 @@ final class SessionOutbox {
      * of a gated session enters the window at once but goes on the wire when its record is committed.
      */
     private void send(PendingMessage m, long now, boolean fromQueue) {
+        SessionConnection c = connection();
         boolean queuedRecord = fromQueue && journaled(m);
         long remaining = Publication.remainingSeconds(m.createdNanos(), m.expiryNanos(), now);
         Publish p = remaining == 0 ? null : variant(m.publish(), m.delivery(), remaining);
-        String tooBig = p != null && MqttEncoder.encodedSize(p.withPacketId(m.qos() == 0 ? 0 : 1, false), connection().version())
-                > connection().maxPacketSize() ? "larger than the client's Maximum Packet Size" : null;
+        String tooBig = p != null && MqttEncoder.encodedSize(p.withPacketId(m.qos() == 0 ? 0 : 1, false), c.version())
+                > c.maxPacketSize() ? "larger than the client's Maximum Packet Size" : null;
         if (p == null || tooBig != null || m.qos() == 0) {
             if (queuedRecord) {
                 session.journal().dequeued(m);
@@ -183,7 +186,7 @@ final class SessionOutbox {
                 observer.dropped(session.clientInfo(), m.publish(), p == null ? "message expired" : tooBig);
                 return;
             }
-            connection().send(p);
+            c.send(p);
             observer.delivered(session.clientInfo(), p);
             return;
         }
@@ -197,42 +200,45 @@ final class SessionOutbox {
             whenCommitted(packetId, entry);
             return;
         }
-        connection().send(p.withPacketId(packetId, false));
+        c.send(p.withPacketId(packetId, false));
         observer.delivered(session.clientInfo(), p);
     }
 
     /**
-     * Once the store has committed {@code entry}'s current state, sends what it calls for to the connection() then
-     * attached (PUBLISH, or PUBREL past PUBREC), unless it has moved on meanwhile; a client that is away gets it
-     * when it attaches ({@link #resendOnAttach} skips what is not committed yet, so nothing goes out twice).
+     * Once the store has committed {@code entry}'s current state, and for a copy of an inbound QoS 2 message once the
+     * broker's ownership of it is durable too ({@link OwnershipLatch}: a crash before would drop this copy and route
+     * the client's resend again), sends what the state calls for to the connection then attached (PUBLISH, or PUBREL
+     * past PUBREC), unless it has moved on meanwhile; a client that is away gets it when it attaches
+     * ({@link #resendOnAttach} skips what is not committed yet, so nothing goes out twice).
      */
     private void whenCommitted(int packetId, OutboundFlow.Inflight entry) {
         OutboundFlow.State state = entry.state;
         session.journal().afterCommit(() -> {
-            if (outbound.inflight(packetId) != entry || entry.state != state || entry.committed) {
-                return;
-            }
             OwnershipLatch ownership = entry.ownership;
-            if (ownership != null && !ownership.isReleased()) {
-                // routed from an inbound QoS 2 PUBLISH whose ownership is not on disk yet: a crash now would drop
-                // this copy and route the client's resend again, so the subscriber must not hold this one
-                ownership.whenReleased(() -> session.execute(() -> {
-                    entry.ownership = null;
-                    whenCommitted(packetId, entry);
-                }));
-                return;
-            }
-            entry.committed = true;
-            if (connection() == null) {
-                return;
-            }
-            if (state == OutboundFlow.State.AWAIT_PUBCOMP) {
-                connection().send(PubResponse.of(PacketType.PUBREL, packetId));
+            if (ownership == null || ownership.isReleased()) {
+                sendCommitted(packetId, entry, state);
             } else {
-                connection().send(entry.publish.withPacketId(packetId, false));
-                observer.delivered(session.clientInfo(), entry.publish);
+                ownership.whenReleased(() -> session.execute(() -> sendCommitted(packetId, entry, state)));
             }
         });
+    }
+
+    private void sendCommitted(int packetId, OutboundFlow.Inflight entry, OutboundFlow.State state) {
+        if (outbound.inflight(packetId) != entry || entry.state != state || entry.committed) {
+            return;
+        }
+        entry.committed = true;
+        entry.ownership = null;
+        SessionConnection c = connection();
+        if (c == null) {
+            return;
+        }
+        if (state == OutboundFlow.State.AWAIT_PUBCOMP) {
+            c.send(PubResponse.of(PacketType.PUBREL, packetId));
+        } else {
+            c.send(entry.publish.withPacketId(packetId, false));
+            observer.delivered(session.clientInfo(), entry.publish);
+        }
     }
 
     /** Which messages are written to a persistent session's store: QoS 1/2, and QoS 0 when offline queueing keeps it. */
