@@ -1,5 +1,8 @@
 package dev.magpie;
 
+import dev.magpie.transport.CipherSuites;
+import dev.magpie.transport.ServerKeyMaterial;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +24,8 @@ import java.util.Set;
  *
  * <p>Defaults: TLS 1.3 and 1.2 only (older versions cannot be enabled: they are broken), the provider's
  * cipher suites, no client certificates, a 10 s handshake timeout, the key files checked for changes every
- * 5 s (a changed certificate is used for new connections; open ones keep theirs).
+ * 5 s (a changed certificate is used for new connections; open ones keep theirs). A changed pair is used
+ * only once its files have stopped changing for one interval and the key belongs to the certificate.
  *
  * <p>Kept as a class rather than a record so that the optional parts (CA bundle, CRL) are
  * {@link Optional}-returning accessors and never {@code null}.
@@ -165,8 +169,20 @@ public final class TlsSettings {
                 handshakeTimeout, certificateIdentity, reloadInterval);
     }
 
-    /** Cipher suites in order of preference; empty means the provider's defaults. */
+    /**
+     * Cipher suites in order of preference; empty means the provider's defaults. Unknown names (typos) and
+     * weak suites (RC4, NULL, EXPORT, anonymous, DES/3DES, MD5) are refused. The list is for TLS 1.2: when it
+     * names no TLS 1.3 suite, TLS 1.3 keeps its standard suites (leave it out of {@link #withProtocols} to
+     * turn it off).
+     *
+     * @throws IllegalArgumentException naming the first refused suite and why
+     */
     public TlsSettings withCiphers(List<String> newCiphers) {
+        for (String name : newCiphers) {
+            CipherSuites.problem(name).ifPresent(problem -> {
+                throw new IllegalArgumentException("ciphers must not include " + name + ": " + problem);
+            });
+        }
         return new TlsSettings(keyMaterial, protocols, newCiphers, clientAuth, trustedCertificates, revocationList,
                 handshakeTimeout, certificateIdentity, reloadInterval);
     }
@@ -201,6 +217,22 @@ public final class TlsSettings {
 
     public KeyMaterial keyMaterial() {
         return keyMaterial;
+    }
+
+    /**
+     * Reads the key material now and checks that the private key belongs to the certificate (the broker does
+     * the same when a listener starts and before it swaps in reloaded files); useful to refuse a bad pair before
+     * anything is started.
+     *
+     * <pre>{@code
+     * TlsSettings tls = TlsSettings.pem(Path.of("server.crt"), Path.of("server.key"));
+     * tls.checkKeyMaterial(); // BrokerException: private key server.key does not belong to certificate server.crt ...
+     * }</pre>
+     *
+     * @throws BrokerException naming the files, if one cannot be read or the key does not match
+     */
+    public void checkKeyMaterial() {
+        ServerKeyMaterial.check(keyMaterial);
     }
 
     public List<String> protocols() {

@@ -2,6 +2,7 @@ package dev.magpie.transport;
 
 import dev.magpie.BrokerException;
 import dev.magpie.TlsSettings;
+import dev.magpie.security.SettledFiles;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
@@ -16,11 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.CertPathTrustManagerParameters;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -34,6 +33,7 @@ import java.security.cert.X509CertSelector;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -45,11 +45,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>OpenSSL (BoringSSL from {@code netty-tcnative}) is used where it loads, for speed and modern ciphers;
  * the JDK's provider otherwise. Which one is logged once per process.
  *
- * <p>Reloading polls the files' modification times and sizes on an event loop's scheduler: cheap, portable
- * (a WatchService misses changes on some mounted volumes and through symlink swaps, as Kubernetes secrets
- * are updated) and it needs no thread of its own. A change that does not build (say, the certificate was
- * written but not yet its key) is logged in one line and the previous context stays in force; the next
- * change is tried again.
+ * <p>Reloading polls the files on an event loop's scheduler: cheap, portable (a WatchService misses changes on
+ * some mounted volumes and through symlink swaps, as Kubernetes secrets are updated) and it needs no thread of
+ * its own. A change is considered only once it has settled ({@link SettledFiles}: unchanged over two polls),
+ * and is swapped in only if it builds and its key belongs to its certificate ({@link ServerKeyMaterial}). A
+ * change that does not (the certificate renamed into place, its key not yet; a half-written PEM) is logged in
+ * one line and the previous context stays in force until a complete, matching pair has settled.
  */
 final class ServerTlsContext {
     private static final Logger LOG = LoggerFactory.getLogger(ServerTlsContext.class);
@@ -57,25 +58,28 @@ final class ServerTlsContext {
 
     private final String listenerName;
     private final TlsSettings settings;
+    private final SettledFiles files;
     private volatile SslContext context;
-    private List<String> stamp;
     private ScheduledFuture<?> watch;
 
     private ServerTlsContext(String listenerName, TlsSettings settings) {
         this.listenerName = listenerName;
         this.settings = settings;
+        this.files = SettledFiles.readNow(watchedFiles(settings));
     }
 
     /**
      * Builds the context from the files now.
      *
-     * @throws BrokerException if a file is missing or unreadable, or the key does not match
+     * @throws BrokerException if a file is missing or unreadable, or the key does not match the certificate
      */
     static ServerTlsContext load(String listenerName, TlsSettings settings) {
         ServerTlsContext tls = new ServerTlsContext(listenerName, settings);
-        tls.stamp = tls.stamp();
         try {
-            tls.context = build(settings);
+            tls.context = build(settings, tls.files.initial());
+        } catch (BrokerException e) {
+            throw new BrokerException("listener " + listenerName + ": cannot load TLS key material " + settings.keyMaterial()
+                    + ": " + e.getMessage(), e);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             throw new BrokerException("listener " + listenerName + ": cannot load TLS key material " + settings.keyMaterial()
                     + ": " + reason(e) + " (check the file paths, the key password and that the key matches the certificate)", e);
@@ -122,89 +126,89 @@ final class ServerTlsContext {
         }
     }
 
-    /** Rebuilds the context if a watched file changed since the last look. */
+    /** Rebuilds the context if the watched files changed and have settled since the last look. */
     void reloadIfChanged() {
-        List<String> now = stamp();
-        if (now.equals(stamp)) {
+        Optional<SettledFiles.Snapshot> change = files.poll();
+        if (change.isEmpty()) {
             return;
         }
-        stamp = now;
+        Optional<SettledFiles.FileState> unreadable = change.get().unreadable();
+        if (unreadable.isPresent()) {
+            LOG.warn("listener {}: TLS file {} {}; keeping the previous certificate until it is back", listenerName,
+                    unreadable.get().path(), unreadable.get().problem());
+            return;
+        }
         try {
-            context = build(settings);
+            context = build(settings, change.get());
             LOG.info("listener {}: TLS certificate reloaded from {}; new connections use it", listenerName, settings.keyMaterial());
+        } catch (BrokerException e) {
+            LOG.warn("listener {}: TLS files changed but are not used, keeping the previous certificate: {}", listenerName, e.getMessage());
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             LOG.warn("listener {}: TLS files changed but cannot be loaded, keeping the previous certificate: {}", listenerName, reason(e));
         }
     }
 
-    private List<String> stamp() {
+    /** Key material first (as {@link TlsSettings.KeyMaterial#files()}), then the CA bundle and the CRL if set. */
+    private static List<Path> watchedFiles(TlsSettings settings) {
         List<Path> files = new ArrayList<>(settings.keyMaterial().files());
         settings.trustedCertificates().ifPresent(files::add);
         settings.revocationList().ifPresent(files::add);
-        List<String> out = new ArrayList<>();
-        for (Path f : files) {
-            try {
-                out.add(f + "@" + Files.getLastModifiedTime(f).toMillis() + "/" + Files.size(f));
-            } catch (IOException e) {
-                out.add(f + "@missing");
-            }
-        }
-        return out;
+        return files;
     }
 
-    private static SslContext build(TlsSettings settings) throws IOException, GeneralSecurityException {
-        SslContextBuilder builder;
-        if (settings.keyMaterial() instanceof TlsSettings.Pem pem) {
-            try (InputStream chain = Files.newInputStream(pem.certificateChain()); InputStream key = Files.newInputStream(pem.privateKey())) {
-                builder = SslContextBuilder.forServer(chain, key, pem.password().isEmpty() ? null : pem.password());
-            }
-        } else {
-            TlsSettings.Pkcs12 p12 = (TlsSettings.Pkcs12) settings.keyMaterial();
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(p12.file())) {
-                store.load(in, p12.password().toCharArray());
-            }
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(store, p12.password().toCharArray());
-            builder = SslContextBuilder.forServer(kmf);
+    private static SslContext build(TlsSettings settings, SettledFiles.Snapshot snapshot) throws IOException, GeneralSecurityException {
+        Optional<SettledFiles.FileState> unreadable = snapshot.unreadable();
+        if (unreadable.isPresent()) {
+            throw new BrokerException(unreadable.get().path() + " " + unreadable.get().problem());
         }
+        int keyFiles = settings.keyMaterial().files().size();
+        List<byte[]> keyContents = new ArrayList<>();
+        for (int i = 0; i < keyFiles; i++) {
+            keyContents.add(snapshot.content(i));
+        }
+        SslContextBuilder builder = ServerKeyMaterial.parse(settings.keyMaterial(), keyContents).builder();
+        List<String> ciphers = CipherSuites.effective(settings.ciphers(), settings.protocols());
         builder.sslProvider(provider())
                 .protocols(settings.protocols())
-                .ciphers(settings.ciphers().isEmpty() ? null : settings.ciphers(), SupportedCipherSuiteFilter.INSTANCE)
+                .ciphers(ciphers.isEmpty() ? null : ciphers, SupportedCipherSuiteFilter.INSTANCE)
                 .clientAuth(switch (settings.clientAuth()) {
                     case NONE -> ClientAuth.NONE;
                     case OPTIONAL -> ClientAuth.OPTIONAL;
                     case REQUIRE -> ClientAuth.REQUIRE;
                 });
         if (settings.trustedCertificates().isPresent()) {
-            builder.trustManager(trustManagers(settings.trustedCertificates().get(), settings.revocationList().orElse(null)));
+            int next = keyFiles;
+            byte[] caBundle = snapshot.content(next++);
+            byte[] crl = settings.revocationList().isPresent() ? snapshot.content(next) : null;
+            builder.trustManager(trustManagers(settings.trustedCertificates().get(), caBundle, crl));
         }
         return builder.build();
     }
 
     /** Client certificates are checked against the CA bundle and, if given, a CRL (end entity only, no network). */
-    private static TrustManagerFactory trustManagers(Path caBundle, Path crlFile) throws IOException, GeneralSecurityException {
+    private static TrustManagerFactory trustManagers(Path caBundle, byte[] caBytes, byte[] crlBytes) throws GeneralSecurityException {
         CertificateFactory factory = CertificateFactory.getInstance("X.509");
         KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
-        anchors.load(null, null);
+        try {
+            anchors.load(null, null);
+        } catch (IOException e) {
+            throw new GeneralSecurityException("cannot make an empty key store", e);
+        }
         int i = 0;
-        try (InputStream in = Files.newInputStream(caBundle)) {
-            for (var cert : factory.generateCertificates(in)) {
-                anchors.setCertificateEntry("ca-" + i++, cert);
-            }
+        for (var cert : factory.generateCertificates(new ByteArrayInputStream(caBytes))) {
+            anchors.setCertificateEntry("ca-" + i++, cert);
         }
         if (i == 0) {
             throw new GeneralSecurityException("no certificate in CA bundle " + caBundle);
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-        if (crlFile == null) {
+        if (crlBytes == null) {
             tmf.init(anchors);
             return tmf;
         }
         PKIXBuilderParameters params = new PKIXBuilderParameters(anchors, new X509CertSelector());
-        try (InputStream in = Files.newInputStream(crlFile)) {
-            params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(factory.generateCRLs(in))));
-        }
+        params.addCertStore(CertStore.getInstance("Collection",
+                new CollectionCertStoreParameters(factory.generateCRLs(new ByteArrayInputStream(crlBytes)))));
         PKIXRevocationChecker checker = (PKIXRevocationChecker) CertPathBuilder.getInstance("PKIX").getRevocationChecker();
         checker.setOptions(EnumSet.of(PKIXRevocationChecker.Option.PREFER_CRLS, PKIXRevocationChecker.Option.NO_FALLBACK,
                 PKIXRevocationChecker.Option.ONLY_END_ENTITY));
