@@ -12,6 +12,8 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.net.InetSocketAddress;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.file.Files;
 
 /**
  * One bound listener: its server channel and the group of its open connections (so stop can reach them).
@@ -32,6 +34,12 @@ public final class ListenerBinding {
     /** Binds {@code listener}; blocks until bound. {@code brokerConnections} is shared by all listeners of the broker. */
     public static ListenerBinding bind(Listener listener, ConnectionServices broker, EventLoops loops, HttpRoutes routes,
                                        ConnectionLimit brokerConnections) {
+        if (listener.kind() == Listener.Kind.WS || listener.kind() == Listener.Kind.WSS) {
+            listener.webSocket().staticFiles().filter(dir -> !Files.isDirectory(dir)).ifPresent(dir -> {
+                throw new BrokerException("listener " + listener.name() + ": static files folder " + dir
+                        + (Files.exists(dir) ? " is not a folder" : " does not exist") + "; create it or leave static files out");
+            });
+        }
         ChannelGroup connections = new DefaultChannelGroup(listener.name(), GlobalEventExecutor.INSTANCE);
         ServerTlsContext tls = listener.tls().map(settings -> ServerTlsContext.load(listener.name(), settings)).orElse(null);
         MqttChannelInitializer initializer = switch (listener.kind()) {
@@ -57,8 +65,23 @@ public final class ListenerBinding {
             return new ListenerBinding(listener, server, connections, tls);
         } catch (Exception e) {
             throw new BrokerException("listener " + listener.name() + " cannot bind " + listener.host() + ":" + listener.port()
-                    + ": " + e.getMessage() + " (is another broker running there? choose another port or address)", e);
+                    + ": " + bindFailure(e), e);
         }
+    }
+
+    /** Why a bind failed and what to do, in words: some failures (an unresolved host) carry no message at all. */
+    static String bindFailure(Throwable e) {
+        String message = String.valueOf(e.getMessage());
+        if (e instanceof UnresolvedAddressException || e.getCause() instanceof UnresolvedAddressException) {
+            return "the host name does not resolve to an address (set the listener's host to an address of this machine,"
+                    + " 0.0.0.0 for every interface or 127.0.0.1 for loopback only)";
+        }
+        if (message.contains("Cannot assign requested address")) {
+            return message + " (the address is not one of this machine's: use one it has, 0.0.0.0 for every interface"
+                    + " or 127.0.0.1 for loopback only)";
+        }
+        return (e.getMessage() != null ? message : e.getClass().getSimpleName())
+                + " (is another broker running there? choose another port or address)";
     }
 
     public Listener listener() {

@@ -179,6 +179,7 @@ public final class ServeCommand implements Callable<Integer> {
         ServePlan plan;
         try {
             plan = plan();
+            new ConfigLoader(environment).checkOnThisHost(plan.config(), configFile);
         } catch (ConfigException e) {
             throw new StartException(EXIT_CONFIG_ERROR, e.getMessage(), e);
         }

@@ -74,6 +74,19 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * Checks what only this machine can tell, just before serving: each listener's bind address is one of this
+     * host's, its TLS key belongs to its certificate, its {@code static_dir} exists. Errors point at the key in
+     * {@code file} (when given) by line and column.
+     *
+     * @param file the config file {@code config} came from, or {@code null} for the built-in defaults
+     * @throws ConfigException naming the key, its position and what to do
+     */
+    public void checkOnThisHost(MagpieConfig config, Path file) {
+        HostChecks.check(config, mapper, file == null ? "the built-in defaults" : file.toString(),
+                file == null ? null : HostChecks.textOf(file));
+    }
+
     /** Applies the {@code MAGPIE_…} overrides to {@code base}; returns it unchanged when there are none. */
     public MagpieConfig applyEnvironment(MagpieConfig base) {
         return environment.applyTo(base);
