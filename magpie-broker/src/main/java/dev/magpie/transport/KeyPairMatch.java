@@ -1,13 +1,16 @@
 package dev.magpie.transport;
 
 import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
-import java.security.interfaces.ECKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Optional;
 
 /**
@@ -17,7 +20,7 @@ import java.util.Optional;
  *
  * <p>RSA keys carry their public modulus and exponent, which are compared; every other kind (EC, Ed25519,
  * Ed448, RSA without CRT parts) signs a random probe with the private key and verifies it with the public one,
- * which is what a handshake will do. Different algorithms or EC curves never match.
+ * which is what a handshake will do. Different kinds of key never match.
  */
 final class KeyPairMatch {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -27,13 +30,9 @@ final class KeyPairMatch {
 
     /** Empty if {@code privateKey} belongs to {@code publicKey}; otherwise why not, in one phrase. */
     static Optional<String> mismatch(PublicKey publicKey, PrivateKey privateKey) {
-        if (!publicKey.getAlgorithm().equals(privateKey.getAlgorithm())) {
+        if (!family(publicKey.getAlgorithm()).equals(family(privateKey.getAlgorithm()))) {
             return Optional.of("the certificate's public key is " + publicKey.getAlgorithm() + ", the private key is "
                     + privateKey.getAlgorithm());
-        }
-        if (publicKey instanceof ECKey ecPublic && privateKey instanceof ECKey ecPrivate
-                && !ecPublic.getParams().getCurve().equals(ecPrivate.getParams().getCurve())) {
-            return Optional.of("the certificate's key and the private key are on different EC curves");
         }
         if (publicKey instanceof RSAPublicKey rsa && privateKey instanceof RSAPrivateCrtKey crt) {
             boolean same = rsa.getModulus().equals(crt.getModulus()) && rsa.getPublicExponent().equals(crt.getPublicExponent());
@@ -44,8 +43,40 @@ final class KeyPairMatch {
                         + " private key does not verify with the certificate's public key");
     }
 
-    private static boolean probe(PublicKey publicKey, PrivateKey privateKey) {
-        String algorithm = switch (privateKey.getAlgorithm()) {
+    /**
+     * The key re-read by the JDK's own key factory from its standard encoding, so that a key object from another
+     * provider (Netty reads PEM through Bouncy Castle when it is registered) can be used with the JDK's
+     * signatures; the key itself if it cannot be.
+     */
+    @SuppressWarnings("unchecked")
+    private static <K extends Key> K inJdkForm(K key) {
+        String factory = family(key.getAlgorithm()).equals("EdDSA") ? "EdDSA" : family(key.getAlgorithm());
+        try {
+            KeyFactory keys = KeyFactory.getInstance(factory);
+            return key instanceof PrivateKey
+                    ? (K) keys.generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()))
+                    : (K) keys.generatePublic(new X509EncodedKeySpec(key.getEncoded()));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return key;
+        }
+    }
+
+    /**
+     * The kind of key whatever the provider calls it: Bouncy Castle names EC keys {@code ECDSA} where the JDK
+     * says {@code EC}, and an Ed25519 key may be {@code EdDSA} or {@code Ed25519}.
+     */
+    private static String family(String algorithm) {
+        return switch (algorithm) {
+            case "EC", "ECDSA" -> "EC";
+            case "Ed25519", "Ed448", "EdDSA" -> "EdDSA";
+            default -> algorithm;
+        };
+    }
+
+    private static boolean probe(PublicKey certificateKey, PrivateKey keyFileKey) {
+        PublicKey publicKey = inJdkForm(certificateKey);
+        PrivateKey privateKey = inJdkForm(keyFileKey);
+        String algorithm = switch (family(privateKey.getAlgorithm())) {
             case "RSA" -> "SHA256withRSA";
             case "EC" -> "SHA256withECDSA";
             case "DSA" -> "SHA256withDSA";
