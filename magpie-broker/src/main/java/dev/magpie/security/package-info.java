@@ -12,5 +12,7 @@
  * They depend only on {@code spi} and on {@code password}/{@code acl}; nothing in this package depends on
  * them. {@code ban} holds the ban list and flapping detection, checked by the transport and the CONNECT gate;
  * {@link dev.magpie.security.AddressRange} (IP and CIDR matching) serves it and the transport's trusted proxies.
+ * {@link dev.magpie.security.SettledFiles} is the one rule for reading files that are reloaded while the broker
+ * runs (TLS key material here, ACL and password files in the server): only once they have stopped changing.
  */
 package dev.magpie.security;

@@ -3,7 +3,8 @@
  * one channel initializer per listener kind ({@code Tcp}, {@code Tls}, {@code Ws}, {@code Wss}) on the
  * shared {@code MqttChannelInitializer}, whose handler names are constants; the connection guard (IP bans,
  * connection rate, listener and broker-wide connection limits, checked before a byte is read);
- * the PROXY protocol; TLS contexts with certificate reload; the HTTP router that upgrades MQTT paths to
+ * the PROXY protocol; TLS contexts with certificate reload, a key checked against its certificate before it is used
+ * ({@code KeyPairMatch}, {@code ServerKeyMaterial}) and the cipher suite policy ({@code CipherSuites}); the HTTP router that upgrades MQTT paths to
  * WebSocket and serves user routes and static files.
  *
  * <p>Every kind ends in the same {@code decoder → encoder → mqtt} handlers, so {@code protocol} never knows
