@@ -76,7 +76,7 @@ final class ServerTlsContext {
     static ServerTlsContext load(String listenerName, TlsSettings settings) {
         ServerTlsContext tls = new ServerTlsContext(listenerName, settings);
         try {
-            tls.context = build(settings, tls.files.initial());
+            tls.context = build(settings, tls.files.initial(), provider());
         } catch (BrokerException e) {
             throw new BrokerException("listener " + listenerName + ": cannot load TLS key material " + settings.keyMaterial()
                     + ": " + e.getMessage(), e);
@@ -139,7 +139,7 @@ final class ServerTlsContext {
             return;
         }
         try {
-            context = build(settings, change.get());
+            context = build(settings, change.get(), provider());
             LOG.info("listener {}: TLS certificate reloaded from {}; new connections use it", listenerName, settings.keyMaterial());
         } catch (BrokerException e) {
             LOG.warn("listener {}: TLS files changed but are not used, keeping the previous certificate: {}", listenerName, e.getMessage());
@@ -149,14 +149,16 @@ final class ServerTlsContext {
     }
 
     /** Key material first (as {@link TlsSettings.KeyMaterial#files()}), then the CA bundle and the CRL if set. */
-    private static List<Path> watchedFiles(TlsSettings settings) {
+    static List<Path> watchedFiles(TlsSettings settings) {
         List<Path> files = new ArrayList<>(settings.keyMaterial().files());
         settings.trustedCertificates().ifPresent(files::add);
         settings.revocationList().ifPresent(files::add);
         return files;
     }
 
-    private static SslContext build(TlsSettings settings, SettledFiles.Snapshot snapshot) throws IOException, GeneralSecurityException {
+    /** The context for {@code settings} from the files' bytes in {@code snapshot}, with {@code provider} (tests pick one). */
+    static SslContext build(TlsSettings settings, SettledFiles.Snapshot snapshot, SslProvider provider)
+            throws IOException, GeneralSecurityException {
         Optional<SettledFiles.FileState> unreadable = snapshot.unreadable();
         if (unreadable.isPresent()) {
             throw new BrokerException(unreadable.get().path() + " " + unreadable.get().problem());
@@ -168,7 +170,7 @@ final class ServerTlsContext {
         }
         SslContextBuilder builder = ServerKeyMaterial.parse(settings.keyMaterial(), keyContents).builder();
         List<String> ciphers = CipherSuites.effective(settings.ciphers(), settings.protocols());
-        builder.sslProvider(provider())
+        builder.sslProvider(provider)
                 .protocols(settings.protocols())
                 .ciphers(ciphers.isEmpty() ? null : ciphers, SupportedCipherSuiteFilter.INSTANCE)
                 .clientAuth(switch (settings.clientAuth()) {

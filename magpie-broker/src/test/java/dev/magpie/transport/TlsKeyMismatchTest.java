@@ -4,6 +4,7 @@ import dev.magpie.Broker;
 import dev.magpie.BrokerException;
 import dev.magpie.Listener;
 import dev.magpie.TlsSettings;
+import dev.magpie.security.SettledFiles;
 import dev.magpie.testkit.LogCapture;
 import dev.magpie.testkit.TestCertificates;
 import org.junit.jupiter.api.AfterEach;
@@ -11,13 +12,25 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.ReferenceCountUtil;
+
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
 import java.time.Duration;
 import java.util.List;
 
@@ -94,6 +107,24 @@ class TlsKeyMismatchTest {
     }
 
     @Test
+    void aPkcs12StoreWhoseKeyIsNotItsCertificatesIsRefused() throws Exception {
+        String pem = Files.readString(certs.clientKey).replaceAll("-----(BEGIN|END) PRIVATE KEY-----|\\s", "");
+        PrivateKey wrongKey = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("server", wrongKey, TestCertificates.PASSWORD.toCharArray(),
+                TestCertificates.certificates(certs.serverCert).toArray(Certificate[]::new));
+        Path p12 = folder.resolve("mismatched.p12");
+        try (var out = Files.newOutputStream(p12)) {
+            store.store(out, TestCertificates.PASSWORD.toCharArray());
+        }
+        assertThatThrownBy(() -> TlsSettings.pkcs12(p12, TestCertificates.PASSWORD).checkKeyMaterial())
+                .hasMessage("PKCS#12 file " + p12 + ": the key 'server' does not belong to its certificate: a signature made with"
+                        + " the EC private key does not verify with the certificate's public key");
+        TlsSettings.pkcs12(certs.serverP12, TestCertificates.PASSWORD).checkKeyMaterial();
+    }
+
+    @Test
     void rotatingCertificateThenKeyKeepsTheOldPairUntilTheKeyArrives() throws Exception {
         Path cert = folder.resolve("rotate.crt");
         Path key = folder.resolve("rotate.key");
@@ -147,6 +178,25 @@ class TlsKeyMismatchTest {
         }
         try (SSLSocket tls12 = handshake(port, "TLSv1.2")) {
             assertThat(tls12.getSession().getCipherSuite()).isEqualTo("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+        }
+    }
+
+    @Test
+    void bothProvidersKeepTls13WithATls12CipherList() throws Exception {
+        TlsSettings tls = TlsSettings.pem(certs.serverCert, certs.serverKey)
+                .withCiphers(List.of("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"));
+        for (SslProvider provider : List.of(SslProvider.JDK, SslProvider.OPENSSL)) {
+            SslContext context = ServerTlsContext.build(tls,
+                    SettledFiles.readNow(ServerTlsContext.watchedFiles(tls)).initial(), provider);
+            SSLEngine engine = context.newEngine(ByteBufAllocator.DEFAULT);
+            try {
+                assertThat(engine.getEnabledProtocols()).as(provider.name()).contains("TLSv1.3", "TLSv1.2");
+                assertThat(engine.getEnabledCipherSuites()).as(provider.name())
+                        .contains("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_AES_128_GCM_SHA256");
+            } finally {
+                ReferenceCountUtil.release(engine);
+                ReferenceCountUtil.release(context);
+            }
         }
     }
 
