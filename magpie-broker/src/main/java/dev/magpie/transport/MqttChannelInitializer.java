@@ -14,8 +14,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-
-import java.util.List;
+import io.netty.handler.stream.ChunkedWriteHandler;
 
 /**
  * The shared shape of every listener's pipeline, assembled in one place with named handlers:
@@ -36,6 +35,8 @@ abstract class MqttChannelInitializer extends ChannelInitializer<SocketChannel> 
     static final String TLS = "tls";
     static final String TLS_HANDSHAKE = "tls-handshake";
     static final String HTTP_CODEC = "http-codec";
+    static final String HTTP_WRITE_STALL = "http-write-stall";
+    static final String HTTP_CHUNKED = "http-chunked";
     static final String HTTP_AGGREGATOR = "http-aggregator";
     static final String HTTP_ROUTER = "http-router";
     static final String WEBSOCKET_FRAMES = "websocket-frames";
@@ -50,13 +51,16 @@ abstract class MqttChannelInitializer extends ChannelInitializer<SocketChannel> 
     final Listener listener;
     private final ConnectionGuard guard;
     private final ChannelGroup connections;
-    private final List<AddressRange> trustedProxies;
+    private final ForwardedFor forwardedFor;
+    private final ResponseSlots responseSlots;
 
     MqttChannelInitializer(ConnectionServices broker, Listener listener, ChannelGroup connections, ConnectionLimit brokerConnections) {
         this.broker = broker;
         this.listener = listener;
         this.connections = connections;
-        this.trustedProxies = listener.webSocket().trustedProxies().stream().map(AddressRange::parse).toList();
+        WebSocketSettings ws = listener.webSocket();
+        this.forwardedFor = new ForwardedFor(ws.trustedProxies().stream().map(AddressRange::parse).toList());
+        this.responseSlots = new ResponseSlots(listener.name(), ws.maxConcurrentResponses(), ws.maxResponsesPerAddress(), broker.metrics());
         this.guard = new ConnectionGuard(listener.name(), new ConnectionLimit(listener.name(), listener.maxConnections()), brokerConnections,
                 listener.maxConnectionRate(), broker.bans(), broker.metrics());
     }
@@ -84,15 +88,18 @@ abstract class MqttChannelInitializer extends ChannelInitializer<SocketChannel> 
     }
 
     /**
-     * HTTP with a bounded request size, and the router that upgrades MQTT paths to WebSocket (then adds the
+     * HTTP with a bounded request size, output that is streamed ({@code http-chunked}) and may not stall
+     * ({@code http-write-stall}), and the router that upgrades MQTT paths to WebSocket (then adds the
      * MQTT handlers) or answers routes and static files.
      */
     final void addHttp(ChannelPipeline pipeline, HttpRoutes routes) {
         WebSocketSettings ws = listener.webSocket();
         pipeline.addLast(HTTP_CODEC, new HttpServerCodec(4096, 8192, 8192));
+        pipeline.addLast(HTTP_WRITE_STALL, new WriteStallTimeout(listener.name(), ws.writeStallTimeout(), broker.metrics()));
+        pipeline.addLast(HTTP_CHUNKED, new ChunkedWriteHandler());
         pipeline.addLast(HTTP_AGGREGATOR, new HttpObjectAggregator(MAX_HTTP_BODY));
         pipeline.addLast(HTTP_ROUTER, new HttpRouter(listener.name(), ws, ws.maxMessageSize(broker.settings().maxPacketSize()), routes,
-                trustedProxies, broker.settings().connectTimeout().toMillis(), this::addMqtt));
+                forwardedFor, responseSlots, broker.settings().connectTimeout().toMillis(), this::addMqtt));
     }
 
     /** The byte-stream MQTT end: strict decoder (limits checked before buffering), encoder, connection. */
