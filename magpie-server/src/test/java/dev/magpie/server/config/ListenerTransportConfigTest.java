@@ -111,6 +111,11 @@ class ListenerTransportConfigTest {
 
         assertThat(config.websocket()).isEqualTo(WebSocketConfig.DEFAULTS);
         assertThat(config.websocket().paths()).containsExactly("/mqtt");
+        assertThat(config.websocket().serveHiddenFiles()).isFalse();
+        assertThat(config.websocket().allowedOrigins()).isEmpty();
+        assertThat(config.websocket().writeStallTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.websocket().maxConcurrentResponses()).isEqualTo(64);
+        assertThat(config.websocket().maxResponsesPerAddress()).isEqualTo(8);
         assertThat(config.tls()).isNull();
         assertThat(config.toListener()).isEqualTo(Listener.ws("0.0.0.0", 8080).named("web"));
     }
@@ -130,7 +135,12 @@ class ListenerTransportConfigTest {
                       max_frame_size: 1024
                       max_message_size: 4096
                       static_dir: /srv/www
+                      serve_hidden_files: true
                       trusted_proxies: [127.0.0.1, 10.0.0.0/8]
+                      allowed_origins: [https://app.example.com, "http://localhost:8080"]
+                      write_stall_timeout: 5s
+                      max_concurrent_responses: 16
+                      max_responses_per_address: 2
                 """);
 
         Listener expected = Listener.wss("0.0.0.0", 443, TlsSettings.pem(Path.of("/c/server.crt"), Path.of("/c/server.key")))
@@ -138,7 +148,9 @@ class ListenerTransportConfigTest {
                 .proxyProtocol(true)
                 .withWebSocket(WebSocketSettings.defaults().withPaths("/mqtt", "/").withMaxFrameSize(1024)
                         .withMaxMessageSize(4096).withStaticFiles(Path.of("/srv/www"))
-                        .withTrustedProxies("127.0.0.1", "10.0.0.0/8"));
+                        .withTrustedProxies("127.0.0.1", "10.0.0.0/8").withServeHiddenFiles(true)
+                        .withAllowedOrigins("https://app.example.com", "http://localhost:8080")
+                        .withWriteStallTimeout(Duration.ofSeconds(5)).withMaxConcurrentResponses(16).withMaxResponsesPerAddress(2));
         assertThat(config.toListener()).isEqualTo(expected);
         assertThat(config.proxyProtocol()).isTrue();
     }
@@ -212,6 +224,16 @@ class ListenerTransportConfigTest {
                 .hasMessageContaining("listeners[0].websocket.trusted_proxies");
         assertThatThrownBy(() -> listener("  - type: ws\n    websocket:\n      max_message_size: -1\n"))
                 .hasMessageContaining("listeners[0].websocket.max_message_size");
+        // issue 10: the HTTP answer bounds and the origin allow-list
+        assertThatThrownBy(() -> listener("  - type: ws\n    websocket:\n      allowed_origins: [app.example.com]\n"))
+                .hasMessageContaining("listeners[0].websocket.allowed_origins")
+                .hasMessageContaining("write scheme://host[:port]");
+        assertThatThrownBy(() -> listener("  - type: ws\n    websocket:\n      write_stall_timeout: 0s\n"))
+                .hasMessageContaining("listeners[0].websocket.write_stall_timeout must be positive");
+        assertThatThrownBy(() -> listener("  - type: ws\n    websocket:\n      max_concurrent_responses: -1\n"))
+                .hasMessageContaining("listeners[0].websocket.max_concurrent_responses must be >= 0");
+        assertThatThrownBy(() -> listener("  - type: ws\n    websocket:\n      max_responses_per_address: -1\n"))
+                .hasMessageContaining("listeners[0].websocket.max_responses_per_address must be >= 0");
         assertThatThrownBy(() -> listener("  - proxy_protocol: yes please\n"))
                 .hasMessageContaining("listeners[0].proxy_protocol");
     }
