@@ -28,6 +28,23 @@ final class HttpTestClient {
         return request("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     }
 
+    /** The answer's status line and headers only, for answers after which the connection stays open (101). */
+    String requestHead(String raw) throws Exception {
+        try (Socket socket = sockets.createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(raw.getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            String head = "";
+            for (int b; !head.endsWith("\r\n\r\n") && (b = in.read()) >= 0; ) {
+                out.write(b);
+                head = out.toString(StandardCharsets.ISO_8859_1);
+            }
+            return head.toLowerCase(Locale.ROOT).replace("http/1.1", "HTTP/1.1");
+        }
+    }
+
     String request(String raw) throws Exception {
         try (Socket socket = sockets.createSocket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
