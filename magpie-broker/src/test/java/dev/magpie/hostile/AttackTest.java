@@ -2,6 +2,7 @@ package dev.magpie.hostile;
 
 import dev.magpie.BrokerLimits;
 import dev.magpie.BrokerSettings;
+import dev.magpie.Listener;
 import dev.magpie.codec.ConnAck;
 import dev.magpie.codec.MqttVersion;
 import dev.magpie.spi.Authorizer;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The frame of every attack test: a broker, the {@link GoodTraffic} running on it, and the state baseline taken
@@ -36,9 +38,14 @@ abstract class AttackTest {
         return new Authorizer[0];
     }
 
+    /** Listeners besides the "tcp" one the good clients use (e.g. a ws listener serving files); none by default. */
+    List<Listener> extraListeners() {
+        return List.of();
+    }
+
     @BeforeEach
     void startBrokerAndGoodTraffic() throws Exception {
-        broker = HostileBroker.start(settings(), limits(), authorizers());
+        broker = HostileBroker.start(settings(), limits(), extraListeners(), authorizers());
         int cap = settings().maxKeepAlive();
         traffic = GoodTraffic.start(broker.uri(), cap > 0 ? Math.min(60, cap) : 60);
         broker.recordBaseline();

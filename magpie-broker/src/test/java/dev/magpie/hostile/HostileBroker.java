@@ -3,8 +3,10 @@ package dev.magpie.hostile;
 import dev.magpie.Broker;
 import dev.magpie.BrokerLimits;
 import dev.magpie.BrokerSettings;
+import dev.magpie.Listener;
 import dev.magpie.spi.Authorizer;
 import dev.magpie.testkit.TestBrokers;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -30,18 +32,35 @@ final class HostileBroker implements AutoCloseable {
     private final Broker broker;
     private Map<String, Long> baseline = Map.of();
 
-    private HostileBroker(BrokerSettings settings, BrokerLimits limits, List<Authorizer> authorizers) {
+    private HostileBroker(BrokerSettings settings, BrokerLimits limits, List<Listener> extraListeners, List<Authorizer> authorizers) {
         Broker.Builder builder = TestBrokers.anonymous(settings).limits(limits).meterRegistry(registry);
+        extraListeners.forEach(builder::listener);
         authorizers.forEach(builder::authorizer);
         this.broker = builder.build().start();
     }
 
     static HostileBroker start() {
-        return new HostileBroker(BrokerSettings.defaults(), BrokerLimits.defaults(), List.of());
+        return new HostileBroker(BrokerSettings.defaults(), BrokerLimits.defaults(), List.of(), List.of());
     }
 
     static HostileBroker start(BrokerSettings settings, BrokerLimits limits, Authorizer... authorizers) {
-        return new HostileBroker(settings, limits, List.of(authorizers));
+        return new HostileBroker(settings, limits, List.of(), List.of(authorizers));
+    }
+
+    /** With listeners besides the good clients' "tcp" one, e.g. a ws listener serving files. */
+    static HostileBroker start(BrokerSettings settings, BrokerLimits limits, List<Listener> extraListeners, Authorizer... authorizers) {
+        return new HostileBroker(settings, limits, extraListeners, List.of(authorizers));
+    }
+
+    /** The port of the listener named {@code listener}. */
+    int port(String listener) {
+        return broker.port(listener);
+    }
+
+    /** How often {@code limit} was hit ({@code magpie.limits}). */
+    double limitHits(String limit) {
+        Counter c = registry.find("magpie.limits").tag("limit", limit).counter();
+        return c == null ? 0 : c.count();
     }
 
     int port() {
