@@ -137,7 +137,6 @@ class StaticFileStreamingTest {
             await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
                     .untilAsserted(() -> assertThat(directMemory() - before).as("direct memory held by %d slow readers", readers)
                             .isLessThan(16L * 1024 * 1024));
-            System.out.println("MEASURE direct memory before " + before + " after " + directMemory());
             assertThat(limitHits("http_write_stall")).isZero(); // the default 30 s: they are all still open
         } finally {
             for (SlowHttpReader reader : open) {
