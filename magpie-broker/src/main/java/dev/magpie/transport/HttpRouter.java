@@ -24,6 +24,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,13 +46,16 @@ import java.util.function.Consumer;
  * timeout) leave with it and the connection gets back the listener's write-buffer water mark.
  *
  * <p>Routes and files are worked out off the event loop (the routes' executor) and each answer holds a slot
- * of the listener's {@link ResponseSlots} until it is written; without a slot the answer is 503. Reading stops
- * until the answer is written, so pipelined requests are answered in order and buffered requests stay bounded.
+ * of the listener's {@link ResponseSlots} until it is written; without a slot the answer is 503. One request
+ * is answered at a time: reading stops until the answer is written, and requests that arrived in the same read
+ * (pipelined) wait, at most {@value #MAX_PIPELINED}, so they are answered in order and hold one slot at a time.
  * A connection idle between requests for longer than the connect timeout is closed; one whose answer stops
  * moving is closed by {@link WriteStallTimeout}.
  */
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(HttpRouter.class);
+    /** Requests that may wait behind the one being answered; a client pipelining more is closed. */
+    private static final int MAX_PIPELINED = 16;
 
     private final String listenerName;
     private final WebSocketSettings settings;
@@ -63,7 +67,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final WebSocketHandshakeCheck handshakeCheck;
     private final long idleMillis;
     private final Consumer<ChannelPipeline> addMqtt;
+    private final ArrayDeque<FullHttpRequest> pipelined = new ArrayDeque<>();
     private ScheduledFuture<?> idle;
+    private boolean answering;
     private ResponseSlots.Slot slot;
     private WriteBufferWaterMark socketWaterMark;
 
@@ -92,6 +98,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     public void handlerRemoved(ChannelHandlerContext ctx) {
         cancelIdleTimer();
         releaseSlot();
+        for (FullHttpRequest request; (request = pipelined.poll()) != null; ) {
+            request.release();
+        }
     }
 
     private void armIdleTimer(ChannelHandlerContext ctx) {
@@ -118,6 +127,22 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (answering) {
+            // pipelined: the decoder delivers what one read brought in even with reading paused
+            if (pipelined.size() >= MAX_PIPELINED) {
+                LOG.debug("listener {}: {} pipelined more than {} HTTP requests, closing", listenerName, ClientAddress.of(ctx.channel()),
+                        MAX_PIPELINED);
+                ctx.close();
+                return;
+            }
+            pipelined.add(request.retain());
+            return;
+        }
+        handle(ctx, request);
+    }
+
+    private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
+        answering = true;
         cancelIdleTimer();
         if (!request.decoderResult().isSuccess()) {
             respond(ctx, HttpAnswers.text(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request"), false);
@@ -260,11 +285,21 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private void whenWritten(ChannelHandlerContext ctx, ChannelFuture written, boolean keepAlive) {
         written.addListener((ChannelFutureListener) f -> {
             releaseSlot();
+            answering = false;
             if (!keepAlive || !f.isSuccess()) {
                 f.channel().close();
             } else if (f.channel().pipeline().get(HttpRouter.class) == this) {
-                armIdleTimer(ctx);
-                f.channel().config().setAutoRead(true);
+                FullHttpRequest next = pipelined.poll();
+                if (next != null) {
+                    try {
+                        handle(ctx, next);
+                    } finally {
+                        next.release();
+                    }
+                } else {
+                    armIdleTimer(ctx);
+                    f.channel().config().setAutoRead(true);
+                }
             }
         });
     }

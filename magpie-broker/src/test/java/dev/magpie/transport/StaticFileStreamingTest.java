@@ -146,6 +146,19 @@ class StaticFileStreamingTest {
     }
 
     @Test
+    void pipelinedRequestsAreAnsweredInOrderHoldingOneSlotAtATime() throws Exception {
+        Files.writeString(www.resolve("a.txt"), "first");
+        Files.writeString(www.resolve("b.txt"), "second");
+        int port = start(Listener.ws("127.0.0.1", 0), WebSocketSettings.defaults().withMaxResponsesPerAddress(1));
+        String both = new HttpTestClient(port).request("GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /b.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(both).startsWith("HTTP/1.1 200").contains("first").endsWith("second");
+        assertThat(both.indexOf("first")).isLessThan(both.indexOf("HTTP/1.1 200", 5));
+        assertThat(limitHits("http_responses")).as("the second waited instead of taking a second slot").isZero();
+        assertThat(new HttpTestClient(port).get("/a.txt")).as("no slot was left behind").startsWith("HTTP/1.1 200");
+    }
+
+    @Test
     void beyondTheResponseCapsTheAnswerIs503WithRetryAfter() throws Exception {
         int port = start(Listener.ws("127.0.0.1", 0), WebSocketSettings.defaults().withMaxResponsesPerAddress(2).withMaxConcurrentResponses(3));
         InetAddress other = InetAddress.getByName("127.0.0.2");
