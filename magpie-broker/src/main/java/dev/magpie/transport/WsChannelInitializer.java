@@ -7,7 +7,9 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 
 /**
- * MQTT over WebSocket over HTTP: {@code limit → http-codec → http-aggregator → http-router}; after an upgrade
+ * MQTT over WebSocket over HTTP:
+ * {@code limit → http-codec → http-write-stall → http-chunked → http-aggregator → http-router}; after an upgrade
+ * (which removes the write-stall and chunked handlers)
  * {@code … → wsdecoder/wsencoder → websocket-frames → decoder → encoder → mqtt}.
  */
 final class WsChannelInitializer extends MqttChannelInitializer {

@@ -8,7 +8,8 @@ import io.netty.channel.socket.SocketChannel;
 
 /**
  * MQTT over WebSocket over HTTPS, what browsers and WeChat mini programs ({@code wxs://}) use:
- * {@code limit → tls → tls-handshake → http-codec → http-aggregator → http-router}, then as {@link WsChannelInitializer}.
+ * {@code limit → tls → tls-handshake → http-codec → http-write-stall → http-chunked → http-aggregator → http-router},
+ * then as {@link WsChannelInitializer}.
  */
 final class WssChannelInitializer extends MqttChannelInitializer {
     private final ServerTlsContext tls;
