@@ -49,7 +49,7 @@ public final class Broker implements AutoCloseable {
     private final BrokerCore runtime;
 
     private Broker(Builder builder) {
-        this.runtime = new BrokerCore(List.copyOf(builder.listeners), builder.settings, builder.limits, List.copyOf(builder.bans),
+        this.runtime = new BrokerCore(List.copyOf(builder.listeners), builder.settings, builder.limits, builder.loginLimits, List.copyOf(builder.bans),
                 builder.capabilities, List.copyOf(builder.authenticators),
                 List.copyOf(builder.enhancedAuthenticators.values()),
                 List.copyOf(builder.authorizers), List.copyOf(builder.interceptors), List.copyOf(builder.eventListeners),
@@ -127,6 +127,7 @@ public final class Broker implements AutoCloseable {
         private final List<Ban> bans = new ArrayList<>();
         private BrokerSettings settings = BrokerSettings.defaults();
         private BrokerLimits limits = BrokerLimits.defaults();
+        private LoginLimits loginLimits = LoginLimits.defaults();
         private BrokerCapabilities capabilities = BrokerCapabilities.all();
         private StoreChoice storeChoice = StoreChoice.NONE;
         private MeterRegistry meterRegistry = new SimpleMeterRegistry();
@@ -154,6 +155,15 @@ public final class Broker implements AutoCloseable {
         /** Connection, topic, subscription, queue, rate and flapping limits (default: {@link BrokerLimits#defaults()}). */
         public Builder limits(BrokerLimits newLimits) {
             this.limits = Objects.requireNonNull(newLimits, "limits");
+            return this;
+        }
+
+        /**
+         * Failed-login throttling and the bounded, fair queue of password checks (default:
+         * {@link LoginLimits#defaults()}), e.g. {@code .loginLimits(LoginLimits.defaults().toBuilder().freeFailures(3).build())}.
+         */
+        public Builder loginLimits(LoginLimits newLimits) {
+            this.loginLimits = Objects.requireNonNull(newLimits, "loginLimits");
             return this;
         }
 

@@ -16,6 +16,8 @@ import dev.magpie.security.AuthorizationChain;
 import dev.magpie.security.ban.BanList;
 import dev.magpie.security.ban.FlappingDetector;
 import dev.magpie.security.EnhancedAuthentication;
+import dev.magpie.security.throttle.FairExecutor;
+import dev.magpie.security.throttle.LoginThrottle;
 import dev.magpie.session.Session;
 import dev.magpie.session.SessionRegistry;
 import dev.magpie.spi.Authenticator;
@@ -66,6 +68,8 @@ final class BrokerCore {
     private final ConnectionServices connections;
     private final PublishPipeline pipeline;
     private final ThreadPoolExecutor authExecutor;
+    private final FairExecutor passwordChecks;
+    private final LoginThrottle throttle;
     private final ThreadPoolExecutor httpExecutor;
     private final HttpRoutes httpRoutes;
     private final Bans bans;
@@ -86,10 +90,23 @@ final class BrokerCore {
                List<EnhancedAuthenticator> enhancedAuthenticators,
                List<Authorizer> authorizers, List<Interceptor> interceptors, List<BrokerListener> eventListeners,
                Map<String, HttpRoute> routes, MeterRegistry registry, StoreChoice storeChoice) {
+        this(listeners, settings, limits, LoginLimits.defaults(), initialBans, capabilities, authenticators, enhancedAuthenticators,
+                authorizers, interceptors, eventListeners, routes, registry, storeChoice);
+    }
+
+    BrokerCore(List<Listener> listeners, BrokerSettings settings, BrokerLimits limits, LoginLimits login, List<Ban> initialBans,
+               BrokerCapabilities capabilities, List<Authenticator> authenticators,
+               List<EnhancedAuthenticator> enhancedAuthenticators,
+               List<Authorizer> authorizers, List<Interceptor> interceptors, List<BrokerListener> eventListeners,
+               Map<String, HttpRoute> routes, MeterRegistry registry, StoreChoice storeChoice) {
         this.listeners = listeners;
         this.storeChoice = storeChoice;
+        // enhanced authentication (AUTH exchanges: SCRAM's server side is a few HMACs, no hashing per login)
         this.authExecutor = new ThreadPoolExecutor(2, 16, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000),
                 new DefaultThreadFactory("magpie-auth", true), new ThreadPoolExecutor.AbortPolicy());
+        // password checks: costly by design, so fair between addresses and bounded (see LoginLimits)
+        this.passwordChecks = new FairExecutor(login.threadCount(), login.maxPending(), login.maxPendingPerAddress(),
+                new DefaultThreadFactory("magpie-login", true));
         // HTTP routes and static files: a few threads, a bounded queue; a full queue answers 503
         this.httpExecutor = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1_000),
                 new DefaultThreadFactory("magpie-http", true), new ThreadPoolExecutor.AbortPolicy());
@@ -99,7 +116,11 @@ final class BrokerCore {
         this.metrics = metrics;
         EventDispatcher events = new EventDispatcher(eventListeners);
         AuthorizationChain authorization = new AuthorizationChain(authorizers);
-        AuthenticationChain authentication = new AuthenticationChain(authenticators, authExecutor, settings.authenticationTimeout());
+        LoginThrottle throttle = new LoginThrottle(login.freeFailures(), login.backoff(), login.maxBackoff(), login.forgetAfter(),
+                login.maxTracked());
+        AuthenticationChain authentication = new AuthenticationChain(authenticators, passwordChecks, settings.authenticationTimeout(),
+                throttle, why -> metrics.limitHit(why.metric()), System::nanoTime);
+        this.throttle = throttle;
         SessionRegistry sessions = new SessionRegistry();
         Distributor distributor = new Distributor(authorization);
         this.distributor = distributor;
@@ -117,6 +138,8 @@ final class BrokerCore {
         FlowServices flows = new FlowServices(settings, capabilities, limits, authorization, pipeline, distributor, lifecycle, events, metrics);
         this.connections = new ConnectionServices(settings, limits, metrics, events, lifecycle, banList, admission, flows);
         metrics.gauge("magpie.sessions", sessions::size);
+        metrics.gauge("magpie.logins.pending", passwordChecks::pending);
+        metrics.gauge("magpie.logins.tracked", throttle::tracked);
         metrics.gauge("magpie.subscriptions", distributor::subscriptionCount);
         metrics.gauge("magpie.retained", distributor::retainedCount);
         // sums over sessions, read from the scraping thread: a moment's view, not a synchronised one
@@ -148,6 +171,7 @@ final class BrokerCore {
         purge = loops.workers().next().scheduleAtFixedRate(() -> {
             connections.bans().purgeExpired();
             connections.admission().flapping().purge(System.nanoTime());
+            throttle.purge(System.nanoTime());
         }, PURGE_SECONDS, PURGE_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -167,6 +191,7 @@ final class BrokerCore {
         } catch (StoreException e) {
             closeStore();
             authExecutor.shutdownNow();
+            passwordChecks.shutdownNow();
             httpExecutor.shutdownNow();
             stopped = true;
             throw new BrokerException(e.getMessage(), e);
@@ -254,6 +279,7 @@ final class BrokerCore {
         if (stopped || !started) {
             stopped = true;
             authExecutor.shutdownNow();
+            passwordChecks.shutdownNow();
             httpExecutor.shutdownNow();
             return;
         }
@@ -281,6 +307,7 @@ final class BrokerCore {
         }
         loops.shutdown(SHUTDOWN_GRACE_MILLIS);
         authExecutor.shutdownNow();
+        passwordChecks.shutdownNow();
         httpExecutor.shutdownNow();
         closeStore(); // after the event loops: every change they made is queued, and is written now
         LOG.info("broker stopped");

@@ -123,10 +123,16 @@ final class ConnectGate {
         String finalClientId = clientId;
         boolean finalAssigned = assigned;
         EventExecutor loop = connection.context().executor();
-        admission.authentication().authenticate(credentials).whenComplete((result, failure) -> loop.execute(() -> {
+        admission.authentication().authenticate(credentials).whenComplete((attempt, failure) -> loop.execute(() -> {
             if (!connection.isOpen()) {
                 return;
             }
+            if (attempt.isUnavailable()) {
+                // throttled, shed or timed out: "come back later" (0x97/0x88; 3.1.1 0x03), never "bad credentials"
+                refuse(attempt.unavailable().reasonCode(), attempt.reason());
+                return;
+            }
+            AuthResult result = attempt.result();
             String username = decideUser(connect, result, presented, certificateName != null);
             if (username == null || (!username.isEmpty() && !username.equals(presented) && isBanned(null, username))) {
                 return; // an authenticator may have renamed the client to a banned user

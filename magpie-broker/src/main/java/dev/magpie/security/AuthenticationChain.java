@@ -1,5 +1,10 @@
 package dev.magpie.security;
 
+import dev.magpie.codec.ReasonCode;
+import dev.magpie.security.password.PasswordAuthenticator;
+import dev.magpie.security.throttle.AddressKey;
+import dev.magpie.security.throttle.FairExecutor;
+import dev.magpie.security.throttle.LoginThrottle;
 import dev.magpie.spi.AuthResult;
 import dev.magpie.spi.Authenticator;
 import dev.magpie.spi.Credentials;
@@ -8,58 +13,189 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
- * Runs the configured authenticators in order until one allows or denies. The chain starts on a dedicated
- * executor (never a network event loop) because an authenticator may block on JDBC or HTTP; a chain that
- * has not answered within the timeout, or that throws, denies: the broker fails closed.
+ * Runs the configured authenticators in order until one allows or denies, protected against being used to take
+ * the broker down (issue 10: ten wrong passwords a second locked every password user out):
+ * <ol>
+ *   <li>the {@link LoginThrottle} is asked first: an address or name in backoff is refused at once, unchecked;</li>
+ *   <li>the check runs on a {@link FairExecutor} lane of the client's address (never on a network event loop,
+ *       because an authenticator may hash for a quarter second or block on JDBC or HTTP); when the address already
+ *       has its share pending, or the executor is full, the login is shed at once;</li>
+ *   <li>a chain that has not answered within the timeout is cut off;</li>
+ *   <li>a user name every authenticator passed on is checked against a dummy hash by the first
+ *       {@link PasswordAuthenticator}, so unknown and known names cost the same;</li>
+ *   <li>the outcome goes back to the throttle.</li>
+ * </ol>
+ * Throttled, shed, timed-out and failed checks are {@linkplain Attempt#unavailable() unavailable}, never a
+ * denial: the client is told to come back later, not that its password is wrong. The broker fails closed either way.
  */
 public final class AuthenticationChain {
     private static final Logger LOG = LoggerFactory.getLogger(AuthenticationChain.class);
 
-    private final List<Authenticator> authenticators;
-    private final Executor executor;
-    private final Duration timeout;
+    /** Why a login could not be checked. */
+    public enum Unavailable {
+        /** The address or user name is in backoff after failed logins: 5.0 0x97 Quota exceeded. */
+        THROTTLED(ReasonCode.QUOTA_EXCEEDED, "login_throttled"),
+        /** Too many checks pending for the address or the broker: 0x88 Server unavailable. */
+        SHED(ReasonCode.SERVER_UNAVAILABLE, "login_shed"),
+        /** The chain did not answer within the authentication timeout: 0x88. */
+        TIMED_OUT(ReasonCode.SERVER_UNAVAILABLE, "login_timed_out"),
+        /** An authenticator threw or failed (a database down): 0x88. */
+        FAILED(ReasonCode.SERVER_UNAVAILABLE, "login_failed");
 
-    public AuthenticationChain(List<Authenticator> authenticators, Executor executor, Duration timeout) {
+        private final int reasonCode;
+        private final String metric;
+
+        Unavailable(int reasonCode, String metric) {
+            this.reasonCode = reasonCode;
+            this.metric = metric;
+        }
+
+        /** The 5.0 CONNACK reason code (3.1.1 clients get 0x03 Server unavailable for each). */
+        public int reasonCode() {
+            return reasonCode;
+        }
+
+        /** The {@code magpie.limits} tag counted for it. */
+        public String metric() {
+            return metric;
+        }
+    }
+
+    /**
+     * The answer of one login: the authenticators' result, or why there is none.
+     *
+     * @param result      ALLOW, DENY or NEXT; NEXT when {@code unavailable} is set
+     * @param unavailable why the login was not checked; null when it was
+     * @param reason      for the log and the 5.0 Reason String
+     */
+    public record Attempt(AuthResult result, Unavailable unavailable, String reason) {
+        static Attempt checked(AuthResult result) {
+            return new Attempt(result, null, null);
+        }
+
+        static Attempt unavailable(Unavailable why, String reason) {
+            return new Attempt(AuthResult.next(), why, reason);
+        }
+
+        public boolean isUnavailable() {
+            return unavailable != null;
+        }
+    }
+
+    private final List<Authenticator> authenticators;
+    private final Optional<PasswordAuthenticator> dummyCheck;
+    private final FairExecutor executor;
+    private final Duration timeout;
+    private final LoginThrottle throttle;
+    private final Consumer<Unavailable> counter;
+    private final LongSupplier nanoClock;
+
+    /**
+     * @param counter   told every time a login is unavailable (the broker counts it in its metrics)
+     * @param nanoClock {@link System#nanoTime} outside tests
+     */
+    public AuthenticationChain(List<Authenticator> authenticators, FairExecutor executor, Duration timeout, LoginThrottle throttle,
+                               Consumer<Unavailable> counter, LongSupplier nanoClock) {
         this.authenticators = List.copyOf(authenticators);
+        this.dummyCheck = this.authenticators.stream().filter(PasswordAuthenticator.class::isInstance)
+                .map(PasswordAuthenticator.class::cast).findFirst();
         this.executor = executor;
         this.timeout = timeout;
+        this.throttle = throttle;
+        this.counter = counter;
+        this.nanoClock = nanoClock;
     }
 
     public boolean isEmpty() {
         return authenticators.isEmpty();
     }
 
-    /** Completes with ALLOW, DENY, or NEXT when no authenticator had an opinion. Never completes exceptionally. */
-    public CompletableFuture<AuthResult> authenticate(Credentials credentials) {
+    /** The throttle this chain reports to (the broker purges it). */
+    public LoginThrottle throttle() {
+        return throttle;
+    }
+
+    /** Completes with the outcome of one login; never completes exceptionally. */
+    public CompletableFuture<Attempt> authenticate(Credentials credentials) {
         if (authenticators.isEmpty()) {
-            return CompletableFuture.completedFuture(AuthResult.next());
+            return CompletableFuture.completedFuture(Attempt.checked(AuthResult.next()));
         }
-        CompletableFuture<AuthResult> result = CompletableFuture
-                .supplyAsync(() -> 0, executor)
-                .thenCompose(start -> ask(0, credentials));
-        return result
+        Object address = AddressKey.of(credentials.remoteAddress());
+        String username = credentials.username();
+        Optional<Duration> wait = throttle.refusal(address, username, nanoClock.getAsLong());
+        if (wait.isPresent()) {
+            return unavailable(Unavailable.THROTTLED, "too many failed logins: try again in "
+                    + Math.max(1, wait.get().toSeconds()) + " s");
+        }
+        Optional<FairExecutor.Lane> opened = executor.open(address);
+        if (opened.isEmpty()) {
+            return unavailable(Unavailable.SHED, "too many logins pending: try again later");
+        }
+        FairExecutor.Lane lane = opened.get();
+        CompletableFuture<AuthResult> checked;
+        try {
+            checked = CompletableFuture.supplyAsync(() -> 0, lane).thenCompose(start -> ask(0, credentials, lane));
+        } catch (RejectedExecutionException e) {
+            lane.close();
+            return unavailable(Unavailable.SHED, "authentication is shutting down");
+        }
+        return checked
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .exceptionally(failure -> {
-                    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                            ? failure.getCause() : failure;
-                    if (cause instanceof TimeoutException) {
-                        LOG.warn("authentication of client {} timed out after {} ms: refused", credentials.clientId(), timeout.toMillis());
-                        return AuthResult.deny("authentication timed out");
+                .handle((result, failure) -> {
+                    lane.close(); // drops what is still queued after a timeout
+                    if (failure == null) {
+                        learn(address, username, credentials.password() != null, result);
+                        return Attempt.checked(result);
                     }
-                    LOG.warn("authenticator failed for client {}: {}: refused", credentials.clientId(), cause.toString());
-                    return AuthResult.deny("authenticator failed: " + cause.getMessage());
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                    Unavailable why = cause instanceof TimeoutException ? Unavailable.TIMED_OUT
+                            : cause instanceof RejectedExecutionException ? Unavailable.SHED : Unavailable.FAILED;
+                    LOG.warn("authentication of client {} {}: refused as server unavailable", credentials.clientId(),
+                            why == Unavailable.TIMED_OUT ? "timed out after " + timeout.toMillis() + " ms" : "failed: " + cause);
+                    counter.accept(why);
+                    return Attempt.unavailable(why, why == Unavailable.TIMED_OUT ? "authentication timed out" : "authentication unavailable");
                 });
     }
 
-    private CompletableFuture<AuthResult> ask(int index, Credentials credentials) {
+    private CompletableFuture<Attempt> unavailable(Unavailable why, String reason) {
+        counter.accept(why);
+        return CompletableFuture.completedFuture(Attempt.unavailable(why, reason));
+    }
+
+    /** Tells the throttle: a denial, or a name no one knew with a password, failed; an allowance succeeded. */
+    private void learn(Object address, String username, boolean gavePassword, AuthResult result) {
+        long now = nanoClock.getAsLong();
+        switch (result.outcome()) {
+            case ALLOW -> throttle.succeeded(address, result.username().orElse(username), now);
+            case DENY -> {
+                if (result.serverReference().isEmpty()) { // a redirect is no failed login
+                    throttle.failed(address, username, now);
+                }
+            }
+            case NEXT -> {
+                if (username != null && gavePassword) { // refused as unknown: a guess like any other
+                    throttle.failed(address, username, now);
+                }
+            }
+        }
+    }
+
+    private CompletableFuture<AuthResult> ask(int index, Credentials credentials, FairExecutor.Lane lane) {
         if (index >= authenticators.size()) {
+            if (credentials.username() != null && credentials.password() != null) {
+                dummyCheck.ifPresent(d -> d.checkUnknownUser(credentials.password()));
+            }
             return CompletableFuture.completedFuture(AuthResult.next());
         }
         CompletionStage<AuthResult> answer = authenticators.get(index).authenticate(credentials);
@@ -70,7 +206,7 @@ public final class AuthenticationChain {
             if (r == null) {
                 return CompletableFuture.failedFuture(new IllegalStateException("authenticator answered null"));
             }
-            return r.outcome() == AuthResult.Outcome.NEXT ? ask(index + 1, credentials) : CompletableFuture.completedFuture(r);
-        }, executor);
+            return r.outcome() == AuthResult.Outcome.NEXT ? ask(index + 1, credentials, lane) : CompletableFuture.completedFuture(r);
+        }, lane);
     }
 }

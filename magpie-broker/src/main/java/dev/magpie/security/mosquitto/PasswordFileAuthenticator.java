@@ -1,8 +1,8 @@
 package dev.magpie.security.mosquitto;
 
+import dev.magpie.security.password.PasswordAuthenticator;
 import dev.magpie.security.password.PasswordHasher;
 import dev.magpie.spi.AuthResult;
-import dev.magpie.spi.Authenticator;
 import dev.magpie.spi.Credentials;
 
 import java.io.IOException;
@@ -16,20 +16,26 @@ import java.util.concurrent.CompletionStage;
  * Checks user name and password against a fixed table of password hashes, typically a mosquitto password
  * file. A client without a user name, or with one the table does not know, gets {@link AuthResult#next()}
  * so another authenticator (or anonymous access) may decide; a known user with a missing or wrong
- * password is denied.
+ * password is denied. An unknown name is then checked against a dummy hash as costly as the costliest in the
+ * table ({@link #checkUnknownUser}, called by the authentication chain), so timing does not reveal names.
  *
  * <p>Hashing is deliberately slow (see {@link PasswordHasher}) and runs on the calling thread, which the
  * broker guarantees is its authentication executor, not an event loop. Immutable; to pick up a changed
  * file, load a new instance.
  */
-public final class PasswordFileAuthenticator implements Authenticator {
+public final class PasswordFileAuthenticator implements PasswordAuthenticator {
     private final Map<String, String> hashes;
     private final PasswordHasher hasher;
+    /** Costs as much to check as the costliest hash in the table, so no known name answers slower than an unknown one. */
+    private final String dummyHash;
 
     /** Authenticates against {@code hashes} (user name to encoded hash). */
     public PasswordFileAuthenticator(Map<String, String> hashes, PasswordHasher hasher) {
         this.hashes = Map.copyOf(hashes);
         this.hasher = hasher;
+        String costliest = this.hashes.values().stream()
+                .max(java.util.Comparator.comparingInt(h -> PasswordHasher.iterationsOf(h).orElse(0))).orElse(null);
+        this.dummyHash = hasher.dummyLike(costliest);
     }
 
     /** Reads a mosquitto password file; see {@link MosquittoPasswordFile} for the format and the errors. */
@@ -45,6 +51,11 @@ public final class PasswordFileAuthenticator implements Authenticator {
     @Override
     public CompletionStage<AuthResult> authenticate(Credentials credentials) {
         return CompletableFuture.completedFuture(check(credentials));
+    }
+
+    @Override
+    public void checkUnknownUser(byte[] password) {
+        hasher.verify(password == null ? new byte[0] : password, dummyHash);
     }
 
     private AuthResult check(Credentials credentials) {

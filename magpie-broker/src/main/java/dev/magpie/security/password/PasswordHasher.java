@@ -64,6 +64,8 @@ public final class PasswordHasher {
 
     private final int iterations;
     private final SecureRandom random;
+    /** PBKDF2 iterations (and SHA-512 rounds) computed by {@link #verify}: the hashing work done, for tests and metrics. */
+    private final java.util.concurrent.atomic.LongAdder work = new java.util.concurrent.atomic.LongAdder();
 
     /** A hasher that writes new hashes with {@value #DEFAULT_ITERATIONS} iterations. */
     public PasswordHasher() {
@@ -139,6 +141,7 @@ public final class PasswordHasher {
                 case MOSQUITTO_SHA512 -> sha512(password, parsed.salt);
                 case PBKDF2_SHA512, MOSQUITTO_PBKDF2_SHA512 -> pbkdf2(password, parsed.salt, parsed.iterations, parsed.key.length);
             };
+            work.add(parsed.iterations);
             return MessageDigest.isEqual(actual, parsed.key);
         } catch (RuntimeException e) {
             return false;
@@ -156,6 +159,48 @@ public final class PasswordHasher {
     public boolean needsRehash(String encoded) {
         Parsed parsed = parse(encoded);
         return parsed == null || parsed.scheme != Scheme.PBKDF2_SHA512 || parsed.iterations < iterations;
+    }
+
+    /**
+     * A hash no password matches that costs exactly as much to check as {@code model} (same scheme, iteration
+     * count and salt length), or one like {@link #hash} makes if {@code model} is unusable. Checking an unknown
+     * user's password against it does the same work as a known user's, so the response time does not tell
+     * which user names exist.
+     */
+    public String dummyLike(String model) {
+        Parsed parsed = parse(model);
+        byte[] salt = new byte[parsed == null ? SALT_BYTES : parsed.salt.length];
+        byte[] key = new byte[KEY_BYTES];
+        random.nextBytes(salt);
+        random.nextBytes(key); // a random key: no password derives it
+        Base64.Encoder padded = Base64.getEncoder();
+        if (parsed == null || parsed.scheme == Scheme.PBKDF2_SHA512) {
+            int n = parsed == null ? iterations : parsed.iterations;
+            return PBKDF2_PREFIX + "i=" + n + "$" + B64_NO_PAD.encodeToString(salt) + "$" + B64_NO_PAD.encodeToString(key);
+        }
+        if (parsed.scheme == Scheme.MOSQUITTO_PBKDF2_SHA512) {
+            return "$7$" + parsed.iterations + "$" + padded.encodeToString(salt) + "$" + padded.encodeToString(key);
+        }
+        return "$6$" + padded.encodeToString(salt) + "$" + padded.encodeToString(key);
+    }
+
+    /** A hash no password matches that costs as much to check as one {@link #hash} makes now. */
+    public String dummy() {
+        return dummyLike(null);
+    }
+
+    /**
+     * The hashing work {@link #verify} has done so far, in PBKDF2 iterations (one per SHA-512 for {@code $6$}):
+     * lets a test prove that two refusals cost the same without timing them.
+     */
+    public long work() {
+        return work.sum();
+    }
+
+    /** The iteration count of {@code encoded}, or empty if it is not a usable hash. */
+    public static java.util.OptionalInt iterationsOf(String encoded) {
+        Parsed parsed = parse(encoded);
+        return parsed == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(parsed.iterations);
     }
 
     /** The scheme of {@code encoded}, or empty if it is not a well-formed hash in a supported format. */

@@ -8,6 +8,8 @@ import dev.magpie.codec.MqttProperties;
 import dev.magpie.codec.MqttVersion;
 import dev.magpie.codec.ReasonCode;
 import dev.magpie.security.AuthenticationChain;
+import dev.magpie.security.throttle.FairExecutor;
+import dev.magpie.security.throttle.LoginThrottle;
 import dev.magpie.spi.AuthResult;
 import dev.magpie.spi.Credentials;
 import dev.magpie.testkit.LogCapture;
@@ -25,8 +27,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,15 +57,17 @@ class JdbcAuthenticatorOutageTest {
     @Test
     void databaseThatNeverAnswersIsCutOffByTheChainTimeout() throws Exception {
         // accepts TCP connections (the kernel does, from the backlog) but never speaks: a hung database
-        ExecutorService chainThreads = Executors.newFixedThreadPool(2);
+        FairExecutor chainThreads = new FairExecutor(2, 16, 4, Thread::new);
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
              JdbcAuthenticator a = JdbcAuthenticator.builder("jdbc:postgresql://127.0.0.1:" + silent.getLocalPort() + "/x?user=u")
                      .timeout(Duration.ofSeconds(2)).build()) {
-            AuthenticationChain chain = new AuthenticationChain(List.of(a), chainThreads, Duration.ofMillis(400));
+            AuthenticationChain chain = new AuthenticationChain(List.of(a), chainThreads, Duration.ofMillis(400),
+                    new LoginThrottle(5, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(10), 100), why -> { }, System::nanoTime);
             long start = System.nanoTime();
-            AuthResult result = chain.authenticate(ALICE).get(10, TimeUnit.SECONDS);
+            AuthenticationChain.Attempt result = chain.authenticate(ALICE).get(10, TimeUnit.SECONDS);
             long tookMillis = (System.nanoTime() - start) / 1_000_000;
-            assertThat(result.outcome()).isEqualTo(AuthResult.Outcome.DENY);
+            // refused as "server unavailable", never as bad credentials (issue 10)
+            assertThat(result.unavailable()).isEqualTo(AuthenticationChain.Unavailable.TIMED_OUT);
             assertThat(tookMillis).isLessThan(5_000);
             // and the lookup itself gives up after its own timeout instead of holding a thread for ever
             AuthResult direct = a.authenticate(ALICE).toCompletableFuture().get(15, TimeUnit.SECONDS);
@@ -101,8 +103,9 @@ class JdbcAuthenticatorOutageTest {
                 watcher.publish("t/1", "still flowing".getBytes(StandardCharsets.UTF_8), 1, false);
                 await().atMost(Duration.ofSeconds(5)).until(() -> got.contains("still flowing"));
                 assertThat(login).isNotDone();
-                // [MQTT-3.2.2-6] then the waiting client is refused (fail closed): 3.1.1 return code 4, decoded as 0x86
-                assertThat(login.get(10, TimeUnit.SECONDS)).isEqualTo(ReasonCode.BAD_USER_NAME_OR_PASSWORD);
+                // [MQTT-3.2.2-6] then the waiting client is refused (fail closed) as "come back later", never as bad
+                // credentials (issue 10): 3.1.1 return code 3 Server unavailable, decoded as 0x88
+                assertThat(login.get(10, TimeUnit.SECONDS)).isEqualTo(ReasonCode.SERVER_UNAVAILABLE);
                 watcher.disconnect();
                 watcher.close();
             } finally {
