@@ -3,8 +3,10 @@ package dev.magpie.hostile;
 import dev.magpie.BrokerLimits;
 import dev.magpie.BrokerSettings;
 import dev.magpie.Listener;
+import dev.magpie.LoginLimits;
 import dev.magpie.codec.ConnAck;
 import dev.magpie.codec.MqttVersion;
+import dev.magpie.spi.Authenticator;
 import dev.magpie.spi.Authorizer;
 import dev.magpie.testkit.RawMqttClient;
 import org.junit.jupiter.api.AfterEach;
@@ -43,9 +45,19 @@ abstract class AttackTest {
         return List.of();
     }
 
+    /** Authenticators of the broker under attack; none (anonymous only) unless the attack is on logins. */
+    List<Authenticator> authenticators() {
+        return List.of();
+    }
+
+    /** Login throttling and the password-check queue; defaults unless the attack needs them changed. */
+    LoginLimits loginLimits() {
+        return LoginLimits.defaults();
+    }
+
     @BeforeEach
     void startBrokerAndGoodTraffic() throws Exception {
-        broker = HostileBroker.start(settings(), limits(), extraListeners(), authorizers());
+        broker = HostileBroker.start(settings(), limits(), loginLimits(), extraListeners(), authenticators(), authorizers());
         int cap = settings().maxKeepAlive();
         traffic = GoodTraffic.start(broker.uri(), cap > 0 ? Math.min(60, cap) : 60);
         broker.recordBaseline();

@@ -4,6 +4,8 @@ import dev.magpie.Broker;
 import dev.magpie.BrokerLimits;
 import dev.magpie.BrokerSettings;
 import dev.magpie.Listener;
+import dev.magpie.LoginLimits;
+import dev.magpie.spi.Authenticator;
 import dev.magpie.spi.Authorizer;
 import dev.magpie.testkit.TestBrokers;
 import io.micrometer.core.instrument.Counter;
@@ -32,24 +34,32 @@ final class HostileBroker implements AutoCloseable {
     private final Broker broker;
     private Map<String, Long> baseline = Map.of();
 
-    private HostileBroker(BrokerSettings settings, BrokerLimits limits, List<Listener> extraListeners, List<Authorizer> authorizers) {
-        Broker.Builder builder = TestBrokers.anonymous(settings).limits(limits).meterRegistry(registry);
+    private HostileBroker(BrokerSettings settings, BrokerLimits limits, LoginLimits login, List<Listener> extraListeners,
+                          List<Authenticator> authenticators, List<Authorizer> authorizers) {
+        Broker.Builder builder = TestBrokers.anonymous(settings).limits(limits).loginLimits(login).meterRegistry(registry);
         extraListeners.forEach(builder::listener);
+        authenticators.forEach(builder::authenticator);
         authorizers.forEach(builder::authorizer);
         this.broker = builder.build().start();
     }
 
     static HostileBroker start() {
-        return new HostileBroker(BrokerSettings.defaults(), BrokerLimits.defaults(), List.of(), List.of());
+        return new HostileBroker(BrokerSettings.defaults(), BrokerLimits.defaults(), LoginLimits.defaults(), List.of(), List.of(), List.of());
     }
 
     static HostileBroker start(BrokerSettings settings, BrokerLimits limits, Authorizer... authorizers) {
-        return new HostileBroker(settings, limits, List.of(), List.of(authorizers));
+        return new HostileBroker(settings, limits, LoginLimits.defaults(), List.of(), List.of(), List.of(authorizers));
     }
 
     /** With listeners besides the good clients' "tcp" one, e.g. a ws listener serving files. */
     static HostileBroker start(BrokerSettings settings, BrokerLimits limits, List<Listener> extraListeners, Authorizer... authorizers) {
-        return new HostileBroker(settings, limits, extraListeners, List.of(authorizers));
+        return new HostileBroker(settings, limits, LoginLimits.defaults(), extraListeners, List.of(), List.of(authorizers));
+    }
+
+    /** With login limits and authenticators too, for the attacks on logins. */
+    static HostileBroker start(BrokerSettings settings, BrokerLimits limits, LoginLimits login, List<Listener> extraListeners,
+                               List<Authenticator> authenticators, Authorizer... authorizers) {
+        return new HostileBroker(settings, limits, login, extraListeners, authenticators, List.of(authorizers));
     }
 
     /** The port of the listener named {@code listener}. */
@@ -57,7 +67,7 @@ final class HostileBroker implements AutoCloseable {
         return broker.port(listener);
     }
 
-    /** How often {@code limit} was hit ({@code magpie.limits}). */
+    /** How often {@code limit} was hit ({@code magpie.limits}), e.g. {@code login_throttled}. */
     double limitHits(String limit) {
         Counter c = registry.find("magpie.limits").tag("limit", limit).counter();
         return c == null ? 0 : c.count();

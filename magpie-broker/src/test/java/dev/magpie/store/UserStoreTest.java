@@ -60,9 +60,9 @@ class UserStoreTest {
     }
 
     @Test
-    void theDefaultHasherUses210000Iterations() {
+    void theDefaultHasherUses50000Iterations() {
         try (UserStore store = UserStore.inMemory()) {
-            assertThat(store.hasher().iterations()).isEqualTo(210_000);
+            assertThat(store.hasher().iterations()).isEqualTo(50_000);
         }
     }
 

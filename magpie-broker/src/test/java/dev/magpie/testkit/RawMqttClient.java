@@ -82,6 +82,23 @@ public final class RawMqttClient implements AutoCloseable {
     }
 
     /**
+     * Opens a TCP connection from the local address {@code from} (any of 127.0.0.0/8 works on Linux), so a test can
+     * play clients on several machines, e.g. an attacker on 127.0.0.2 and a good client on 127.0.0.1.
+     */
+    public static RawMqttClient connectFrom(String from, String host, int port) {
+        Socket socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true);
+            socket.bind(new InetSocketAddress(from, 0));
+            socket.connect(new InetSocketAddress(host, port), 5_000);
+            return new RawMqttClient(socket);
+        } catch (IOException e) {
+            closeQuietly(socket);
+            throw new UncheckedIOException("cannot connect from " + from + " to " + host + ":" + port, e);
+        }
+    }
+
+    /**
      * Opens a TCP connection to {@code 127.0.0.1:port}, sends {@code connect} and waits for its CONNACK, which must
      * accept it; fails the test otherwise.
      */

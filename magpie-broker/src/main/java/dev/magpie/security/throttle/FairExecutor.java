@@ -19,6 +19,9 @@ import java.util.concurrent.ThreadFactory;
  * threads take one task from each address with work in turn (round-robin), so a good client waits behind at most
  * one task per other busy address, not behind a flood.
  *
+ * <p>A key's tasks run one at a time, on one thread: with one flooding address and two threads, the second thread
+ * is always free for everybody else.
+ *
  * <p>Bounded twice: at most {@code maxPerKey} authentications of one address and {@code maxPending} in all may be
  * queued or running at once. Past either, {@link #open} answers empty and the caller sheds the login (answers
  * "server unavailable" at once) instead of queueing work it cannot do in time.
@@ -105,12 +108,9 @@ public final class FairExecutor {
                     return;
                 }
                 KeyQueue q = turns.pollFirst();
+                q.inTurns = false; // out of the turns while its task runs: one key never holds two threads
+                q.running = true;
                 task = q.tasks.pollFirst();
-                if (!q.tasks.isEmpty()) {
-                    turns.addLast(q); // its next task waits for every other key's turn
-                } else {
-                    q.inTurns = false;
-                }
                 task.lane.running++;
             }
             try {
@@ -119,6 +119,13 @@ public final class FairExecutor {
                 LOG.warn("authentication step failed: {}", t.toString());
             } finally {
                 synchronized (this) {
+                    KeyQueue q = task.lane.queue;
+                    q.running = false;
+                    if (!q.tasks.isEmpty() && !shutdown) {
+                        q.inTurns = true;
+                        turns.addLast(q); // its next task waits for every other key's turn
+                        notify();
+                    }
                     task.lane.running--;
                     task.lane.releaseIfDone();
                 }
@@ -131,6 +138,7 @@ public final class FairExecutor {
         private final ArrayDeque<Task> tasks = new ArrayDeque<>();
         private int lanes;
         private boolean inTurns;
+        private boolean running;
 
         KeyQueue(Object key) {
             this.key = key;
@@ -159,7 +167,7 @@ public final class FairExecutor {
                     throw new RejectedExecutionException("authentication already finished");
                 }
                 queue.tasks.addLast(new Task(this, step));
-                if (!queue.inTurns) {
+                if (!queue.inTurns && !queue.running) {
                     queue.inTurns = true;
                     turns.addLast(queue);
                 }
@@ -188,7 +196,7 @@ public final class FairExecutor {
             if (closed && running == 0 && !released) {
                 released = true;
                 pending--;
-                if (--queue.lanes == 0 && queue.tasks.isEmpty()) {
+                if (--queue.lanes == 0 && queue.tasks.isEmpty() && !queue.running) {
                     queues.remove(queue.key);
                 }
             }

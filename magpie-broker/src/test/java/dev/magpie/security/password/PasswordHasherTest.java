@@ -45,12 +45,36 @@ class PasswordHasherTest {
     }
 
     @Test
-    void theDefaultCostIsOwasps210000Iterations() {
+    void theDefaultCostIs50000Iterations() {
         PasswordHasher standard = new PasswordHasher();
-        assertThat(standard.iterations()).isEqualTo(210_000);
+        assertThat(standard.iterations()).isEqualTo(50_000);
         String hash = standard.hash("pw".toCharArray());
-        assertThat(hash).startsWith("$pbkdf2-sha512$i=210000$");
+        assertThat(hash).startsWith("$pbkdf2-sha512$i=50000$");
         assertThat(fast.verify("pw".toCharArray(), hash)).isTrue(); // the cost travels with the hash
+    }
+
+    @Test
+    void hashesOfTheOldDefaultCostKeepVerifyingAndAreNotDowngraded() {
+        String old = new PasswordHasher(210_000).hash("pw".toCharArray()); // written before issue 10 lowered the default
+        PasswordHasher standard = new PasswordHasher();
+        assertThat(standard.verify("pw".toCharArray(), old)).isTrue();
+        assertThat(standard.needsRehash(old)).as("a costlier hash is kept").isFalse();
+        assertThat(PasswordHasher.iterationsOf(old)).hasValue(210_000);
+    }
+
+    @Test
+    void aDummyHashCostsWhatItsModelCostsAndNothingMatchesIt() {
+        // CWE-208: an unknown user is checked against a dummy so it is refused as slowly as a wrong password
+        String mosquitto = "$7$101$" + java.util.Base64.getEncoder().encodeToString(new byte[12]) + "$"
+                + java.util.Base64.getEncoder().encodeToString(new byte[64]);
+        String dummy = fast.dummyLike(mosquitto);
+        assertThat(dummy).startsWith("$7$101$");
+        assertThat(PasswordHasher.schemeOf(dummy)).contains(PasswordHasher.Scheme.MOSQUITTO_PBKDF2_SHA512);
+        long before = fast.work();
+        assertThat(fast.verify("".getBytes(StandardCharsets.UTF_8), dummy)).isFalse();
+        assertThat(fast.work() - before).isEqualTo(101);
+        assertThat(PasswordHasher.iterationsOf(fast.dummy())).hasValue(fast.iterations());
+        assertThat(fast.dummy()).isNotEqualTo(fast.dummy());
     }
 
     @Test

@@ -40,6 +40,19 @@ class FairExecutorTest {
     }
 
     @Test
+    void oneAddressNeverHoldsTwoThreadsSoTheOtherStaysFreeForEverybodyElse() throws Exception {
+        executor = new FairExecutor(2, 100, 100, Thread::new);
+        CountDownLatch gate = new CountDownLatch(1);
+        for (int i = 0; i < 4; i++) {
+            executor.open("flood").orElseThrow().execute(() -> hold(gate)); // each would block a thread
+        }
+        CountDownLatch good = new CountDownLatch(1);
+        executor.open("good").orElseThrow().execute(good::countDown);
+        assertThat(good.await(5, TimeUnit.SECONDS)).as("ran while the flood's first task still blocks").isTrue();
+        gate.countDown();
+    }
+
+    @Test
     void anAddressGetsAtMostItsShareOfPendingChecks() {
         executor = new FairExecutor(1, 100, 2, Thread::new);
         assertThat(executor.open("a")).isPresent();
