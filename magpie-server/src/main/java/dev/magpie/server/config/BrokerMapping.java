@@ -7,7 +7,7 @@ import dev.magpie.Broker;
  * ({@code Listener.tcp/tls/ws/wss} with its {@code TlsSettings} and {@code WebSocketSettings}, built and
  * validated by {@link ListenerConfig#toListener()} so that refusals become config errors naming the key), the
  * limits as {@code BrokerSettings} and {@code BrokerLimits}, the {@code bans:} section as bans and flapping detection,
- * the capabilities as {@code BrokerCapabilities}, the {@code persistence:} section as the builder's data
+ * {@code security.login} as {@code LoginLimits}, the capabilities as {@code BrokerCapabilities}, the {@code persistence:} section as the builder's data
  * directory (the file itself is opened by {@code Broker.start()}). Returning the builder (not
  * a broker) lets the CLI add what needs files and the user database opened first: the {@code security:}
  * section is mapped by {@code dev.magpie.server.security.ServerSecurity}, which owns those resources and their
@@ -22,7 +22,8 @@ public final class BrokerMapping {
         Broker.Builder builder = Broker.builder()
                 .settings(config.limits().toSettings().withQueueQos0Messages(config.persistence().queueQos0Messages()))
                 .limits(config.limits().toLimits(config.bans().flapping().toFlapping()))
-                .capabilities(config.capabilities().toCapabilities());
+                .capabilities(config.capabilities().toCapabilities())
+                .loginLimits(config.security().login().toLoginLimits());
         config.bans().toBans().forEach(builder::ban);
         config.persistence().applyTo(builder, config.dataDir().toAbsolutePath().normalize());
         for (ListenerConfig listener : config.listeners()) {

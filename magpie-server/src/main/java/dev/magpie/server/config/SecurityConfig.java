@@ -27,9 +27,11 @@ import java.util.Optional;
  *                       {@code users} then {@code password_file} (see {@link #providers()})
  * @param enhancedAuth   MQTT 5 enhanced authentication methods offered (AUTH packets); today the built-in
  *                       {@value #SCRAM_SHA_256} against the user database, which needs a {@code builtin} provider
+ * @param login          {@code login:} failed-login throttling and the password-check queue ({@link LoginConfig})
  */
 public record SecurityConfig(UserSource users, String passwordFile, String aclFile, DefaultPolicy defaultPolicy,
-                             Duration reloadInterval, List<AuthenticationConfig> authentication, List<String> enhancedAuth) {
+                             Duration reloadInterval, List<AuthenticationConfig> authentication, List<String> enhancedAuth,
+                             LoginConfig login) {
 
     /** The enhanced authentication method built in: SCRAM-SHA-256 over the user database. */
     public static final String SCRAM_SHA_256 = "SCRAM-SHA-256";
@@ -39,7 +41,13 @@ public record SecurityConfig(UserSource users, String passwordFile, String aclFi
 
     /** Built-in users, no password file, no ACL, deny by default, reload every 5 s. */
     public static final SecurityConfig DEFAULTS = new SecurityConfig(UserSource.BUILTIN, "", "", DefaultPolicy.DENY,
-            Duration.ofSeconds(5), List.of(), List.of());
+            Duration.ofSeconds(5), List.of(), List.of(), LoginConfig.DEFAULTS);
+
+    /** With the default {@code login} subsection. */
+    public SecurityConfig(UserSource users, String passwordFile, String aclFile, DefaultPolicy defaultPolicy, Duration reloadInterval,
+                          List<AuthenticationConfig> authentication, List<String> enhancedAuth) {
+        this(users, passwordFile, aclFile, defaultPolicy, reloadInterval, authentication, enhancedAuth, LoginConfig.DEFAULTS);
+    }
 
     /** The short form, without an {@code authentication} list or enhanced authentication. */
     public SecurityConfig(UserSource users, String passwordFile, String aclFile, DefaultPolicy defaultPolicy, Duration reloadInterval) {
@@ -58,6 +66,7 @@ public record SecurityConfig(UserSource users, String passwordFile, String aclFi
         Objects.requireNonNull(aclFile, "aclFile");
         Objects.requireNonNull(defaultPolicy, "defaultPolicy");
         Objects.requireNonNull(reloadInterval, "reloadInterval");
+        Objects.requireNonNull(login, "login");
         authentication = List.copyOf(authentication);
         if (!authentication.isEmpty() && (users != UserSource.BUILTIN || !passwordFile.isEmpty())) {
             throw new IllegalArgumentException("authentication lists the providers in order, so users and password_file must be"
@@ -91,7 +100,8 @@ public record SecurityConfig(UserSource users, String passwordFile, String aclFi
                                    @JsonProperty("default_policy") DefaultPolicy defaultPolicy,
                                    @JsonProperty("reload_interval") Duration reloadInterval,
                                    @JsonProperty("authentication") List<AuthenticationConfig> authentication,
-                                   @JsonProperty("enhanced_auth") List<String> enhancedAuth) {
+                                   @JsonProperty("enhanced_auth") List<String> enhancedAuth,
+                                   @JsonProperty("login") LoginConfig login) {
         SecurityConfig d = DEFAULTS;
         return new SecurityConfig(
                 users != null ? users : d.users,
@@ -100,7 +110,8 @@ public record SecurityConfig(UserSource users, String passwordFile, String aclFi
                 defaultPolicy != null ? defaultPolicy : d.defaultPolicy,
                 reloadInterval != null ? reloadInterval : d.reloadInterval,
                 authentication != null ? authentication : d.authentication,
-                enhancedAuth != null ? enhancedAuth : d.enhancedAuth);
+                enhancedAuth != null ? enhancedAuth : d.enhancedAuth,
+                login != null ? login : d.login);
     }
 
     /** Whether the built-in SCRAM-SHA-256 is offered. */
@@ -139,7 +150,7 @@ public record SecurityConfig(UserSource users, String passwordFile, String aclFi
     /** This section with relative file names resolved against {@code directory} (the config file's). */
     public SecurityConfig resolvedAgainst(Path directory) {
         return new SecurityConfig(users, resolve(directory, passwordFile), resolve(directory, aclFile), defaultPolicy,
-                reloadInterval, authentication.stream().map(a -> a.resolvedAgainst(directory)).toList(), enhancedAuth);
+                reloadInterval, authentication.stream().map(a -> a.resolvedAgainst(directory)).toList(), enhancedAuth, login);
     }
 
     /** {@code file} resolved against {@code directory} unless empty (none) or absolute; shared by all config files. */
@@ -151,10 +162,10 @@ public record SecurityConfig(UserSource users, String passwordFile, String aclFi
     }
 
     public SecurityConfig withAclFile(String newAclFile) {
-        return new SecurityConfig(users, passwordFile, newAclFile, defaultPolicy, reloadInterval, authentication, enhancedAuth);
+        return new SecurityConfig(users, passwordFile, newAclFile, defaultPolicy, reloadInterval, authentication, enhancedAuth, login);
     }
 
     public SecurityConfig withUsers(UserSource newUsers) {
-        return new SecurityConfig(newUsers, passwordFile, aclFile, defaultPolicy, reloadInterval, authentication, enhancedAuth);
+        return new SecurityConfig(newUsers, passwordFile, aclFile, defaultPolicy, reloadInterval, authentication, enhancedAuth, login);
     }
 }

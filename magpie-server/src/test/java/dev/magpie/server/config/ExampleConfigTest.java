@@ -42,7 +42,9 @@ class ExampleConfigTest {
                 "bans:", "client_ids:", "usernames:", "addresses:", "flapping:", "max_connects:", "window:", "ban_duration:",
                 "by_address:", "persistence:", "enabled:", "sync:", "durable_ack:", "authentication:", "query:", "hash:", "pool_size:", "cache_ttl:", "cache_size:",
                 "on_error:", "headers:", "algorithm:", "public_key_file:", "jwks_file:", "token_in:", "username_claim:",
-                "acl_claim:", "issuer:", "audience:", "leeway:", "require_expiry:", "match_username:"}) {
+                "acl_claim:", "issuer:", "audience:", "leeway:", "require_expiry:", "match_username:",
+                "login:", "free_failures:", "backoff:", "max_backoff:", "forget_after:", "max_tracked:", "max_pending_per_address:",
+                "max_pending:", "threads:"}) {
             assertThat(text).as("magpie.example.yaml documents %s", key).containsPattern("(?m)^\\s*(#\\s*)?-?\\s*" + key);
         }
     }

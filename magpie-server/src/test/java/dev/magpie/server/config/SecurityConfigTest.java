@@ -117,4 +117,29 @@ class SecurityConfigTest {
         assertThat(config.security().aclFilePath()).contains(dir.resolve("acl.conf").toAbsolutePath());
         assertThat(config.capabilities().maximumQos()).isEqualTo(1);
     }
+
+    @Test
+    void theLoginSectionBecomesLoginLimitsKeyForKeyAndDefaultsToTheBrokers() {
+        // issue 10: failed-login throttling and the password-check queue are configurable
+        MagpieConfig config = new ConfigLoader(Map.of()).parse("""
+                security:
+                  login:
+                    free_failures: 3
+                    backoff: 2s
+                    max_backoff: 5m
+                    forget_after: 1h
+                    max_tracked: 500
+                    max_pending_per_address: 2
+                    max_pending: 64
+                    threads: 3
+                """, "magpie.yaml");
+        assertThat(config.security().login().toLoginLimits()).isEqualTo(new dev.magpie.LoginLimits(3, java.time.Duration.ofSeconds(2),
+                java.time.Duration.ofMinutes(5), java.time.Duration.ofHours(1), 500, 2, 64, 3));
+        assertThat(MagpieConfig.defaults().security().login().toLoginLimits()).isEqualTo(dev.magpie.LoginLimits.defaults());
+        MagpieConfig overridden = new ConfigLoader(Map.of("MAGPIE_SECURITY_LOGIN_FREE_FAILURES", "9"))
+                .applyEnvironment(MagpieConfig.defaults());
+        assertThat(overridden.security().login().freeFailures()).isEqualTo(9);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ConfigLoader(Map.of()).parse(
+                "security:\n  login:\n    max_pending: 0\n", "magpie.yaml")).hasMessageContaining("max_pending must be >= 1");
+    }
 }
