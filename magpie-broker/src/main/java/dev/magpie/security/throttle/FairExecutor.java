@@ -31,7 +31,7 @@ import java.util.concurrent.ThreadFactory;
  * running finishes (a hash cannot be interrupted), and its place is freed when it does.
  *
  * <pre>{@code
- * FairExecutor executor = new FairExecutor(2, 256, 4, Thread.ofPlatform().daemon().factory());
+ * FairExecutor executor = new FairExecutor(2, 256, 4, Executors.defaultThreadFactory());
  * Optional<FairExecutor.Lane> lane = executor.open(AddressKey.of(remoteAddress));
  * lane.ifPresentOrElse(l -> CompletableFuture.supplyAsync(check, l).whenComplete((r, e) -> l.close()), shed);
  * }</pre>

@@ -31,6 +31,14 @@ import java.util.Optional;
  * This is the practice of OWASP's Authentication Cheat Sheet (exponential delays rather than lock-outs, per
  * account and per source) and of EMQX's and HiveMQ's login-failure limits.
  *
+ * <pre>{@code
+ * LoginThrottle throttle = new LoginThrottle(5, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(10), 10_000);
+ * Object address = AddressKey.of(remote);
+ * if (throttle.refusal(address, username, System.nanoTime()).isPresent()) { refuse, unchecked }
+ * else if (check(password)) throttle.succeeded(address, username, System.nanoTime());
+ * else throttle.failed(address, username, System.nanoTime());
+ * }</pre>
+ *
  * <p>Thread-safe (one lock; each call is a few map operations). Times are {@link System#nanoTime()} values passed
  * in, so tests drive the clock.
  */
