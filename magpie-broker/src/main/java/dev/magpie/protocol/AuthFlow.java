@@ -157,8 +157,10 @@ final class AuthFlow {
         public void refused(int reasonCode, String reason, String serverReference) {
             LOG.info("{}: re-authentication refused: {}", connection.describe(), reason);
             connection.closeReason("re-authentication refused");
-            // DISCONNECT has no 0x86 (Bad user name or password): it becomes 0x87 (Not authorized)
-            int code = reasonCode == ReasonCode.BAD_USER_NAME_OR_PASSWORD ? ReasonCode.NOT_AUTHORIZED : reasonCode;
+            // DISCONNECT has no 0x86 (Bad user name or password): it becomes 0x87 (Not authorized); nor 0x88 (Server
+            // unavailable, a check that could not be made): it becomes 0x89 (Server busy)
+            int code = reasonCode == ReasonCode.BAD_USER_NAME_OR_PASSWORD ? ReasonCode.NOT_AUTHORIZED
+                    : reasonCode == ReasonCode.SERVER_UNAVAILABLE ? ReasonCode.SERVER_BUSY : reasonCode;
             connection.disconnect(code, code == ReasonCode.PROTOCOL_ERROR ? reason : "not authorized", serverReference);
         }
     }

@@ -8,6 +8,7 @@ import dev.magpie.codec.MqttProperties;
 import dev.magpie.codec.MqttVersion;
 import dev.magpie.codec.PropertyId;
 import dev.magpie.codec.ReasonCode;
+import dev.magpie.security.AuthenticationChain;
 import dev.magpie.session.Session;
 import dev.magpie.spi.AuthResult;
 import dev.magpie.spi.Ban;
@@ -149,12 +150,18 @@ final class ConnectGate {
      * the CONNACK names the method and carries the final data [MQTT-4.12.0-5].
      */
     private void authenticateWithExchange(Connect connect, String method, Credentials credentials, String presented, boolean assigned) {
+        Optional<AuthenticationChain.Attempt> throttled = admission.authentication().throttledExchange(credentials);
+        if (throttled.isPresent()) { // guessing through AUTH exchanges is throttled like CONNECT passwords (issue 10)
+            refuse(throttled.get().unavailable().reasonCode(), throttled.get().reason());
+            return;
+        }
         AuthFlow flow = connection.startAuthFlow(admission.enhancedAuthentication(), method, credentials);
         byte[] data = connect.properties().binary(PropertyId.AUTHENTICATION_DATA).orElse(new byte[0]);
         flow.begin(data, null, false, new AuthFlow.Outcome() {
             @Override
             public void admitted(String username, byte[] finalData) {
                 String user = username != null ? username : presented;
+                admission.authentication().exchangeEnded(credentials, user, true);
                 authProperties = flow.properties(finalData);
                 openSession(connect, new ClientInfo(credentials.clientId(), user, connection.remoteAddress(), connect.version().level(),
                         listener.name()), assigned);
@@ -163,6 +170,9 @@ final class ConnectGate {
             @Override
             public void refused(int reasonCode, String reason, String serverReference) {
                 LOG.info("{}: {} authentication refused: {}", connection.remoteAddress(), method, reason);
+                if (reasonCode == ReasonCode.NOT_AUTHORIZED || reasonCode == ReasonCode.BAD_USER_NAME_OR_PASSWORD) {
+                    admission.authentication().exchangeEnded(credentials, presented, false);
+                }
                 refuse(reasonCode, reasonCode == ReasonCode.PROTOCOL_ERROR ? reason : "not authorized", serverReference);
             }
         });

@@ -168,6 +168,31 @@ public final class AuthenticationChain {
                 });
     }
 
+    /**
+     * For an enhanced-authentication exchange (SCRAM), which does not run through this chain: the throttle's
+     * refusal of it, if its address (or presented name) is in backoff, so guessing through AUTH exchanges is
+     * throttled like guessing through CONNECT passwords.
+     */
+    public Optional<Attempt> throttledExchange(Credentials credentials) {
+        Optional<Duration> wait = throttle.refusal(AddressKey.of(credentials.remoteAddress()), credentials.username(), nanoClock.getAsLong());
+        if (wait.isEmpty()) {
+            return Optional.empty();
+        }
+        counter.accept(Unavailable.THROTTLED);
+        return Optional.of(Attempt.unavailable(Unavailable.THROTTLED, "too many failed logins: try again in "
+                + Math.max(1, wait.get().toSeconds()) + " s"));
+    }
+
+    /** An enhanced-authentication exchange admitted {@code username} (null: none) or, if {@code admitted} is false, refused it. */
+    public void exchangeEnded(Credentials credentials, String username, boolean admitted) {
+        Object address = AddressKey.of(credentials.remoteAddress());
+        if (admitted) {
+            throttle.succeeded(address, username, nanoClock.getAsLong());
+        } else {
+            throttle.failed(address, username, nanoClock.getAsLong());
+        }
+    }
+
     private CompletableFuture<Attempt> unavailable(Unavailable why, String reason) {
         counter.accept(why);
         return CompletableFuture.completedFuture(Attempt.unavailable(why, reason));

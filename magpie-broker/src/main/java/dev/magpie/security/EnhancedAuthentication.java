@@ -22,8 +22,9 @@ import java.util.function.Supplier;
 /**
  * The enhanced authenticators of one broker, by Authentication Method, and the rules every step of their
  * exchanges runs under: on the authentication executor (never an event loop), within the authentication
- * timeout, and failing closed. A step that times out, throws, fails or answers {@code null} becomes
- * {@link AuthStep#notAuthorized}, so callers only ever see a step, never an exception.
+ * timeout, and failing closed. A step that times out, throws, fails or answers {@code null}, or finds the executor
+ * full, becomes {@link AuthStep#serverUnavailable} (0x88: the check was not made, so the client may retry; never
+ * "not authorized"), so callers only ever see a step, never an exception.
  */
 public final class EnhancedAuthentication {
     private static final Logger LOG = LoggerFactory.getLogger(EnhancedAuthentication.class);
@@ -79,7 +80,7 @@ public final class EnhancedAuthentication {
         } catch (RuntimeException rejected) {
             // the executor's queue is full: refuse rather than block the event loop
             LOG.warn("enhanced authentication of client {} not started: {}: refused", clientId, rejected.toString());
-            return CompletableFuture.completedFuture(AuthStep.notAuthorized("authentication executor busy"));
+            return CompletableFuture.completedFuture(AuthStep.serverUnavailable("authentication executor busy"));
         }
         return result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((answer, failure) -> {
             if (failure == null && answer != null) {
@@ -88,11 +89,11 @@ public final class EnhancedAuthentication {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             if (cause instanceof TimeoutException) {
                 LOG.warn("enhanced authentication of client {} timed out after {} ms: refused", clientId, timeout.toMillis());
-                return AuthStep.notAuthorized("authentication timed out");
+                return AuthStep.serverUnavailable("authentication timed out"); // "later", never "not authorized" (issue 10)
             }
             String what = cause == null ? "answered null" : cause.toString();
             LOG.warn("enhanced authenticator failed for client {}: {}: refused", clientId, what);
-            return AuthStep.notAuthorized("authenticator failed: " + what);
+            return AuthStep.serverUnavailable("authenticator failed: " + what);
         });
     }
 }

@@ -31,6 +31,7 @@ public final class AuthStep {
     /** MQTT 5 reason codes, repeated here because this package depends on nothing else of Magpie's. */
     private static final int BAD_USER_NAME_OR_PASSWORD = 0x86;
     private static final int NOT_AUTHORIZED = 0x87;
+    private static final int SERVER_UNAVAILABLE = 0x88;
     private static final int USE_ANOTHER_SERVER = 0x9C;
     private static final int SERVER_MOVED = 0x9D;
 
@@ -80,6 +81,14 @@ public final class AuthStep {
     /** Refuses the client because its secret is wrong or its user unknown: 0x86 (Bad user name or password). */
     public static AuthStep badCredentials(String reason) {
         return failure(BAD_USER_NAME_OR_PASSWORD, reason, null);
+    }
+
+    /**
+     * Refuses the client for now because the check could not be made (a timeout, a failed back end, a full queue):
+     * 0x88 (Server unavailable), which tells the client to retry later, unlike 0x86 or 0x87.
+     */
+    public static AuthStep serverUnavailable(String reason) {
+        return failure(SERVER_UNAVAILABLE, reason, null);
     }
 
     /** Refuses the client and sends it elsewhere for now: 0x9C (Use another server) with the Server Reference. */

@@ -121,6 +121,20 @@ class ScramEnhancedAuthTest {
     }
 
     @Test
+    void guessingThroughScramExchangesIsThrottledLikePasswords() {
+        // issue 10: the login throttle covers AUTH exchanges too, or SCRAM would be the unthrottled way to guess
+        startWithAlice();
+        for (int i = 0; i < 5; i++) { // the default free failures
+            assertThat(rawLogin(f.socket(), new ScramClient("alice", "guess-" + i)).reasonCode()).isEqualTo(ReasonCode.BAD_USER_NAME_OR_PASSWORD);
+        }
+        RawMqttClient c = f.socket();
+        c.send(new Connect(MqttVersion.V5, "scram-raw", true, 60, null, null, null,
+                scramData(new ScramClient("alice", "wonder land").clientFirst())));
+        // refused at once, before any challenge: 0x97 Quota exceeded, a limit, not a verdict on the password
+        assertThat(c.receive(ConnAck.class, WAIT).reasonCode()).isEqualTo(ReasonCode.QUOTA_EXCEEDED);
+    }
+
+    @Test
     void theRawExchangeEndsWithTheServerSignatureInConnack_MQTT_4_12_0_5() {
         startWithAlice();
         ScramClient scram = new ScramClient("alice", "wonder land");
