@@ -129,8 +129,9 @@ final class ConnectGate {
                 return;
             }
             if (attempt.isUnavailable()) {
-                // throttled, shed or timed out: "come back later" (0x97/0x88; 3.1.1 0x03), never "bad credentials"
-                refuse(attempt.unavailable().reasonCode(), attempt.reason());
+                // throttled, shed or timed out: "come back later" (0x97/0x88; 3.1.1 0x03), never "bad credentials";
+                // these come in floods, so the chain logs them (at most a line a second), not each connection
+                answerRefusal(attempt.unavailable().reasonCode(), attempt.reason(), null);
                 return;
             }
             AuthResult result = attempt.result();
@@ -152,7 +153,7 @@ final class ConnectGate {
     private void authenticateWithExchange(Connect connect, String method, Credentials credentials, String presented, boolean assigned) {
         Optional<AuthenticationChain.Attempt> throttled = admission.authentication().throttledExchange(credentials);
         if (throttled.isPresent()) { // guessing through AUTH exchanges is throttled like CONNECT passwords (issue 10)
-            refuse(throttled.get().unavailable().reasonCode(), throttled.get().reason());
+            answerRefusal(throttled.get().unavailable().reasonCode(), throttled.get().reason(), null);
             return;
         }
         AuthFlow flow = connection.startAuthFlow(admission.enhancedAuthentication(), method, credentials);
@@ -355,8 +356,13 @@ final class ConnectGate {
     }
 
     private void refuse(int reasonCode, String reason, String serverReference) {
-        admission.metrics().connectRefused();
         LOG.info("{}: connection refused: {} (0x{})", connection.remoteAddress(), reason, Integer.toHexString(reasonCode));
+        answerRefusal(reasonCode, reason, serverReference);
+    }
+
+    /** Counts and answers a refusal, and closes; {@link #refuse} also logs it. */
+    private void answerRefusal(int reasonCode, String reason, String serverReference) {
+        admission.metrics().connectRefused();
         MqttProperties props = MqttProperties.EMPTY;
         if (connection.version().isV5()) {
             MqttProperties.Builder b = MqttProperties.builder().string(PropertyId.REASON_STRING, reason);

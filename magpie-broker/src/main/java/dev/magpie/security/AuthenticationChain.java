@@ -1,6 +1,7 @@
 package dev.magpie.security;
 
 import dev.magpie.codec.ReasonCode;
+import dev.magpie.observe.RefusalLog;
 import dev.magpie.security.password.PasswordAuthenticator;
 import dev.magpie.security.throttle.AddressKey;
 import dev.magpie.security.throttle.FairExecutor;
@@ -41,6 +42,11 @@ import java.util.function.LongSupplier;
  */
 public final class AuthenticationChain {
     private static final Logger LOG = LoggerFactory.getLogger(AuthenticationChain.class);
+
+    // the refusals that come in floods: at most one line a second each (the log must not become the attack)
+    private final RefusalLog backoffLog = new RefusalLog(LOG);
+    private final RefusalLog shedLog = new RefusalLog(LOG);
+    private final RefusalLog unavailableLog = new RefusalLog(LOG);
 
     /** Why a login could not be checked. */
     public enum Unavailable {
@@ -140,6 +146,8 @@ public final class AuthenticationChain {
         }
         Optional<FairExecutor.Lane> opened = executor.open(address);
         if (opened.isEmpty()) {
+            shedLog.refused("{}: password check shed (too many pending for this address or the broker): refused 0x88 Server unavailable",
+                    credentials.remoteAddress());
             return unavailable(Unavailable.SHED, "too many logins pending: try again later");
         }
         FairExecutor.Lane lane = opened.get();
@@ -155,14 +163,14 @@ public final class AuthenticationChain {
                 .handle((result, failure) -> {
                     lane.close(); // drops what is still queued after a timeout
                     if (failure == null) {
-                        learn(address, username, credentials.password() != null, result);
+                        learn(credentials, credentials.password() != null, result);
                         return Attempt.checked(result);
                     }
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                     Unavailable why = cause instanceof TimeoutException ? Unavailable.TIMED_OUT
                             : cause instanceof RejectedExecutionException ? Unavailable.SHED : Unavailable.FAILED;
-                    LOG.warn("authentication of client {} {}: refused as server unavailable", credentials.clientId(),
-                            why == Unavailable.TIMED_OUT ? "timed out after " + timeout.toMillis() + " ms" : "failed: " + cause);
+                    unavailableLog.refused((why == Unavailable.TIMED_OUT ? "authentication timed out after " + timeout.toMillis() + " ms"
+                            : "authenticator failed: " + cause) + " for {}: refused 0x88 Server unavailable", credentials.remoteAddress());
                     counter.accept(why);
                     return Attempt.unavailable(why, why == Unavailable.TIMED_OUT ? "authentication timed out" : "authentication unavailable");
                 });
@@ -189,7 +197,7 @@ public final class AuthenticationChain {
         if (admitted) {
             throttle.succeeded(address, username, nanoClock.getAsLong());
         } else {
-            throttle.failed(address, username, nanoClock.getAsLong());
+            failed(credentials, address, username, nanoClock.getAsLong());
         }
     }
 
@@ -199,21 +207,29 @@ public final class AuthenticationChain {
     }
 
     /** Tells the throttle: a denial, or a name no one knew with a password, failed; an allowance succeeded. */
-    private void learn(Object address, String username, boolean gavePassword, AuthResult result) {
+    private void learn(Credentials credentials, boolean gavePassword, AuthResult result) {
+        Object address = AddressKey.of(credentials.remoteAddress());
+        String username = credentials.username();
         long now = nanoClock.getAsLong();
         switch (result.outcome()) {
             case ALLOW -> throttle.succeeded(address, result.username().orElse(username), now);
             case DENY -> {
                 if (result.serverReference().isEmpty()) { // a redirect is no failed login
-                    throttle.failed(address, username, now);
+                    failed(credentials, address, username, now);
                 }
             }
             case NEXT -> {
                 if (username != null && gavePassword) { // refused as unknown: a guess like any other
-                    throttle.failed(address, username, now);
+                    failed(credentials, address, username, now);
                 }
             }
         }
+    }
+
+    private void failed(Credentials credentials, Object address, String username, long now) {
+        throttle.failed(address, username, now).ifPresent(backoff -> backoffLog.refused("{}: too many failed logins: further logins"
+                + " from it (or for its user name) refused unchecked for " + Math.max(1, backoff.toSeconds()) + " s, 0x97 Quota exceeded",
+                credentials.remoteAddress()));
     }
 
     private CompletableFuture<AuthResult> ask(int index, Credentials credentials, FairExecutor.Lane lane) {

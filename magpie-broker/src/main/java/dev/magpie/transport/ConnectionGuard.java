@@ -1,6 +1,7 @@
 package dev.magpie.transport;
 
 import dev.magpie.observe.BrokerMetrics;
+import dev.magpie.observe.RefusalLog;
 import dev.magpie.security.ban.BanList;
 import dev.magpie.spi.Ban;
 import io.netty.channel.ChannelHandler;

@@ -10,6 +10,7 @@ import dev.magpie.security.password.PasswordHasher;
 import dev.magpie.spi.Authenticator;
 import dev.magpie.store.UserStore;
 import dev.magpie.store.UserStoreAuthenticator;
+import dev.magpie.testkit.LogCapture;
 import dev.magpie.testkit.RawMqttClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,8 @@ class WrongPasswordFloodAttackTest extends AttackTest {
      */
     private static final int FLOOD_RATE = 200;
     private static final int FLOOD_THREADS = 4;
+    /** Before the fix the good user was refused after 5 s of flood. */
+    private static final Duration FLOOD_AT_LEAST = Duration.ofSeconds(6);
 
     private final UserStore users = UserStore.inMemory(new PasswordHasher()); // the shipped cost: this is the attack
     private final ExecutorService flooders = Executors.newFixedThreadPool(FLOOD_THREADS);
@@ -83,6 +86,9 @@ class WrongPasswordFloodAttackTest extends AttackTest {
             // a broker that has been running: its hashing code is compiled (the first checks run interpreted, slower)
             timedLogin(GOOD, "bob", "bob-secret", ReasonCode.SUCCESS);
         }
+        LogCapture gateLog = LogCapture.of("dev.magpie.protocol.ConnectGate");
+        LogCapture chainLog = LogCapture.of(dev.magpie.security.AuthenticationChain.class);
+        long floodStart = System.nanoTime();
         AtomicBoolean flooding = new AtomicBoolean(true);
         Map<Integer, AtomicInteger> floodAnswers = new ConcurrentHashMap<>();
         AtomicInteger sent = new AtomicInteger();
@@ -107,7 +113,7 @@ class WrongPasswordFloodAttackTest extends AttackTest {
             });
         }
         List<Long> goodMillis = new ArrayList<>();
-        for (int i = 0; i < GOOD_LOGINS; i++) {
+        while (goodMillis.size() < GOOD_LOGINS || System.nanoTime() - floodStart < FLOOD_AT_LEAST.toNanos()) {
             // bob, another user, from another address: admitted within a second every time
             goodMillis.add(timedLogin(GOOD, "bob", "bob-secret", ReasonCode.SUCCESS));
             traffic.awaitProgress(1);
@@ -127,6 +133,15 @@ class WrongPasswordFloodAttackTest extends AttackTest {
         assertThat(flooders.awaitTermination(15, TimeUnit.SECONDS)).isTrue();
 
         System.out.println("bob's logins in order (ms): " + goodMillis);
+        long floodSeconds = Math.max(1, (System.nanoTime() - floodStart) / 1_000_000_000L);
+        List<String> lines = new ArrayList<>(gateLog.messages());
+        lines.addAll(chainLog.messages());
+        gateLog.close();
+        chainLog.close();
+        long floodLines = lines.stream().filter(l -> l.contains(ATTACKER)).count();
+        System.out.printf("wrong-password flood: %d log lines about the flooder in %d s%n", floodLines, floodSeconds);
+        // the log must not become the attack: the checked failures, then at most a line a second per kind of refusal
+        assertThat(floodLines).isLessThanOrEqualTo(FREE_FAILURES + PER_ADDRESS + 3 * (floodSeconds + 1));
         Collections.sort(goodMillis);
         System.out.printf("wrong-password flood: %d CONNECTs sent from %s, answers %s; bob's logins from %s: median %d ms, max %d ms;"
                         + " alice (attacked) %d ms; 5.0 probe refused in %d ms; throttled %.0f, shed %.0f, timed out %.0f%n",

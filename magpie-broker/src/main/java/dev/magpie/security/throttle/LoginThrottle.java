@@ -95,20 +95,25 @@ public final class LoginThrottle {
         return wait > 0 ? Optional.of(Duration.ofNanos(wait)) : Optional.empty();
     }
 
-    /** A login by {@code username} (null: none given) from {@code address} failed its check. */
-    public synchronized void failed(Object address, String username, long nowNanos) {
+    /**
+     * A login by {@code username} (null: none given) from {@code address} failed its check. Returns the backoff this
+     * failure started for the address or the name (the longer), or empty while both are within their free failures:
+     * the event worth a log line.
+     */
+    public synchronized Optional<Duration> failed(Object address, String username, long nowNanos) {
         if (freeFailures == 0) {
-            return;
+            return Optional.empty();
         }
-        addresses.getOrCreate(address, nowNanos, k -> new Failures()).fail(nowNanos);
+        long started = addresses.getOrCreate(address, nowNanos, k -> new Failures()).fail(nowNanos);
         if (username != null) {
-            names.getOrCreate(username, nowNanos, k -> new Failures()).fail(nowNanos);
+            started = Math.max(started, names.getOrCreate(username, nowNanos, k -> new Failures()).fail(nowNanos));
             Pair pair = new Pair(address, username);
             Trust trust = trusted.get(pair, nowNanos);
             if (trust != null && ++trust.failures >= freeFailures) {
                 trusted.remove(pair);
             }
         }
+        return started > 0 ? Optional.of(Duration.ofNanos(started)) : Optional.empty();
     }
 
     /** {@code username} logged in from {@code address}: its name's failures are forgiven and the pair trusted. */
@@ -164,11 +169,17 @@ public final class LoginThrottle {
         private long lastFailure;
         private long blockedUntil;
 
-        void fail(long nowNanos) {
+        /** Counts a failure; returns the backoff it starts (0 within the free failures). */
+        long fail(long nowNanos) {
             count++;
             lastFailure = nowNanos;
+            if (count < freeFailures) {
+                return 0;
+            }
             // counted from now, not from the end of an earlier backoff: one check per backoff, never a queue of them
-            blockedUntil = count >= freeFailures ? nowNanos + backoffAfter(count) : blockedUntil;
+            long backoff = backoffAfter(count);
+            blockedUntil = nowNanos + backoff;
+            return backoff;
         }
 
         @Override

@@ -57,9 +57,21 @@ public final class ServeProcess implements AutoCloseable {
     /** {@link #start}, with every output line also passed to {@code echo} (on the reading thread) as it arrives. */
     public static ServeProcess startFromClasspath(Map<String, String> env, Consumer<String> echo, String... serveArgs)
             throws IOException {
-        List<String> command = new ArrayList<>(List.of(java(),
-                // start fast on a small shared machine: the child lives for seconds, C2 would not pay off
-                "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+        // start fast on a small shared machine: the child lives for seconds, C2 would not pay off
+        return startFromClasspath(List.of("-XX:TieredStopAtLevel=1", "-Xshare:auto"), env, echo, serveArgs);
+    }
+
+    /**
+     * {@link #startFromClasspath(Map, Consumer, String...)} with these JVM options instead of the fast-start ones,
+     * e.g. {@code List.of()} for the JIT as {@code bin/magpie} runs it, where a test measures CPU-heavy work
+     * (password hashing is several times slower without C2's SHA-512 intrinsics).
+     */
+    public static ServeProcess startFromClasspath(List<String> jvmOptions, Map<String, String> env, Consumer<String> echo,
+                                                  String... serveArgs) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(java());
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 // the logging of magpie.jar, not the logback-test.xml the broker's test jar brings along
                 "-Dlogback.configurationFile=logback.xml",
                 "-cp", System.getProperty("java.class.path"),
