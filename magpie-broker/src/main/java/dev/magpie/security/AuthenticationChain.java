@@ -141,8 +141,7 @@ public final class AuthenticationChain {
         String username = credentials.username();
         Optional<Duration> wait = throttle.refusal(address, username, nanoClock.getAsLong());
         if (wait.isPresent()) {
-            return unavailable(Unavailable.THROTTLED, "too many failed logins: try again in "
-                    + Math.max(1, wait.get().toSeconds()) + " s");
+            return unavailable(Unavailable.THROTTLED, tryAgainIn(wait.get()));
         }
         Optional<FairExecutor.Lane> opened = executor.open(address);
         if (opened.isEmpty()) {
@@ -187,8 +186,12 @@ public final class AuthenticationChain {
             return Optional.empty();
         }
         counter.accept(Unavailable.THROTTLED);
-        return Optional.of(Attempt.unavailable(Unavailable.THROTTLED, "too many failed logins: try again in "
-                + Math.max(1, wait.get().toSeconds()) + " s"));
+        return Optional.of(Attempt.unavailable(Unavailable.THROTTLED, tryAgainIn(wait.get())));
+    }
+
+    /** The Reason String of a throttled login (5.0 clients see it; it tells nothing about the password). */
+    private static String tryAgainIn(Duration wait) {
+        return "too many failed logins: try again in " + Math.max(1, wait.toSeconds()) + " s";
     }
 
     /** An enhanced-authentication exchange admitted {@code username} (null: none) or, if {@code admitted} is false, refused it. */
