@@ -1,6 +1,7 @@
 package dev.magpie.transport;
 
 import dev.magpie.observe.BrokerMetrics;
+import dev.magpie.observe.RefusalLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
