@@ -32,7 +32,9 @@ import java.util.Objects;
  *                              recently used is forgotten first, so a flood of made-up names cannot grow memory
  * @param maxPendingPerAddress  password checks one address may have queued or running at once
  * @param maxPending            password checks queued or running at once on the whole broker
- * @param threads               threads that run password checks; 0 = one per processor (at least 2)
+ * @param threads               threads that run password checks; 0 = one per processor (at least 2). The
+ *                              built-in JDBC and HTTP providers wait on their own threads, so this only needs
+ *                              raising for an application authenticator that blocks on I/O in the calling thread
  */
 public record LoginLimits(int freeFailures, Duration backoff, Duration maxBackoff, Duration forgetAfter, int maxTracked,
                           int maxPendingPerAddress, int maxPending, int threads) {
