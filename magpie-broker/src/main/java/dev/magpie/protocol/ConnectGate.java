@@ -1,6 +1,7 @@
 package dev.magpie.protocol;
 
 import dev.magpie.BrokerCapabilities;
+import dev.magpie.ClientIdPolicy;
 import dev.magpie.Listener;
 import dev.magpie.codec.ConnAck;
 import dev.magpie.codec.Connect;
@@ -8,7 +9,9 @@ import dev.magpie.codec.MqttProperties;
 import dev.magpie.codec.MqttVersion;
 import dev.magpie.codec.PropertyId;
 import dev.magpie.codec.ReasonCode;
+import dev.magpie.observe.LogSafe;
 import dev.magpie.session.Session;
+import dev.magpie.session.SessionRegistry;
 import dev.magpie.spi.AuthResult;
 import dev.magpie.spi.Ban;
 import dev.magpie.spi.ClientInfo;
@@ -40,6 +43,8 @@ final class ConnectGate {
     private final MqttConnection connection;
     /** Authentication Method and Data for the accepting CONNACK after an AUTH exchange; empty otherwise. */
     private MqttProperties authProperties = MqttProperties.EMPTY;
+    /** The client was given an id of its own because its id is another user's ({@link ClientIdPolicy.Ownership#ASSIGN_NEW_ID}). */
+    private boolean transientSession;
 
     ConnectGate(Admission admission, Listener listener, MqttConnection connection) {
         this.admission = admission;
@@ -106,9 +111,18 @@ final class ConnectGate {
             clientId = "magpie-" + UUID.randomUUID().toString().replace("-", "");
             assigned = true; // [MQTT-3.1.3-6], 5.0: told to the client in Assigned Client Identifier
         }
+        if (hasUnsafeName(clientId, connect.username())) {
+            return;
+        }
         List<X509Certificate> chain = PeerCertificates.of(connection.context().channel());
         // a name from a verified client certificate stands in for a missing user name (see decideUser)
         String certificateName = connect.username() == null ? CertificateNames.identity(listener, chain).orElse(null) : null;
+        String certificateProblem = certificateName == null ? null : CertificateNames.problem(listener, certificateName);
+        if (certificateProblem != null) {
+            admission.metrics().limitHit("unsafe_name");
+            refuse(ReasonCode.BAD_USER_NAME_OR_PASSWORD, "the client certificate's name " + certificateProblem);
+            return;
+        }
         String presented = connect.username() != null ? connect.username() : certificateName;
         if (isBanned(assigned ? null : clientId, presented) || isFlapping(assigned ? null : clientId)
                 || willTopicOverLimit(will)) {
@@ -156,7 +170,7 @@ final class ConnectGate {
 
             @Override
             public void refused(int reasonCode, String reason, String serverReference) {
-                LOG.info("{}: {} authentication refused: {}", connection.remoteAddress(), method, reason);
+                LOG.info("{}: {} authentication refused: {}", connection.remoteAddress(), LogSafe.text(method), LogSafe.text(reason));
                 refuse(reasonCode, reasonCode == ReasonCode.PROTOCOL_ERROR ? reason : "not authorized", serverReference);
             }
         });
@@ -205,8 +219,31 @@ final class ConnectGate {
         }
     }
 
-    private void openSession(Connect connect, ClientInfo info, boolean assigned) {
-        long expiry = SessionRules.expiryAtConnect(connect, admission.settings().maxSessionExpiry().toSeconds());
+    private void openSession(Connect connect, ClientInfo requested, boolean assignedId) {
+        ClientIdOwnership ownership = admission.clientIdOwnership();
+        ClientInfo info = requested;
+        boolean assigned = assignedId;
+        if (assigned && !ownership.fitsPattern(info.clientId(), info.username())) {
+            info = withClientId(info, ownership.assign(info.username())); // assigned before the user was known
+        } else if (!ownership.fitsPattern(info.clientId(), info.username())) {
+            admission.metrics().limitHit("client_id_pattern");
+            refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "client identifier not allowed for this user");
+            return;
+        }
+        Session existing = admission.sessions().find(info.clientId()).orElse(null);
+        if (existing != null && !ClientIdOwnership.mayUse(existing.owner(), info.username())) {
+            if (ownership.onForeignSession() == ClientIdPolicy.Ownership.REFUSE) {
+                refuseForeign(info);
+                return;
+            }
+            // ASSIGN_NEW_ID: the newcomer gets an id and a session of its own, ending with its connection
+            LOG.info("{}: client identifier {} belongs to another user's session; admitted as a new client identifier",
+                    connection.remoteAddress(), LogSafe.text(info.clientId()));
+            info = withClientId(info, ownership.assign(info.username()));
+            assigned = true;
+            transientSession = true;
+        }
+        long expiry = transientSession ? 0 : SessionRules.expiryAtConnect(connect, admission.settings().maxSessionExpiry().toSeconds());
         AcceptingConnAck full = AcceptingConnAck.of(admission.settings(), admission.capabilities(), connect, info, expiry, assigned, authProperties);
         Optional<MqttProperties> fitted = ProblemInformation.fit(full.properties(), p -> new ConnAck(false, ReasonCode.SUCCESS, p),
                 connect.version(), connection.maxPacketSize());
@@ -216,31 +253,55 @@ final class ConnectGate {
         }
         AcceptingConnAck connack = full.withProperties(fitted.get());
         EventExecutor loop = connection.context().executor();
-        Session existing = admission.sessions().find(info.clientId()).orElse(null);
+        if (transientSession) {
+            existing = null; // the assigned id is new
+        }
         if (SessionRules.opening(connect.cleanStart(), existing != null, false, 0) == SessionRules.Opening.FRESH) {
             startFresh(connect, info, expiry, connack);
             return;
         }
-        existing.execute(() -> {
-            if (existing.isEnded()) {
+        ClientInfo finalInfo = info;
+        boolean finalAssigned = assigned;
+        Session resumed = existing;
+        resumed.execute(() -> {
+            if (resumed.isEnded()) {
                 // expired between lookup and now: start over as a new session
-                loop.execute(() -> openSession(connect, info, assigned));
+                loop.execute(() -> openSession(connect, finalInfo, finalAssigned));
                 return;
             }
             // decided again here, on the session's thread, where its connection and expiry are current
-            if (SessionRules.opening(false, true, existing.isConnected(), existing.expirySeconds()) == SessionRules.Opening.FRESH) {
-                startFresh(connect, info, expiry, connack);
+            if (SessionRules.opening(false, true, resumed.isConnected(), resumed.expirySeconds()) == SessionRules.Opening.FRESH) {
+                startFresh(connect, finalInfo, expiry, connack);
                 return;
             }
-            takeOver(existing, false);
-            attach(existing, connect, info, expiry, true, connack);
+            takeOver(resumed, false);
+            attach(resumed, connect, finalInfo, expiry, true, connack);
         });
+    }
+
+    /**
+     * A client id whose session belongs to another user (or an anonymous client's to a named user, or the reverse):
+     * 0x87 Not authorized (3.1.1: 0x05), and that session and its connection are left as they are [MQTT 5.0 5.4.2].
+     * The Reason String does not say whose session it is.
+     */
+    private void refuseForeign(ClientInfo info) {
+        admission.metrics().limitHit("client_id_owned");
+        refuse(ReasonCode.NOT_AUTHORIZED, "client identifier " + info.clientId() + " is in use by another user's session");
+    }
+
+    private static ClientInfo withClientId(ClientInfo info, String clientId) {
+        return new ClientInfo(clientId, info.username(), info.remoteAddress(), info.protocolLevel(), info.listener(), info.attributes());
     }
 
     /** A new session for the client id; the one it replaces (if any) is taken over and ended first. */
     private void startFresh(Connect connect, ClientInfo info, long expiry, AcceptingConnAck connack) {
-        Session fresh = admission.lifecycle().newSession(info.clientId(), connection.context().executor());
-        Session old = admission.sessions().replace(info.clientId(), fresh);
+        Session fresh = admission.lifecycle().newSession(info.clientId(), info.username(), connection.context().executor());
+        SessionRegistry.Claim claim = admission.sessions().claim(fresh);
+        if (claim.refused()) {
+            refuseForeign(info); // another user's client claimed this id since the lookup
+            return;
+        }
+        Session old = claim.replaced();
         Runnable attachFresh = () -> fresh.execute(() -> attach(fresh, connect, info, expiry, false, connack));
         if (old == null) {
             attachFresh.run();
@@ -300,6 +361,29 @@ final class ConnectGate {
     }
 
     /**
+     * Client ids and user names with control characters (see {@link LogSafe}) would forge log lines and confuse
+     * every tool that shows them: refused with 0x85 Client Identifier not valid / 0x86 Bad User Name or Password
+     * (3.1.1: 0x02 / 0x04). Returns whether it refused.
+     */
+    private boolean hasUnsafeName(String clientId, String username) {
+        int inId = LogSafe.firstUnsafe(clientId);
+        if (inId >= 0) {
+            admission.metrics().limitHit("unsafe_name");
+            refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "client identifier contains the control character "
+                    + LogSafe.codePoint(clientId, inId) + " at position " + (inId + 1));
+            return true;
+        }
+        int inName = LogSafe.firstUnsafe(username);
+        if (inName >= 0) {
+            admission.metrics().limitHit("unsafe_name");
+            refuse(ReasonCode.BAD_USER_NAME_OR_PASSWORD, "user name contains the control character "
+                    + LogSafe.codePoint(username, inName) + " at position " + (inName + 1));
+            return true;
+        }
+        return false;
+    }
+
+    /**
      * Refuses a banned client id, user name or address (the client's own, as a proxy reported it): 0x8A Banned,
      * which a 3.1.1 client reads as 0x05 Not authorized. Returns whether it refused.
      */
@@ -340,7 +424,7 @@ final class ConnectGate {
 
     private void refuse(int reasonCode, String reason, String serverReference) {
         admission.metrics().connectRefused();
-        LOG.info("{}: connection refused: {} (0x{})", connection.remoteAddress(), reason, Integer.toHexString(reasonCode));
+        LOG.info("{}: connection refused: {} (0x{})", connection.remoteAddress(), LogSafe.text(reason), Integer.toHexString(reasonCode));
         MqttProperties props = MqttProperties.EMPTY;
         if (connection.version().isV5()) {
             MqttProperties.Builder b = MqttProperties.builder().string(PropertyId.REASON_STRING, reason);

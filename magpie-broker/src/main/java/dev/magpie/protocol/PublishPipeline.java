@@ -1,5 +1,6 @@
 package dev.magpie.protocol;
 
+import dev.magpie.observe.LogSafe;
 import dev.magpie.codec.MqttProperties;
 import dev.magpie.codec.Publish;
 import dev.magpie.codec.TopicSyntax;
@@ -73,13 +74,13 @@ public final class PublishPipeline {
                     return Routed.DROPPED;
                 }
                 if (result == null || result.isEmpty()) {
-                    LOG.debug("interceptor {} dropped a message from {} to {}", interceptor.getClass().getName(), origin.clientId(), message.topic());
+                    LOG.debug("interceptor {} dropped a message from {} to {}", interceptor.getClass().getName(), origin.clientId(), LogSafe.text(message.topic()));
                     return Routed.DROPPED;
                 }
                 message = result.get();
             }
             if (!TopicSyntax.isValidTopicName(message.topic())) {
-                LOG.warn("interceptor changed the topic of a message from {} to an invalid name '{}'; message dropped", origin.clientId(), message.topic());
+                LOG.warn("interceptor changed the topic of a message from {} to an invalid name '{}'; message dropped", origin.clientId(), LogSafe.text(message.topic()));
                 return Routed.DROPPED;
             }
         }

@@ -27,6 +27,8 @@ import java.util.function.Predicate;
  */
 public final class Session {
     private final String clientId;
+    /** The user that created the session ({@code null}: an anonymous client); it never changes (see {@link #owner()}). */
+    private final String owner;
     private final EventExecutor executor;
     private final SessionOutbox outbox;
     private final Map<String, SessionSubscription> subscriptions = new LinkedHashMap<>();
@@ -53,7 +55,14 @@ public final class Session {
      */
     public Session(String clientId, EventExecutor executor, SessionObserver observer, int maxInflight, int maxQueued, long maxQueuedBytes,
                    boolean queueQos0) {
+        this(clientId, null, executor, observer, maxInflight, maxQueued, maxQueuedBytes, queueQos0);
+    }
+
+    /** A session owned by {@code owner} (the user name of the client that creates it; {@code null} if anonymous). */
+    public Session(String clientId, String owner, EventExecutor executor, SessionObserver observer, int maxInflight, int maxQueued,
+                   long maxQueuedBytes, boolean queueQos0) {
         this.clientId = clientId;
+        this.owner = owner;
         this.executor = executor;
         this.outbox = new SessionOutbox(this, observer, maxInflight, maxQueued, maxQueuedBytes, queueQos0);
     }
@@ -64,6 +73,15 @@ public final class Session {
 
     public EventExecutor executor() {
         return executor;
+    }
+
+    /**
+     * The user this session belongs to: the user name of the client that created it, {@code null} for an
+     * anonymous one. Fixed for the session's life, so readable from any thread; only a client of the same user
+     * may resume or take it over (MQTT 5.0 section 5.4.2, see {@code ClientIdOwnership}).
+     */
+    public String owner() {
+        return owner;
     }
 
     /** The identity of the client that last attached; readable from any thread. */
