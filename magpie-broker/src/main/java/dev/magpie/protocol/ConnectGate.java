@@ -297,8 +297,15 @@ final class ConnectGate {
     private void startFresh(Connect connect, ClientInfo info, long expiry, AcceptingConnAck connack) {
         Session fresh = admission.lifecycle().newSession(info.clientId(), info.username(), connection.context().executor());
         SessionRegistry.Claim claim = admission.sessions().claim(fresh);
-        if (claim.refused()) {
+        if (claim.refusal() == SessionRegistry.Refusal.OWNED_BY_ANOTHER_USER) {
             refuseForeign(info); // another user's client claimed this id since the lookup
+            return;
+        }
+        if (claim.refusal() == SessionRegistry.Refusal.SESSIONS_PER_USER) {
+            // 0x97 Quota exceeded (3.1.1: 0x03 Server unavailable): the user owns max_sessions_per_user sessions already
+            admission.metrics().limitHit("sessions_per_user");
+            refuse(ReasonCode.QUOTA_EXCEEDED, "user " + info.username() + " has " + admission.limits().quotas().maxSessionsPerUser()
+                    + " sessions already (max_sessions_per_user)");
             return;
         }
         Session old = claim.replaced();

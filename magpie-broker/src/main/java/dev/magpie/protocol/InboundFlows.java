@@ -118,6 +118,11 @@ final class InboundFlows {
         } else if (!services.authorization().mayPublish(client, publish.topic(), qos, publish.retain())) {
             LOG.info("client {}: publish to {} not authorized", client.clientId(), LogSafe.text(publish.topic()));
             reason = ReasonCode.NOT_AUTHORIZED;
+        } else if (v5 && qos > 0 && publish.retain() && !services.distributor().retainFits(publish)) {
+            // the broker-wide retained bound (max_retained_messages / _bytes): 0x97 Quota exceeded, not routed (spec
+            // 3.4.2.1); 3.1.1 and QoS 0 cannot be told, so their message is delivered but not retained (PublishPipeline)
+            services.metrics().limitHit("retained");
+            reason = ReasonCode.QUOTA_EXCEEDED;
         } else if (services.pipeline().publish(client, publish, ownership) == PublishPipeline.Routed.NO_SUBSCRIBERS) {
             // accepted, but no subscription took it (being retained does not count): 0x10, as mosquitto and EMQX say
             // (spec 3.4.2.1); only 5.0 acknowledgements carry it
@@ -229,8 +234,13 @@ final class InboundFlows {
                 } else if (overQuota(session, filter)) {
                     // 0x97 Quota exceeded (spec 3.9.3); 3.1.1 has only 0x80 Failure [MQTT-3.9.3-2]
                     LOG.info("client {}: subscription to {} refused: already {} subscriptions (max_subscriptions_per_client)",
-                            client.clientId(), filter, session.subscriptions().size());
+                            client.clientId(), LogSafe.text(filter), session.subscriptions().size());
                     services.metrics().limitHit("subscriptions");
+                    code = v5 ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.V3_SUBACK_FAILURE;
+                } else if (!session.subscriptions().containsKey(filter) && !services.sessions().maySubscribeOneMore(session.owner())) {
+                    LOG.info("client {}: subscription to {} refused: user {} holds {} subscriptions (max_subscriptions_per_user)",
+                            client.clientId(), LogSafe.text(filter), LogSafe.text(session.owner()), services.sessions().subscriptionsOf(session.owner()));
+                    services.metrics().limitHit("subscriptions_per_user");
                     code = v5 ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.V3_SUBACK_FAILURE;
                 } else {
                     int qos = Math.min(requested.qos(), offered.maximumQos());

@@ -44,6 +44,7 @@ public final class SessionLifecycle implements SessionObserver {
 
     private final BrokerSettings settings;
     private final long maxQueuedBytes;
+    private final long maxInflightBytes;
     private final SessionRegistry sessions;
     private final Distributor distributor;
     private final AuthorizationChain authorization;
@@ -55,8 +56,15 @@ public final class SessionLifecycle implements SessionObserver {
 
     public SessionLifecycle(BrokerSettings settings, long maxQueuedBytes, SessionRegistry sessions, Distributor distributor,
                             AuthorizationChain authorization, EventDispatcher events, BrokerMetrics metrics) {
+        this(settings, maxQueuedBytes, 0, sessions, distributor, authorization, events, metrics);
+    }
+
+    /** {@code maxQueuedBytes} and {@code maxInflightBytes} bound every session's queue and in-flight window by bytes (0 = no bound). */
+    public SessionLifecycle(BrokerSettings settings, long maxQueuedBytes, long maxInflightBytes, SessionRegistry sessions, Distributor distributor,
+                            AuthorizationChain authorization, EventDispatcher events, BrokerMetrics metrics) {
         this.settings = settings;
         this.maxQueuedBytes = maxQueuedBytes;
+        this.maxInflightBytes = maxInflightBytes;
         this.sessions = sessions;
         this.distributor = distributor;
         this.authorization = authorization;
@@ -150,8 +158,11 @@ public final class SessionLifecycle implements SessionObserver {
 
     /** A session for {@code clientId} owned by user {@code owner} ({@code null}: anonymous). */
     public Session newSession(String clientId, String owner, EventExecutor loop) {
-        return new Session(clientId, owner, loop, this, settings.maxInflight(), settings.maxQueuedMessages(), maxQueuedBytes,
+        Session session = new Session(clientId, owner, loop, this, settings.maxInflight(), settings.maxQueuedMessages(), maxQueuedBytes,
                 settings.queueQos0Messages());
+        session.countSubscriptionsIn(sessions);
+        session.maxInflightBytes(maxInflightBytes);
+        return session;
     }
 
     /** Ends a session for good: subscriptions leave the tree, the registry forgets it. */

@@ -101,7 +101,7 @@ final class SessionOutbox {
             }
             return;
         }
-        if (outbound.hasQueued() || (qos == 0 ? !c.isWritable() : outbound.inflightCount() >= window())) {
+        if (outbound.hasQueued() || (qos == 0 ? !c.isWritable() : outbound.windowFull(window(), queued.queuedBytes()))) {
             enqueue(queued);
             return;
         }
@@ -157,7 +157,7 @@ final class SessionOutbox {
         long now = System.nanoTime();
         while (c != null && outbound.hasQueued()) {
             PendingMessage next = outbound.peek();
-            if (next.qos() == 0 ? !c.isWritable() : outbound.inflightCount() >= window()) {
+            if (next.qos() == 0 ? !c.isWritable() : outbound.windowFull(window(), next.queuedBytes())) {
                 return;
             }
             outbound.poll();
@@ -361,6 +361,14 @@ final class SessionOutbox {
         complete(packetId);
         drain();
         return AckOutcome.ACCEPTED;
+    }
+
+    void maxInflightBytes(long bytes) {
+        outbound.maxInflightBytes(bytes);
+    }
+
+    long inflightBytes() {
+        return outbound.inflightBytes();
     }
 
     int inflightCount() {
