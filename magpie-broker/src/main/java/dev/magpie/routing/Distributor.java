@@ -12,6 +12,9 @@ import dev.magpie.spi.Message;
 import dev.magpie.store.MessageStore;
 import dev.magpie.store.StoredMessage;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,6 +32,7 @@ import java.util.function.Consumer;
  * touches a network channel.
  */
 public final class Distributor {
+    private static final Logger LOG = LoggerFactory.getLogger(Distributor.class);
     private static final String SHARED_PREFIX = "$share/";
 
     private final SubscriptionTree<SubscriptionEntry> subscriptions = new SubscriptionTree<>();
@@ -87,8 +91,8 @@ public final class Distributor {
             }
         }
         if (load.left() > 0) {
-            damaged.accept(load.left() + " retained message(s) left in the store, not loaded: they would pass max_retained_messages ("
-                    + retainedQuota.maxMessages() + ") or max_retained_bytes (" + retainedQuota.maxBytes() + "); raise them to load the rest");
+            LOG.warn("{}: {} retained message(s) left in the store, not loaded: they would pass max_retained_messages ({}) or "
+                    + "max_retained_bytes ({}); raise them to load the rest", from, load.left(), retainedQuota.maxMessages(), retainedQuota.maxBytes());
         }
         return restored;
     }
