@@ -251,7 +251,7 @@ public final class MqttConnection extends ClientChannel {
         if (life.isEnding()) {
             return;
         }
-        LOG.info("{}: protocol violation, closing: {}", describe(), message);
+        LOG.info("{}: protocol violation, closing: {}", describe(), LogSafe.text(message)); // it may quote client text
         closeReason = "protocol violation: " + message;
         if (client != null) {
             services.events().clientError(client, message);

@@ -72,7 +72,7 @@ public final class PublishPipeline {
                     result = interceptor.onPublish(origin, message);
                 } catch (RuntimeException e) {
                     LOG.warn("interceptor {} failed on a message from {} to {}: {}; message dropped",
-                            interceptor.getClass().getName(), origin.clientId(), publish.topic(), e.toString());
+                            interceptor.getClass().getName(), origin.clientId(), LogSafe.text(publish.topic()), e.toString());
                     return Routed.DROPPED;
                 }
                 if (result == null || result.isEmpty()) {
