@@ -10,6 +10,7 @@ import dev.magpie.observe.BrokerMetrics;
 import dev.magpie.observe.EventDispatcher;
 import dev.magpie.routing.Distributor;
 import dev.magpie.security.AuthorizationChain;
+import dev.magpie.session.DropReason;
 import dev.magpie.session.PendingMessage;
 import dev.magpie.session.Publication;
 import dev.magpie.session.Session;
@@ -310,9 +311,9 @@ public final class SessionLifecycle implements SessionObserver {
     }
 
     @Override
-    public void dropped(ClientInfo subscriber, Publish publish, String reason) {
-        metrics.messageDropped();
-        LOG.debug("message to {} on {} dropped: {}", subscriber == null ? "?" : subscriber.clientId(), LogSafe.text(publish.topic()), reason);
+    public void dropped(ClientInfo subscriber, Publish publish, DropReason reason) {
+        metrics.messageDropped(reason.tag());
+        LOG.debug("message to {} on {} dropped: {}", subscriber == null ? "?" : subscriber.clientId(), LogSafe.text(publish.topic()), reason.text());
     }
 
     @Override

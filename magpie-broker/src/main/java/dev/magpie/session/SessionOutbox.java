@@ -88,7 +88,7 @@ final class SessionOutbox {
         Publish publish = publication.publish();
         long now = System.nanoTime();
         if (publication.remainingSeconds(now) == 0) {
-            observer.dropped(session.clientInfo(), publish, "message expired"); // [MQTT-3.3.2-5]
+            observer.dropped(session.clientInfo(), publish, DropReason.EXPIRED); // [MQTT-3.3.2-5]
             return;
         }
         int qos = delivery.qos();
@@ -116,7 +116,7 @@ final class SessionOutbox {
         EncodedPublish encoded = publication.encoded(c.allocator(), c.version(), qos);
         if (encoded.size() > c.maxPacketSize()) {
             // the client said it cannot take this; the spec says drop it [MQTT-3.1.2-25]
-            observer.dropped(session.clientInfo(), publish, "larger than the client's Maximum Packet Size");
+            observer.dropped(session.clientInfo(), publish, DropReason.TOO_LARGE_FOR_CLIENT);
             return;
         }
         int packetId = 0;
@@ -144,7 +144,7 @@ final class SessionOutbox {
             }
             return;
         }
-        observer.dropped(session.clientInfo(), message.publish(), byBytes ? "queue full (bytes)" : "queue full");
+        observer.dropped(session.clientInfo(), message.publish(), byBytes ? DropReason.QUEUE_FULL_BYTES : DropReason.QUEUE_FULL);
         if (!overflowing) {
             overflowing = true;
             observer.queueOverflow(session.clientInfo(), session.clientId(), outbound.queuedCount(), outbound.queuedBytes(), byBytes);
@@ -176,14 +176,14 @@ final class SessionOutbox {
         boolean queuedRecord = fromQueue && journaled(m);
         long remaining = Publication.remainingSeconds(m.createdNanos(), m.expiryNanos(), now);
         Publish p = remaining == 0 ? null : variant(m.publish(), m.delivery(), remaining);
-        String tooBig = p != null && MqttEncoder.encodedSize(p.withPacketId(m.qos() == 0 ? 0 : 1, false), c.version())
-                > c.maxPacketSize() ? "larger than the client's Maximum Packet Size" : null;
-        if (p == null || tooBig != null || m.qos() == 0) {
+        boolean tooBig = p != null && MqttEncoder.encodedSize(p.withPacketId(m.qos() == 0 ? 0 : 1, false), c.version())
+                > c.maxPacketSize();
+        if (p == null || tooBig || m.qos() == 0) {
             if (queuedRecord) {
                 session.journal().dequeued(m);
             }
-            if (p == null || tooBig != null) {
-                observer.dropped(session.clientInfo(), m.publish(), p == null ? "message expired" : tooBig);
+            if (p == null || tooBig) {
+                observer.dropped(session.clientInfo(), m.publish(), p == null ? DropReason.EXPIRED : DropReason.TOO_LARGE_FOR_CLIENT);
                 return;
             }
             c.send(p);

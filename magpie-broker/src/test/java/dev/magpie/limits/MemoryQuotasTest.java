@@ -2,6 +2,8 @@ package dev.magpie.limits;
 
 import dev.magpie.BrokerLimits;
 import dev.magpie.codec.ConnAck;
+import dev.magpie.codec.Connect;
+import dev.magpie.codec.PropertyId;
 import dev.magpie.codec.MqttVersion;
 import dev.magpie.codec.PacketType;
 import dev.magpie.codec.PubResponse;
@@ -159,6 +161,27 @@ class MemoryQuotasTest {
             assertThat(registry.find("magpie.messages.inflight.bytes").gauge().value()).isEqualTo(903);
             sub.send(PubResponse.of(PacketType.PUBACK, inFlight.get(0).packetId()));
             assertThat(sub.receive(Publish.class, WAIT).packetId()).isNotZero(); // one more once one is acknowledged
+        }
+    }
+
+    /** Each message a full queue drops is counted by its reason, as mosquitto counts dropped messages. */
+    @Test
+    void queueOverflowDropsAreCountedByReason() {
+        try (LimitsFixture f = new LimitsFixture(TestBrokers.anonymous().meterRegistry(registry)
+                .limits(BrokerLimits.defaults().toBuilder().maxQueuedBytes(1_000).build()))) {
+            MqttProperties expiry = MqttProperties.builder().integer(PropertyId.SESSION_EXPIRY_INTERVAL, 300).build();
+            RawMqttClient sub = f.socket();
+            assertThat(f.connAck(sub, new Connect(MqttVersion.V5, "offline", true, 60, null, null, null, expiry)).reasonCode()).isZero();
+            assertThat(LimitsFixture.subscribe(sub, "q")).containsExactly(1);
+            sub.close();
+            RawMqttClient pub = f.v5("pub");
+            for (int i = 1; i <= 10; i++) {
+                pub.send(LimitsFixture.publish("q", 1, i, new byte[300])); // 301 bytes: three fit in 1,000
+                pub.receive(PubResponse.class, WAIT);
+            }
+            await().atMost(WAIT).untilAsserted(() -> assertThat(
+                    registry.find("magpie.messages.dropped.by_reason").tag("reason", "queue_full_bytes").counter().count()).isEqualTo(7));
+            assertThat(registry.find("magpie.messages.queued.bytes").gauge().value()).isEqualTo(903);
         }
     }
 
