@@ -1,7 +1,6 @@
 package dev.magpie.protocol;
 
 import dev.magpie.BrokerCapabilities;
-import dev.magpie.ClientIdPolicy;
 import dev.magpie.Listener;
 import dev.magpie.codec.ConnAck;
 import dev.magpie.codec.Connect;
@@ -43,7 +42,7 @@ final class ConnectGate {
     private final MqttConnection connection;
     /** Authentication Method and Data for the accepting CONNACK after an AUTH exchange; empty otherwise. */
     private MqttProperties authProperties = MqttProperties.EMPTY;
-    /** The client was given an id of its own because its id is another user's ({@link ClientIdPolicy.Ownership#ASSIGN_NEW_ID}). */
+    /** The client was given an id of its own because its id is another user's ({@code ClientIdPolicy.Ownership.ASSIGN_NEW_ID}). */
     private boolean transientSession;
 
     ConnectGate(Admission admission, Listener listener, MqttConnection connection) {
@@ -111,7 +110,9 @@ final class ConnectGate {
             clientId = "magpie-" + UUID.randomUUID().toString().replace("-", "");
             assigned = true; // [MQTT-3.1.3-6], 5.0: told to the client in Assigned Client Identifier
         }
-        if (hasUnsafeName(clientId, connect.username())) {
+        ClientIdGate.Verdict unsafe = ClientIdGate.unsafeName(clientId, connect.username());
+        if (unsafe != null) {
+            refuse(unsafe);
             return;
         }
         List<X509Certificate> chain = PeerCertificates.of(connection.context().channel());
@@ -220,29 +221,18 @@ final class ConnectGate {
     }
 
     private void openSession(Connect connect, ClientInfo requested, boolean assignedId) {
-        ClientIdOwnership ownership = admission.clientIdOwnership();
-        ClientInfo info = requested;
-        boolean assigned = assignedId;
-        if (assigned && !ownership.fitsPattern(info.clientId(), info.username())) {
-            info = withClientId(info, ownership.assign(info.username())); // assigned before the user was known
-        } else if (!ownership.fitsPattern(info.clientId(), info.username())) {
-            admission.metrics().limitHit("client_id_pattern");
-            refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "client identifier not allowed for this user");
+        ClientIdGate.Verdict verdict = ClientIdGate.decide(admission.clientIdOwnership(), admission.sessions(), requested, assignedId);
+        if (verdict.refused()) {
+            refuse(verdict);
             return;
         }
-        Session existing = admission.sessions().find(info.clientId()).orElse(null);
-        if (existing != null && !ClientIdOwnership.mayUse(existing.owner(), info.username())) {
-            if (ownership.onForeignSession() == ClientIdPolicy.Ownership.REFUSE) {
-                refuseForeign(info);
-                return;
-            }
-            // ASSIGN_NEW_ID: the newcomer gets an id and a session of its own, ending with its connection
-            LOG.info("{}: client identifier {} belongs to another user's session; admitted as a new client identifier",
-                    connection.remoteAddress(), LogSafe.text(info.clientId()));
-            info = withClientId(info, ownership.assign(info.username()));
-            assigned = true;
+        if (verdict.transientSession() && !transientSession) {
             transientSession = true;
+            LOG.info("{}: client identifier {} belongs to another user's session; admitted as {}", connection.remoteAddress(),
+                    LogSafe.text(requested.clientId()), verdict.info().clientId());
         }
+        ClientInfo info = verdict.info();
+        boolean assigned = verdict.assigned();
         long expiry = transientSession ? 0 : SessionRules.expiryAtConnect(connect, admission.settings().maxSessionExpiry().toSeconds());
         AcceptingConnAck full = AcceptingConnAck.of(admission.settings(), admission.capabilities(), connect, info, expiry, assigned, authProperties);
         Optional<MqttProperties> fitted = ProblemInformation.fit(full.properties(), p -> new ConnAck(false, ReasonCode.SUCCESS, p),
@@ -253,9 +243,7 @@ final class ConnectGate {
         }
         AcceptingConnAck connack = full.withProperties(fitted.get());
         EventExecutor loop = connection.context().executor();
-        if (transientSession) {
-            existing = null; // the assigned id is new
-        }
+        Session existing = verdict.existing();
         if (SessionRules.opening(connect.cleanStart(), existing != null, false, 0) == SessionRules.Opening.FRESH) {
             startFresh(connect, info, expiry, connack);
             return;
@@ -279,26 +267,12 @@ final class ConnectGate {
         });
     }
 
-    /**
-     * A client id whose session belongs to another user (or an anonymous client's to a named user, or the reverse):
-     * 0x87 Not authorized (3.1.1: 0x05), and that session and its connection are left as they are [MQTT 5.0 5.4.2].
-     * The Reason String does not say whose session it is.
-     */
-    private void refuseForeign(ClientInfo info) {
-        admission.metrics().limitHit("client_id_owned");
-        refuse(ReasonCode.NOT_AUTHORIZED, "client identifier " + info.clientId() + " is in use by another user's session");
-    }
-
-    private static ClientInfo withClientId(ClientInfo info, String clientId) {
-        return new ClientInfo(clientId, info.username(), info.remoteAddress(), info.protocolLevel(), info.listener(), info.attributes());
-    }
-
     /** A new session for the client id; the one it replaces (if any) is taken over and ended first. */
     private void startFresh(Connect connect, ClientInfo info, long expiry, AcceptingConnAck connack) {
         Session fresh = admission.lifecycle().newSession(info.clientId(), info.username(), connection.context().executor());
         SessionRegistry.Claim claim = admission.sessions().claim(fresh);
         if (claim.refusal() == SessionRegistry.Refusal.OWNED_BY_ANOTHER_USER) {
-            refuseForeign(info); // another user's client claimed this id since the lookup
+            refuse(ClientIdGate.foreign(info)); // another user's client claimed this id since the lookup
             return;
         }
         if (claim.refusal() == SessionRegistry.Refusal.SESSIONS_PER_USER) {
@@ -368,29 +342,6 @@ final class ConnectGate {
     }
 
     /**
-     * Client ids and user names with control characters (see {@link LogSafe}) would forge log lines and confuse
-     * every tool that shows them: refused with 0x85 Client Identifier not valid / 0x86 Bad User Name or Password
-     * (3.1.1: 0x02 / 0x04). Returns whether it refused.
-     */
-    private boolean hasUnsafeName(String clientId, String username) {
-        int inId = LogSafe.firstUnsafe(clientId);
-        if (inId >= 0) {
-            admission.metrics().limitHit("unsafe_name");
-            refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "client identifier contains the control character "
-                    + LogSafe.codePoint(clientId, inId) + " at position " + (inId + 1));
-            return true;
-        }
-        int inName = LogSafe.firstUnsafe(username);
-        if (inName >= 0) {
-            admission.metrics().limitHit("unsafe_name");
-            refuse(ReasonCode.BAD_USER_NAME_OR_PASSWORD, "user name contains the control character "
-                    + LogSafe.codePoint(username, inName) + " at position " + (inName + 1));
-            return true;
-        }
-        return false;
-    }
-
-    /**
      * Refuses a banned client id, user name or address (the client's own, as a proxy reported it): 0x8A Banned,
      * which a 3.1.1 client reads as 0x05 Not authorized. Returns whether it refused.
      */
@@ -423,6 +374,11 @@ final class ConnectGate {
             refuse(ReasonCode.TOPIC_NAME_INVALID, "will " + violation);
         }
         return violation != null;
+    }
+
+    private void refuse(ClientIdGate.Verdict verdict) {
+        admission.metrics().limitHit(verdict.limit());
+        refuse(verdict.refusal(), verdict.reason());
     }
 
     private void refuse(int reasonCode, String reason) {

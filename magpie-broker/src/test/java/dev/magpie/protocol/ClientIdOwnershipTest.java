@@ -54,4 +54,37 @@ class ClientIdOwnershipTest {
         assertThat(rule.assign("bob")).isNotEqualTo(id);
         assertThat(new ClientIdOwnership(ClientIdPolicy.defaults().withPattern("%u")).assign("bob")).isEqualTo("bob");
     }
+
+    @Test
+    void theGateRefusesAnotherUsersSessionOrAssignsAnIdOfItsOwn() {
+        io.netty.channel.DefaultEventLoop loop = new io.netty.channel.DefaultEventLoop();
+        try {
+            dev.magpie.session.SessionRegistry sessions = new dev.magpie.session.SessionRegistry();
+            dev.magpie.session.Session admin = new dev.magpie.session.Session("console", "admin", loop, null, 10, 10, 0, false);
+            sessions.claim(admin);
+            dev.magpie.spi.ClientInfo bob = new dev.magpie.spi.ClientInfo("console", "bob", null, 5, "tcp");
+            ClientIdGate.Verdict refused = ClientIdGate.decide(new ClientIdOwnership(ClientIdPolicy.defaults()), sessions, bob, false);
+            assertThat(refused.refusal()).isEqualTo(dev.magpie.codec.ReasonCode.NOT_AUTHORIZED);
+            assertThat(refused.reason()).doesNotContain("admin"); // whose session it is stays private
+            ClientIdGate.Verdict assigned = ClientIdGate.decide(new ClientIdOwnership(ClientIdPolicy.defaults()
+                    .withOwnership(ClientIdPolicy.Ownership.ASSIGN_NEW_ID)), sessions, bob, false);
+            assertThat(assigned.refused()).isFalse();
+            assertThat(assigned.info().clientId()).isNotEqualTo("console");
+            assertThat(assigned.transientSession()).isTrue();
+            assertThat(assigned.existing()).isNull();
+            ClientIdGate.Verdict owner = ClientIdGate.decide(new ClientIdOwnership(ClientIdPolicy.defaults()), sessions,
+                    new dev.magpie.spi.ClientInfo("console", "admin", null, 5, "tcp"), false);
+            assertThat(owner.existing()).isSameAs(admin);
+        } finally {
+            loop.shutdownGracefully();
+        }
+    }
+
+    @Test
+    void controlCharactersInIdsAndNamesAreRefusedWithTheirOwnCodes() {
+        assertThat(ClientIdGate.unsafeName("a\nb", null).refusal()).isEqualTo(dev.magpie.codec.ReasonCode.CLIENT_IDENTIFIER_NOT_VALID);
+        assertThat(ClientIdGate.unsafeName("ok", "\u001b[31m").refusal()).isEqualTo(dev.magpie.codec.ReasonCode.BAD_USER_NAME_OR_PASSWORD);
+        assertThat(ClientIdGate.unsafeName("ok", "bob")).isNull();
+        assertThat(ClientIdGate.unsafeName("ok", null)).isNull();
+    }
 }
