@@ -121,10 +121,10 @@ final class BrokerCore {
         AuthenticationChain authentication = new AuthenticationChain(authenticators, passwordChecks, settings.authenticationTimeout(),
                 throttle, why -> metrics.limitHit(why.metric()), System::nanoTime);
         this.throttle = throttle;
-        SessionRegistry sessions = new SessionRegistry();
-        Distributor distributor = new Distributor(authorization);
+        SessionRegistry sessions = new SessionRegistry(limits.quotas().maxSessionsPerUser(), limits.quotas().maxSubscriptionsPerUser());
+        Distributor distributor = new Distributor(authorization, limits.quotas().maxRetainedMessages(), limits.quotas().maxRetainedBytes());
         this.distributor = distributor;
-        SessionLifecycle lifecycle = new SessionLifecycle(settings, limits.maxQueuedBytes(), sessions, distributor, authorization, events, metrics);
+        SessionLifecycle lifecycle = new SessionLifecycle(settings, limits.maxQueuedBytes(), limits.quotas().maxInflightBytes(), sessions, distributor, authorization, events, metrics);
         BanList banList = new BanList();
         initialBans.forEach(banList::add);
         BrokerLimits.Flapping f = limits.flapping();
@@ -135,16 +135,19 @@ final class BrokerCore {
         lifecycle.pipeline(pipeline);
         EnhancedAuthentication enhanced = new EnhancedAuthentication(enhancedAuthenticators, authExecutor, settings.authenticationTimeout());
         Admission admission = new Admission(settings, capabilities, limits, banList, flapping, authentication, enhanced, sessions, lifecycle, metrics);
-        FlowServices flows = new FlowServices(settings, capabilities, limits, authorization, pipeline, distributor, lifecycle, events, metrics);
+        FlowServices flows = new FlowServices(settings, capabilities, limits, authorization, pipeline, distributor, lifecycle, events, metrics, sessions);
         this.connections = new ConnectionServices(settings, limits, metrics, events, lifecycle, banList, admission, flows);
         metrics.gauge("magpie.sessions", sessions::size);
         metrics.gauge("magpie.logins.pending", passwordChecks::pending);
         metrics.gauge("magpie.logins.tracked", throttle::tracked);
         metrics.gauge("magpie.subscriptions", distributor::subscriptionCount);
         metrics.gauge("magpie.retained", distributor::retainedCount);
+        metrics.gauge("magpie.retained.bytes", distributor::retainedBytes);
         // sums over sessions, read from the scraping thread: a moment's view, not a synchronised one
         metrics.gauge("magpie.messages.inflight", () -> sessions.all().stream().mapToLong(Session::inflightCount).sum());
         metrics.gauge("magpie.messages.queued", () -> sessions.all().stream().mapToLong(Session::queuedCount).sum());
+        metrics.gauge("magpie.messages.queued.bytes", () -> sessions.all().stream().mapToLong(Session::queuedBytes).sum());
+        metrics.gauge("magpie.messages.inflight.bytes", () -> sessions.all().stream().mapToLong(Session::inflightBytes).sum());
         metrics.gauge("magpie.qos2.inbound", () -> sessions.all().stream().mapToLong(Session::inboundQos2Pending).sum());
     }
 

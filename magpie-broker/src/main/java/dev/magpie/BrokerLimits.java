@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * What the broker refuses or slows down to protect itself from a client or a crowd of clients: broker-wide
  * connections, topic sizes, subscriptions per client, queued bytes per session, per-client publish rates and
- * flapping (a client that reconnects over and over). Immutable; start from {@link #defaults()} and change
+ * flapping (a client that reconnects over and over), memory {@link Quotas} and who may use which client id. Immutable; start from {@link #defaults()} and change
  * what you need through {@link #toBuilder()}:
  *
  * <pre>{@code
@@ -38,7 +38,46 @@ import java.util.Objects;
  */
 public record BrokerLimits(int maxConnections, int maxTopicLength, int maxTopicLevels, int maxSubscriptionsPerClient,
                            long maxQueuedBytes, int messageRate, long byteRate, RateLimitAction rateLimitAction,
-                           Flapping flapping) {
+                           Flapping flapping, Quotas quotas, ClientIdPolicy clientIds) {
+
+    /**
+     * Byte and count bounds on what clients make the broker hold, per session, per user and broker-wide; 0 turns
+     * one off. Each answers a client (or a crowd of one user's clients) filling the heap; see
+     * {@code docs/security.md}, "Memory quotas".
+     *
+     * @param maxInflightBytes       topic and payload bytes of QoS 1/2 messages sent to one session and not yet
+     *                               acknowledged; further messages wait in the queue (at least one is always sent)
+     * @param maxRetainedMessages    retained messages broker-wide; a new retained topic beyond it is refused
+     *                               (5.0 PUBACK/PUBREC 0x97 Quota exceeded; otherwise delivered but not retained)
+     * @param maxRetainedBytes       topic and payload bytes of all retained messages, enforced like the count
+     * @param maxSubscriptionsPerUser subscriptions all sessions of one user name hold together (SUBACK 0x97,
+     *                               3.1.1 0x80); anonymous clients are bound only per client
+     * @param maxSessionsPerUser     sessions (connected or kept offline) one user name owns; a CONNECT that would
+     *                               create one more is refused with 0x97 Quota exceeded (3.1.1: 0x03)
+     */
+    public record Quotas(long maxInflightBytes, int maxRetainedMessages, long maxRetainedBytes, int maxSubscriptionsPerUser,
+                         int maxSessionsPerUser) {
+        /**
+         * 8 MiB in flight (32 messages of the default 256 KiB maximum packet, thousands of typical ones), 100,000
+         * retained messages and 128 MiB of them, 100,000 subscriptions and 10,000 sessions per user.
+         */
+        public static final Quotas DEFAULTS = new Quotas(8L << 20, 100_000, 128L << 20, 100_000, 10_000);
+
+        public Quotas {
+            requireAtLeastZero("maxInflightBytes", maxInflightBytes);
+            requireAtLeastZero("maxRetainedMessages", maxRetainedMessages);
+            requireAtLeastZero("maxRetainedBytes", maxRetainedBytes);
+            requireAtLeastZero("maxSubscriptionsPerUser", maxSubscriptionsPerUser);
+            requireAtLeastZero("maxSessionsPerUser", maxSessionsPerUser);
+        }
+    }
+
+    /** Limits with the default {@link Quotas} and {@link ClientIdPolicy}. */
+    public BrokerLimits(int maxConnections, int maxTopicLength, int maxTopicLevels, int maxSubscriptionsPerClient,
+                        long maxQueuedBytes, int messageRate, long byteRate, RateLimitAction rateLimitAction, Flapping flapping) {
+        this(maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient, maxQueuedBytes, messageRate, byteRate,
+                rateLimitAction, flapping, Quotas.DEFAULTS, ClientIdPolicy.defaults());
+    }
 
     /** What the broker does with a client that publishes faster than its rate. */
     public enum RateLimitAction {
@@ -83,6 +122,8 @@ public record BrokerLimits(int maxConnections, int maxTopicLength, int maxTopicL
     public BrokerLimits {
         Objects.requireNonNull(rateLimitAction, "rateLimitAction");
         Objects.requireNonNull(flapping, "flapping");
+        Objects.requireNonNull(quotas, "quotas");
+        Objects.requireNonNull(clientIds, "clientIds");
         requireAtLeastZero("maxConnections", maxConnections);
         if (maxTopicLength < 1 || maxTopicLength > 65_535) {
             throw new IllegalArgumentException("maxTopicLength must be 1..65535, was " + maxTopicLength);
@@ -104,13 +145,15 @@ public record BrokerLimits(int maxConnections, int maxTopicLength, int maxTopicL
      * The defaults, chosen as mosquitto, EMQX and HiveMQ choose them: no broker-wide connection cap and no rate
      * limits (both depend on the machine and the application, so only the operator can size them); topics up
      * to the 65535 bytes MQTT allows, with at most 128 levels (EMQX's default: deeper topics are a sign of
-     * abuse and cost matching time); unlimited subscriptions per client (bridges and gateways hold many); no
-     * byte bound on queues beyond their message count; throttling rather than disconnecting; flapping
-     * detection off, because a device on a bad network that reconnects often should not be locked out unless
-     * the operator asks for it.
+     * abuse and cost matching time); 10,000 subscriptions per client (bridges and gateways hold hundreds to a few
+     * thousand; 200,000 held ~100 MB of heap); 16 MiB queued per session (1,000 queued messages of 16 KiB, or 64
+     * of the largest default packet: a subscriber that never reads cannot pin more); throttling rather than
+     * disconnecting; flapping detection off, because a device on a bad network that reconnects often should not
+     * be locked out unless the operator asks for it; the {@link Quotas#DEFAULTS}; sessions owned by their creator.
      */
     public static BrokerLimits defaults() {
-        return new BrokerLimits(0, 65_535, 128, 0, 0, 0, 0, RateLimitAction.THROTTLE, Flapping.OFF);
+        return new BrokerLimits(0, 65_535, 128, 10_000, 16L << 20, 0, 0, RateLimitAction.THROTTLE, Flapping.OFF,
+                Quotas.DEFAULTS, ClientIdPolicy.defaults());
     }
 
     public Builder toBuilder() {
@@ -128,6 +171,8 @@ public record BrokerLimits(int maxConnections, int maxTopicLength, int maxTopicL
         private long byteRate;
         private RateLimitAction rateLimitAction;
         private Flapping flapping;
+        private Quotas quotas;
+        private ClientIdPolicy clientIds;
 
         private Builder(BrokerLimits from) {
             maxConnections = from.maxConnections;
@@ -139,6 +184,19 @@ public record BrokerLimits(int maxConnections, int maxTopicLength, int maxTopicL
             byteRate = from.byteRate;
             rateLimitAction = from.rateLimitAction;
             flapping = from.flapping;
+            quotas = from.quotas;
+            clientIds = from.clientIds;
+        }
+
+        public Builder quotas(Quotas newQuotas) {
+            this.quotas = newQuotas;
+            return this;
+        }
+
+        /** Who may use which client id (default {@link ClientIdPolicy#defaults()}: a session belongs to its creator). */
+        public Builder clientIds(ClientIdPolicy policy) {
+            this.clientIds = policy;
+            return this;
         }
 
         public Builder maxConnections(int max) {
@@ -189,7 +247,7 @@ public record BrokerLimits(int maxConnections, int maxTopicLength, int maxTopicL
         /** @throws IllegalArgumentException naming the first value out of range */
         public BrokerLimits build() {
             return new BrokerLimits(maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient, maxQueuedBytes,
-                    messageRate, byteRate, rateLimitAction, flapping);
+                    messageRate, byteRate, rateLimitAction, flapping, quotas, clientIds);
         }
     }
 }

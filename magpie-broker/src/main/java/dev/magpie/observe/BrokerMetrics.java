@@ -25,6 +25,7 @@ public final class BrokerMetrics {
     private final Counter messagesDropped;
     private final Counter protocolErrors;
     private final Map<String, Counter> limitsHit = new ConcurrentHashMap<>();
+    private final Map<String, Counter> droppedByReason = new ConcurrentHashMap<>();
 
     public BrokerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -71,6 +72,17 @@ public final class BrokerMetrics {
 
     public void messageDelivered() {
         messagesDelivered.increment();
+    }
+
+    /**
+     * A message for a session discarded for {@code reason} ({@code queue_full}, {@code queue_full_bytes}, {@code expired},
+     * {@code too_large_for_client}): counted in {@code magpie.messages.dropped} and, by reason, in
+     * {@code magpie.messages.dropped.by_reason{reason=…}}, as mosquitto counts its dropped messages.
+     */
+    public void messageDropped(String reason) {
+        messagesDropped.increment();
+        droppedByReason.computeIfAbsent(reason, r -> Counter.builder("magpie.messages.dropped.by_reason").tag("reason", r)
+                .description("messages for a session discarded, by reason").register(registry)).increment();
     }
 
     public void messageDropped() {

@@ -18,4 +18,9 @@ import dev.magpie.session.SessionRegistry;
 public record Admission(BrokerSettings settings, BrokerCapabilities capabilities, BrokerLimits limits, BanList bans,
                         FlappingDetector flapping, AuthenticationChain authentication, EnhancedAuthentication enhancedAuthentication,
                         SessionRegistry sessions, SessionLifecycle lifecycle, BrokerMetrics metrics) {
+
+    /** The rule of who may use which client id ({@link BrokerLimits#clientIds()}). */
+    ClientIdOwnership clientIdOwnership() {
+        return new ClientIdOwnership(limits.clientIds());
+    }
 }

@@ -2,6 +2,7 @@ package dev.magpie.protocol;
 
 import dev.magpie.Listener;
 import dev.magpie.TlsSettings;
+import dev.magpie.observe.LogSafe;
 
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
@@ -23,6 +24,30 @@ final class CertificateNames {
         }
         String subject = chain.get(0).getSubjectX500Principal().getName(X500Principal.RFC2253);
         return mode == TlsSettings.CertificateIdentity.SUBJECT ? Optional.of(subject) : commonName(subject);
+    }
+
+    /**
+     * Why {@code name}, taken from a certificate as {@code listener}'s user name, may not be used, or null if it
+     * may: the rule for CONNECT user names (no control characters, {@link LogSafe}; U+0000 is one of them) and, as a
+     * name a CA vouched for may still be chosen by whoever asked for the certificate, none of the topic characters
+     * {@code #}, {@code +}, {@code /} that would change what a {@code %u} ACL pattern matches (CVE-2017-7650). A
+     * whole subject ({@link TlsSettings.CertificateIdentity#SUBJECT}) may have {@code +}: RFC 2253 writes
+     * multi-valued names with it.
+     */
+    static String problem(Listener listener, String name) {
+        int unsafe = LogSafe.firstUnsafe(name);
+        if (unsafe >= 0) {
+            return "contains the control character " + LogSafe.codePoint(name, unsafe) + " at position " + (unsafe + 1);
+        }
+        boolean subject = listener.tls().map(TlsSettings::certificateIdentity).orElse(TlsSettings.CertificateIdentity.NONE)
+                == TlsSettings.CertificateIdentity.SUBJECT;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '#' || c == '/' || (c == '+' && !subject)) {
+                return "contains '" + c + "', a topic wildcard or separator, at position " + (i + 1);
+            }
+        }
+        return name.isEmpty() ? "is empty" : null;
     }
 
     /** The most specific CN of an RFC 2253 name (the first one written). */

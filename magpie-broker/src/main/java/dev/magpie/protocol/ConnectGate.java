@@ -8,8 +8,10 @@ import dev.magpie.codec.MqttProperties;
 import dev.magpie.codec.MqttVersion;
 import dev.magpie.codec.PropertyId;
 import dev.magpie.codec.ReasonCode;
+import dev.magpie.observe.LogSafe;
 import dev.magpie.security.AuthenticationChain;
 import dev.magpie.session.Session;
+import dev.magpie.session.SessionRegistry;
 import dev.magpie.spi.AuthResult;
 import dev.magpie.spi.Ban;
 import dev.magpie.spi.ClientInfo;
@@ -41,6 +43,8 @@ final class ConnectGate {
     private final MqttConnection connection;
     /** Authentication Method and Data for the accepting CONNACK after an AUTH exchange; empty otherwise. */
     private MqttProperties authProperties = MqttProperties.EMPTY;
+    /** The client was given an id of its own because its id is another user's ({@code ClientIdPolicy.Ownership.ASSIGN_NEW_ID}). */
+    private boolean transientSession;
 
     ConnectGate(Admission admission, Listener listener, MqttConnection connection) {
         this.admission = admission;
@@ -107,9 +111,20 @@ final class ConnectGate {
             clientId = "magpie-" + UUID.randomUUID().toString().replace("-", "");
             assigned = true; // [MQTT-3.1.3-6], 5.0: told to the client in Assigned Client Identifier
         }
+        ClientIdGate.Verdict unsafe = ClientIdGate.unsafeName(clientId, connect.username());
+        if (unsafe != null) {
+            refuse(unsafe);
+            return;
+        }
         List<X509Certificate> chain = PeerCertificates.of(connection.context().channel());
         // a name from a verified client certificate stands in for a missing user name (see decideUser)
         String certificateName = connect.username() == null ? CertificateNames.identity(listener, chain).orElse(null) : null;
+        String certificateProblem = certificateName == null ? null : CertificateNames.problem(listener, certificateName);
+        if (certificateProblem != null) {
+            admission.metrics().limitHit("unsafe_name");
+            refuse(ReasonCode.BAD_USER_NAME_OR_PASSWORD, "the client certificate's name " + certificateProblem);
+            return;
+        }
         String presented = connect.username() != null ? connect.username() : certificateName;
         if (isBanned(assigned ? null : clientId, presented) || isFlapping(assigned ? null : clientId)
                 || willTopicOverLimit(will)) {
@@ -170,7 +185,7 @@ final class ConnectGate {
 
             @Override
             public void refused(int reasonCode, String reason, String serverReference) {
-                LOG.info("{}: {} authentication refused: {}", connection.remoteAddress(), method, reason);
+                LOG.info("{}: {} authentication refused: {}", connection.remoteAddress(), LogSafe.text(method), LogSafe.text(reason));
                 if (reasonCode == ReasonCode.NOT_AUTHORIZED || reasonCode == ReasonCode.BAD_USER_NAME_OR_PASSWORD) {
                     admission.authentication().exchangeEnded(credentials, presented, false);
                 }
@@ -222,8 +237,20 @@ final class ConnectGate {
         }
     }
 
-    private void openSession(Connect connect, ClientInfo info, boolean assigned) {
-        long expiry = SessionRules.expiryAtConnect(connect, admission.settings().maxSessionExpiry().toSeconds());
+    private void openSession(Connect connect, ClientInfo requested, boolean assignedId) {
+        ClientIdGate.Verdict verdict = ClientIdGate.decide(admission.clientIdOwnership(), admission.sessions(), requested, assignedId);
+        if (verdict.refused()) {
+            refuse(verdict);
+            return;
+        }
+        if (verdict.transientSession() && !transientSession) {
+            transientSession = true;
+            LOG.info("{}: client identifier {} belongs to another user's session; admitted as {}", connection.remoteAddress(),
+                    LogSafe.text(requested.clientId()), verdict.info().clientId());
+        }
+        ClientInfo info = verdict.info();
+        boolean assigned = verdict.assigned();
+        long expiry = transientSession ? 0 : SessionRules.expiryAtConnect(connect, admission.settings().maxSessionExpiry().toSeconds());
         AcceptingConnAck full = AcceptingConnAck.of(admission.settings(), admission.capabilities(), connect, info, expiry, assigned, authProperties);
         Optional<MqttProperties> fitted = ProblemInformation.fit(full.properties(), p -> new ConnAck(false, ReasonCode.SUCCESS, p),
                 connect.version(), connection.maxPacketSize());
@@ -233,31 +260,46 @@ final class ConnectGate {
         }
         AcceptingConnAck connack = full.withProperties(fitted.get());
         EventExecutor loop = connection.context().executor();
-        Session existing = admission.sessions().find(info.clientId()).orElse(null);
+        Session existing = verdict.existing();
         if (SessionRules.opening(connect.cleanStart(), existing != null, false, 0) == SessionRules.Opening.FRESH) {
             startFresh(connect, info, expiry, connack);
             return;
         }
-        existing.execute(() -> {
-            if (existing.isEnded()) {
+        ClientInfo finalInfo = info;
+        boolean finalAssigned = assigned;
+        Session resumed = existing;
+        resumed.execute(() -> {
+            if (resumed.isEnded()) {
                 // expired between lookup and now: start over as a new session
-                loop.execute(() -> openSession(connect, info, assigned));
+                loop.execute(() -> openSession(connect, finalInfo, finalAssigned));
                 return;
             }
             // decided again here, on the session's thread, where its connection and expiry are current
-            if (SessionRules.opening(false, true, existing.isConnected(), existing.expirySeconds()) == SessionRules.Opening.FRESH) {
-                startFresh(connect, info, expiry, connack);
+            if (SessionRules.opening(false, true, resumed.isConnected(), resumed.expirySeconds()) == SessionRules.Opening.FRESH) {
+                startFresh(connect, finalInfo, expiry, connack);
                 return;
             }
-            takeOver(existing, false);
-            attach(existing, connect, info, expiry, true, connack);
+            takeOver(resumed, false);
+            attach(resumed, connect, finalInfo, expiry, true, connack);
         });
     }
 
     /** A new session for the client id; the one it replaces (if any) is taken over and ended first. */
     private void startFresh(Connect connect, ClientInfo info, long expiry, AcceptingConnAck connack) {
-        Session fresh = admission.lifecycle().newSession(info.clientId(), connection.context().executor());
-        Session old = admission.sessions().replace(info.clientId(), fresh);
+        Session fresh = admission.lifecycle().newSession(info.clientId(), info.username(), connection.context().executor());
+        SessionRegistry.Claim claim = admission.sessions().claim(fresh);
+        if (claim.refusal() == SessionRegistry.Refusal.OWNED_BY_ANOTHER_USER) {
+            refuse(ClientIdGate.foreign(info)); // another user's client claimed this id since the lookup
+            return;
+        }
+        if (claim.refusal() == SessionRegistry.Refusal.SESSIONS_PER_USER) {
+            // 0x97 Quota exceeded (3.1.1: 0x03 Server unavailable): the user owns max_sessions_per_user sessions already
+            admission.metrics().limitHit("sessions_per_user");
+            refuse(ReasonCode.QUOTA_EXCEEDED, "user " + info.username() + " has " + admission.limits().quotas().maxSessionsPerUser()
+                    + " sessions already (max_sessions_per_user)");
+            return;
+        }
+        Session old = claim.replaced();
         Runnable attachFresh = () -> fresh.execute(() -> attach(fresh, connect, info, expiry, false, connack));
         if (old == null) {
             attachFresh.run();
@@ -351,12 +393,17 @@ final class ConnectGate {
         return violation != null;
     }
 
+    private void refuse(ClientIdGate.Verdict verdict) {
+        admission.metrics().limitHit(verdict.limit());
+        refuse(verdict.refusal(), verdict.reason());
+    }
+
     private void refuse(int reasonCode, String reason) {
         refuse(reasonCode, reason, null);
     }
 
     private void refuse(int reasonCode, String reason, String serverReference) {
-        LOG.info("{}: connection refused: {} (0x{})", connection.remoteAddress(), reason, Integer.toHexString(reasonCode));
+        LOG.info("{}: connection refused: {} (0x{})", connection.remoteAddress(), LogSafe.text(reason), Integer.toHexString(reasonCode));
         answerRefusal(reasonCode, reason, serverReference);
     }
 

@@ -1,5 +1,6 @@
 package dev.magpie.protocol;
 
+import dev.magpie.observe.LogSafe;
 import dev.magpie.BrokerCapabilities;
 import dev.magpie.codec.MqttProperties;
 import dev.magpie.codec.PacketType;
@@ -93,7 +94,7 @@ final class InboundFlows {
         String overLimit = topicLimits.violation(publish.topic());
         if (publish.properties().integer(PropertyId.PAYLOAD_FORMAT_INDICATOR, 0) == 1 && !Utf8Check.isValid(publish.payload())) {
             // spec 3.3.2.3.2: the payload says it is UTF-8 and is not: 0x99 (the indicator itself is forwarded unaltered [MQTT-3.3.2-4])
-            LOG.info("client {}: payload to {} is not the UTF-8 its Payload Format Indicator claims", client.clientId(), publish.topic());
+            LOG.info("client {}: payload to {} is not the UTF-8 its Payload Format Indicator claims", client.clientId(), LogSafe.text(publish.topic()));
             if (qos == 0) {
                 connection.protocolViolation(ReasonCode.PAYLOAD_FORMAT_INVALID, "payload is not valid UTF-8");
                 return;
@@ -102,7 +103,7 @@ final class InboundFlows {
         } else if (overLimit != null) {
             // 0x90 Topic Name invalid: "not malformed, but not accepted by this Server" (spec 3.4.2.1); the message is
             // dropped, QoS 1/2 are acknowledged with 0x90 (5.0) or, in 3.1.1, acknowledged and dropped [MQTT-3.3.5-2]
-            LOG.info("client {}: publish refused: {}", client.clientId(), overLimit);
+            LOG.info("client {}: publish refused: {}", client.clientId(), LogSafe.text(overLimit));
             services.metrics().limitHit("topic");
             reason = ReasonCode.TOPIC_NAME_INVALID;
         } else if (Distributor.isShared(publish.topic())) {
@@ -111,12 +112,17 @@ final class InboundFlows {
             if (!sharedTopicLogged) {
                 sharedTopicLogged = true;
                 LOG.info("client {}: publish to {} refused: $share/ names shared subscriptions, not topics (logged once per connection)",
-                        client.clientId(), publish.topic());
+                        client.clientId(), LogSafe.text(publish.topic()));
             }
             reason = ReasonCode.TOPIC_NAME_INVALID;
         } else if (!services.authorization().mayPublish(client, publish.topic(), qos, publish.retain())) {
-            LOG.info("client {}: publish to {} not authorized", client.clientId(), publish.topic());
+            LOG.info("client {}: publish to {} not authorized", client.clientId(), LogSafe.text(publish.topic()));
             reason = ReasonCode.NOT_AUTHORIZED;
+        } else if (v5 && qos > 0 && publish.retain() && !services.distributor().retainFits(publish)) {
+            // the broker-wide retained bound (max_retained_messages / _bytes): 0x97 Quota exceeded, not routed (spec
+            // 3.4.2.1); 3.1.1 and QoS 0 cannot be told, so their message is delivered but not retained (PublishPipeline)
+            services.metrics().limitHit("retained");
+            reason = ReasonCode.QUOTA_EXCEEDED;
         } else if (services.pipeline().publish(client, publish, ownership) == PublishPipeline.Routed.NO_SUBSCRIBERS) {
             // accepted, but no subscription took it (being retained does not count): 0x10, as mosquitto and EMQX say
             // (spec 3.4.2.1); only 5.0 acknowledgements carry it
@@ -219,17 +225,22 @@ final class InboundFlows {
                     code = v5 ? ReasonCode.WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED : ReasonCode.V3_SUBACK_FAILURE;
                 } else if (overLimit != null) {
                     // 0x8F Topic Filter invalid: "correctly formed but not allowed for this Client" (spec 3.9.3)
-                    LOG.info("client {}: subscription refused: {}", client.clientId(), overLimit);
+                    LOG.info("client {}: subscription refused: {}", client.clientId(), LogSafe.text(overLimit));
                     services.metrics().limitHit("topic");
                     code = v5 ? ReasonCode.TOPIC_FILTER_INVALID : ReasonCode.V3_SUBACK_FAILURE;
                 } else if (!services.authorization().maySubscribe(client, filter, requested.qos())) {
-                    LOG.info("client {}: subscription to {} not authorized", client.clientId(), filter);
+                    LOG.info("client {}: subscription to {} not authorized", client.clientId(), LogSafe.text(filter));
                     code = v5 ? ReasonCode.NOT_AUTHORIZED : ReasonCode.V3_SUBACK_FAILURE;
                 } else if (overQuota(session, filter)) {
                     // 0x97 Quota exceeded (spec 3.9.3); 3.1.1 has only 0x80 Failure [MQTT-3.9.3-2]
                     LOG.info("client {}: subscription to {} refused: already {} subscriptions (max_subscriptions_per_client)",
-                            client.clientId(), filter, session.subscriptions().size());
+                            client.clientId(), LogSafe.text(filter), session.subscriptions().size());
                     services.metrics().limitHit("subscriptions");
+                    code = v5 ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.V3_SUBACK_FAILURE;
+                } else if (!session.subscriptions().containsKey(filter) && !services.sessions().maySubscribeOneMore(session.owner())) {
+                    LOG.info("client {}: subscription to {} refused: user {} holds {} subscriptions (max_subscriptions_per_user)",
+                            client.clientId(), LogSafe.text(filter), LogSafe.text(session.owner()), services.sessions().subscriptionsOf(session.owner()));
+                    services.metrics().limitHit("subscriptions_per_user");
                     code = v5 ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.V3_SUBACK_FAILURE;
                 } else {
                     int qos = Math.min(requested.qos(), offered.maximumQos());

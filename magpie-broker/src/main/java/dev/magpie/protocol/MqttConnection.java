@@ -22,6 +22,7 @@ import dev.magpie.spi.Credentials;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import dev.magpie.observe.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -250,7 +251,7 @@ public final class MqttConnection extends ClientChannel {
         if (life.isEnding()) {
             return;
         }
-        LOG.info("{}: protocol violation, closing: {}", describe(), message);
+        LOG.info("{}: protocol violation, closing: {}", describe(), LogSafe.text(message)); // it may quote client text
         closeReason = "protocol violation: " + message;
         if (client != null) {
             services.events().clientError(client, message);
@@ -368,7 +369,7 @@ public final class MqttConnection extends ClientChannel {
     }
 
     String describe() {
-        return (client != null ? "client " + client.clientId() + " " : "") + remote();
+        return (client != null ? "client " + LogSafe.text(client.clientId()) + " " : "") + remote();
     }
 
     private String remote() {

@@ -1,5 +1,6 @@
 package dev.magpie.protocol;
 
+import dev.magpie.observe.LogSafe;
 import dev.magpie.codec.MqttProperties;
 import dev.magpie.codec.Publish;
 import dev.magpie.codec.TopicSyntax;
@@ -16,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The path every accepted message takes, whoever published it (a client, a will, the broker itself):
@@ -39,6 +41,7 @@ public final class PublishPipeline {
     private final Distributor distributor;
     private final EventDispatcher events;
     private final BrokerMetrics metrics;
+    private final AtomicBoolean retainedFullLogged = new AtomicBoolean();
 
     public PublishPipeline(List<Interceptor> interceptors, Distributor distributor, EventDispatcher events, BrokerMetrics metrics) {
         this.interceptors = List.copyOf(interceptors);
@@ -69,25 +72,30 @@ public final class PublishPipeline {
                     result = interceptor.onPublish(origin, message);
                 } catch (RuntimeException e) {
                     LOG.warn("interceptor {} failed on a message from {} to {}: {}; message dropped",
-                            interceptor.getClass().getName(), origin.clientId(), publish.topic(), e.toString());
+                            interceptor.getClass().getName(), origin.clientId(), LogSafe.text(publish.topic()), e.toString());
                     return Routed.DROPPED;
                 }
                 if (result == null || result.isEmpty()) {
-                    LOG.debug("interceptor {} dropped a message from {} to {}", interceptor.getClass().getName(), origin.clientId(), message.topic());
+                    LOG.debug("interceptor {} dropped a message from {} to {}", interceptor.getClass().getName(), origin.clientId(), LogSafe.text(message.topic()));
                     return Routed.DROPPED;
                 }
                 message = result.get();
             }
             if (!TopicSyntax.isValidTopicName(message.topic())) {
-                LOG.warn("interceptor changed the topic of a message from {} to an invalid name '{}'; message dropped", origin.clientId(), message.topic());
+                LOG.warn("interceptor changed the topic of a message from {} to an invalid name '{}'; message dropped", origin.clientId(), LogSafe.text(message.topic()));
                 return Routed.DROPPED;
             }
         }
         Publish routed = message == null
                 ? (publish.packetId() == 0 && !publish.dup() ? publish : publish.withPacketId(0, false))
                 : new Publish(message.topic(), message.qos(), message.retain(), false, 0, message.payload(), publish.properties());
-        if (routed.retain()) {
-            distributor.retain(routed);
+        if (routed.retain() && !distributor.retain(routed)) {
+            // over max_retained_messages / _bytes: delivered to the subscribers of now, not kept for later ones
+            metrics.limitHit("retained");
+            if (retainedFullLogged.compareAndSet(false, true)) {
+                LOG.warn("retained messages are at their bound (max_retained_messages / max_retained_bytes): new retained topics are "
+                        + "not kept (5.0 QoS 1/2 publishers get 0x97); counted in magpie.limits with limit=retained, logged once");
+            }
         }
         metrics.messageReceived();
         if (!events.isEmpty()) {

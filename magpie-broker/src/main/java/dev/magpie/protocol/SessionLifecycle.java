@@ -1,5 +1,6 @@
 package dev.magpie.protocol;
 
+import dev.magpie.observe.LogSafe;
 import dev.magpie.BrokerSettings;
 import dev.magpie.codec.Connect;
 import dev.magpie.codec.MqttProperties;
@@ -9,6 +10,7 @@ import dev.magpie.observe.BrokerMetrics;
 import dev.magpie.observe.EventDispatcher;
 import dev.magpie.routing.Distributor;
 import dev.magpie.security.AuthorizationChain;
+import dev.magpie.session.DropReason;
 import dev.magpie.session.PendingMessage;
 import dev.magpie.session.Publication;
 import dev.magpie.session.Session;
@@ -43,6 +45,7 @@ public final class SessionLifecycle implements SessionObserver {
 
     private final BrokerSettings settings;
     private final long maxQueuedBytes;
+    private final long maxInflightBytes;
     private final SessionRegistry sessions;
     private final Distributor distributor;
     private final AuthorizationChain authorization;
@@ -54,8 +57,15 @@ public final class SessionLifecycle implements SessionObserver {
 
     public SessionLifecycle(BrokerSettings settings, long maxQueuedBytes, SessionRegistry sessions, Distributor distributor,
                             AuthorizationChain authorization, EventDispatcher events, BrokerMetrics metrics) {
+        this(settings, maxQueuedBytes, 0, sessions, distributor, authorization, events, metrics);
+    }
+
+    /** {@code maxQueuedBytes} and {@code maxInflightBytes} bound every session's queue and in-flight window by bytes (0 = no bound). */
+    public SessionLifecycle(BrokerSettings settings, long maxQueuedBytes, long maxInflightBytes, SessionRegistry sessions, Distributor distributor,
+                            AuthorizationChain authorization, EventDispatcher events, BrokerMetrics metrics) {
         this.settings = settings;
         this.maxQueuedBytes = maxQueuedBytes;
+        this.maxInflightBytes = maxInflightBytes;
         this.sessions = sessions;
         this.distributor = distributor;
         this.authorization = authorization;
@@ -92,7 +102,7 @@ public final class SessionLifecycle implements SessionObserver {
             if (s.expiredAt(now) || sessions.find(s.clientId()).isPresent()) {
                 continue;
             }
-            Session session = newSession(s.clientId(), loops.get());
+            Session session = newSession(s.clientId(), s.username(), loops.get()); // the stored user owns it
             session.restoredAs(new ClientInfo(s.clientId(), s.username(), null, s.protocolLevel(), s.listener()));
             session.expirySeconds(s.expirySeconds());
             for (SessionSubscription subscription : SessionPersistence.restored(s)) {
@@ -147,9 +157,13 @@ public final class SessionLifecycle implements SessionObserver {
         return shuttingDown.get();
     }
 
-    public Session newSession(String clientId, EventExecutor loop) {
-        return new Session(clientId, loop, this, settings.maxInflight(), settings.maxQueuedMessages(), maxQueuedBytes,
+    /** A session for {@code clientId} owned by user {@code owner} ({@code null}: anonymous). */
+    public Session newSession(String clientId, String owner, EventExecutor loop) {
+        Session session = new Session(clientId, owner, loop, this, settings.maxInflight(), settings.maxQueuedMessages(), maxQueuedBytes,
                 settings.queueQos0Messages());
+        session.countSubscriptionsIn(sessions);
+        session.maxInflightBytes(maxInflightBytes);
+        return session;
     }
 
     /** Ends a session for good: subscriptions leave the tree, the registry forgets it. */
@@ -178,7 +192,7 @@ public final class SessionLifecycle implements SessionObserver {
             if (!authorization.maySubscribe(client, s.filter(), s.options().qos())) {
                 session.removeSubscription(s.filter());
                 distributor.unsubscribe(session, s.filter());
-                LOG.info("client {}: stored subscription to {} removed on resume: no longer authorized", client.clientId(), s.filter());
+                LOG.info("client {}: stored subscription to {} removed on resume: no longer authorized", client.clientId(), LogSafe.text(s.filter()));
             }
         }
         int dropped = session.discardUndelivered(p -> !authorization.mayDeliver(client, new Message(p.topic(), p.payload(), p.qos(), p.retain())));
@@ -271,10 +285,10 @@ public final class SessionLifecycle implements SessionObserver {
         session.cancelWill();
         ClientInfo client = session.clientInfo();
         if (!authorization.mayPublish(client, will.topic(), will.qos(), will.retain())) {
-            LOG.info("will of {} to {} not published: not authorized", client.clientId(), will.topic());
+            LOG.info("will of {} to {} not published: not authorized", client.clientId(), LogSafe.text(will.topic()));
             return;
         }
-        LOG.debug("publishing will of {} to {}", client.clientId(), will.topic());
+        LOG.debug("publishing will of {} to {}", client.clientId(), LogSafe.text(will.topic()));
         pipeline.publish(client, willPublish(will));
         if (wasDelayed) {
             persistence.willSettled(session, true);
@@ -297,9 +311,9 @@ public final class SessionLifecycle implements SessionObserver {
     }
 
     @Override
-    public void dropped(ClientInfo subscriber, Publish publish, String reason) {
-        metrics.messageDropped();
-        LOG.debug("message to {} on {} dropped: {}", subscriber == null ? "?" : subscriber.clientId(), publish.topic(), reason);
+    public void dropped(ClientInfo subscriber, Publish publish, DropReason reason) {
+        metrics.messageDropped(reason.tag());
+        LOG.debug("message to {} on {} dropped: {}", subscriber == null ? "?" : subscriber.clientId(), LogSafe.text(publish.topic()), reason.text());
     }
 
     @Override

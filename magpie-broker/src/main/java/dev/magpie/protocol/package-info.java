@@ -1,5 +1,6 @@
 /**
- * One connection's MQTT state machine: the CONNECT gate (authentication, session takeover, CONNACK), the AUTH
+ * One connection's MQTT state machine: the CONNECT gate (authentication, who may use a client id
+ * ({@code ClientIdOwnership}), session takeover, CONNACK), the AUTH
  * exchanges of enhanced authentication (at CONNECT and re-authentication),
  * keep-alive, inbound PUBLISH with its QoS handshakes, SUBSCRIBE/UNSUBSCRIBE, DISCONNECT, and the publish
  * pipeline (interceptors, retained, routing) shared with {@code Broker.publish}; the rules of a session's life

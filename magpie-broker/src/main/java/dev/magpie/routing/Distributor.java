@@ -12,6 +12,9 @@ import dev.magpie.spi.Message;
 import dev.magpie.store.MessageStore;
 import dev.magpie.store.StoredMessage;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,18 +32,32 @@ import java.util.function.Consumer;
  * touches a network channel.
  */
 public final class Distributor {
+    private static final Logger LOG = LoggerFactory.getLogger(Distributor.class);
     private static final String SHARED_PREFIX = "$share/";
 
     private final SubscriptionTree<SubscriptionEntry> subscriptions = new SubscriptionTree<>();
     private final SubscriptionTree<SharedGroup> sharedSubscriptions = new SubscriptionTree<>();
     private final Map<String, SharedGroup> sharedGroups = new ConcurrentHashMap<>();
     private final RetainedIndex<RetainedMessage> retained = new RetainedIndex<>();
+    /** Guards {@link #retainedQuota} together with the index changes it accounts for. */
+    private final Object retainedLock = new Object();
+    private final RetainedQuota retainedQuota;
     private final AuthorizationChain authorization;
     /** Set once at start, before any client connects; {@link MessageStore#none()} until then. */
     private volatile MessageStore store = MessageStore.none();
 
+    /** A distributor without a bound on retained messages. */
     public Distributor(AuthorizationChain authorization) {
+        this(authorization, 0, 0);
+    }
+
+    /**
+     * A distributor keeping at most {@code maxRetainedMessages} retained messages of at most {@code maxRetainedBytes}
+     * bytes of topic and payload together (0 = no bound).
+     */
+    public Distributor(AuthorizationChain authorization, int maxRetainedMessages, long maxRetainedBytes) {
         this.authorization = authorization;
+        this.retainedQuota = new RetainedQuota(maxRetainedMessages, maxRetainedBytes);
     }
 
     /**
@@ -52,24 +69,36 @@ public final class Distributor {
      * @throws dev.magpie.store.StoreException if the store cannot be read
      */
     public int restoreRetained(MessageStore from, Consumer<String> damaged) {
-        List<StoredMessage> messages = from.loadRetained(System.currentTimeMillis());
+        // the bound applies while reading, so a flood kept by an earlier run cannot fill the heap at start
+        MessageStore.RetainedLoad load = from.loadRetained(System.currentTimeMillis(), retainedQuota.maxMessages(), retainedQuota.maxBytes());
         this.store = from;
         long nowMillis = System.currentTimeMillis();
         long nowNanos = System.nanoTime();
         int restored = 0;
-        for (StoredMessage m : messages) {
-            if (m.expiredAt(nowMillis)) {
-                continue;
-            }
-            try {
-                Publish publish = PublishStorage.toPublish(m, true);
-                retained.put(m.topic(), new RetainedMessage(publish, PublishStorage.storedNanos(m, nowMillis, nowNanos)));
-                restored++;
-            } catch (IllegalArgumentException e) {
-                damaged.accept(e.getMessage());
+        synchronized (retainedLock) {
+            for (StoredMessage m : load.messages()) {
+                if (m.expiredAt(nowMillis)) {
+                    continue;
+                }
+                try {
+                    Publish publish = PublishStorage.toPublish(m, true);
+                    RetainedMessage previous = retained.put(m.topic(), new RetainedMessage(publish, PublishStorage.storedNanos(m, nowMillis, nowNanos)));
+                    retainedQuota.replaced(previous == null ? -1 : sizeOf(previous), RetainedQuota.sizeOf(m.topic(), publish.payload()));
+                    restored++;
+                } catch (IllegalArgumentException e) {
+                    damaged.accept(e.getMessage());
+                }
             }
         }
+        if (load.left() > 0) {
+            LOG.warn("{}: {} retained message(s) left in the store, not loaded: they would pass max_retained_messages ({}) or "
+                    + "max_retained_bytes ({}); raise them to load the rest", from, load.left(), retainedQuota.maxMessages(), retainedQuota.maxBytes());
+        }
         return restored;
+    }
+
+    private static long sizeOf(RetainedMessage m) {
+        return RetainedQuota.sizeOf(m.publish().topic(), m.publish().payload());
     }
 
     /** Whether {@code filter} names a shared subscription ({@code $share/group/filter}). */
@@ -117,16 +146,51 @@ public final class Distributor {
 
     /**
      * Stores or clears the retained message of the publish's topic: an empty payload clears it
-     * [MQTT-3.3.1-10], anything else replaces it [MQTT-3.3.1-5].
+     * [MQTT-3.3.1-10], anything else replaces it [MQTT-3.3.1-5], if the retained bound allows: returns false (and
+     * keeps nothing) when a new message would pass the count or bytes of {@code max_retained_*}.
      */
-    public void retain(Publish publish) {
-        if (publish.payload().length == 0) {
-            retained.remove(publish.topic());
-            store.removeRetained(publish.topic());
-        } else {
+    public boolean retain(Publish publish) {
+        synchronized (retainedLock) {
+            if (publish.payload().length == 0) {
+                RetainedMessage removed = retained.remove(publish.topic());
+                if (removed != null) {
+                    retainedQuota.removed(sizeOf(removed));
+                }
+                store.removeRetained(publish.topic());
+                return true;
+            }
+            RetainedMessage previous = retained.get(publish.topic());
+            long previousSize = previous == null ? -1 : sizeOf(previous);
+            long size = RetainedQuota.sizeOf(publish.topic(), publish.payload());
+            if (!retainedQuota.fits(previousSize, size)) {
+                return false;
+            }
             Publish kept = new Publish(publish.topic(), publish.qos(), true, false, 0, publish.payload(), publish.properties());
             retained.put(publish.topic(), new RetainedMessage(kept, System.nanoTime()));
+            retainedQuota.replaced(previousSize, size);
             store.putRetained(PublishStorage.toStored(kept, System.currentTimeMillis()));
+            return true;
+        }
+    }
+
+    /**
+     * Whether {@link #retain} would keep {@code publish} now: asked before a message is accepted, so a 5.0 publisher
+     * can be told 0x97 Quota exceeded instead; {@link #retain} decides again (another client may fill the bound between).
+     */
+    public boolean retainFits(Publish publish) {
+        if (publish.payload().length == 0) {
+            return true;
+        }
+        synchronized (retainedLock) {
+            RetainedMessage previous = retained.get(publish.topic());
+            return retainedQuota.fits(previous == null ? -1 : sizeOf(previous), RetainedQuota.sizeOf(publish.topic(), publish.payload()));
+        }
+    }
+
+    /** Bytes of topic and payload of all retained messages (see {@link RetainedQuota}). */
+    public long retainedBytes() {
+        synchronized (retainedLock) {
+            return retainedQuota.bytes();
         }
     }
 
@@ -141,7 +205,7 @@ public final class Distributor {
      */
     public void sendRetained(Session session, Subscription subscription, int identifier, long subscribedNanos) {
         long now = System.nanoTime();
-        List<String> expired = new ArrayList<>();
+        List<RetainedMessage> expired = new ArrayList<>();
         retained.match(subscription.filter(), (topic, message) -> {
             if (message.storedNanos() - subscribedNanos > 0) {
                 return;
@@ -149,7 +213,7 @@ public final class Distributor {
             Publication publication = new Publication(message.publish(), "$retained", message.storedNanos());
             try {
                 if (publication.remainingSeconds(now) == 0) {
-                    expired.add(topic);
+                    expired.add(message);
                     return;
                 }
                 int qos = Math.min(message.publish().qos(), subscription.qos());
@@ -162,9 +226,17 @@ public final class Distributor {
                 publication.release();
             }
         });
-        for (String topic : expired) {
-            retained.remove(topic);
-            store.removeRetained(topic);
+        if (!expired.isEmpty()) {
+            synchronized (retainedLock) {
+                for (RetainedMessage gone : expired) {
+                    String topic = gone.publish().topic();
+                    if (retained.get(topic) == gone) { // still the expired one, not a newer message stored meanwhile
+                        retained.remove(topic);
+                        retainedQuota.removed(sizeOf(gone));
+                        store.removeRetained(topic);
+                    }
+                }
+            }
         }
     }
 

@@ -5,6 +5,7 @@
  * <p>{@link dev.magpie.routing.SubscriptionTree} and {@link dev.magpie.routing.RetainedIndex} hold the
  * caller's own records as generic values, so this package does not depend on sessions. Both may be read
  * (matched) from any number of event-loop threads without locks while other threads write; the protocol
- * layer validates filters and topic names before calling them.
+ * layer validates filters and topic names before calling them. {@link dev.magpie.routing.Distributor} bounds the
+ * retained messages by count and bytes ({@code RetainedQuota}), at run time and while loading the store.
  */
 package dev.magpie.routing;

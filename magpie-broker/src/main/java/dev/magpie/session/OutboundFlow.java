@@ -59,12 +59,40 @@ final class OutboundFlow {
     private final int maxQueued;
     private final long maxQueuedBytes;
     private long queuedBytes;
+    /** Topic and payload bytes of the messages in flight, for {@link #windowFull}. */
+    private long inflightBytes;
+    private long maxInflightBytes;
     private int lastPacketId;
 
     /** {@code maxQueuedBytes} 0 = only the message count bounds the queue. */
     OutboundFlow(int maxQueued, long maxQueuedBytes) {
         this.maxQueued = maxQueued;
         this.maxQueuedBytes = maxQueuedBytes;
+    }
+
+    /** Bounds the bytes in flight besides the window's message count (0 = only the count). */
+    void maxInflightBytes(long bytes) {
+        this.maxInflightBytes = bytes;
+    }
+
+    /**
+     * Whether a QoS 1/2 message of {@code size} bytes must wait: the window of {@code window} messages is full, or
+     * the in-flight bytes would pass their bound. An empty window always takes one message, however large, so a
+     * message larger than the bound is still delivered (one at a time).
+     */
+    boolean windowFull(int window, long size) {
+        if (inflight.size() >= window) {
+            return true;
+        }
+        return maxInflightBytes > 0 && !inflight.isEmpty() && inflightBytes + size > maxInflightBytes;
+    }
+
+    long inflightBytes() {
+        return inflightBytes;
+    }
+
+    private static long sizeOf(Publish publish) {
+        return (long) publish.topic().length() + publish.payload().length;
     }
 
     int inflightCount() {
@@ -81,12 +109,20 @@ final class OutboundFlow {
 
     Inflight track(int packetId, Publish publish, State state, PendingMessage shared, boolean committed) {
         Inflight m = new Inflight(publish, state, shared, committed);
-        inflight.put(packetId, m);
+        Inflight previous = inflight.put(packetId, m);
+        if (previous != null) {
+            inflightBytes -= sizeOf(previous.publish);
+        }
+        inflightBytes += sizeOf(publish);
         return m;
     }
 
     Inflight complete(int packetId) {
-        return inflight.remove(packetId);
+        Inflight m = inflight.remove(packetId);
+        if (m != null) {
+            inflightBytes -= sizeOf(m.publish);
+        }
+        return m;
     }
 
     /**
@@ -180,6 +216,7 @@ final class OutboundFlow {
             if (m.shared != null && m.state == State.AWAIT_PUBACK) {
                 taken.add(new TakenShared(m.shared, true, e.getKey()));
                 it.remove();
+                inflightBytes -= sizeOf(m.publish);
             }
         }
         var q = queue.iterator();
@@ -205,6 +242,7 @@ final class OutboundFlow {
             boolean drop = e.getValue().state != State.AWAIT_PUBCOMP && refused.test(e.getValue().publish);
             if (drop) {
                 inflightRemoved.accept(e.getKey());
+                inflightBytes -= sizeOf(e.getValue().publish);
             }
             return drop;
         });
@@ -224,5 +262,6 @@ final class OutboundFlow {
         inflight.clear();
         queue.clear();
         queuedBytes = 0;
+        inflightBytes = 0;
     }
 }

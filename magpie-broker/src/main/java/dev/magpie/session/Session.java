@@ -27,6 +27,8 @@ import java.util.function.Predicate;
  */
 public final class Session {
     private final String clientId;
+    /** The user that created the session ({@code null}: an anonymous client); it never changes (see {@link #owner()}). */
+    private final String owner;
     private final EventExecutor executor;
     private final SessionOutbox outbox;
     private final Map<String, SessionSubscription> subscriptions = new LinkedHashMap<>();
@@ -40,6 +42,8 @@ public final class Session {
     private volatile boolean ended;
     private volatile boolean online;
     private Future<?> willTask;
+    /** Where this session's subscriptions are counted for its owner's quota; null when not counted. */
+    private SessionRegistry tally;
     /** Where a persistent session's QoS 1/2 messages are written as they move; {@link SessionJournal#NONE} otherwise. */
     private SessionJournal journal = SessionJournal.NONE;
 
@@ -53,7 +57,14 @@ public final class Session {
      */
     public Session(String clientId, EventExecutor executor, SessionObserver observer, int maxInflight, int maxQueued, long maxQueuedBytes,
                    boolean queueQos0) {
+        this(clientId, null, executor, observer, maxInflight, maxQueued, maxQueuedBytes, queueQos0);
+    }
+
+    /** A session owned by {@code owner} (the user name of the client that creates it; {@code null} if anonymous). */
+    public Session(String clientId, String owner, EventExecutor executor, SessionObserver observer, int maxInflight, int maxQueued,
+                   long maxQueuedBytes, boolean queueQos0) {
         this.clientId = clientId;
+        this.owner = owner;
         this.executor = executor;
         this.outbox = new SessionOutbox(this, observer, maxInflight, maxQueued, maxQueuedBytes, queueQos0);
     }
@@ -64,6 +75,20 @@ public final class Session {
 
     public EventExecutor executor() {
         return executor;
+    }
+
+    /**
+     * The user this session belongs to: the user name of the client that created it, {@code null} for an
+     * anonymous one. Fixed for the session's life, so readable from any thread; only a client of the same user
+     * may resume or take it over (MQTT 5.0 section 5.4.2, see {@code ClientIdOwnership}).
+     */
+    public String owner() {
+        return owner;
+    }
+
+    /** Counts this session's subscriptions for its owner in {@code registry} (subscriptions per user); set once, at creation. */
+    public void countSubscriptionsIn(SessionRegistry registry) {
+        this.tally = registry;
     }
 
     /** The identity of the client that last attached; readable from any thread. */
@@ -211,11 +236,19 @@ public final class Session {
 
     /** Records a subscription; returns the one it replaced, or null if it is new. */
     public SessionSubscription addSubscription(SessionSubscription subscription) {
-        return subscriptions.put(subscription.filter(), subscription);
+        SessionSubscription previous = subscriptions.put(subscription.filter(), subscription);
+        if (previous == null && tally != null) {
+            tally.subscriptionsChanged(owner, 1);
+        }
+        return previous;
     }
 
     public SessionSubscription removeSubscription(String filter) {
-        return subscriptions.remove(filter);
+        SessionSubscription removed = subscriptions.remove(filter);
+        if (removed != null && tally != null) {
+            tally.subscriptionsChanged(owner, -1);
+        }
+        return removed;
     }
 
     /**
@@ -251,6 +284,9 @@ public final class Session {
         connection = null;
         will = null;
         outbox.clear();
+        if (tally != null) {
+            tally.subscriptionsChanged(owner, -subscriptions.size());
+        }
         subscriptions.clear();
         inboundQos2.clear();
     }
@@ -375,6 +411,19 @@ public final class Session {
     /** PUBCOMP from the client: QoS 2 delivery complete [MQTT-4.3.3-3]. Unknown ids are ignored. */
     public AckOutcome onPubComp(int packetId) {
         return outbox.onPubComp(packetId);
+    }
+
+    /**
+     * Bounds the topic and payload bytes of QoS 1/2 messages in flight to this session's client, besides the
+     * window's message count (0 = only the count); set at creation, on the session's thread.
+     */
+    public void maxInflightBytes(long bytes) {
+        outbox.maxInflightBytes(bytes);
+    }
+
+    /** Topic and payload bytes of the QoS 1/2 messages sent and not yet acknowledged. */
+    public long inflightBytes() {
+        return outbox.inflightBytes();
     }
 
     public int inflightCount() {

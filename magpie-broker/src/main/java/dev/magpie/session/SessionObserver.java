@@ -9,8 +9,8 @@ public interface SessionObserver {
     /** A PUBLISH was written to the subscriber's connection. */
     void delivered(ClientInfo subscriber, Publish publish);
 
-    /** A message for this session was discarded; {@code reason} says why (queue full, too large, ...). */
-    void dropped(ClientInfo subscriber, Publish publish, String reason);
+    /** A message for this session was discarded; {@code reason} says why. */
+    void dropped(ClientInfo subscriber, Publish publish, DropReason reason);
 
     /**
      * The session's queue is full and messages are being dropped: called once per overflow (again only after the

@@ -88,7 +88,7 @@ final class SessionOutbox {
         Publish publish = publication.publish();
         long now = System.nanoTime();
         if (publication.remainingSeconds(now) == 0) {
-            observer.dropped(session.clientInfo(), publish, "message expired"); // [MQTT-3.3.2-5]
+            observer.dropped(session.clientInfo(), publish, DropReason.EXPIRED); // [MQTT-3.3.2-5]
             return;
         }
         int qos = delivery.qos();
@@ -101,7 +101,7 @@ final class SessionOutbox {
             }
             return;
         }
-        if (outbound.hasQueued() || (qos == 0 ? !c.isWritable() : outbound.inflightCount() >= window())) {
+        if (outbound.hasQueued() || (qos == 0 ? !c.isWritable() : outbound.windowFull(window(), queued.queuedBytes()))) {
             enqueue(queued);
             return;
         }
@@ -116,7 +116,7 @@ final class SessionOutbox {
         EncodedPublish encoded = publication.encoded(c.allocator(), c.version(), qos);
         if (encoded.size() > c.maxPacketSize()) {
             // the client said it cannot take this; the spec says drop it [MQTT-3.1.2-25]
-            observer.dropped(session.clientInfo(), publish, "larger than the client's Maximum Packet Size");
+            observer.dropped(session.clientInfo(), publish, DropReason.TOO_LARGE_FOR_CLIENT);
             return;
         }
         int packetId = 0;
@@ -144,7 +144,7 @@ final class SessionOutbox {
             }
             return;
         }
-        observer.dropped(session.clientInfo(), message.publish(), byBytes ? "queue full (bytes)" : "queue full");
+        observer.dropped(session.clientInfo(), message.publish(), byBytes ? DropReason.QUEUE_FULL_BYTES : DropReason.QUEUE_FULL);
         if (!overflowing) {
             overflowing = true;
             observer.queueOverflow(session.clientInfo(), session.clientId(), outbound.queuedCount(), outbound.queuedBytes(), byBytes);
@@ -157,7 +157,7 @@ final class SessionOutbox {
         long now = System.nanoTime();
         while (c != null && outbound.hasQueued()) {
             PendingMessage next = outbound.peek();
-            if (next.qos() == 0 ? !c.isWritable() : outbound.inflightCount() >= window()) {
+            if (next.qos() == 0 ? !c.isWritable() : outbound.windowFull(window(), next.queuedBytes())) {
                 return;
             }
             outbound.poll();
@@ -176,14 +176,14 @@ final class SessionOutbox {
         boolean queuedRecord = fromQueue && journaled(m);
         long remaining = Publication.remainingSeconds(m.createdNanos(), m.expiryNanos(), now);
         Publish p = remaining == 0 ? null : variant(m.publish(), m.delivery(), remaining);
-        String tooBig = p != null && MqttEncoder.encodedSize(p.withPacketId(m.qos() == 0 ? 0 : 1, false), c.version())
-                > c.maxPacketSize() ? "larger than the client's Maximum Packet Size" : null;
-        if (p == null || tooBig != null || m.qos() == 0) {
+        boolean tooBig = p != null && MqttEncoder.encodedSize(p.withPacketId(m.qos() == 0 ? 0 : 1, false), c.version())
+                > c.maxPacketSize();
+        if (p == null || tooBig || m.qos() == 0) {
             if (queuedRecord) {
                 session.journal().dequeued(m);
             }
-            if (p == null || tooBig != null) {
-                observer.dropped(session.clientInfo(), m.publish(), p == null ? "message expired" : tooBig);
+            if (p == null || tooBig) {
+                observer.dropped(session.clientInfo(), m.publish(), p == null ? DropReason.EXPIRED : DropReason.TOO_LARGE_FOR_CLIENT);
                 return;
             }
             c.send(p);
@@ -361,6 +361,14 @@ final class SessionOutbox {
         complete(packetId);
         drain();
         return AckOutcome.ACCEPTED;
+    }
+
+    void maxInflightBytes(long bytes) {
+        outbound.maxInflightBytes(bytes);
+    }
+
+    long inflightBytes() {
+        return outbound.inflightBytes();
     }
 
     int inflightCount() {

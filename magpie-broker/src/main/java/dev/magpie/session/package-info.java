@@ -1,8 +1,9 @@
 /**
  * Sessions: what the broker remembers about a client id between and during connections. A
  * {@link dev.magpie.session.Session} owns its subscriptions list, the outbound in-flight window and queue,
- * inbound QoS 2 state and the will message; {@link dev.magpie.session.SessionRegistry} maps client ids to
- * sessions. Each session is confined to one event-loop thread (see {@link dev.magpie.session.Session#execute}).
+ * inbound QoS 2 state and the will message, and records its owner (the user that created it);
+ * {@link dev.magpie.session.SessionRegistry} maps client ids to sessions, refuses a claim on another owner's id
+ * atomically, and counts each user's sessions and subscriptions for the per-user quotas. Each session is confined to one event-loop thread (see {@link dev.magpie.session.Session#execute}).
  *
  * {@link dev.magpie.session.SessionOutbox} decides what a session sends and when (window, queue, resend on
  * resume); {@link dev.magpie.session.InboundQos2} holds the inbound QoS 2 ids (duplicate or reuse, quota, bound).

@@ -32,6 +32,33 @@ public interface MessageStore extends AutoCloseable {
      */
     List<StoredMessage> loadRetained(long nowMillis);
 
+    /**
+     * What {@link #loadRetained(long, int, long)} read: the messages, and how many more the store holds that were
+     * left unread because they would pass the bound.
+     */
+    record RetainedLoad(List<StoredMessage> messages, long left) {
+    }
+
+    /**
+     * As {@link #loadRetained(long)}, reading oldest first and stopping before the message that would make more
+     * than {@code maxMessages} or more than {@code maxBytes} bytes of topic and payload (0 = no bound): a store that
+     * a flood filled cannot fill the heap of the broker that starts on it. The rest stay in the store.
+     */
+    default RetainedLoad loadRetained(long nowMillis, int maxMessages, long maxBytes) {
+        List<StoredMessage> all = loadRetained(nowMillis);
+        List<StoredMessage> kept = new java.util.ArrayList<>();
+        long bytes = 0;
+        for (StoredMessage m : all) {
+            long size = m.topic().length() + (long) m.payload().length;
+            if ((maxMessages > 0 && kept.size() >= maxMessages) || (maxBytes > 0 && bytes + size > maxBytes)) {
+                break;
+            }
+            kept.add(m);
+            bytes += size;
+        }
+        return new RetainedLoad(kept, all.size() - kept.size());
+    }
+
     /** Stores {@code message} as the retained message of its topic, replacing any other. Never blocks. */
     void putRetained(StoredMessage message);
 

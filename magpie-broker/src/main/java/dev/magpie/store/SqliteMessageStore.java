@@ -198,6 +198,12 @@ public final class SqliteMessageStore implements MessageStore {
 
     @Override
     public List<StoredMessage> loadRetained(long nowMillis) {
+        return loadRetained(nowMillis, 0, 0).messages();
+    }
+
+    /** Reads oldest first (by row id) and stops at the bound, so the rows past it are never read into memory. */
+    @Override
+    public RetainedLoad loadRetained(long nowMillis, int maxMessages, long maxBytes) {
         synchronized (lock) {
             requireOpen();
             try {
@@ -207,15 +213,30 @@ public final class SqliteMessageStore implements MessageStore {
                     delete.executeUpdate();
                 }
                 List<StoredMessage> messages = new ArrayList<>();
+                long bytes = 0;
+                boolean full = false;
                 try (Statement s = connection.createStatement();
-                     ResultSet rs = s.executeQuery("SELECT topic, qos, payload, properties, stored_at, expires_at FROM retained")) {
+                     ResultSet rs = s.executeQuery("SELECT topic, qos, payload, properties, stored_at, expires_at, "
+                             + "length(topic) + length(payload) FROM retained ORDER BY rowid")) {
                     while (rs.next()) {
+                        long size = rs.getLong(7);
+                        if ((maxMessages > 0 && messages.size() >= maxMessages) || (maxBytes > 0 && bytes + size > maxBytes)) {
+                            full = true;
+                            break;
+                        }
                         long expires = SqliteFile.millisOrNone(rs, 6);
                         messages.add(new StoredMessage(rs.getString(1), rs.getInt(2), rs.getBytes(3), rs.getBytes(4),
                                 rs.getLong(5), expires));
+                        bytes += size;
                     }
                 }
-                return messages;
+                long left = 0;
+                if (full) {
+                    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM retained")) {
+                        left = rs.next() ? rs.getLong(1) - messages.size() : 0;
+                    }
+                }
+                return new RetainedLoad(messages, left);
             } catch (SQLException e) {
                 throw new StoreException("cannot read retained messages from " + location + ": " + e.getMessage() + SqliteFile.hint(e), e);
             }

@@ -82,6 +82,14 @@ public final class TestCertificates {
         return issue("ca", name, subject, "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth", false);
     }
 
+    /**
+     * Issues another client certificate from the test CA with {@code subject} (openssl's {@code /CN=…/O=…} form; a
+     * {@code /} or {@code +} inside a value is escaped with a backslash); its key is {@code <dir>/<name>.key}.
+     */
+    public Path issueClient(String name, String subject) throws IOException {
+        return issue("ca", name, subject, "extendedKeyUsage=clientAuth", false);
+    }
+
     private void newCa(String name, String commonName) throws IOException {
         Path ca = Files.createDirectories(dir.resolve(name));
         Files.writeString(ca.resolve("index.txt"), "");

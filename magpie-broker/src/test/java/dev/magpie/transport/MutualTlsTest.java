@@ -104,6 +104,25 @@ class MutualTlsTest {
         });
     }
 
+    /**
+     * A certificate name becomes the user name ACL patterns substitute for {@code %u}: a CA-signed CN with a topic
+     * wildcard or separator would widen them (CVE-2017-7650), so it gets the CONNECT user-name check plus '#', '+'
+     * and '/': refused with 0x86 (3.1.1: 0x04), never admitted as anonymous instead.
+     */
+    @Test
+    void certificateNamesWithTopicCharactersAreRefused() throws Exception {
+        int port = start(required());
+        for (String cn : List.of("all#", "any\\+one", "devices\\/x")) {
+            String name = "hostile-" + clients.size();
+            Path cert = certs.issueClient(name, "/CN=" + cn);
+            MqttException refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    () -> paho(port, withCertificate(cert, certs.dir.resolve(name + ".key")), name, clients), MqttException.class);
+            assertThat(refused.getReasonCode()).as(cn).isEqualTo(MqttException.REASON_CODE_FAILED_AUTHENTICATION);
+        }
+        assertThat(connected).isEmpty();
+        assertThat(seen).isEmpty(); // refused before any authenticator is asked
+    }
+
     @Test
     void subjectIdentityUsesTheWholeDistinguishedName() throws Exception {
         int port = start(required().withCertificateIdentity(TlsSettings.CertificateIdentity.SUBJECT));

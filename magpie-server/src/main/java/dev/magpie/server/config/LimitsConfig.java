@@ -5,14 +5,15 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.magpie.BrokerLimits;
 import dev.magpie.BrokerSettings;
+import dev.magpie.ClientIdPolicy;
 
 import java.time.Duration;
 import java.util.Objects;
 
 /**
  * The {@code limits:} section: a one-to-one, snake_case mirror of {@link BrokerSettings} (the protocol limits)
- * and of {@link BrokerLimits} (connections, topics, subscriptions, queued bytes, rates; flapping detection is
- * in the {@code bans:} section). Its defaults are taken from {@link BrokerSettings#defaults()} and
+ * and of {@link BrokerLimits} (connections, topics, subscriptions, queued bytes, rates, the memory quotas and who
+ * may use which client id; flapping detection is in the {@code bans:} section). Its defaults are taken from {@link BrokerSettings#defaults()} and
  * {@link BrokerLimits#defaults()} rather than repeated, so an embedded broker and the standalone server can never
  * drift apart. Construction runs the broker's validation and reports failures with the YAML key name.
  */
@@ -20,7 +21,9 @@ public record LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKe
                            int maxInflight, int maxQueuedMessages, Duration maxSessionExpiry,
                            Duration authenticationTimeout, int maxConnections, int maxTopicLength, int maxTopicLevels,
                            int maxSubscriptionsPerClient, long maxQueuedBytes, int messageRate, long byteRate,
-                           RateLimitAction rateLimitAction) {
+                           RateLimitAction rateLimitAction, long maxInflightBytes, int maxRetainedMessages, long maxRetainedBytes,
+                           int maxSubscriptionsPerUser, int maxSessionsPerUser, ClientIdOwnership clientIdOwnership,
+                           String clientIdPattern) {
 
     /** The same values as {@link BrokerSettings#defaults()} and {@link BrokerLimits#defaults()}. */
     public static final LimitsConfig DEFAULTS = of(BrokerSettings.defaults(), BrokerLimits.defaults());
@@ -30,9 +33,12 @@ public record LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKe
         Objects.requireNonNull(maxSessionExpiry, "maxSessionExpiry");
         Objects.requireNonNull(authenticationTimeout, "authenticationTimeout");
         Objects.requireNonNull(rateLimitAction, "rateLimitAction");
+        Objects.requireNonNull(clientIdOwnership, "clientIdOwnership");
+        Objects.requireNonNull(clientIdPattern, "clientIdPattern");
         try {
             new BrokerSettings(maxPacketSize, connectTimeout, maxKeepAlive, receiveMaximum, maxInflight,
                     maxQueuedMessages, maxSessionExpiry, authenticationTimeout, false);
+            new BrokerLimits.Quotas(maxInflightBytes, maxRetainedMessages, maxRetainedBytes, maxSubscriptionsPerUser, maxSessionsPerUser);
             new BrokerLimits(maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient, maxQueuedBytes,
                     messageRate, byteRate, rateLimitAction.toAction(), BrokerLimits.Flapping.OFF);
         } catch (IllegalArgumentException e) {
@@ -50,7 +56,9 @@ public record LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKe
     private LimitsConfig(LimitsConfig c) {
         this(c.maxPacketSize, c.connectTimeout, c.maxKeepAlive, c.receiveMaximum, c.maxInflight, c.maxQueuedMessages,
                 c.maxSessionExpiry, c.authenticationTimeout, c.maxConnections, c.maxTopicLength, c.maxTopicLevels,
-                c.maxSubscriptionsPerClient, c.maxQueuedBytes, c.messageRate, c.byteRate, c.rateLimitAction);
+                c.maxSubscriptionsPerClient, c.maxQueuedBytes, c.messageRate, c.byteRate, c.rateLimitAction, c.maxInflightBytes,
+                c.maxRetainedMessages, c.maxRetainedBytes, c.maxSubscriptionsPerUser, c.maxSessionsPerUser, c.clientIdOwnership,
+                c.clientIdPattern);
     }
 
     /** The config view of existing protocol settings, with every {@link BrokerLimits} value at its default. */
@@ -63,7 +71,9 @@ public record LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKe
         return new LimitsConfig(s.maxPacketSize(), s.connectTimeout(), s.maxKeepAlive(), s.receiveMaximum(),
                 s.maxInflight(), s.maxQueuedMessages(), s.maxSessionExpiry(), s.authenticationTimeout(),
                 l.maxConnections(), l.maxTopicLength(), l.maxTopicLevels(), l.maxSubscriptionsPerClient(), l.maxQueuedBytes(),
-                l.messageRate(), l.byteRate(), RateLimitAction.of(l.rateLimitAction()));
+                l.messageRate(), l.byteRate(), RateLimitAction.of(l.rateLimitAction()), l.quotas().maxInflightBytes(),
+                l.quotas().maxRetainedMessages(), l.quotas().maxRetainedBytes(), l.quotas().maxSubscriptionsPerUser(),
+                l.quotas().maxSessionsPerUser(), ClientIdOwnership.of(l.clientIds().ownership()), l.clientIds().pattern());
     }
 
     @JsonCreator
@@ -82,7 +92,14 @@ public record LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKe
                                  @JsonProperty("max_queued_bytes") Long maxQueuedBytes,
                                  @JsonProperty("message_rate") Integer messageRate,
                                  @JsonProperty("byte_rate") Long byteRate,
-                                 @JsonProperty("rate_limit_action") RateLimitAction rateLimitAction) {
+                                 @JsonProperty("rate_limit_action") RateLimitAction rateLimitAction,
+                                 @JsonProperty("max_inflight_bytes") Long maxInflightBytes,
+                                 @JsonProperty("max_retained_messages") Integer maxRetainedMessages,
+                                 @JsonProperty("max_retained_bytes") Long maxRetainedBytes,
+                                 @JsonProperty("max_subscriptions_per_user") Integer maxSubscriptionsPerUser,
+                                 @JsonProperty("max_sessions_per_user") Integer maxSessionsPerUser,
+                                 @JsonProperty("client_id_ownership") ClientIdOwnership clientIdOwnership,
+                                 @JsonProperty("client_id_pattern") String clientIdPattern) {
         LimitsConfig d = DEFAULTS;
         return new LimitsConfig(
                 maxPacketSize != null ? maxPacketSize : d.maxPacketSize,
@@ -100,7 +117,14 @@ public record LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKe
                 maxQueuedBytes != null ? maxQueuedBytes : d.maxQueuedBytes,
                 messageRate != null ? messageRate : d.messageRate,
                 byteRate != null ? byteRate : d.byteRate,
-                rateLimitAction != null ? rateLimitAction : d.rateLimitAction);
+                rateLimitAction != null ? rateLimitAction : d.rateLimitAction,
+                maxInflightBytes != null ? maxInflightBytes : d.maxInflightBytes,
+                maxRetainedMessages != null ? maxRetainedMessages : d.maxRetainedMessages,
+                maxRetainedBytes != null ? maxRetainedBytes : d.maxRetainedBytes,
+                maxSubscriptionsPerUser != null ? maxSubscriptionsPerUser : d.maxSubscriptionsPerUser,
+                maxSessionsPerUser != null ? maxSessionsPerUser : d.maxSessionsPerUser,
+                clientIdOwnership != null ? clientIdOwnership : d.clientIdOwnership,
+                clientIdPattern != null ? clientIdPattern : d.clientIdPattern);
     }
 
     /** The broker API's view of the protocol limits. */
@@ -112,12 +136,15 @@ public record LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKe
     /** The broker API's view of the other limits, with flapping detection from the {@code bans:} section. */
     public BrokerLimits toLimits(BrokerLimits.Flapping flapping) {
         return new BrokerLimits(maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient, maxQueuedBytes,
-                messageRate, byteRate, rateLimitAction.toAction(), flapping);
+                messageRate, byteRate, rateLimitAction.toAction(), flapping,
+                new BrokerLimits.Quotas(maxInflightBytes, maxRetainedMessages, maxRetainedBytes, maxSubscriptionsPerUser, maxSessionsPerUser),
+                new ClientIdPolicy(clientIdOwnership.toOwnership(), clientIdPattern));
     }
 
     public LimitsConfig withMaxConnections(int max) {
         return new LimitsConfig(maxPacketSize, connectTimeout, maxKeepAlive, receiveMaximum, maxInflight, maxQueuedMessages,
                 maxSessionExpiry, authenticationTimeout, max, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient,
-                maxQueuedBytes, messageRate, byteRate, rateLimitAction);
+                maxQueuedBytes, messageRate, byteRate, rateLimitAction, maxInflightBytes, maxRetainedMessages, maxRetainedBytes,
+                maxSubscriptionsPerUser, maxSessionsPerUser, clientIdOwnership, clientIdPattern);
     }
 }

@@ -56,7 +56,7 @@ class EnvironmentOverridesTest {
         assertThatThrownBy(() -> withEnv(Map.of("MAGPIE_LIMITS_MAX_PACKETSIZE", "1024")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("environment variable MAGPIE_LIMITS_MAX_PACKETSIZE names no config key:"
-                        + " limits has the keys authentication_timeout, byte_rate, connect_timeout,")
+                        + " limits has the keys authentication_timeout, byte_rate, client_id_ownership, client_id_pattern, connect_timeout,")
                 .hasMessageContaining("max_packet_size");
         assertThatThrownBy(() -> withEnv(Map.of("MAGPIE_PORT", "1884")))
                 .hasMessageContaining("MAGPIE_PORT names no config key: top-level keys are bans, capabilities, data_dir, limits, listeners, log_level, persistence, security");
