@@ -35,10 +35,11 @@ import java.util.Objects;
  * @param byteRate                  bytes of PUBLISH (topic and payload) per second a client may send; 0 = unlimited
  * @param rateLimitAction           what happens to a client above {@code messageRate} or {@code byteRate}
  * @param flapping                  temporary bans for clients that connect too often
+ * @param unflushedOutput           when a client that does not take what it is sent off its socket is closed
  */
 public record BrokerLimits(int maxConnections, int maxTopicLength, int maxTopicLevels, int maxSubscriptionsPerClient,
                            long maxQueuedBytes, int messageRate, long byteRate, RateLimitAction rateLimitAction,
-                           Flapping flapping) {
+                           Flapping flapping, UnflushedOutput unflushedOutput) {
 
     /** What the broker does with a client that publishes faster than its rate. */
     public enum RateLimitAction {
@@ -80,9 +81,41 @@ public record BrokerLimits(int maxConnections, int maxTopicLength, int maxTopicL
         }
     }
 
+    /**
+     * A client whose output is full (the socket is not writable) is no longer read, so it cannot make the broker queue
+     * answers without bound; this closes it when its unflushed output does not drain by a single byte for
+     * {@code timeout}, or grows beyond {@code maxBytes} (Netty's count: bytes plus a small overhead per message). A
+     * slow reader drains, so only a client that stopped reading altogether is closed. {@code timeout} zero turns the
+     * time rule off, {@code maxBytes} 0 the byte cap.
+     *
+     * <pre>{@code
+     * limits.toBuilder().unflushedOutput(new BrokerLimits.UnflushedOutput(Duration.ofSeconds(60), 32L << 20))
+     * }</pre>
+     */
+    public record UnflushedOutput(Duration timeout, long maxBytes) {
+        /** 30 s without progress, or 16 MiB unflushed. */
+        public static final UnflushedOutput DEFAULT = new UnflushedOutput(Duration.ofSeconds(30), 16L * 1024 * 1024);
+
+        public UnflushedOutput {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("unflushedOutputTimeout must be >= 0 (0 = off), was " + timeout);
+            }
+            if (maxBytes < 0) {
+                throw new IllegalArgumentException("maxUnflushedBytes must be >= 0 (0 = unlimited), was " + maxBytes);
+            }
+        }
+
+        /** Whether either rule applies. */
+        public boolean enabled() {
+            return !timeout.isZero() || maxBytes > 0;
+        }
+    }
+
     public BrokerLimits {
         Objects.requireNonNull(rateLimitAction, "rateLimitAction");
         Objects.requireNonNull(flapping, "flapping");
+        Objects.requireNonNull(unflushedOutput, "unflushedOutput");
         requireAtLeastZero("maxConnections", maxConnections);
         if (maxTopicLength < 1 || maxTopicLength > 65_535) {
             throw new IllegalArgumentException("maxTopicLength must be 1..65535, was " + maxTopicLength);
@@ -107,10 +140,11 @@ public record BrokerLimits(int maxConnections, int maxTopicLength, int maxTopicL
      * abuse and cost matching time); unlimited subscriptions per client (bridges and gateways hold many); no
      * byte bound on queues beyond their message count; throttling rather than disconnecting; flapping
      * detection off, because a device on a bad network that reconnects often should not be locked out unless
-     * the operator asks for it.
+     * the operator asks for it; a client that takes nothing of its output for 30 s (or leaves 16 MiB of it
+     * unflushed) is closed ({@link UnflushedOutput#DEFAULT}).
      */
     public static BrokerLimits defaults() {
-        return new BrokerLimits(0, 65_535, 128, 0, 0, 0, 0, RateLimitAction.THROTTLE, Flapping.OFF);
+        return new BrokerLimits(0, 65_535, 128, 0, 0, 0, 0, RateLimitAction.THROTTLE, Flapping.OFF, UnflushedOutput.DEFAULT);
     }
 
     public Builder toBuilder() {
@@ -128,6 +162,7 @@ public record BrokerLimits(int maxConnections, int maxTopicLength, int maxTopicL
         private long byteRate;
         private RateLimitAction rateLimitAction;
         private Flapping flapping;
+        private UnflushedOutput unflushedOutput;
 
         private Builder(BrokerLimits from) {
             maxConnections = from.maxConnections;
@@ -139,6 +174,7 @@ public record BrokerLimits(int maxConnections, int maxTopicLength, int maxTopicL
             byteRate = from.byteRate;
             rateLimitAction = from.rateLimitAction;
             flapping = from.flapping;
+            unflushedOutput = from.unflushedOutput;
         }
 
         public Builder maxConnections(int max) {
@@ -186,10 +222,15 @@ public record BrokerLimits(int maxConnections, int maxTopicLength, int maxTopicL
             return this;
         }
 
+        public Builder unflushedOutput(UnflushedOutput rule) {
+            this.unflushedOutput = rule;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first value out of range */
         public BrokerLimits build() {
             return new BrokerLimits(maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient, maxQueuedBytes,
-                    messageRate, byteRate, rateLimitAction, flapping);
+                    messageRate, byteRate, rateLimitAction, flapping, unflushedOutput);
         }
     }
 }

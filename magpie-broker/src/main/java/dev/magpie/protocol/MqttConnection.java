@@ -56,6 +56,8 @@ public final class MqttConnection extends ClientChannel {
     private String closeReason = "connection lost";
     /** This client's PUBLISH rate limit; null when none is configured. Event loop only. */
     private final PublishThrottle throttle;
+    /** Closes the client if its output stays undrained; event loop only. */
+    private final OutputWatch outputWatch;
     /** The AUTH exchanges, for a client that named an Authentication Method in CONNECT; else null. */
     private AuthFlow authFlow;
 
@@ -66,6 +68,7 @@ public final class MqttConnection extends ClientChannel {
         this.flows = new InboundFlows(services.flows(), this);
         this.faults = new ConnectionFaults(this, services.metrics(), encoder);
         this.throttle = PublishThrottle.of(services.limits(), services.metrics(), this);
+        this.outputWatch = new OutputWatch(services.limits().unflushedOutput(), this::outputStalled);
     }
 
     // ---- Netty callbacks (event loop) ----
@@ -90,6 +93,7 @@ public final class MqttConnection extends ClientChannel {
             return;
         }
         this.ctx = context;
+        this.reading = new ReadGate(context.channel());
         services.metrics().connectionOpened();
         long timeout = services.settings().connectTimeout().toMillis();
         connectTimeout = context.executor().schedule(() -> {
@@ -111,7 +115,7 @@ public final class MqttConnection extends ClientChannel {
                 connectTimeout.cancel(false);
                 life.connectReceived();
                 // hold the socket until the gate answers, so held packets stay bounded
-                context.channel().config().setAutoRead(false);
+                reading.pause(ReadGate.Reason.CONNECT_PENDING);
                 new ConnectGate(services.admission(), listener, this).handle((Connect) packet);
             }
             case AUTHENTICATING, CONNACK_SENT -> {
@@ -179,7 +183,7 @@ public final class MqttConnection extends ClientChannel {
             Session s = session;
             s.execute(() -> s.expirySeconds(decided.newExpiry()));
         }
-        life.close(ctx); // the client sends nothing after DISCONNECT [MQTT-3.14.4-1]
+        life.close(ctx, reading); // the client sends nothing after DISCONNECT [MQTT-3.14.4-1]
         ctx.close();
     }
 
@@ -190,8 +194,8 @@ public final class MqttConnection extends ClientChannel {
                 context.close(); // a DISCONNECT the client has not taken off the socket in all that time: give up on it
                 return;
             }
-            if (throttle != null && throttle.paused()) {
-                return; // we stopped reading, not the client
+            if (reading.pausedByBroker()) {
+                return; // we stopped reading (its rate, or answers it does not take), not the client
             }
             // nothing received for 1.5 x keep-alive: [MQTT-3.1.2-22] in 5.0, [MQTT-3.1.2-24] in 3.1.1
             LOG.info("{}: keep-alive timeout, closing", describe());
@@ -202,13 +206,38 @@ public final class MqttConnection extends ClientChannel {
         context.fireUserEventTriggered(event);
     }
 
+    /**
+     * Every answer the broker owes (PINGRESP, PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK, UNSUBACK, AUTH) comes from a
+     * packet read from the client, so a full output stops reading it: a client that sends and never reads blocks
+     * on its own socket instead of filling the broker's memory with its answers (issue 10). The watch closes it if
+     * its output stays undrained.
+     */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext context) {
-        Session s = session;
-        if (s != null && context.channel().isWritable()) {
-            s.execute(s::drain);
+        if (context.channel().isWritable()) {
+            outputWatch.writable();
+            reading.resume(ReadGate.Reason.OUTPUT_FULL);
+            Session s = session;
+            if (s != null) {
+                s.execute(s::drain);
+            }
+        } else if (!life.is(State.CLOSED)) {
+            reading.pause(ReadGate.Reason.OUTPUT_FULL);
+            outputWatch.unwritable(context);
         }
         context.fireChannelWritabilityChanged();
+    }
+
+    /** The client has not taken its output off the socket: close without a word (a DISCONNECT would not get through). */
+    private void outputStalled(String why) {
+        if (life.is(State.CLOSED)) {
+            return;
+        }
+        LOG.info("{}: {}, closing", describe(), why);
+        services.metrics().limitHit("unflushed_output");
+        closeReason = why;
+        life.close(ctx, reading);
+        ctx.close();
     }
 
     @Override
@@ -218,6 +247,7 @@ public final class MqttConnection extends ClientChannel {
             connectTimeout.cancel(false);
         }
         life.closed();
+        outputWatch.writable();
         heldPackets.clear();
         if (authFlow != null) {
             authFlow.close();
@@ -281,13 +311,17 @@ public final class MqttConnection extends ClientChannel {
     /** While the CONNECT is being decided, read from the socket only when it is the client's turn to answer AUTH. */
     void authTurn(boolean clientsTurn) {
         if (life.is(State.AUTHENTICATING)) {
-            ctx.channel().config().setAutoRead(clientsTurn);
+            if (clientsTurn) {
+                reading.resume(ReadGate.Reason.CONNECT_PENDING);
+            } else {
+                reading.pause(ReadGate.Reason.CONNECT_PENDING);
+            }
         }
     }
 
     /** The gate refused the client: the CONNACK with the reason (if any) is written and closes the connection. */
     void refused() {
-        life.close(ctx);
+        life.close(ctx, reading);
     }
 
     /** The gate accepted the client and attached its session: start keep-alive and replay held packets. */
@@ -307,7 +341,12 @@ public final class MqttConnection extends ClientChannel {
         while (!heldPackets.isEmpty() && life.is(State.CONNECTED)) {
             dispatch(heldPackets.poll());
         }
-        ctx.channel().config().setAutoRead(throttle == null || !throttle.paused());
+        reading.resume(ReadGate.Reason.CONNECT_PENDING);
+    }
+
+    /** Why the socket is not read, if it is not (event loop). */
+    ReadGate reading() {
+        return reading;
     }
 
     TopicAliases inboundAliases() {

@@ -11,7 +11,7 @@ import java.util.Objects;
 
 /**
  * The {@code limits:} section: a one-to-one, snake_case mirror of {@link BrokerSettings} (the protocol limits)
- * and of {@link BrokerLimits} (connections, topics, subscriptions, queued bytes, rates; flapping detection is
+ * and of {@link BrokerLimits} (connections, topics, subscriptions, queued bytes, rates, unflushed output; flapping detection is
  * in the {@code bans:} section). Its defaults are taken from {@link BrokerSettings#defaults()} and
  * {@link BrokerLimits#defaults()} rather than repeated, so an embedded broker and the standalone server can never
  * drift apart. Construction runs the broker's validation and reports failures with the YAML key name.
@@ -20,7 +20,7 @@ public record LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKe
                            int maxInflight, int maxQueuedMessages, Duration maxSessionExpiry,
                            Duration authenticationTimeout, int maxConnections, int maxTopicLength, int maxTopicLevels,
                            int maxSubscriptionsPerClient, long maxQueuedBytes, int messageRate, long byteRate,
-                           RateLimitAction rateLimitAction) {
+                           RateLimitAction rateLimitAction, Duration unflushedOutputTimeout, long maxUnflushedBytes) {
 
     /** The same values as {@link BrokerSettings#defaults()} and {@link BrokerLimits#defaults()}. */
     public static final LimitsConfig DEFAULTS = of(BrokerSettings.defaults(), BrokerLimits.defaults());
@@ -30,11 +30,13 @@ public record LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKe
         Objects.requireNonNull(maxSessionExpiry, "maxSessionExpiry");
         Objects.requireNonNull(authenticationTimeout, "authenticationTimeout");
         Objects.requireNonNull(rateLimitAction, "rateLimitAction");
+        Objects.requireNonNull(unflushedOutputTimeout, "unflushedOutputTimeout");
         try {
             new BrokerSettings(maxPacketSize, connectTimeout, maxKeepAlive, receiveMaximum, maxInflight,
                     maxQueuedMessages, maxSessionExpiry, authenticationTimeout, false);
             new BrokerLimits(maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient, maxQueuedBytes,
-                    messageRate, byteRate, rateLimitAction.toAction(), BrokerLimits.Flapping.OFF);
+                    messageRate, byteRate, rateLimitAction.toAction(), BrokerLimits.Flapping.OFF,
+                    new BrokerLimits.UnflushedOutput(unflushedOutputTimeout, maxUnflushedBytes));
         } catch (IllegalArgumentException e) {
             throw ConfigKeys.inYamlTerms(e);
         }
@@ -50,7 +52,8 @@ public record LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKe
     private LimitsConfig(LimitsConfig c) {
         this(c.maxPacketSize, c.connectTimeout, c.maxKeepAlive, c.receiveMaximum, c.maxInflight, c.maxQueuedMessages,
                 c.maxSessionExpiry, c.authenticationTimeout, c.maxConnections, c.maxTopicLength, c.maxTopicLevels,
-                c.maxSubscriptionsPerClient, c.maxQueuedBytes, c.messageRate, c.byteRate, c.rateLimitAction);
+                c.maxSubscriptionsPerClient, c.maxQueuedBytes, c.messageRate, c.byteRate, c.rateLimitAction,
+                c.unflushedOutputTimeout, c.maxUnflushedBytes);
     }
 
     /** The config view of existing protocol settings, with every {@link BrokerLimits} value at its default. */
@@ -63,7 +66,8 @@ public record LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKe
         return new LimitsConfig(s.maxPacketSize(), s.connectTimeout(), s.maxKeepAlive(), s.receiveMaximum(),
                 s.maxInflight(), s.maxQueuedMessages(), s.maxSessionExpiry(), s.authenticationTimeout(),
                 l.maxConnections(), l.maxTopicLength(), l.maxTopicLevels(), l.maxSubscriptionsPerClient(), l.maxQueuedBytes(),
-                l.messageRate(), l.byteRate(), RateLimitAction.of(l.rateLimitAction()));
+                l.messageRate(), l.byteRate(), RateLimitAction.of(l.rateLimitAction()),
+                l.unflushedOutput().timeout(), l.unflushedOutput().maxBytes());
     }
 
     @JsonCreator
@@ -82,7 +86,9 @@ public record LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKe
                                  @JsonProperty("max_queued_bytes") Long maxQueuedBytes,
                                  @JsonProperty("message_rate") Integer messageRate,
                                  @JsonProperty("byte_rate") Long byteRate,
-                                 @JsonProperty("rate_limit_action") RateLimitAction rateLimitAction) {
+                                 @JsonProperty("rate_limit_action") RateLimitAction rateLimitAction,
+                                 @JsonProperty("unflushed_output_timeout") Duration unflushedOutputTimeout,
+                                 @JsonProperty("max_unflushed_bytes") Long maxUnflushedBytes) {
         LimitsConfig d = DEFAULTS;
         return new LimitsConfig(
                 maxPacketSize != null ? maxPacketSize : d.maxPacketSize,
@@ -100,7 +106,9 @@ public record LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKe
                 maxQueuedBytes != null ? maxQueuedBytes : d.maxQueuedBytes,
                 messageRate != null ? messageRate : d.messageRate,
                 byteRate != null ? byteRate : d.byteRate,
-                rateLimitAction != null ? rateLimitAction : d.rateLimitAction);
+                rateLimitAction != null ? rateLimitAction : d.rateLimitAction,
+                unflushedOutputTimeout != null ? unflushedOutputTimeout : d.unflushedOutputTimeout,
+                maxUnflushedBytes != null ? maxUnflushedBytes : d.maxUnflushedBytes);
     }
 
     /** The broker API's view of the protocol limits. */
@@ -112,12 +120,13 @@ public record LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKe
     /** The broker API's view of the other limits, with flapping detection from the {@code bans:} section. */
     public BrokerLimits toLimits(BrokerLimits.Flapping flapping) {
         return new BrokerLimits(maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient, maxQueuedBytes,
-                messageRate, byteRate, rateLimitAction.toAction(), flapping);
+                messageRate, byteRate, rateLimitAction.toAction(), flapping,
+                new BrokerLimits.UnflushedOutput(unflushedOutputTimeout, maxUnflushedBytes));
     }
 
     public LimitsConfig withMaxConnections(int max) {
         return new LimitsConfig(maxPacketSize, connectTimeout, maxKeepAlive, receiveMaximum, maxInflight, maxQueuedMessages,
                 maxSessionExpiry, authenticationTimeout, max, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient,
-                maxQueuedBytes, messageRate, byteRate, rateLimitAction);
+                maxQueuedBytes, messageRate, byteRate, rateLimitAction, unflushedOutputTimeout, maxUnflushedBytes);
     }
 }
