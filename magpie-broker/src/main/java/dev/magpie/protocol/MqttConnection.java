@@ -54,6 +54,8 @@ public final class MqttConnection extends ClientChannel {
     private Session session;
     private boolean willSuppressed;
     private String closeReason = "connection lost";
+    /** Whether answers were written during this read and await the flush at its end. */
+    private boolean unflushed;
     /** This client's PUBLISH rate limit; null when none is configured. Event loop only. */
     private final PublishThrottle throttle;
     /** Closes the client if its output stays undrained; event loop only. */
@@ -146,7 +148,9 @@ public final class MqttConnection extends ClientChannel {
         } else if (packet instanceof Unsubscribe u) {
             flows.unsubscribe(session, u);
         } else if (packet instanceof PingReq) {
-            send(PingResp.INSTANCE);
+            // written now, flushed once per read (channelReadComplete): a burst of PINGREQs costs one system call
+            ctx.write(PingResp.INSTANCE, ctx.voidPromise());
+            unflushed = true;
         } else if (packet instanceof Disconnect d) {
             onDisconnect(d);
         } else if (packet instanceof Auth a) {
@@ -185,6 +189,15 @@ public final class MqttConnection extends ClientChannel {
         }
         life.close(ctx, reading); // the client sends nothing after DISCONNECT [MQTT-3.14.4-1]
         ctx.close();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext context) {
+        if (unflushed) {
+            unflushed = false;
+            context.flush();
+        }
+        context.fireChannelReadComplete();
     }
 
     @Override
@@ -360,6 +373,11 @@ public final class MqttConnection extends ClientChannel {
     /** Whether the client is past CONNACK and the connection not closing (event loop). */
     boolean isConnected() {
         return life.is(State.CONNECTED);
+    }
+
+    /** Whether the broker or the client has ended the connection (closing or closed); any thread. */
+    boolean isEnding() {
+        return life.isEnding();
     }
 
     /** Whether the connection is neither closing nor closed; any thread. */
