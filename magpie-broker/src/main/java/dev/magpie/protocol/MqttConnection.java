@@ -5,6 +5,7 @@ import dev.magpie.codec.Auth;
 import dev.magpie.codec.Connect;
 import dev.magpie.codec.Disconnect;
 import dev.magpie.codec.MqttPacket;
+import dev.magpie.codec.MqttEncoder;
 import dev.magpie.codec.MqttPacketEncoder;
 import dev.magpie.codec.MqttVersion;
 import dev.magpie.codec.PingReq;
@@ -19,6 +20,9 @@ import dev.magpie.session.Session;
 import dev.magpie.security.EnhancedAuthentication;
 import dev.magpie.spi.ClientInfo;
 import dev.magpie.spi.Credentials;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -41,6 +45,11 @@ import java.util.function.Predicate;
 public final class MqttConnection extends ClientChannel {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
     static final String KEEP_ALIVE_HANDLER = "keepalive";
+    /**
+     * PINGRESP is the same two bytes in every version [MQTT-3.13.1]: encoded once, shared by every connection and
+     * never freed (a duplicate per answer), so a PINGREQ costs no allocation of its own. Never written to.
+     */
+    private static final ByteBuf PINGRESP = encodedOnce(PingResp.INSTANCE);
 
     private final ConnectionServices services;
     private final Listener listener;
@@ -71,6 +80,15 @@ public final class MqttConnection extends ClientChannel {
         this.faults = new ConnectionFaults(this, services.metrics(), encoder);
         this.throttle = PublishThrottle.of(services.limits(), services.metrics(), this);
         this.outputWatch = new OutputWatch(services.limits().unflushedOutput(), this::outputStalled);
+    }
+
+    private static ByteBuf encodedOnce(MqttPacket packet) {
+        ByteBuf encoded = MqttEncoder.encode(UnpooledByteBufAllocator.DEFAULT, packet, MqttVersion.V3_1_1);
+        try {
+            return Unpooled.unreleasableBuffer(Unpooled.directBuffer(encoded.readableBytes()).writeBytes(encoded));
+        } finally {
+            encoded.release();
+        }
     }
 
     // ---- Netty callbacks (event loop) ----
@@ -149,7 +167,7 @@ public final class MqttConnection extends ClientChannel {
             flows.unsubscribe(session, u);
         } else if (packet instanceof PingReq) {
             // written now, flushed once per read (channelReadComplete): a burst of PINGREQs costs one system call
-            ctx.write(PingResp.INSTANCE, ctx.voidPromise());
+            ctx.write(PINGRESP.duplicate(), ctx.voidPromise());
             unflushed = true;
         } else if (packet instanceof Disconnect d) {
             onDisconnect(d);

@@ -46,7 +46,7 @@ final class OutputWatch {
         if (check != null || !limits.enabled()) {
             return;
         }
-        stalledSince = System.nanoTime();
+        stalledSince = context.executor().ticker().nanoTime();
         remember(context.channel().unsafe().outboundBuffer());
         if (overCap()) {
             return;
@@ -74,7 +74,7 @@ final class OutputWatch {
         if (overCap()) {
             return;
         }
-        long now = System.nanoTime();
+        long now = ctx.executor().ticker().nanoTime();
         if (progressed(out)) {
             stalledSince = now;
         }
