@@ -211,11 +211,15 @@ public final class MqttConnection extends ClientChannel {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext context) {
+        flushAnswers();
+        context.fireChannelReadComplete();
+    }
+
+    private void flushAnswers() {
         if (unflushed) {
             unflushed = false;
-            context.flush();
+            ctx.flush();
         }
-        context.fireChannelReadComplete();
     }
 
     @Override
@@ -372,6 +376,7 @@ public final class MqttConnection extends ClientChannel {
         while (!heldPackets.isEmpty() && life.is(State.CONNECTED)) {
             dispatch(heldPackets.poll());
         }
+        flushAnswers(); // held packets are answered outside a read: no channelReadComplete flushes them
         reading.resume(ReadGate.Reason.CONNECT_PENDING);
     }
 

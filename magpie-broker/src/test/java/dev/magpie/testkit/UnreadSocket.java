@@ -35,6 +35,8 @@ public final class UnreadSocket implements AutoCloseable {
 
     private final SocketChannel channel;
     private final Selector selector;
+    /** Whether MQTT travels in WebSocket binary frames (RFC 6455), after an upgrade. */
+    private boolean framed;
 
     /** What one flood achieved. */
     public record Flood(long bytesWritten, boolean stalled, boolean closedByPeer, long millis) {
@@ -53,6 +55,18 @@ public final class UnreadSocket implements AutoCloseable {
      * so the window the broker sees stays small), sends {@code connect} and reads its CONNACK, which must accept it.
      */
     public static UnreadSocket connect(int port, Connect connect, int receiveBufferBytes) {
+        return open(port, connect, receiveBufferBytes, null);
+    }
+
+    /**
+     * As {@link #connect}, over WebSocket: upgrades {@code path} with subprotocol {@code mqtt} first, then sends every
+     * packet, the flood's included, in masked binary frames (the client side of RFC 6455).
+     */
+    public static UnreadSocket connectWebSocket(int port, String path, Connect connect, int receiveBufferBytes) {
+        return open(port, connect, receiveBufferBytes, path);
+    }
+
+    private static UnreadSocket open(int port, Connect connect, int receiveBufferBytes, String webSocketPath) {
         try {
             SocketChannel channel = SocketChannel.open();
             channel.setOption(StandardSocketOptions.SO_RCVBUF, receiveBufferBytes);
@@ -62,6 +76,9 @@ public final class UnreadSocket implements AutoCloseable {
             channel.configureBlocking(false);
             Selector selector = Selector.open();
             UnreadSocket socket = new UnreadSocket(channel, selector);
+            if (webSocketPath != null) {
+                socket.upgrade(port, webSocketPath);
+            }
             socket.handshake(connect);
             return socket;
         } catch (IOException e) {
@@ -69,14 +86,61 @@ public final class UnreadSocket implements AutoCloseable {
         }
     }
 
-    private void handshake(Connect connect) throws IOException {
-        ByteBuffer out = ByteBuffer.wrap(RawMqttClient.encode(connect, connect.version()));
+    private void upgrade(int port, String path) throws IOException {
+        String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n";
         long deadline = System.nanoTime() + CONNACK_WAIT.toNanos();
+        writeFully(ByteBuffer.wrap(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII)), deadline);
+        StringBuilder response = new StringBuilder();
+        ByteBuffer one = ByteBuffer.allocate(1); // byte by byte: nothing of the first frame may be read with the headers
+        while (!response.toString().endsWith("\r\n\r\n")) {
+            one.clear();
+            int n = channel.read(one);
+            if (n < 0) {
+                throw new AssertionError("the broker closed the attacker during the WebSocket upgrade: " + response);
+            }
+            if (n == 0) {
+                await(SelectionKey.OP_READ, deadline);
+                continue;
+            }
+            response.append((char) one.get(0));
+        }
+        if (!response.toString().startsWith("HTTP/1.1 101")) {
+            throw new AssertionError("WebSocket upgrade refused: " + response);
+        }
+        framed = true;
+    }
+
+    /** {@code mqtt} as sent on the wire: as is, or in one masked binary frame (mask key 0, so the payload reads as is). */
+    private byte[] wire(byte[] mqtt) {
+        if (!framed) {
+            return mqtt;
+        }
+        int header = mqtt.length < 126 ? 2 : mqtt.length < 65_536 ? 4 : 10;
+        ByteBuffer frame = ByteBuffer.allocate(header + 4 + mqtt.length);
+        frame.put((byte) 0x82); // FIN, binary
+        if (mqtt.length < 126) {
+            frame.put((byte) (0x80 | mqtt.length));
+        } else if (mqtt.length < 65_536) {
+            frame.put((byte) (0x80 | 126)).putShort((short) mqtt.length);
+        } else {
+            frame.put((byte) (0x80 | 127)).putLong(mqtt.length);
+        }
+        frame.putInt(0).put(mqtt);
+        return frame.array();
+    }
+
+    private void writeFully(ByteBuffer out, long deadline) throws IOException {
         while (out.hasRemaining()) {
             if (channel.write(out) == 0) {
                 await(SelectionKey.OP_WRITE, deadline);
             }
         }
+    }
+
+    private void handshake(Connect connect) throws IOException {
+        long deadline = System.nanoTime() + CONNACK_WAIT.toNanos();
+        writeFully(ByteBuffer.wrap(wire(RawMqttClient.encode(connect, connect.version()))), deadline);
         EmbeddedChannel decoder = new EmbeddedChannel(MqttDecoder.forClient(connect.version(), 1 << 20));
         try {
             ByteBuffer in = ByteBuffer.allocate(512);
@@ -100,7 +164,11 @@ public final class UnreadSocket implements AutoCloseable {
                     await(SelectionKey.OP_READ, deadline);
                     continue;
                 }
-                decoder.writeInbound(Unpooled.copiedBuffer(in.flip()));
+                in.flip();
+                if (framed) {
+                    in.position(2); // the broker's frame holding the CONNACK: unmasked, short (RFC 6455 5.2)
+                }
+                decoder.writeInbound(Unpooled.copiedBuffer(in));
             }
         } finally {
             decoder.finishAndReleaseAll();
@@ -126,11 +194,13 @@ public final class UnreadSocket implements AutoCloseable {
     }
 
     /**
-     * Writes {@code packet} (the encoded bytes of one or more whole packets) over and over, never reading, until
+     * Writes {@code packet} (the encoded bytes of one or more whole packets, in one frame over WebSocket) over and
+     * over, never reading, until
      * {@code maxBytes} are written, no byte could be written for {@code stall} (the broker stopped reading), the
      * broker closed the connection, or {@code deadline} passed.
      */
-    public Flood flood(byte[] packet, long maxBytes, Duration stall, Duration deadline) {
+    public Flood flood(byte[] mqtt, long maxBytes, Duration stall, Duration deadline) {
+        byte[] packet = wire(mqtt);
         int copies = Math.max(1, (64 * 1024) / packet.length);
         ByteBuffer chunk = ByteBuffer.allocate(copies * packet.length);
         for (int i = 0; i < copies; i++) {

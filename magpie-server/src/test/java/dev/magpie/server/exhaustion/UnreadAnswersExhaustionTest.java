@@ -49,14 +49,30 @@ class UnreadAnswersExhaustionTest {
 
     private ServeProcess broker;
     private int port;
+    private int webSocketPort;
 
     @BeforeAll
     void startBroker(@TempDir Path dir) throws IOException {
         Path jar = ServeProcess.runnableJar(dir);
+        Path config = Files.writeString(dir.resolve("magpie.yaml"), """
+                listeners:
+                  - name: tcp
+                    type: tcp
+                    bind: 127.0.0.1
+                    port: 0
+                    allow_anonymous: true
+                  - name: ws
+                    type: ws
+                    bind: 127.0.0.1
+                    port: 0
+                    allow_anonymous: true
+                limits:
+                  unflushed_output_timeout: 3s
+                """);
         broker = ServeProcess.startScript(jar, HEAP + " -XX:TieredStopAtLevel=1 -Dlogback.configurationFile=logback.xml",
-                Map.of("MAGPIE_LIMITS_UNFLUSHED_OUTPUT_TIMEOUT", "3s"), line -> { },
-                "--port", "0", "--data-dir", dir.resolve("data").toString());
+                Map.of(), line -> { }, "--config", config.toString(), "--data-dir", dir.resolve("data").toString());
         port = broker.awaitPort("tcp");
+        webSocketPort = broker.awaitPort("ws");
     }
 
     @AfterAll
@@ -80,6 +96,16 @@ class UnreadAnswersExhaustionTest {
     }
 
     @Test
+    void pingreqWithoutReadingOverWebSocket() throws Exception {
+        // the MQTT handler sits behind the WebSocket frame codec; the writability it watches is the same channel's
+        byte[] pings = new byte[2000];
+        for (int i = 0; i < pings.length; i += 2) {
+            pings[i] = (byte) 0xC0;
+        }
+        attack("WebSocket PINGREQ", pings);
+    }
+
+    @Test
     void qos1PublishWithoutReadingItsPubacks() throws Exception {
         byte[][] packets = new byte[500][];
         for (int i = 0; i < packets.length; i++) {
@@ -99,7 +125,9 @@ class UnreadAnswersExhaustionTest {
         exchange("warm-up");
         long rssBefore = rssKb();
         String attackerId = "never-reads-" + what.replaceAll("\\W", "").toLowerCase(java.util.Locale.ROOT);
-        UnreadSocket attacker = UnreadSocket.connect(port, RawMqttClient.connectPacket(MqttVersion.V5, attackerId, true, 60), 4096);
+        var connect = RawMqttClient.connectPacket(MqttVersion.V5, attackerId, true, 60);
+        UnreadSocket attacker = what.startsWith("WebSocket") ? UnreadSocket.connectWebSocket(webSocketPort, "/mqtt", connect, 4096)
+                : UnreadSocket.connect(port, connect, 4096);
         try {
             CompletableFuture<UnreadSocket.Flood> flood = CompletableFuture.supplyAsync(
                     () -> attacker.flood(packet, FLOOD_BYTES, STALL, FLOOD_DEADLINE));
