@@ -63,6 +63,14 @@ public final class MqttConnection extends ClientChannel {
     private Session session;
     private boolean willSuppressed;
     private String closeReason = "connection lost";
+    /**
+     * Packets one connection may have handled in one event-loop turn before it yields to the other connections of its
+     * loop: a read can hold tens of thousands of small packets (64 KiB of PINGREQ is 32,768), and a loop that handles
+     * them all in one go makes every other client on it wait.
+     */
+    static final int PACKETS_PER_TURN = 256;
+    /** Packets handled since this connection's last turn began (event loop). */
+    private int packetsThisTurn;
     /** Whether answers were written during this read and await the flush at its end. */
     private boolean unflushed;
     /** This client's PUBLISH rate limit; null when none is configured. Event loop only. */
@@ -145,7 +153,13 @@ public final class MqttConnection extends ClientChannel {
                     heldPackets.add(packet);
                 }
             }
-            case CONNECTED -> dispatch(packet);
+            case CONNECTED -> {
+                dispatch(packet);
+                if (++packetsThisTurn >= PACKETS_PER_TURN && !reading.holds(ReadGate.Reason.YIELD)) {
+                    reading.pause(ReadGate.Reason.YIELD);
+                    context.executor().execute(() -> reading.resume(ReadGate.Reason.YIELD));
+                }
+            }
             case CLOSING, CLOSED -> { } // nothing after the end is acted on
         }
     }
@@ -211,6 +225,7 @@ public final class MqttConnection extends ClientChannel {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext context) {
+        packetsThisTurn = 0;
         flushAnswers();
         context.fireChannelReadComplete();
     }

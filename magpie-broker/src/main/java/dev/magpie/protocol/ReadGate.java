@@ -12,7 +12,7 @@ import java.util.Set;
  * reasons overwrite each other (the rate throttle turning reading back on while the output is still full, or while
  * the CONNECT is being decided).
  *
- * <p>{@link Reason#OUTPUT_FULL} also holds the decoder ({@link MqttDecoder#holdInput}): each packet decoded while
+ * <p>{@link Reason#OUTPUT_FULL} and {@link Reason#YIELD} also hold the decoder ({@link MqttDecoder#holdInput}): each packet decoded while
  * the output is full would add an answer to it (a PINGRESP per PINGREQ), so the packets already read wait as bytes.
  * That is the backpressure a client that sends and never reads meets: its answers stay below the high-water mark
  * plus one read's worth, the socket is no longer read, and its own writes block.
@@ -35,6 +35,11 @@ final class ReadGate {
         RATE,
         /** The channel is not writable: the client does not take its answers off the socket. */
         OUTPUT_FULL,
+        /**
+         * The connection has had its share of this event-loop turn (a burst of packets in one read): the rest waits
+         * for the next turn, so one client's flood cannot keep the loop from the other connections it serves.
+         */
+        YIELD,
         /** The broker has decided to close; nothing more is read. Never resumed. */
         CLOSING
     }
@@ -51,7 +56,7 @@ final class ReadGate {
         if (!reasons.add(reason)) {
             return;
         }
-        if (reason == Reason.OUTPUT_FULL) {
+        if (holdsDecoding(reason)) {
             MqttDecoder decoder = channel.pipeline().get(MqttDecoder.class);
             if (decoder != null) {
                 decoder.holdInput();
@@ -65,7 +70,7 @@ final class ReadGate {
         if (reason == Reason.CLOSING || !reasons.remove(reason)) {
             return;
         }
-        if (reason == Reason.OUTPUT_FULL) {
+        if (holdsDecoding(reason) && !reasons.contains(Reason.OUTPUT_FULL) && !reasons.contains(Reason.YIELD)) {
             MqttDecoder decoder = channel.pipeline().get(MqttDecoder.class);
             if (decoder != null) {
                 decoder.releaseInput();
@@ -74,6 +79,11 @@ final class ReadGate {
         if (reasons.isEmpty()) {
             channel.config().setAutoRead(true);
         }
+    }
+
+    /** The reasons that also stop decoding what was already read, not only reading more. */
+    private static boolean holdsDecoding(Reason reason) {
+        return reason == Reason.OUTPUT_FULL || reason == Reason.YIELD;
     }
 
     /** Whether {@code reason} holds. */

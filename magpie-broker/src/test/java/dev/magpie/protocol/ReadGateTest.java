@@ -96,6 +96,17 @@ class ReadGateTest {
     }
 
     @Test
+    void aYieldHoldsTheDecoderUntilTheLastHoldingReasonIsGone() {
+        gate.pause(ReadGate.Reason.YIELD);
+        gate.pause(ReadGate.Reason.OUTPUT_FULL);
+        gate.resume(ReadGate.Reason.YIELD);
+        assertThat(decoder.isHolding()).as("the output is still full").isTrue();
+        gate.resume(ReadGate.Reason.OUTPUT_FULL);
+        assertThat(decoder.isHolding()).isFalse();
+        assertThat(channel.config().isAutoRead()).isTrue();
+    }
+
+    @Test
     void anotherReasonDoesNotHoldTheDecoder() {
         gate.pause(ReadGate.Reason.RATE);
         assertThat(decoder.isHolding()).isFalse();

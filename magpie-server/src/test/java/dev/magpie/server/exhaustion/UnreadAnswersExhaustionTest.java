@@ -7,13 +7,16 @@ import dev.magpie.codec.Publish;
 import dev.magpie.codec.Subscribe;
 import dev.magpie.server.cli.ServeProcess;
 import dev.magpie.testkit.RawMqttClient;
+import dev.magpie.testkit.TestCertificates;
 import dev.magpie.testkit.UnreadSocket;
+import dev.magpie.testkit.UnreadTlsSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,10 +53,14 @@ class UnreadAnswersExhaustionTest {
     private ServeProcess broker;
     private int port;
     private int webSocketPort;
+    private int tlsPort;
+    private SSLContext clientTls;
 
     @BeforeAll
-    void startBroker(@TempDir Path dir) throws IOException {
+    void startBroker(@TempDir Path dir) throws Exception {
         Path jar = ServeProcess.runnableJar(dir);
+        TestCertificates certs = TestCertificates.create(Files.createDirectories(dir.resolve("certs")));
+        clientTls = TestCertificates.clientContext(certs.caCert);
         Path config = Files.writeString(dir.resolve("magpie.yaml"), """
                 listeners:
                   - name: tcp
@@ -66,13 +73,22 @@ class UnreadAnswersExhaustionTest {
                     bind: 127.0.0.1
                     port: 0
                     allow_anonymous: true
+                  - name: tls
+                    type: tls
+                    bind: 127.0.0.1
+                    port: 0
+                    allow_anonymous: true
+                    tls:
+                      cert_file: %s
+                      key_file: %s
                 limits:
                   unflushed_output_timeout: 3s
-                """);
+                """.formatted(certs.serverCert, certs.serverKey));
         broker = ServeProcess.startScript(jar, HEAP + " -XX:TieredStopAtLevel=1 -Dlogback.configurationFile=logback.xml",
                 Map.of(), line -> { }, "--config", config.toString(), "--data-dir", dir.resolve("data").toString());
         port = broker.awaitPort("tcp");
         webSocketPort = broker.awaitPort("ws");
+        tlsPort = broker.awaitPort("tls");
     }
 
     @AfterAll
@@ -106,6 +122,12 @@ class UnreadAnswersExhaustionTest {
     }
 
     @Test
+    void pingreqWithoutReadingOverTls() throws Exception {
+        // TLS encrypts on the way out: what counts toward the water marks is the encrypted output of the same channel
+        attack("TLS PINGREQ", new byte[] {(byte) 0xC0, 0x00});
+    }
+
+    @Test
     void qos1PublishWithoutReadingItsPubacks() throws Exception {
         byte[][] packets = new byte[500][];
         for (int i = 0; i < packets.length; i++) {
@@ -126,15 +148,21 @@ class UnreadAnswersExhaustionTest {
         long rssBefore = rssKb();
         String attackerId = "never-reads-" + what.replaceAll("\\W", "").toLowerCase(java.util.Locale.ROOT);
         var connect = RawMqttClient.connectPacket(MqttVersion.V5, attackerId, true, 60);
-        UnreadSocket attacker = what.startsWith("WebSocket") ? UnreadSocket.connectWebSocket(webSocketPort, "/mqtt", connect, 4096)
-                : UnreadSocket.connect(port, connect, 4096);
+        Attacker attacker = what.startsWith("TLS") ? Attacker.of(UnreadTlsSocket.connect(clientTls, tlsPort, connect, 4096))
+                : Attacker.of(what.startsWith("WebSocket") ? UnreadSocket.connectWebSocket(webSocketPort, "/mqtt", connect, 4096)
+                : UnreadSocket.connect(port, connect, 4096));
         try {
             CompletableFuture<UnreadSocket.Flood> flood = CompletableFuture.supplyAsync(
                     () -> attacker.flood(packet, FLOOD_BYTES, STALL, FLOOD_DEADLINE));
             long slowest = 0;
             int exchanges = 0;
             while (!flood.isDone() || exchanges < 3) {
-                slowest = Math.max(slowest, exchange(what + " " + exchanges++));
+                try {
+                    slowest = Math.max(slowest, exchange(what + " " + exchanges++));
+                } catch (AssertionError e) {
+                    throw new AssertionError("a good client was not served during the " + what + " flood ("
+                            + flood.get(FLOOD_DEADLINE.toSeconds() + 5, TimeUnit.SECONDS) + ")", e);
+                }
             }
             UnreadSocket.Flood result = flood.get(FLOOD_DEADLINE.toSeconds() + 5, TimeUnit.SECONDS);
             assertThat(result.bytesWritten()).as("the broker stopped reading the attacker: " + result).isLessThan(FLOOD_BYTES);
@@ -156,6 +184,53 @@ class UnreadAnswersExhaustionTest {
             assertThat(broker.lines()).noneMatch(l -> l.contains("OutOfMemoryError"));
         } finally {
             attacker.close();
+        }
+    }
+
+    /** The plain (TCP, WebSocket) or the TLS attacker, seen alike. */
+    private interface Attacker extends AutoCloseable {
+        UnreadSocket.Flood flood(byte[] packet, long maxBytes, Duration stall, Duration deadline);
+
+        boolean awaitClosed(Duration timeout);
+
+        @Override
+        void close();
+
+        static Attacker of(UnreadSocket s) {
+            return new Attacker() {
+                public UnreadSocket.Flood flood(byte[] p, long max, Duration stall, Duration deadline) {
+                    return s.flood(p, max, stall, deadline);
+                }
+
+                public boolean awaitClosed(Duration timeout) {
+                    return s.awaitClosed(timeout);
+                }
+
+                public void close() {
+                    s.close();
+                }
+            };
+        }
+
+        static Attacker of(UnreadTlsSocket s) {
+            return new Attacker() {
+                public UnreadSocket.Flood flood(byte[] p, long max, Duration stall, Duration deadline) {
+                    try {
+                        return s.flood(p, max, stall, deadline);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new AssertionError("interrupted", e);
+                    }
+                }
+
+                public boolean awaitClosed(Duration timeout) {
+                    return s.awaitClosed(timeout);
+                }
+
+                public void close() {
+                    s.close();
+                }
+            };
         }
     }
 
