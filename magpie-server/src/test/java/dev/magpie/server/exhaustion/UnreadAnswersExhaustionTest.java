@@ -37,7 +37,7 @@ import static org.awaitility.Awaitility.await;
  * with a 96 MiB heap is attacked with PINGREQ, QoS 1 PUBLISH (each owed a PUBACK) and SUBSCRIBE (each owed a SUBACK)
  * from a socket with a 4 KiB receive buffer that never reads; it must stop reading the attacker (so the attacker's
  * writes block well before the flood's 64 MiB), close it once its output has not drained for
- * {@code unflushed_output_timeout} (3 s here), keep its resident memory bounded, and keep answering a well-behaved
+ * {@code unflushed_output_timeout} (2 s here), keep its resident memory bounded, and keep answering a well-behaved
  * client within a second throughout. The JVM must carry {@code -XX:+ExitOnOutOfMemoryError}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -82,7 +82,7 @@ class UnreadAnswersExhaustionTest {
                       cert_file: %s
                       key_file: %s
                 limits:
-                  unflushed_output_timeout: 3s
+                  unflushed_output_timeout: 2s
                 """.formatted(certs.serverCert, certs.serverKey));
         broker = ServeProcess.startScript(jar, HEAP + " -XX:TieredStopAtLevel=1 -Dlogback.configurationFile=logback.xml",
                 Map.of(), line -> { }, "--config", config.toString(), "--data-dir", dir.resolve("data").toString());
