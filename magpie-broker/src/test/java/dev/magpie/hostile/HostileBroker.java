@@ -87,12 +87,6 @@ final class HostileBroker implements AutoCloseable {
         return (long) g.value();
     }
 
-    /** The count of {@code magpie.limits} for {@code limit}: how often that limit refused or closed something. */
-    double limitHits(String limit) {
-        io.micrometer.core.instrument.Counter c = registry.find("magpie.limits").tag("limit", limit).counter();
-        return c == null ? 0 : c.count();
-    }
-
     Map<String, Long> state() {
         Map<String, Long> values = new LinkedHashMap<>();
         for (String name : STATE) {
