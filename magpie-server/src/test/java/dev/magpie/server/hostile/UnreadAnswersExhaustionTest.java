@@ -1,4 +1,4 @@
-package dev.magpie.server.exhaustion;
+package dev.magpie.server.hostile;
 
 import dev.magpie.codec.MqttProperties;
 import dev.magpie.codec.MqttVersion;
