@@ -35,10 +35,12 @@ import java.util.Objects;
  * @param byteRate                  bytes of PUBLISH (topic and payload) per second a client may send; 0 = unlimited
  * @param rateLimitAction           what happens to a client above {@code messageRate} or {@code byteRate}
  * @param flapping                  temporary bans for clients that connect too often
+ * @param unflushedOutput           when a client that does not take what it is sent off its socket is closed
  */
 public record BrokerLimits(int maxConnections, int maxTopicLength, int maxTopicLevels, int maxSubscriptionsPerClient,
                            long maxQueuedBytes, int messageRate, long byteRate, RateLimitAction rateLimitAction,
-                           Flapping flapping, Quotas quotas, ClientIdPolicy clientIds) {
+                           Flapping flapping, Quotas quotas, ClientIdPolicy clientIds,
+                           UnflushedOutput unflushedOutput) {
 
     /**
      * Byte and count bounds on what clients make the broker hold, per session, per user and broker-wide; 0 turns
@@ -72,11 +74,11 @@ public record BrokerLimits(int maxConnections, int maxTopicLength, int maxTopicL
         }
     }
 
-    /** Limits with the default {@link Quotas} and {@link ClientIdPolicy}. */
+    /** Limits with the default {@link Quotas}, {@link ClientIdPolicy} and {@link UnflushedOutput}. */
     public BrokerLimits(int maxConnections, int maxTopicLength, int maxTopicLevels, int maxSubscriptionsPerClient,
                         long maxQueuedBytes, int messageRate, long byteRate, RateLimitAction rateLimitAction, Flapping flapping) {
         this(maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient, maxQueuedBytes, messageRate, byteRate,
-                rateLimitAction, flapping, Quotas.DEFAULTS, ClientIdPolicy.defaults());
+                rateLimitAction, flapping, Quotas.DEFAULTS, ClientIdPolicy.defaults(), UnflushedOutput.DEFAULT);
     }
 
     /** What the broker does with a client that publishes faster than its rate. */
@@ -119,11 +121,43 @@ public record BrokerLimits(int maxConnections, int maxTopicLength, int maxTopicL
         }
     }
 
+    /**
+     * A client whose output is full (the socket is not writable) is no longer read, so it cannot make the broker queue
+     * answers without bound; this closes it when its unflushed output does not drain by a single byte for
+     * {@code timeout}, or grows beyond {@code maxBytes} (Netty's count: bytes plus a small overhead per message). A
+     * slow reader drains, so only a client that stopped reading altogether is closed. {@code timeout} zero turns the
+     * time rule off, {@code maxBytes} 0 the byte cap.
+     *
+     * <pre>{@code
+     * limits.toBuilder().unflushedOutput(new BrokerLimits.UnflushedOutput(Duration.ofSeconds(60), 32L << 20))
+     * }</pre>
+     */
+    public record UnflushedOutput(Duration timeout, long maxBytes) {
+        /** 30 s without progress, or 16 MiB unflushed. */
+        public static final UnflushedOutput DEFAULT = new UnflushedOutput(Duration.ofSeconds(30), 16L * 1024 * 1024);
+
+        public UnflushedOutput {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("unflushedOutputTimeout must be >= 0 (0 = off), was " + timeout);
+            }
+            if (maxBytes < 0) {
+                throw new IllegalArgumentException("maxUnflushedBytes must be >= 0 (0 = unlimited), was " + maxBytes);
+            }
+        }
+
+        /** Whether either rule applies. */
+        public boolean enabled() {
+            return !timeout.isZero() || maxBytes > 0;
+        }
+    }
+
     public BrokerLimits {
         Objects.requireNonNull(rateLimitAction, "rateLimitAction");
         Objects.requireNonNull(flapping, "flapping");
         Objects.requireNonNull(quotas, "quotas");
         Objects.requireNonNull(clientIds, "clientIds");
+        Objects.requireNonNull(unflushedOutput, "unflushedOutput");
         requireAtLeastZero("maxConnections", maxConnections);
         if (maxTopicLength < 1 || maxTopicLength > 65_535) {
             throw new IllegalArgumentException("maxTopicLength must be 1..65535, was " + maxTopicLength);
@@ -149,11 +183,12 @@ public record BrokerLimits(int maxConnections, int maxTopicLength, int maxTopicL
      * thousand; 200,000 held ~100 MB of heap); 16 MiB queued per session (1,000 queued messages of 16 KiB, or 64
      * of the largest default packet: a subscriber that never reads cannot pin more); throttling rather than
      * disconnecting; flapping detection off, because a device on a bad network that reconnects often should not
-     * be locked out unless the operator asks for it; the {@link Quotas#DEFAULTS}; sessions owned by their creator.
+     * be locked out unless the operator asks for it; the {@link Quotas#DEFAULTS}; sessions owned by their creator; a client that takes nothing of its output for 30 s (or leaves 16 MiB of
+     * it unflushed) is closed ({@link UnflushedOutput#DEFAULT}).
      */
     public static BrokerLimits defaults() {
         return new BrokerLimits(0, 65_535, 128, 10_000, 16L << 20, 0, 0, RateLimitAction.THROTTLE, Flapping.OFF,
-                Quotas.DEFAULTS, ClientIdPolicy.defaults());
+                Quotas.DEFAULTS, ClientIdPolicy.defaults(), UnflushedOutput.DEFAULT);
     }
 
     public Builder toBuilder() {
@@ -173,6 +208,7 @@ public record BrokerLimits(int maxConnections, int maxTopicLength, int maxTopicL
         private Flapping flapping;
         private Quotas quotas;
         private ClientIdPolicy clientIds;
+        private UnflushedOutput unflushedOutput;
 
         private Builder(BrokerLimits from) {
             maxConnections = from.maxConnections;
@@ -186,6 +222,7 @@ public record BrokerLimits(int maxConnections, int maxTopicLength, int maxTopicL
             flapping = from.flapping;
             quotas = from.quotas;
             clientIds = from.clientIds;
+            unflushedOutput = from.unflushedOutput;
         }
 
         public Builder quotas(Quotas newQuotas) {
@@ -244,10 +281,16 @@ public record BrokerLimits(int maxConnections, int maxTopicLength, int maxTopicL
             return this;
         }
 
+        public Builder unflushedOutput(UnflushedOutput rule) {
+            this.unflushedOutput = rule;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first value out of range */
         public BrokerLimits build() {
             return new BrokerLimits(maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient, maxQueuedBytes,
-                    messageRate, byteRate, rateLimitAction, flapping, quotas, clientIds);
+                    messageRate, byteRate, rateLimitAction, flapping, quotas, clientIds,
+                    unflushedOutput);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.magpie.codec;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
@@ -27,6 +28,11 @@ import java.util.Optional;
  * {@link io.netty.handler.codec.DecoderException}; callers unwrap {@code getCause()}. After the first
  * error the decoder discards all further input, so nothing after a bad packet is ever decoded.
  *
+ * <p>Holding ({@link #holdInput}): while the connection cannot take more answers (its output is full), the
+ * decoder leaves what it has buffered undecoded, so the packets behind the one being handled wait as bytes (at
+ * most one socket read of them) instead of each adding an answer to the full output. It decodes them once
+ * released ({@link #releaseInput}).
+ *
  * <p>Not sharable: one instance per channel, used from that channel's event loop.
  */
 public final class MqttDecoder extends ByteToMessageDecoder {
@@ -37,6 +43,10 @@ public final class MqttDecoder extends ByteToMessageDecoder {
     private boolean failed;
     /** Set by the protocol layer once it has decided to close: nothing more is decoded. */
     private boolean discarding;
+    /** Set while the connection's output is full: buffered input waits undecoded. */
+    private boolean holding;
+    /** This decoder's place in the pipeline, to decode held input again once released. */
+    private ChannelHandlerContext self;
 
     /** Protocol name "MQTT" or "MQIsdp" with its length, and the level: what tells a CONNECT's version. */
     private static final int CONNECT_VERSION_BYTES = 9;
@@ -93,11 +103,73 @@ public final class MqttDecoder extends ByteToMessageDecoder {
         discarding = true;
     }
 
+    /**
+     * Stops decoding until {@link #releaseInput}: bytes already read stay buffered, undecoded. The caller also stops
+     * reading the socket (auto-read off), so what is buffered stays within one read. Event loop only.
+     */
+    public void holdInput() {
+        holding = true;
+    }
+
+    /** Whether input is being held ({@link #holdInput}). */
+    public boolean isHolding() {
+        return holding;
+    }
+
+    /**
+     * Decodes again: what was held is decoded in a task of its own on the event loop (never inside the caller, which
+     * may itself be handling a packet). Event loop only.
+     */
+    public void releaseInput() {
+        if (!holding) {
+            return;
+        }
+        holding = false;
+        ChannelHandlerContext ctx = self;
+        if (ctx == null || actualReadableBytes() == 0) {
+            return;
+        }
+        ctx.executor().execute(() -> {
+            if (holding || ctx.isRemoved() || actualReadableBytes() == 0) {
+                return;
+            }
+            try {
+                channelRead(ctx, Unpooled.EMPTY_BUFFER); // decodes what is cumulated, as a read would
+                channelReadComplete(ctx);
+            } catch (Exception e) {
+                ctx.fireExceptionCaught(e);
+            }
+        });
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        self = ctx;
+        super.handlerAdded(ctx);
+    }
+
+    /**
+     * As the base class does, except while holding: then a read that decoded nothing must not ask the socket for more
+     * (the base class reads on when auto-read is off and no packet came out, which would buffer without bound).
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        if (holding) {
+            discardSomeReadBytes();
+            ctx.fireChannelReadComplete();
+            return;
+        }
+        super.channelReadComplete(ctx);
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (failed || discarding) {
             in.skipBytes(in.readableBytes());
             return;
+        }
+        if (holding) {
+            return; // left in the cumulation until released
         }
         try {
             MqttPacket packet = decodeOne(in);

@@ -100,7 +100,8 @@ public final class BrokerMetrics {
     /**
      * A limit refused or slowed something: {@code magpie.limits} tagged with the limit's name
      * ({@code max_connections}, {@code connection_rate}, {@code banned}, {@code flapping}, {@code topic},
-     * {@code subscriptions}, {@code queued_bytes}, {@code rate}, {@code http_responses}, {@code http_write_stall}).
+     * {@code subscriptions}, {@code queued_bytes}, {@code rate}, {@code http_responses}, {@code http_write_stall},
+     * {@code unflushed_output}).
      */
     public void limitHit(String limit) {
         limitsHit.computeIfAbsent(limit, l -> Counter.builder("magpie.limits").tag("limit", l)

@@ -25,6 +25,8 @@ abstract class ClientChannel extends ChannelInboundHandlerAdapter implements Ses
     final ConnectionLife life = new ConnectionLife();
     /** Set once, when the channel becomes active (event loop). */
     ChannelHandlerContext ctx;
+    /** Why the socket is not read, if it is not; set with {@link #ctx} (event loop). */
+    ReadGate reading;
     volatile ClientTerms terms = ClientTerms.beforeConnect();
 
     @Override
@@ -84,7 +86,7 @@ abstract class ClientChannel extends ChannelInboundHandlerAdapter implements Ses
         }
         // the CONNACK is written from the session's thread; a server DISCONNECT is allowed from the moment it went
         // out [MQTT-3.14.0-1] (close is atomic, so a CONNACK written meanwhile is seen here); 3.1.1 has none
-        boolean clientIsIn = ConnectionLife.clientIsIn(life.close(ctx));
+        boolean clientIsIn = ConnectionLife.clientIsIn(life.close(ctx, reading));
         ClientTerms t = terms;
         Optional<Disconnect> out = clientIsIn && t.version().isV5()
                 ? ProblemInformation.disconnect(reasonCode, reason, serverReference, t.problemInformation(), t.version(), t.maxPacketSize())

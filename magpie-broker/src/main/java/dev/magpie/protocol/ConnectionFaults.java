@@ -43,7 +43,9 @@ final class ConnectionFaults {
             connection.protocolViolation(m.reasonCode(), m.getMessage());
         } else if (root instanceof IOException) {
             LOG.debug("{}: {}", connection.describe(), root.toString());
-            connection.closeReason("connection lost: " + root.getMessage());
+            if (!connection.isEnding()) { // else the writes failed by the broker's own close: keep its reason
+                connection.closeReason("connection lost: " + root.getMessage());
+            }
             context.close();
         } else {
             LOG.warn("{}: internal error, closing: {}", connection.describe(), root.toString(), root);

@@ -71,9 +71,9 @@ final class ConnectionLife {
     }
 
     /** Enters CLOSING (unless CLOSED) and stops reading for good; returns the state it left. Event loop only. */
-    State close(ChannelHandlerContext ctx) {
+    State close(ChannelHandlerContext ctx, ReadGate reading) {
         State previous = state.getAndUpdate(s -> s == State.CLOSED ? s : State.CLOSING);
-        ctx.channel().config().setAutoRead(false);
+        reading.pause(ReadGate.Reason.CLOSING);
         MqttDecoder decoder = ctx.pipeline().get(MqttDecoder.class);
         if (decoder != null) {
             decoder.discardInput();

@@ -5,6 +5,7 @@ import dev.magpie.codec.Auth;
 import dev.magpie.codec.Connect;
 import dev.magpie.codec.Disconnect;
 import dev.magpie.codec.MqttPacket;
+import dev.magpie.codec.MqttEncoder;
 import dev.magpie.codec.MqttPacketEncoder;
 import dev.magpie.codec.MqttVersion;
 import dev.magpie.codec.PingReq;
@@ -19,6 +20,9 @@ import dev.magpie.session.Session;
 import dev.magpie.security.EnhancedAuthentication;
 import dev.magpie.spi.ClientInfo;
 import dev.magpie.spi.Credentials;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -42,6 +46,11 @@ import java.util.function.Predicate;
 public final class MqttConnection extends ClientChannel {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
     static final String KEEP_ALIVE_HANDLER = "keepalive";
+    /**
+     * PINGRESP is the same two bytes in every version [MQTT-3.13.1]: encoded once, shared by every connection and
+     * never freed (a duplicate per answer), so a PINGREQ costs no allocation of its own. Never written to.
+     */
+    private static final ByteBuf PINGRESP = encodedOnce(PingResp.INSTANCE);
 
     private final ConnectionServices services;
     private final Listener listener;
@@ -55,8 +64,20 @@ public final class MqttConnection extends ClientChannel {
     private Session session;
     private boolean willSuppressed;
     private String closeReason = "connection lost";
+    /**
+     * Packets one connection may have handled in one event-loop turn before it yields to the other connections of its
+     * loop: a read can hold tens of thousands of small packets (64 KiB of PINGREQ is 32,768), and a loop that handles
+     * them all in one go makes every other client on it wait.
+     */
+    static final int PACKETS_PER_TURN = 256;
+    /** Packets handled since this connection's last turn began (event loop). */
+    private int packetsThisTurn;
+    /** Whether answers were written during this read and await the flush at its end. */
+    private boolean unflushed;
     /** This client's PUBLISH rate limit; null when none is configured. Event loop only. */
     private final PublishThrottle throttle;
+    /** Closes the client if its output stays undrained; event loop only. */
+    private final OutputWatch outputWatch;
     /** The AUTH exchanges, for a client that named an Authentication Method in CONNECT; else null. */
     private AuthFlow authFlow;
 
@@ -67,6 +88,16 @@ public final class MqttConnection extends ClientChannel {
         this.flows = new InboundFlows(services.flows(), this);
         this.faults = new ConnectionFaults(this, services.metrics(), encoder);
         this.throttle = PublishThrottle.of(services.limits(), services.metrics(), this);
+        this.outputWatch = new OutputWatch(services.limits().unflushedOutput(), this::outputStalled);
+    }
+
+    private static ByteBuf encodedOnce(MqttPacket packet) {
+        ByteBuf encoded = MqttEncoder.encode(UnpooledByteBufAllocator.DEFAULT, packet, MqttVersion.V3_1_1);
+        try {
+            return Unpooled.unreleasableBuffer(Unpooled.directBuffer(encoded.readableBytes()).writeBytes(encoded));
+        } finally {
+            encoded.release();
+        }
     }
 
     // ---- Netty callbacks (event loop) ----
@@ -91,6 +122,7 @@ public final class MqttConnection extends ClientChannel {
             return;
         }
         this.ctx = context;
+        this.reading = new ReadGate(context.channel());
         services.metrics().connectionOpened();
         long timeout = services.settings().connectTimeout().toMillis();
         connectTimeout = context.executor().schedule(() -> {
@@ -112,7 +144,7 @@ public final class MqttConnection extends ClientChannel {
                 connectTimeout.cancel(false);
                 life.connectReceived();
                 // hold the socket until the gate answers, so held packets stay bounded
-                context.channel().config().setAutoRead(false);
+                reading.pause(ReadGate.Reason.CONNECT_PENDING);
                 new ConnectGate(services.admission(), listener, this).handle((Connect) packet);
             }
             case AUTHENTICATING, CONNACK_SENT -> {
@@ -122,7 +154,13 @@ public final class MqttConnection extends ClientChannel {
                     heldPackets.add(packet);
                 }
             }
-            case CONNECTED -> dispatch(packet);
+            case CONNECTED -> {
+                dispatch(packet);
+                if (++packetsThisTurn >= PACKETS_PER_TURN && !reading.holds(ReadGate.Reason.YIELD)) {
+                    reading.pause(ReadGate.Reason.YIELD);
+                    context.executor().execute(() -> reading.resume(ReadGate.Reason.YIELD));
+                }
+            }
             case CLOSING, CLOSED -> { } // nothing after the end is acted on
         }
     }
@@ -143,7 +181,9 @@ public final class MqttConnection extends ClientChannel {
         } else if (packet instanceof Unsubscribe u) {
             flows.unsubscribe(session, u);
         } else if (packet instanceof PingReq) {
-            send(PingResp.INSTANCE);
+            // written now, flushed once per read (channelReadComplete): a burst of PINGREQs costs one system call
+            ctx.write(PINGRESP.duplicate(), ctx.voidPromise());
+            unflushed = true;
         } else if (packet instanceof Disconnect d) {
             onDisconnect(d);
         } else if (packet instanceof Auth a) {
@@ -180,8 +220,22 @@ public final class MqttConnection extends ClientChannel {
             Session s = session;
             s.execute(() -> s.expirySeconds(decided.newExpiry()));
         }
-        life.close(ctx); // the client sends nothing after DISCONNECT [MQTT-3.14.4-1]
+        life.close(ctx, reading); // the client sends nothing after DISCONNECT [MQTT-3.14.4-1]
         ctx.close();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext context) {
+        packetsThisTurn = 0;
+        flushAnswers();
+        context.fireChannelReadComplete();
+    }
+
+    private void flushAnswers() {
+        if (unflushed) {
+            unflushed = false;
+            ctx.flush();
+        }
     }
 
     @Override
@@ -191,8 +245,8 @@ public final class MqttConnection extends ClientChannel {
                 context.close(); // a DISCONNECT the client has not taken off the socket in all that time: give up on it
                 return;
             }
-            if (throttle != null && throttle.paused()) {
-                return; // we stopped reading, not the client
+            if (reading.pausedByBroker()) {
+                return; // we stopped reading (its rate, or answers it does not take), not the client
             }
             // nothing received for 1.5 x keep-alive: [MQTT-3.1.2-22] in 5.0, [MQTT-3.1.2-24] in 3.1.1
             LOG.info("{}: keep-alive timeout, closing", describe());
@@ -203,13 +257,38 @@ public final class MqttConnection extends ClientChannel {
         context.fireUserEventTriggered(event);
     }
 
+    /**
+     * Every answer the broker owes (PINGRESP, PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK, UNSUBACK, AUTH) comes from a
+     * packet read from the client, so a full output stops reading it: a client that sends and never reads blocks
+     * on its own socket instead of filling the broker's memory with its answers (issue 10). The watch closes it if
+     * its output stays undrained.
+     */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext context) {
-        Session s = session;
-        if (s != null && context.channel().isWritable()) {
-            s.execute(s::drain);
+        if (context.channel().isWritable()) {
+            outputWatch.writable();
+            reading.resume(ReadGate.Reason.OUTPUT_FULL);
+            Session s = session;
+            if (s != null) {
+                s.execute(s::drain);
+            }
+        } else if (!life.is(State.CLOSED)) {
+            reading.pause(ReadGate.Reason.OUTPUT_FULL);
+            outputWatch.unwritable(context);
         }
         context.fireChannelWritabilityChanged();
+    }
+
+    /** The client has not taken its output off the socket: close without a word (a DISCONNECT would not get through). */
+    private void outputStalled(String why) {
+        if (life.is(State.CLOSED)) {
+            return;
+        }
+        LOG.info("{}: {}, closing", describe(), why);
+        services.metrics().limitHit("unflushed_output");
+        closeReason = why;
+        life.close(ctx, reading);
+        ctx.close();
     }
 
     @Override
@@ -219,6 +298,7 @@ public final class MqttConnection extends ClientChannel {
             connectTimeout.cancel(false);
         }
         life.closed();
+        outputWatch.writable();
         heldPackets.clear();
         if (authFlow != null) {
             authFlow.close();
@@ -282,13 +362,17 @@ public final class MqttConnection extends ClientChannel {
     /** While the CONNECT is being decided, read from the socket only when it is the client's turn to answer AUTH. */
     void authTurn(boolean clientsTurn) {
         if (life.is(State.AUTHENTICATING)) {
-            ctx.channel().config().setAutoRead(clientsTurn);
+            if (clientsTurn) {
+                reading.resume(ReadGate.Reason.CONNECT_PENDING);
+            } else {
+                reading.pause(ReadGate.Reason.CONNECT_PENDING);
+            }
         }
     }
 
     /** The gate refused the client: the CONNACK with the reason (if any) is written and closes the connection. */
     void refused() {
-        life.close(ctx);
+        life.close(ctx, reading);
     }
 
     /** The gate accepted the client and attached its session: start keep-alive and replay held packets. */
@@ -308,7 +392,13 @@ public final class MqttConnection extends ClientChannel {
         while (!heldPackets.isEmpty() && life.is(State.CONNECTED)) {
             dispatch(heldPackets.poll());
         }
-        ctx.channel().config().setAutoRead(throttle == null || !throttle.paused());
+        flushAnswers(); // held packets are answered outside a read: no channelReadComplete flushes them
+        reading.resume(ReadGate.Reason.CONNECT_PENDING);
+    }
+
+    /** Why the socket is not read, if it is not (event loop). */
+    ReadGate reading() {
+        return reading;
     }
 
     TopicAliases inboundAliases() {
@@ -322,6 +412,11 @@ public final class MqttConnection extends ClientChannel {
     /** Whether the client is past CONNACK and the connection not closing (event loop). */
     boolean isConnected() {
         return life.is(State.CONNECTED);
+    }
+
+    /** Whether the broker or the client has ended the connection (closing or closed); any thread. */
+    boolean isEnding() {
+        return life.isEnding();
     }
 
     /** Whether the connection is neither closing nor closed; any thread. */

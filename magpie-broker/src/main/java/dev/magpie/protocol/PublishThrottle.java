@@ -40,11 +40,6 @@ final class PublishThrottle {
         return rate == null ? null : new PublishThrottle(rate, limits, metrics, connection);
     }
 
-    /** Whether the broker stopped reading this client (so its silence is not the client's, for keep-alive). */
-    boolean paused() {
-        return paused;
-    }
-
     /** Charges {@code p} to the client's rate; false if the packet must not be processed (the client is being disconnected). */
     boolean admit(Publish p, ChannelHandlerContext ctx) {
         long pause = rate.take((long) p.topic().length() + p.payload().length, System.nanoTime());
@@ -65,7 +60,7 @@ final class PublishThrottle {
         }
         if (!paused) {
             paused = true;
-            ctx.channel().config().setAutoRead(false);
+            connection.reading().pause(ReadGate.Reason.RATE);
             scheduleResume(pause, ctx);
         }
         return true;
@@ -80,9 +75,7 @@ final class PublishThrottle {
                 return;
             }
             paused = false;
-            if (connection.isConnected()) {
-                ctx.channel().config().setAutoRead(true);
-            }
+            connection.reading().resume(ReadGate.Reason.RATE);
         }, Math.max(pauseNanos, 1_000_000L), TimeUnit.NANOSECONDS);
     }
 }

@@ -5,7 +5,9 @@
  * keep-alive, inbound PUBLISH with its QoS handshakes, SUBSCRIBE/UNSUBSCRIBE, DISCONNECT, and the publish
  * pipeline (interceptors, retained, routing) shared with {@code Broker.publish}; the rules of a session's life
  * ({@link dev.magpie.protocol.SessionRules}) and what acts on them ({@code SessionLifecycle},
- * {@code SessionPersistence}: restore, wills, expiry, durable acknowledgements). Each class gets the collaborators
+ * {@code SessionPersistence}: restore, wills, expiry, durable acknowledgements); backpressure on what a client is
+owed ({@code ReadGate}: the one home of every reason not to read a client, a full output among them;
+{@code OutputWatch}: closing a client whose output does not drain). Each class gets the collaborators
  * it uses: {@link dev.magpie.protocol.Admission} for the CONNECT gate, {@link dev.magpie.protocol.FlowServices}
  * for the flows after it, {@link dev.magpie.protocol.ConnectionServices} for what a transport gives each
  * connection. Talks to sessions, routing and security through their public types; called by {@code transport},

@@ -2,7 +2,9 @@
  * Test kit shared through the module's test-jar: {@link dev.magpie.testkit.RawMqttClient}, a blocking
  * raw-packet MQTT client for spec tests that must send exactly the bytes they mean (including wrong
  * ones) and see exactly what the broker answers; {@link dev.magpie.testkit.SlowHttpReader}, an HTTP client
- * that asks for a file and stops reading. Used by the broker's, the server's and the examples'
+ * that asks for a file and stops reading; {@link dev.magpie.testkit.UnreadSocket} and
+ * {@link dev.magpie.testkit.UnreadTlsSocket}, attackers that flood requests (over TCP, WebSocket or TLS) and never
+ * read the answers. Used by the broker's, the server's and the examples'
  * integration tests; never by production code.
  */
 package dev.magpie.testkit;

@@ -12,8 +12,8 @@ import java.util.Objects;
 
 /**
  * The {@code limits:} section: a one-to-one, snake_case mirror of {@link BrokerSettings} (the protocol limits)
- * and of {@link BrokerLimits} (connections, topics, subscriptions, queued bytes, rates, the memory quotas and who
- * may use which client id; flapping detection is in the {@code bans:} section). Its defaults are taken from {@link BrokerSettings#defaults()} and
+ * and of {@link BrokerLimits} (connections, topics, subscriptions, queued bytes, rates, the memory quotas, who
+ * may use which client id and unflushed output; flapping detection is in the {@code bans:} section). Its defaults are taken from {@link BrokerSettings#defaults()} and
  * {@link BrokerLimits#defaults()} rather than repeated, so an embedded broker and the standalone server can never
  * drift apart. Construction runs the broker's validation and reports failures with the YAML key name.
  */
@@ -23,7 +23,7 @@ public record LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKe
                            int maxSubscriptionsPerClient, long maxQueuedBytes, int messageRate, long byteRate,
                            RateLimitAction rateLimitAction, long maxInflightBytes, int maxRetainedMessages, long maxRetainedBytes,
                            int maxSubscriptionsPerUser, int maxSessionsPerUser, ClientIdOwnership clientIdOwnership,
-                           String clientIdPattern) {
+                           String clientIdPattern, Duration unflushedOutputTimeout, long maxUnflushedBytes) {
 
     /** The same values as {@link BrokerSettings#defaults()} and {@link BrokerLimits#defaults()}. */
     public static final LimitsConfig DEFAULTS = of(BrokerSettings.defaults(), BrokerLimits.defaults());
@@ -35,12 +35,14 @@ public record LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKe
         Objects.requireNonNull(rateLimitAction, "rateLimitAction");
         Objects.requireNonNull(clientIdOwnership, "clientIdOwnership");
         Objects.requireNonNull(clientIdPattern, "clientIdPattern");
+        Objects.requireNonNull(unflushedOutputTimeout, "unflushedOutputTimeout");
         try {
             new BrokerSettings(maxPacketSize, connectTimeout, maxKeepAlive, receiveMaximum, maxInflight,
                     maxQueuedMessages, maxSessionExpiry, authenticationTimeout, false);
             new BrokerLimits.Quotas(maxInflightBytes, maxRetainedMessages, maxRetainedBytes, maxSubscriptionsPerUser, maxSessionsPerUser);
             new BrokerLimits(maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient, maxQueuedBytes,
                     messageRate, byteRate, rateLimitAction.toAction(), BrokerLimits.Flapping.OFF);
+            new BrokerLimits.UnflushedOutput(unflushedOutputTimeout, maxUnflushedBytes);
         } catch (IllegalArgumentException e) {
             throw ConfigKeys.inYamlTerms(e);
         }
@@ -58,7 +60,7 @@ public record LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKe
                 c.maxSessionExpiry, c.authenticationTimeout, c.maxConnections, c.maxTopicLength, c.maxTopicLevels,
                 c.maxSubscriptionsPerClient, c.maxQueuedBytes, c.messageRate, c.byteRate, c.rateLimitAction, c.maxInflightBytes,
                 c.maxRetainedMessages, c.maxRetainedBytes, c.maxSubscriptionsPerUser, c.maxSessionsPerUser, c.clientIdOwnership,
-                c.clientIdPattern);
+                c.clientIdPattern, c.unflushedOutputTimeout, c.maxUnflushedBytes);
     }
 
     /** The config view of existing protocol settings, with every {@link BrokerLimits} value at its default. */
@@ -73,7 +75,8 @@ public record LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKe
                 l.maxConnections(), l.maxTopicLength(), l.maxTopicLevels(), l.maxSubscriptionsPerClient(), l.maxQueuedBytes(),
                 l.messageRate(), l.byteRate(), RateLimitAction.of(l.rateLimitAction()), l.quotas().maxInflightBytes(),
                 l.quotas().maxRetainedMessages(), l.quotas().maxRetainedBytes(), l.quotas().maxSubscriptionsPerUser(),
-                l.quotas().maxSessionsPerUser(), ClientIdOwnership.of(l.clientIds().ownership()), l.clientIds().pattern());
+                l.quotas().maxSessionsPerUser(), ClientIdOwnership.of(l.clientIds().ownership()), l.clientIds().pattern(),
+                l.unflushedOutput().timeout(), l.unflushedOutput().maxBytes());
     }
 
     @JsonCreator
@@ -99,7 +102,10 @@ public record LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKe
                                  @JsonProperty("max_subscriptions_per_user") Integer maxSubscriptionsPerUser,
                                  @JsonProperty("max_sessions_per_user") Integer maxSessionsPerUser,
                                  @JsonProperty("client_id_ownership") ClientIdOwnership clientIdOwnership,
-                                 @JsonProperty("client_id_pattern") String clientIdPattern) {
+                                 @JsonProperty("client_id_pattern") String clientIdPattern,
+                                 @JsonProperty("unflushed_output_timeout") Duration unflushedOutputTimeout,
+                                 @JsonProperty("max_unflushed_bytes") Long maxUnflushedBytes) {
+
         LimitsConfig d = DEFAULTS;
         return new LimitsConfig(
                 maxPacketSize != null ? maxPacketSize : d.maxPacketSize,
@@ -124,7 +130,9 @@ public record LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKe
                 maxSubscriptionsPerUser != null ? maxSubscriptionsPerUser : d.maxSubscriptionsPerUser,
                 maxSessionsPerUser != null ? maxSessionsPerUser : d.maxSessionsPerUser,
                 clientIdOwnership != null ? clientIdOwnership : d.clientIdOwnership,
-                clientIdPattern != null ? clientIdPattern : d.clientIdPattern);
+                clientIdPattern != null ? clientIdPattern : d.clientIdPattern,
+                unflushedOutputTimeout != null ? unflushedOutputTimeout : d.unflushedOutputTimeout,
+                maxUnflushedBytes != null ? maxUnflushedBytes : d.maxUnflushedBytes);
     }
 
     /** The broker API's view of the protocol limits. */
@@ -138,13 +146,15 @@ public record LimitsConfig(int maxPacketSize, Duration connectTimeout, int maxKe
         return new BrokerLimits(maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient, maxQueuedBytes,
                 messageRate, byteRate, rateLimitAction.toAction(), flapping,
                 new BrokerLimits.Quotas(maxInflightBytes, maxRetainedMessages, maxRetainedBytes, maxSubscriptionsPerUser, maxSessionsPerUser),
-                new ClientIdPolicy(clientIdOwnership.toOwnership(), clientIdPattern));
+                new ClientIdPolicy(clientIdOwnership.toOwnership(), clientIdPattern),
+                new BrokerLimits.UnflushedOutput(unflushedOutputTimeout, maxUnflushedBytes));
     }
 
     public LimitsConfig withMaxConnections(int max) {
         return new LimitsConfig(maxPacketSize, connectTimeout, maxKeepAlive, receiveMaximum, maxInflight, maxQueuedMessages,
                 maxSessionExpiry, authenticationTimeout, max, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient,
                 maxQueuedBytes, messageRate, byteRate, rateLimitAction, maxInflightBytes, maxRetainedMessages, maxRetainedBytes,
-                maxSubscriptionsPerUser, maxSessionsPerUser, clientIdOwnership, clientIdPattern);
+                maxSubscriptionsPerUser, maxSessionsPerUser, clientIdOwnership, clientIdPattern,
+                unflushedOutputTimeout, maxUnflushedBytes);
     }
 }

@@ -3,13 +3,20 @@ package dev.magpie.server.cli;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -90,6 +97,78 @@ public final class ServeProcess implements AutoCloseable {
                 "-jar", jar.toString(), "serve"));
         command.addAll(List.of(serveArgs));
         return launch(command, env, echo);
+    }
+
+    /**
+     * {@code bin/magpie serve ARGS}, the launcher itself (its JVM options included: the process is the JVM, the script
+     * {@code exec}s it), running {@code jar} through {@code MAGPIE_JAR} so the script never builds during a test.
+     * {@code javaOpts} go to {@code MAGPIE_JAVA_OPTS}.
+     */
+    public static ServeProcess startScript(Path jar, String javaOpts, Map<String, String> env, Consumer<String> echo,
+                                           String... serveArgs) throws IOException {
+        Path script = repositoryRoot().resolve("bin/magpie");
+        List<String> command = new ArrayList<>(List.of("bash", script.toString(), "serve"));
+        command.addAll(List.of(serveArgs));
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("MAGPIE_JAR", jar.toString());
+        all.put("MAGPIE_JAVA_OPTS", javaOpts);
+        all.put("JAVA_HOME", System.getProperty("java.home"));
+        return launch(command, all, echo);
+    }
+
+    /** The checkout this module belongs to (the parent of the module's directory). */
+    public static Path repositoryRoot() {
+        return Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize().getParent();
+    }
+
+    /**
+     * {@code magpie-server/target/magpie.jar} when it is at least as new as the compiled classes (the program an
+     * operator runs, and immune to whatever another checkout installed into the local Maven repository); empty when
+     * it is missing or stale. {@code -Dmagpie.crash.jar=PATH} forces a jar.
+     */
+    public static Optional<Path> currentJar() {
+        String forced = System.getProperty("magpie.crash.jar");
+        if (forced != null) {
+            return Optional.of(Path.of(forced));
+        }
+        Path module = Path.of(System.getProperty("basedir", "."));
+        Path built = module.resolve("target/magpie.jar");
+        Path classes = module.resolve("target/classes/dev/magpie/server/cli/MagpieCommand.class");
+        try {
+            if (Files.isRegularFile(built) && (!Files.exists(classes)
+                    || Files.getLastModifiedTime(built).compareTo(Files.getLastModifiedTime(classes)) >= 0)) {
+                return Optional.of(built);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A jar {@code java -jar} can run: {@link #currentJar()}, or else a manifest-only jar in {@code dir} whose
+     * Class-Path is the test classpath (the same classes as {@link #startFromClasspath}); run it with
+     * {@code -Dlogback.configurationFile=logback.xml} so the broker logs as magpie.jar does.
+     */
+    public static Path runnableJar(Path dir) throws IOException {
+        Optional<Path> current = currentJar();
+        if (current.isPresent()) {
+            return current.get();
+        }
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, MagpieCommand.class.getName());
+        StringBuilder classPath = new StringBuilder();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (!entry.isEmpty()) {
+                classPath.append(Path.of(entry).toAbsolutePath().toUri()).append(' ');
+            }
+        }
+        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath.toString().trim());
+        Path jar = dir.resolve("magpie-classpath.jar");
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream ignored = new JarOutputStream(out, manifest)) {
+            return jar;
+        }
     }
 
     private static String java() {

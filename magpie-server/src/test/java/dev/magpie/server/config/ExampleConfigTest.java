@@ -39,6 +39,7 @@ class ExampleConfigTest {
                 "wildcard_subscriptions:", "shared_subscriptions:", "subscription_identifiers:", "topic_alias_maximum:",
                 "response_information:", "max_connection_rate:", "max_topic_length:", "max_topic_levels:",
                 "max_subscriptions_per_client:", "max_queued_bytes:", "message_rate:", "byte_rate:", "rate_limit_action:",
+                "unflushed_output_timeout:", "max_unflushed_bytes:",
                 "bans:", "client_ids:", "usernames:", "addresses:", "flapping:", "max_connects:", "window:", "ban_duration:",
                 "by_address:", "persistence:", "enabled:", "sync:", "durable_ack:", "authentication:", "query:", "hash:", "pool_size:", "cache_ttl:", "cache_size:",
                 "on_error:", "headers:", "algorithm:", "public_key_file:", "jwks_file:", "token_in:", "username_claim:",

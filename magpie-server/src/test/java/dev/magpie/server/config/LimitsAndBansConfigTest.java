@@ -76,6 +76,16 @@ class LimitsAndBansConfigTest {
     }
 
     @Test
+    void theUnflushedOutputRuleIsConfigurable() { // issue 10: clients that do not read their answers
+        MagpieConfig config = parse("limits:\n  unflushed_output_timeout: 1m\n  max_unflushed_bytes: 33554432\n");
+        assertThat(config.limits().toLimits(BrokerLimits.Flapping.OFF).unflushedOutput())
+                .isEqualTo(new BrokerLimits.UnflushedOutput(Duration.ofMinutes(1), 32L << 20));
+        assertThat(MagpieConfig.defaults().limits().toLimits(BrokerLimits.Flapping.OFF).unflushedOutput())
+                .isEqualTo(BrokerLimits.UnflushedOutput.DEFAULT);
+        assertThatThrownBy(() -> parse("limits:\n  max_unflushed_bytes: -1\n")).hasMessageContaining("max_unflushed_bytes must be >= 0");
+    }
+
+    @Test
     void badValuesAreReportedAtTheirKeys() {
         assertThatThrownBy(() -> parse("bans:\n  addresses: [example.com]\n"))
                 .hasMessageContaining("addresses[0]").hasMessageContaining("host names are not allowed");

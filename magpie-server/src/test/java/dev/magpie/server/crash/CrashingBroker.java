@@ -4,7 +4,6 @@ import dev.magpie.server.cli.ServeProcess;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,31 +49,7 @@ final class CrashingBroker implements AutoCloseable {
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND), true);
         this.timeline = timeline;
         this.env = Map.of(); // the broker's defaults, as a new user runs it
-        this.jar = fatJar();
-    }
-
-    /**
-     * {@code magpie-server/target/magpie.jar} when it is at least as new as the compiled classes (the program an
-     * operator runs, and immune to whatever another checkout installed into the local Maven repository);
-     * otherwise the same main class from the test classpath. {@code -Dmagpie.crash.jar=PATH} forces a jar.
-     */
-    private static Path fatJar() {
-        String forced = System.getProperty("magpie.crash.jar");
-        if (forced != null) {
-            return Path.of(forced);
-        }
-        Path module = Path.of(System.getProperty("basedir", "."));
-        Path built = module.resolve("target/magpie.jar");
-        Path classes = module.resolve("target/classes/dev/magpie/server/cli/MagpieCommand.class");
-        try {
-            if (Files.isRegularFile(built) && (!Files.exists(classes)
-                    || Files.getLastModifiedTime(built).compareTo(Files.getLastModifiedTime(classes)) >= 0)) {
-                return built;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return null;
+        this.jar = ServeProcess.currentJar().orElse(null);
     }
 
     String launchMode() {
