@@ -58,13 +58,15 @@ public record LoginLimits(int freeFailures, Duration backoff, Duration maxBackof
 
     /**
      * The defaults: 5 free failures (a person mistyping is never slowed), then 1 s doubling to at most 60 s,
-     * forgotten 10 minutes after the last failure; 10,000 entries per table (about 1.5 MB each at most); 4 pending
-     * checks per address, 256 on the broker (at 0.25 s a check on 2 threads that is half a minute of work, past
-     * which answering "server unavailable" at once is kinder than a timeout); one thread per processor, because a
+     * forgotten 10 minutes after the last failure; 10,000 entries per table (about 1.5 MB each at most); 64 pending
+     * checks per address (a gateway or a NAT full of devices reconnecting together after a broker restart: an
+     * address's checks run one at a time, so 64 checks of ~50 ms each end within the 5 s authentication timeout;
+     * a flooder's queued guesses are refused unhashed once its backoff starts), 256 on the broker (past which
+     * answering "server unavailable" at once is kinder than a timeout); one thread per processor, because a
      * password check is pure CPU.
      */
     public static LoginLimits defaults() {
-        return new LoginLimits(5, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(10), 10_000, 4, 256, 0);
+        return new LoginLimits(5, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(10), 10_000, 64, 256, 0);
     }
 
     /** Whether failed logins are throttled at all. */

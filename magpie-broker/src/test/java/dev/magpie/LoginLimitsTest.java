@@ -13,7 +13,7 @@ class LoginLimitsTest {
     @Test
     void theDefaultsAreTheDocumentedOnes() {
         LoginLimits d = LoginLimits.defaults();
-        assertThat(d).isEqualTo(new LoginLimits(5, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(10), 10_000, 4, 256, 0));
+        assertThat(d).isEqualTo(new LoginLimits(5, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(10), 10_000, 64, 256, 0));
         assertThat(d.throttling()).isTrue();
         assertThat(d.threadCount()).isGreaterThanOrEqualTo(2);
         assertThat(d.toBuilder().threads(3).build().threadCount()).isEqualTo(3);

@@ -22,6 +22,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -152,7 +153,10 @@ public final class AuthenticationChain {
         FairExecutor.Lane lane = opened.get();
         CompletableFuture<AuthResult> checked;
         try {
-            checked = CompletableFuture.supplyAsync(() -> 0, lane).thenCompose(start -> ask(0, credentials, lane));
+            // the throttle is asked again when the check's turn comes: failures of the same address that were
+            // checked meanwhile may have started a backoff, and then the queued guesses are refused unhashed
+            checked = CompletableFuture.supplyAsync(() -> throttledAtTurn(address, username), lane)
+                    .thenCompose(start -> ask(0, credentials, lane));
         } catch (RejectedExecutionException e) {
             lane.close();
             return unavailable(Unavailable.SHED, "authentication is shutting down");
@@ -166,6 +170,10 @@ public final class AuthenticationChain {
                         return Attempt.checked(result);
                     }
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                    if (cause instanceof ThrottledAtTurn t) {
+                        counter.accept(Unavailable.THROTTLED);
+                        return Attempt.unavailable(Unavailable.THROTTLED, tryAgainIn(t.wait));
+                    }
                     Unavailable why = cause instanceof TimeoutException ? Unavailable.TIMED_OUT
                             : cause instanceof RejectedExecutionException ? Unavailable.SHED : Unavailable.FAILED;
                     unavailableLog.refused((why == Unavailable.TIMED_OUT ? "authentication timed out after " + timeout.toMillis() + " ms"
@@ -187,6 +195,25 @@ public final class AuthenticationChain {
         }
         counter.accept(Unavailable.THROTTLED);
         return Optional.of(Attempt.unavailable(Unavailable.THROTTLED, tryAgainIn(wait.get())));
+    }
+
+    /** Throws {@link ThrottledAtTurn} if the throttle refuses the address or name now; runs in the check's lane. */
+    private int throttledAtTurn(Object address, String username) {
+        Optional<Duration> wait = throttle.refusal(address, username, nanoClock.getAsLong());
+        if (wait.isPresent()) {
+            throw new ThrottledAtTurn(wait.get());
+        }
+        return 0;
+    }
+
+    /** A queued check whose address or name went into backoff while it waited: answered as throttled, not hashed. */
+    private static final class ThrottledAtTurn extends RuntimeException {
+        private final transient Duration wait;
+
+        ThrottledAtTurn(Duration wait) {
+            super(null, null, false, false);
+            this.wait = wait;
+        }
     }
 
     /** The Reason String of a throttled login (5.0 clients see it; it tells nothing about the password). */
@@ -246,11 +273,16 @@ public final class AuthenticationChain {
         if (answer == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("authenticator returned null"));
         }
-        return answer.toCompletableFuture().thenComposeAsync(r -> {
+        Function<AuthResult, CompletableFuture<AuthResult>> next = r -> {
             if (r == null) {
                 return CompletableFuture.failedFuture(new IllegalStateException("authenticator answered null"));
             }
             return r.outcome() == AuthResult.Outcome.NEXT ? ask(index + 1, credentials, lane) : CompletableFuture.completedFuture(r);
-        }, lane);
+        };
+        CompletableFuture<AuthResult> answered = answer.toCompletableFuture();
+        // an answer given at once (a password table) goes on in this task, so the outcome reaches the throttle
+        // before the address's next queued check runs; one that completes later, on a provider's own thread,
+        // comes back to the lane
+        return answered.isDone() ? answered.thenCompose(next) : answered.thenComposeAsync(next, lane);
     }
 }

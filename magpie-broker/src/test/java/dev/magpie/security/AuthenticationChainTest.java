@@ -1,5 +1,6 @@
 package dev.magpie.security;
 
+import dev.magpie.LoginLimits;
 import dev.magpie.codec.ReasonCode;
 import dev.magpie.security.mosquitto.PasswordFileAuthenticator;
 import dev.magpie.security.password.PasswordHasher;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -83,6 +85,50 @@ class AuthenticationChainTest {
         assertThat(counted).containsExactly(AuthenticationChain.Unavailable.THROTTLED);
         // alice herself, from another address, is checked and let in
         assertThat(login(chain, "127.0.0.1", "alice", "right").result().outcome()).isEqualTo(AuthResult.Outcome.ALLOW);
+    }
+
+    @Test
+    void guessesQueuedBeforeTheBackoffStartedAreRefusedUnhashedWhenTheirTurnComes() {
+        // a flooder fires its CONNECTs faster than they are checked: they queue in its lane (one at a time per
+        // address), and the throttle is asked again at each turn, so only the free failures cost a hash
+        store.add("alice", "right".toCharArray());
+        FairExecutor roomy = new FairExecutor(2, 64, 16, Thread::new);
+        try {
+            AuthenticationChain chain = new AuthenticationChain(List.of(new UserStoreAuthenticator(store, hasher)), roomy,
+                    Duration.ofSeconds(10), throttle, counted::add, System::nanoTime);
+            long before = hasher.work();
+            List<CompletableFuture<AuthenticationChain.Attempt>> queued = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                queued.add(chain.authenticate(credentials("127.0.0.2", "alice", "guess" + i)));
+            }
+            long throttled = queued.stream().map(CompletableFuture::join)
+                    .filter(a -> a.unavailable() == AuthenticationChain.Unavailable.THROTTLED).count();
+            assertThat(hasher.work() - before).as("hashes done").isEqualTo(3 * 2_000L);
+            assertThat(throttled).isEqualTo(9);
+        } finally {
+            roomy.shutdownNow();
+        }
+    }
+
+    @Test
+    void aGatewayWhoseDevicesAllReconnectAtOnceIsNotShedWithTheDefaults() {
+        // after a broker restart every device behind one NAT address reconnects in the same second; the crash
+        // test's ten clients from 127.0.0.1 were shed (0x88) with a share of 4 per address
+        store.add("device", "right".toCharArray());
+        LoginLimits defaults = LoginLimits.defaults();
+        FairExecutor shared = new FairExecutor(2, defaults.maxPending(), defaults.maxPendingPerAddress(), Thread::new);
+        try {
+            AuthenticationChain chain = new AuthenticationChain(List.of(new UserStoreAuthenticator(store, hasher)), shared,
+                    Duration.ofSeconds(10), throttle, counted::add, System::nanoTime);
+            List<CompletableFuture<AuthenticationChain.Attempt>> all = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                all.add(chain.authenticate(credentials("127.0.0.9", "device", "right")));
+            }
+            assertThat(all).allSatisfy(a -> assertThat(a.join().result().outcome()).isEqualTo(AuthResult.Outcome.ALLOW));
+            assertThat(counted).isEmpty();
+        } finally {
+            shared.shutdownNow();
+        }
     }
 
     @Test
