@@ -193,6 +193,15 @@ public final class UnreadSocket implements AutoCloseable {
         }
     }
 
+    /** Writes {@code mqtt} (whole packets) once, in one frame over WebSocket, and still reads nothing. */
+    public void send(byte[] mqtt) {
+        try {
+            writeFully(ByteBuffer.wrap(wire(mqtt)), System.nanoTime() + CONNACK_WAIT.toNanos());
+        } catch (IOException e) {
+            throw new UncheckedIOException("attacker cannot write", e);
+        }
+    }
+
     /**
      * Writes {@code packet} (the encoded bytes of one or more whole packets, in one frame over WebSocket) over and
      * over, never reading, until

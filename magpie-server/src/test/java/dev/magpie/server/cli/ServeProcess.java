@@ -203,6 +203,20 @@ public final class ServeProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The process's resident memory ({@code VmRSS} of {@code /proc/PID/status}) in KiB. */
+    public long rssKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot read /proc/" + process.pid() + "/status (has serve exited?):\n" + output(), e);
+        }
+        throw new AssertionError("no VmRSS in /proc/" + process.pid() + "/status");
+    }
+
     /** Every line printed so far (stdout and stderr merged). */
     public List<String> lines() {
         return List.copyOf(lines);

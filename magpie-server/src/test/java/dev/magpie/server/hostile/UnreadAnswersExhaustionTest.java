@@ -250,13 +250,8 @@ class UnreadAnswersExhaustionTest {
         return millis;
     }
 
-    private long rssKb() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(broker.pid()), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", ""));
-            }
-        }
-        throw new AssertionError("no VmRSS in /proc/" + broker.pid() + "/status");
+    private long rssKb() {
+        return broker.rssKb();
     }
 
     private static List<String> commandLine(long pid) throws IOException {
