@@ -27,6 +27,7 @@ import java.util.concurrent.Callable;
  * </pre>
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 110,
+        version = "magpie bench 0.1.0", customSynopsis = {"bench [OPTION]...", "bench sink [--host H] [--port P]"},
         header = "Offer MQTT load to a broker at a fixed rate and report delivery, loss, latency and broker CPU/RSS.",
         description = {"%nOpen loop: each message is due at a fixed time and its latency counts from then, so a broker"
                 + " that stalls cannot hide it. Result: JSON on stdout (fields in docs/benchmarks.md); progress on stderr."},

@@ -89,6 +89,12 @@ record LoadSettings(Scenario scenario, Connector.Target target, int level, int q
                 tickMicros, progress, label);
     }
 
+    LoadSettings withBrokerPid(long pid) {
+        return new LoadSettings(scenario, target, level, qos, payloadSize, rate, publishers, subscribers, warmupSeconds,
+                durationSeconds, drainSeconds, inflight, ioThreads, keepAliveSeconds, connections, concurrency, pid,
+                tickMicros, progress, label);
+    }
+
     LoadSettings withProgress(boolean p) {
         return new LoadSettings(scenario, target, level, qos, payloadSize, rate, publishers, subscribers, warmupSeconds,
                 durationSeconds, drainSeconds, inflight, ioThreads, keepAliveSeconds, connections, concurrency, brokerPid,

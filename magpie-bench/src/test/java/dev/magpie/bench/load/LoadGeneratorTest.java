@@ -93,6 +93,28 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void sharedSubscriptionGroupGetsEachMessageOnce() throws InterruptedException {
+        // MQTT 5.0 section 4.8.2: each message of a shared subscription goes to one session of the group.
+        Report r = run(settings(broker.port("tcp")).withScenario(Scenario.SHARED).withClients(2, 3).withRate(400)
+                .withProtocol(MqttFrames.V5, 1, 32));
+        assertThat(r.number("delivered")).isEqualTo(r.number("expected_deliveries")).isEqualTo(r.number("offered"));
+        assertThat(r.number("lost") + r.number("duplicates") + r.number("foreign")).isZero();
+    }
+
+    @Test
+    void idleConnectionsAreHeldAndTheBrokerRssIsRead() throws InterruptedException {
+        // The embedded broker lives in this process, so its "broker pid" is ours.
+        LoadSettings s = settings(broker.port("tcp")).withScenario(Scenario.IDLE).withConnections(60, 20)
+                .withSeconds(0, 0.1).withBrokerPid(ProcessHandle.current().pid());
+        try (Connector connector = new Connector(s.target(), 1)) {
+            Report r = new ConnectionRuns(s, connector, QUIET).idle();
+            assertThat(r.number("open_at_end")).isEqualTo(60);
+            assertThat(r.number("broker_rss_after_bytes")).isPositive();
+            assertThat(r.get("broker_rss_per_connection_bytes")).isNotNull();
+        }
+    }
+
+    @Test
     void connectionStormCountsEveryConnectAndTimesIt() throws InterruptedException {
         LoadSettings s = settings(broker.port("tcp")).withScenario(Scenario.STORM).withConnections(40, 1);
         try (Connector connector = new Connector(s.target(), 1)) {
