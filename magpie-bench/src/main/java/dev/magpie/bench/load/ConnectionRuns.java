@@ -21,10 +21,21 @@ final class ConnectionRuns {
     private final Connector connector;
     private final PrintStream progressOut;
 
+    private final Runnable hold;
+
     ConnectionRuns(LoadSettings settings, Connector connector, PrintStream progressOut) {
+        this(settings, connector, progressOut, null);
+    }
+
+    /**
+     * {@code hold}: what {@link #idle()} does while the connections are open; null: sleep {@code --duration}. A child
+     * of {@link ProcessSplit} waits for its parent instead, so that all children's connections are open at once.
+     */
+    ConnectionRuns(LoadSettings settings, Connector connector, PrintStream progressOut, Runnable hold) {
         this.settings = settings;
         this.connector = connector;
         this.progressOut = progressOut;
+        this.hold = hold;
     }
 
     private Report header() {
@@ -59,7 +70,11 @@ final class ConnectionRuns {
         double connectSeconds = (System.nanoTime() - t0) / 1e9;
         progressOut.printf(Locale.ROOT, "%d connections open in %.1f s; holding for %.0f s%n", connections.size(),
                 connectSeconds, settings.durationSeconds());
-        TimeUnit.MILLISECONDS.sleep((long) (settings.durationSeconds() * 1000));
+        if (hold == null) {
+            TimeUnit.MILLISECONDS.sleep((long) (settings.durationSeconds() * 1000));
+        } else {
+            hold.run();
+        }
         Optional<BrokerProbe.Sample> after = settings.brokerPid() > 0 ? broker.sample() : Optional.empty();
         long open = connections.stream().filter(c -> c.channel().isActive()).count();
         Dialer.closeAll(connections);

@@ -59,9 +59,16 @@ final class Connector implements AutoCloseable {
     private final EventLoopGroup group;
     private final Class<? extends SocketChannel> channelClass;
     private final Optional<SslContext> ssl;
+    private final int indexOffset;
 
     Connector(Target target, int ioThreads) {
+        this(target, ioThreads, 0);
+    }
+
+    /** {@code indexOffset}: added to connection indexes, so generator processes sharing a load use distinct sources. */
+    Connector(Target target, int ioThreads, int indexOffset) {
         this.target = target;
+        this.indexOffset = indexOffset;
         DefaultThreadFactory threads = new DefaultThreadFactory("bench-io", true);
         if (Epoll.isAvailable()) {
             group = new MultiThreadIoEventLoopGroup(ioThreads, threads, EpollIoHandler.newFactory());
@@ -114,7 +121,7 @@ final class Connector implements AutoCloseable {
                 });
         InetSocketAddress remote = new InetSocketAddress(target.host(), target.port());
         ChannelFuture connect = target.sourceAddresses() > 0
-                ? bootstrap.connect(remote, new InetSocketAddress(sourceAddress(index, target.sourceAddresses()), 0))
+                ? bootstrap.connect(remote, new InetSocketAddress(sourceAddress(index + indexOffset, target.sourceAddresses()), 0))
                 : bootstrap.connect(remote);
         connect.addListener(f -> {
             if (!f.isSuccess()) {

@@ -2,11 +2,17 @@ package dev.magpie.bench.load;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -108,6 +114,16 @@ public final class LoadCommand implements Callable<Integer> {
     String label;
     @Option(names = "--quiet", description = "No progress lines.")
     boolean quiet;
+    @Option(names = "--processes", defaultValue = "1", description = "Split the load over this many generator processes"
+            + " (each may open 20,000 files here) and add their results up (default: ${DEFAULT-VALUE}).")
+    int processes;
+    @Option(names = "--slice-index", hidden = true, defaultValue = "0")
+    int sliceIndex;
+    @Option(names = "--slice-count", hidden = true, defaultValue = "0")
+    int sliceCount;
+
+    @Spec
+    CommandSpec spec;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -150,12 +166,37 @@ public final class LoadCommand implements Callable<Integer> {
             return 2;
         }
         Report report;
-        try (Connector connector = new Connector(settings.target(), settings.ioThreads())) {
+        int offset = 0;
+        try {
+            if (processes > 1 && sliceCount == 0) {
+                if (sweep) {
+                    err.println("magpie bench: --sweep runs in one process; drop --processes");
+                    return 2;
+                }
+                report = ProcessSplit.run(settings, childArgs(), processes, err);
+                return print(report, settings.scenario());
+            }
+            if (sliceCount > 0) {
+                offset = ProcessSplit.firstIndex(settings, sliceCount, sliceIndex);
+                settings = ProcessSplit.slice(settings, sliceCount, sliceIndex);
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("magpie bench: " + e.getMessage());
+            return 2;
+        } catch (IllegalStateException e) {
+            err.println("magpie bench: " + e.getMessage());
+            return 1;
+        }
+        try (Connector connector = new Connector(settings.target(), settings.ioThreads(), offset)) {
             report = run(settings, connector);
         } catch (IllegalStateException e) {
             err.println("magpie bench: " + e.getMessage());
             return 1;
         }
+        return print(report, settings.scenario());
+    }
+
+    private int print(Report report, Scenario scenarioRun) {
         String json = report.toJson();
         out.println(json);
         if (jsonFile != null) {
@@ -167,7 +208,7 @@ public final class LoadCommand implements Callable<Integer> {
             }
         }
         if (markdown) {
-            List<String> columns = markdownColumns(settings.scenario());
+            List<String> columns = markdownColumns(scenarioRun);
             out.println(Report.markdownHeader(columns));
             out.println(report.markdownRow(columns));
         }
@@ -175,12 +216,53 @@ public final class LoadCommand implements Callable<Integer> {
     }
 
     private Report run(LoadSettings settings, Connector connector) throws InterruptedException {
-        ConnectionRuns connectionRuns = new ConnectionRuns(settings, connector, err);
-        return switch (settings.scenario()) {
-            case IDLE -> connectionRuns.idle();
-            case STORM -> connectionRuns.storm();
-            default -> sweep ? sweep(settings, connector) : new RateRun(settings, connector, err).run();
-        };
+        ConnectionRuns connectionRuns = new ConnectionRuns(settings, connector, err, sliceCount > 0 ? this::holdForParent : null);
+        switch (settings.scenario()) {
+            case IDLE:
+                return connectionRuns.idle();
+            case STORM:
+                return connectionRuns.storm();
+            default:
+                if (sweep) {
+                    return sweep(settings, connector);
+                }
+                RateRun run = new RateRun(settings, connector, err);
+                Report report = run.run();
+                if (sliceCount > 0) {
+                    report.put("latency_histogram", ProcessSplit.encode(run.latencyOfLastRun()));
+                }
+                return report;
+        }
+    }
+
+    /** A child of {@link ProcessSplit} with its idle connections open: tell the parent, wait for its newline. */
+    private void holdForParent() {
+        out.println(ProcessSplit.READY);
+        out.flush();
+        try {
+            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The original arguments without those the parent handles itself. */
+    private List<String> childArgs() {
+        List<String> args = new ArrayList<>();
+        List<String> original = spec.commandLine().getParseResult().originalArgs();
+        for (int i = 0; i < original.size(); i++) {
+            String a = original.get(i);
+            String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            boolean valued = name.equals("--processes") || name.equals("--json");
+            if (valued || name.equals("--markdown")) {
+                if (valued && !a.contains("=")) {
+                    i++;
+                }
+                continue;
+            }
+            args.add(a);
+        }
+        return args;
     }
 
     private Report sweep(LoadSettings settings, Connector connector) throws InterruptedException {

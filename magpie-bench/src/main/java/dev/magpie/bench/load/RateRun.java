@@ -27,6 +27,7 @@ final class RateRun {
     private final LoadSettings settings;
     private final Connector connector;
     private final PrintStream progressOut;
+    private Histogram latencyOfLastRun = new Histogram(3);
 
     RateRun(LoadSettings settings, Connector connector, PrintStream progressOut) {
         this.settings = settings;
@@ -166,11 +167,17 @@ final class RateRun {
                 .put("foreign", totals.foreign());
         r.put("publish_rate", Report.round(sentInWindow / seconds)).put("delivery_rate", Report.round(deliveredInWindow / seconds));
         r.latency("latency", total);
+        latencyOfLastRun = total;
         brokerFields(r, brokerStart, brokerEnd, sentInWindow, deliveredInWindow);
         if (selfStart.isPresent() && selfEnd.isPresent()) {
             r.put("generator_cpu_cores", Report.round(selfEnd.get().coresSince(selfStart.get())));
         }
         return r;
+    }
+
+    /** The latency histogram (µs) of the last {@link #run()}, e.g. to merge with other generator processes. */
+    Histogram latencyOfLastRun() {
+        return latencyOfLastRun;
     }
 
     private Report header(int subscribers) {

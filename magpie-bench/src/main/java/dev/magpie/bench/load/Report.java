@@ -26,6 +26,11 @@ final class Report {
         return this;
     }
 
+    /** Field names in order. */
+    List<String> names() {
+        return new ArrayList<>(fields.keySet());
+    }
+
     Object get(String name) {
         return fields.get(name);
     }
