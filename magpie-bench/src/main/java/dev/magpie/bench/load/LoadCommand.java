@@ -92,7 +92,7 @@ public final class LoadCommand implements Callable<Integer> {
     String webSocketPath;
     @Option(names = "--broker-pid", defaultValue = "0", description = "Broker process id to read CPU and RSS of from /proc; 0: none (default: ${DEFAULT-VALUE}).")
     long brokerPid;
-    @Option(names = "--tick-us", defaultValue = "250", description = "Pacer tick in microseconds (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tick-us", defaultValue = "250", description = "Shortest pacer tick in microseconds: due messages go out in batches at most this often (default: ${DEFAULT-VALUE}).")
     long tickMicros;
     @Option(names = "--sweep", description = "Find the highest rate that holds (see --min-delivered, --p99-bound-ms).")
     boolean sweep;
@@ -284,7 +284,7 @@ public final class LoadCommand implements Callable<Integer> {
             next = plan.next(steps);
         }
         double best = plan.result(steps);
-        Report result = reports.stream().filter(r -> r.number("offered_rate") == best).findFirst()
+        Report result = reports.stream().filter(r -> r.number("offered_rate") == best).findFirst().map(Report::copy)
                 .orElse(new Report().put("scenario", settings.scenario().name().toLowerCase(Locale.ROOT)));
         result.put("sweep_max_held_rate", best).put("sweep_min_delivered", minDelivered)
                 .put("sweep_p99_bound_us", plan.p99BoundMicros()).put("sweep_steps", reports);

@@ -70,6 +70,8 @@ final class Pacer {
     private final int payloadSize;
     private final int inflightCap;
     private ScheduledFuture<?> ticks;
+    private long minTickNanos;
+    private boolean stopped;
 
     Pacer(EventLoop loop, int qos, int payloadSize, int inflightCap) {
         this.loop = loop;
@@ -82,13 +84,19 @@ final class Pacer {
         streams.add(stream);
     }
 
-    /** Starts ticking every {@code tickMicros}; stops by itself once every stream passed its end. */
+    /**
+     * Starts ticking: the next tick comes when the next message is due, but no sooner than {@code tickMicros} after
+     * this one (so a high rate sends in batches and a low rate does not wake the loop for nothing); stops by itself
+     * once every stream passed its end.
+     */
     void start(long tickMicros) {
-        loop.execute(() -> ticks = loop.scheduleAtFixedRate(this::tick, 0, tickMicros, TimeUnit.MICROSECONDS));
+        this.minTickNanos = TimeUnit.MICROSECONDS.toNanos(tickMicros);
+        loop.execute(this::tick);
     }
 
     void stop() {
         loop.execute(() -> {
+            stopped = true;
             if (ticks != null) {
                 ticks.cancel(false);
             }
@@ -96,8 +104,12 @@ final class Pacer {
     }
 
     private void tick() {
+        if (stopped) {
+            return;
+        }
         long now = System.nanoTime();
         boolean running = false;
+        long nextDue = Long.MAX_VALUE;
         for (Stream s : streams) {
             int k = s.sent;
             int limit = Math.min(s.offered(), k + BURST_PER_TICK);
@@ -113,18 +125,15 @@ final class Pacer {
                 s.sent = k;
                 s.connection.flush();
             }
-            running |= k < s.offered() && s.connection.channel().isActive();
+            boolean more = k < s.offered() && s.connection.channel().isActive();
+            running |= more;
+            if (more) {
+                nextDue = Math.min(nextDue, s.due(k));
+            }
         }
-        if (!running && now >= endOfAll()) {
-            ticks.cancel(false);
+        if (running) {
+            long delay = Math.max(minTickNanos, nextDue - System.nanoTime());
+            ticks = loop.schedule(this::tick, delay, TimeUnit.NANOSECONDS);
         }
-    }
-
-    private long endOfAll() {
-        long end = Long.MIN_VALUE;
-        for (Stream s : streams) {
-            end = Math.max(end, s.end);
-        }
-        return end;
     }
 }

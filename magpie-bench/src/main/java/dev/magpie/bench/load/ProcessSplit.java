@@ -176,6 +176,42 @@ final class ProcessSplit {
         return combined;
     }
 
+    /** {@code json} with every nested array or object replaced by {@code null}. */
+    private static String topLevelOnly(String json) {
+        StringBuilder out = new StringBuilder(json.length());
+        int depth = 0;
+        boolean inString = false;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    if (depth <= 1) {
+                        out.append(c).append(json.charAt(i + 1));
+                    }
+                    i++;
+                    continue;
+                }
+                inString = c != '"';
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{' || c == '[') {
+                depth++;
+                if (depth == 2) {
+                    out.append("null");
+                }
+            } else if (c == '}' || c == ']') {
+                depth--;
+                if (depth >= 1) {
+                    continue;
+                }
+            }
+            if (depth <= 1) {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
     static String encode(Histogram h) {
         ByteBuffer buffer = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
         int length = h.encodeIntoCompressedByteBuffer(buffer);
@@ -190,10 +226,10 @@ final class ProcessSplit {
         }
     }
 
-    /** Reads back a flat {@link Report#toJson()} object (numbers, strings, booleans). */
+    /** Reads back a {@link Report#toJson()} object: numbers, strings, booleans; nested values read as null. */
     static Report parse(String json) {
         Report r = new Report();
-        Matcher m = FIELD.matcher(json);
+        Matcher m = FIELD.matcher(topLevelOnly(json));
         while (m.find()) {
             String v = m.group(2);
             if (v.startsWith("\"")) {

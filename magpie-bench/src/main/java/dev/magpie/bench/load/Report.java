@@ -26,6 +26,13 @@ final class Report {
         return this;
     }
 
+    /** A copy with the same fields, to add to without changing this one. */
+    Report copy() {
+        Report r = new Report();
+        r.fields.putAll(fields);
+        return r;
+    }
+
     /** Field names in order. */
     List<String> names() {
         return new ArrayList<>(fields.keySet());

@@ -115,6 +115,33 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void commandLineSweepReportsTheHighestRateThatHeldAndEveryStep() {
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        int status = new picocli.CommandLine(new LoadCommand(new PrintStream(stdout, true, StandardCharsets.UTF_8), QUIET))
+                .execute("--port", Integer.toString(broker.port("tcp")), "--scenario", "fanout", "--subscribers", "2",
+                        "--rate", "200", "--sweep", "--sweep-max", "400", "--warmup", "0.1", "--duration", "0.6",
+                        "--drain", "2", "--p99-bound-ms", "1000", "--quiet", "--markdown");
+        assertThat(status).isZero();
+        String[] lines = stdout.toString(StandardCharsets.UTF_8).split("\n");
+        Report r = ProcessSplit.parse(lines[0]);
+        assertThat(r.number("sweep_max_held_rate")).isEqualTo(400);
+        assertThat(r.number("offered_rate")).isEqualTo(400);
+        assertThat(r.number("lost")).isZero();
+        assertThat(lines[0]).contains("\"sweep_steps\":[{").contains("\"held\":true");
+        assertThat(lines[1]).startsWith("| label | scenario |");
+        assertThat(lines[3]).contains("| fanout |");
+    }
+
+    @Test
+    void badOptionsAreRefusedWithAMessage() {
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        int status = new picocli.CommandLine(new LoadCommand(QUIET, new PrintStream(stderr, true, StandardCharsets.UTF_8)))
+                .execute("--payload", "8");
+        assertThat(status).isEqualTo(2);
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("--payload must be 16");
+    }
+
+    @Test
     void connectionStormCountsEveryConnectAndTimesIt() throws InterruptedException {
         LoadSettings s = settings(broker.port("tcp")).withScenario(Scenario.STORM).withConnections(40, 1);
         try (Connector connector = new Connector(s.target(), 1)) {
