@@ -146,6 +146,10 @@ final class RateRun {
         }
         Dialer.closeAll(pubs);
         Dialer.closeAll(subs);
+        if (persistent) {
+            discardSessions("bench-" + runId + "-s", subscribers);
+            discardSessions("bench-" + runId + "-p", publishers);
+        }
 
         long offered = 0;
         long offeredDeliveries = 0;
@@ -178,6 +182,22 @@ final class RateRun {
     /** The latency histogram (µs) of the last {@link #run()}, e.g. to merge with other generator processes. */
     Histogram latencyOfLastRun() {
         return latencyOfLastRun;
+    }
+
+    /** Connects {@code idPrefix + 0..count-1} once more with a clean session, so the broker can forget them. */
+    private void discardSessions(String idPrefix, int count) {
+        List<BenchConnection> clean = Dialer.openAll(connector, 0, count, settings.concurrency(), new Dialer.Plan() {
+            @Override
+            public BenchConnection.Spec spec(int i) {
+                return new BenchConnection.Spec(idPrefix + i, settings.level(), true, 0, 0, "", 0);
+            }
+
+            @Override
+            public BenchConnection.DeliverySink sink(int i) {
+                return (stream, sequence, intended, received) -> { };
+            }
+        }, i -> () -> { }, 60);
+        Dialer.closeAll(clean);
     }
 
     private Report header(int subscribers) {
