@@ -82,11 +82,11 @@ public final class LoadCommand implements Callable<Integer> {
     int concurrency;
     @Option(names = "--source-addresses", defaultValue = "0", description = "Bind connections round-robin to N source addresses from 127.0.0.2 up; 0: let the OS pick (default: ${DEFAULT-VALUE}).")
     int sourceAddresses;
-    @Option(names = "--tls", description = "Connect with TLS (trusts any certificate unless --ca-file).")
+    @Option(names = "--tls", description = "Connect with TLS (trusts any certificate unless --ca-file) (default: off).")
     boolean tls;
-    @Option(names = "--ca-file", description = "PEM CA certificate(s) to trust for --tls.")
+    @Option(names = "--ca-file", description = "PEM CA certificate(s) to trust for --tls (default: none, trust any).")
     File caFile;
-    @Option(names = "--ws", description = "MQTT over WebSocket (ws://host:port/path; wss with --tls).")
+    @Option(names = "--ws", description = "MQTT over WebSocket (ws://host:port/path; wss with --tls) (default: off).")
     boolean webSocket;
     @Option(names = "--ws-path", defaultValue = "/mqtt", description = "WebSocket path (default: ${DEFAULT-VALUE}).")
     String webSocketPath;
@@ -94,7 +94,7 @@ public final class LoadCommand implements Callable<Integer> {
     long brokerPid;
     @Option(names = "--tick-us", defaultValue = "250", description = "Shortest pacer tick in microseconds: due messages go out in batches at most this often (default: ${DEFAULT-VALUE}).")
     long tickMicros;
-    @Option(names = "--sweep", description = "Find the highest rate that holds (see --min-delivered, --p99-bound-ms).")
+    @Option(names = "--sweep", description = "Find the highest rate that holds (see --min-delivered, --p99-bound-ms) (default: off).")
     boolean sweep;
     @Option(names = "--sweep-growth", defaultValue = "2", description = "Rate factor while rates hold (default: ${DEFAULT-VALUE}).")
     double sweepGrowth;
@@ -106,13 +106,13 @@ public final class LoadCommand implements Callable<Integer> {
     double minDelivered;
     @Option(names = "--p99-bound-ms", defaultValue = "50", description = "p99 latency a rate must stay under to hold (default: ${DEFAULT-VALUE}).")
     double p99BoundMillis;
-    @Option(names = "--json", description = "Also write the JSON result to this file.")
+    @Option(names = "--json", description = "Also write the JSON result to this file (default: stdout only).")
     Path jsonFile;
-    @Option(names = "--markdown", description = "Print a markdown table header and row after the JSON.")
+    @Option(names = "--markdown", description = "Print a markdown table header and row after the JSON (default: off).")
     boolean markdown;
     @Option(names = "--label", defaultValue = "", description = "A name for this run, copied into the result (e.g. the broker).")
     String label;
-    @Option(names = "--quiet", description = "No progress lines.")
+    @Option(names = "--quiet", description = "No progress lines (default: one per second on stderr).")
     boolean quiet;
     @Option(names = "--processes", defaultValue = "1", description = "Split the load over this many generator processes"
             + " (each may open 20,000 files here) and add their results up (default: ${DEFAULT-VALUE}).")

@@ -29,8 +29,9 @@ class LoadGeneratorTlsTest {
     @BeforeAll
     static void startBroker() throws Exception {
         certs = TestCertificates.create(folder);
-        broker = Broker.builder().listener(Listener.tls("127.0.0.1", 0, TlsSettings.pem(certs.serverCert, certs.serverKey))
-                .anonymous(true)).build().start();
+        TlsSettings tls = TlsSettings.pem(certs.serverCert, certs.serverKey);
+        broker = Broker.builder().listener(Listener.tls("127.0.0.1", 0, tls).anonymous(true))
+                .listener(Listener.wss("127.0.0.1", 0, tls).anonymous(true)).build().start();
     }
 
     @AfterAll
@@ -51,6 +52,20 @@ class LoadGeneratorTlsTest {
             Report r = new RateRun(s, connector, QUIET).run();
             assertThat(r.get("transport")).isEqualTo("tls");
             assertThat(r.number("delivered")).isEqualTo(r.number("expected_deliveries")).isPositive();
+            assertThat(r.number("lost") + r.number("duplicates") + r.number("reordered")).isZero();
+        }
+    }
+
+    @Test
+    void fanOutOverWebSocketOverTls() throws InterruptedException {
+        Connector.Target wss = new Connector.Target("127.0.0.1", broker.port("wss"), true, Optional.of(certs.caCert.toFile()),
+                true, "/mqtt", 0);
+        LoadSettings s = settings(Optional.empty()).withTarget(wss).withScenario(Scenario.FANOUT).withClients(1, 2)
+                .withRate(300).withProtocol(MqttFrames.V5, 1, 100);
+        try (Connector connector = new Connector(s.target(), 1)) {
+            Report r = new RateRun(s, connector, QUIET).run();
+            assertThat(r.get("transport")).isEqualTo("wss");
+            assertThat(r.number("delivered")).isEqualTo(r.number("expected_deliveries")).isEqualTo(2 * r.number("offered"));
             assertThat(r.number("lost") + r.number("duplicates") + r.number("reordered")).isZero();
         }
     }
