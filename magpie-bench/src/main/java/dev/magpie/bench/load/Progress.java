@@ -32,8 +32,12 @@ final class Progress {
     private long lastDelivered;
     private Optional<BrokerProbe.Sample> lastBroker;
 
+    private final long measuredFrom;
+
+    /** {@code measuredFrom}: the end of the warm-up (nanoTime); lines before it say so (their latency is not kept). */
     Progress(PrintStream out, boolean print, BrokerProbe broker, List<Pacer.Stream> streams, LongAdder delivered,
-             Recorder latency) {
+             Recorder latency, long measuredFrom) {
+        this.measuredFrom = measuredFrom;
         this.out = out;
         this.print = print;
         this.broker = broker;
@@ -75,6 +79,9 @@ final class Progress {
                 (now - started) / 1_000_000_000L, (sent - lastSent) / seconds, (got - lastDelivered) / seconds,
                 due, second.getValueAtPercentile(50) / 1000.0,
                 second.getValueAtPercentile(99) / 1000.0, second.getMaxValue() / 1000.0));
+        if (now < measuredFrom) {
+            line.append("  (warm-up)");
+        }
         if (broker.pid() > 0) {
             Optional<BrokerProbe.Sample> b = broker.sample();
             if (b.isPresent() && lastBroker.isPresent()) {

@@ -110,7 +110,8 @@ final class RateRun {
         pacers.values().forEach(p -> p.start(settings.tickMicros()));
 
         Histogram total = new Histogram(3);
-        Progress progress = new Progress(progressOut, settings.progress(), broker, streams, delivered, latency);
+        Progress progress = new Progress(progressOut, settings.progress(), broker, streams, delivered, latency,
+                measureFrom);
         sleepUntil(measureFrom, progress.accumulating(total));
         long deliveredAtStart = delivered.sum();
         long sentAtStart = sentOf(streams);
