@@ -6,6 +6,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.concurrent.ScheduledFuture;
 
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
@@ -47,6 +48,7 @@ final class BenchConnection extends ChannelDuplexHandler implements FrameDecoder
     private long completed;
     /** QoS 2 messages from the broker, by packet id, that got PUBREC and wait for PUBREL (exactly once: count once). */
     private final BitSet awaitingRelease = new BitSet(65_536);
+    private ScheduledFuture<?> pings;
 
     BenchConnection(Spec spec, ReadyOn readyOn, DeliverySink sink) {
         this.spec = spec;
@@ -115,7 +117,7 @@ final class BenchConnection extends ChannelDuplexHandler implements FrameDecoder
                 spec.keepAliveSeconds(), spec.sessionExpirySeconds()));
         if (spec.keepAliveSeconds() > 0) {
             long period = Math.max(1, spec.keepAliveSeconds() * 3L / 4);
-            ctx.executor().scheduleAtFixedRate(() -> {
+            pings = ctx.executor().scheduleAtFixedRate(() -> {
                 if (ctx.channel().isActive()) {
                     ctx.writeAndFlush(MqttFrames.pingReq(ctx.alloc()));
                 }
@@ -265,6 +267,9 @@ final class BenchConnection extends ChannelDuplexHandler implements FrameDecoder
     @Override
     public void channelInactive(ChannelHandlerContext context) throws Exception {
         ready.completeExceptionally(new IllegalStateException("connection of " + spec.clientId() + " closed"));
+        if (pings != null) {
+            pings.cancel(false);
+        }
         closed.complete(null);
         super.channelInactive(context);
     }

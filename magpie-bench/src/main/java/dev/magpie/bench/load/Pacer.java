@@ -94,13 +94,14 @@ final class Pacer {
         loop.execute(this::tick);
     }
 
+    /** Stops ticking and returns once no tick can send any more (so {@link Stream#sent()} is final). */
     void stop() {
-        loop.execute(() -> {
+        loop.submit(() -> {
             stopped = true;
             if (ticks != null) {
                 ticks.cancel(false);
             }
-        });
+        }).syncUninterruptibly();
     }
 
     private void tick() {
