@@ -30,7 +30,7 @@ final class ProcessSplit {
     static final String READY = "READY";
     private static final Set<String> SUMMED = Set.of("publishers", "subscribers", "connections", "offered_rate",
             "offered", "sent", "not_sent", "expected_deliveries", "received", "delivered", "lost", "duplicates",
-            "reordered", "foreign", "publish_rate", "delivery_rate", "open_at_end", "completed", "connects_per_second",
+            "reordered", "foreign", "streams", "streams_affected", "publish_rate", "delivery_rate", "open_at_end", "completed", "connects_per_second",
             "generator_cpu_cores");
     private static final Pattern FIELD = Pattern.compile("\"([a-z0-9_]+)\":(\"(?:[^\"\\\\]|\\\\.)*\"|[^,}]+)");
 

@@ -169,7 +169,8 @@ final class RateRun {
         r.put("expected_deliveries", offeredDeliveries).put("received", totals.received()).put("delivered", totals.unique());
         r.put("delivered_ratio", Report.round(offeredDeliveries == 0 ? 0 : (double) totals.unique() / offeredDeliveries));
         r.put("lost", totals.lost()).put("duplicates", totals.duplicates()).put("reordered", totals.reordered())
-                .put("foreign", totals.foreign());
+                .put("foreign", totals.foreign()).put("streams", totals.streams())
+                .put("streams_affected", totals.streamsAffected());
         r.put("publish_rate", Report.round(sentInWindow / seconds)).put("delivery_rate", Report.round(deliveredInWindow / seconds));
         r.latency("latency", total);
         latencyOfLastRun = total;

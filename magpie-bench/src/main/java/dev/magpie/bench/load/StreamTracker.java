@@ -24,23 +24,28 @@ import java.util.BitSet;
  */
 final class StreamTracker {
 
-    /** Counts over all expected streams. {@code foreign}: messages of a stream this receiver does not expect. */
-    record Totals(long received, long unique, long duplicates, long reordered, long lost, long foreign) {
+    /**
+     * Counts over all expected streams. {@code foreign}: messages of a stream this receiver does not expect;
+     * {@code streams}: streams tracked; {@code streamsAffected}: those with any loss, duplicate or reordering.
+     */
+    record Totals(long received, long unique, long duplicates, long reordered, long lost, long foreign, long streams,
+                  long streamsAffected) {
         Totals plus(Totals o) {
             return new Totals(received + o.received, unique + o.unique, duplicates + o.duplicates,
-                    reordered + o.reordered, lost + o.lost, foreign + o.foreign);
+                    reordered + o.reordered, lost + o.lost, foreign + o.foreign, streams + o.streams,
+                    streamsAffected + o.streamsAffected);
         }
 
-        static final Totals ZERO = new Totals(0, 0, 0, 0, 0, 0);
+        static final Totals ZERO = new Totals(0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     private final int[] expectedStreams;
     private final BitSet[] seen;
     private final int[] highest;
     private final long[] unique;
+    private final long[] duplicates;
+    private final long[] reordered;
     private long received;
-    private long duplicates;
-    private long reordered;
     private long foreign;
 
     /** @param expectedStreams the stream ids this receiver should get every message of (ids are small, dense ints) */
@@ -53,6 +58,8 @@ final class StreamTracker {
         seen = new BitSet[size];
         highest = new int[size];
         unique = new long[size];
+        duplicates = new long[size];
+        reordered = new long[size];
         for (int s : expectedStreams) {
             seen[s] = new BitSet();
             highest[s] = -1;
@@ -72,13 +79,13 @@ final class StreamTracker {
         }
         BitSet bits = seen[stream];
         if (bits.get(sequence)) {
-            duplicates++;
+            duplicates[stream]++;
             return;
         }
         bits.set(sequence);
         unique[stream]++;
         if (sequence < highest[stream]) {
-            reordered++;
+            reordered[stream]++;
         } else {
             highest[stream] = sequence;
         }
@@ -92,11 +99,19 @@ final class StreamTracker {
     /** Totals, given how many messages each stream's publisher sent ({@code sent[stream]}). */
     synchronized Totals totals(long[] sent) {
         long uniqueAll = 0;
-        long lost = 0;
+        long lostAll = 0;
+        long duplicatesAll = 0;
+        long reorderedAll = 0;
+        long affected = 0;
         for (int s : expectedStreams) {
+            long lost = Math.max(0, (s < sent.length ? sent[s] : 0) - unique[s]);
             uniqueAll += unique[s];
-            lost += Math.max(0, (s < sent.length ? sent[s] : 0) - unique[s]);
+            lostAll += lost;
+            duplicatesAll += duplicates[s];
+            reorderedAll += reordered[s];
+            affected += lost + duplicates[s] + reordered[s] > 0 ? 1 : 0;
         }
-        return new Totals(received, uniqueAll, duplicates, reordered, lost, foreign);
+        return new Totals(received, uniqueAll, duplicatesAll, reorderedAll, lostAll, foreign, expectedStreams.length,
+                affected);
     }
 }

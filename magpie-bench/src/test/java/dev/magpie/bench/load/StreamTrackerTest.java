@@ -13,7 +13,7 @@ class StreamTrackerTest {
         for (int i = 0; i < 1000; i++) {
             t.record(0, i);
         }
-        assertThat(t.totals(new long[] {1000})).isEqualTo(new StreamTracker.Totals(1000, 1000, 0, 0, 0, 0));
+        assertThat(t.totals(new long[] {1000})).isEqualTo(new StreamTracker.Totals(1000, 1000, 0, 0, 0, 0, 1, 0));
     }
 
     @Test
@@ -30,6 +30,7 @@ class StreamTrackerTest {
         assertThat(totals.duplicates()).isEqualTo(1);
         assertThat(totals.reordered()).isEqualTo(1);
         assertThat(totals.lost()).isEqualTo(1);
+        assertThat(totals.streamsAffected()).isEqualTo(1);
     }
 
     @Test
@@ -45,6 +46,8 @@ class StreamTrackerTest {
         assertThat(totals.foreign()).isEqualTo(1);
         assertThat(totals.lost()).isEqualTo(1); // stream 3 sent 3, got 2
         assertThat(totals.unique()).isEqualTo(4);
+        assertThat(totals.streams()).isEqualTo(2);
+        assertThat(totals.streamsAffected()).isEqualTo(1); // only stream 3 lost one
     }
 
     @Test
