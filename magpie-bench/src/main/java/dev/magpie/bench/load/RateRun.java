@@ -176,7 +176,16 @@ final class RateRun {
         latencyOfLastRun = total;
         brokerFields(r, brokerStart, brokerEnd, sentInWindow, deliveredInWindow);
         if (selfStart.isPresent() && selfEnd.isPresent()) {
-            r.put("generator_cpu_cores", Report.round(selfEnd.get().coresSince(selfStart.get())));
+            double generatorCores = selfEnd.get().coresSince(selfStart.get());
+            r.put("generator_cpu_cores", Report.round(generatorCores));
+            // Near a full core per event loop, the generator may be what limits the run: say so, do not hide it.
+            boolean busy = generatorCores >= 0.85 * settings.ioThreads();
+            r.put("generator_busy", busy);
+            if (busy) {
+                progressOut.printf(Locale.ROOT, "warning: the generator used %.2f cores (%d event loops): at %.0f msg/s"
+                        + " it may be the bottleneck; use --io-threads or --processes on more cores%n", generatorCores,
+                        settings.ioThreads(), settings.rate());
+            }
         }
         return r;
     }
