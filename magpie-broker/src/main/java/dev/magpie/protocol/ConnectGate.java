@@ -13,15 +13,12 @@ import dev.magpie.security.AuthenticationChain;
 import dev.magpie.session.Session;
 import dev.magpie.session.SessionRegistry;
 import dev.magpie.spi.AuthResult;
-import dev.magpie.spi.Ban;
 import dev.magpie.spi.ClientInfo;
 import dev.magpie.spi.Credentials;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
@@ -33,7 +30,8 @@ import java.util.UUID;
  * hands the attached session to the {@link MqttConnection}.
  *
  * <p>Steps hop threads deliberately: authentication runs on the authentication executor; the session is
- * touched only on its own thread; the connection is finished on its event loop.
+ * touched only on its own thread; the connection is finished on its event loop. The operator's barriers (bans,
+ * flapping) are {@link ConnectScreen}'s, and every refusal goes out through {@link ConnectRefusal}.
  */
 final class ConnectGate {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectGate.class);
@@ -41,6 +39,10 @@ final class ConnectGate {
     private final Admission admission;
     private final Listener listener;
     private final MqttConnection connection;
+    /** Every refusal goes out through here: logged, counted, answered with its CONNACK and closed. */
+    private final ConnectRefusal refusal;
+    /** Bans, flapping and the will topic's limits, checked before authentication. */
+    private final ConnectScreen screen;
     /** Authentication Method and Data for the accepting CONNACK after an AUTH exchange; empty otherwise. */
     private MqttProperties authProperties = MqttProperties.EMPTY;
     /** The client was given an id of its own because its id is another user's ({@code ClientIdPolicy.Ownership.ASSIGN_NEW_ID}). */
@@ -50,6 +52,9 @@ final class ConnectGate {
         this.admission = admission;
         this.listener = listener;
         this.connection = connection;
+        this.refusal = new ConnectRefusal(connection, admission.metrics());
+        this.screen = new ConnectScreen(admission.bans(), admission.flapping(), admission.limits(), admission.metrics(),
+                refusal, connection.remoteAddress());
     }
 
     void handle(Connect connect) {
@@ -66,15 +71,15 @@ final class ConnectGate {
         Connect.Will will = connect.will();
         if (will != null) {
             if (will.qos() > offered.maximumQos()) {
-                refuse(ReasonCode.QOS_NOT_SUPPORTED, "will QoS " + will.qos() + " exceeds Maximum QoS"); // [MQTT-3.2.2-12]
+                refusal.refuse(ReasonCode.QOS_NOT_SUPPORTED, "will QoS " + will.qos() + " exceeds Maximum QoS"); // [MQTT-3.2.2-12]
                 return;
             }
             if (will.retain() && !offered.retainAvailable()) {
-                refuse(ReasonCode.RETAIN_NOT_SUPPORTED, "retained wills are not available"); // [MQTT-3.2.2-13]
+                refusal.refuse(ReasonCode.RETAIN_NOT_SUPPORTED, "retained wills are not available"); // [MQTT-3.2.2-13]
                 return;
             }
             if (will.properties().integer(PropertyId.PAYLOAD_FORMAT_INDICATOR, 0) == 1 && !Utf8Check.isValid(will.payload())) {
-                refuse(ReasonCode.PAYLOAD_FORMAT_INVALID, "will payload is not the UTF-8 its Payload Format Indicator claims");
+                refusal.refuse(ReasonCode.PAYLOAD_FORMAT_INVALID, "will payload is not the UTF-8 its Payload Format Indicator claims");
                 return;
             }
         }
@@ -85,7 +90,7 @@ final class ConnectGate {
             // 3.1/3.1.1 cannot be told a shorter keep-alive (5.0 gets Server Keep Alive), and a client that is never
             // checked could hold its connection silently for ever: refused as mosquitto's max_keepalive does, with
             // 0x02 Identifier rejected, the only 3.1.1 code that makes a client fix its CONNECT rather than retry
-            refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "keep-alive " + (keepAlive == 0 ? "0 (never checked)" : keepAlive + " s")
+            refusal.refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "keep-alive " + (keepAlive == 0 ? "0 (never checked)" : keepAlive + " s")
                     + " is above max_keep_alive " + maxKeepAlive + " s, which a " + version + " client cannot be told");
             return;
         }
@@ -93,19 +98,19 @@ final class ConnectGate {
         String method = props.string(PropertyId.AUTHENTICATION_METHOD).orElse(null);
         if (method != null && !admission.enhancedAuthentication().supports(method)) {
             // [MQTT-4.12.0-1]: a method the server does not serve may be refused with 0x8C
-            refuse(ReasonCode.BAD_AUTHENTICATION_METHOD, "unsupported authentication method '" + method + "'");
+            refusal.refuse(ReasonCode.BAD_AUTHENTICATION_METHOD, "unsupported authentication method '" + method + "'");
             return;
         }
         String clientId = connect.clientId();
         boolean assigned = false;
         if (clientId.isEmpty()) {
             if (version == MqttVersion.V3_1) {
-                refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "MQTT 3.1 requires a client identifier");
+                refusal.refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "MQTT 3.1 requires a client identifier");
                 return;
             }
             if (version == MqttVersion.V3_1_1 && !connect.cleanStart()) {
                 // [MQTT-3.1.3-8]: an empty id needs Clean Session 1 in 3.1.1
-                refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "empty client identifier with Clean Session 0");
+                refusal.refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "empty client identifier with Clean Session 0");
                 return;
             }
             clientId = "magpie-" + UUID.randomUUID().toString().replace("-", "");
@@ -113,7 +118,7 @@ final class ConnectGate {
         }
         ClientIdGate.Verdict unsafe = ClientIdGate.unsafeName(clientId, connect.username());
         if (unsafe != null) {
-            refuse(unsafe);
+            refusal.refuse(unsafe);
             return;
         }
         List<X509Certificate> chain = PeerCertificates.of(connection.context().channel());
@@ -122,12 +127,12 @@ final class ConnectGate {
         String certificateProblem = certificateName == null ? null : CertificateNames.problem(listener, certificateName);
         if (certificateProblem != null) {
             admission.metrics().limitHit("unsafe_name");
-            refuse(ReasonCode.BAD_USER_NAME_OR_PASSWORD, "the client certificate's name " + certificateProblem);
+            refusal.refuse(ReasonCode.BAD_USER_NAME_OR_PASSWORD, "the client certificate's name " + certificateProblem);
             return;
         }
         String presented = connect.username() != null ? connect.username() : certificateName;
-        if (isBanned(assigned ? null : clientId, presented) || isFlapping(assigned ? null : clientId)
-                || willTopicOverLimit(will)) {
+        if (screen.isBanned(assigned ? null : clientId, presented) || screen.isFlapping(assigned ? null : clientId)
+                || screen.willTopicOverLimit(will)) {
             return;
         }
         Credentials credentials = new Credentials(clientId, presented, connect.password(),
@@ -146,12 +151,12 @@ final class ConnectGate {
             if (attempt.isUnavailable()) {
                 // throttled, shed or timed out: "come back later" (0x97/0x88; 3.1.1 0x03), never "bad credentials";
                 // these come in floods, so the chain logs them (at most a line a second), not each connection
-                answerRefusal(attempt.unavailable().reasonCode(), attempt.reason(), null);
+                refusal.answer(attempt.unavailable().reasonCode(), attempt.reason(), null);
                 return;
             }
             AuthResult result = attempt.result();
             String username = decideUser(connect, result, presented, certificateName != null);
-            if (username == null || (!username.isEmpty() && !username.equals(presented) && isBanned(null, username))) {
+            if (username == null || (!username.isEmpty() && !username.equals(presented) && screen.isBanned(null, username))) {
                 return; // an authenticator may have renamed the client to a banned user
             }
             ClientInfo info = new ClientInfo(finalClientId, username.isEmpty() ? null : username,
@@ -168,7 +173,7 @@ final class ConnectGate {
     private void authenticateWithExchange(Connect connect, String method, Credentials credentials, String presented, boolean assigned) {
         Optional<AuthenticationChain.Attempt> throttled = admission.authentication().throttledExchange(credentials);
         if (throttled.isPresent()) { // guessing through AUTH exchanges is throttled like CONNECT passwords (issue 10)
-            answerRefusal(throttled.get().unavailable().reasonCode(), throttled.get().reason(), null);
+            refusal.answer(throttled.get().unavailable().reasonCode(), throttled.get().reason(), null);
             return;
         }
         AuthFlow flow = connection.startAuthFlow(admission.enhancedAuthentication(), method, credentials);
@@ -189,7 +194,7 @@ final class ConnectGate {
                 if (reasonCode == ReasonCode.NOT_AUTHORIZED || reasonCode == ReasonCode.BAD_USER_NAME_OR_PASSWORD) {
                     admission.authentication().exchangeEnded(credentials, presented, false);
                 }
-                refuse(reasonCode, reasonCode == ReasonCode.PROTOCOL_ERROR ? reason : "not authorized", serverReference);
+                refusal.refuse(reasonCode, reasonCode == ReasonCode.PROTOCOL_ERROR ? reason : "not authorized", serverReference);
             }
         });
     }
@@ -209,11 +214,11 @@ final class ConnectGate {
             case DENY:
                 LOG.info("{}: authentication refused: {}", connection.remoteAddress(), result.reason().orElse("denied"));
                 if (result.serverReference().isPresent()) {
-                    refuse(result.isPermanentMove() ? ReasonCode.SERVER_MOVED : ReasonCode.USE_ANOTHER_SERVER, result.reason().orElse("redirected"),
+                    refusal.refuse(result.isPermanentMove() ? ReasonCode.SERVER_MOVED : ReasonCode.USE_ANOTHER_SERVER, result.reason().orElse("redirected"),
                             result.serverReference().get());
                     return null;
                 }
-                refuse(connect.username() != null || connect.password() != null ? ReasonCode.BAD_USER_NAME_OR_PASSWORD : ReasonCode.NOT_AUTHORIZED,
+                refusal.refuse(connect.username() != null || connect.password() != null ? ReasonCode.BAD_USER_NAME_OR_PASSWORD : ReasonCode.NOT_AUTHORIZED,
                         "not authorized");
                 return null;
             default:
@@ -221,7 +226,7 @@ final class ConnectGate {
                     return presented;
                 }
                 if (!listener.allowAnonymous()) {
-                    refuse(presented != null ? ReasonCode.BAD_USER_NAME_OR_PASSWORD : ReasonCode.NOT_AUTHORIZED,
+                    refusal.refuse(presented != null ? ReasonCode.BAD_USER_NAME_OR_PASSWORD : ReasonCode.NOT_AUTHORIZED,
                             "anonymous clients are not allowed on listener " + listener.name());
                     return null;
                 }
@@ -230,7 +235,7 @@ final class ConnectGate {
                 }
                 if (presented != null) {
                     // authenticators exist and none vouched for this name: never trust it
-                    refuse(ReasonCode.BAD_USER_NAME_OR_PASSWORD, "unknown user " + presented);
+                    refusal.refuse(ReasonCode.BAD_USER_NAME_OR_PASSWORD, "unknown user " + presented);
                     return null;
                 }
                 return "";
@@ -240,7 +245,7 @@ final class ConnectGate {
     private void openSession(Connect connect, ClientInfo requested, boolean assignedId) {
         ClientIdGate.Verdict verdict = ClientIdGate.decide(admission.clientIdOwnership(), admission.sessions(), requested, assignedId);
         if (verdict.refused()) {
-            refuse(verdict);
+            refusal.refuse(verdict);
             return;
         }
         if (verdict.transientSession() && !transientSession) {
@@ -255,7 +260,7 @@ final class ConnectGate {
         Optional<MqttProperties> fitted = ProblemInformation.fit(full.properties(), p -> new ConnAck(false, ReasonCode.SUCCESS, p),
                 connect.version(), connection.maxPacketSize());
         if (fitted.isEmpty()) {
-            cannotAnswer(ReasonCode.SUCCESS);
+            refusal.cannotAnswer(ReasonCode.SUCCESS);
             return;
         }
         AcceptingConnAck connack = full.withProperties(fitted.get());
@@ -289,13 +294,13 @@ final class ConnectGate {
         Session fresh = admission.lifecycle().newSession(info.clientId(), info.username(), connection.context().executor());
         SessionRegistry.Claim claim = admission.sessions().claim(fresh);
         if (claim.refusal() == SessionRegistry.Refusal.OWNED_BY_ANOTHER_USER) {
-            refuse(ClientIdGate.foreign(info)); // another user's client claimed this id since the lookup
+            refusal.refuse(ClientIdGate.foreign(info)); // another user's client claimed this id since the lookup
             return;
         }
         if (claim.refusal() == SessionRegistry.Refusal.SESSIONS_PER_USER) {
             // 0x97 Quota exceeded (3.1.1: 0x03 Server unavailable): the user owns max_sessions_per_user sessions already
             admission.metrics().limitHit("sessions_per_user");
-            refuse(ReasonCode.QUOTA_EXCEEDED, "user " + info.username() + " has " + admission.limits().quotas().maxSessionsPerUser()
+            refusal.refuse(ReasonCode.QUOTA_EXCEEDED, "user " + info.username() + " has " + admission.limits().quotas().maxSessionsPerUser()
                     + " sessions already (max_sessions_per_user)");
             return;
         }
@@ -356,91 +361,5 @@ final class ConnectGate {
             }
             connection.accepted(info, session, finalKeepAlive);
         });
-    }
-
-    /**
-     * Refuses a banned client id, user name or address (the client's own, as a proxy reported it): 0x8A Banned,
-     * which a 3.1.1 client reads as 0x05 Not authorized. Returns whether it refused.
-     */
-    private boolean isBanned(String clientId, String username) {
-        InetSocketAddress remote = connection.remoteAddress();
-        Optional<Ban> ban = admission.bans().find(clientId, username, remote == null ? null : remote.getAddress());
-        ban.ifPresent(b -> {
-            admission.metrics().limitHit("banned");
-            refuse(ReasonCode.BANNED, "banned: " + b);
-        });
-        return ban.isPresent();
-    }
-
-    /** Counts this CONNECT for flapping detection; refuses it (0x8A) if it is one too many. */
-    private boolean isFlapping(String clientId) {
-        InetSocketAddress remote = connection.remoteAddress();
-        Optional<Ban> ban = admission.flapping().connectAttempt(clientId, remote == null ? null : remote.getAddress(), System.nanoTime());
-        ban.ifPresent(b -> {
-            admission.metrics().limitHit("flapping");
-            refuse(ReasonCode.BANNED, "banned: " + b);
-        });
-        return ban.isPresent();
-    }
-
-    /** A will topic over the topic limits is refused like a PUBLISH would be: 0x90 Topic Name invalid. */
-    private boolean willTopicOverLimit(Connect.Will will) {
-        String violation = will == null ? null : new TopicLimits(admission.limits()).violation(will.topic());
-        if (violation != null) {
-            admission.metrics().limitHit("topic");
-            refuse(ReasonCode.TOPIC_NAME_INVALID, "will " + violation);
-        }
-        return violation != null;
-    }
-
-    private void refuse(ClientIdGate.Verdict verdict) {
-        admission.metrics().limitHit(verdict.limit());
-        refuse(verdict.refusal(), verdict.reason());
-    }
-
-    private void refuse(int reasonCode, String reason) {
-        refuse(reasonCode, reason, null);
-    }
-
-    private void refuse(int reasonCode, String reason, String serverReference) {
-        LOG.info("{}: connection refused: {} (0x{})", connection.remoteAddress(), LogSafe.text(reason), Integer.toHexString(reasonCode));
-        answerRefusal(reasonCode, reason, serverReference);
-    }
-
-    /** Counts and answers a refusal, and closes; {@link #refuse} also logs it. */
-    private void answerRefusal(int reasonCode, String reason, String serverReference) {
-        admission.metrics().connectRefused();
-        MqttProperties props = MqttProperties.EMPTY;
-        if (connection.version().isV5()) {
-            MqttProperties.Builder b = MqttProperties.builder().string(PropertyId.REASON_STRING, reason);
-            if (serverReference != null) {
-                b.string(PropertyId.SERVER_REFERENCE, serverReference);
-            }
-            props = b.build();
-        }
-        // the Reason String must not make the CONNACK larger than the client accepts [MQTT-3.2.2-19]
-        Optional<MqttProperties> fitted = ProblemInformation.fit(props, p -> new ConnAck(false, reasonCode, p),
-                connection.version(), connection.maxPacketSize());
-        if (fitted.isEmpty()) {
-            cannotAnswer(reasonCode);
-            return;
-        }
-        connection.refused();
-        // [MQTT-3.2.2-5]: a refusing CONNACK has Session Present 0, then the connection is closed
-        connection.context().writeAndFlush(new ConnAck(false, reasonCode, fitted.get())).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    /**
-     * Not even the CONNACK without Reason String and User Properties fits the client's Maximum Packet Size: nothing
-     * may be sent [MQTT-3.1.2-24], so the client is closed without an answer (and without a session).
-     */
-    private void cannotAnswer(int reasonCode) {
-        if (reasonCode == ReasonCode.SUCCESS) {
-            admission.metrics().connectRefused();
-        }
-        LOG.info("{}: closed without CONNACK 0x{}: it would exceed the client's Maximum Packet Size of {} bytes [MQTT-3.1.2-24]",
-                connection.remoteAddress(), Integer.toHexString(reasonCode), connection.maxPacketSize());
-        connection.refused();
-        connection.context().close();
     }
 }

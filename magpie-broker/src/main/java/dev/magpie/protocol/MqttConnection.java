@@ -5,11 +5,9 @@ import dev.magpie.codec.Auth;
 import dev.magpie.codec.Connect;
 import dev.magpie.codec.Disconnect;
 import dev.magpie.codec.MqttPacket;
-import dev.magpie.codec.MqttEncoder;
 import dev.magpie.codec.MqttPacketEncoder;
 import dev.magpie.codec.MqttVersion;
 import dev.magpie.codec.PingReq;
-import dev.magpie.codec.PingResp;
 import dev.magpie.codec.PubResponse;
 import dev.magpie.codec.Publish;
 import dev.magpie.codec.ReasonCode;
@@ -20,12 +18,8 @@ import dev.magpie.session.Session;
 import dev.magpie.security.EnhancedAuthentication;
 import dev.magpie.spi.ClientInfo;
 import dev.magpie.spi.Credentials;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import dev.magpie.observe.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,12 +39,6 @@ import java.util.function.Predicate;
  */
 public final class MqttConnection extends ClientChannel {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
-    static final String KEEP_ALIVE_HANDLER = "keepalive";
-    /**
-     * PINGRESP is the same two bytes in every version [MQTT-3.13.1]: encoded once, shared by every connection and
-     * never freed (a duplicate per answer), so a PINGREQ costs no allocation of its own. Never written to.
-     */
-    private static final ByteBuf PINGRESP = encodedOnce(PingResp.INSTANCE);
 
     private final ConnectionServices services;
     private final Listener listener;
@@ -64,20 +52,10 @@ public final class MqttConnection extends ClientChannel {
     private Session session;
     private boolean willSuppressed;
     private String closeReason = "connection lost";
-    /**
-     * Packets one connection may have handled in one event-loop turn before it yields to the other connections of its
-     * loop: a read can hold tens of thousands of small packets (64 KiB of PINGREQ is 32,768), and a loop that handles
-     * them all in one go makes every other client on it wait.
-     */
-    static final int PACKETS_PER_TURN = 256;
-    /** Packets handled since this connection's last turn began (event loop). */
-    private int packetsThisTurn;
-    /** Whether answers were written during this read and await the flush at its end. */
-    private boolean unflushed;
     /** This client's PUBLISH rate limit; null when none is configured. Event loop only. */
     private final PublishThrottle throttle;
-    /** Closes the client if its output stays undrained; event loop only. */
-    private final OutputWatch outputWatch;
+    /** Flushing answers, yielding the loop, and stopping reads while the output is full; event loop only. */
+    private final ConnectionOutput output;
     /** The AUTH exchanges, for a client that named an Authentication Method in CONNECT; else null. */
     private AuthFlow authFlow;
 
@@ -88,16 +66,7 @@ public final class MqttConnection extends ClientChannel {
         this.flows = new InboundFlows(services.flows(), this);
         this.faults = new ConnectionFaults(this, services.metrics(), encoder);
         this.throttle = PublishThrottle.of(services.limits(), services.metrics(), this);
-        this.outputWatch = new OutputWatch(services.limits().unflushedOutput(), this::outputStalled);
-    }
-
-    private static ByteBuf encodedOnce(MqttPacket packet) {
-        ByteBuf encoded = MqttEncoder.encode(UnpooledByteBufAllocator.DEFAULT, packet, MqttVersion.V3_1_1);
-        try {
-            return Unpooled.unreleasableBuffer(Unpooled.directBuffer(encoded.readableBytes()).writeBytes(encoded));
-        } finally {
-            encoded.release();
-        }
+        this.output = new ConnectionOutput(services.limits().unflushedOutput(), this::outputStalled);
     }
 
     // ---- Netty callbacks (event loop) ----
@@ -156,10 +125,7 @@ public final class MqttConnection extends ClientChannel {
             }
             case CONNECTED -> {
                 dispatch(packet);
-                if (++packetsThisTurn >= PACKETS_PER_TURN && !reading.holds(ReadGate.Reason.YIELD)) {
-                    reading.pause(ReadGate.Reason.YIELD);
-                    context.executor().execute(() -> reading.resume(ReadGate.Reason.YIELD));
-                }
+                output.handled(context, reading);
             }
             case CLOSING, CLOSED -> { } // nothing after the end is acted on
         }
@@ -181,9 +147,7 @@ public final class MqttConnection extends ClientChannel {
         } else if (packet instanceof Unsubscribe u) {
             flows.unsubscribe(session, u);
         } else if (packet instanceof PingReq) {
-            // written now, flushed once per read (channelReadComplete): a burst of PINGREQs costs one system call
-            ctx.write(PINGRESP.duplicate(), ctx.voidPromise());
-            unflushed = true;
+            output.pingResp(ctx);
         } else if (packet instanceof Disconnect d) {
             onDisconnect(d);
         } else if (packet instanceof Auth a) {
@@ -226,55 +190,33 @@ public final class MqttConnection extends ClientChannel {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext context) {
-        packetsThisTurn = 0;
-        flushAnswers();
+        output.readComplete(context);
         context.fireChannelReadComplete();
-    }
-
-    private void flushAnswers() {
-        if (unflushed) {
-            unflushed = false;
-            ctx.flush();
-        }
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext context, Object event) {
         if (event instanceof IdleStateEvent) {
-            if (life.isEnding()) {
-                context.close(); // a DISCONNECT the client has not taken off the socket in all that time: give up on it
-                return;
+            switch (KeepAlive.onIdle(life.isEnding(), reading)) {
+                case CLOSE_NOW -> context.close();
+                case IGNORE -> { }
+                case TIMED_OUT -> {
+                    LOG.info("{}: keep-alive timeout, closing", describe());
+                    closeReason = "keep-alive timeout";
+                    disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, "keep-alive timeout");
+                }
             }
-            if (reading.pausedByBroker()) {
-                return; // we stopped reading (its rate, or answers it does not take), not the client
-            }
-            // nothing received for 1.5 x keep-alive: [MQTT-3.1.2-22] in 5.0, [MQTT-3.1.2-24] in 3.1.1
-            LOG.info("{}: keep-alive timeout, closing", describe());
-            closeReason = "keep-alive timeout";
-            disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, "keep-alive timeout");
             return;
         }
         context.fireUserEventTriggered(event);
     }
 
-    /**
-     * Every answer the broker owes (PINGRESP, PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK, UNSUBACK, AUTH) comes from a
-     * packet read from the client, so a full output stops reading it: a client that sends and never reads blocks
-     * on its own socket instead of filling the broker's memory with its answers (issue 10). The watch closes it if
-     * its output stays undrained.
-     */
+    /** A full output stops reading the client ({@link ConnectionOutput}); once it drains, the session sends again. */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext context) {
-        if (context.channel().isWritable()) {
-            outputWatch.writable();
-            reading.resume(ReadGate.Reason.OUTPUT_FULL);
-            Session s = session;
-            if (s != null) {
-                s.execute(s::drain);
-            }
-        } else if (!life.is(State.CLOSED)) {
-            reading.pause(ReadGate.Reason.OUTPUT_FULL);
-            outputWatch.unwritable(context);
+        Session s = session;
+        if (output.writabilityChanged(context, reading, life.is(State.CLOSED)) && s != null) {
+            s.execute(s::drain);
         }
         context.fireChannelWritabilityChanged();
     }
@@ -298,7 +240,7 @@ public final class MqttConnection extends ClientChannel {
             connectTimeout.cancel(false);
         }
         life.closed();
-        outputWatch.writable();
+        output.closed();
         heldPackets.clear();
         if (authFlow != null) {
             authFlow.close();
@@ -382,17 +324,14 @@ public final class MqttConnection extends ClientChannel {
         }
         this.client = info;
         this.session = attached;
-        if (keepAliveSeconds > 0) {
-            long idleMillis = keepAliveSeconds * 1500L;
-            ctx.pipeline().addBefore(ctx.name(), KEEP_ALIVE_HANDLER, new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
-        }
+        KeepAlive.start(ctx, keepAliveSeconds);
         services.metrics().connectAccepted();
         LOG.info("{}: connected ({}, keep-alive {} s)", describe(), terms.version(), keepAliveSeconds);
         services.events().clientConnected(info);
         while (!heldPackets.isEmpty() && life.is(State.CONNECTED)) {
             dispatch(heldPackets.poll());
         }
-        flushAnswers(); // held packets are answered outside a read: no channelReadComplete flushes them
+        output.flush(ctx); // held packets are answered outside a read: no channelReadComplete flushes them
         reading.resume(ReadGate.Reason.CONNECT_PENDING);
     }
 
