@@ -94,7 +94,7 @@ final class AuthFlow {
         AuthStep.Continuation next = clientTurn;
         clientTurn = null;
         deadline.cancel(false);
-        connection.authTurn(false);
+        readOnClientsTurn(false);
         serverTurn(authentication.respond(next, auth.properties().binary(PropertyId.AUTHENTICATION_DATA).orElse(new byte[0]),
                 credentials.clientId()));
     }
@@ -228,7 +228,21 @@ final class AuthFlow {
             }
         }, clientTurnMillis, TimeUnit.MILLISECONDS);
         connection.send(auth);
-        connection.authTurn(true);
+        readOnClientsTurn(true);
+    }
+
+    /**
+     * While the CONNECT is being decided, the socket is read only when it is the client's turn to answer AUTH
+     * ({@link ReadGate.Reason#CONNECT_PENDING}); a re-authentication leaves reading alone.
+     */
+    private void readOnClientsTurn(boolean clientsTurn) {
+        if (connection.life.is(ConnectionLife.State.AUTHENTICATING)) {
+            if (clientsTurn) {
+                connection.reading.resume(ReadGate.Reason.CONNECT_PENDING);
+            } else {
+                connection.reading.pause(ReadGate.Reason.CONNECT_PENDING);
+            }
+        }
     }
 
     /** Clears the exchange and returns its outcome, so a late step or timer cannot report twice. */
@@ -239,7 +253,7 @@ final class AuthFlow {
         if (deadline != null) {
             deadline.cancel(false);
         }
-        connection.authTurn(false);
+        readOnClientsTurn(false);
         return done;
     }
 }

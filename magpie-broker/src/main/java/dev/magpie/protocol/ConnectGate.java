@@ -61,13 +61,7 @@ final class ConnectGate {
         MqttVersion version = connect.version();
         MqttProperties props = connect.properties();
         BrokerCapabilities offered = admission.capabilities();
-        connection.negotiated(version,
-                (int) Math.min(Integer.MAX_VALUE, props.unsignedInt(PropertyId.MAXIMUM_PACKET_SIZE, Integer.MAX_VALUE)),
-                props.integer(PropertyId.RECEIVE_MAXIMUM, 65_535),
-                props.integer(PropertyId.REQUEST_PROBLEM_INFORMATION, 1) == 1,
-                version.isV5() ? offered.topicAliasMaximum() : 0,
-                version.isV5() ? props.integer(PropertyId.TOPIC_ALIAS_MAXIMUM, 0) : 0,
-                props.unsignedInt(PropertyId.SESSION_EXPIRY_INTERVAL, 0) == 0);
+        connection.negotiated(ClientTerms.of(connect, offered));
         Connect.Will will = connect.will();
         if (will != null) {
             if (will.qos() > offered.maximumQos()) {

@@ -6,7 +6,6 @@ import dev.magpie.codec.Connect;
 import dev.magpie.codec.Disconnect;
 import dev.magpie.codec.MqttPacket;
 import dev.magpie.codec.MqttPacketEncoder;
-import dev.magpie.codec.MqttVersion;
 import dev.magpie.codec.PingReq;
 import dev.magpie.codec.PubResponse;
 import dev.magpie.codec.Publish;
@@ -25,9 +24,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -35,7 +31,9 @@ import java.util.function.Predicate;
  * belongs to the connection (protocol version, keep-alive, the client's limits) and hands everything that
  * belongs to the session to the session's thread. CONNECT is handled by {@link ConnectGate}; packets that
  * arrive before the gate has answered are held and replayed in order once the client is in, and dropped if it
- * is refused ([MQTT-3.1.4-5] in 3.1.1, [MQTT-3.1.4-6] in 5.0).
+ * is refused ([MQTT-3.1.4-5] in 3.1.1, [MQTT-3.1.4-6] in 5.0), by {@link PendingConnect}. What the client is owed
+ * and how fast it is read is {@link ConnectionOutput}'s, when its silence ends it {@link KeepAlive}'s, and what
+ * goes wrong under it {@link ConnectionFaults}'.
  */
 public final class MqttConnection extends ClientChannel {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
@@ -43,11 +41,11 @@ public final class MqttConnection extends ClientChannel {
     private final ConnectionServices services;
     private final Listener listener;
     private final MqttPacketEncoder encoder;
-    private final ArrayDeque<MqttPacket> heldPackets = new ArrayDeque<>();
+    /** The CONNECT's deadline and the packets held until the client is in. */
+    private final PendingConnect pending = new PendingConnect();
     private final InboundFlows flows;
     private final ConnectionFaults faults;
 
-    private ScheduledFuture<?> connectTimeout;
     private ClientInfo client;
     private Session session;
     private boolean willSuppressed;
@@ -93,13 +91,7 @@ public final class MqttConnection extends ClientChannel {
         this.ctx = context;
         this.reading = new ReadGate(context.channel());
         services.metrics().connectionOpened();
-        long timeout = services.settings().connectTimeout().toMillis();
-        connectTimeout = context.executor().schedule(() -> {
-            if (life.is(State.AWAIT_CONNECT)) {
-                LOG.info("{}: no CONNECT within {} ms, closing", remote(), timeout);
-                context.close();
-            }
-        }, timeout, TimeUnit.MILLISECONDS);
+        pending.awaitConnect(context, services.settings().connectTimeout().toMillis(), () -> life.is(State.AWAIT_CONNECT), this::remote);
     }
 
     @Override
@@ -110,7 +102,7 @@ public final class MqttConnection extends ClientChannel {
         }
         switch (life.get()) {
             case AWAIT_CONNECT -> {
-                connectTimeout.cancel(false);
+                pending.connectArrived();
                 life.connectReceived();
                 // hold the socket until the gate answers, so held packets stay bounded
                 reading.pause(ReadGate.Reason.CONNECT_PENDING);
@@ -120,7 +112,7 @@ public final class MqttConnection extends ClientChannel {
                 if (authFlow != null && authFlow.inProgress()) {
                     authFlow.beforeConnack(packet);
                 } else {
-                    heldPackets.add(packet);
+                    pending.hold(packet);
                 }
             }
             case CONNECTED -> {
@@ -236,12 +228,9 @@ public final class MqttConnection extends ClientChannel {
     @Override
     public void channelInactive(ChannelHandlerContext context) {
         services.metrics().connectionClosed();
-        if (connectTimeout != null) {
-            connectTimeout.cancel(false);
-        }
         life.closed();
         output.closed();
-        heldPackets.clear();
+        pending.closed();
         if (authFlow != null) {
             authFlow.close();
         }
@@ -283,11 +272,10 @@ public final class MqttConnection extends ClientChannel {
 
     // ---- called by ConnectGate on the event loop ----
 
-    void negotiated(MqttVersion v, int maxPacketSize, int receiveMaximum, boolean problemInformation,
-                    int inboundAliasMaximum, int outboundAliasMaximum, boolean sessionExpiryZero) {
-        this.terms = new ClientTerms(v, maxPacketSize, receiveMaximum, problemInformation,
-                new TopicAliases(inboundAliasMaximum, outboundAliasMaximum), sessionExpiryZero);
-        encoder.version(v);
+    /** The CONNECT fixed the client's terms: from now on packets are encoded in its version. */
+    void negotiated(ClientTerms negotiated) {
+        this.terms = negotiated;
+        encoder.version(negotiated.version());
     }
 
     /** The gate found an Authentication Method it serves: exchanges of AUTH packets follow (spec 4.12). */
@@ -299,17 +287,6 @@ public final class MqttConnection extends ClientChannel {
     /** Says why the connection ends, for the log line and the disconnected event. */
     void closeReason(String reason) {
         this.closeReason = reason;
-    }
-
-    /** While the CONNECT is being decided, read from the socket only when it is the client's turn to answer AUTH. */
-    void authTurn(boolean clientsTurn) {
-        if (life.is(State.AUTHENTICATING)) {
-            if (clientsTurn) {
-                reading.resume(ReadGate.Reason.CONNECT_PENDING);
-            } else {
-                reading.pause(ReadGate.Reason.CONNECT_PENDING);
-            }
-        }
     }
 
     /** The gate refused the client: the CONNACK with the reason (if any) is written and closes the connection. */
@@ -328,9 +305,7 @@ public final class MqttConnection extends ClientChannel {
         services.metrics().connectAccepted();
         LOG.info("{}: connected ({}, keep-alive {} s)", describe(), terms.version(), keepAliveSeconds);
         services.events().clientConnected(info);
-        while (!heldPackets.isEmpty() && life.is(State.CONNECTED)) {
-            dispatch(heldPackets.poll());
-        }
+        pending.replay(this::dispatch, () -> life.is(State.CONNECTED));
         output.flush(ctx); // held packets are answered outside a read: no channelReadComplete flushes them
         reading.resume(ReadGate.Reason.CONNECT_PENDING);
     }
