@@ -30,77 +30,8 @@ public final class SqliteMessageStore implements MessageStore {
     /** Writes that may wait for the writer thread before new ones are dropped (and counted). */
     public static final int DEFAULT_QUEUE_CAPACITY = 100_000;
 
-    private static final List<List<String>> MIGRATIONS = List.of(
-            List.of("""
-                    CREATE TABLE retained (
-                        topic      TEXT PRIMARY KEY NOT NULL,
-                        qos        INTEGER NOT NULL,
-                        payload    BLOB NOT NULL,
-                        properties BLOB NOT NULL,
-                        stored_at  INTEGER NOT NULL,
-                        expires_at INTEGER
-                    )"""),
-            // 1 -> 2: persistent sessions and their subscriptions
-            List.of("""
-                    CREATE TABLE sessions (
-                        client_id      TEXT PRIMARY KEY NOT NULL,
-                        username       TEXT,
-                        protocol_level INTEGER NOT NULL,
-                        listener       TEXT NOT NULL,
-                        expiry_seconds INTEGER NOT NULL,
-                        expires_at     INTEGER
-                    )""", """
-                    CREATE TABLE subscriptions (
-                        client_id           TEXT NOT NULL,
-                        filter              TEXT NOT NULL,
-                        qos                 INTEGER NOT NULL,
-                        no_local            INTEGER NOT NULL,
-                        retain_as_published INTEGER NOT NULL,
-                        retain_handling     INTEGER NOT NULL,
-                        identifier          INTEGER NOT NULL,
-                        PRIMARY KEY (client_id, filter)
-                    )"""),
-            // 2 -> 3: queued and in-flight QoS 1/2 messages of persistent sessions, inbound QoS 2 ids
-            List.of("""
-                    CREATE TABLE session_messages (
-                        client_id        TEXT NOT NULL,
-                        inflight         INTEGER NOT NULL,
-                        key              INTEGER NOT NULL,
-                        state            INTEGER NOT NULL,
-                        retain           INTEGER NOT NULL,
-                        subscription_ids TEXT NOT NULL,
-                        topic            TEXT NOT NULL,
-                        qos              INTEGER NOT NULL,
-                        payload          BLOB NOT NULL,
-                        properties       BLOB NOT NULL,
-                        stored_at        INTEGER NOT NULL,
-                        expires_at       INTEGER,
-                        PRIMARY KEY (client_id, inflight, key)
-                    )""", """
-                    CREATE TABLE inbound_qos2 (
-                        client_id TEXT NOT NULL,
-                        packet_id INTEGER NOT NULL,
-                        PRIMARY KEY (client_id, packet_id)
-                    )"""),
-            // 3 -> 4: messages held for shared subscriptions, fingerprints of inbound QoS 2 ids, delayed wills
-            // and ownership not yet durable: an unowned id's origin tags the copies a restart must drop
-            List.of("ALTER TABLE session_messages ADD COLUMN shared_group TEXT",
-                    "ALTER TABLE session_messages ADD COLUMN origin INTEGER NOT NULL DEFAULT 0",
-                    "ALTER TABLE inbound_qos2 ADD COLUMN fingerprint INTEGER NOT NULL DEFAULT 0",
-                    "ALTER TABLE inbound_qos2 ADD COLUMN origin INTEGER NOT NULL DEFAULT 0",
-                    "ALTER TABLE inbound_qos2 ADD COLUMN owned INTEGER NOT NULL DEFAULT 1", """
-                    CREATE TABLE pending_wills (
-                        client_id  TEXT PRIMARY KEY NOT NULL,
-                        topic      TEXT NOT NULL,
-                        qos        INTEGER NOT NULL,
-                        retain     INTEGER NOT NULL,
-                        payload    BLOB NOT NULL,
-                        properties BLOB NOT NULL,
-                        due_at     INTEGER NOT NULL
-                    )"""));
-
     /** The schema version this code reads and writes. */
-    public static final int SCHEMA_VERSION = MIGRATIONS.size();
+    public static final int SCHEMA_VERSION = MessageSchema.MIGRATIONS.version();
 
     private final Object lock = new Object();
     private final Connection connection;
@@ -146,7 +77,7 @@ public final class SqliteMessageStore implements MessageStore {
         Connection connection = null;
         try {
             connection = source.getConnection();
-            migrate(connection, file.toString());
+            MessageSchema.MIGRATIONS.apply(connection, "the message store " + file, StoreException::new);
             return new SqliteMessageStore(connection, file.toString(), queueCapacity, directoryLock);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(connection);
@@ -155,44 +86,6 @@ public final class SqliteMessageStore implements MessageStore {
                 throw se;
             }
             throw new StoreException("cannot open the message store " + file + ": " + e.getMessage() + SqliteFile.hint(e), e);
-        }
-    }
-
-    private static void migrate(Connection connection, String location) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS message_schema_version (version INTEGER NOT NULL)");
-        }
-        while (true) {
-            connection.setAutoCommit(false);
-            try (Statement s = connection.createStatement()) {
-                int version;
-                try (ResultSet rs = s.executeQuery("SELECT max(version) FROM message_schema_version")) {
-                    rs.next();
-                    version = rs.getInt(1);
-                }
-                if (version > SCHEMA_VERSION) {
-                    throw new StoreException("the message store " + location + " has schema version " + version
-                            + ", written by a newer Magpie; this one reads up to " + SCHEMA_VERSION
-                            + ". Use the newer version, or restore a backup of the file");
-                }
-                if (version == SCHEMA_VERSION) {
-                    // a write, so that a read-only file fails here, at start, and not on the first PUBLISH
-                    s.executeUpdate("UPDATE message_schema_version SET version = version");
-                    connection.commit();
-                    return;
-                }
-                for (String sql : MIGRATIONS.get(version)) {
-                    s.execute(sql);
-                }
-                s.executeUpdate(version == 0 ? "INSERT INTO message_schema_version (version) VALUES (1)"
-                        : "UPDATE message_schema_version SET version = " + (version + 1));
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
         }
     }
 

@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -56,7 +55,7 @@ public final class UserStore implements AutoCloseable {
      * Migration steps: entry {@code i} takes the schema from version {@code i} to {@code i + 1}. Append new
      * steps, never change old ones: a file on disk may be at any earlier version.
      */
-    private static final List<List<String>> MIGRATIONS = List.of(
+    private static final SchemaMigrations MIGRATIONS = new SchemaMigrations("schema_version", List.of(
             List.of("""
                     CREATE TABLE users (
                         name          TEXT PRIMARY KEY NOT NULL,
@@ -66,10 +65,10 @@ public final class UserStore implements AutoCloseable {
                     )"""),
             // 1 -> 2: SCRAM-SHA-256 credentials (RFC 5803 text), made when a password is set; NULL for users
             // whose password was set before, until it is set again
-            List.of("ALTER TABLE users ADD COLUMN scram_sha256 TEXT"));
+            List.of("ALTER TABLE users ADD COLUMN scram_sha256 TEXT")), false);
 
     /** The schema version this code reads and writes. */
-    public static final int SCHEMA_VERSION = MIGRATIONS.size();
+    public static final int SCHEMA_VERSION = MIGRATIONS.version();
 
     private final Object lock = new Object();
     private final Connection connection; // guarded by lock
@@ -125,7 +124,8 @@ public final class UserStore implements AutoCloseable {
         Connection connection = null;
         try {
             connection = source.getConnection();
-            migrate(connection, location);
+            MIGRATIONS.apply(connection, "the user database " + location,
+                    message -> new UserStoreException(UserStoreException.Kind.STORAGE, message));
             return new UserStore(connection, hasher, location);
         } catch (SQLException | RuntimeException e) {
             if (connection != null) {
@@ -140,51 +140,6 @@ public final class UserStore implements AutoCloseable {
             }
             throw new UserStoreException(UserStoreException.Kind.STORAGE,
                     "cannot open the user database " + location + ": " + e.getMessage() + SqliteFile.hint(e), e);
-        }
-    }
-
-    /** Brings the schema to {@link #SCHEMA_VERSION} in one transaction per step. */
-    private static void migrate(Connection connection, String location) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-        }
-        while (true) {
-            connection.setAutoCommit(false); // IMMEDIATE: a second process migrating at once waits, then sees our work
-            try {
-                int version = schemaVersion(connection);
-                if (version > SCHEMA_VERSION) {
-                    throw new UserStoreException(UserStoreException.Kind.STORAGE, "the user database " + location
-                            + " has schema version " + version + ", written by a newer Magpie; this one reads up to "
-                            + SCHEMA_VERSION + ". Use the newer version, or restore a backup of the file");
-                }
-                if (version == SCHEMA_VERSION) {
-                    connection.commit();
-                    return;
-                }
-                try (Statement s = connection.createStatement()) {
-                    for (String sql : MIGRATIONS.get(version)) {
-                        s.execute(sql);
-                    }
-                    if (version == 0) {
-                        s.execute("INSERT INTO schema_version (version) VALUES (1)");
-                    } else {
-                        s.execute("UPDATE schema_version SET version = " + (version + 1));
-                    }
-                }
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
-        }
-    }
-
-    private static int schemaVersion(Connection connection) throws SQLException {
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT max(version) FROM schema_version")) {
-            rs.next();
-            return rs.getInt(1); // NULL (an empty table) reads as 0
         }
     }
 

@@ -12,8 +12,9 @@
  *   their subscriptions, queued and in-flight messages, inbound QoS 2 ids and delayed wills), with a memory and an
  *   SQLite implementation; the SQLite one writes through one batching writer thread (group commit, bounded
  *   queue, statements prepared once) so an event loop never waits for the disk, and holds the data directory's
- *   lock ({@code magpie.lock}: one broker per directory). {@link dev.magpie.store.SqliteFile} says how the two
- *   share the file.</li>
+ *   lock ({@code magpie.lock}: one broker per directory); its tables are {@code MessageSchema}'s.
+ *   {@link dev.magpie.store.SqliteFile} says how the two share the file, {@code SchemaMigrations} how each brings
+ *   its own versioned tables up to date.</li>
  * </ul>
  *
  * <p>Called by the standalone server ({@code magpie user ...} and {@code magpie serve}), by embedding
