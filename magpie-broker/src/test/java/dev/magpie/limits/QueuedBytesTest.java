@@ -13,6 +13,7 @@ import dev.magpie.protocol.SessionLifecycle;
 import dev.magpie.testkit.LogCapture;
 import dev.magpie.testkit.RawMqttClient;
 import dev.magpie.testkit.TestBrokers;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.List;
 import static dev.magpie.limits.LimitsFixture.QUIET;
 import static dev.magpie.limits.LimitsFixture.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * max_queued_bytes bounds a session's queue by its topic and payload bytes, besides max_queued_messages: an
@@ -33,13 +35,17 @@ class QueuedBytesTest {
     void offlineQueueKeepsOnlyWhatFitsTheByteBoundAndLogsTheOverflowOnce() {
         BrokerSettings settings = BrokerSettings.defaults().withMaxQueuedMessages(1000);
         BrokerLimits limits = BrokerLimits.defaults().toBuilder().maxQueuedBytes(1000).build();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (LogCapture log = LogCapture.of(SessionLifecycle.class);
-             LimitsFixture f = new LimitsFixture(TestBrokers.anonymous(settings).limits(limits))) {
+             LimitsFixture f = new LimitsFixture(TestBrokers.anonymous(settings).limits(limits).meterRegistry(registry))) {
             MqttProperties expiry = MqttProperties.builder().integer(PropertyId.SESSION_EXPIRY_INTERVAL, 300).build();
             RawMqttClient sub = f.socket();
             assertThat(f.connAck(sub, new Connect(MqttVersion.V5, "sub", true, 60, null, null, null, expiry)).reasonCode()).isZero();
             assertThat(LimitsFixture.subscribe(sub, "q")).containsExactly(1);
             sub.close();
+            // the session is detached on its own thread after the broker saw the close; a message routed before
+            // that would go in flight to the dead connection (and be redelivered) instead of into the queue
+            await().atMost(WAIT).until(() -> registry.get("magpie.connections").gauge().value() == 0);
 
             // each message costs 1 (topic) + 300 (payload) bytes: three fit in 1000, the other seven are dropped
             RawMqttClient pub = f.v5("pub");
