@@ -12,7 +12,8 @@
 #
 # Options: --brokers LIST (magpie,mosquitto,hivemq,aedes,moquette), --scenarios LIST (pairs-qos0-16b,
 # pairs-qos0-1kb, fanout-qos0, pairs-qos1, latency, idle, storm), --rounds N (3), --duration Ns (10s, measured
-# seconds per run or sweep step), --warmup Ns (2s), --port P (18830), --no-doc (print only), --help.
+# seconds per run or sweep step), --warmup Ns (2s, the generator's per run), --broker-warmup Ns (10s of load on each
+# freshly started broker before it is measured, for the JIT), --port P (18830), --no-doc (print only), --help.
 # Environment: PEER_JAVA_OPTS (JVM options of the Java brokers: Magpie, HiveMQ CE, Moquette; default none, the
 # same JVM defaults for all), GEN_JAVA_OPTS (the generator's).
 # Needs: taskset, ss, Maven + Java 17; mosquitto (apt-get install -y mosquitto) and node + npm (for aedes) are
@@ -29,11 +30,12 @@ rounds=3
 duration=10
 warmup=2
 drain=5
+broker_warmup=10
 port=18830
 write_doc=1
 invocation="magpie-bench/run-peers.sh${*:+ $*}"
 
-usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --brokers) brokers_arg="$2"; shift 2 ;;
@@ -41,6 +43,7 @@ while [[ $# -gt 0 ]]; do
     --rounds) rounds="$2"; shift 2 ;;
     --duration) duration="${2%s}"; shift 2 ;;
     --warmup) warmup="${2%s}"; shift 2 ;;
+    --broker-warmup) broker_warmup="${2%s}"; shift 2 ;;
     --port) port="$2"; shift 2 ;;
     --no-doc) write_doc=0; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -55,8 +58,8 @@ done
 for s in "${scenarios[@]}"; do
   [[ " ${all_scenarios[*]} " == *" $s "* ]] || { echo "run-peers.sh: unknown scenario $s (${all_scenarios[*]})" >&2; exit 2; }
 done
-[[ "$rounds" =~ ^[1-9][0-9]*$ && "$duration" =~ ^[0-9]+$ && "$warmup" =~ ^[0-9]+$ ]] \
-  || { echo "run-peers.sh: --rounds, --duration and --warmup take whole numbers" >&2; exit 2; }
+[[ "$rounds" =~ ^[1-9][0-9]*$ && "$duration" =~ ^[0-9]+$ && "$warmup" =~ ^[0-9]+$ && "$broker_warmup" =~ ^[0-9]+$ ]] \
+  || { echo "run-peers.sh: --rounds, --duration, --warmup and --broker-warmup take whole numbers" >&2; exit 2; }
 
 work="$repo/magpie-bench/target/peers"
 results="$work/results"
@@ -78,6 +81,17 @@ scenario_args() {
     latency)        echo "--scenario pairs --publishers 10 --qos 0 --payload 16 --rate 5000" ;;
     idle)           echo "--scenario idle --connections 5000 --concurrency 100" ;;
     storm)          echo "--scenario storm --connections 2000 --concurrency 1" ;;
+  esac
+}
+# A freshly started JVM broker is still compiling (JIT) for its first seconds: without a warm-up a sweep's first step
+# fails on a p99 of hundreds of ms and the sweep goes down from there. So before each measured run the broker gets
+# --broker-warmup seconds of the same load at the sweep's first rate (results discarded); not for idle, which
+# measures a fresh broker's memory (issue 11: "RSS growth for the first 5,000 connections, fresh broker").
+warmup_args() {
+  case "$1" in
+    idle) ;;
+    storm) echo "--scenario pairs --publishers 10 --qos 0 --payload 16 --rate 10000" ;;
+    *) scenario_args "$1" | sed 's/ --sweep-[a-z]* [0-9.]*//g; s/ --sweep//' ;;
   esac
 }
 # Worst-case seconds of one generator run: a sweep takes at most log2(max/start) + 1 steps up and 4 bisections
@@ -153,7 +167,7 @@ done
 [[ ${#available[@]} -gt 0 ]] || { echo "run-peers.sh: no broker can run" >&2; exit 1; }
 
 bound=0
-for s in "${scenarios[@]}"; do bound=$((bound + $(run_limit "$s") + 15)); done
+for s in "${scenarios[@]}"; do bound=$((bound + $(run_limit "$s") + 15 + broker_warmup + 5)); done
 bound=$((bound * rounds * ${#available[@]}))
 echo "run-peers.sh: brokers ${available[*]}; scenarios ${scenarios[*]}; $rounds round(s), ${duration}s per run;" \
      "at most $((bound / 60)) min $((bound % 60)) s (each generator run is cut off at its bound); load: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -249,6 +263,12 @@ for ((round = 1; round <= rounds; round++)); do
       log="$logs/$scenario.$broker.r$round"
       echo "round $round/$rounds, $scenario, $broker ($(date -u +%H:%M:%S), load $(cut -d' ' -f1 /proc/loadavg))"
       if ! start_broker "$broker" "$log.broker.log"; then continue; fi
+      if [[ $broker_warmup -gt 0 && -n "$(warmup_args "$scenario")" ]]; then
+        # shellcheck disable=SC2046  # warmup_args is a list of options
+        MAGPIE_JAVA_OPTS="${GEN_JAVA_OPTS:-}" timeout $((broker_warmup + 30)) taskset -c 1 bin/magpie bench --port "$port" \
+          $(warmup_args "$scenario") --warmup 0 --duration "$broker_warmup" --drain 2 --quiet --label warmup \
+          > "$log.warmup.out" 2>&1 || echo "  (broker warm-up run failed: $log.warmup.out)" >&2
+      fi
       # shellcheck disable=SC2046  # scenario_args is a list of options
       if MAGPIE_JAVA_OPTS="${GEN_JAVA_OPTS:-}" timeout "$(run_limit "$scenario")" taskset -c 1 bin/magpie bench \
            --port "$port" $(scenario_args "$scenario") "${common[@]}" --label "$broker" --broker-pid "$broker_pid" \
@@ -283,6 +303,8 @@ info="$work/info.md"
   echo '```'
   for b in "${available[@]}"; do broker_command "$b"; done
   echo '```'
+  echo "Each broker (except for idle) first got ${broker_warmup} s of the same load, discarded:" \
+       "\`bin/magpie bench ... --warmup 0 --duration ${broker_warmup}\` (the sweep's first rate; storm: 10 pairs at 10,000 msg/s)."
   echo "Generator (CPU 1; \`--broker-pid\` of the broker, \`--json\` per run):"
   echo '```'
   for s in "${scenarios[@]}"; do generator_command "$s" BROKER; done
