@@ -6,6 +6,7 @@ import dev.magpie.spi.BrokerListener;
 import dev.magpie.spi.ClientInfo;
 import dev.magpie.spi.Decision;
 import dev.magpie.spi.Message;
+import dev.magpie.testkit.PahoOptions;
 import dev.magpie.testkit.TestBrokers;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -52,7 +53,7 @@ class EmbeddedBrokerTest {
     private MqttClient connect(String id, String user, String password) throws MqttException {
         MqttClient c = new MqttClient(TestBrokers.uri(broker), id, new MemoryPersistence());
         clients.add(c);
-        MqttConnectOptions o = new MqttConnectOptions();
+        MqttConnectOptions o = PahoOptions.v3();
         if (user != null) {
             o.setUserName(user);
             o.setPassword(password.toCharArray());

@@ -1,6 +1,7 @@
 package dev.magpie.clients;
 
 import dev.magpie.Broker;
+import dev.magpie.testkit.PahoOptions;
 import dev.magpie.testkit.TestBrokers;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -55,12 +56,9 @@ class PahoV3Test {
 
     private MqttClient connect(String id, boolean clean) throws MqttException {
         MqttClient c = client(id);
-        MqttConnectOptions o = new MqttConnectOptions();
+        MqttConnectOptions o = PahoOptions.v3();
         o.setCleanSession(clean);
         o.setConnectionTimeout(10);
-        // Paho can report a publish complete before it frees its in-flight slot (eclipse-paho/paho.mqtt.java#551):
-        // with its default of 10, back-to-back QoS 2 publishes then fail with "Too many publishes in progress"
-        o.setMaxInflight(100);
         c.connect(o);
         return c;
     }
@@ -128,13 +126,13 @@ class PahoV3Test {
         connect("will-watcher", true).subscribe("wills/#", 1, (t, m) -> wills.add(t + "=" + text(m)));
 
         MqttClient polite = client("polite");
-        MqttConnectOptions o = new MqttConnectOptions();
+        MqttConnectOptions o = PahoOptions.v3();
         o.setWill("wills/polite", "gone".getBytes(StandardCharsets.UTF_8), 1, false);
         polite.connect(o);
         polite.disconnect();
 
         MqttClient rude = client("rude");
-        MqttConnectOptions o2 = new MqttConnectOptions();
+        MqttConnectOptions o2 = PahoOptions.v3();
         o2.setWill("wills/rude", "lost".getBytes(StandardCharsets.UTF_8), 1, false);
         rude.connect(o2);
         rude.disconnectForcibly(0, 100, false); // closes the socket without DISCONNECT
@@ -164,7 +162,7 @@ class PahoV3Test {
             public void messageArrived(String topic, MqttMessage message) { got.add(topic + "=" + text(message)); }
             public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) { }
         });
-        MqttConnectOptions o = new MqttConnectOptions();
+        MqttConnectOptions o = PahoOptions.v3();
         o.setCleanSession(false);
         var token = again.connectWithResult(o);
         assertThat(token.getSessionPresent()).isTrue();
@@ -178,7 +176,7 @@ class PahoV3Test {
         first.subscribe("f/#", 1);
         first.disconnect();
         MqttClient same = client("fresh");
-        MqttConnectOptions o = new MqttConnectOptions();
+        MqttConnectOptions o = PahoOptions.v3();
         o.setCleanSession(true);
         assertThat(same.connectWithResult(o).getSessionPresent()).isFalse();
     }
@@ -205,7 +203,7 @@ class PahoV3Test {
     @Test
     void mqtt31ClientsAreServed() throws Exception {
         MqttClient c = client("old-timer");
-        MqttConnectOptions o = new MqttConnectOptions();
+        MqttConnectOptions o = PahoOptions.v3();
         o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1);
         c.connect(o);
         List<String> got = new CopyOnWriteArrayList<>();

@@ -1,5 +1,6 @@
 package dev.magpie.hostile;
 
+import dev.magpie.testkit.PahoOptions;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -64,7 +65,7 @@ final class GoodTraffic implements AutoCloseable {
 
     private static MqttClient connect(String uri, String id, int keepAlive) throws MqttException {
         MqttClient c = new MqttClient(uri, id, new MemoryPersistence());
-        MqttConnectOptions o = new MqttConnectOptions();
+        MqttConnectOptions o = PahoOptions.v3();
         o.setCleanSession(true);
         o.setConnectionTimeout(10);
         o.setKeepAliveInterval(keepAlive);

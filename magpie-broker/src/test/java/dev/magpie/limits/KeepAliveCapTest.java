@@ -5,6 +5,7 @@ import dev.magpie.codec.ConnAck;
 import dev.magpie.codec.MqttVersion;
 import dev.magpie.codec.PropertyId;
 import dev.magpie.codec.ReasonCode;
+import dev.magpie.testkit.PahoOptions;
 import dev.magpie.testkit.RawMqttClient;
 import dev.magpie.testkit.TestBrokers;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -73,7 +74,7 @@ class KeepAliveCapTest {
     void pahoV3SeesIdentifierRejected() throws Exception {
         try (LimitsFixture f = start()) {
             MqttClient paho = new MqttClient("tcp://127.0.0.1:" + f.broker.port("tcp"), "paho-long", new MemoryPersistence());
-            MqttConnectOptions o = new MqttConnectOptions();
+            MqttConnectOptions o = PahoOptions.v3();
             o.setKeepAliveInterval(300);
             MqttException e = catchThrowableOfType(() -> paho.connect(o), MqttException.class);
             assertThat(e.getReasonCode()).isEqualTo(MqttException.REASON_CODE_INVALID_CLIENT_ID);

@@ -10,6 +10,7 @@ import dev.magpie.codec.PingResp;
 import dev.magpie.codec.PubResponse;
 import dev.magpie.codec.Publish;
 import dev.magpie.codec.ReasonCode;
+import dev.magpie.testkit.PahoOptions;
 import dev.magpie.testkit.RawMqttClient;
 import dev.magpie.testkit.TestBrokers;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -78,7 +79,7 @@ class PublishRateTest {
 
             // a well-behaved client on the same broker: all 20 of its messages arrive while the flood goes on
             try (MqttClient good = new MqttClient(TestBrokers.uri(f.broker), "good", new MemoryPersistence())) {
-                MqttConnectOptions options = new MqttConnectOptions();
+                MqttConnectOptions options = PahoOptions.v3();
                 options.setCleanSession(true);
                 good.connect(options);
                 for (int i = 0; i < 20; i++) {

@@ -8,6 +8,7 @@ import dev.magpie.codec.MqttVersion;
 import dev.magpie.codec.PubResponse;
 import dev.magpie.codec.Publish;
 import dev.magpie.codec.ReasonCode;
+import dev.magpie.testkit.PahoOptions;
 import dev.magpie.testkit.RawMqttClient;
 import dev.magpie.testkit.TestBrokers;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -115,7 +116,7 @@ class TopicLimitsTest {
     void pahoV3SeesNotAuthorizedForAWillTopicOverTheLimits() throws Exception {
         try (LimitsFixture f = start();
              MqttClient paho = new MqttClient(TestBrokers.uri(f.broker), "paho-will", new MemoryPersistence())) {
-            MqttConnectOptions options = new MqttConnectOptions();
+            MqttConnectOptions options = PahoOptions.v3();
             options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
             options.setWill(LONG, "gone".getBytes(), 0, false);
             MqttException e = catchThrowableOfType(() -> paho.connect(options), MqttException.class);

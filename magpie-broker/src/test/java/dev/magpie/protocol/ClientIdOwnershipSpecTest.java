@@ -12,6 +12,7 @@ import dev.magpie.codec.PropertyId;
 import dev.magpie.codec.ReasonCode;
 import dev.magpie.spi.AuthResult;
 import dev.magpie.spi.Authenticator;
+import dev.magpie.testkit.PahoOptions;
 import dev.magpie.testkit.RawMqttClient;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -78,7 +79,7 @@ class ClientIdOwnershipSpecTest {
     }
 
     private static MqttConnectOptions v3Options(String user, boolean clean) {
-        MqttConnectOptions o = new MqttConnectOptions();
+        MqttConnectOptions o = PahoOptions.v3();
         o.setCleanSession(clean);
         o.setAutomaticReconnect(false);
         o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);

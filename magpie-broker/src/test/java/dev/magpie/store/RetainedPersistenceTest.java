@@ -14,6 +14,7 @@ import dev.magpie.codec.ReasonCode;
 import dev.magpie.codec.SubAck;
 import dev.magpie.codec.Subscribe;
 import dev.magpie.codec.UserProperty;
+import dev.magpie.testkit.PahoOptions;
 import dev.magpie.testkit.RawMqttClient;
 import dev.magpie.testkit.TestBrokers;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -146,7 +147,7 @@ class RetainedPersistenceTest extends BrokerRestartTest {
         Broker second = startOnDir();
         MqttClient subscriber = new MqttClient(TestBrokers.uri(second), "paho-sub", new MemoryPersistence());
         opened.add(subscriber::close);
-        MqttConnectOptions options = new MqttConnectOptions();
+        MqttConnectOptions options = PahoOptions.v3();
         options.setCleanSession(true);
         subscriber.connect(options);
         BlockingQueue<MqttMessage> received = new LinkedBlockingQueue<>();

@@ -13,6 +13,7 @@ import dev.magpie.codec.Publish;
 import dev.magpie.codec.SubAck;
 import dev.magpie.codec.Subscribe;
 import dev.magpie.codec.Subscribe.Subscription;
+import dev.magpie.testkit.PahoOptions;
 import dev.magpie.testkit.RawMqttClient;
 import dev.magpie.testkit.TestBrokers;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
@@ -196,7 +197,7 @@ class SessionPersistenceTest extends BrokerRestartTest {
     @Test
     void aPahoV3CleanSessionFalseSubscriptionSurvivesARestart_MQTT_3_1_2_4() throws Exception {
         Broker first = startOnDir();
-        MqttConnectOptions persistent = new MqttConnectOptions();
+        MqttConnectOptions persistent = PahoOptions.v3();
         persistent.setCleanSession(false);
         MqttClient client = new MqttClient(TestBrokers.uri(first), "paho-durable", new MemoryPersistence());
         client.connect(persistent);

@@ -4,6 +4,7 @@ import dev.magpie.Broker;
 import dev.magpie.Listener;
 import dev.magpie.TlsSettings;
 import dev.magpie.testkit.LogCapture;
+import dev.magpie.testkit.PahoOptions;
 import dev.magpie.testkit.TestCertificates;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -70,7 +71,7 @@ class TlsListenerTest {
     static MqttClient paho(int port, SSLContext context, String id, List<MqttClient> into) throws MqttException {
         MqttClient client = new MqttClient("ssl://127.0.0.1:" + port, id, new MemoryPersistence());
         into.add(client);
-        MqttConnectOptions options = new MqttConnectOptions();
+        MqttConnectOptions options = PahoOptions.v3();
         options.setSocketFactory(context.getSocketFactory());
         options.setConnectionTimeout(5);
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1); // no silent retry as 3.1

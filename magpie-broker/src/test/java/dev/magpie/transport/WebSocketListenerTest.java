@@ -6,6 +6,7 @@ import dev.magpie.WebSocketSettings;
 import dev.magpie.spi.BrokerListener;
 import dev.magpie.spi.ClientInfo;
 import dev.magpie.spi.HttpRoute;
+import dev.magpie.testkit.PahoOptions;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -93,7 +94,7 @@ class WebSocketListenerTest {
     @Test
     void pahoPublishesAndReceivesOverWebSocket() throws Exception {
         paho = new MqttClient(ws("/mqtt").toString(), "paho-ws", new MemoryPersistence());
-        MqttConnectOptions options = new MqttConnectOptions();
+        MqttConnectOptions options = PahoOptions.v3();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         paho.connect(options);
         List<String> got = new CopyOnWriteArrayList<>();

@@ -8,6 +8,7 @@ import dev.magpie.spi.BrokerListener;
 import dev.magpie.spi.ClientInfo;
 import dev.magpie.spi.HttpRoute;
 import dev.magpie.testkit.LogCapture;
+import dev.magpie.testkit.PahoOptions;
 import dev.magpie.testkit.TestCertificates;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -78,7 +79,7 @@ class WssAndProxyProtocolTest {
 
         MqttClient paho = new MqttClient("wss://127.0.0.1:" + port + "/", "paho-wss", new MemoryPersistence());
         try {
-            MqttConnectOptions options = new MqttConnectOptions();
+            MqttConnectOptions options = PahoOptions.v3();
             options.setSocketFactory(trusting.getSocketFactory());
             options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
             paho.connect(options);

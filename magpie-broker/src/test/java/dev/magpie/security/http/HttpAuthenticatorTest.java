@@ -10,6 +10,7 @@ import dev.magpie.spi.BrokerListener;
 import dev.magpie.spi.ClientInfo;
 import dev.magpie.spi.Credentials;
 import dev.magpie.testkit.LogCapture;
+import dev.magpie.testkit.PahoOptions;
 import dev.magpie.testkit.TestBrokers;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -203,7 +204,7 @@ class HttpAuthenticatorTest {
                     }
                 }).build().start();
         MqttClient client = new MqttClient(TestBrokers.uri(broker), "http-client", new MemoryPersistence());
-        MqttConnectOptions options = new MqttConnectOptions();
+        MqttConnectOptions options = PahoOptions.v3();
         options.setUserName("device");
         options.setPassword("pw".toCharArray());
         client.connect(options);

@@ -5,6 +5,7 @@ import dev.magpie.Listener;
 import dev.magpie.security.password.PasswordHasher;
 import dev.magpie.spi.AuthResult;
 import dev.magpie.spi.Credentials;
+import dev.magpie.testkit.PahoOptions;
 import dev.magpie.testkit.TestBrokers;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -161,7 +162,7 @@ abstract class JdbcAuthenticatorContract {
 
     private static MqttClient connect(Broker broker, String user, String password) throws MqttException {
         MqttClient client = new MqttClient(TestBrokers.uri(broker), "jdbc-" + user + System.nanoTime(), new MemoryPersistence());
-        MqttConnectOptions options = new MqttConnectOptions();
+        MqttConnectOptions options = PahoOptions.v3();
         options.setUserName(user);
         options.setPassword(password.toCharArray());
         options.setConnectionTimeout(10);

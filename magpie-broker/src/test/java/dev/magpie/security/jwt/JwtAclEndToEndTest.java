@@ -5,6 +5,7 @@ import dev.magpie.Broker;
 import dev.magpie.Listener;
 import dev.magpie.security.acl.GrantedAcl;
 import dev.magpie.spi.Decision;
+import dev.magpie.testkit.PahoOptions;
 import dev.magpie.testkit.TestBrokers;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -54,7 +55,7 @@ class JwtAclEndToEndTest {
     private MqttClient connect(String clientId, String token) throws MqttException {
         MqttClient client = new MqttClient(TestBrokers.uri(broker), clientId, new MemoryPersistence());
         clients.add(client);
-        MqttConnectOptions options = new MqttConnectOptions();
+        MqttConnectOptions options = PahoOptions.v3();
         options.setUserName(clientId);
         options.setPassword(token.toCharArray());
         client.connect(options);

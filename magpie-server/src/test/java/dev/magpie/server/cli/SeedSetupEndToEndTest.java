@@ -2,6 +2,7 @@ package dev.magpie.server.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import dev.magpie.testkit.PahoOptions;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -99,7 +100,7 @@ class SeedSetupEndToEndTest {
     private MqttClient connect(int port, String clientId, String user, String password) throws MqttException {
         MqttClient client = new MqttClient("tcp://127.0.0.1:" + port, clientId, new MemoryPersistence());
         clients.add(client);
-        MqttConnectOptions options = new MqttConnectOptions();
+        MqttConnectOptions options = PahoOptions.v3();
         options.setCleanSession(true);
         options.setConnectionTimeout(10);
         options.setUserName(user);

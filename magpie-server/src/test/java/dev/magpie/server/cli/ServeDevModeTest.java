@@ -2,6 +2,7 @@ package dev.magpie.server.cli;
 
 import dev.magpie.Broker;
 import dev.magpie.server.certs.Pem;
+import dev.magpie.testkit.PahoOptions;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -72,7 +73,7 @@ class ServeDevModeTest {
     private MqttClient connect(String uri, SSLSocketFactory factory) throws Exception {
         MqttClient c = new MqttClient(uri, "dev-" + clients.size(), new MemoryPersistence());
         clients.add(c);
-        MqttConnectOptions o = new MqttConnectOptions();
+        MqttConnectOptions o = PahoOptions.v3();
         o.setSocketFactory(factory);
         o.setHttpsHostnameVerificationEnabled(true);
         c.connect(o);

@@ -6,6 +6,7 @@ import dev.magpie.server.certs.CertifiedKey;
 import dev.magpie.server.certs.KeySpec;
 import dev.magpie.server.certs.Pem;
 import dev.magpie.server.certs.ServerNames;
+import dev.magpie.testkit.PahoOptions;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
@@ -92,7 +93,7 @@ class ServeWssEndToEndTest {
         trust.init(trusted);
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, trust.getTrustManagers(), null);
-        MqttConnectOptions options = new MqttConnectOptions();
+        MqttConnectOptions options = PahoOptions.v3();
         options.setSocketFactory(tls.getSocketFactory());
         options.setCleanSession(true);
 

@@ -1,5 +1,6 @@
 package dev.magpie.server.crash;
 
+import dev.magpie.testkit.PahoOptions;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
@@ -28,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class PahoV3Link implements MqttLink {
 
     private final MqttAsyncClient client;
-    private final MqttConnectOptions options = new MqttConnectOptions();
+    private final MqttConnectOptions options = PahoOptions.v3();
 
     PahoV3Link(String serverUri, String clientId, int maxInflight, Events events) throws MqttException {
         client = new MqttAsyncClient(serverUri, clientId, new Observing(events));

@@ -10,6 +10,7 @@ import dev.magpie.Broker;
 import dev.magpie.Listener;
 import dev.magpie.security.password.PasswordHasher;
 import dev.magpie.server.config.ConfigLoader;
+import dev.magpie.testkit.PahoOptions;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -108,7 +109,7 @@ class AuthenticationProvidersEndToEndTest {
     private MqttClient connect(String user, String password) throws MqttException {
         MqttClient client = new MqttClient("tcp://127.0.0.1:" + broker.port("tcp"), "e2e-" + clients.size(), new MemoryPersistence());
         clients.add(client);
-        MqttConnectOptions options = new MqttConnectOptions();
+        MqttConnectOptions options = PahoOptions.v3();
         options.setUserName(user);
         options.setPassword(password.toCharArray());
         client.connect(options);

@@ -5,6 +5,7 @@ import dev.magpie.Listener;
 import dev.magpie.security.password.PasswordHasher;
 import dev.magpie.server.config.ConfigLoader;
 import dev.magpie.testkit.LogCapture;
+import dev.magpie.testkit.PahoOptions;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -47,7 +48,7 @@ class HalfWrittenSecurityFilesTest {
 
     private MqttClient connect(int port, String user, String id) throws MqttException {
         MqttClient client = new MqttClient("tcp://127.0.0.1:" + port, id, new MemoryPersistence());
-        MqttConnectOptions options = new MqttConnectOptions();
+        MqttConnectOptions options = PahoOptions.v3();
         options.setUserName(user);
         options.setPassword("pw".toCharArray());
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
