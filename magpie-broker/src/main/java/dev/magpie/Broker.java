@@ -54,6 +54,7 @@ public final class Broker implements AutoCloseable {
                 List.copyOf(builder.enhancedAuthenticators.values()),
                 List.copyOf(builder.authorizers), List.copyOf(builder.interceptors), List.copyOf(builder.eventListeners),
                 new LinkedHashMap<>(builder.httpRoutes), builder.meterRegistry, builder.storeChoice);
+        this.runtime.ioThreads(builder.ioThreads);
     }
 
     public static Builder builder() {
@@ -131,8 +132,23 @@ public final class Broker implements AutoCloseable {
         private BrokerCapabilities capabilities = BrokerCapabilities.all();
         private StoreChoice storeChoice = StoreChoice.NONE;
         private MeterRegistry meterRegistry = new SimpleMeterRegistry();
+        private int ioThreads;
 
         private Builder() {
+        }
+
+        /**
+         * How many I/O event loops serve the connections; 0 (the default) runs one per CPU the process may use. A
+         * session lives on one loop, so more loops than cores only add hand-offs; fewer leave cores to the
+         * application that embeds the broker:
+         * <pre>{@code Broker.builder().listener(Listener.tcp("mqtt", 1883)).ioThreads(1).build().start();}</pre>
+         */
+        public Builder ioThreads(int threads) {
+            if (threads < 0) {
+                throw new IllegalArgumentException("ioThreads must be 0 (one per CPU) or more, not " + threads);
+            }
+            this.ioThreads = threads;
+            return this;
         }
 
         /** Adds a network listener; names must be unique. */

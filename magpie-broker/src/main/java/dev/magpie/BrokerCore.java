@@ -82,6 +82,8 @@ final class BrokerCore {
     private ScheduledFuture<?> purge;
     private final List<ListenerBinding> bindings = new ArrayList<>();
     private EventLoops loops;
+    /** I/O event loops to start; 0: one per CPU the process may run on. */
+    private int ioThreads;
     private boolean started;
     private boolean stopped;
 
@@ -151,13 +153,18 @@ final class BrokerCore {
         metrics.gauge("magpie.qos2.inbound", () -> sessions.all().stream().mapToLong(Session::inboundQos2Pending).sum());
     }
 
+    /** Sets the number of I/O event loops (0: one per CPU); before {@link #start()}. */
+    synchronized void ioThreads(int threads) {
+        this.ioThreads = threads;
+    }
+
     synchronized void start() {
         if (started) {
             throw new IllegalStateException("broker already started");
         }
         started = true;
         openStore();
-        loops = new EventLoops(Math.max(2, java.lang.Runtime.getRuntime().availableProcessors() * 2));
+        loops = new EventLoops(EventLoops.threadsFor(ioThreads));
         try {
             restoreSessions();
             for (Listener listener : listeners) {

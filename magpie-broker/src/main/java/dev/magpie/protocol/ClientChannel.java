@@ -1,5 +1,6 @@
 package dev.magpie.protocol;
 
+import dev.magpie.BrokerLimits;
 import dev.magpie.codec.Disconnect;
 import dev.magpie.codec.MqttPacket;
 import dev.magpie.codec.MqttVersion;
@@ -10,8 +11,10 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
 
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The half of a client connection that sessions see ({@link SessionConnection}): where they write, the terms the
@@ -28,6 +31,15 @@ abstract class ClientChannel extends ChannelInboundHandlerAdapter implements Ses
     /** Why the socket is not read, if it is not; set with {@link #ctx} (event loop). */
     ReadGate reading;
     volatile ClientTerms terms = ClientTerms.beforeConnect();
+    /** Flushing once per event-loop turn, yielding the loop, stopping reads while the output is full; event loop only. */
+    final ConnectionOutput output;
+
+    ClientChannel(BrokerLimits.UnflushedOutput limits) {
+        this.output = new ConnectionOutput(limits, this::outputStalled);
+    }
+
+    /** The client has not taken its output off the socket for too long: close it, saying {@code why} (event loop). */
+    abstract void outputStalled(String why);
 
     @Override
     public MqttVersion version() {
@@ -62,12 +74,29 @@ abstract class ClientChannel extends ChannelInboundHandlerAdapter implements Ses
     @Override
     public void send(MqttPacket packet) {
         MqttPacket out = packet instanceof Publish p ? terms.aliases().applyOutbound(p) : packet;
-        ctx.channel().writeAndFlush(out, ctx.channel().voidPromise());
+        write(out);
     }
 
     @Override
     public void send(ByteBuf encoded) {
-        ctx.channel().writeAndFlush(encoded, ctx.channel().voidPromise());
+        write(encoded);
+    }
+
+    /**
+     * Writes on the channel's loop and leaves the flush to the end of its turn ({@link ConnectionOutput#write}), so a
+     * fan-out's deliveries to this client, or a read's answers, leave in one system call. From another thread (a
+     * session whose client reconnected on another loop) it is one task per message, in order, as Netty's own write.
+     */
+    private void write(Object message) {
+        if (ctx.executor().inEventLoop()) {
+            output.write(ctx, message);
+            return;
+        }
+        try {
+            ctx.executor().execute(() -> output.write(ctx, message));
+        } catch (RejectedExecutionException e) {
+            ReferenceCountUtil.release(message); // the loop has shut down: the channel is gone with it
+        }
     }
 
     @Override
@@ -94,7 +123,13 @@ abstract class ClientChannel extends ChannelInboundHandlerAdapter implements Ses
         if (out.isPresent()) {
             ctx.channel().writeAndFlush(out.get()).addListener(ChannelFutureListener.CLOSE);
         } else {
-            ctx.close();
+            flushAndClose();
         }
+    }
+
+    /** Closes after flushing what this turn wrote: a close discards unflushed writes, and these were owed first. */
+    void flushAndClose() {
+        output.flush(ctx);
+        ctx.close();
     }
 }

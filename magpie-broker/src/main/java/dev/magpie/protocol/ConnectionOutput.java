@@ -13,8 +13,8 @@ import io.netty.channel.ChannelHandlerContext;
 import java.util.function.Consumer;
 
 /**
- * The output side of one connection and how it paces the input: answers written during a read are flushed once at
- * its end, a read that holds a flood of packets yields to the loop's other connections, and a full output stops
+ * The output side of one connection and how it paces the input: whatever is written to it is flushed once per read or
+ * event-loop turn, not once per packet (a system call each, the cost that bounds a broker's throughput), a read that holds a flood of packets yields to the loop's other connections, and a full output stops
  * reading the client until it drains ({@link OutputWatch} gives up on one that never does). Apart from
  * {@link MqttConnection} because these rules are about what the client is owed and how fast, not about the protocol
  * state machine; they share its {@link ReadGate}, the one home of every reason not to read. Event loop only; the
@@ -37,8 +37,12 @@ final class ConnectionOutput {
     private final OutputWatch watch;
     /** Packets handled since this connection's last turn began. */
     private int packetsThisTurn;
-    /** Whether answers were written during this read and await the flush at its end. */
+    /** Whether something was written and awaits a flush (at the end of the read, or of the loop's turn). */
     private boolean unflushed;
+    /** Whether {@link #turnEndFlush} is queued on the loop. */
+    private boolean flushQueued;
+    /** Flushes at the end of the loop's turn; made at the first write, when the context is known. */
+    private Runnable turnEndFlush;
 
     /** {@code stalled} is called once, on the event loop, with the reason to log when the client is to be closed. */
     ConnectionOutput(BrokerLimits.UnflushedOutput limits, Consumer<String> stalled) {
@@ -58,6 +62,27 @@ final class ConnectionOutput {
     void pingResp(ChannelHandlerContext ctx) {
         ctx.write(PINGRESP.duplicate(), ctx.voidPromise());
         unflushed = true;
+    }
+
+    /**
+     * Writes {@code message} and flushes it at the end of the event loop's turn: a task queued now runs after the
+     * loop has handled every socket that was ready, so all a turn writes to this client (one publisher's read fanned
+     * out, other publishers' messages, answers) leaves in one system call instead of one each. A write during this
+     * connection's own read is flushed by {@link #readComplete} already, and the task finds nothing left.
+     */
+    void write(ChannelHandlerContext ctx, Object message) {
+        ctx.channel().write(message, ctx.channel().voidPromise());
+        unflushed = true;
+        if (!flushQueued) {
+            flushQueued = true;
+            if (turnEndFlush == null) {
+                turnEndFlush = () -> {
+                    flushQueued = false;
+                    flush(ctx);
+                };
+            }
+            ctx.executor().execute(turnEndFlush);
+        }
     }
 
     /** Counts a packet handled in this turn; after {@link #PACKETS_PER_TURN} the rest waits for the loop's next turn. */

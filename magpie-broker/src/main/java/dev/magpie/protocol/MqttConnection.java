@@ -52,19 +52,17 @@ public final class MqttConnection extends ClientChannel {
     private String closeReason = "connection lost";
     /** This client's PUBLISH rate limit; null when none is configured. Event loop only. */
     private final PublishThrottle throttle;
-    /** Flushing answers, yielding the loop, and stopping reads while the output is full; event loop only. */
-    private final ConnectionOutput output;
     /** The AUTH exchanges, for a client that named an Authentication Method in CONNECT; else null. */
     private AuthFlow authFlow;
 
     public MqttConnection(ConnectionServices services, Listener listener, MqttPacketEncoder encoder) {
+        super(services.limits().unflushedOutput());
         this.services = services;
         this.listener = listener;
         this.encoder = encoder;
         this.flows = new InboundFlows(services.flows(), this);
         this.faults = new ConnectionFaults(this, services.metrics(), encoder);
         this.throttle = PublishThrottle.of(services.limits(), services.metrics(), this);
-        this.output = new ConnectionOutput(services.limits().unflushedOutput(), this::outputStalled);
     }
 
     // ---- Netty callbacks (event loop) ----
@@ -177,7 +175,7 @@ public final class MqttConnection extends ClientChannel {
             s.execute(() -> s.expirySeconds(decided.newExpiry()));
         }
         life.close(ctx, reading); // the client sends nothing after DISCONNECT [MQTT-3.14.4-1]
-        ctx.close();
+        flushAndClose();
     }
 
     @Override
@@ -214,7 +212,8 @@ public final class MqttConnection extends ClientChannel {
     }
 
     /** The client has not taken its output off the socket: close without a word (a DISCONNECT would not get through). */
-    private void outputStalled(String why) {
+    @Override
+    void outputStalled(String why) {
         if (life.is(State.CLOSED)) {
             return;
         }
