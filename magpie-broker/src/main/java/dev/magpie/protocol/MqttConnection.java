@@ -18,7 +18,6 @@ import dev.magpie.security.EnhancedAuthentication;
 import dev.magpie.spi.ClientInfo;
 import dev.magpie.spi.Credentials;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.timeout.IdleStateEvent;
 import dev.magpie.observe.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +51,8 @@ public final class MqttConnection extends ClientChannel {
     private String closeReason = "connection lost";
     /** This client's PUBLISH rate limit; null when none is configured. Event loop only. */
     private final PublishThrottle throttle;
+    /** Times the client's silence once it is in; null before, and for a keep-alive of 0. Event loop only. */
+    private KeepAlive keepAlive;
     /** The AUTH exchanges, for a client that named an Authentication Method in CONNECT; else null. */
     private AuthFlow authFlow;
 
@@ -180,25 +181,24 @@ public final class MqttConnection extends ClientChannel {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext context) {
+        if (keepAlive != null) {
+            keepAlive.heard();
+        }
         output.readComplete(context);
         context.fireChannelReadComplete();
     }
 
-    @Override
-    public void userEventTriggered(ChannelHandlerContext context, Object event) {
-        if (event instanceof IdleStateEvent) {
-            switch (KeepAlive.onIdle(life.isEnding(), reading)) {
-                case CLOSE_NOW -> context.close();
-                case IGNORE -> { }
-                case TIMED_OUT -> {
-                    LOG.info("{}: keep-alive timeout, closing", describe());
-                    closeReason = "keep-alive timeout";
-                    disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, "keep-alive timeout");
-                }
+    /** Every 1.5 x keep-alive without a read from the client ({@link KeepAlive}). */
+    private void idle() {
+        switch (KeepAlive.onIdle(life.isEnding(), reading)) {
+            case CLOSE_NOW -> ctx.close();
+            case IGNORE -> { }
+            case TIMED_OUT -> {
+                LOG.info("{}: keep-alive timeout, closing", describe());
+                closeReason = "keep-alive timeout";
+                disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, "keep-alive timeout");
             }
-            return;
         }
-        context.fireUserEventTriggered(event);
     }
 
     /** A full output stops reading the client ({@link ConnectionOutput}); once it drains, the session sends again. */
@@ -230,6 +230,9 @@ public final class MqttConnection extends ClientChannel {
         life.closed();
         output.closed();
         pending.closed();
+        if (keepAlive != null) {
+            keepAlive.stop();
+        }
         if (authFlow != null) {
             authFlow.close();
         }
@@ -300,7 +303,7 @@ public final class MqttConnection extends ClientChannel {
         }
         this.client = info;
         this.session = attached;
-        KeepAlive.start(ctx, keepAliveSeconds);
+        keepAlive = KeepAlive.start(ctx, keepAliveSeconds, this::idle);
         services.metrics().connectAccepted();
         LOG.info("{}: connected ({}, keep-alive {} s)", describe(), terms.version(), keepAliveSeconds);
         services.events().clientConnected(info);

@@ -23,7 +23,9 @@ import java.util.function.Supplier;
 final class PendingConnect {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
 
-    private final ArrayDeque<MqttPacket> held = new ArrayDeque<>();
+    /** Made at the first packet held: most clients send nothing before their CONNACK, and each connection counts. */
+    private ArrayDeque<MqttPacket> held;
+    /** Null once the CONNECT is here: a connection keeps nothing of its first moments for the rest of its life. */
     private ScheduledFuture<?> deadline;
 
     /**
@@ -41,26 +43,35 @@ final class PendingConnect {
 
     /** The CONNECT is here: its deadline is off. */
     void connectArrived() {
-        deadline.cancel(false);
+        cancelDeadline();
+    }
+
+    private void cancelDeadline() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
     }
 
     /** Keeps a packet that came while the CONNECT is being decided. */
     void hold(MqttPacket packet) {
+        if (held == null) {
+            held = new ArrayDeque<>(4);
+        }
         held.add(packet);
     }
 
     /** Hands the held packets in order to {@code dispatch}, for as long as the connection stays {@code connected}. */
     void replay(Consumer<MqttPacket> dispatch, BooleanSupplier connected) {
-        while (!held.isEmpty() && connected.getAsBoolean()) {
+        while (held != null && !held.isEmpty() && connected.getAsBoolean()) {
             dispatch.accept(held.poll());
         }
+        held = null;
     }
 
     /** The connection is closed: no deadline, and the packets never acted on are dropped. */
     void closed() {
-        if (deadline != null) {
-            deadline.cancel(false);
-        }
-        held.clear();
+        cancelDeadline();
+        held = null;
     }
 }

@@ -55,7 +55,8 @@ final class OutboundFlow {
 
 
     private final Map<Integer, Inflight> inflight = new LinkedHashMap<>();
-    private final ArrayDeque<PendingMessage> queue = new ArrayDeque<>();
+    /** Two slots to start with: most subscribers never have a message waiting, and each session counts. */
+    private final ArrayDeque<PendingMessage> queue = new ArrayDeque<>(1);
     private final int maxQueued;
     private final long maxQueuedBytes;
     private long queuedBytes;

@@ -15,11 +15,15 @@ import io.netty.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The broker's threads: one acceptor and a pool of I/O loops sized to the CPUs. Native epoll is used where
- * the platform has it (fewer syscalls and copies under load), NIO everywhere else.
+ * The broker's threads: a pool of I/O loops sized to the CPUs, which also accept the connections (each listener's
+ * server socket lives on one of them). Native epoll is used where the platform has it (fewer syscalls and copies
+ * under load), NIO everywhere else.
+ *
+ * <p>No separate acceptor thread: a new connection accepted by a thread of its own is handed over to an I/O loop
+ * with a wake-up and a context switch each, which made the sequential connect rate 1.6x slower than mosquitto's on one
+ * core (docs/benchmarks.md); accepting is a few microseconds of a loop's time.
  */
 public final class EventLoops {
-    private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> serverChannel;
     private final String transportName;
@@ -45,12 +49,7 @@ public final class EventLoops {
             serverChannel = NioServerSocketChannel.class;
             transportName = "nio";
         }
-        acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("magpie-accept"), factory);
         workers = new MultiThreadIoEventLoopGroup(workerThreads, new DefaultThreadFactory("magpie-io"), factory);
-    }
-
-    public EventLoopGroup acceptors() {
-        return acceptors;
     }
 
     public EventLoopGroup workers() {
@@ -66,11 +65,9 @@ public final class EventLoops {
         return transportName;
     }
 
-    /** Shuts both groups down, waiting up to {@code timeoutMillis} for queued work. */
+    /** Shuts the loops down, waiting up to {@code timeoutMillis} for queued work. */
     public void shutdown(long timeoutMillis) {
-        Future<?> a = acceptors.shutdownGracefully(0, timeoutMillis, TimeUnit.MILLISECONDS);
         Future<?> w = workers.shutdownGracefully(0, timeoutMillis, TimeUnit.MILLISECONDS);
-        a.awaitUninterruptibly(timeoutMillis);
         w.awaitUninterruptibly(timeoutMillis);
     }
 }

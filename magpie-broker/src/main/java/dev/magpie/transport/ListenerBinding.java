@@ -50,7 +50,7 @@ public final class ListenerBinding {
         };
 
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(loops.acceptors(), loops.workers())
+                .group(loops.workers())
                 .channel(loops.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)

@@ -3,9 +3,11 @@ package dev.magpie.protocol;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.timeout.IdleStateHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,15 +49,39 @@ class KeepAliveTest {
     }
 
     @Test
-    void theIdleHandlerTimesOneAndAHalfKeepAlivesInFrontOfTheConnection_MQTT_3_1_2_24() {
+    void aKeepAliveOfZeroIsNeverChecked() {
         ChannelHandlerContext ctx = channel.pipeline().context(connection);
-        KeepAlive.start(ctx, 0);
-        assertThat(channel.pipeline().get(KeepAlive.HANDLER)).isNull();
+        assertThat(KeepAlive.start(ctx, 0, () -> { })).isNull();
+    }
 
-        KeepAlive.start(ctx, 10);
-        IdleStateHandler idle = (IdleStateHandler) channel.pipeline().get(KeepAlive.HANDLER);
-        assertThat(idle.getReaderIdleTimeInMillis()).isEqualTo(15_000);
-        assertThat(channel.pipeline().names().indexOf(KeepAlive.HANDLER))
-                .isLessThan(channel.pipeline().names().indexOf(ctx.name()));
+    @Test
+    void silenceIsTimedFromTheLastReadForOneAndAHalfKeepAlives_MQTT_3_1_2_24() {
+        ChannelHandlerContext ctx = channel.pipeline().context(connection);
+        channel.freezeTime();
+        AtomicInteger idle = new AtomicInteger();
+        KeepAlive keepAlive = KeepAlive.start(ctx, 10, idle::incrementAndGet);
+        assertThat(keepAlive.idleNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(15));
+
+        channel.advanceTimeBy(14_999, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(idle).hasValue(0);
+
+        keepAlive.heard(); // heard at 14.999 s: silent again only from here
+        channel.advanceTimeBy(14, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(idle).hasValue(0);
+
+        channel.advanceTimeBy(1, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(idle).hasValue(1);
+
+        channel.advanceTimeBy(15, TimeUnit.SECONDS); // still silent: every further period counts again
+        channel.runScheduledPendingTasks();
+        assertThat(idle).hasValue(2);
+
+        keepAlive.stop();
+        channel.advanceTimeBy(60, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(idle).hasValue(2);
     }
 }

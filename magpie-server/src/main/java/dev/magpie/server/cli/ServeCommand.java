@@ -63,6 +63,8 @@ import java.util.concurrent.CountDownLatch;
                 "      the file, with one key overridden from the environment",
                 "  bin/magpie serve --dev",
                 "      also MQTT over TLS (8883) and WSS (8443) on loopback, CA in data/certs",
+                "  bin/magpie serve --config magpie.yaml --check",
+                "      start with the file, try each tcp listener once, stop: 0 if it works",
                 "  bin/magpie serve --log-level debug",
                 "      log more about what the broker does",
                 "",
@@ -115,6 +117,11 @@ public final class ServeCommand implements Callable<Integer> {
                     + " log_level).")
     private LogLevel logLevel;
 
+    @Option(names = "--check",
+            description = "Start with this configuration, send one MQTT CONNECT to each tcp listener, print the answers,"
+                    + " stop and exit: 0 if the broker started (a check for deployment scripts; nothing is left running).")
+    boolean check;
+
     /** @param environment where {@code MAGPIE_…} overrides are read from; {@code System.getenv()} in production */
     public ServeCommand(Map<String, String> environment) {
         this.environment = Map.copyOf(environment);
@@ -155,6 +162,13 @@ public final class ServeCommand implements Callable<Integer> {
             err.println("magpie: " + e.getMessage());
             log.debug("start failure", e);
             return e.exitStatus();
+        }
+        if (check) {
+            StartCheck.run(running.broker(), plan().config().listeners(), spec.commandLine().getOut());
+            running.close();
+            spec.commandLine().getOut().println("magpie: started and stopped: the configuration works");
+            spec.commandLine().getOut().flush();
+            return 0;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> {

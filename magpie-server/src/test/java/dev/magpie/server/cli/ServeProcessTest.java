@@ -110,6 +110,26 @@ class ServeProcessTest {
     }
 
     @Test
+    void checkStartsTriesEachTcpListenerWithAConnectStopsAndExits0() throws Exception {
+        ServeProcess server = serve(Map.of(), "--port", "0", "--check");
+
+        assertThat(server.awaitExit(Duration.ofSeconds(20))).as(server.output()).isZero();
+        assertThat(server.lines()).as(server.output())
+                .anyMatch(l -> l.matches("listener tcp \\(tcp\\) on /127\\.0\\.0\\.1:\\d+: CONNACK 0x00, accepted"))
+                .contains("magpie: started and stopped: the configuration works");
+    }
+
+    @Test
+    void checkOfAConfigThatCannotStartFailsLikeServe() throws Exception {
+        int port = takenPort();
+
+        ServeProcess server = serve(Map.of(), "--port", String.valueOf(port), "--check");
+
+        assertThat(server.awaitExit(Duration.ofSeconds(20))).as(server.output()).isEqualTo(ServeCommand.EXIT_START_FAILED);
+        assertThat(server.output()).doesNotContain("the configuration works");
+    }
+
+    @Test
     void aPortInUseEndsWithStatus1AndOneLineNamingTheAddressWithoutAStackTrace() throws Exception {
         int port = takenPort();
 
