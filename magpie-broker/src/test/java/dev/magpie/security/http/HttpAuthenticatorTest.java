@@ -1,5 +1,6 @@
 package dev.magpie.security.http;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.magpie.Broker;
@@ -41,6 +42,7 @@ class HttpAuthenticatorTest {
     record Reply(int status, String body) {
     }
 
+    private final ObjectMapper json = new ObjectMapper();
     private HttpServer server;
     private final List<Map<String, Object>> requests = new CopyOnWriteArrayList<>();
     private final List<String> authorizationHeaders = new CopyOnWriteArrayList<>();
@@ -59,7 +61,7 @@ class HttpAuthenticatorTest {
 
     private void handle(HttpExchange exchange) throws IOException {
         @SuppressWarnings("unchecked")
-        Map<String, Object> request = (Map<String, Object>) Json.parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        Map<String, Object> request = json.readValue(exchange.getRequestBody().readAllBytes(), Map.class);
         requests.add(request);
         authorizationHeaders.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
         Reply reply = endpoint.apply(request);
@@ -185,10 +187,33 @@ class HttpAuthenticatorTest {
     @Test
     void malformedAnswersAreFailuresNotAllows() throws Exception {
         authenticator = builder().cacheTtl(Duration.ZERO).build();
-        for (String body : List.of("{\"result\":", "[\"allow\"]", "{\"result\":\"yes\"}", "{\"result\":\"allow\",\"acl\":{\"pub\":\"x\"}}")) {
+        for (String body : List.of("{\"result\":", "[\"allow\"]", "{\"result\":\"yes\"}", "{\"result\":\"allow\",\"acl\":{\"pub\":\"x\"}}",
+                // strict JSON (RFC 8259): trailing text, a trailing comma, a duplicate key that could override "deny", comments
+                "{\"result\":\"allow\"} x", "{\"result\":\"allow\",}", "{\"result\":\"deny\",\"result\":\"allow\"}",
+                "{\"result\":\"allow\"/* c */}", "{'result':'allow'}", "{\"result\":\"\\x\"}")) {
             endpoint = r -> new Reply(200, body);
             assertThat(ask("alice", "pw").outcome()).as(body).isEqualTo(AuthResult.Outcome.DENY);
         }
+    }
+
+    @Test
+    void deeplyNestedAnswerIsAFailureWithOneLogLineNotAStackOverflow() throws Exception {
+        // a hostile endpoint (or one in the middle) must not exhaust the parser's stack: nesting is bounded at 32
+        endpoint = r -> new Reply(200, "{\"result\":\"allow\",\"x\":" + "[".repeat(100) + "]".repeat(100) + "}");
+        authenticator = builder().build();
+        try (LogCapture log = LogCapture.of(HttpAuthenticator.class)) {
+            assertThat(ask("alice", "pw").outcome()).isEqualTo(AuthResult.Outcome.DENY);
+            assertThat(log.messages()).singleElement().asString().contains("malformed JSON").contains("nesting depth");
+            assertThat(log.anyStackTrace()).isFalse();
+        }
+    }
+
+    @Test
+    void requestStringsWithQuotesControlsAndNonAsciiReachTheEndpointExactly() throws Exception {
+        authenticator = builder().build();
+        String password = "quote\" back\\ nl\n tab\t ctl\u0001 é 😀";
+        ask("alice", password);
+        assertThat(requests.get(0)).containsEntry("password", password).containsEntry("remote_port", 40000);
     }
 
     @Test
