@@ -197,7 +197,7 @@ public final class Webhook {
         public Builder topics(List<String> filters) {
             for (String f : filters) {
                 if (!TopicSyntax.isValidTopicFilter(f)) {
-                    throw new IllegalArgumentException("topics: '" + f + "' is not a valid topic filter");
+                    throw new IllegalArgumentException("topics holds '" + f + "', which is not a valid topic filter");
                 }
             }
             this.topics = List.copyOf(filters);
