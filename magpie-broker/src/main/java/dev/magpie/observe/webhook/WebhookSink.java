@@ -100,17 +100,25 @@ final class WebhookSink {
         return true;
     }
 
+    /** Takes room for one event of {@code bytes} in both bounds, or none; the counters never pass a bound, even for a moment. */
     private boolean reserve(long bytes) {
-        if (held.incrementAndGet() > hook.maxQueued()) {
-            held.decrementAndGet();
-            return false;
+        for (int h = held.get(); ; h = held.get()) {
+            if (h >= hook.maxQueued()) {
+                return false;
+            }
+            if (held.compareAndSet(h, h + 1)) {
+                break;
+            }
         }
-        if (heldBytes.addAndGet(bytes) > hook.maxQueuedBytes()) {
-            heldBytes.addAndGet(-bytes);
-            held.decrementAndGet();
-            return false;
+        for (long b = heldBytes.get(); ; b = heldBytes.get()) {
+            if (b + bytes > hook.maxQueuedBytes()) {
+                held.decrementAndGet();
+                return false;
+            }
+            if (heldBytes.compareAndSet(b, b + bytes)) {
+                return true;
+            }
         }
-        return true;
     }
 
     private void startSlotIfFree() {

@@ -1,6 +1,7 @@
 package dev.magpie.observe.webhook;
 
 import dev.magpie.Broker;
+import dev.magpie.BrokerSettings;
 import dev.magpie.spi.AuthResult;
 import dev.magpie.testkit.PahoOptions;
 import dev.magpie.testkit.TestBrokers;
@@ -56,7 +57,11 @@ class WebhookDeliveryTest {
     }
 
     private Broker start(Webhook hook) {
-        broker = TestBrokers.anonymous().meterRegistry(registry).webhook(hook)
+        return start(hook, BrokerSettings.defaults());
+    }
+
+    private Broker start(Webhook hook, BrokerSettings settings) {
+        broker = TestBrokers.anonymous(settings).meterRegistry(registry).webhook(hook)
                 .authenticator(c -> CompletableFuture.completedFuture(AuthResult.allow())).build().start();
         return broker;
     }
@@ -165,6 +170,32 @@ class WebhookDeliveryTest {
         assertThat(receiver.events("client.connected")).hasSize(1); // topic filters do not apply to client events
         assertThat(counter("magpie.webhook.sent", "webhook", hook.name())).isEqualTo(3);
         assertThat(hook.name()).doesNotContain("token"); // the query may carry a secret: never in tags or logs
+    }
+
+    @Test
+    void messagesDroppedForAnOfflineSessionAreReportedWithTheReason() throws Exception {
+        WebhookReceiver receiver = receiver();
+        start(Webhook.builder(receiver.url(), SECRET).events(WebhookEvent.MESSAGE_DROPPED, WebhookEvent.CLIENT_DISCONNECTED).build(),
+                BrokerSettings.defaults().withMaxQueuedMessages(1));
+        MqttClient sub = new MqttClient(TestBrokers.uri(broker), "offline-sub", new MemoryPersistence());
+        MqttConnectOptions o = PahoOptions.v3();
+        o.setCleanSession(false); // a persistent session queues QoS 1 while its client is away
+        sub.connect(o);
+        sub.subscribe("sensors/#", 1);
+        sub.disconnect();
+        sub.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.events("client.disconnected").size() == 1);
+
+        MqttClient pub = client("pub-3", null, null);
+        for (int i = 0; i < 3; i++) {
+            pub.publish("sensors/" + i, ("v" + i).getBytes(StandardCharsets.UTF_8), 1, false);
+        }
+        // one message fits the queue of 1; the two after it are dropped, each reported once
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.events("message.dropped").size() == 2);
+        assertThat(receiver.events("message.dropped")).allSatisfy(r -> {
+            assertThat(client(r)).containsEntry("clientid", "offline-sub");
+            assertThat(r.json()).containsEntry("reason", "queue_full");
+        }).extracting(r -> r.json().get("topic")).containsExactlyInAnyOrder("sensors/1", "sensors/2");
     }
 
     @Test
