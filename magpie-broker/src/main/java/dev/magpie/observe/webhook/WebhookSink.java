@@ -52,6 +52,8 @@ final class WebhookSink {
     private final RefusalLog failureLog = new RefusalLog(LOG);
     /** Set at shutdown: no new events, no more retries. */
     private volatile boolean closing;
+    /** Set once the pool is stopped: what is held is counted as dropped, late answers are ignored. */
+    private volatile boolean stopped;
 
     WebhookSink(Webhook hook, WebhookTransport transport, ScheduledExecutorService workers, EventJson json, BrokerMetrics metrics) {
         this.hook = hook;
@@ -166,6 +168,9 @@ final class WebhookSink {
             answer = CompletableFuture.failedFuture(e);
         }
         answer.whenComplete((status, failure) -> {
+            if (stopped) {
+                return; // already counted as dropped at shutdown
+            }
             if (failure == null && status >= 200 && status < 300) {
                 metrics.webhookSent(hook.name());
                 finish(o, null);
@@ -216,6 +221,9 @@ final class WebhookSink {
 
     /** The event is done with ({@code dropReason} null: delivered); frees its room and moves the slot on. */
     private void finish(Occurrence o, String dropReason) {
+        if (stopped) {
+            return;
+        }
         heldBytes.addAndGet(-o.heldBytes());
         held.decrementAndGet();
         if (dropReason != null) {
@@ -238,11 +246,16 @@ final class WebhookSink {
         closing = true;
     }
 
-    /** After the pool stopped: whatever never got sent is counted as dropped at shutdown. */
+    /**
+     * After the pool stopped: every event still held (queued, in flight, waiting for a retry that will never run) is
+     * counted as dropped at shutdown.
+     */
     void dropRemaining() {
-        for (Occurrence o; (o = queue.poll()) != null; ) {
-            heldBytes.addAndGet(-o.heldBytes());
-            held.decrementAndGet();
+        stopped = true;
+        queue.clear();
+        heldBytes.set(0);
+        int lost = held.getAndSet(0);
+        for (int i = 0; i < lost; i++) {
             metrics.webhookDropped(hook.name(), "shutdown");
         }
     }

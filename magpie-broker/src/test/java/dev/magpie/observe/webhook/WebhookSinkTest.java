@@ -140,6 +140,17 @@ class WebhookSinkTest {
     }
 
     @Test
+    void closingWithRetriesPendingCountsThemToo() {
+        Webhook hook = hook().retries(5).backoff(Duration.ofSeconds(30)).build();
+        Webhooks w = webhooks(hook, n -> CompletableFuture.completedFuture(503));
+        w.published(CLIENT, new Message("t", new byte[1], 0, false));
+        await().atMost(Duration.ofSeconds(5)).until(() -> webhookCounter("magpie.webhook.retries") == 1); // now waiting 30 s
+        w.close(Duration.ofMillis(50));
+        webhooks = null;
+        assertThat(metrics.webhookDrops(hook.name(), "shutdown")).isEqualTo(1);
+    }
+
+    @Test
     void closingCountsWhatWasNeverSent() {
         Webhook hook = hook().maxQueued(10).maxInFlight(1).build();
         Webhooks w = webhooks(hook, n -> new CompletableFuture<>());
@@ -148,8 +159,10 @@ class WebhookSinkTest {
         }
         w.close(Duration.ofMillis(50));
         webhooks = null;
-        assertThat(metrics.webhookDrops(hook.name(), "shutdown")).isEqualTo(9); // the one in flight is abandoned
-        w.published(CLIENT, new Message("t", new byte[1], 0, false));
+        // nine queued and the one in flight, whose answer can no longer come: every event ends counted
         assertThat(metrics.webhookDrops(hook.name(), "shutdown")).isEqualTo(10);
+        assertThat(w.held(hook.name())).isZero();
+        w.published(CLIENT, new Message("t", new byte[1], 0, false));
+        assertThat(metrics.webhookDrops(hook.name(), "shutdown")).isEqualTo(11);
     }
 }
