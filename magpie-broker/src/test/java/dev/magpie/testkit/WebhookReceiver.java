@@ -52,6 +52,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private final CountDownLatch released = new CountDownLatch(1);
     private volatile int status = 204;
     private volatile boolean hanging;
+    private volatile boolean trickling;
 
     private WebhookReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -87,9 +88,15 @@ public final class WebhookReceiver implements AutoCloseable {
         return this;
     }
 
-    /** Holds every request unanswered until {@link #close}. */
+    /** Holds every request unanswered (no status line) until {@link #close}. */
     public WebhookReceiver hang() {
         this.hanging = true;
+        return this;
+    }
+
+    /** Answers {@code 200} at once but never finishes the body (one byte, then nothing until {@link #close}). */
+    public WebhookReceiver trickle() {
+        this.trickling = true;
         return this;
     }
 
@@ -100,7 +107,12 @@ public final class WebhookReceiver implements AutoCloseable {
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v.get(0)));
         @SuppressWarnings("unchecked")
         Map<String, Object> json = mapper.readValue(body, Map.class);
-        if (hanging) {
+        if (trickling) {
+            exchange.sendResponseHeaders(200, 0); // chunked: the end of the body is never announced
+            exchange.getResponseBody().write('x');
+            exchange.getResponseBody().flush();
+        }
+        if (hanging || trickling) {
             try {
                 released.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

@@ -6,11 +6,13 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The JDK's {@link HttpClient} sending webhook requests asynchronously: no thread waits for a receiver. One client per
  * webhook, so each has its own connect timeout and connection pool; redirects are not followed (a 3xx is a refusal),
- * so a receiver cannot point the broker's signed requests elsewhere.
+ * so a receiver cannot point the broker's signed requests elsewhere. An exchange, answer body included, never takes
+ * more than twice the webhook's timeout.
  */
 final class HttpTransport implements WebhookTransport {
     private static final String USER_AGENT = "magpie-webhook/1";
@@ -34,6 +36,15 @@ final class HttpTransport implements WebhookTransport {
                 .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(hook.secret(), now, body))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
-        return client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode);
+        CompletableFuture<HttpResponse<Void>> exchange = client.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+        // the request timeout ends at the status line: an answer whose body never ends would hold the slot for good,
+        // so the whole exchange is cut at twice the timeout (and the JDK client told to abandon it)
+        return exchange.thenApply(HttpResponse::statusCode)
+                .orTimeout(2 * hook.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((status, failure) -> {
+                    if (failure != null) {
+                        exchange.cancel(true);
+                    }
+                });
     }
 }

@@ -33,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Asks a web service whether a client may connect. For each CONNECT it POSTs
@@ -68,7 +69,7 @@ public final class HttpAuthenticator implements Authenticator, AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpAuthenticator.class);
-    private static final int MAX_BODY_CHARS = 64 * 1024;
+    private static final int MAX_BODY_BYTES = 64 * 1024;
     /** Nesting allowed in an answer: an ACL claim needs 3 levels; a deeper answer comes from a broken or hostile endpoint. */
     private static final int MAX_DEPTH = 32;
 
@@ -130,7 +131,14 @@ public final class HttpAuthenticator implements Authenticator, AutoCloseable {
                 .header("Content-Type", "application/json").header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(requestBody));
         headers.forEach(request::header);
-        return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+        CompletableFuture<HttpResponse<String>> exchange = client.sendAsync(request.build(), BoundedBody.ofString(MAX_BODY_BYTES));
+        // the request timeout ends at the status line: a body that never ends is cut at twice the timeout
+        return exchange.orTimeout(2 * timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((response, failure) -> {
+                    if (failure != null) {
+                        exchange.cancel(true);
+                    }
+                })
                 .handle((response, failure) -> {
                     AuthResult result = failure != null
                             ? failed(credentials, failure.getCause() != null ? failure.getCause().toString() : failure.toString())
@@ -186,9 +194,6 @@ public final class HttpAuthenticator implements Authenticator, AutoCloseable {
         String body = response.body() == null ? "" : response.body().strip();
         if (body.isEmpty()) {
             return AuthResult.allow();
-        }
-        if (body.length() > MAX_BODY_CHARS) {
-            return failed(credentials, "answer longer than " + MAX_BODY_CHARS + " characters");
         }
         try {
             if (!(json.readValue(body, Object.class) instanceof Map<?, ?> answer)) {

@@ -234,6 +234,19 @@ class WebhookDeliveryTest {
         System.out.printf("webhook slow: %d QoS 1 messages delivered in %d ms%n", messages, elapsed);
     }
 
+    @Test
+    void receiverThatNeverFinishesItsAnswerCannotHoldARequestSlotForever() throws Exception {
+        // the JDK client's request timeout stops at the status line; a body that never ends must not pin the slot
+        WebhookReceiver receiver = receiver().trickle();
+        Webhook hook = Webhook.builder(receiver.url(), SECRET).events(WebhookEvent.CLIENT_CONNECTED)
+                .timeout(Duration.ofMillis(200)).retries(1).backoff(Duration.ofMillis(20)).maxInFlight(1).build();
+        start(hook);
+        client("c-trickle", null, null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> counter("magpie.webhook.dropped", "reason", "retries_exhausted") == 1);
+        assertThat(receiver.attempts()).isEqualTo(2);
+        assertThat(gauge("magpie.webhook.queued")).isZero();
+    }
+
     /**
      * Publishes {@code count} QoS 1 messages from one client to another and waits for all of them; returns the
      * milliseconds it took. Also samples the webhook queue gauge on every arrival, so a bound broken in between fails.

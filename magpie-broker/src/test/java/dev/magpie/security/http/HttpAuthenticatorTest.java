@@ -65,6 +65,12 @@ class HttpAuthenticatorTest {
         requests.add(request);
         authorizationHeaders.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
         Reply reply = endpoint.apply(request);
+        if (reply != null && reply.status() == 0) { // a trickling endpoint: 200 and the start of a body that never ends
+            exchange.sendResponseHeaders(200, 0);
+            exchange.getResponseBody().write('{');
+            exchange.getResponseBody().flush();
+            reply = null;
+        }
         if (reply == null) { // a hung endpoint: answer only when the test ends
             try {
                 release.await(20, TimeUnit.SECONDS);
@@ -169,6 +175,27 @@ class HttpAuthenticatorTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
             assertThat(log.messages()).singleElement().asString().contains("failed").contains("client c-alice refused");
             assertThat(log.anyStackTrace()).isFalse();
+        }
+    }
+
+    @Test
+    void endpointThatNeverFinishesItsBodyFailsClosedAfterTwiceTheTimeout() throws Exception {
+        // the JDK client's request timeout ends at the status line; the body is cut separately
+        endpoint = r -> new Reply(0, "");
+        authenticator = builder().timeout(Duration.ofMillis(300)).build();
+        long start = System.nanoTime();
+        assertThat(ask("alice", "pw").outcome()).isEqualTo(AuthResult.Outcome.DENY);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void hugeAnswerIsAFailureReadNoFurtherThanTheLimit() throws Exception {
+        // an endpoint answering megabytes must not fill the heap: 64 KiB are read, then the exchange is cancelled
+        endpoint = r -> new Reply(200, "{\"result\":\"allow\",\"pad\":\"" + "x".repeat(1024 * 1024) + "\"}");
+        authenticator = builder().build();
+        try (LogCapture log = LogCapture.of(HttpAuthenticator.class)) {
+            assertThat(ask("alice", "pw").outcome()).isEqualTo(AuthResult.Outcome.DENY);
+            assertThat(log.messages()).singleElement().asString().contains("answer longer than 65536 bytes");
         }
     }
 
