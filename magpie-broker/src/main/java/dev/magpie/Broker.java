@@ -1,6 +1,7 @@
 package dev.magpie;
 
 
+import dev.magpie.observe.webhook.Webhook;
 import dev.magpie.spi.Authenticator;
 import dev.magpie.spi.Ban;
 import dev.magpie.spi.Authorizer;
@@ -53,7 +54,7 @@ public final class Broker implements AutoCloseable {
                 builder.capabilities, List.copyOf(builder.authenticators),
                 List.copyOf(builder.enhancedAuthenticators.values()),
                 List.copyOf(builder.authorizers), List.copyOf(builder.interceptors), List.copyOf(builder.eventListeners),
-                new LinkedHashMap<>(builder.httpRoutes), builder.meterRegistry, builder.storeChoice);
+                List.copyOf(builder.webhooks), new LinkedHashMap<>(builder.httpRoutes), builder.meterRegistry, builder.storeChoice);
         this.runtime.ioThreads(builder.ioThreads);
     }
 
@@ -124,6 +125,7 @@ public final class Broker implements AutoCloseable {
         private final List<Authorizer> authorizers = new ArrayList<>();
         private final List<Interceptor> interceptors = new ArrayList<>();
         private final List<BrokerListener> eventListeners = new ArrayList<>();
+        private final List<Webhook> webhooks = new ArrayList<>();
         private final Map<String, HttpRoute> httpRoutes = new LinkedHashMap<>();
         private final List<Ban> bans = new ArrayList<>();
         private BrokerSettings settings = BrokerSettings.defaults();
@@ -310,6 +312,20 @@ public final class Broker implements AutoCloseable {
 
         public Builder eventListener(BrokerListener listener) {
             eventListeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * POSTs signed JSON about connections, subscriptions and messages to a URL, off the I/O threads, through a
+         * bounded queue with retries; its meters ({@code magpie.webhook.*}) go to the broker's registry. See
+         * {@link dev.magpie.observe.webhook.Webhooks} and {@code docs/operations.md#webhooks}.
+         * <pre>{@code
+         * .webhook(Webhook.builder(URI.create("https://hooks.example.com/mqtt"), secret)
+         *         .events(WebhookEvent.CLIENT_CONNECTED, WebhookEvent.MESSAGE_PUBLISHED).topics("sensors/#").build())
+         * }</pre>
+         */
+        public Builder webhook(Webhook webhook) {
+            webhooks.add(Objects.requireNonNull(webhook, "webhook"));
             return this;
         }
 

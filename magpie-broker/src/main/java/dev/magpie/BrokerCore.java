@@ -3,6 +3,8 @@ package dev.magpie;
 import dev.magpie.codec.ReasonCode;
 import dev.magpie.observe.BrokerMetrics;
 import dev.magpie.observe.EventDispatcher;
+import dev.magpie.observe.webhook.Webhook;
+import dev.magpie.observe.webhook.Webhooks;
 import dev.magpie.protocol.Admission;
 import dev.magpie.protocol.ConnectionServices;
 import dev.magpie.protocol.FlowServices;
@@ -44,6 +46,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +65,8 @@ final class BrokerCore {
     private static final long SHUTDOWN_GRACE_MILLIS = 2_000;
     /** How often expired bans and stale flapping counters are forgotten. */
     private static final long PURGE_SECONDS = 10;
+    /** How long queued webhook events (the shutdown's own disconnects among them) get to go out at stop. */
+    private static final Duration WEBHOOK_GRACE = Duration.ofSeconds(2);
 
     private final List<Listener> listeners;
     /** What every connection is built from: each class inside gets the few collaborators it uses. */
@@ -77,6 +82,8 @@ final class BrokerCore {
     private final StoreChoice storeChoice;
     private final Distributor distributor;
     private final BrokerMetrics metrics;
+    /** Null without webhooks. */
+    private final Webhooks webhooks;
     /** The store in use while running; closed at stop when this broker opened it. */
     private MessageStore store;
     private ScheduledFuture<?> purge;
@@ -93,14 +100,14 @@ final class BrokerCore {
                List<Authorizer> authorizers, List<Interceptor> interceptors, List<BrokerListener> eventListeners,
                Map<String, HttpRoute> routes, MeterRegistry registry, StoreChoice storeChoice) {
         this(listeners, settings, limits, LoginLimits.defaults(), initialBans, capabilities, authenticators, enhancedAuthenticators,
-                authorizers, interceptors, eventListeners, routes, registry, storeChoice);
+                authorizers, interceptors, eventListeners, List.of(), routes, registry, storeChoice);
     }
 
     BrokerCore(List<Listener> listeners, BrokerSettings settings, BrokerLimits limits, LoginLimits login, List<Ban> initialBans,
                BrokerCapabilities capabilities, List<Authenticator> authenticators,
                List<EnhancedAuthenticator> enhancedAuthenticators,
                List<Authorizer> authorizers, List<Interceptor> interceptors, List<BrokerListener> eventListeners,
-               Map<String, HttpRoute> routes, MeterRegistry registry, StoreChoice storeChoice) {
+               List<Webhook> webhookList, Map<String, HttpRoute> routes, MeterRegistry registry, StoreChoice storeChoice) {
         this.listeners = listeners;
         this.storeChoice = storeChoice;
         // enhanced authentication (AUTH exchanges: SCRAM's server side is a few HMACs, no hashing per login)
@@ -116,7 +123,12 @@ final class BrokerCore {
         this.httpRoutes = new HttpRoutes(routes, httpExecutor);
         BrokerMetrics metrics = new BrokerMetrics(registry);
         this.metrics = metrics;
-        EventDispatcher events = new EventDispatcher(eventListeners);
+        this.webhooks = webhookList.isEmpty() ? null : Webhooks.of(webhookList, metrics);
+        List<BrokerListener> allListeners = new ArrayList<>(eventListeners);
+        if (webhooks != null) {
+            allListeners.add(webhooks); // after the application's: it only enqueues, and sees what they see
+        }
+        EventDispatcher events = new EventDispatcher(allListeners);
         AuthorizationChain authorization = new AuthorizationChain(authorizers);
         LoginThrottle throttle = new LoginThrottle(login.freeFailures(), login.backoff(), login.maxBackoff(), login.forgetAfter(),
                 login.maxTracked());
@@ -291,6 +303,7 @@ final class BrokerCore {
             authExecutor.shutdownNow();
             passwordChecks.shutdownNow();
             httpExecutor.shutdownNow();
+            closeWebhooks();
             return;
         }
         stopped = true;
@@ -320,6 +333,13 @@ final class BrokerCore {
         passwordChecks.shutdownNow();
         httpExecutor.shutdownNow();
         closeStore(); // after the event loops: every change they made is queued, and is written now
+        closeWebhooks(); // after the connections: their disconnected events are queued, and get the grace to go out
         LOG.info("broker stopped");
+    }
+
+    private void closeWebhooks() {
+        if (webhooks != null) {
+            webhooks.close(WEBHOOK_GRACE);
+        }
     }
 }

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,6 +27,8 @@ public final class BrokerMetrics {
     private final Counter protocolErrors;
     private final Map<String, Counter> limitsHit = new ConcurrentHashMap<>();
     private final Map<String, Counter> droppedByReason = new ConcurrentHashMap<>();
+    /** Webhook counters by meter name, webhook and reason; touched by webhook workers only, never on the hot path. */
+    private final Map<List<String>, Counter> webhookCounters = new ConcurrentHashMap<>();
 
     public BrokerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -112,5 +115,36 @@ public final class BrokerMetrics {
     public double limitHits(String limit) {
         Counter c = limitsHit.get(limit);
         return c == null ? 0 : c.count();
+    }
+
+    /** An event a webhook's receiver answered with 2xx: {@code magpie.webhook.sent{webhook=…}}. */
+    public void webhookSent(String webhook) {
+        webhookCounter("magpie.webhook.sent", webhook, "").increment();
+    }
+
+    /** A failed webhook request that is tried again after a backoff: {@code magpie.webhook.retries{webhook=…}}. */
+    public void webhookRetried(String webhook) {
+        webhookCounter("magpie.webhook.retries", webhook, "").increment();
+    }
+
+    /**
+     * A webhook event given up: {@code magpie.webhook.dropped{webhook=…, reason=…}} with reason {@code queue_full},
+     * {@code retries_exhausted}, {@code rejected} (a 4xx answer) or {@code shutdown}.
+     */
+    public void webhookDropped(String webhook, String reason) {
+        webhookCounter("magpie.webhook.dropped", webhook, reason).increment();
+    }
+
+    /** How many events of {@code webhook} were dropped for {@code reason} so far (for tests and the admin view). */
+    public double webhookDrops(String webhook, String reason) {
+        Counter c = webhookCounters.get(List.of("magpie.webhook.dropped", webhook, reason));
+        return c == null ? 0 : c.count();
+    }
+
+    private Counter webhookCounter(String name, String webhook, String reason) {
+        return webhookCounters.computeIfAbsent(List.of(name, webhook, reason), k -> {
+            Counter.Builder b = Counter.builder(name).tag("webhook", webhook).description("webhook events, see docs/operations.md#webhooks");
+            return (reason.isEmpty() ? b : b.tag("reason", reason)).register(registry);
+        });
     }
 }

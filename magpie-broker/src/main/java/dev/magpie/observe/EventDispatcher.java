@@ -67,6 +67,11 @@ public final class EventDispatcher implements BrokerListener {
     }
 
     @Override
+    public void dropped(ClientInfo subscriber, Message message, String reason) {
+        each("dropped", l -> l.dropped(subscriber, message, reason));
+    }
+
+    @Override
     public void clientError(ClientInfo client, String error) {
         each("clientError", l -> l.clientError(client, error));
     }

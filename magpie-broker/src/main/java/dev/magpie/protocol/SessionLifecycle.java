@@ -313,6 +313,9 @@ public final class SessionLifecycle implements SessionObserver {
     @Override
     public void dropped(ClientInfo subscriber, Publish publish, DropReason reason) {
         metrics.messageDropped(reason.tag());
+        if (subscriber != null && !events.isEmpty()) { // a session restored at start has no client until one attaches
+            events.dropped(subscriber, new Message(publish.topic(), publish.payload(), publish.qos(), publish.retain()), reason.tag());
+        }
         LOG.debug("message to {} on {} dropped: {}", subscriber == null ? "?" : subscriber.clientId(), LogSafe.text(publish.topic()), reason.text());
     }
 

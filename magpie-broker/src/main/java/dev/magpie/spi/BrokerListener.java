@@ -31,6 +31,14 @@ public interface BrokerListener {
     default void delivered(ClientInfo subscriber, Message message) {
     }
 
+    /**
+     * A message for {@code subscriber}'s session was discarded instead of delivered; {@code reason} is the tag counted in
+     * {@code magpie.messages.dropped.by_reason}: {@code queue_full}, {@code queue_full_bytes}, {@code expired} or
+     * {@code too_large_for_client}.
+     */
+    default void dropped(ClientInfo subscriber, Message message, String reason) {
+    }
+
     /** A client broke the protocol or failed authentication; {@code error} is the one-line reason. */
     default void clientError(ClientInfo client, String error) {
     }

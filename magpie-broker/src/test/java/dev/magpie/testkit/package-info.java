@@ -4,7 +4,8 @@
  * ones) and see exactly what the broker answers; {@link dev.magpie.testkit.SlowHttpReader}, an HTTP client
  * that asks for a file and stops reading; {@link dev.magpie.testkit.UnreadSocket} and
  * {@link dev.magpie.testkit.UnreadTlsSocket}, attackers that flood requests (over TCP, WebSocket or TLS) and never
- * read the answers; {@link dev.magpie.testkit.PahoOptions}, the Paho 3.1.1 options every test connects with. Used by
+ * read the answers; {@link dev.magpie.testkit.PahoOptions}, the Paho 3.1.1 options every test connects with;
+ * {@link dev.magpie.testkit.WebhookReceiver}, an HTTP endpoint that records webhook requests, or refuses or hangs. Used by
  * the broker's, the server's and the examples'
  * integration tests; never by production code.
  */

@@ -1,5 +1,13 @@
 package dev.magpie.security.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.magpie.observe.LogSafe;
 import dev.magpie.security.acl.GrantedAcl;
 import dev.magpie.spi.AuthResult;
 import dev.magpie.spi.Authenticator;
@@ -25,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Asks a web service whether a client may connect. For each CONNECT it POSTs
@@ -60,7 +69,9 @@ public final class HttpAuthenticator implements Authenticator, AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpAuthenticator.class);
-    private static final int MAX_BODY_CHARS = 64 * 1024;
+    private static final int MAX_BODY_BYTES = 64 * 1024;
+    /** Nesting allowed in an answer: an ACL claim needs 3 levels; a deeper answer comes from a broken or hostile endpoint. */
+    private static final int MAX_DEPTH = 32;
 
     private final URI uri;
     private final Duration timeout;
@@ -69,6 +80,15 @@ public final class HttpAuthenticator implements Authenticator, AutoCloseable {
     private final DecisionCache cache;
     private final ExecutorService threads;
     private final HttpClient client;
+    /**
+     * Strict (RFC 8259: nothing after the value, no duplicate keys) and bounded in nesting, since the answer comes
+     * over the network; thread-safe once built.
+     */
+    private final ObjectMapper json = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build()).build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
     /** The answer to a failed request; one instance, so that it is recognised and never cached. */
     private final AuthResult failure;
 
@@ -94,6 +114,12 @@ public final class HttpAuthenticator implements Authenticator, AutoCloseable {
 
     @Override
     public CompletionStage<AuthResult> authenticate(Credentials credentials) {
+        byte[] requestBody;
+        try {
+            requestBody = json.writeValueAsBytes(body(credentials));
+        } catch (JsonProcessingException e) { // strings and numbers only: cannot happen, but never throw at a client
+            return CompletableFuture.completedFuture(failed(credentials, "request not written: " + e.getOriginalMessage()));
+        }
         String key = cache.enabled() ? cache.keyOf(credentials) : null;
         if (key != null) {
             Optional<AuthResult> known = cache.get(key);
@@ -103,9 +129,16 @@ public final class HttpAuthenticator implements Authenticator, AutoCloseable {
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Content-Type", "application/json").header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body(credentials)), StandardCharsets.UTF_8));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(requestBody));
         headers.forEach(request::header);
-        return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+        CompletableFuture<HttpResponse<String>> exchange = client.sendAsync(request.build(), BoundedBody.ofString(MAX_BODY_BYTES));
+        // the request timeout ends at the status line: a body that never ends is cut at twice the timeout
+        return exchange.orTimeout(2 * timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((response, failure) -> {
+                    if (failure != null) {
+                        exchange.cancel(true);
+                    }
+                })
                 .handle((response, failure) -> {
                     AuthResult result = failure != null
                             ? failed(credentials, failure.getCause() != null ? failure.getCause().toString() : failure.toString())
@@ -162,14 +195,11 @@ public final class HttpAuthenticator implements Authenticator, AutoCloseable {
         if (body.isEmpty()) {
             return AuthResult.allow();
         }
-        if (body.length() > MAX_BODY_CHARS) {
-            return failed(credentials, "answer longer than " + MAX_BODY_CHARS + " characters");
-        }
         try {
-            if (!(Json.parse(body) instanceof Map<?, ?> json)) {
+            if (!(json.readValue(body, Object.class) instanceof Map<?, ?> answer)) {
                 return failed(credentials, "the answer is not a JSON object");
             }
-            Object result = json.get("result");
+            Object result = answer.get("result");
             if ("deny".equals(result)) {
                 return AuthResult.deny("authentication endpoint denied");
             }
@@ -179,17 +209,27 @@ public final class HttpAuthenticator implements Authenticator, AutoCloseable {
             if (!"allow".equals(result)) {
                 return failed(credentials, "\"result\" is " + result + ", not allow, deny or ignore");
             }
-            Object username = json.get("username");
+            Object username = answer.get("username");
             AuthResult allowed = username instanceof String name && !name.isEmpty() ? AuthResult.allowAs(name) : AuthResult.allow();
-            Object acl = json.get("acl");
+            Object acl = answer.get("acl");
             return acl == null ? allowed : GrantedAcl.fromClaim(acl).grant(allowed);
-        } catch (IllegalArgumentException e) { // malformed JSON or ACL (InvalidRuleException)
+        } catch (JsonProcessingException e) { // malformed, duplicate keys, trailing text, nested too deep
+            return failed(credentials, "malformed JSON: " + oneLine(e.getOriginalMessage()));
+        } catch (IllegalArgumentException e) { // a malformed ACL (InvalidRuleException)
             return failed(credentials, e.getMessage());
         }
     }
 
+    /** Jackson's message without the quoted source it may append over several lines. */
+    private static String oneLine(String message) {
+        String m = String.valueOf(message);
+        int newline = m.indexOf('\n');
+        return newline < 0 ? m : m.substring(0, newline);
+    }
+
     private AuthResult failed(Credentials credentials, String why) {
-        LOG.warn("authentication endpoint {} failed ({}): client {} {}", uri, why, credentials.clientId(),
+        // why may quote the endpoint's answer (Jackson names the token it choked on): escaped, it cannot forge log lines
+        LOG.warn("authentication endpoint {} failed ({}): client {} {}", uri, LogSafe.text(why), credentials.clientId(),
                 onError == OnError.DENY ? "refused" : "passed to the next authenticator");
         return failure;
     }

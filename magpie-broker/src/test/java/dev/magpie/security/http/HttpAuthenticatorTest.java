@@ -1,5 +1,6 @@
 package dev.magpie.security.http;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.magpie.Broker;
@@ -41,6 +42,7 @@ class HttpAuthenticatorTest {
     record Reply(int status, String body) {
     }
 
+    private final ObjectMapper json = new ObjectMapper();
     private HttpServer server;
     private final List<Map<String, Object>> requests = new CopyOnWriteArrayList<>();
     private final List<String> authorizationHeaders = new CopyOnWriteArrayList<>();
@@ -59,10 +61,16 @@ class HttpAuthenticatorTest {
 
     private void handle(HttpExchange exchange) throws IOException {
         @SuppressWarnings("unchecked")
-        Map<String, Object> request = (Map<String, Object>) Json.parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        Map<String, Object> request = json.readValue(exchange.getRequestBody().readAllBytes(), Map.class);
         requests.add(request);
         authorizationHeaders.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
         Reply reply = endpoint.apply(request);
+        if (reply != null && reply.status() == 0) { // a trickling endpoint: 200 and the start of a body that never ends
+            exchange.sendResponseHeaders(200, 0);
+            exchange.getResponseBody().write('{');
+            exchange.getResponseBody().flush();
+            reply = null;
+        }
         if (reply == null) { // a hung endpoint: answer only when the test ends
             try {
                 release.await(20, TimeUnit.SECONDS);
@@ -171,6 +179,27 @@ class HttpAuthenticatorTest {
     }
 
     @Test
+    void endpointThatNeverFinishesItsBodyFailsClosedAfterTwiceTheTimeout() throws Exception {
+        // the JDK client's request timeout ends at the status line; the body is cut separately
+        endpoint = r -> new Reply(0, "");
+        authenticator = builder().timeout(Duration.ofMillis(300)).build();
+        long start = System.nanoTime();
+        assertThat(ask("alice", "pw").outcome()).isEqualTo(AuthResult.Outcome.DENY);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void hugeAnswerIsAFailureReadNoFurtherThanTheLimit() throws Exception {
+        // an endpoint answering megabytes must not fill the heap: 64 KiB are read, then the exchange is cancelled
+        endpoint = r -> new Reply(200, "{\"result\":\"allow\",\"pad\":\"" + "x".repeat(1024 * 1024) + "\"}");
+        authenticator = builder().build();
+        try (LogCapture log = LogCapture.of(HttpAuthenticator.class)) {
+            assertThat(ask("alice", "pw").outcome()).isEqualTo(AuthResult.Outcome.DENY);
+            assertThat(log.messages()).singleElement().asString().contains("answer longer than 65536 bytes");
+        }
+    }
+
+    @Test
     void serverErrorDeniesByDefaultOrPassesOnWhenConfiguredAndIsNeverCached() throws Exception {
         endpoint = r -> new Reply(500, "oops");
         authenticator = builder().build();
@@ -185,10 +214,33 @@ class HttpAuthenticatorTest {
     @Test
     void malformedAnswersAreFailuresNotAllows() throws Exception {
         authenticator = builder().cacheTtl(Duration.ZERO).build();
-        for (String body : List.of("{\"result\":", "[\"allow\"]", "{\"result\":\"yes\"}", "{\"result\":\"allow\",\"acl\":{\"pub\":\"x\"}}")) {
+        for (String body : List.of("{\"result\":", "[\"allow\"]", "{\"result\":\"yes\"}", "{\"result\":\"allow\",\"acl\":{\"pub\":\"x\"}}",
+                // strict JSON (RFC 8259): trailing text, a trailing comma, a duplicate key that could override "deny", comments
+                "{\"result\":\"allow\"} x", "{\"result\":\"allow\",}", "{\"result\":\"deny\",\"result\":\"allow\"}",
+                "{\"result\":\"allow\"/* c */}", "{'result':'allow'}", "{\"result\":\"\\x\"}")) {
             endpoint = r -> new Reply(200, body);
             assertThat(ask("alice", "pw").outcome()).as(body).isEqualTo(AuthResult.Outcome.DENY);
         }
+    }
+
+    @Test
+    void deeplyNestedAnswerIsAFailureWithOneLogLineNotAStackOverflow() throws Exception {
+        // a hostile endpoint (or one in the middle) must not exhaust the parser's stack: nesting is bounded at 32
+        endpoint = r -> new Reply(200, "{\"result\":\"allow\",\"x\":" + "[".repeat(100) + "]".repeat(100) + "}");
+        authenticator = builder().build();
+        try (LogCapture log = LogCapture.of(HttpAuthenticator.class)) {
+            assertThat(ask("alice", "pw").outcome()).isEqualTo(AuthResult.Outcome.DENY);
+            assertThat(log.messages()).singleElement().asString().contains("malformed JSON").contains("nesting depth");
+            assertThat(log.anyStackTrace()).isFalse();
+        }
+    }
+
+    @Test
+    void requestStringsWithQuotesControlsAndNonAsciiReachTheEndpointExactly() throws Exception {
+        authenticator = builder().build();
+        String password = "quote\" back\\ nl\n tab\t ctl\u0001 é 😀";
+        ask("alice", password);
+        assertThat(requests.get(0)).containsEntry("password", password).containsEntry("remote_port", 40000);
     }
 
     @Test

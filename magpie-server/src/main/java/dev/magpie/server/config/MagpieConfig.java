@@ -24,10 +24,11 @@ import java.util.function.UnaryOperator;
  * @param capabilities the optional MQTT features offered and enforced
  * @param bans         client ids, user names and addresses refused at connect; flapping detection
  * @param persistence  whether retained messages are kept in {@code <dataDir>/magpie.db} across restarts
+ * @param webhooks     URLs the broker POSTs signed JSON events to; empty by default
  */
 public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig> listeners, LimitsConfig limits,
                            SecurityConfig security, CapabilitiesConfig capabilities, BansConfig bans,
-                           PersistenceConfig persistence) {
+                           PersistenceConfig persistence, List<WebhookConfig> webhooks) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of("./data");
 
@@ -39,6 +40,13 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
         Objects.requireNonNull(capabilities, "capabilities");
         Objects.requireNonNull(bans, "bans");
         Objects.requireNonNull(persistence, "persistence");
+        Objects.requireNonNull(webhooks, "webhooks");
+        for (int i = 0; i < webhooks.size(); i++) {
+            if (webhooks.get(i) == null) {
+                throw new IllegalArgumentException("webhooks[" + i + "] is empty");
+            }
+        }
+        webhooks = List.copyOf(webhooks);
         if (listeners == null || listeners.isEmpty()) {
             throw new IllegalArgumentException("listeners must name at least one listener");
         }
@@ -73,6 +81,12 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
         this(dataDir, logLevel, listeners, limits, security, capabilities, bans, PersistenceConfig.DEFAULTS);
     }
 
+    /** A config without webhooks. */
+    public MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig> listeners, LimitsConfig limits,
+                        SecurityConfig security, CapabilitiesConfig capabilities, BansConfig bans, PersistenceConfig persistence) {
+        this(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, List.of());
+    }
+
     /** The built-in defaults: what an empty config file means. */
     public static MagpieConfig defaults() {
         return new MagpieConfig(DEFAULT_DATA_DIR, LogLevel.INFO, List.of(ListenerConfig.DEFAULT), LimitsConfig.DEFAULTS);
@@ -95,7 +109,8 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
                                  @JsonProperty("security") SecurityConfig security,
                                  @JsonProperty("capabilities") CapabilitiesConfig capabilities,
                                  @JsonProperty("bans") BansConfig bans,
-                                 @JsonProperty("persistence") PersistenceConfig persistence) {
+                                 @JsonProperty("persistence") PersistenceConfig persistence,
+                                 @JsonProperty("webhooks") List<WebhookConfig> webhooks) {
         MagpieConfig d = defaults();
         return new MagpieConfig(
                 dataDir != null ? dataDir : d.dataDir,
@@ -105,39 +120,44 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
                 security != null ? security : d.security,
                 capabilities != null ? capabilities : d.capabilities,
                 bans != null ? bans : d.bans,
-                persistence != null ? persistence : d.persistence);
+                persistence != null ? persistence : d.persistence,
+                webhooks != null ? webhooks : d.webhooks);
     }
 
     public MagpieConfig withDataDir(Path newDataDir) {
-        return new MagpieConfig(newDataDir, logLevel, listeners, limits, security, capabilities, bans, persistence);
+        return new MagpieConfig(newDataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks);
     }
 
     public MagpieConfig withLogLevel(LogLevel newLevel) {
-        return new MagpieConfig(dataDir, newLevel, listeners, limits, security, capabilities, bans, persistence);
+        return new MagpieConfig(dataDir, newLevel, listeners, limits, security, capabilities, bans, persistence, webhooks);
     }
 
     public MagpieConfig withListeners(List<ListenerConfig> newListeners) {
-        return new MagpieConfig(dataDir, logLevel, newListeners, limits, security, capabilities, bans, persistence);
+        return new MagpieConfig(dataDir, logLevel, newListeners, limits, security, capabilities, bans, persistence, webhooks);
     }
 
     public MagpieConfig withLimits(LimitsConfig newLimits) {
-        return new MagpieConfig(dataDir, logLevel, listeners, newLimits, security, capabilities, bans, persistence);
+        return new MagpieConfig(dataDir, logLevel, listeners, newLimits, security, capabilities, bans, persistence, webhooks);
     }
 
     public MagpieConfig withSecurity(SecurityConfig newSecurity) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, newSecurity, capabilities, bans, persistence);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, newSecurity, capabilities, bans, persistence, webhooks);
     }
 
     public MagpieConfig withCapabilities(CapabilitiesConfig newCapabilities) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, newCapabilities, bans, persistence);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, newCapabilities, bans, persistence, webhooks);
     }
 
     public MagpieConfig withBans(BansConfig newBans) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, newBans, persistence);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, newBans, persistence, webhooks);
     }
 
     public MagpieConfig withPersistence(PersistenceConfig newPersistence) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, newPersistence);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, newPersistence, webhooks);
+    }
+
+    public MagpieConfig withWebhooks(List<WebhookConfig> newWebhooks) {
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, newWebhooks);
     }
 
     /**

@@ -1,6 +1,6 @@
 /**
  * The server's configuration: the YAML model as immutable records ({@link dev.magpie.server.config.MagpieConfig},
- * {@link dev.magpie.server.config.ListenerConfig}, {@link dev.magpie.server.config.LimitsConfig}), strict loading
+ * {@link dev.magpie.server.config.ListenerConfig}, {@link dev.magpie.server.config.LimitsConfig}, {@link dev.magpie.server.config.WebhookConfig}), strict loading
  * with errors that name the file, line and key ({@link dev.magpie.server.config.ConfigLoader}), {@code MAGPIE_…}
  * environment overrides ({@link dev.magpie.server.config.EnvironmentOverrides}), the mapping onto the public
  * broker API ({@link dev.magpie.server.config.BrokerMapping}) and the checks only the serving host can make

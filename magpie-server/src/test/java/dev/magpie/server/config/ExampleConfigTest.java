@@ -45,7 +45,8 @@ class ExampleConfigTest {
                 "on_error:", "headers:", "algorithm:", "public_key_file:", "jwks_file:", "token_in:", "username_claim:",
                 "acl_claim:", "issuer:", "audience:", "leeway:", "require_expiry:", "match_username:",
                 "login:", "free_failures:", "backoff:", "max_backoff:", "forget_after:", "max_tracked:", "max_pending_per_address:",
-                "max_pending:", "threads:"}) {
+                "max_pending:", "threads:", "webhooks:", "url:", "events:", "topics:", "secret:", "timeout:", "max_queued:",
+                "max_queued_bytes:", "retries:", "max_in_flight:"}) {
             assertThat(text).as("magpie.example.yaml documents %s", key).containsPattern("(?m)^\\s*(#\\s*)?-?\\s*" + key);
         }
     }
@@ -75,5 +76,25 @@ class ExampleConfigTest {
                 .containsExactly("Builtin", "PasswordFile", "Jdbc", "Http", "Jwt");
         assertThat(example.security().providers().get(2)).isEqualTo(new AuthenticationConfig.Jdbc("jdbc:postgresql://127.0.0.1:5432/iot",
                 "", "", "SELECT password_hash FROM mqtt_users WHERE username = ?", "auto", 4, java.time.Duration.ofSeconds(3)));
+    }
+
+    @Test
+    void theCommentedWebhookLoadsWhenUncommented() throws Exception {
+        // the example entry is the file's last section, commented "#  " at the start of each line
+        String text = Files.readString(EXAMPLE);
+        int section = text.indexOf("webhooks: []\n");
+        String uncommented = text.substring(0, section) + "webhooks:\n"
+                + text.substring(section + "webhooks: []\n".length()).replaceAll("(?m)^#(  )", "$1");
+
+        MagpieConfig example = new ConfigLoader(Map.of()).parse(uncommented, "uncommented example");
+
+        assertThat(example.webhooks()).singleElement().satisfies(hook -> {
+            assertThat(hook.url()).isEqualTo("https://hooks.example.com/mqtt");
+            assertThat(hook.events()).hasSize(7);
+            assertThat(hook.topics()).containsExactly("sensors/#");
+            // the example spells out the defaults
+            assertThat(hook).isEqualTo(WebhookConfig.fromYaml(hook.url(), hook.events(), hook.topics(), hook.secret(),
+                    null, null, null, null, null, null));
+        });
     }
 }
