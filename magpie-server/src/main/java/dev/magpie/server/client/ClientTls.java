@@ -4,6 +4,7 @@ import dev.magpie.server.certs.CertsException;
 import dev.magpie.server.certs.Pem;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 
 import javax.net.ssl.SSLException;
 import java.io.IOException;
@@ -88,6 +89,9 @@ public final class ClientTls {
         requireEnabled();
         try {
             SslContextBuilder builder = SslContextBuilder.forClient()
+                    // the JDK's engine, not OpenSSL's even where netty-tcnative is present: its errors are the ones
+                    // TlsFailures explains, and a command-line client has no need for OpenSSL's speed
+                    .sslProvider(SslProvider.JDK)
                     // host name check as HTTPS does it (RFC 2818): DNS names and IP addresses in the SAN
                     .endpointIdentificationAlgorithm(verifyHostName ? "HTTPS" : null)
                     .protocols("TLSv1.3", "TLSv1.2");

@@ -4,6 +4,7 @@ import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
+import java.util.Locale;
 
 /**
  * Turns the JDK's TLS exceptions (a chain several levels deep, ending in "PKIX path building failed" or "No
@@ -49,7 +50,8 @@ final class TlsFailures {
 
     private static boolean mentions(Throwable cause, String words) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains(words)) {
+            // case-insensitive: the JDK says certificate_required, OpenSSL CERTIFICATE_REQUIRED
+            if (t.getMessage() != null && t.getMessage().toLowerCase(Locale.ROOT).contains(words.toLowerCase(Locale.ROOT))) {
                 return true;
             }
         }
