@@ -254,7 +254,9 @@ final class ClientProtocol extends ChannelDuplexHandler {
     public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (root instanceof MalformedPacketException malformed) {
-            fail(protocolError("the broker sent a malformed packet: " + malformed.getMessage()));
+            String hint = stage == Stage.CONNACK && login.version().isV5()
+                    ? " (a broker that speaks only MQTT 3.1.1 answers a 5.0 CONNECT so: try -V 311)" : "";
+            fail(protocolError("the broker sent a malformed packet: " + malformed.getMessage() + hint));
         } else if (root instanceof SSLException) {
             fail(TlsFailures.describe(root, endpoint));
         } else if (root instanceof WebSocketClientHandshakeException) {

@@ -271,4 +271,21 @@ class PubSubCommandTest {
             assertThat(finished(sub).out()).isEqualTo("hello\n");
         }
     }
+
+    @Test
+    void helpListsMosquittosOptionNamesAndEveryExitStatus() {
+        for (String command : new String[]{"pub", "sub"}) {
+            ClientRun help = ClientRun.run(command, "--help");
+            String text = help.out().replaceAll("\\s+", " ");
+
+            assertThat(help.exitCode()).isZero();
+            assertThat(text).contains("-h, --host=HOST").contains("-p, --port=PORT").contains("--cafile=FILE")
+                    .contains("--cert=FILE").contains("--insecure").contains("-u, --username=USER").contains("-P, --pw=PW")
+                    .contains("-V, --protocol-version=V").contains("-W, --timeout=SECONDS").contains("Exit status:")
+                    .contains("1 refused by the broker").contains("2 bad option").contains("3 network, TLS")
+                    .contains("4 timeout");
+        }
+        assertThat(ClientRun.run("sub", "--help").out()).contains("-C, --count=N").contains("-v, --verbose");
+        assertThat(ClientRun.run("pub", "--help").out()).contains("-l, --stdin-line").contains("-r, --retain");
+    }
 }
