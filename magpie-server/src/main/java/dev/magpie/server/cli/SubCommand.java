@@ -56,7 +56,7 @@ import java.util.concurrent.atomic.AtomicInteger;
                 "      --cert me.crt --key me.key -t '#' -v",
                 "      mutual TLS",
                 "  bin/magpie sub -i reader-1 -c -q 1 -t jobs -x 3600",
-                "      a persistent session: messages published while away are delivered on return",
+                "      a persistent session: messages published while away come on return",
                 "",
                 "More: docs/operations.md, \"Testing a deployment\"."})
 final class SubCommand implements Callable<Integer>, OneLineUsageErrors {
