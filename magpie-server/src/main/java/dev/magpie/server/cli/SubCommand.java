@@ -126,23 +126,16 @@ final class SubCommand implements Callable<Integer>, OneLineUsageErrors {
             Printer printer = new Printer(terminal.stdout());
             try (ClientConnection connection = ClientConnection.open(endpoint, login, deadline.forConnecting(),
                     printer::print, client.trace(err))) {
-                List<Subscribe.Subscription> subscriptions = topics.stream()
-                        .map(f -> Subscribe.Subscription.of(f, client.qos)).toList();
-                connection.subscribe(subscriptions, deadline.remaining());
-                if (exitAfterSubscribe) {
-                    return ClientExit.OK;
-                }
-                CompletableFuture<Object> ended = CompletableFuture.anyOf(printer.done, connection.closed());
+                Thread politeExit = new Thread(connection::close, "magpie-sub-disconnect");
+                // Ctrl-C: say DISCONNECT, so the broker logs a normal end rather than a lost connection (and a 5.0
+                // session's expiry starts from a clean disconnect)
+                Runtime.getRuntime().addShutdownHook(politeExit);
                 try {
-                    ClientConnection.await(ended, deadline.remaining(), () -> "timed out (" + deadline.describe()
-                            + ") after " + printer.printed.get() + (count == null ? "" : " of " + count)
-                            + (printer.printed.get() == 1 && count == null ? " message" : " messages"));
-                } catch (ClientFailure e) {
-                    printer.stop(); // nothing more is printed once the outcome is decided
-                    throw e;
+                    return subscribeAndPrint(connection, topics, printer, deadline);
+                } finally {
+                    removeHook(politeExit);
                 }
             }
-            return ClientExit.OK;
         } catch (UsageException | IllegalArgumentException e) { // the latter: a TLS file that cannot be read
             return ClientExit.usage(err, "sub", e.getMessage());
         } catch (ClientFailure e) {
@@ -152,7 +145,33 @@ final class SubCommand implements Callable<Integer>, OneLineUsageErrors {
         }
     }
 
+    private int subscribeAndPrint(ClientConnection connection, List<String> topics, Printer printer,
+                                  ClientDeadline deadline) throws ClientFailure {
+        List<Subscribe.Subscription> subscriptions = topics.stream()
+                .map(f -> Subscribe.Subscription.of(f, client.qos)).toList();
+        connection.subscribe(subscriptions, deadline.remaining());
+        if (exitAfterSubscribe) {
+            return ClientExit.OK;
+        }
+        CompletableFuture<Object> ended = CompletableFuture.anyOf(printer.done, connection.closed());
+        try {
+            ClientConnection.await(ended, deadline.remaining(), () -> "timed out (" + deadline.describe()
+                    + ") after " + printer.printed.get() + (count == null ? "" : " of " + count)
+                    + (printer.printed.get() == 1 && count == null ? " message" : " messages"));
+        } catch (ClientFailure e) {
+            printer.stop(); // nothing more is printed once the outcome is decided
+            throw e;
+        }
+        return ClientExit.OK;
+    }
 
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook is running or has run
+        }
+    }
 
     /**
      * Writes messages as they come (on the connection's thread) and completes {@link #done} at the -C'th one or

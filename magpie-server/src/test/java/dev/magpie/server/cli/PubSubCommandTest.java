@@ -3,6 +3,11 @@ package dev.magpie.server.cli;
 import dev.magpie.Broker;
 import dev.magpie.Listener;
 import dev.magpie.TlsSettings;
+import dev.magpie.server.certs.CertificateAuthority;
+import dev.magpie.server.certs.CertifiedKey;
+import dev.magpie.server.certs.KeySpec;
+import dev.magpie.server.certs.Pem;
+import dev.magpie.server.certs.ServerNames;
 import dev.magpie.spi.AuthResult;
 import dev.magpie.spi.Authorizer;
 import dev.magpie.spi.BrokerListener;
@@ -18,9 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -46,6 +53,8 @@ class PubSubCommandTest {
     static Path dir;
 
     private static TestCertificates certs;
+    /** The CA of the certificate for mqtt.example.com only, which a client reaching 127.0.0.1 finds misnamed. */
+    private static Path otherNameCa;
     private static Broker broker;
     private static final Set<String> subscribed = ConcurrentHashMap.newKeySet();
 
@@ -53,6 +62,11 @@ class PubSubCommandTest {
     static void startBroker() throws IOException {
         certs = TestCertificates.create(dir);
         TlsSettings tls = TlsSettings.pem(certs.serverCert, certs.serverKey);
+        CertificateAuthority ca = CertificateAuthority.create("Name Test CA", KeySpec.ec(), 2);
+        CertifiedKey misnamed = ca.issueServer(ServerNames.of(List.of("mqtt.example.com"), List.of()), KeySpec.ec(), 2);
+        otherNameCa = Files.writeString(dir.resolve("name-ca.crt"), Pem.certificate(ca.certificate()));
+        Path misnamedCert = Files.writeString(dir.resolve("misnamed.crt"), Pem.certificate(misnamed.certificate()));
+        Path misnamedKey = Files.writeString(dir.resolve("misnamed.key"), Pem.privateKey(misnamed.privateKey()));
         broker = Broker.builder()
                 .listener(Listener.tcp("127.0.0.1", 0).named("tcp").anonymous(true))
                 .listener(Listener.tcp("127.0.0.1", 0).named("users").anonymous(false))
@@ -60,6 +74,9 @@ class PubSubCommandTest {
                 .listener(Listener.tls("127.0.0.1", 0, tls.withClientAuth(TlsSettings.ClientAuth.REQUIRE, certs.caCert))
                         .named("mtls").anonymous(true))
                 .listener(Listener.ws("127.0.0.1", 0).named("ws").anonymous(true))
+                .listener(Listener.wss("127.0.0.1", 0, tls).named("wss").anonymous(true))
+                .listener(Listener.tls("127.0.0.1", 0, TlsSettings.pem(misnamedCert, misnamedKey)).named("misnamed")
+                        .anonymous(true))
                 .authenticator(credentials -> CompletableFuture.completedFuture(credentials.username() == null
                         ? AuthResult.next()
                         : "test".equals(credentials.username())
@@ -162,7 +179,7 @@ class PubSubCommandTest {
         ClientRun v5 = ClientRun.run("pub", "-p", port("users"), "-u", "test", "-P", "wrong", "-t", "t", "-m", "x");
         ClientRun v3 = ClientRun.run("sub", "-p", port("users"), "-V", "311", "-u", "test", "-P", "wrong", "-t", "t");
 
-        // [MQTT-3.2.2-8] 5.0 CONNACK 0x86; [MQTT-3.2.2-3] 3.1.1 return code 4
+        // [MQTT-3.2.2-8] 5.0 CONNACK with reason 0x86; 3.1.1 return code 4 (3.1.1 table 3.1)
         assertThat(v5.exitCode()).isEqualTo(ClientExit.REFUSED);
         assertThat(v5.err()).startsWith("magpie pub: connection refused: bad user name or password (0x86)");
         assertThat(v3.exitCode()).isEqualTo(ClientExit.REFUSED);
@@ -188,7 +205,7 @@ class PubSubCommandTest {
         // [MQTT-3.9.3-1] one SUBACK code per filter; 0x87 for the denied one
         assertThat(sub.exitCode()).isEqualTo(ClientExit.REFUSED);
         assertThat(sub.err()).isEqualTo("magpie sub: subscription to 'forbidden/t' refused: not authorized (0x87)");
-        // 5.0 PUBACK 0x87 [MQTT-3.4.2.1]
+        // 5.0 PUBACK reason 0x87 (section 3.4.2.1)
         assertThat(pub.exitCode()).isEqualTo(ClientExit.REFUSED);
         assertThat(pub.err()).isEqualTo("magpie pub: publish to 'forbidden/t' refused: not authorized (0x87)");
     }
@@ -222,13 +239,42 @@ class PubSubCommandTest {
     }
 
     @Test
-    void overWebSocketBothTheFlagAndTheUrlWork() throws Exception {
-        CompletableFuture<ClientRun> sub = subscriber("ws/t", "--ws", "-h", "127.0.0.1", "-p", port("ws"), "-C", "1", "-v");
+    void aCertificateForAnotherNameIsRefusedUnlessInsecureSkipsTheNameCheck() {
+        ClientRun checked = ClientRun.run("pub", "-h", "127.0.0.1", "-p", port("misnamed"), "--cafile",
+                otherNameCa.toString(), "-t", "n/t", "-m", "x");
+        ClientRun insecure = ClientRun.run("pub", "-h", "127.0.0.1", "-p", port("misnamed"), "--cafile",
+                otherNameCa.toString(), "--insecure", "-q", "1", "-t", "n/t", "-m", "x");
+        ClientRun insecureButUntrusted = ClientRun.run("pub", "-h", "127.0.0.1", "-p", port("misnamed"), "--cafile",
+                certs.caCert.toString(), "--insecure", "-t", "n/t", "-m", "x");
+
+        assertThat(checked.exitCode()).isEqualTo(ClientExit.NETWORK);
+        assertThat(checked.err()).contains("the server's certificate does not name 127.0.0.1").contains("--insecure");
+        assertThat(insecure.exitCode()).as(insecure.err()).isZero();
+        // --insecure skips the name, never the chain
+        assertThat(insecureButUntrusted.exitCode()).isEqualTo(ClientExit.NETWORK);
+        assertThat(insecureButUntrusted.err()).contains("is not trusted");
+    }
+
+    @Test
+    void overWebSocketAndSecureWebSocketBothTheFlagAndTheUrlWork() throws Exception {
+        CompletableFuture<ClientRun> sub = subscriber("ws/t", "--ws", "-h", "127.0.0.1", "-p", port("ws"), "-C", "2", "-v");
         ClientRun pub = ClientRun.run("pub", "-L", "ws://127.0.0.1:" + port("ws") + "/mqtt", "-q", "1", "-t", "ws/t",
                 "-m", "framed");
+        ClientRun secure = ClientRun.run("pub", "-L", "wss://localhost:" + port("wss") + "/mqtt", "--cafile",
+                certs.caCert.toString(), "-q", "2", "-t", "ws/t", "-m", "sealed");
 
         assertThat(pub.exitCode()).as(pub.err()).isZero();
-        assertThat(finished(sub).out()).isEqualTo("ws/t framed\n");
+        assertThat(secure.exitCode()).as(secure.err()).isZero();
+        assertThat(finished(sub).out()).isEqualTo("ws/t framed\nws/t sealed\n");
+    }
+
+    @Test
+    void anIdleSubscriberKeepsTheConnectionAliveWithPingreq() {
+        // [MQTT-3.1.2-20] (5.0) a client sends PINGREQ when it has sent nothing for the keep-alive
+        ClientRun idle = ClientRun.run("sub", "-p", port("tcp"), "-k", "1", "-d", "-t", "idle/t", "-W", "2");
+
+        assertThat(idle.exitCode()).isEqualTo(ClientExit.TIMEOUT);
+        assertThat(idle.err()).contains("sending PingReq").contains("received PingResp");
     }
 
     @Test
