@@ -1,13 +1,13 @@
 package dev.magpie.server.cli;
 
 import dev.magpie.codec.MqttProperties;
-import dev.magpie.codec.ReasonCode;
+import dev.magpie.codec.PropertyId;
 import dev.magpie.codec.TopicSyntax;
+import dev.magpie.server.client.Acknowledgement;
 import dev.magpie.server.client.ClientConnection;
 import dev.magpie.server.client.ClientFailure;
 import dev.magpie.server.client.ClientLogin;
 import dev.magpie.server.client.Endpoint;
-import dev.magpie.server.client.Refusals;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -134,6 +134,7 @@ final class PubCommand implements Callable<Integer>, OneLineUsageErrors {
             }
             try (ClientConnection connection = ClientConnection.open(endpoint, login, deadline.forConnecting(),
                     m -> { }, client.trace(err))) {
+                checkBrokerOffers(connection);
                 Publisher publisher = new Publisher(connection, target, deadline);
                 if (lines) {
                     publishLines(publisher, terminal.stdin());
@@ -154,6 +155,23 @@ final class PubCommand implements Callable<Integer>, OneLineUsageErrors {
         }
     }
 
+
+    /**
+     * A 5.0 broker says in CONNACK the highest QoS it takes and whether it keeps retained messages [MQTT-3.2.2-9],
+     * [MQTT-3.2.2-13]; a PUBLISH beyond that would be answered with DISCONNECT, so say it before sending.
+     */
+    private void checkBrokerOffers(ClientConnection connection) throws ClientFailure {
+        MqttProperties offers = connection.connAck().properties();
+        int maximumQos = offers.integer(PropertyId.MAXIMUM_QOS, 2);
+        if (client.qos > maximumQos) {
+            throw new ClientFailure(ClientFailure.Kind.REFUSED, "the broker takes QoS " + maximumQos + " at most"
+                    + " (CONNACK Maximum QoS); publish with -q " + maximumQos);
+        }
+        if (retain && offers.integer(PropertyId.RETAIN_AVAILABLE, 1) == 0) {
+            throw new ClientFailure(ClientFailure.Kind.REFUSED, "the broker keeps no retained messages (CONNACK Retain"
+                    + " Available 0); publish without -r");
+        }
+    }
 
     private byte[] payload() throws IOException {
         if (message != null) {
@@ -204,7 +222,7 @@ final class PubCommand implements Callable<Integer>, OneLineUsageErrors {
         private final String target;
         private final ClientDeadline deadline;
         private final int window;
-        private final Deque<CompletableFuture<Integer>> pending = new ArrayDeque<>();
+        private final Deque<CompletableFuture<Acknowledgement>> pending = new ArrayDeque<>();
         private int settled;
 
         Publisher(ClientConnection connection, String target, ClientDeadline deadline) {
@@ -227,14 +245,14 @@ final class PubCommand implements Callable<Integer>, OneLineUsageErrors {
             }
         }
 
-        private void settle(CompletableFuture<Integer> acknowledged) throws ClientFailure {
+        private void settle(CompletableFuture<Acknowledgement> acknowledged) throws ClientFailure {
             String ack = client.qos == 0 ? "the write" : client.qos == 1 ? "PUBACK" : "PUBREC/PUBCOMP";
-            int code = ClientConnection.await(acknowledged, deadline.remaining(),
+            Acknowledgement answer = ClientConnection.await(acknowledged, deadline.remaining(),
                     () -> "timed out (" + deadline.describe() + ") waiting for " + ack + " of message " + (settled + 1));
             settled++;
-            if (ReasonCode.isFailure(code)) {
+            if (answer.refused()) {
                 throw new ClientFailure(ClientFailure.Kind.REFUSED, "publish to '" + target + "' refused: "
-                        + Refusals.words(code, MqttProperties.EMPTY));
+                        + answer.words());
             }
         }
     }

@@ -133,11 +133,11 @@ public final class ClientConnection implements AutoCloseable {
     }
 
     /**
-     * Publishes one message. The future completes with the reason code that settled it (always 0x00 for QoS 0 and
-     * for 3.1.1; 5.0 may say 0x10 no matching subscribers, or a failure such as 0x87 not authorized), or fails with
-     * a {@link ClientFailure} when the connection ends first.
+     * Publishes one message. The future completes with how the broker settled it (always 0x00 for QoS 0 and for
+     * 3.1.1; 5.0 may say 0x10 no matching subscribers, or a refusal such as 0x87 not authorized), or fails with a
+     * {@link ClientFailure} when the connection ends first.
      */
-    public CompletableFuture<Integer> publish(String topic, int qos, boolean retain, byte[] payload) {
+    public CompletableFuture<Acknowledgement> publish(String topic, int qos, boolean retain, byte[] payload) {
         return protocol.publish(topic, qos, retain, payload);
     }
 

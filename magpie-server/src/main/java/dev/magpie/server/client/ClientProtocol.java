@@ -27,10 +27,8 @@ import io.netty.handler.timeout.IdleStateHandler;
 
 import javax.net.ssl.SSLException;
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -66,20 +64,6 @@ final class ClientProtocol extends ChannelDuplexHandler {
         }
     }
 
-    /** One of our publishes in flight: the reason code that settles it comes with PUBACK, or PUBREC then PUBCOMP. */
-    private static final class Outgoing {
-        final Publish publish;
-        final CompletableFuture<Integer> settled;
-        /** QoS 2: PUBREC came (with this code) and PUBREL was sent; PUBCOMP is awaited. */
-        boolean released;
-        int pubrecCode;
-
-        Outgoing(Publish publish, CompletableFuture<Integer> settled) {
-            this.publish = publish;
-            this.settled = settled;
-        }
-    }
-
     private final Endpoint endpoint;
     private final ClientLogin login;
     private final int maxPacketSize;
@@ -87,15 +71,13 @@ final class ClientProtocol extends ChannelDuplexHandler {
     private final Consumer<String> trace;
     private final CompletableFuture<ConnAck> connected = new CompletableFuture<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
-    private final Map<Integer, Outgoing> outgoing = new HashMap<>();
-    private final Map<Integer, CompletableFuture<SubAck>> subscribing = new HashMap<>();
+    private final InFlight inFlight = new InFlight();
     /** QoS 2 messages received and handed on, waiting for PUBREL: a duplicate PUBLISH is not handed on twice. */
     private final Set<Integer> awaitingRelease = new HashSet<>();
     private volatile Stage stage = Stage.TCP;
     private ChannelHandlerContext ctx;
     private ClientFailure failure;
     private boolean disconnecting;
-    private int lastPacketId;
 
     ClientProtocol(Endpoint endpoint, ClientLogin login, int maxPacketSize, Consumer<Publish> messages,
                    Consumer<String> trace) {
@@ -133,31 +115,31 @@ final class ClientProtocol extends ChannelDuplexHandler {
     CompletableFuture<SubAck> subscribe(List<Subscribe.Subscription> filters) {
         CompletableFuture<SubAck> answer = new CompletableFuture<>();
         onLoop(answer, () -> {
-            int id = nextPacketId();
-            subscribing.put(id, answer);
+            int id = inFlight.nextPacketId();
+            inFlight.subscribing(id, answer);
             send(new Subscribe(id, filters, MqttProperties.EMPTY));
         });
         return answer;
     }
 
-    /** Completes with the reason code that settled the message (0x00, or 0x10 no matching subscribers, or a failure). */
-    CompletableFuture<Integer> publish(String topic, int qos, boolean retain, byte[] payload) {
-        CompletableFuture<Integer> settled = new CompletableFuture<>();
+    /** Completes with how the broker settled the message (0x00, or 0x10 no matching subscribers, or a refusal). */
+    CompletableFuture<Acknowledgement> publish(String topic, int qos, boolean retain, byte[] payload) {
+        CompletableFuture<Acknowledgement> settled = new CompletableFuture<>();
         onLoop(settled, () -> {
             if (qos == 0) {
                 Publish publish = new Publish(topic, 0, retain, false, 0, payload, MqttProperties.EMPTY);
                 trace.accept("sending " + publish);
                 ctx.writeAndFlush(publish).addListener(f -> {
                     if (f.isSuccess()) {
-                        settled.complete(ReasonCode.SUCCESS);
+                        settled.complete(Acknowledgement.SENT);
                     }
                     // a failed write closes the channel, which settles the future with the reason
                 });
                 return;
             }
-            int id = nextPacketId();
+            int id = inFlight.nextPacketId();
             Publish publish = new Publish(topic, qos, retain, false, id, payload, MqttProperties.EMPTY);
-            outgoing.put(id, new Outgoing(publish, settled));
+            inFlight.publishing(publish, settled);
             send(publish);
         });
         return settled;
@@ -237,11 +219,8 @@ final class ClientProtocol extends ChannelDuplexHandler {
         } else if (packet instanceof PubResponse response) {
             pubResponse(response);
         } else if (packet instanceof SubAck ack) {
-            CompletableFuture<SubAck> waiting = subscribing.remove(ack.packetId());
-            if (waiting == null) {
+            if (inFlight.subAck(ack) == InFlight.Outcome.UNEXPECTED) {
                 fail(protocolError("the broker sent a SUBACK for packet id " + ack.packetId() + ", which we never used"));
-            } else {
-                waiting.complete(ack);
             }
         } else if (packet instanceof Disconnect disconnect) {
             fail(new ClientFailure(ClientFailure.Kind.REFUSED,
@@ -286,14 +265,7 @@ final class ClientProtocol extends ChannelDuplexHandler {
             closed.completeExceptionally(why);
         }
         connected.completeExceptionally(why);
-        for (Outgoing o : outgoing.values()) {
-            o.settled.completeExceptionally(why);
-        }
-        for (CompletableFuture<SubAck> waiting : subscribing.values()) {
-            waiting.completeExceptionally(why);
-        }
-        outgoing.clear();
-        subscribing.clear();
+        inFlight.failAll(why);
         super.channelInactive(context);
     }
 
@@ -355,35 +327,12 @@ final class ClientProtocol extends ChannelDuplexHandler {
             send(PubResponse.of(PacketType.PUBCOMP, id));
             return;
         }
-        Outgoing o = outgoing.get(id);
-        boolean expected = o != null && (response.type() == PacketType.PUBACK ? o.publish.qos() == 1
-                : response.type() == PacketType.PUBREC ? o.publish.qos() == 2 && !o.released
-                : o.publish.qos() == 2 && o.released);
-        if (!expected) {
+        InFlight.Outcome outcome = inFlight.answer(response);
+        if (outcome == InFlight.Outcome.UNEXPECTED) {
             fail(protocolError("the broker sent " + response.type() + " for packet id " + id + ", which is not in flight"));
-            return;
-        }
-        if (response.type() == PacketType.PUBREC && !ReasonCode.isFailure(response.reasonCode())) {
-            // PUBREC 0x00 or 0x10: release; a failure code ends the flow here [MQTT-4.3.3-8]
-            o.released = true;
-            o.pubrecCode = response.reasonCode();
+        } else if (outcome == InFlight.Outcome.RELEASE) {
             send(PubResponse.of(PacketType.PUBREL, id));
-            return;
         }
-        outgoing.remove(id);
-        boolean completed = response.type() == PacketType.PUBCOMP && !ReasonCode.isFailure(response.reasonCode());
-        o.settled.complete(completed ? o.pubrecCode : response.reasonCode());
-    }
-
-    /** The next packet id not in use by a publish or subscribe in flight [MQTT-2.2.1-3]. */
-    private int nextPacketId() {
-        for (int tries = 0; tries < 65535; tries++) {
-            lastPacketId = lastPacketId % 65535 + 1;
-            if (!outgoing.containsKey(lastPacketId) && !subscribing.containsKey(lastPacketId)) {
-                return lastPacketId;
-            }
-        }
-        throw new IllegalStateException("all 65535 packet ids are in flight");
     }
 
     private void send(MqttPacket packet) {

@@ -1,6 +1,7 @@
 package dev.magpie.server.cli;
 
 import dev.magpie.Broker;
+import dev.magpie.BrokerCapabilities;
 import dev.magpie.Listener;
 import dev.magpie.TlsSettings;
 import dev.magpie.server.certs.CertificateAuthority;
@@ -13,6 +14,7 @@ import dev.magpie.spi.Authorizer;
 import dev.magpie.spi.BrokerListener;
 import dev.magpie.spi.ClientInfo;
 import dev.magpie.spi.Decision;
+import dev.magpie.testkit.TestBrokers;
 import dev.magpie.testkit.TestCertificates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -333,5 +335,22 @@ class PubSubCommandTest {
         }
         assertThat(ClientRun.run("sub", "--help").out()).contains("-C, --count=N").contains("-v, --verbose");
         assertThat(ClientRun.run("pub", "--help").out()).contains("-l, --stdin-line").contains("-r, --retain");
+    }
+
+    @Test
+    void aQosOrRetainTheBrokerDoesNotOfferIsRefusedBeforeSendingWithWhatToChange() {
+        // [MQTT-3.2.2-9] Maximum QoS and [MQTT-3.2.2-13] Retain Available are announced in a 5.0 CONNACK
+        try (Broker limited = TestBrokers.anonymous()
+                .capabilities(BrokerCapabilities.all().withMaximumQos(1).withRetainAvailable(false)).build().start()) {
+            String limitedPort = String.valueOf(limited.port("tcp"));
+            ClientRun qos2 = ClientRun.run("pub", "-p", limitedPort, "-q", "2", "-t", "t", "-m", "x");
+            ClientRun retained = ClientRun.run("pub", "-p", limitedPort, "-r", "-t", "t", "-m", "x");
+
+            assertThat(qos2.exitCode()).isEqualTo(ClientExit.REFUSED);
+            assertThat(qos2.err()).isEqualTo("magpie pub: the broker takes QoS 1 at most (CONNACK Maximum QoS); publish"
+                    + " with -q 1");
+            assertThat(retained.exitCode()).isEqualTo(ClientExit.REFUSED);
+            assertThat(retained.err()).contains("publish without -r");
+        }
     }
 }
