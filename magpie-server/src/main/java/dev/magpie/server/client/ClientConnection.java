@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -56,6 +57,7 @@ public final class ClientConnection implements AutoCloseable {
     private final Channel channel;
     private final ClientProtocol protocol;
     private final ConnAck connAck;
+    private final AtomicBoolean closing = new AtomicBoolean();
 
     private ClientConnection(EventLoopGroup group, Channel channel, ClientProtocol protocol, ConnAck connAck) {
         this.group = group;
@@ -167,6 +169,9 @@ public final class ClientConnection implements AutoCloseable {
     /** Sends DISCONNECT (normal) if still connected, closes, and stops the event loop. */
     @Override
     public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return; // closed already, e.g. by sub's shutdown hook at Ctrl-C
+        }
         try {
             protocol.disconnect().get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {

@@ -147,7 +147,7 @@ final class ClientProtocol extends ChannelDuplexHandler {
 
     /** Sends DISCONNECT (normal) and closes; the future completes once the channel is closed. */
     CompletableFuture<Void> disconnect() {
-        if (ctx == null) {
+        if (ctx == null || ctx.executor().isShuttingDown()) {
             return closed;
         }
         ctx.executor().execute(() -> {

@@ -265,9 +265,14 @@ class PubSubCommandTest {
         ClientRun secure = ClientRun.run("pub", "-L", "wss://localhost:" + port("wss") + "/mqtt", "--cafile",
                 certs.caCert.toString(), "-q", "2", "-t", "ws/t", "-m", "sealed");
 
+        ClientRun wrongPath = ClientRun.run("pub", "--ws", "--ws-path", "/nothing-here", "-p", port("ws"), "-t", "ws/t",
+                "-m", "x");
+
         assertThat(pub.exitCode()).as(pub.err()).isZero();
         assertThat(secure.exitCode()).as(secure.err()).isZero();
         assertThat(finished(sub).out()).isEqualTo("ws/t framed\nws/t sealed\n");
+        assertThat(wrongPath.exitCode()).isEqualTo(ClientExit.NETWORK);
+        assertThat(wrongPath.err()).startsWith("magpie pub: the WebSocket upgrade of /nothing-here failed: ");
     }
 
     @Test
