@@ -13,7 +13,8 @@ import io.netty.handler.ssl.SslHandler;
 /**
  * Assembles a client connection's pipeline in one place, each handler under a name:
  * {@code tls} (optional), {@code http} + {@code http-aggregator} + {@code websocket} + {@code websocket-bytes}
- * (optional, the upgrade with subprotocol {@code mqtt} and binary frames), then {@code keep-alive} (added at
+ * (optional, the upgrade with subprotocol {@code mqtt} and binary frames) or else {@code foreign-answer}
+ * ({@link ForeignAnswerCheck}: an HTTP or TLS answer to plain MQTT), then {@code keep-alive} (added at
  * CONNACK), {@code mqtt-decoder} ({@link MqttDecoder#forClient}, the broker's strict codec), {@code mqtt-encoder}
  * and {@code mqtt-client} ({@link ClientProtocol}).
  */
@@ -23,6 +24,7 @@ final class ClientPipeline {
     static final String HTTP_AGGREGATOR = "http-aggregator";
     static final String WEBSOCKET = "websocket";
     static final String WEBSOCKET_BYTES = "websocket-bytes";
+    static final String FOREIGN_ANSWER = "foreign-answer";
     static final String KEEP_ALIVE = "keep-alive";
     static final String MQTT_DECODER = "mqtt-decoder";
     static final String MQTT_ENCODER = "mqtt-encoder";
@@ -54,6 +56,8 @@ final class ClientPipeline {
                     .handshakeTimeoutMillis(handshakeTimeoutMillis)
                     .build()));
             p.addLast(WEBSOCKET_BYTES, new WebSocketBytes());
+        } else {
+            p.addLast(FOREIGN_ANSWER, new ForeignAnswerCheck());
         }
         p.addLast(MQTT_DECODER, MqttDecoder.forClient(protocol.version(), maxPacketSize));
         MqttPacketEncoder encoder = new MqttPacketEncoder();

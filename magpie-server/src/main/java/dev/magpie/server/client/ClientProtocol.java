@@ -254,9 +254,7 @@ final class ClientProtocol extends ChannelDuplexHandler {
         if (why == null && !disconnecting) {
             why = new ClientFailure(ClientFailure.Kind.NETWORK, stage == Stage.CONNECTED
                     ? "the broker closed the connection"
-                    : "the broker closed the connection while we waited for " + stage.waitingFor()
-                    + (endpoint.tls().enabled() && stage == Stage.CONNACK
-                    ? " (does the listener want a client certificate? --cert and --key)" : ""));
+                    : "the broker closed the connection while we waited for " + stage.waitingFor() + closedHint());
         }
         if (why == null) {
             closed.complete(null);
@@ -267,6 +265,18 @@ final class ClientProtocol extends ChannelDuplexHandler {
         connected.completeExceptionally(why);
         inFlight.failAll(why);
         super.channelInactive(context);
+    }
+
+    /** What usually makes a server close before CONNACK, for the message. */
+    private String closedHint() {
+        if (stage != Stage.CONNACK) {
+            return "";
+        }
+        if (endpoint.tls().enabled()) {
+            return " (does the listener want a client certificate? --cert and --key)";
+        }
+        return endpoint.isWebSocket() ? "" : " (a TLS port closes so on plain MQTT: add --cafile FILE"
+                + (login.version().isV5() ? "; a broker that speaks only 3.1.1 may close so on a 5.0 CONNECT: try -V 311)" : ")");
     }
 
     private void sendConnect() {

@@ -358,4 +358,15 @@ class PubSubCommandTest {
             assertThat(retained.err()).contains("publish without -r");
         }
     }
+
+    @Test
+    void plainMqttToAWebSocketOrTlsPortSaysWhichOptionIsMissing() {
+        ClientRun toWebSocket = ClientRun.run("pub", "-p", port("ws"), "-t", "t", "-m", "x");
+        ClientRun toTls = ClientRun.run("pub", "-p", port("tls"), "-t", "t", "-m", "x");
+
+        assertThat(toWebSocket.exitCode()).isEqualTo(ClientExit.NETWORK);
+        assertThat(toWebSocket.err()).contains("answered in HTTP").contains("--ws");
+        assertThat(toTls.exitCode()).isEqualTo(ClientExit.NETWORK);
+        assertThat(toTls.err()).contains("--cafile");
+    }
 }
