@@ -1,6 +1,9 @@
 package dev.magpie.server.cli;
 
+import dev.magpie.codec.Connect;
+import dev.magpie.codec.MqttProperties;
 import dev.magpie.codec.MqttVersion;
+import dev.magpie.codec.TopicSyntax;
 import dev.magpie.server.client.ClientLogin;
 import dev.magpie.server.client.ClientTls;
 import dev.magpie.server.client.Endpoint;
@@ -27,7 +30,7 @@ import java.util.function.Consumer;
 
 /**
  * The options {@code magpie pub} and {@code magpie sub} share, named as mosquitto_pub and mosquitto_sub name them
- * ({@code -h -p -L -u -P -V -i -c -x -k -q -W -d --cafile --cert --key --insecure --tls-use-os-certs}), plus
+ * ({@code -h -p -L -u -P -V -i -c -x -k -q -W -d --cafile --cert --key --insecure --tls-use-os-certs --will-*}), plus
  * {@code --ws}/{@code --ws-path} for WebSocket and {@code --ask-password}. Turned into an {@link Endpoint} and a
  * {@link ClientLogin} here, so the rules (default ports, when TLS is on, which combinations are errors) live in one
  * place; a bad combination is a {@link UsageException}.
@@ -124,6 +127,21 @@ final class ClientOptions {
                     + " connecting alone may take 10 s).")
     Integer timeoutSeconds;
 
+    @Option(names = "--will-topic", paramLabel = "TOPIC", order = 50,
+            description = "A will: the broker publishes --will-payload to this topic if the connection ends without"
+                    + " DISCONNECT (kill -9 the client to test it).")
+    String willTopic;
+
+    @Option(names = "--will-payload", paramLabel = "TEXT", order = 51, description = "The will's message (default: empty).")
+    String willPayload;
+
+    @Option(names = "--will-qos", paramLabel = "QOS", defaultValue = "0", order = 52,
+            description = "The will's QoS (default: ${DEFAULT-VALUE}).")
+    int willQos;
+
+    @Option(names = "--will-retain", order = 53, description = "Retain the will.")
+    boolean willRetain;
+
     @Option(names = {"-d", "--debug"}, order = 47, description = "Print every packet sent and received on standard error.")
     boolean debug;
 
@@ -191,6 +209,9 @@ final class ClientOptions {
             }
             expiry = parseExpiry(sessionExpiry);
         }
+        if (willTopic == null && (willPayload != null || willRetain)) {
+            throw new UsageException("--will-payload and --will-retain need --will-topic");
+        }
         if (password != null && askPassword) {
             throw new UsageException("give the password with -P or --ask-password, not both");
         }
@@ -200,10 +221,22 @@ final class ClientOptions {
         String id = clientId != null ? clientId : idPrefix + HexFormat.of().toHexDigits(RANDOM.nextInt());
         byte[] secret = secret(terminal, environment, stdinBusy);
         try {
-            return new ClientLogin(version, id, !persistent, expiry, keepAlive, username, secret);
+            ClientLogin login = new ClientLogin(version, id, !persistent, expiry, keepAlive, username, secret, null);
+            return willTopic == null ? login : login.withWill(will());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    private Connect.Will will() {
+        if (!TopicSyntax.isValidTopicName(willTopic)) {
+            throw new UsageException("--will-topic '" + willTopic + "' is not a topic: no + or #, not empty [MQTT-3.1.3-11]");
+        }
+        if (willQos < 0 || willQos > 2) {
+            throw new UsageException("--will-qos " + willQos + " is not a QoS: use 0, 1 or 2");
+        }
+        byte[] payload = willPayload == null ? new byte[0] : willPayload.getBytes(StandardCharsets.UTF_8);
+        return new Connect.Will(willTopic, payload, willQos, willRetain, MqttProperties.EMPTY);
     }
 
     /** With -d, a packet per line on {@code err}; else nothing. Called from the connection's thread. */

@@ -7,7 +7,8 @@ import dev.magpie.codec.PropertyId;
 
 /**
  * What the client's CONNECT says: protocol version, client id, clean or persistent session, keep-alive and
- * credentials. {@code username} and {@code password} are null when not sent, as in the codec's {@link Connect}.
+ * credentials, and a will. {@code username}, {@code password} and {@code will} are null when not sent, as in the
+ * codec's {@link Connect}.
  *
  * <pre>{@code
  * ClientLogin login = ClientLogin.anonymous(MqttVersion.V5, "sensor-7").withCredentials("test", "123456".getBytes(UTF_8));
@@ -17,7 +18,7 @@ import dev.magpie.codec.PropertyId;
  *                             the connection, {@link #NEVER_EXPIRES} keeps it for good [MQTT-3.1.2-23]
  */
 public record ClientLogin(MqttVersion version, String clientId, boolean cleanStart, long sessionExpirySeconds,
-                          int keepAliveSeconds, String username, byte[] password) {
+                          int keepAliveSeconds, String username, byte[] password, Connect.Will will) {
 
     /** Session Expiry Interval 0xFFFFFFFF: the session does not expire [MQTT-3.1.2.11.2]. */
     public static final long NEVER_EXPIRES = 0xFFFF_FFFFL;
@@ -39,11 +40,17 @@ public record ClientLogin(MqttVersion version, String clientId, boolean cleanSta
 
     /** A clean session, keep-alive 60 s, no credentials. */
     public static ClientLogin anonymous(MqttVersion version, String clientId) {
-        return new ClientLogin(version, clientId, true, 0, 60, null, null);
+        return new ClientLogin(version, clientId, true, 0, 60, null, null, null);
     }
 
     public ClientLogin withCredentials(String user, byte[] secret) {
-        return new ClientLogin(version, clientId, cleanStart, sessionExpirySeconds, keepAliveSeconds, user, secret);
+        return new ClientLogin(version, clientId, cleanStart, sessionExpirySeconds, keepAliveSeconds, user, secret, will);
+    }
+
+    /** The same with a will: the message the broker publishes if this connection ends without DISCONNECT. */
+    public ClientLogin withWill(Connect.Will newWill) {
+        return new ClientLogin(version, clientId, cleanStart, sessionExpirySeconds, keepAliveSeconds, username, password,
+                newWill);
     }
 
     /** The CONNECT packet; {@code maxPacketSize} is announced in 5.0 so the broker sends nothing larger. */
@@ -56,13 +63,14 @@ public record ClientLogin(MqttVersion version, String clientId, boolean cleanSta
             }
             properties = p.build();
         }
-        return new Connect(version, clientId, cleanStart, keepAliveSeconds, username, password, null, properties);
+        return new Connect(version, clientId, cleanStart, keepAliveSeconds, username, password, will, properties);
     }
 
     @Override
     public String toString() {
         // never print the password
         return "ClientLogin[" + version + ", clientId=" + clientId + ", cleanStart=" + cleanStart + ", sessionExpiry="
-                + sessionExpirySeconds + ", keepAlive=" + keepAliveSeconds + ", username=" + username + "]";
+                + sessionExpirySeconds + ", keepAlive=" + keepAliveSeconds + ", username=" + username + ", will="
+                + (will == null ? "none" : will.topic()) + "]";
     }
 }

@@ -369,4 +369,21 @@ class PubSubCommandTest {
         assertThat(toTls.exitCode()).isEqualTo(ClientExit.NETWORK);
         assertThat(toTls.err()).contains("--cafile");
     }
+
+    @Test
+    void aClientTakenOverEndsWithTheReasonAndItsWillIsPublished() throws Exception {
+        CompletableFuture<ClientRun> wills = subscriber("wills/#", "-p", port("tcp"), "-v", "-C", "1");
+        CompletableFuture<ClientRun> first = subscriber("takeover/t", "-p", port("tcp"), "-i", "twin",
+                "--will-topic", "wills/twin", "--will-payload", "gone", "-q", "1");
+
+        // [MQTT-3.1.4-3] a second connection with the same client id takes over: 0x8E to the first, whose will is
+        // published because it did not end with DISCONNECT
+        ClientRun second = ClientRun.run("pub", "-p", port("tcp"), "-i", "twin", "-t", "takeover/t", "-m", "x");
+
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        ClientRun taken = finished(first);
+        assertThat(taken.exitCode()).isEqualTo(ClientExit.REFUSED);
+        assertThat(taken.err()).startsWith("magpie sub: the broker disconnected us: session taken over (0x8E)");
+        assertThat(finished(wills).out()).isEqualTo("wills/twin gone\n");
+    }
 }

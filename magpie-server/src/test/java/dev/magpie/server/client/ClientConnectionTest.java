@@ -75,11 +75,11 @@ class ClientConnectionTest {
     @Test
     void aSessionExpiryNeedsMqtt5AndAPasswordWithoutUserNameIsRefusedFor311() {
         // [MQTT-3.1.2-22] 3.1.1: no password without a user name; the expiry is a 5.0 property
-        assertThatThrownBy(() -> new ClientLogin(MqttVersion.V3_1_1, "c", true, 0, 60, null, new byte[]{1}))
+        assertThatThrownBy(() -> new ClientLogin(MqttVersion.V3_1_1, "c", true, 0, 60, null, new byte[]{1}, null))
                 .hasMessageContaining("[MQTT-3.1.2-22]");
-        assertThatThrownBy(() -> new ClientLogin(MqttVersion.V3_1_1, "c", false, 60, 60, null, null))
+        assertThatThrownBy(() -> new ClientLogin(MqttVersion.V3_1_1, "c", false, 60, 60, null, null, null))
                 .hasMessageContaining("MQTT 5.0");
-        assertThat(new ClientLogin(MqttVersion.V5, "c", true, 0, 60, null, new byte[]{1}).toString())
+        assertThat(new ClientLogin(MqttVersion.V5, "c", true, 0, 60, null, new byte[]{1}, null).toString())
                 .doesNotContain("password");
     }
 }
