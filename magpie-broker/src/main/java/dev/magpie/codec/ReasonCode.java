@@ -90,4 +90,60 @@ public final class ReasonCode {
     public static boolean isFailure(int reasonCode) {
         return reasonCode >= 0x80;
     }
+
+    /**
+     * The reason code's meaning in words, lower case as it reads in a sentence, after the names of MQTT 5.0 table
+     * 2-6: {@code describe(0x87)} is {@code "not authorized"}, so a client can print
+     * {@code "refused: not authorized (0x87)"}. 3.1.1 CONNACK return codes must be mapped first (the decoder does:
+     * a decoded {@link ConnAck} always carries a 5.0 code). 0x00 reads "success" whatever the packet (for a SUBACK
+     * it is "granted QoS 0"); an unknown code reads "reason code 0xNN".
+     */
+    public static String describe(int reasonCode) {
+        return switch (reasonCode) {
+            case SUCCESS -> "success";
+            case GRANTED_QOS_1 -> "granted QoS 1";
+            case GRANTED_QOS_2 -> "granted QoS 2";
+            case DISCONNECT_WITH_WILL -> "disconnect with will message";
+            case NO_MATCHING_SUBSCRIBERS -> "no matching subscribers";
+            case NO_SUBSCRIPTION_EXISTED -> "no subscription existed";
+            case CONTINUE_AUTHENTICATION -> "continue authentication";
+            case REAUTHENTICATE -> "re-authenticate";
+            case UNSPECIFIED_ERROR -> "unspecified error";
+            case MALFORMED_PACKET -> "malformed packet";
+            case PROTOCOL_ERROR -> "protocol error";
+            case IMPLEMENTATION_SPECIFIC_ERROR -> "implementation specific error";
+            case UNSUPPORTED_PROTOCOL_VERSION -> "unsupported protocol version";
+            case CLIENT_IDENTIFIER_NOT_VALID -> "client identifier not valid";
+            case BAD_USER_NAME_OR_PASSWORD -> "bad user name or password";
+            case NOT_AUTHORIZED -> "not authorized";
+            case SERVER_UNAVAILABLE -> "server unavailable";
+            case SERVER_BUSY -> "server busy";
+            case BANNED -> "banned";
+            case SERVER_SHUTTING_DOWN -> "server shutting down";
+            case BAD_AUTHENTICATION_METHOD -> "bad authentication method";
+            case KEEP_ALIVE_TIMEOUT -> "keep alive timeout";
+            case SESSION_TAKEN_OVER -> "session taken over";
+            case TOPIC_FILTER_INVALID -> "topic filter invalid";
+            case TOPIC_NAME_INVALID -> "topic name invalid";
+            case PACKET_IDENTIFIER_IN_USE -> "packet identifier in use";
+            case PACKET_IDENTIFIER_NOT_FOUND -> "packet identifier not found";
+            case RECEIVE_MAXIMUM_EXCEEDED -> "receive maximum exceeded";
+            case TOPIC_ALIAS_INVALID -> "topic alias invalid";
+            case PACKET_TOO_LARGE -> "packet too large";
+            case MESSAGE_RATE_TOO_HIGH -> "message rate too high";
+            case QUOTA_EXCEEDED -> "quota exceeded";
+            case ADMINISTRATIVE_ACTION -> "administrative action";
+            case PAYLOAD_FORMAT_INVALID -> "payload format invalid";
+            case RETAIN_NOT_SUPPORTED -> "retain not supported";
+            case QOS_NOT_SUPPORTED -> "QoS not supported";
+            case USE_ANOTHER_SERVER -> "use another server";
+            case SERVER_MOVED -> "server moved";
+            case SHARED_SUBSCRIPTIONS_NOT_SUPPORTED -> "shared subscriptions not supported";
+            case CONNECTION_RATE_EXCEEDED -> "connection rate exceeded";
+            case MAXIMUM_CONNECT_TIME -> "maximum connect time";
+            case SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED -> "subscription identifiers not supported";
+            case WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED -> "wildcard subscriptions not supported";
+            default -> String.format("reason code 0x%02X", reasonCode);
+        };
+    }
 }

@@ -31,8 +31,8 @@ import java.util.concurrent.Callable;
                         + " listeners; a built-in user database (user name and password, or SCRAM-SHA-256 with"
                         + " MQTT 5 enhanced authentication), mosquitto-style password and ACL files, mutual TLS;"
                         + " per-client rate, topic and subscription limits, bans and flapping detection. Also a"
-                        + " certificate tool and a deployment checker for WeChat mini programs and other"
-                        + " MQTT/WebSocket endpoints."},
+                        + " certificate tool, a deployment checker for WeChat mini programs and other"
+                        + " MQTT/WebSocket endpoints, and pub/sub clients to test a deployment with."},
         optionListHeading = "%nOptions:%n",
         commandListHeading = "%nCommands:%n",
         footerHeading = "%nExamples:%n",
@@ -54,6 +54,8 @@ import java.util.concurrent.Callable;
                 "      a private CA for TLS; then certs server and certs client",
                 "  bin/magpie doctor wxs://mqtt.example.com/mqtt",
                 "      check a deployment as a WeChat mini program connects to it",
+                "  bin/magpie sub -t 'sensors/#' -v    and    bin/magpie pub -t sensors/1 -m 21.5",
+                "      test a deployment as a client (mosquitto_sub/mosquitto_pub's options)",
                 "  bin/magpie serve --help",
                 "      every option of serve, with its default",
                 "",
@@ -82,7 +84,9 @@ public final class MagpieCommand implements Callable<Integer> {
                 .addSubcommand("user", UserCommand.newCommandLine(environment, terminal))
                 .addSubcommand("acl", AclCommand.newCommandLine(environment))
                 .addSubcommand("certs", new CertsCommand())
-                .addSubcommand("doctor", new DoctorCommand());
+                .addSubcommand("doctor", new DoctorCommand())
+                .addSubcommand("pub", new PubCommand(environment, terminal))
+                .addSubcommand("sub", new SubCommand(environment, terminal));
         cli.setParameterExceptionHandler(CertsCommand.oneLineUsageErrors(cli.getParameterExceptionHandler()));
         return cli;
     }

@@ -2,10 +2,12 @@ package dev.magpie.server.cli;
 
 import java.io.Console;
 import java.io.InputStream;
+import java.io.OutputStream;
 
 /**
  * Where a command reads a password from: a console that can read without echo, or plain standard input
- * (a pipe or a file). An interface so tests can stand in for a person at a keyboard.
+ * (a pipe or a file); and where {@code magpie sub} writes message payloads (standard output as bytes, since a
+ * payload need not be text). An interface so tests can stand in for a person at a keyboard.
  */
 interface Terminal {
 
@@ -17,6 +19,11 @@ interface Terminal {
 
     /** Standard input, for when there is no console. */
     InputStream stdin();
+
+    /** Standard output as bytes, for payloads that are not text. */
+    default OutputStream stdout() {
+        return System.out;
+    }
 
     /** The process' own console and standard input. */
     static Terminal system() {

@@ -33,8 +33,11 @@ public final class EnvironmentOverrides {
 
     public static final String PREFIX = "MAGPIE_";
 
-    /** Variables with the prefix that are not config keys: read by {@code bin/magpie}, not by the program. */
-    public static final Set<String> NOT_CONFIG_KEYS = Set.of("MAGPIE_JAVA_OPTS", "MAGPIE_JAR");
+    /**
+     * Variables with the prefix that are not config keys: read by {@code bin/magpie}, not by the program, or (the
+     * password) by {@code magpie pub} and {@code magpie sub}.
+     */
+    public static final Set<String> NOT_CONFIG_KEYS = Set.of("MAGPIE_JAVA_OPTS", "MAGPIE_JAR", "MAGPIE_PASSWORD");
 
     private final Map<String, String> overrides;
     private final ObjectMapper mapper;

@@ -108,30 +108,8 @@ final class MqttConnectCheck {
         String shown = version.isV5() ? String.format("reason code 0x%02X", code)
                 : "return code " + ReasonCode.toV3ConnackCode(code);
         String reason = ack.properties().string(PropertyId.REASON_STRING).map(r -> ": \"" + r + "\"").orElse("");
-        return CheckResult.fail(Check.MQTT, "CONNACK refused the connection, " + shown + " (" + meaning(code) + ")"
+        return CheckResult.fail(Check.MQTT, "CONNACK refused the connection, " + shown + " (" + ReasonCode.describe(code) + ")"
                 + reason, refusalFix(code, version, login, ack.properties()));
-    }
-
-    static String meaning(int code) {
-        return switch (code) {
-            case ReasonCode.UNSUPPORTED_PROTOCOL_VERSION -> "unacceptable protocol version";
-            case ReasonCode.CLIENT_IDENTIFIER_NOT_VALID -> "client identifier rejected";
-            case ReasonCode.BAD_USER_NAME_OR_PASSWORD -> "bad user name or password";
-            case ReasonCode.NOT_AUTHORIZED -> "not authorized";
-            case ReasonCode.SERVER_UNAVAILABLE -> "server unavailable";
-            case ReasonCode.SERVER_BUSY -> "server busy";
-            case ReasonCode.BANNED -> "banned";
-            case ReasonCode.BAD_AUTHENTICATION_METHOD -> "bad authentication method";
-            case ReasonCode.MALFORMED_PACKET -> "malformed packet";
-            case ReasonCode.PROTOCOL_ERROR -> "protocol error";
-            case ReasonCode.PACKET_TOO_LARGE -> "packet too large";
-            case ReasonCode.QUOTA_EXCEEDED -> "quota exceeded";
-            case ReasonCode.USE_ANOTHER_SERVER -> "use another server";
-            case ReasonCode.SERVER_MOVED -> "server moved";
-            case ReasonCode.CONNECTION_RATE_EXCEEDED -> "connection rate exceeded";
-            case ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR -> "implementation specific error";
-            default -> "unspecified error";
-        };
     }
 
     private static String refusalFix(int code, MqttVersion version, DoctorOptions.MqttLogin login,

@@ -46,7 +46,8 @@ class EnvironmentOverridesTest {
 
     @Test
     void unrelatedVariablesAndTheLauncherOptionsAreIgnored() {
-        MagpieConfig config = withEnv(Map.of("PATH", "/usr/bin", "MAGPIE_JAVA_OPTS", "-Xmx1g", "MAGPIEX", "1"));
+        MagpieConfig config = withEnv(Map.of("PATH", "/usr/bin", "MAGPIE_JAVA_OPTS", "-Xmx1g", "MAGPIEX", "1",
+                "MAGPIE_PASSWORD", "for magpie pub and sub"));
 
         assertThat(config).isEqualTo(MagpieConfig.defaults());
     }

@@ -10,12 +10,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A server on 127.0.0.1 that misbehaves on purpose, the way broken deployments do: one thread accepts, and each
  * connection is handed to the script on its own thread. Closing it closes every socket, so scripts may block.
+ * Public for the client tests of {@code dev.magpie.server.client}, which meet misbehaving brokers too.
  */
-final class FakeServer implements AutoCloseable {
+public final class FakeServer implements AutoCloseable {
 
     /** What the server does with one accepted connection. */
     @FunctionalInterface
-    interface Script {
+    public interface Script {
         void run(Socket socket) throws IOException;
     }
 
@@ -29,16 +30,16 @@ final class FakeServer implements AutoCloseable {
         acceptor.start();
     }
 
-    static FakeServer start(Script script) throws IOException {
+    public static FakeServer start(Script script) throws IOException {
         return new FakeServer(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), script);
     }
 
     /** Same, on a listener the caller made (a TLS one). */
-    static FakeServer start(ServerSocket listener, Script script) {
+    public static FakeServer start(ServerSocket listener, Script script) {
         return new FakeServer(listener, script);
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
     }
 
