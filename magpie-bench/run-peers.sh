@@ -11,8 +11,9 @@
 #   magpie-bench/run-peers.sh --brokers magpie,mosquitto --scenarios latency,idle --no-doc
 #
 # Options: --brokers LIST (magpie,mosquitto,hivemq,aedes,moquette), --scenarios LIST (pairs-qos0-16b,
-# pairs-qos0-1kb, fanout-qos0, pairs-qos1, latency, idle, storm), --rounds N (3), --duration Ns (10s, measured
-# seconds per run or sweep step), --warmup Ns (2s, the generator's per run), --broker-warmup Ns (10s of load on each
+# pairs-qos0-1kb, fanout-qos0, pairs-qos1, latency, cpu-1to1, cpu-fanout, cpu-qos1, overload, idle, storm), --rounds N (3), --duration Ns (10s, measured
+# seconds per run or sweep step), --warmup Ns (2s, the generator's per run), --drain Ns (5s, time left for messages
+# still on their way after each run), --broker-warmup Ns (10s of load on each
 # freshly started broker before it is measured, for the JIT), --port P (18830), --no-doc (print only), --help.
 # Environment: PEER_JAVA_OPTS (JVM options of the Java brokers: Magpie, HiveMQ CE, Moquette; default none, the
 # same JVM defaults for all), GEN_JAVA_OPTS (the generator's).
@@ -23,7 +24,7 @@ cd "$(dirname "$0")/.."
 repo="$(pwd)"
 
 all_brokers=(magpie mosquitto hivemq aedes moquette)
-all_scenarios=(pairs-qos0-16b pairs-qos0-1kb fanout-qos0 pairs-qos1 latency idle storm)
+all_scenarios=(pairs-qos0-16b pairs-qos0-1kb fanout-qos0 pairs-qos1 latency cpu-1to1 cpu-fanout cpu-qos1 overload idle storm)
 brokers_arg="$(IFS=,; echo "${all_brokers[*]}")"
 scenarios_arg="$(IFS=,; echo "${all_scenarios[*]}")"
 rounds=3
@@ -43,6 +44,7 @@ while [[ $# -gt 0 ]]; do
     --rounds) rounds="$2"; shift 2 ;;
     --duration) duration="${2%s}"; shift 2 ;;
     --warmup) warmup="${2%s}"; shift 2 ;;
+    --drain) drain="${2%s}"; shift 2 ;;
     --broker-warmup) broker_warmup="${2%s}"; shift 2 ;;
     --port) port="$2"; shift 2 ;;
     --no-doc) write_doc=0; shift ;;
@@ -58,8 +60,8 @@ done
 for s in "${scenarios[@]}"; do
   [[ " ${all_scenarios[*]} " == *" $s "* ]] || { echo "run-peers.sh: unknown scenario $s (${all_scenarios[*]})" >&2; exit 2; }
 done
-[[ "$rounds" =~ ^[1-9][0-9]*$ && "$duration" =~ ^[0-9]+$ && "$warmup" =~ ^[0-9]+$ && "$broker_warmup" =~ ^[0-9]+$ ]] \
-  || { echo "run-peers.sh: --rounds, --duration, --warmup and --broker-warmup take whole numbers" >&2; exit 2; }
+[[ "$rounds" =~ ^[1-9][0-9]*$ && "$duration" =~ ^[0-9]+$ && "$warmup" =~ ^[0-9]+$ && "$drain" =~ ^[0-9]+$ && "$broker_warmup" =~ ^[0-9]+$ ]] \
+  || { echo "run-peers.sh: --rounds, --duration, --warmup, --drain and --broker-warmup take whole numbers" >&2; exit 2; }
 
 work="$repo/magpie-bench/target/peers"
 results="$work/results"
@@ -79,8 +81,12 @@ scenario_args() {
     fanout-qos0)    echo "--scenario fanout --publishers 1 --subscribers 50 --qos 0 --payload 16 --sweep --rate 1000 --sweep-max 64000 --sweep-precision 0.1" ;;
     pairs-qos1)     echo "--scenario pairs --publishers 10 --qos 1 --payload 16 --sweep --rate 5000 --sweep-max 320000 --sweep-precision 0.1" ;;
     latency)        echo "--scenario pairs --publishers 10 --qos 0 --payload 16 --rate 5000" ;;
+    cpu-1to1)       echo "--scenario pairs --publishers 1 --qos 0 --payload 16 --rate 20000" ;;
+    cpu-fanout)     echo "--scenario fanout --publishers 1 --subscribers 50 --qos 0 --payload 16 --rate 2000" ;;
+    cpu-qos1)       echo "--scenario pairs --publishers 1 --qos 1 --payload 16 --rate 10000" ;;
+    overload)       echo "--scenario fanout --publishers 1 --subscribers 50 --qos 0 --payload 16 --rate 10000" ;;
     idle)           echo "--scenario idle --connections 5000 --concurrency 100" ;;
-    storm)          echo "--scenario storm --connections 2000 --concurrency 1" ;;
+    storm)          echo "--scenario storm --connections 2000 --concurrency 1 --source-addresses 4" ;;
   esac
 }
 # A freshly started JVM broker is still compiling (JIT) for its first seconds: without a warm-up a sweep's first step
@@ -90,7 +96,7 @@ scenario_args() {
 warmup_args() {
   case "$1" in
     idle) ;;
-    storm) echo "--scenario pairs --publishers 10 --qos 0 --payload 16 --rate 10000" ;;
+    storm) echo "--scenario storm --connections 3000 --concurrency 1 --source-addresses 4" ;; # the connect path's own code
     *) scenario_args "$1" | sed 's/ --sweep-[a-z]* [0-9.]*//g; s/ --sweep//' ;;
   esac
 }
@@ -101,7 +107,7 @@ step_seconds=$((warmup + duration + drain + 3))
 run_limit() {
   case "$1" in
     pairs-qos0-16b|pairs-qos0-1kb|fanout-qos0|pairs-qos1) echo $(( (7 + 1 + 4) * step_seconds )) ;;
-    latency) echo "$step_seconds" ;;
+    latency|cpu-1to1|cpu-fanout|cpu-qos1|overload) echo "$step_seconds" ;;
     idle) echo $((duration + 60)) ;;
     storm) echo 120 ;;
   esac
@@ -177,12 +183,14 @@ broker_command() {  # the command line that starts broker $1 on $port (also writ
   case "$1" in
     magpie) echo "MAGPIE_JAVA_OPTS=\"$PEER_JAVA_OPTS_SHOWN\" taskset -c 0 bin/magpie serve --config $work/magpie.yaml --data-dir $work/magpie-data --port $port" ;;
     mosquitto) echo "taskset -c 0 mosquitto -c $work/mosquitto.conf" ;;
-    hivemq) echo "taskset -c 0 java $PEER_JAVA_OPTS_SHOWN -cp magpie-bench/target/classes:\$(cat $work/hivemq/classpath.txt) dev.magpie.bench.peers.HiveMqPeer $port $work/hivemq/work" ;;
-    moquette) echo "(cd $work/moquette && taskset -c 0 java $PEER_JAVA_OPTS_SHOWN -cp $repo/magpie-bench/target/classes:\$(cat classpath.txt) dev.magpie.bench.peers.MoquettePeer $port)" ;;
+    hivemq) echo "taskset -c 0 java $PEER_NETTY_OPTS $PEER_JAVA_OPTS_SHOWN -cp magpie-bench/target/classes:\$(cat $work/hivemq/classpath.txt) dev.magpie.bench.peers.HiveMqPeer $port $work/hivemq/work" ;;
+    moquette) echo "(cd $work/moquette && taskset -c 0 java $PEER_NETTY_OPTS $PEER_JAVA_OPTS_SHOWN -cp $repo/magpie-bench/target/classes:\$(cat classpath.txt) dev.magpie.bench.peers.MoquettePeer $port)" ;;
     aedes) echo "taskset -c 0 node magpie-bench/peers/aedes/server.mjs $port" ;;
   esac
 }
 PEER_JAVA_OPTS="${PEER_JAVA_OPTS:-}"
+# bin/magpie serve turns off Netty's sampling leak detector (a stack trace per 128 buffers); the other Netty brokers get the same
+PEER_NETTY_OPTS="-Dio.netty.leakDetection.level=disabled"
 PEER_JAVA_OPTS_SHOWN="$PEER_JAVA_OPTS"
 cat > "$work/magpie.yaml" <<EOF
 # run-peers.sh: the settings every peer gets: one anonymous listener on 127.0.0.1, no users, nothing persisted.
@@ -219,9 +227,9 @@ start_broker() {  # broker log
               --data-dir "$work/magpie-data" --port "$port" > "$2" 2>&1 & ;;
     mosquitto) taskset -c 0 "$(command -v mosquitto || echo /usr/sbin/mosquitto)" -c "$work/mosquitto.conf" > "$2" 2>&1 & ;;
     hivemq) rm -rf "$work/hivemq/work"
-            taskset -c 0 java $PEER_JAVA_OPTS -cp "magpie-bench/target/classes:$(cat "$work/hivemq/classpath.txt")" \
+            taskset -c 0 java $PEER_NETTY_OPTS $PEER_JAVA_OPTS -cp "magpie-bench/target/classes:$(cat "$work/hivemq/classpath.txt")" \
               dev.magpie.bench.peers.HiveMqPeer "$port" "$work/hivemq/work" > "$2" 2>&1 & ;;
-    moquette) (cd "$work/moquette" && exec taskset -c 0 java $PEER_JAVA_OPTS \
+    moquette) (cd "$work/moquette" && exec taskset -c 0 java $PEER_NETTY_OPTS $PEER_JAVA_OPTS \
                  -cp "$repo/magpie-bench/target/classes:$(cat classpath.txt)" dev.magpie.bench.peers.MoquettePeer "$port") > "$2" 2>&1 & ;;
     aedes) taskset -c 0 node magpie-bench/peers/aedes/server.mjs "$port" > "$2" 2>&1 & ;;
   esac
@@ -304,7 +312,7 @@ info="$work/info.md"
   for b in "${available[@]}"; do broker_command "$b"; done
   echo '```'
   echo "Each broker (except for idle) first got ${broker_warmup} s of the same load, discarded:" \
-       "\`bin/magpie bench ... --warmup 0 --duration ${broker_warmup}\` (the sweep's first rate; storm: 10 pairs at 10,000 msg/s)."
+       "\`bin/magpie bench ... --warmup 0 --duration ${broker_warmup}\` (the sweep's first rate; storm: 3,000 sequential connections)."
   echo "Generator (CPU 1; \`--broker-pid\` of the broker, \`--json\` per run):"
   echo '```'
   for s in "${scenarios[@]}"; do generator_command "$s" BROKER; done

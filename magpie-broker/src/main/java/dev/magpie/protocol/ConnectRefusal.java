@@ -50,11 +50,20 @@ final class ConnectRefusal {
      * Counts and answers a refusal, and closes, without a log line of its own: for refusals that come in floods
      * (throttled authentication), which their source logs at a bounded rate.
      */
+    /**
+     * What the Reason String says (CWE-204, user enumeration by response): the log line keeps why, but a client refused
+     * for its credentials learns only that they failed, never whether the user name exists ("unknown user x" and
+     * "wrong password for user 'x'" told an attacker which names to try passwords on).
+     */
+    static String toldTheClient(int reasonCode, String reason) {
+        return reasonCode == ReasonCode.BAD_USER_NAME_OR_PASSWORD ? "bad user name or password" : reason;
+    }
+
     void answer(int reasonCode, String reason, String serverReference) {
         metrics.connectRefused();
         MqttProperties props = MqttProperties.EMPTY;
         if (connection.version().isV5()) {
-            MqttProperties.Builder b = MqttProperties.builder().string(PropertyId.REASON_STRING, reason);
+            MqttProperties.Builder b = MqttProperties.builder().string(PropertyId.REASON_STRING, toldTheClient(reasonCode, reason));
             if (serverReference != null) {
                 b.string(PropertyId.SERVER_REFERENCE, serverReference);
             }

@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Issue 10, must-fix 3 (CWE-208, user enumeration by timing): an unknown user used to be refused in 0.7 ms and a
  * known user with a wrong password in 262 ms. Over the wire, against the shipped hash cost, both now get the same
  * answer (0x86; 3.1.1 0x04) after the same hashing work, counted in PBKDF2 iterations (an assertion that cannot
- * flake); the medians of both are printed for the record.
+ * flake); the medians of both are printed for the record. Nor does the answer itself tell them apart (CWE-204): a
+ * 5.0 Reason String said "unknown user nobody" to one and nothing of the kind to the other.
  */
 class UserNameTimingAttackTest extends AttackTest {
     private static final int ATTEMPTS = 10;
@@ -62,6 +63,26 @@ class UserNameTimingAttackTest extends AttackTest {
         System.out.printf("user name timing: known user, wrong password: median %d ms %s; unknown user: median %d ms %s%n",
                 knownMillis.get(ATTEMPTS / 2), knownMillis, unknownMillis.get(ATTEMPTS / 2), unknownMillis);
         survived();
+    }
+
+    @Test
+    void theReasonStringOfAnUnknownUserIsTheSameAsOfAWrongPassword_CWE_204() throws Exception {
+        ConnAck known = refusedV5("alice");
+        ConnAck unknown = refusedV5("nobody");
+
+        assertThat(known.reasonCode()).isEqualTo(ReasonCode.BAD_USER_NAME_OR_PASSWORD).isEqualTo(unknown.reasonCode());
+        assertThat(unknown.properties()).isEqualTo(known.properties());
+        assertThat(unknown.properties().toString()).doesNotContain("nobody").doesNotContain("unknown");
+        assertThat(known.properties().toString()).doesNotContain("alice").doesNotContain("wrong password");
+        survived();
+    }
+
+    private ConnAck refusedV5(String user) {
+        try (RawMqttClient c = socket().version(MqttVersion.V5)) {
+            c.send(new Connect(MqttVersion.V5, "probe-" + user, true, 60, user, "wrong".getBytes(StandardCharsets.UTF_8), null,
+                    MqttProperties.EMPTY));
+            return c.receive(ConnAck.class, WAIT);
+        }
     }
 
     /** One wrong-password CONNECT for {@code user}: refused 0x86 after exactly one check at the default cost. */

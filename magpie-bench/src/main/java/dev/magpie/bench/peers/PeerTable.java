@@ -43,6 +43,11 @@ public final class PeerTable {
             new Figure("latency", "latency_p50_us", "fixed rate (10 pairs, 5,000 msg/s, QoS 0): p50 µs", false),
             new Figure("latency", "latency_p99_us", "fixed rate: p99 µs", false),
             new Figure("latency", "broker_cpu_us_per_delivery", "fixed rate: broker CPU µs per delivery", false),
+            new Figure("cpu-1to1", "broker_cpu_us_per_delivery", "1→1, QoS 0, 20,000 msg/s: broker CPU µs per delivery", false),
+            new Figure("cpu-fanout", "broker_cpu_us_per_delivery", "1→50, QoS 0, 100,000 deliveries/s: broker CPU µs per delivery", false),
+            new Figure("cpu-qos1", "broker_cpu_us_per_delivery", "1→1, QoS 1, 10,000 msg/s: broker CPU µs per delivery", false),
+            new Figure("overload", "delivery_rate", "1→50, QoS 0, 500,000 deliveries/s offered: delivered/s", true),
+            new Figure("overload", "latency_p99_us", "that overload: p99 µs", false),
             new Figure("idle", "broker_rss_per_connection_bytes", "5,000 idle connections: RSS bytes per connection", false),
             new Figure("idle", "broker_rss_before_bytes", "idle broker RSS bytes (before those connections)", false),
             new Figure("storm", "connects_per_second", "sequential CONNECT/SUBSCRIBE/DISCONNECT per second", true));
