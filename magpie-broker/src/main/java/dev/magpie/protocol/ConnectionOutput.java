@@ -33,8 +33,10 @@ final class ConnectionOutput {
      */
     static final int PACKETS_PER_TURN = 256;
 
-    /** Closes the client if its output stays undrained. */
-    private final OutputWatch watch;
+    private final BrokerLimits.UnflushedOutput limits;
+    private final Consumer<String> stalled;
+    /** Closes the client if its output stays undrained; made the first time the output fills (most never do). */
+    private OutputWatch watch;
     /** Packets handled since this connection's last turn began. */
     private int packetsThisTurn;
     /** Whether something was written and awaits a flush (at the end of the read, or of the loop's turn). */
@@ -46,7 +48,8 @@ final class ConnectionOutput {
 
     /** {@code stalled} is called once, on the event loop, with the reason to log when the client is to be closed. */
     ConnectionOutput(BrokerLimits.UnflushedOutput limits, Consumer<String> stalled) {
-        this.watch = new OutputWatch(limits, stalled);
+        this.limits = limits;
+        this.stalled = stalled;
     }
 
     private static ByteBuf encodedOnce(MqttPacket packet) {
@@ -115,12 +118,17 @@ final class ConnectionOutput {
      */
     boolean writabilityChanged(ChannelHandlerContext ctx, ReadGate reading, boolean closed) {
         if (ctx.channel().isWritable()) {
-            watch.writable();
+            if (watch != null) {
+                watch.writable();
+            }
             reading.resume(ReadGate.Reason.OUTPUT_FULL);
             return true;
         }
         if (!closed) {
             reading.pause(ReadGate.Reason.OUTPUT_FULL);
+            if (watch == null) {
+                watch = new OutputWatch(limits, stalled);
+            }
             watch.unwritable(ctx);
         }
         return false;
@@ -128,6 +136,8 @@ final class ConnectionOutput {
 
     /** The channel is closed: nothing is watched any more. */
     void closed() {
-        watch.writable();
+        if (watch != null) {
+            watch.writable();
+        }
     }
 }

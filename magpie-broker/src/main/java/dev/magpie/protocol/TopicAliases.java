@@ -22,12 +22,17 @@ import java.util.Map;
  * not reassigned, which keeps the choice simple and the client's table stable.
  */
 final class TopicAliases {
-    private final String[] inbound;
+    private final int inboundMaximum;
     private final int outboundMaximum;
-    private final Map<String, Integer> outbound = new HashMap<>();
+    /**
+     * Topics by inbound alias, and aliases by outbound topic: both made at their first use, since most clients use
+     * no aliases and every connection counts (an eager table for the default maximum of 64 was 280 bytes each).
+     */
+    private String[] inbound;
+    private Map<String, Integer> outbound;
 
     TopicAliases(int inboundMaximum, int outboundMaximum) {
-        this.inbound = new String[inboundMaximum + 1];
+        this.inboundMaximum = inboundMaximum;
         this.outboundMaximum = outboundMaximum;
     }
 
@@ -41,18 +46,21 @@ final class TopicAliases {
             return publish;
         }
         int alias = publish.properties().integer(PropertyId.TOPIC_ALIAS, 0);
-        if (alias == 0 || alias >= inbound.length) {
-            connection.protocolViolation(ReasonCode.TOPIC_ALIAS_INVALID, "topic alias " + alias + " outside 1.." + (inbound.length - 1));
+        if (alias == 0 || alias > inboundMaximum) {
+            connection.protocolViolation(ReasonCode.TOPIC_ALIAS_INVALID, "topic alias " + alias + " outside 1.." + inboundMaximum);
             return null;
         }
         String topic = publish.topic();
         if (topic.isEmpty()) {
-            topic = inbound[alias];
+            topic = inbound == null ? null : inbound[alias];
             if (topic == null) {
                 connection.protocolViolation(ReasonCode.PROTOCOL_ERROR, "topic alias " + alias + " used before it was set");
                 return null;
             }
         } else {
+            if (inbound == null) {
+                inbound = new String[inboundMaximum + 1];
+            }
             inbound[alias] = topic;
         }
         return new Publish(topic, publish.qos(), publish.retain(), publish.dup(), publish.packetId(), publish.payload(),
@@ -63,6 +71,9 @@ final class TopicAliases {
     Publish applyOutbound(Publish publish) {
         if (outboundMaximum == 0) {
             return publish;
+        }
+        if (outbound == null) {
+            outbound = new HashMap<>();
         }
         Integer alias = outbound.get(publish.topic());
         String topic = "";

@@ -32,7 +32,8 @@ public final class Session {
     private final EventExecutor executor;
     private final SessionOutbox outbox;
     private final Map<String, SessionSubscription> subscriptions = new LinkedHashMap<>();
-    private final InboundQos2 inboundQos2 = new InboundQos2();
+    /** Made at the first inbound QoS 2 id: most sessions never hold one, and every session counts (issue 11). */
+    private InboundQos2 inboundQos2;
 
     private volatile ClientInfo clientInfo;
     private SessionConnection connection;
@@ -144,7 +145,7 @@ public final class Session {
     }
 
     void restoreInboundQos2(int packetId, long fingerprint) {
-        inboundQos2.restore(packetId, fingerprint);
+        inboundQos2().restore(packetId, fingerprint);
     }
 
     /**
@@ -261,7 +262,9 @@ public final class Session {
         this.connection = newConnection;
         this.online = true;
         this.clientInfo = info;
-        inboundQos2.newConnection();
+        if (inboundQos2 != null) {
+            inboundQos2.newConnection();
+        }
         outbox.resendOnAttach(newConnection);
     }
 
@@ -288,7 +291,7 @@ public final class Session {
             tally.subscriptionsChanged(owner, -subscriptions.size());
         }
         subscriptions.clear();
-        inboundQos2.clear();
+        inboundQos2 = null;
     }
 
     /**
@@ -297,8 +300,15 @@ public final class Session {
      * finished by the client and is replaced; at most {@code maxHeld} are kept, ids carried over from earlier
      * connections making room first (see {@link InboundQos2}).
      */
+    private InboundQos2 inboundQos2() {
+        if (inboundQos2 == null) {
+            inboundQos2 = new InboundQos2();
+        }
+        return inboundQos2;
+    }
+
     public boolean beginInboundQos2(Publish publish, int maxHeld, OwnershipLatch ownership) {
-        return inboundQos2.begin(publish.packetId(), InboundQos2.fingerprint(publish), publish.dup(), maxHeld, ownership, journal)
+        return inboundQos2().begin(publish.packetId(), InboundQos2.fingerprint(publish), publish.dup(), maxHeld, ownership, journal)
                 != InboundQos2.Arrival.DUPLICATE;
     }
 
@@ -307,7 +317,7 @@ public final class Session {
      * that is committed opens its latch and runs {@code then} (the PUBREC) on this session's thread.
      */
     public void ownInboundQos2(int packetId, OwnershipLatch latch, Runnable then) {
-        if (latch == null || inboundQos2.pendingOwnership(packetId) == latch) {
+        if (inboundQos2 != null && (latch == null || inboundQos2.pendingOwnership(packetId) == latch)) {
             inboundQos2.owned(packetId, journal);
         }
         // opened even if the id is gone meanwhile (the session ended): nothing may wait on it for ever
@@ -321,7 +331,7 @@ public final class Session {
 
     /** Runs {@code task} once the ownership of the held id {@code packetId} is durable (at once if it is). */
     public void whenInboundQos2Owned(int packetId, Runnable task) {
-        OwnershipLatch latch = inboundQos2.pendingOwnership(packetId);
+        OwnershipLatch latch = inboundQos2 == null ? null : inboundQos2.pendingOwnership(packetId);
         if (latch == null) {
             task.run();
         } else {
@@ -336,16 +346,17 @@ public final class Session {
 
     /** Forgets an inbound QoS 2 packet id on PUBREL; false if it was unknown. */
     public boolean releaseInboundQos2(int packetId) {
-        return inboundQos2.release(packetId, journal);
+        return inboundQos2 != null && inboundQos2.release(packetId, journal);
     }
 
     public int inboundQos2Pending() {
-        return inboundQos2.pending();
+        InboundQos2 held = inboundQos2; // also read by a metrics gauge's thread: a moment's view
+        return held == null ? 0 : held.pending();
     }
 
     /** Inbound QoS 2 ids taken on the current connection: what counts against the Receive Maximum [MQTT-3.3.4-9]. */
     public int inboundQos2OnThisConnection() {
-        return inboundQos2.pendingOnThisConnection();
+        return inboundQos2 == null ? 0 : inboundQos2.pendingOnThisConnection();
     }
 
     // ---- delivery: callable from any thread ----

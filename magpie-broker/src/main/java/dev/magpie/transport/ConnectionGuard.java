@@ -4,6 +4,7 @@ import dev.magpie.observe.BrokerMetrics;
 import dev.magpie.observe.RefusalLog;
 import dev.magpie.security.ban.BanList;
 import dev.magpie.spi.Ban;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -37,6 +38,8 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     private final RefusalLog rateLog = new RefusalLog(LOG);
     private final RefusalLog listenerFullLog = new RefusalLog(LOG);
     private final RefusalLog brokerFullLog = new RefusalLog(LOG);
+    /** Uncounts a connection when its channel closes; one for all of them (a close future holds one listener free). */
+    private final ChannelFutureListener uncount;
 
     /** {@code connectionsPerSecond} 0 = no rate limit. */
     ConnectionGuard(String listenerName, ConnectionLimit listenerLimit, ConnectionLimit brokerLimit, int connectionsPerSecond,
@@ -47,6 +50,10 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
         this.rate = connectionsPerSecond > 0 ? new ConnectionRate(connectionsPerSecond) : null;
         this.bans = bans;
         this.metrics = metrics;
+        this.uncount = closed -> {
+            listenerLimit.closed();
+            brokerLimit.closed();
+        };
     }
 
     int open() {
@@ -55,9 +62,10 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        // counted first, always, so that channelInactive can always uncount
+        // counted first, always, so that the close can always uncount
         boolean listenerRoom = listenerLimit.opened();
         boolean brokerRoom = brokerLimit.opened();
+        ctx.channel().closeFuture().addListener(uncount);
         Object remote = ctx.channel().remoteAddress();
         Optional<Ban> ban = remote instanceof InetSocketAddress a && a.getAddress() != null ? bans.findAddress(a.getAddress()) : Optional.empty();
         if (ban.isPresent()) {
@@ -79,18 +87,14 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.fireChannelActive();
+        // admitted: nothing more to decide, so the guard leaves the pipeline (a context less per connection, and a
+        // hop less for every event of it); the close future uncounts it
+        ctx.pipeline().remove(this);
     }
 
     private void refuse(ChannelHandlerContext ctx, String limit, RefusalLog log, String message) {
         metrics.limitHit(limit);
         log.refused(message, ctx.channel().remoteAddress());
         ctx.close();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        listenerLimit.closed();
-        brokerLimit.closed();
-        ctx.fireChannelInactive();
     }
 }

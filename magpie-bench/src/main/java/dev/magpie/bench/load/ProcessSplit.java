@@ -77,8 +77,8 @@ final class ProcessSplit {
                         LoadCommand.class.getName()));
                 command.addAll(childArgs);
                 command.addAll(List.of("--slice-index", Integer.toString(i), "--slice-count", Integer.toString(k)));
-                if (i > 0) {
-                    command.add("--quiet");
+                if (i > 0 && !childArgs.contains("--quiet")) {
+                    command.add("--quiet"); // one progress line a second is enough (picocli refuses the flag twice)
                 }
                 Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
                 children.add(p);

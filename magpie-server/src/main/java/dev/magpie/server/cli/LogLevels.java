@@ -7,7 +7,8 @@ import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sets the level of the {@code dev.magpie} loggers at run time from {@code --log-level} / {@code log_level}.
+ * Sets the level of the {@code dev.magpie} loggers at run time from {@code --log-level} / {@code log_level}, and
+ * drains the asynchronous appender at the end.
  * Only the server knows the backend is Logback; the config model speaks {@link LogLevel}. Other libraries
  * (Netty) stay at the level {@code logback.xml} gives them so debugging Magpie does not drown in their output.
  */
@@ -16,6 +17,16 @@ final class LogLevels {
     static final String MAGPIE_LOGGER = "dev.magpie";
 
     private LogLevels() {
+    }
+
+    /**
+     * Writes out what the asynchronous appender still holds and stops logging: called last, before the process ends
+     * (its queue lives in a daemon thread, which the JVM does not wait for).
+     */
+    static void drain() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
+            logback.stop();
+        }
     }
 
     static void apply(LogLevel level) {

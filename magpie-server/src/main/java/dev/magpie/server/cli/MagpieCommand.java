@@ -92,7 +92,9 @@ public final class MagpieCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(newCommandLine(System.getenv()).execute(args));
+        int status = newCommandLine(System.getenv()).execute(args);
+        LogLevels.drain();
+        System.exit(status);
     }
 
     /** The project version, filtered into {@code version.properties} by the build; "unknown" if missing. */

@@ -174,6 +174,7 @@ public final class ServeCommand implements Callable<Integer> {
         java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping");
             running.close();
+            LogLevels.drain(); // the JVM halts once the hooks are done: the last lines must be out by then
             stopped.countDown();
         }, "magpie-shutdown"));
         log.info("magpie {} started; stop with Ctrl-C or SIGTERM", MagpieCommand.version());
