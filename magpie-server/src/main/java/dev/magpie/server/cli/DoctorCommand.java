@@ -20,13 +20,9 @@ import picocli.CommandLine.TypeConversionException;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
 
@@ -126,7 +122,7 @@ final class DoctorCommand implements Callable<Integer>, OneLineUsageErrors {
             return usage(err, "--password needs --username: MQTT 3.1.1 sends no password without a user name"
                     + " [MQTT-3.1.2-22]");
         }
-        byte[] secret = password == null ? null : utf8(password);
+        byte[] secret = password == null ? null : PasswordPrompt.utf8(password);
         String id = clientId != null ? clientId : "magpie-doctor-" + HexFormat.of().toHexDigits(RANDOM.nextInt());
         DoctorOptions options = new DoctorOptions(timeout, trust,
                 new DoctorOptions.MqttLogin(mqttVersion, id, username, secret));
@@ -140,18 +136,6 @@ final class DoctorCommand implements Callable<Integer>, OneLineUsageErrors {
         out.println(summary(report));
         out.flush();
         return report.healthy() ? 0 : EXIT_FAILED;
-    }
-
-    /** The password's UTF-8 bytes; the characters and the encoder's buffer are zeroed. */
-    private static byte[] utf8(char[] chars) {
-        ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(chars));
-        byte[] bytes = new byte[encoded.remaining()];
-        encoded.get(bytes);
-        if (encoded.hasArray()) {
-            Arrays.fill(encoded.array(), (byte) 0);
-        }
-        Arrays.fill(chars, '\0');
-        return bytes;
     }
 
     private int usage(PrintWriter err, String message) {

@@ -86,4 +86,16 @@ final class PasswordPrompt {
             Arrays.fill(buffer, (byte) 0);
         }
     }
+
+    /** The password's UTF-8 bytes; the characters and the encoder's buffer are zeroed. */
+    static byte[] utf8(char[] chars) {
+        ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(chars));
+        byte[] bytes = new byte[encoded.remaining()];
+        encoded.get(bytes);
+        if (encoded.hasArray()) {
+            Arrays.fill(encoded.array(), (byte) 0);
+        }
+        Arrays.fill(chars, '\0');
+        return bytes;
+    }
 }
