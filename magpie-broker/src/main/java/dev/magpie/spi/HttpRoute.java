@@ -1,6 +1,8 @@
 package dev.magpie.spi;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,14 +41,29 @@ public interface HttpRoute {
      * @param query    the decoded query parameters; empty without a query
      * @param headers  header names in lower case, each with its values in order
      * @param body     the body bytes; empty without one
+     * @param remote   the client's address (after a trusted PROXY header or X-Forwarded-For), null if unknown
+     * @param secure   whether the request came over TLS
+     * @param listener the name of the listener it came in on; empty if unknown
      */
-    record Request(String method, String path, Map<String, List<String>> query, Map<String, List<String>> headers, byte[] body) {
+    record Request(String method, String path, Map<String, List<String>> query, Map<String, List<String>> headers, byte[] body,
+                   InetSocketAddress remote, boolean secure, String listener) {
         public Request {
             Objects.requireNonNull(method, "method");
             Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(listener, "listener");
             query = Map.copyOf(query);
             headers = Map.copyOf(headers);
             body = body.clone();
+        }
+
+        /** A request whose origin is unknown (tests, calls from the application itself). */
+        public Request(String method, String path, Map<String, List<String>> query, Map<String, List<String>> headers, byte[] body) {
+            this(method, path, query, headers, body, null, false, "");
+        }
+
+        /** Whether the client is on this machine: a loopback address (127.0.0.0/8, ::1). False if unknown. */
+        public boolean fromLoopback() {
+            return remote != null && remote.getAddress() != null && remote.getAddress().isLoopbackAddress();
         }
 
         /** The first value of a header (name in any case). */
@@ -77,14 +94,28 @@ public interface HttpRoute {
      * @param status       the HTTP status code, e.g. 200
      * @param contentType  the Content-Type, e.g. {@code text/plain; charset=utf-8}
      * @param body         the body bytes
+     * @param headers      further headers (e.g. {@code WWW-Authenticate}, {@code Cache-Control}); Content-Type and
+     *                     Content-Length are set by the broker
      */
-    record Response(int status, String contentType, byte[] body) {
+    record Response(int status, String contentType, byte[] body, Map<String, String> headers) {
         public Response {
             if (status < 100 || status > 599) {
                 throw new IllegalArgumentException("HTTP status must be 100..599, was " + status);
             }
             Objects.requireNonNull(contentType, "contentType");
             body = body.clone();
+            headers = Map.copyOf(headers);
+        }
+
+        public Response(int status, String contentType, byte[] body) {
+            this(status, contentType, body, Map.of());
+        }
+
+        /** This answer with one more header (replacing one of the same name). */
+        public Response withHeader(String name, String value) {
+            Map<String, String> more = new LinkedHashMap<>(headers);
+            more.put(name, value);
+            return new Response(status, contentType, body, more);
         }
 
         /** 200 with a UTF-8 text body. */
@@ -98,7 +129,11 @@ public interface HttpRoute {
 
         /** 200 with a JSON body (already serialised). */
         public static Response json(String json) {
-            return new Response(200, "application/json", json.getBytes(StandardCharsets.UTF_8));
+            return json(200, json);
+        }
+
+        public static Response json(int status, String json) {
+            return new Response(status, "application/json", json.getBytes(StandardCharsets.UTF_8));
         }
 
         @Override

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -223,7 +224,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(h.getValue());
         }
         HttpRoute.Request call = new HttpRoute.Request(request.method().name(), path, parameters, headers,
-                ByteBufUtil.getBytes(request.content()));
+                ByteBufUtil.getBytes(request.content()), ClientAddress.of(ctx.channel()),
+                ctx.pipeline().get(SslHandler.class) != null, listenerName);
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         boolean head = request.method().equals(HttpMethod.HEAD);
         ctx.channel().config().setAutoRead(false);
@@ -265,7 +267,13 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             if (r == null) {
                 throw new IllegalStateException("route answered null");
             }
-            return HttpAnswers.response(HttpResponseStatus.valueOf(r.status()), r.contentType(), r.body());
+            FullHttpResponse response = HttpAnswers.response(HttpResponseStatus.valueOf(r.status()), r.contentType(), r.body());
+            r.headers().forEach((name, value) -> {
+                if (!HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name) && !HttpHeaderNames.CONTENT_TYPE.contentEqualsIgnoreCase(name)) {
+                    response.headers().set(name, value);
+                }
+            });
+            return response;
         } catch (RuntimeException e) {
             LOG.warn("listener {}: HTTP route {} failed for {} {}: {}", listenerName, call.path(), call.method(),
                     ClientAddress.of(ctx.channel()), e.toString());

@@ -61,6 +61,9 @@ class WebSocketListenerTest {
         broker = Broker.builder()
                 .listener(Listener.ws("127.0.0.1", 0).anonymous(true).withWebSocket(settings))
                 .httpRoute("/", request -> HttpRoute.Response.text("hello world!"))
+                .httpRoute("/whoami", request -> HttpRoute.Response.text(401, request.listener() + " " + request.secure() + " "
+                                + request.fromLoopback() + " " + request.remote().getAddress().getHostAddress())
+                        .withHeader("WWW-Authenticate", "Basic realm=\"magpie\"").withHeader("Content-Length", "1"))
                 .eventListener(new BrokerListener() {
                     @Override
                     public void clientConnected(ClientInfo client) {
@@ -228,5 +231,12 @@ class WebSocketListenerTest {
         assertThat(http.get("/%2e%2e/secret.txt")).startsWith("HTTP/1.1 404").doesNotContain("do not serve");
         assertThat(http.get("/x/..%2f..%2fsecret.txt")).startsWith("HTTP/1.1 404").doesNotContain("do not serve");
         assertThat(http.get("/")).startsWith("HTTP/1.1 200").endsWith("hello world!");
+    }
+
+    @Test
+    void aRouteSeesWhereTheRequestCameFromAndSetsItsOwnHeaders() throws Exception {
+        String answer = new HttpTestClient(broker.port("ws")).get("/whoami");
+        assertThat(answer).startsWith("HTTP/1.1 401").contains("www-authenticate: basic realm=\"magpie\"")
+                .contains("content-length: 23").endsWith("ws false true 127.0.0.1");
     }
 }
