@@ -94,8 +94,8 @@ public final class UserStore implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final String location;
     private boolean closed; // guarded by lock
-    /** Counts changes to the ACL rules made through this store, so {@link UserStoreAuthorizer} knows to reload. */
-    private final java.util.concurrent.atomic.AtomicLong aclRevision = new java.util.concurrent.atomic.AtomicLong();
+    /** Told after each change to the ACL rules made through this store (on the changing thread). */
+    private final List<Runnable> aclListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private UserStore(Connection connection, PasswordHasher hasher, String location) {
         this.connection = connection;
@@ -437,12 +437,13 @@ public final class UserStore implements AutoCloseable {
         T map(ResultSet rs) throws SQLException;
     }
 
-    long aclRevision() {
-        return aclRevision.get();
+    void aclChanged() {
+        aclListeners.forEach(Runnable::run);
     }
 
-    void aclChanged() {
-        aclRevision.incrementAndGet();
+    /** Runs {@code listener} after every change to the ACL rules made through this store, on the thread that made it. */
+    public void onAclRulesChanged(Runnable listener) {
+        aclListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     static String timestamp() {
