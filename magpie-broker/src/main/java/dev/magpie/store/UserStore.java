@@ -298,7 +298,9 @@ public final class UserStore implements AutoCloseable {
         if (nameProblem(name) != null) {
             return Optional.empty();
         }
-        return list().stream().filter(u -> u.name().equals(name)).findFirst();
+        return query("look up user '" + name + "'", "SELECT name, created_at, updated_at, admin FROM users WHERE name = ?",
+                rs -> new User(rs.getString(1), Instant.parse(rs.getString(2)), Instant.parse(rs.getString(3)), rs.getInt(4) != 0), name)
+                .stream().findFirst();
     }
 
     /** The API keys kept in this database (see {@link ApiKeys}). */
