@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -194,11 +193,5 @@ public final class AdminApi implements HttpRoute {
             }
         }
         return null;
-    }
-
-    /** For tests: the document as served. */
-    Map<String, Object> openApi() {
-        Attached a = attached;
-        return OpenApiDocument.of(a.router().routes(), version);
     }
 }
