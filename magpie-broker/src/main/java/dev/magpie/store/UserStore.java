@@ -439,6 +439,11 @@ public final class UserStore implements AutoCloseable {
         T map(ResultSet rs) throws SQLException;
     }
 
+    /** The store's random source (salts, API keys). */
+    SecureRandom random() {
+        return random;
+    }
+
     void aclChanged() {
         aclListeners.forEach(Runnable::run);
     }
