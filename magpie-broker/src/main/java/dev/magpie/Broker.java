@@ -1,6 +1,7 @@
 package dev.magpie;
 
 
+import dev.magpie.observe.sys.SysClientEvents;
 import dev.magpie.observe.webhook.Webhook;
 import dev.magpie.spi.Authenticator;
 import dev.magpie.spi.Ban;
@@ -19,6 +20,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +49,8 @@ import java.util.Objects;
  * is shutting down (0x8B), sessions and retained messages are kept for the next start of the same store.
  */
 public final class Broker implements AutoCloseable {
+    /** How often {@code $SYS} is published unless {@link Builder#sysInterval} says otherwise: mosquitto's default. */
+    public static final Duration DEFAULT_SYS_INTERVAL = Duration.ofSeconds(10);
 
     private final BrokerCore runtime;
 
@@ -53,9 +58,10 @@ public final class Broker implements AutoCloseable {
         this.runtime = new BrokerCore(List.copyOf(builder.listeners), builder.settings, builder.limits, builder.loginLimits, List.copyOf(builder.bans),
                 builder.capabilities, List.copyOf(builder.authenticators),
                 List.copyOf(builder.enhancedAuthenticators.values()),
-                List.copyOf(builder.authorizers), List.copyOf(builder.interceptors), List.copyOf(builder.eventListeners),
+                List.copyOf(builder.authorizers), List.copyOf(builder.interceptors), builder.eventListenersWithSys(),
                 List.copyOf(builder.webhooks), new LinkedHashMap<>(builder.httpRoutes), builder.meterRegistry, builder.storeChoice);
         this.runtime.ioThreads(builder.ioThreads);
+        this.runtime.sysTopics(builder.sysInterval, builder.sysClientEvents);
     }
 
     public static Builder builder() {
@@ -135,8 +141,54 @@ public final class Broker implements AutoCloseable {
         private StoreChoice storeChoice = StoreChoice.NONE;
         private MeterRegistry meterRegistry = new SimpleMeterRegistry();
         private int ioThreads;
+        private Duration sysInterval = DEFAULT_SYS_INTERVAL;
+        /** Null unless {@link #sysClientEvents(boolean)} turned them on. */
+        private SysClientEvents sysClientEvents;
 
         private Builder() {
+        }
+
+        /**
+         * How often the broker publishes its status under mosquitto's {@code $SYS/broker/…} topics (uptime, clients,
+         * messages and bytes in and out, load averages, retained and stored messages, subscriptions); default 10 s, as
+         * mosquitto's {@code sys_interval}. {@link Duration#ZERO} turns them off. Only the broker publishes there (a
+         * client's PUBLISH to {@code $SYS/} is refused), and subscribers need a read right for them like for any topic:
+         * <pre>{@code
+         * Broker.builder()
+         *         .listener(Listener.tcp("0.0.0.0", 1883))
+         *         .sysInterval(Duration.ofSeconds(30))
+         *         .authorizer(AclAuthorizer.of(List.of(AclRule.topic(Access.READ, "$SYS/#").forUser("admin"))))
+         *         .build().start();
+         * }</pre>
+         * See {@code docs/operations.md#sys-topics} for the topics and what each means.
+         */
+        public Builder sysInterval(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException("sysInterval must be zero (off) or positive, not " + interval);
+            }
+            this.sysInterval = interval;
+            return this;
+        }
+
+        /**
+         * With {@code true}, also publishes {@code $SYS/broker/clients/<client id>/connected} and {@code …/disconnected}
+         * (JSON: client id, user name, address, listener, protocol, time, and the reason of a disconnect) as clients come
+         * and go; off by default. Independent of {@link #sysInterval}.
+         * <pre>{@code Broker.builder().listener(Listener.tcp("127.0.0.1", 1883)).sysClientEvents(true).build().start();}</pre>
+         */
+        public Builder sysClientEvents(boolean enabled) {
+            this.sysClientEvents = enabled ? new SysClientEvents(Clock.systemUTC()) : null;
+            return this;
+        }
+
+        /** The application's event listeners, then the $SYS client events' one if they are on. */
+        private List<BrokerListener> eventListenersWithSys() {
+            List<BrokerListener> all = new ArrayList<>(eventListeners);
+            if (sysClientEvents != null) {
+                all.add(sysClientEvents);
+            }
+            return List.copyOf(all);
         }
 
         /**

@@ -97,7 +97,6 @@ public final class PublishPipeline {
                         + "not kept (5.0 QoS 1/2 publishers get 0x97); counted in magpie.limits with limit=retained, logged once");
             }
         }
-        metrics.messageReceived();
         if (!events.isEmpty()) {
             // before routing, so "published" is seen before any "delivered" of the same message
             events.published(origin, message != null ? message

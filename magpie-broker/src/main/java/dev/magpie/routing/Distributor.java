@@ -140,6 +140,20 @@ public final class Distributor {
         return subscriptions.size() + sharedGroups.size();
     }
 
+    /** Members of shared subscriptions, each session in each group counted once (a moment's view). */
+    public int sharedSubscriptionCount() {
+        int members = 0;
+        for (SharedGroup group : sharedGroups.values()) {
+            members += group.size();
+        }
+        return members;
+    }
+
+    /** Subscriptions that are not shared ((filter, session) pairs). */
+    public int plainSubscriptionCount() {
+        return subscriptions.size();
+    }
+
     public int retainedCount() {
         return retained.size();
     }
