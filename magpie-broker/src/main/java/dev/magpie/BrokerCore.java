@@ -220,10 +220,10 @@ final class BrokerCore {
     /** The $SYS publisher on one event loop, publishing as the broker itself, and the client events' target. */
     private void startSysTopics() {
         if (sysClientEvents != null) {
-            sysClientEvents.publishTo(pipeline::publishFromServer);
+            sysClientEvents.publishTo(pipeline::publishStatus);
         }
         if (!sysInterval.isZero()) {
-            sysPublisher = new SysTopicPublisher(sysInterval, metrics, sysSources, pipeline::publishFromServer, System::nanoTime,
+            sysPublisher = new SysTopicPublisher(sysInterval, metrics, sysSources, pipeline::publishStatus, System::nanoTime,
                     Instant.now());
             sysPublisher.start(loops.workers().next());
         }

@@ -1,7 +1,6 @@
 package dev.magpie.protocol;
 
 import dev.magpie.observe.LogSafe;
-import dev.magpie.observe.sys.SysTopics;
 import dev.magpie.BrokerCapabilities;
 import dev.magpie.codec.MqttProperties;
 import dev.magpie.codec.PacketType;
@@ -118,7 +117,7 @@ final class InboundFlows {
                         client.clientId(), LogSafe.text(publish.topic()));
             }
             reason = ReasonCode.TOPIC_NAME_INVALID;
-        } else if (SysTopics.isReserved(publish.topic())) {
+        } else if (Distributor.isSysTopic(publish.topic())) {
             // topics beginning with '$' are the server's (section 4.7.2) and $SYS/ carries the broker's status: no client
             // may publish there, whatever the rules grant; 0x87 in 5.0, 3.1.1 acknowledged and dropped [MQTT-3.3.5-2]
             if (!sysTopicLogged) {

@@ -112,6 +112,25 @@ public final class PublishPipeline {
         }
     }
 
+    /**
+     * Routes a status message of the broker ({@code $SYS}): retained index and distributor only, with every delivery
+     * checked against its reader's rights as usual. Interceptors and event listeners are not asked: these are the
+     * broker's telemetry, dozens per {@code sys_interval}, not application messages (an application that wants them
+     * subscribes). Any thread.
+     */
+    public void publishStatus(Message message) {
+        Publish status = new Publish(message.topic(), message.qos(), message.retain(), false, 0, message.payload(), MqttProperties.EMPTY);
+        if (status.retain()) {
+            distributor.retain(status);
+        }
+        Publication publication = new Publication(status, ClientInfo.SERVER.clientId());
+        try {
+            distributor.distribute(publication);
+        } finally {
+            publication.release();
+        }
+    }
+
     /** Routes a message published by the broker itself ({@code Broker.publish}). */
     public boolean publishFromServer(Message message) {
         if (!TopicSyntax.isValidTopicName(message.topic())) {

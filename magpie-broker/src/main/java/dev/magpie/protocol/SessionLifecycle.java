@@ -1,7 +1,6 @@
 package dev.magpie.protocol;
 
 import dev.magpie.observe.LogSafe;
-import dev.magpie.observe.sys.SysTopics;
 import dev.magpie.BrokerSettings;
 import dev.magpie.codec.Connect;
 import dev.magpie.codec.MqttProperties;
@@ -286,7 +285,7 @@ public final class SessionLifecycle implements SessionObserver {
         }
         session.cancelWill();
         ClientInfo client = session.clientInfo();
-        if (SysTopics.isReserved(will.topic())) {
+        if (Distributor.isSysTopic(will.topic())) {
             LOG.info("will of {} to {} not published: $SYS/ is the broker's own (section 4.7.2)", client.clientId(), LogSafe.text(will.topic()));
             return;
         }

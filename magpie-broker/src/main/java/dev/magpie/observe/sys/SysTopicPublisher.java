@@ -29,12 +29,14 @@ import java.util.function.ToLongFunction;
  * written for mosquitto ({@code mosquitto_sub -t '$SYS/#'}, dashboards, monitoring plugins) read Magpie unchanged.
  *
  * <p>What goes out: the static topics ({@code version}, {@code timestamp}) once at start, retained, so a subscriber
- * gets them whenever it subscribes; every other topic at each interval, QoS 0, not retained, and always (not only when
- * the value changed, as mosquitto does): mosquitto can send only changes because it retains every {@code $SYS} message,
- * and retaining ~50 changing values would cost a store write each per interval; sending all of them lets a new
- * subscriber see the whole tree within one interval. Messages are published as the broker itself through the normal
- * routing (interceptors, retained store, distributor), so each delivery is checked against the reader's read rights
- * like any other, and {@code #} does not match them [MQTT-4.7.2-1].
+ * gets them whenever it subscribes (kept in the retained index but outside the clients' retained bound and the store:
+ * they are made again at each start); every other topic at each interval, QoS 0, not retained, and always, not only
+ * when the value changed as mosquitto does: mosquitto can send only changes because it retains every {@code $SYS}
+ * message, and sending all of them lets a new subscriber see the whole tree within one interval without the broker
+ * keeping ~50 changing retained values. Messages are published as the broker itself through the routing (retained
+ * index, distributor; {@code PublishPipeline.publishStatus}), so each delivery is checked against the reader's read
+ * rights like any other, and {@code #} does not match them [MQTT-4.7.2-1]; interceptors and event listeners are not
+ * asked, as these are the broker's telemetry, not application messages.
  *
  * <p>Threads: {@link #start} schedules the rounds on one executor (an event loop of the broker); a round reads the
  * counters (sums of {@link java.util.concurrent.atomic.LongAdder}s, a moment's view) and publishes from that thread.

@@ -1,12 +1,13 @@
 package dev.magpie.observe.sys;
 
 /**
- * The {@code $SYS} topic space: its prefix and the rule that only the broker publishes there. Topics beginning with
- * {@code $} are for the server's own use (MQTT 3.1.1 and 5.0 section 4.7.2), and {@code $SYS/} is the one
- * brokers agree carries their status; a client's PUBLISH to it is refused (5.0: 0x87 Not authorized; 3.1.1: acknowledged
- * and dropped, [MQTT-3.3.5-2]), so no client can fake a broker's numbers. Wildcard filters starting with {@code #} or
- * {@code +} never match it [MQTT-4.7.2-1] (the subscription tree's rule); a subscriber needs {@code $SYS/#} or a narrower
- * filter, and a read grant for it.
+ * The names of the {@code $SYS} topic space. Topics beginning with {@code $} are for the server's own use (MQTT 3.1.1
+ * and 5.0 section 4.7.2), and {@code $SYS/} is the one brokers agree carries their status. The rule that only the
+ * broker publishes there is routing's ({@code Distributor.isSysTopic}, beside the other {@code $}-topic rules): a
+ * client's PUBLISH to it is refused (5.0: 0x87 Not authorized; 3.1.1: acknowledged and dropped, [MQTT-3.3.5-2]), so no
+ * client can fake a broker's numbers. Wildcard filters starting with {@code #} or {@code +} never match it
+ * [MQTT-4.7.2-1] (the subscription tree's rule); a subscriber needs {@code $SYS/#} or a narrower filter, and a read
+ * grant for it.
  */
 public final class SysTopics {
     /** The prefix every status topic begins with. */
@@ -15,10 +16,5 @@ public final class SysTopics {
     public static final String BROKER = PREFIX + "broker/";
 
     private SysTopics() {
-    }
-
-    /** Whether {@code topic} is in the {@code $SYS} space, where only the broker itself may publish. */
-    public static boolean isReserved(String topic) {
-        return topic.startsWith(PREFIX) || topic.equals("$SYS");
     }
 }
