@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -134,7 +135,7 @@ public final class SysTopicPublisher {
     Map<String, String> staticTopics() {
         Map<String, String> t = new LinkedHashMap<>();
         t.put(B + "version", version);
-        t.put(B + "timestamp", startedAt.toString());
+        t.put(B + "timestamp", startedAt.truncatedTo(ChronoUnit.SECONDS).toString());
         return t;
     }
 
