@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,12 +26,18 @@ import java.util.function.UnaryOperator;
  * @param bans         client ids, user names and addresses refused at connect; flapping detection
  * @param persistence  whether retained messages are kept in {@code <dataDir>/magpie.db} across restarts
  * @param webhooks     URLs the broker POSTs signed JSON events to; empty by default
+ * @param sysInterval  how often {@code $SYS/broker/…} is published ({@code sys_interval}, top-level as in mosquitto);
+ *                     0 turns it off
+ * @param sysClientEvents whether {@code $SYS/broker/clients/<id>/connected|disconnected} are published ({@code sys_client_events})
  */
 public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig> listeners, LimitsConfig limits,
                            SecurityConfig security, CapabilitiesConfig capabilities, BansConfig bans,
-                           PersistenceConfig persistence, List<WebhookConfig> webhooks) {
+                           PersistenceConfig persistence, List<WebhookConfig> webhooks, Duration sysInterval,
+                           boolean sysClientEvents) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of("./data");
+    /** mosquitto's default {@code sys_interval}. */
+    public static final Duration DEFAULT_SYS_INTERVAL = Duration.ofSeconds(10);
 
     public MagpieConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -41,6 +48,10 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
         Objects.requireNonNull(bans, "bans");
         Objects.requireNonNull(persistence, "persistence");
         Objects.requireNonNull(webhooks, "webhooks");
+        Objects.requireNonNull(sysInterval, "sysInterval");
+        if (sysInterval.isNegative()) {
+            throw new IllegalArgumentException("sys_interval must be 0s (off) or more, was " + sysInterval);
+        }
         for (int i = 0; i < webhooks.size(); i++) {
             if (webhooks.get(i) == null) {
                 throw new IllegalArgumentException("webhooks[" + i + "] is empty");
@@ -87,6 +98,13 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
         this(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, List.of());
     }
 
+    /** A config with the default {@code $SYS} keys. */
+    public MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig> listeners, LimitsConfig limits,
+                        SecurityConfig security, CapabilitiesConfig capabilities, BansConfig bans, PersistenceConfig persistence,
+                        List<WebhookConfig> webhooks) {
+        this(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, DEFAULT_SYS_INTERVAL, false);
+    }
+
     /** The built-in defaults: what an empty config file means. */
     public static MagpieConfig defaults() {
         return new MagpieConfig(DEFAULT_DATA_DIR, LogLevel.INFO, List.of(ListenerConfig.DEFAULT), LimitsConfig.DEFAULTS);
@@ -110,7 +128,9 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
                                  @JsonProperty("capabilities") CapabilitiesConfig capabilities,
                                  @JsonProperty("bans") BansConfig bans,
                                  @JsonProperty("persistence") PersistenceConfig persistence,
-                                 @JsonProperty("webhooks") List<WebhookConfig> webhooks) {
+                                 @JsonProperty("webhooks") List<WebhookConfig> webhooks,
+                                 @JsonProperty("sys_interval") Duration sysInterval,
+                                 @JsonProperty("sys_client_events") Boolean sysClientEvents) {
         MagpieConfig d = defaults();
         return new MagpieConfig(
                 dataDir != null ? dataDir : d.dataDir,
@@ -121,43 +141,55 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
                 capabilities != null ? capabilities : d.capabilities,
                 bans != null ? bans : d.bans,
                 persistence != null ? persistence : d.persistence,
-                webhooks != null ? webhooks : d.webhooks);
+                webhooks != null ? webhooks : d.webhooks,
+                sysInterval != null ? sysInterval : d.sysInterval,
+                sysClientEvents != null ? sysClientEvents : d.sysClientEvents);
     }
 
     public MagpieConfig withDataDir(Path newDataDir) {
-        return new MagpieConfig(newDataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks);
+        return new MagpieConfig(newDataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, sysInterval, sysClientEvents);
     }
 
     public MagpieConfig withLogLevel(LogLevel newLevel) {
-        return new MagpieConfig(dataDir, newLevel, listeners, limits, security, capabilities, bans, persistence, webhooks);
+        return new MagpieConfig(dataDir, newLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, sysInterval, sysClientEvents);
     }
 
     public MagpieConfig withListeners(List<ListenerConfig> newListeners) {
-        return new MagpieConfig(dataDir, logLevel, newListeners, limits, security, capabilities, bans, persistence, webhooks);
+        return new MagpieConfig(dataDir, logLevel, newListeners, limits, security, capabilities, bans, persistence, webhooks, sysInterval, sysClientEvents);
     }
 
     public MagpieConfig withLimits(LimitsConfig newLimits) {
-        return new MagpieConfig(dataDir, logLevel, listeners, newLimits, security, capabilities, bans, persistence, webhooks);
+        return new MagpieConfig(dataDir, logLevel, listeners, newLimits, security, capabilities, bans, persistence, webhooks, sysInterval, sysClientEvents);
     }
 
     public MagpieConfig withSecurity(SecurityConfig newSecurity) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, newSecurity, capabilities, bans, persistence, webhooks);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, newSecurity, capabilities, bans, persistence, webhooks, sysInterval, sysClientEvents);
     }
 
     public MagpieConfig withCapabilities(CapabilitiesConfig newCapabilities) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, newCapabilities, bans, persistence, webhooks);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, newCapabilities, bans, persistence, webhooks, sysInterval, sysClientEvents);
     }
 
     public MagpieConfig withBans(BansConfig newBans) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, newBans, persistence, webhooks);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, newBans, persistence, webhooks, sysInterval, sysClientEvents);
     }
 
     public MagpieConfig withPersistence(PersistenceConfig newPersistence) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, newPersistence, webhooks);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, newPersistence, webhooks, sysInterval, sysClientEvents);
     }
 
     public MagpieConfig withWebhooks(List<WebhookConfig> newWebhooks) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, newWebhooks);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, newWebhooks, sysInterval, sysClientEvents);
+    }
+
+    public MagpieConfig withSysInterval(Duration newInterval) {
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, newInterval,
+                sysClientEvents);
+    }
+
+    public MagpieConfig withSysClientEvents(boolean enabled) {
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, sysInterval,
+                enabled);
     }
 
     /**
