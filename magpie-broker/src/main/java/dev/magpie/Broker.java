@@ -55,13 +55,15 @@ public final class Broker implements AutoCloseable {
     private final BrokerCore runtime;
 
     private Broker(Builder builder) {
+        // one per broker: it publishes into this broker's routing
+        SysClientEvents clientEvents = builder.sysClientEvents ? new SysClientEvents(Clock.systemUTC()) : null;
         this.runtime = new BrokerCore(List.copyOf(builder.listeners), builder.settings, builder.limits, builder.loginLimits, List.copyOf(builder.bans),
                 builder.capabilities, List.copyOf(builder.authenticators),
                 List.copyOf(builder.enhancedAuthenticators.values()),
-                List.copyOf(builder.authorizers), List.copyOf(builder.interceptors), builder.eventListenersWithSys(),
+                List.copyOf(builder.authorizers), List.copyOf(builder.interceptors), builder.eventListenersWith(clientEvents),
                 List.copyOf(builder.webhooks), new LinkedHashMap<>(builder.httpRoutes), builder.meterRegistry, builder.storeChoice);
         this.runtime.ioThreads(builder.ioThreads);
-        this.runtime.sysTopics(builder.sysInterval, builder.sysClientEvents);
+        this.runtime.sysTopics(builder.sysInterval, clientEvents);
     }
 
     public static Builder builder() {
@@ -142,8 +144,7 @@ public final class Broker implements AutoCloseable {
         private MeterRegistry meterRegistry = new SimpleMeterRegistry();
         private int ioThreads;
         private Duration sysInterval = DEFAULT_SYS_INTERVAL;
-        /** Null unless {@link #sysClientEvents(boolean)} turned them on. */
-        private SysClientEvents sysClientEvents;
+        private boolean sysClientEvents;
 
         private Builder() {
         }
@@ -178,15 +179,15 @@ public final class Broker implements AutoCloseable {
          * <pre>{@code Broker.builder().listener(Listener.tcp("127.0.0.1", 1883)).sysClientEvents(true).build().start();}</pre>
          */
         public Builder sysClientEvents(boolean enabled) {
-            this.sysClientEvents = enabled ? new SysClientEvents(Clock.systemUTC()) : null;
+            this.sysClientEvents = enabled;
             return this;
         }
 
-        /** The application's event listeners, then the $SYS client events' one if they are on. */
-        private List<BrokerListener> eventListenersWithSys() {
+        /** The application's event listeners, then the $SYS client events' one if they are on (not null). */
+        private List<BrokerListener> eventListenersWith(SysClientEvents clientEvents) {
             List<BrokerListener> all = new ArrayList<>(eventListeners);
-            if (sysClientEvents != null) {
-                all.add(sysClientEvents);
+            if (clientEvents != null) {
+                all.add(clientEvents);
             }
             return List.copyOf(all);
         }

@@ -98,6 +98,25 @@ class SysTopicsTest {
     }
 
     @Test
+    void clientsCountConnectedDisconnectedMaximumAndExpiredSessions_MQTT_3_1_2_23() {
+        start(TestBrokers.anonymous().sysInterval(Duration.ofSeconds(1)));
+        try (RawMqttClient sys = client(MqttVersion.V3_1_1, "watcher", null)) {
+            sys.subscribe("$SYS/broker/clients/#", 0);
+            // a 5.0 session that outlives its connection by one second, then expires
+            MqttProperties expiry = MqttProperties.builder().integer(dev.magpie.codec.PropertyId.SESSION_EXPIRY_INTERVAL, 1).build();
+            RawMqttClient brief = RawMqttClient.connected(broker.port("tcp"), new Connect(MqttVersion.V5, "brief", true, 60, null, null, null, expiry));
+            Map<String, String> latest = new HashMap<>();
+            readUntil(sys, latest, m -> "2".equals(m.get(B + "clients/connected")) && "2".equals(m.get(B + "clients/maximum")));
+            brief.send(new dev.magpie.codec.Disconnect(0, MqttProperties.EMPTY));
+            brief.close();
+            // total comes last in a round: once it says 1, the values before it are of the same round
+            readUntil(sys, latest, m -> "1".equals(m.get(B + "clients/expired")) && "1".equals(m.get(B + "clients/total")));
+            assertThat(latest).containsEntry(B + "clients/connected", "1").containsEntry(B + "clients/maximum", "2")
+                    .containsEntry(B + "clients/disconnected", "0");
+        }
+    }
+
+    @Test
     void hashDoesNotMatchSysTopics_MQTT_4_7_2_1() {
         start(TestBrokers.anonymous().sysInterval(Duration.ofSeconds(1)));
         try (RawMqttClient all = client(MqttVersion.V3_1_1, "all", null); RawMqttClient sys = client(MqttVersion.V3_1_1, "sys", null)) {
