@@ -46,6 +46,8 @@ public final class MqttConnection extends ClientChannel {
     private final InboundFlows flows;
     private final ConnectionFaults faults;
     private final TrafficCounters traffic;
+    /** The loop's counts, taken at the first packet read (event loop). */
+    private TrafficCounters.Local counted;
 
     private ClientInfo client;
     private Session session;
@@ -102,7 +104,10 @@ public final class MqttConnection extends ClientChannel {
             context.fireChannelRead(msg);
             return;
         }
-        traffic.received(packet); // every packet decoded, whatever the state (mosquitto's messages/received)
+        if (counted == null) {
+            counted = traffic.local();
+        }
+        counted.received(packet); // every packet decoded, whatever the state (mosquitto's messages/received)
         switch (life.get()) {
             case AWAIT_CONNECT -> {
                 pending.connectArrived();

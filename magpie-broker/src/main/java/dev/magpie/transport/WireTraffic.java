@@ -14,8 +14,8 @@ import io.netty.channel.ChannelPromise;
  * itself (TLS records and WebSocket frames already removed, as mosquitto counts) and every packet the broker writes,
  * already encoded: each write is one whole packet, whether the encoder made it or it was encoded once for many
  * subscribers. A PUBLISH is told by its first byte (type 3, QoS in bits 1-2 [MQTT-2.1.3]), and its payload size from the
- * few header bytes in front of it, so nothing is decoded and nothing allocated per packet; the counts are
- * {@link java.util.concurrent.atomic.LongAdder} additions. Packets read are counted by the connection, once decoded.
+ * few header bytes in front of it, so nothing is decoded and nothing allocated per packet; the counts are plain additions
+ * to the loop's own {@link TrafficCounters.Local}. Packets read are counted by the connection, once decoded.
  *
  * <p>One per channel (it reads the connection's negotiated version from its encoder); event loop only.
  */
@@ -24,6 +24,8 @@ final class WireTraffic extends ChannelDuplexHandler {
 
     private final TrafficCounters counters;
     private final MqttPacketEncoder encoder;
+    /** This loop's counts, taken at the first packet (on the loop, where every later one is counted too). */
+    private TrafficCounters.Local local;
 
     WireTraffic(TrafficCounters counters, MqttPacketEncoder encoder) {
         this.counters = counters;
@@ -33,7 +35,7 @@ final class WireTraffic extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf in) {
-            counters.bytesReceived(in.readableBytes());
+            local().bytesReceived(in.readableBytes());
         }
         ctx.fireChannelRead(msg);
     }
@@ -46,16 +48,25 @@ final class WireTraffic extends ChannelDuplexHandler {
         ctx.write(msg, promise);
     }
 
+    private TrafficCounters.Local local() {
+        TrafficCounters.Local l = local;
+        if (l == null) {
+            l = counters.local();
+            local = l;
+        }
+        return l;
+    }
+
     private void count(ByteBuf packet) {
         int start = packet.readerIndex();
         int size = packet.readableBytes();
         int first = packet.getUnsignedByte(start);
         if (first >>> 4 != PUBLISH) {
-            counters.sent(size);
+            local().sent(size);
             return;
         }
         int qos = (first >> 1) & 0x03;
-        counters.publishSent(qos, size, payloadSize(packet, start, size, qos, encoder.version()));
+        local().publishSent(qos, size, payloadSize(packet, start, size, qos, encoder.version()));
     }
 
     /**
