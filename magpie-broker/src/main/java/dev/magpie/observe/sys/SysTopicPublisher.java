@@ -104,7 +104,7 @@ public final class SysTopicPublisher {
     public synchronized void start(ScheduledExecutorService executor) {
         long millis = interval.toMillis();
         task = executor.scheduleAtFixedRate(this::publishSafely, 0, millis, TimeUnit.MILLISECONDS);
-        LOG.info("$SYS topics published every {}", interval);
+        LOG.info("$SYS topics published every {}", interval.toString().substring(2).toLowerCase(Locale.ROOT));
     }
 
     /** Stops the rounds; what was retained stays. */
