@@ -51,6 +51,7 @@ import java.util.Objects;
 public final class Broker implements AutoCloseable {
     /** How often {@code $SYS} is published unless {@link Builder#sysInterval} says otherwise: mosquitto's default. */
     public static final Duration DEFAULT_SYS_INTERVAL = Duration.ofSeconds(10);
+    private static final Duration MIN_SYS_INTERVAL = Duration.ofMillis(100);
 
     private final BrokerCore runtime;
 
@@ -152,7 +153,7 @@ public final class Broker implements AutoCloseable {
         /**
          * How often the broker publishes its status under mosquitto's {@code $SYS/broker/…} topics (uptime, clients,
          * messages and bytes in and out, load averages, retained and stored messages, subscriptions); default 10 s, as
-         * mosquitto's {@code sys_interval}. {@link Duration#ZERO} turns them off. Only the broker publishes there (a
+         * mosquitto's {@code sys_interval}; at least 100 ms. {@link Duration#ZERO} turns them off. Only the broker publishes there (a
          * client's PUBLISH to {@code $SYS/} is refused), and subscribers need a read right for them like for any topic:
          * <pre>{@code
          * Broker.builder()
@@ -165,8 +166,9 @@ public final class Broker implements AutoCloseable {
          */
         public Builder sysInterval(Duration interval) {
             Objects.requireNonNull(interval, "interval");
-            if (interval.isNegative()) {
-                throw new IllegalArgumentException("sysInterval must be zero (off) or positive, not " + interval);
+            if (interval.isNegative() || !interval.isZero() && interval.compareTo(MIN_SYS_INTERVAL) < 0) {
+                // a round is ~65 messages through the routing: more often than ten times a second is a load, not a status
+                throw new IllegalArgumentException("sysInterval must be 0 (off) or at least 100ms, not " + interval);
             }
             this.sysInterval = interval;
             return this;

@@ -102,8 +102,7 @@ public final class SysTopicPublisher {
 
     /** Publishes the static topics (retained) and a first round now, then a round every interval on {@code executor}. */
     public synchronized void start(ScheduledExecutorService executor) {
-        long millis = interval.toMillis();
-        task = executor.scheduleAtFixedRate(this::publishSafely, 0, millis, TimeUnit.MILLISECONDS);
+        task = executor.scheduleAtFixedRate(this::publishSafely, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
         LOG.info("$SYS topics published every {}", interval.toString().substring(2).toLowerCase(Locale.ROOT));
     }
 

@@ -212,6 +212,15 @@ class SysTopicsTest {
     }
 
     @Test
+    void theIntervalIsZeroOrAtLeastATenthOfASecond() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Broker.builder().sysInterval(Duration.ofMillis(50)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 100ms");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Broker.builder().sysInterval(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(Broker.DEFAULT_SYS_INTERVAL).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
     void clientEventsAreOffByDefault() {
         start(TestBrokers.anonymous().sysInterval(Duration.ZERO));
         try (RawMqttClient watcher = client(MqttVersion.V3_1_1, "watcher", null); RawMqttClient other = client(MqttVersion.V3_1_1, "o", null)) {

@@ -49,8 +49,9 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
         Objects.requireNonNull(persistence, "persistence");
         Objects.requireNonNull(webhooks, "webhooks");
         Objects.requireNonNull(sysInterval, "sysInterval");
-        if (sysInterval.isNegative()) {
-            throw new IllegalArgumentException("sys_interval must be 0s (off) or more, was " + sysInterval);
+        if (sysInterval.isNegative() || !sysInterval.isZero() && sysInterval.toMillis() < 100) {
+            throw new IllegalArgumentException("sys_interval must be 0s (off) or at least 100ms, was "
+                    + DurationFormat.format(sysInterval.abs()));
         }
         for (int i = 0; i < webhooks.size(); i++) {
             if (webhooks.get(i) == null) {

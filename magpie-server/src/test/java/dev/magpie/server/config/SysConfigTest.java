@@ -32,8 +32,10 @@ class SysConfigTest {
     }
 
     @Test
-    void aBareNumberIsRefusedAtItsKey() {
+    void aBareNumberOrATooShortIntervalIsRefusedAtItsKey() {
         assertThatThrownBy(() -> parse("sys_interval: 10\n")).hasMessageContaining("line 1").hasMessageContaining("sys_interval");
+        assertThatThrownBy(() -> parse("log_level: info\nsys_interval: 50ms\n"))
+                .hasMessageContaining("sys_interval must be 0s (off) or at least 100ms, was 50ms");
     }
 
     @Test
