@@ -313,7 +313,8 @@ public final class Broker implements AutoCloseable {
         /**
          * The Micrometer registry the broker's meters go to (default: a private one). Pass the application's
          * registry to export them, e.g. {@code .meterRegistry(prometheusRegistry)}: connections, sessions,
-         * subscriptions, messages received / delivered / dropped, in-flight and queued messages.
+         * subscriptions, messages received / delivered / dropped, in-flight and queued messages, packets and bytes in and
+         * out (the counts behind {@code $SYS}, see {@link #sysInterval}).
          */
         public Builder meterRegistry(MeterRegistry registry) {
             this.meterRegistry = Objects.requireNonNull(registry, "registry");
