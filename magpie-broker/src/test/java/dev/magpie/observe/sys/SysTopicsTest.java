@@ -194,6 +194,25 @@ class SysTopicsTest {
     }
 
     @Test
+    void aWillAddressedToSysIsNotPublished_section_4_7_2() {
+        start(TestBrokers.anonymous().sysInterval(Duration.ZERO));
+        try (RawMqttClient reader = client(MqttVersion.V3_1_1, "reader", null)) {
+            reader.subscribe("$SYS/#", 0);
+            reader.subscribe("wills/#", 0);
+            Connect.Will fake = new Connect.Will(B + "version", "fake".getBytes(StandardCharsets.UTF_8), 0, false, MqttProperties.EMPTY);
+            Connect.Will real = new Connect.Will("wills/x", "gone".getBytes(StandardCharsets.UTF_8), 0, false, MqttProperties.EMPTY);
+            RawMqttClient.connected(broker.port("tcp"), new Connect(MqttVersion.V3_1_1, "f", true, 60, null, null, fake, MqttProperties.EMPTY))
+                    .close(); // lost without DISCONNECT: the will would go now
+            RawMqttClient.connected(broker.port("tcp"), new Connect(MqttVersion.V3_1_1, "r", true, 60, null, null, real, MqttProperties.EMPTY))
+                    .close();
+            // the ordinary will proves wills are going out; the $SYS one neither before it nor in the half second after
+            Publish first = reader.publishWithin(WAIT).orElseThrow();
+            assertThat(first.topic()).isEqualTo("wills/x");
+            assertThat(reader.publishWithin(Duration.ofMillis(500))).isEmpty();
+        }
+    }
+
+    @Test
     void clientEventsAreJsonUnderTheClientsId() {
         start(TestBrokers.anonymous().sysInterval(Duration.ZERO).sysClientEvents(true));
         try (RawMqttClient watcher = client(MqttVersion.V3_1_1, "watcher", null)) {
