@@ -1,6 +1,7 @@
 package dev.magpie;
 
 
+import dev.magpie.observe.sys.SysClientEvents;
 import dev.magpie.observe.webhook.Webhook;
 import dev.magpie.spi.Authenticator;
 import dev.magpie.spi.Ban;
@@ -19,6 +20,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,16 +49,22 @@ import java.util.Objects;
  * is shutting down (0x8B), sessions and retained messages are kept for the next start of the same store.
  */
 public final class Broker implements AutoCloseable {
+    /** How often {@code $SYS} is published unless {@link Builder#sysInterval} says otherwise: mosquitto's default. */
+    public static final Duration DEFAULT_SYS_INTERVAL = Duration.ofSeconds(10);
+    private static final Duration MIN_SYS_INTERVAL = Duration.ofMillis(100);
 
     private final BrokerCore runtime;
 
     private Broker(Builder builder) {
+        // one per broker: it publishes into this broker's routing
+        SysClientEvents clientEvents = builder.sysClientEvents ? new SysClientEvents(Clock.systemUTC()) : null;
         this.runtime = new BrokerCore(List.copyOf(builder.listeners), builder.settings, builder.limits, builder.loginLimits, List.copyOf(builder.bans),
                 builder.capabilities, List.copyOf(builder.authenticators),
                 List.copyOf(builder.enhancedAuthenticators.values()),
-                List.copyOf(builder.authorizers), List.copyOf(builder.interceptors), List.copyOf(builder.eventListeners),
+                List.copyOf(builder.authorizers), List.copyOf(builder.interceptors), builder.eventListenersWith(clientEvents),
                 List.copyOf(builder.webhooks), new LinkedHashMap<>(builder.httpRoutes), builder.meterRegistry, builder.storeChoice);
         this.runtime.ioThreads(builder.ioThreads);
+        this.runtime.sysTopics(builder.sysInterval, clientEvents);
     }
 
     public static Builder builder() {
@@ -144,8 +153,54 @@ public final class Broker implements AutoCloseable {
         private StoreChoice storeChoice = StoreChoice.NONE;
         private MeterRegistry meterRegistry = new SimpleMeterRegistry();
         private int ioThreads;
+        private Duration sysInterval = DEFAULT_SYS_INTERVAL;
+        private boolean sysClientEvents;
 
         private Builder() {
+        }
+
+        /**
+         * How often the broker publishes its status under mosquitto's {@code $SYS/broker/…} topics (uptime, clients,
+         * messages and bytes in and out, load averages, retained and stored messages, subscriptions); default 10 s, as
+         * mosquitto's {@code sys_interval}; at least 100 ms. {@link Duration#ZERO} turns them off. Only the broker publishes there (a
+         * client's PUBLISH to {@code $SYS/} is refused), and subscribers need a read right for them like for any topic:
+         * <pre>{@code
+         * Broker.builder()
+         *         .listener(Listener.tcp("0.0.0.0", 1883))
+         *         .sysInterval(Duration.ofSeconds(30))
+         *         .authorizer(AclAuthorizer.of(List.of(AclRule.topic(Access.READ, "$SYS/#").forUser("admin"))))
+         *         .build().start();
+         * }</pre>
+         * See {@code docs/operations.md#sys-topics} for the topics and what each means.
+         */
+        public Builder sysInterval(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.isNegative() || !interval.isZero() && interval.compareTo(MIN_SYS_INTERVAL) < 0) {
+                // a round is ~65 messages through the routing: more often than ten times a second is a load, not a status
+                throw new IllegalArgumentException("sysInterval must be 0 (off) or at least 100ms, not " + interval);
+            }
+            this.sysInterval = interval;
+            return this;
+        }
+
+        /**
+         * With {@code true}, also publishes {@code $SYS/broker/clients/<client id>/connected} and {@code …/disconnected}
+         * (JSON: client id, user name, address, listener, protocol, time, and the reason of a disconnect) as clients come
+         * and go; off by default. Independent of {@link #sysInterval}.
+         * <pre>{@code Broker.builder().listener(Listener.tcp("127.0.0.1", 1883)).sysClientEvents(true).build().start();}</pre>
+         */
+        public Builder sysClientEvents(boolean enabled) {
+            this.sysClientEvents = enabled;
+            return this;
+        }
+
+        /** The application's event listeners, then the $SYS client events' one if they are on (not null). */
+        private List<BrokerListener> eventListenersWith(SysClientEvents clientEvents) {
+            List<BrokerListener> all = new ArrayList<>(eventListeners);
+            if (clientEvents != null) {
+                all.add(clientEvents);
+            }
+            return List.copyOf(all);
         }
 
         /**
@@ -267,7 +322,8 @@ public final class Broker implements AutoCloseable {
         /**
          * The Micrometer registry the broker's meters go to (default: a private one). Pass the application's
          * registry to export them, e.g. {@code .meterRegistry(prometheusRegistry)}: connections, sessions,
-         * subscriptions, messages received / delivered / dropped, in-flight and queued messages.
+         * subscriptions, messages received / delivered / dropped, in-flight and queued messages, packets and bytes in and
+         * out (the counts behind {@code $SYS}, see {@link #sysInterval}).
          */
         public Builder meterRegistry(MeterRegistry registry) {
             this.meterRegistry = Objects.requireNonNull(registry, "registry");

@@ -5,6 +5,8 @@ import dev.magpie.admin.ListenerInfo;
 import dev.magpie.codec.ReasonCode;
 import dev.magpie.observe.BrokerMetrics;
 import dev.magpie.observe.EventDispatcher;
+import dev.magpie.observe.sys.SysClientEvents;
+import dev.magpie.observe.sys.SysTopicPublisher;
 import dev.magpie.observe.webhook.Webhook;
 import dev.magpie.observe.webhook.Webhooks;
 import dev.magpie.protocol.Admission;
@@ -50,6 +52,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +89,12 @@ final class BrokerCore {
     private final Distributor distributor;
     private final BrokerMetrics metrics;
     private final BrokerAdmin admin;
+    private final BrokerSysSources sysSources;
+    /** How often $SYS is published (zero: never) and the client events' listener (null: off); set before start. */
+    private Duration sysInterval = Duration.ZERO;
+    private SysClientEvents sysClientEvents;
+    /** Null while stopped or with sys_interval 0. */
+    private SysTopicPublisher sysPublisher;
     /** Null without webhooks. */
     private final Webhooks webhooks;
     /** The store in use while running; closed at stop when this broker opened it. */
@@ -142,6 +151,7 @@ final class BrokerCore {
         SessionRegistry sessions = new SessionRegistry(limits.quotas().maxSessionsPerUser(), limits.quotas().maxSubscriptionsPerUser());
         Distributor distributor = new Distributor(authorization, limits.quotas().maxRetainedMessages(), limits.quotas().maxRetainedBytes());
         this.distributor = distributor;
+        this.sysSources = new BrokerSysSources(sessions, distributor);
         SessionLifecycle lifecycle = new SessionLifecycle(settings, limits.maxQueuedBytes(), limits.quotas().maxInflightBytes(), sessions, distributor, authorization, events, metrics);
         BanList banList = new BanList();
         initialBans.forEach(banList::add);
@@ -175,6 +185,15 @@ final class BrokerCore {
         this.ioThreads = threads;
     }
 
+    /**
+     * Publishes {@code $SYS} every {@code interval} (zero: not at all) and, when {@code clientEvents} is not null (it is
+     * one of the event listeners given to the constructor), the per-client events; before {@link #start()}.
+     */
+    synchronized void sysTopics(Duration interval, SysClientEvents clientEvents) {
+        this.sysInterval = interval;
+        this.sysClientEvents = clientEvents;
+    }
+
     synchronized void start() {
         if (started) {
             throw new IllegalStateException("broker already started");
@@ -196,11 +215,24 @@ final class BrokerCore {
             throw e;
         }
         admin.started(java.time.Instant.now());
+        startSysTopics();
         purge = loops.workers().next().scheduleAtFixedRate(() -> {
             connections.bans().purgeExpired();
             connections.admission().flapping().purge(System.nanoTime());
             throttle.purge(System.nanoTime());
         }, PURGE_SECONDS, PURGE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** The $SYS publisher on one event loop, publishing as the broker itself, and the client events' target. */
+    private void startSysTopics() {
+        if (sysClientEvents != null) {
+            sysClientEvents.publishTo(pipeline::publishStatus);
+        }
+        if (!sysInterval.isZero()) {
+            sysPublisher = new SysTopicPublisher(sysInterval, metrics, sysSources, pipeline::publishStatus, System::nanoTime,
+                    Instant.now());
+            sysPublisher.start(loops.workers().next());
+        }
     }
 
     /**
@@ -330,6 +362,9 @@ final class BrokerCore {
             return;
         }
         stopped = true;
+        if (sysPublisher != null) {
+            sysPublisher.stop();
+        }
         if (purge != null) {
             purge.cancel(false);
         }

@@ -3,6 +3,7 @@ package dev.magpie.admin;
 import dev.magpie.Bans;
 import dev.magpie.codec.Subscribe.Subscription;
 import dev.magpie.observe.BrokerMetrics;
+import dev.magpie.observe.TrafficCounters;
 import dev.magpie.protocol.AdminSessions;
 import dev.magpie.routing.Distributor;
 import dev.magpie.routing.RetainedMessage;
@@ -284,8 +285,10 @@ public final class BrokerAdmin {
                 offline++;
             }
         }
-        return new BrokerStats(Instant.now(), startedAt, metrics.openConnections(), online, offline, metrics.messagesReceivedTotal(),
-                metrics.messagesDeliveredTotal(), metrics.messagesDroppedTotal(), distributor.subscriptionCount(), distributor.retainedCount(),
+        TrafficCounters.Snapshot traffic = metrics.traffic().snapshot();
+        return new BrokerStats(Instant.now(), startedAt, metrics.openConnections(), online, offline, traffic.publishReceived(),
+                metrics.messagesDeliveredTotal(), traffic.publishDropped(), traffic.bytesReceived(), traffic.bytesSent(),
+                distributor.subscriptionCount(), distributor.retainedCount(),
                 distributor.retainedBytes());
     }
 

@@ -14,10 +14,12 @@ import java.time.Instant;
  * @param messagesReceived  PUBLISH packets accepted for routing since start
  * @param messagesSent      PUBLISH packets written to subscribers since start
  * @param messagesDropped   messages discarded since start
+ * @param bytesReceived     bytes of MQTT packets read from clients since start (after TLS and WebSocket framing)
+ * @param bytesSent         bytes of MQTT packets written to clients since start
  * @param subscriptions     subscriptions in the routing tree (a shared group counts once)
  * @param retained          retained messages
  * @param retainedBytes     their topic and payload bytes
  */
 public record BrokerStats(Instant time, Instant startedAt, long connections, int sessionsOnline, int sessionsOffline, long messagesReceived,
-                          long messagesSent, long messagesDropped, int subscriptions, int retained, long retainedBytes) {
+                          long messagesSent, long messagesDropped, long bytesReceived, long bytesSent, int subscriptions, int retained, long retainedBytes) {
 }

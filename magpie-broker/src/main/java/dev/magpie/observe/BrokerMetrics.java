@@ -21,9 +21,10 @@ public final class BrokerMetrics {
     private final AtomicLong connections = new AtomicLong();
     private final Counter connectsAccepted;
     private final Counter connectsRefused;
-    private final Counter messagesReceived;
     private final Counter messagesDelivered;
-    private final Counter messagesDropped;
+    /** Packets, PUBLISH by QoS, bytes and drops: the hot path's counts ({@code magpie.messages.received{qos}}, ...). */
+    private final TrafficCounters traffic = new TrafficCounters();
+    private final ClientCounters clients = new ClientCounters();
     private final Counter protocolErrors;
     private final Map<String, Counter> limitsHit = new ConcurrentHashMap<>();
     private final Map<String, Counter> droppedByReason = new ConcurrentHashMap<>();
@@ -35,15 +36,15 @@ public final class BrokerMetrics {
         Gauge.builder("magpie.connections", connections, AtomicLong::get).description("open MQTT connections").register(registry);
         connectsAccepted = Counter.builder("magpie.connects").tag("result", "accepted").register(registry);
         connectsRefused = Counter.builder("magpie.connects").tag("result", "refused").register(registry);
-        messagesReceived = Counter.builder("magpie.messages.received").description("PUBLISH packets accepted for routing").register(registry);
         messagesDelivered = Counter.builder("magpie.messages.delivered").description("PUBLISH packets written to subscribers").register(registry);
-        messagesDropped = Counter.builder("magpie.messages.dropped").description("messages discarded (queue full, too large, ...)").register(registry);
+        traffic.register(registry);
+        clients.register(registry);
         protocolErrors = Counter.builder("magpie.protocol.errors").description("connections closed for breaking the protocol").register(registry);
     }
 
-    /** PUBLISH packets accepted for routing since start (for the admin API's charts). */
+    /** PUBLISH packets read from clients since start (for the admin API's charts). */
     public long messagesReceivedTotal() {
-        return (long) messagesReceived.count();
+        return traffic.snapshot().publishReceived();
     }
 
     /** PUBLISH packets written to subscribers since start. */
@@ -53,7 +54,7 @@ public final class BrokerMetrics {
 
     /** Messages discarded since start. */
     public long messagesDroppedTotal() {
-        return (long) messagesDropped.count();
+        return traffic.snapshot().publishDropped();
     }
 
     /** Network connections open now. */
@@ -75,6 +76,17 @@ public final class BrokerMetrics {
 
     public void connectionOpened() {
         connections.incrementAndGet();
+        traffic.socketOpened();
+    }
+
+    /** The traffic counts ({@code $SYS/broker/messages/…}, {@code bytes/…}, {@code publish/…}); counted where packets pass. */
+    public TrafficCounters traffic() {
+        return traffic;
+    }
+
+    /** Connected, peak and expired clients ({@code $SYS/broker/clients/…}). */
+    public ClientCounters clients() {
+        return clients;
     }
 
     public void connectionClosed() {
@@ -89,10 +101,6 @@ public final class BrokerMetrics {
         connectsRefused.increment();
     }
 
-    public void messageReceived() {
-        messagesReceived.increment();
-    }
-
     public void messageDelivered() {
         messagesDelivered.increment();
     }
@@ -103,17 +111,17 @@ public final class BrokerMetrics {
      * {@code magpie.messages.dropped.by_reason{reason=…}}, as mosquitto counts its dropped messages.
      */
     public void messageDropped(String reason) {
-        messagesDropped.increment();
+        traffic.publishDropped(1);
         droppedByReason.computeIfAbsent(reason, r -> Counter.builder("magpie.messages.dropped.by_reason").tag("reason", r)
                 .description("messages for a session discarded, by reason").register(registry)).increment();
     }
 
     public void messageDropped() {
-        messagesDropped.increment();
+        traffic.publishDropped(1);
     }
 
     public void messagesDropped(int count) {
-        messagesDropped.increment(count);
+        traffic.publishDropped(count);
     }
 
     public void protocolError() {

@@ -39,6 +39,8 @@ final class InboundFlows {
     private final TopicLimits topicLimits;
     /** Whether a PUBLISH to a "$share/" name was logged; once per connection is enough. Session's thread. */
     private boolean sharedTopicLogged;
+    /** Whether a PUBLISH to "$SYS/" was logged; once per connection is enough. Session's thread. */
+    private boolean sysTopicLogged;
 
     InboundFlows(FlowServices services, MqttConnection connection) {
         this.services = services;
@@ -115,6 +117,15 @@ final class InboundFlows {
                         client.clientId(), LogSafe.text(publish.topic()));
             }
             reason = ReasonCode.TOPIC_NAME_INVALID;
+        } else if (Distributor.isSysTopic(publish.topic())) {
+            // topics beginning with '$' are the server's (section 4.7.2) and $SYS/ carries the broker's status: no client
+            // may publish there, whatever the rules grant; 0x87 in 5.0, 3.1.1 acknowledged and dropped [MQTT-3.3.5-2]
+            if (!sysTopicLogged) {
+                sysTopicLogged = true;
+                LOG.info("client {}: publish to {} refused: $SYS/ is the broker's own (logged once per connection)",
+                        client.clientId(), LogSafe.text(publish.topic()));
+            }
+            reason = ReasonCode.NOT_AUTHORIZED;
         } else if (!services.authorization().mayPublish(client, publish.topic(), qos, publish.retain())) {
             LOG.info("client {}: publish to {} not authorized", client.clientId(), LogSafe.text(publish.topic()));
             reason = ReasonCode.NOT_AUTHORIZED;

@@ -19,6 +19,7 @@ import dev.magpie.spi.ClientInfo;
 import dev.magpie.spi.Credentials;
 import io.netty.channel.ChannelHandlerContext;
 import dev.magpie.observe.LogSafe;
+import dev.magpie.observe.TrafficCounters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,9 @@ public final class MqttConnection extends ClientChannel {
     private final PendingConnect pending = new PendingConnect();
     private final InboundFlows flows;
     private final ConnectionFaults faults;
+    private final TrafficCounters traffic;
+    /** The loop's counts, taken at the first packet read (event loop). */
+    private TrafficCounters.Local counted;
 
     private ClientInfo client;
     private Session session;
@@ -63,6 +67,7 @@ public final class MqttConnection extends ClientChannel {
         this.encoder = encoder;
         this.flows = new InboundFlows(services.flows(), this);
         this.faults = new ConnectionFaults(this, services.metrics(), encoder);
+        this.traffic = services.metrics().traffic();
         this.throttle = PublishThrottle.of(services.limits(), services.metrics(), this);
     }
 
@@ -99,6 +104,10 @@ public final class MqttConnection extends ClientChannel {
             context.fireChannelRead(msg);
             return;
         }
+        if (counted == null) {
+            counted = traffic.local();
+        }
+        counted.received(packet); // every packet decoded, whatever the state (mosquitto's messages/received)
         switch (life.get()) {
             case AWAIT_CONNECT -> {
                 pending.connectArrived();
@@ -240,6 +249,7 @@ public final class MqttConnection extends ClientChannel {
             Session s = session;
             boolean publishWill = !willSuppressed;
             s.execute(() -> services.lifecycle().connectionLost(s, this, publishWill));
+            services.metrics().clients().disconnected();
             LOG.info("{}: disconnected: {}", describe(), closeReason);
             services.events().clientDisconnected(client, closeReason);
         }
@@ -305,6 +315,7 @@ public final class MqttConnection extends ClientChannel {
         this.session = attached;
         keepAlive = KeepAlive.start(ctx, keepAliveSeconds, this::idle);
         services.metrics().connectAccepted();
+        services.metrics().clients().connected();
         LOG.info("{}: connected ({}, keep-alive {} s)", describe(), terms.version(), keepAliveSeconds);
         services.events().clientConnected(info);
         pending.replay(this::dispatch, () -> life.is(State.CONNECTED));

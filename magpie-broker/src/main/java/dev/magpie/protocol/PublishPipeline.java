@@ -97,7 +97,6 @@ public final class PublishPipeline {
                         + "not kept (5.0 QoS 1/2 publishers get 0x97); counted in magpie.limits with limit=retained, logged once");
             }
         }
-        metrics.messageReceived();
         if (!events.isEmpty()) {
             // before routing, so "published" is seen before any "delivered" of the same message
             events.published(origin, message != null ? message
@@ -108,6 +107,25 @@ public final class PublishPipeline {
         try {
             // counts the sessions it went to: No Local and per-recipient authorization are applied before counting
             return distributor.distribute(publication) > 0 ? Routed.DELIVERED : Routed.NO_SUBSCRIBERS;
+        } finally {
+            publication.release();
+        }
+    }
+
+    /**
+     * Routes a status message of the broker ({@code $SYS}): retained index and distributor only, with every delivery
+     * checked against its reader's rights as usual. Interceptors and event listeners are not asked: these are the
+     * broker's telemetry, dozens per {@code sys_interval}, not application messages (an application that wants them
+     * subscribes). Any thread.
+     */
+    public void publishStatus(Message message) {
+        Publish status = new Publish(message.topic(), message.qos(), message.retain(), false, 0, message.payload(), MqttProperties.EMPTY);
+        if (status.retain()) {
+            distributor.retain(status);
+        }
+        Publication publication = new Publication(status, ClientInfo.SERVER.clientId());
+        try {
+            distributor.distribute(publication);
         } finally {
             publication.release();
         }

@@ -242,6 +242,7 @@ public final class SessionLifecycle implements SessionObserver {
         session.expiryTask(session.executor().schedule(() -> {
             if (!session.isConnected() && !session.isEnded()) {
                 LOG.info("session {} expired after {} s offline", session.clientId(), seconds);
+                metrics.clients().expired();
                 publishWill(session); // a will still waiting for its delay goes with the session [MQTT-3.1.3-9]
                 end(session);
             }
@@ -284,6 +285,10 @@ public final class SessionLifecycle implements SessionObserver {
         }
         session.cancelWill();
         ClientInfo client = session.clientInfo();
+        if (Distributor.isSysTopic(will.topic())) {
+            LOG.info("will of {} to {} not published: $SYS/ is the broker's own (section 4.7.2)", client.clientId(), LogSafe.text(will.topic()));
+            return;
+        }
         if (!authorization.mayPublish(client, will.topic(), will.qos(), will.retain())) {
             LOG.info("will of {} to {} not published: not authorized", client.clientId(), LogSafe.text(will.topic()));
             return;

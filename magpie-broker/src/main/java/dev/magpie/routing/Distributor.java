@@ -34,6 +34,8 @@ import java.util.function.Consumer;
 public final class Distributor {
     private static final Logger LOG = LoggerFactory.getLogger(Distributor.class);
     private static final String SHARED_PREFIX = "$share/";
+    /** Where the broker publishes its status; no client may publish there (section 4.7.2). */
+    private static final String SYS_PREFIX = "$SYS/";
 
     private final SubscriptionTree<SubscriptionEntry> subscriptions = new SubscriptionTree<>();
     private final SubscriptionTree<SharedGroup> sharedSubscriptions = new SubscriptionTree<>();
@@ -42,6 +44,8 @@ public final class Distributor {
     /** Guards {@link #retainedQuota} together with the index changes it accounts for. */
     private final Object retainedLock = new Object();
     private final RetainedQuota retainedQuota;
+    /** Retained {@code $SYS} messages in the index: outside the quota and the store. Under {@link #retainedLock}. */
+    private int sysRetained;
     private final AuthorizationChain authorization;
     /** Set once at start, before any client connects; {@link MessageStore#none()} until then. */
     private volatile MessageStore store = MessageStore.none();
@@ -106,6 +110,15 @@ public final class Distributor {
         return filter.startsWith(SHARED_PREFIX);
     }
 
+    /**
+     * Whether {@code topic} is in the {@code $SYS} space: topics beginning with {@code $} are the server's (section
+     * 4.7.2), and {@code $SYS/} carries the broker's status, so only the broker publishes there. The one home of the rule:
+     * client PUBLISHes and wills are refused by it, and its retained messages are kept apart from the clients' bound.
+     */
+    public static boolean isSysTopic(String topic) {
+        return topic.startsWith(SYS_PREFIX) || topic.equals("$SYS");
+    }
+
     public void subscribe(Session session, Subscription subscription, int identifier) {
         String filter = subscription.filter();
         if (isShared(filter)) {
@@ -140,8 +153,25 @@ public final class Distributor {
         return subscriptions.size() + sharedGroups.size();
     }
 
+    /** Members of shared subscriptions, each session in each group counted once (a moment's view). */
+    public int sharedSubscriptionCount() {
+        int members = 0;
+        for (SharedGroup group : sharedGroups.values()) {
+            members += group.size();
+        }
+        return members;
+    }
+
+    /** Subscriptions that are not shared ((filter, session) pairs). */
+    public int plainSubscriptionCount() {
+        return subscriptions.size();
+    }
+
+    /** Retained messages of clients and applications ({@code $SYS} status topics, which the broker keeps, not counted). */
     public int retainedCount() {
-        return retained.size();
+        synchronized (retainedLock) {
+            return retained.size() - sysRetained;
+        }
     }
 
     /** The retained messages whose topics match {@code filter} (an MQTT topic filter), in no particular order. */
@@ -179,23 +209,34 @@ public final class Distributor {
      * keeps nothing) when a new message would pass the count or bytes of {@code max_retained_*}.
      */
     public boolean retain(Publish publish) {
+        // the broker's own $SYS values (its version, ...) are neither stored (they are made again at start) nor held
+        // to the clients' bound, which they would otherwise take part of
+        boolean status = isSysTopic(publish.topic());
         synchronized (retainedLock) {
             if (publish.payload().length == 0) {
                 RetainedMessage removed = retained.remove(publish.topic());
-                if (removed != null) {
+                if (removed != null && status) {
+                    sysRetained--;
+                } else if (removed != null) {
                     retainedQuota.removed(sizeOf(removed));
                 }
-                store.removeRetained(publish.topic());
+                if (!status) {
+                    store.removeRetained(publish.topic());
+                }
                 return true;
             }
             RetainedMessage previous = retained.get(publish.topic());
             long previousSize = previous == null ? -1 : sizeOf(previous);
             long size = RetainedQuota.sizeOf(publish.topic(), publish.payload());
-            if (!retainedQuota.fits(previousSize, size)) {
+            if (!status && !retainedQuota.fits(previousSize, size)) {
                 return false;
             }
             Publish kept = new Publish(publish.topic(), publish.qos(), true, false, 0, publish.payload(), publish.properties());
             retained.put(publish.topic(), new RetainedMessage(kept, System.nanoTime()));
+            if (status) {
+                sysRetained += previous == null ? 1 : 0;
+                return true;
+            }
             retainedQuota.replaced(previousSize, size);
             store.putRetained(PublishStorage.toStored(kept, System.currentTimeMillis()));
             return true;

@@ -50,6 +50,11 @@ final class SharedGroup {
         return members.isEmpty();
     }
 
+    /** Members now (a copy-on-write list: a moment's view without a lock). */
+    int size() {
+        return members.size();
+    }
+
     /** The next member round-robin, skipping {@code excluded}; a connected one if any is. Null if none. */
     Member next(Session excluded) {
         List<Member> snapshot = members;

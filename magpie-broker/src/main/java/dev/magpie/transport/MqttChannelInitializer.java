@@ -20,7 +20,7 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  * The shared shape of every listener's pipeline, assembled in one place with named handlers:
  *
  * <pre>
- * guard → [proxy-detector → proxy-decoder → proxy-address] → transport handlers of the kind → decoder → encoder → mqtt
+ * guard → [proxy-detector → proxy-decoder → proxy-address] → transport handlers of the kind → traffic → decoder → encoder → mqtt
  * </pre>
  *
  * Each listener kind supplies its transport handlers (none for TCP, TLS for TLS, HTTP and WebSocket for WS,
@@ -40,6 +40,7 @@ abstract class MqttChannelInitializer extends ChannelInitializer<SocketChannel> 
     static final String HTTP_AGGREGATOR = "http-aggregator";
     static final String HTTP_ROUTER = "http-router";
     static final String WEBSOCKET_FRAMES = "websocket-frames";
+    static final String TRAFFIC = "traffic";
     static final String DECODER = "decoder";
     static final String ENCODER = "encoder";
     static final String MQTT = "mqtt";
@@ -106,6 +107,7 @@ abstract class MqttChannelInitializer extends ChannelInitializer<SocketChannel> 
     final void addMqtt(ChannelPipeline pipeline) {
         // after a WebSocket upgrade the frames handler sits where the router was; MQTT follows it
         MqttPacketEncoder encoder = new MqttPacketEncoder();
+        pipeline.addLast(TRAFFIC, new WireTraffic(broker.metrics().traffic(), encoder)); // the MQTT bytes, both ways
         pipeline.addLast(DECODER, MqttDecoder.forServer(broker.settings().maxPacketSize()));
         pipeline.addLast(ENCODER, encoder);
         pipeline.addLast(MQTT, new MqttConnection(broker, listener, encoder));

@@ -44,7 +44,7 @@ class DollarTopicAndAclBypassAttackTest extends AttackTest {
                 AclRule.topic(Access.WRITE, "secret/#").forUser("owner"),
                 AclRule.topic(Access.WRITE, "$foo/#"),
                 AclRule.topic(Access.WRITE, "public/#").forUser("owner"),
-                AclRule.topic(Access.WRITE, "$SYS/#").forUser("owner")))};
+                AclRule.topic(Access.WRITE, "$owner/#").forUser("owner")))};
     }
 
     @Test
@@ -52,13 +52,13 @@ class DollarTopicAndAclBypassAttackTest extends AttackTest {
         try (RawMqttClient owner = user("owner"); RawMqttClient attacker = user("reader")) {
             // retained secret before the attacker subscribes, and a retained '$' topic
             publish(owner, "secret/plan", true, 1);
-            publish(owner, "$SYS/owner/state", true, 2);
+            publish(owner, "$owner/state", true, 2);
             attacker.send(new Subscribe(1, List.of(Subscription.of("#", 1), Subscription.of("+/+", 1), Subscription.of("secret/#", 1)), MqttProperties.EMPTY));
             // 'secret/#' itself is denied; '#' and '+/+' are allowed by 'read #'
             assertThat(attacker.receive(SubAck.class, WAIT).reasonCodes()).containsExactly(1, 1, ReasonCode.V3_SUBACK_FAILURE);
 
             publish(owner, "secret/live", false, 3);
-            publish(owner, "$SYS/owner/live", false, 4);
+            publish(owner, "$owner/live", false, 4);
             // CVE-2018-12543: a '$' topic that is not $SYS is an ordinary publish, not a crash
             publish(attacker, "$foo/bar", false, 5);
             publish(owner, "public/news", false, 6);
@@ -70,7 +70,7 @@ class DollarTopicAndAclBypassAttackTest extends AttackTest {
 
             // clear the retained messages so the broker's state is back where it started
             publish(owner, "secret/plan", true, 7, new byte[0]);
-            publish(owner, "$SYS/owner/state", true, 8, new byte[0]);
+            publish(owner, "$owner/state", true, 8, new byte[0]);
             traffic.awaitProgress(20);
         }
         survived();

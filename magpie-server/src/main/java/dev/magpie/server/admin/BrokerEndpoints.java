@@ -41,7 +41,7 @@ final class BrokerEndpoints {
         BrokerStats s = admin.stats();
         return ApiJson.ok(ApiJson.fields("time", ApiJson.time(s.time()), "connections", s.connections(), "sessionsOnline", s.sessionsOnline(),
                 "sessionsOffline", s.sessionsOffline(), "messagesReceived", s.messagesReceived(), "messagesSent", s.messagesSent(),
-                "messagesDropped", s.messagesDropped(), "bytesReceived", null, "bytesSent", null, "subscriptions", s.subscriptions(),
+                "messagesDropped", s.messagesDropped(), "bytesReceived", s.bytesReceived(), "bytesSent", s.bytesSent(), "subscriptions", s.subscriptions(),
                 "retained", s.retained(), "retainedBytes", s.retainedBytes()));
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -26,12 +27,18 @@ import java.util.function.UnaryOperator;
  * @param persistence  whether retained messages are kept in {@code <dataDir>/magpie.db} across restarts
  * @param webhooks     URLs the broker POSTs signed JSON events to; empty by default
  * @param admin        the REST API ({@code /api/v1}); off by default
+ * @param sysInterval  how often {@code $SYS/broker/…} is published ({@code sys_interval}, top-level as in mosquitto);
+ *                     0 turns it off
+ * @param sysClientEvents whether {@code $SYS/broker/clients/<id>/connected|disconnected} are published ({@code sys_client_events})
  */
 public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig> listeners, LimitsConfig limits,
                            SecurityConfig security, CapabilitiesConfig capabilities, BansConfig bans,
-                           PersistenceConfig persistence, List<WebhookConfig> webhooks, AdminConfig admin) {
+                           PersistenceConfig persistence, List<WebhookConfig> webhooks, AdminConfig admin, Duration sysInterval,
+                           boolean sysClientEvents) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of("./data");
+    /** mosquitto's default {@code sys_interval}. */
+    public static final Duration DEFAULT_SYS_INTERVAL = Duration.ofSeconds(10);
 
     public MagpieConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -43,6 +50,11 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
         Objects.requireNonNull(persistence, "persistence");
         Objects.requireNonNull(webhooks, "webhooks");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(sysInterval, "sysInterval");
+        if (sysInterval.isNegative() || !sysInterval.isZero() && sysInterval.toMillis() < 100) {
+            throw new IllegalArgumentException("sys_interval must be 0s (off) or at least 100ms, was "
+                    + DurationFormat.format(sysInterval.abs()));
+        }
         for (int i = 0; i < webhooks.size(); i++) {
             if (webhooks.get(i) == null) {
                 throw new IllegalArgumentException("webhooks[" + i + "] is empty");
@@ -95,10 +107,12 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
         this(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, List.of());
     }
 
-    /** A config without the {@code admin} section (the API off). */
-    public MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig> listeners, LimitsConfig limits, SecurityConfig security,
-                        CapabilitiesConfig capabilities, BansConfig bans, PersistenceConfig persistence, List<WebhookConfig> webhooks) {
-        this(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, AdminConfig.DEFAULTS);
+    /** A config with the API off and the default {@code $SYS} keys. */
+    public MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig> listeners, LimitsConfig limits,
+                        SecurityConfig security, CapabilitiesConfig capabilities, BansConfig bans, PersistenceConfig persistence,
+                        List<WebhookConfig> webhooks) {
+        this(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, AdminConfig.DEFAULTS,
+                DEFAULT_SYS_INTERVAL, false);
     }
 
     /** The built-in defaults: what an empty config file means. */
@@ -125,7 +139,9 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
                                  @JsonProperty("bans") BansConfig bans,
                                  @JsonProperty("persistence") PersistenceConfig persistence,
                                  @JsonProperty("webhooks") List<WebhookConfig> webhooks,
-                                 @JsonProperty("admin") AdminConfig admin) {
+                                 @JsonProperty("admin") AdminConfig admin,
+                                 @JsonProperty("sys_interval") Duration sysInterval,
+                                 @JsonProperty("sys_client_events") Boolean sysClientEvents) {
         MagpieConfig d = defaults();
         return new MagpieConfig(
                 dataDir != null ? dataDir : d.dataDir,
@@ -137,47 +153,60 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
                 bans != null ? bans : d.bans,
                 persistence != null ? persistence : d.persistence,
                 webhooks != null ? webhooks : d.webhooks,
-                admin != null ? admin : d.admin);
+                admin != null ? admin : d.admin,
+                sysInterval != null ? sysInterval : d.sysInterval,
+                sysClientEvents != null ? sysClientEvents : d.sysClientEvents);
     }
 
     public MagpieConfig withDataDir(Path newDataDir) {
-        return new MagpieConfig(newDataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, admin);
+        return new MagpieConfig(newDataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents);
     }
 
     public MagpieConfig withLogLevel(LogLevel newLevel) {
-        return new MagpieConfig(dataDir, newLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, admin);
+        return new MagpieConfig(dataDir, newLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents);
     }
 
     public MagpieConfig withListeners(List<ListenerConfig> newListeners) {
-        return new MagpieConfig(dataDir, logLevel, newListeners, limits, security, capabilities, bans, persistence, webhooks, admin);
+        return new MagpieConfig(dataDir, logLevel, newListeners, limits, security, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents);
     }
 
     public MagpieConfig withLimits(LimitsConfig newLimits) {
-        return new MagpieConfig(dataDir, logLevel, listeners, newLimits, security, capabilities, bans, persistence, webhooks, admin);
+        return new MagpieConfig(dataDir, logLevel, listeners, newLimits, security, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents);
     }
 
     public MagpieConfig withSecurity(SecurityConfig newSecurity) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, newSecurity, capabilities, bans, persistence, webhooks, admin);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, newSecurity, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents);
     }
 
     public MagpieConfig withCapabilities(CapabilitiesConfig newCapabilities) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, newCapabilities, bans, persistence, webhooks, admin);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, newCapabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents);
     }
 
     public MagpieConfig withBans(BansConfig newBans) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, newBans, persistence, webhooks, admin);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, newBans, persistence, webhooks, admin, sysInterval, sysClientEvents);
     }
 
     public MagpieConfig withPersistence(PersistenceConfig newPersistence) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, newPersistence, webhooks, admin);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, newPersistence, webhooks, admin, sysInterval, sysClientEvents);
     }
 
     public MagpieConfig withWebhooks(List<WebhookConfig> newWebhooks) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, newWebhooks, admin);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, newWebhooks, admin, sysInterval, sysClientEvents);
+    }
+
+    public MagpieConfig withSysInterval(Duration newInterval) {
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, admin, newInterval,
+                sysClientEvents);
+    }
+
+    public MagpieConfig withSysClientEvents(boolean enabled) {
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, admin, sysInterval,
+                enabled);
     }
 
     public MagpieConfig withAdmin(AdminConfig newAdmin) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, newAdmin);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, newAdmin, sysInterval,
+                sysClientEvents);
     }
 
     /**

@@ -238,8 +238,10 @@ class AdminApiSecurityTest {
     }
 
     @Test
-    void theBrokerStatsAndListenersDescribeTheRunningBroker() {
+    void theBrokerStatsAndListenersDescribeTheRunningBroker() throws MqttException {
         api.login();
+        MqttClient publisher = client("stats-pub", null, new CopyOnWriteArrayList<>(), () -> { });
+        publisher.publish("stats/a", "0123456789".getBytes(StandardCharsets.UTF_8), 1, false);
         JsonNode broker = api.get("/api/v1/broker").body();
         assertThat(broker.get("version").asText()).isEqualTo("test");
         assertThat(broker.get("listeners")).extracting(n -> n.get("name").asText()).containsExactly("tcp", "ws");
@@ -248,6 +250,10 @@ class AdminApiSecurityTest {
         JsonNode stats = api.get("/api/v1/stats").body();
         assertThat(stats.fieldNames()).toIterable().contains("time", "connections", "sessionsOnline", "sessionsOffline", "messagesReceived",
                 "messagesSent", "messagesDropped", "subscriptions", "retained");
+        // the same counts as $SYS/broker/bytes/received: the CONNECT and the PUBLISH at least
+        assertThat(stats.get("messagesReceived").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(stats.get("bytesReceived").asLong()).isGreaterThanOrEqualTo(10 + 7 + 12);
+        assertThat(stats.get("bytesSent").asLong()).isGreaterThanOrEqualTo(4 + 4);
         assertThat(api.get("/api/v1/listeners").body().get("total").asInt()).isEqualTo(2);
         assertThat(api.get("/api/v1/nothing").status()).isEqualTo(404);
         assertThat(api.call("PATCH", "/api/v1/broker", null, "Bearer " + api.token()).status()).isEqualTo(405);
