@@ -132,6 +132,11 @@ public final class LeaseWatcher implements AutoCloseable {
         listener.onNodeDead(dead, restarted, mine);
     }
 
+    /** The backend whose lease this watcher keeps. */
+    public ClusterBackend backend() {
+        return backend;
+    }
+
     @Override
     public void close() {
         timer.shutdownNow();
