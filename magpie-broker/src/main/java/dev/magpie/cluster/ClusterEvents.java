@@ -18,9 +18,10 @@ public interface ClusterEvents {
     }
 
     /**
-     * The connection to the store came back after a break. The store may have restarted empty: the node should
-     * re-publish what it owns (its routes, in full) and re-read everyone else's. Also called once after
-     * {@link ClusterBackend#start} connected.
+     * The connection to the store came back after a break (also called once after {@link ClusterBackend#start}).
+     * Route deltas and retained changes may have been missed meanwhile, and the store may have restarted empty: the
+     * backend has already re-published this node's routes in full; the node re-reads everyone else's
+     * ({@link RemoteRoutes#resyncAll}) and its retained index, and re-asserts the ownership of its sessions.
      */
     default void onConnected() {
     }

@@ -166,11 +166,21 @@ public final class RemoteRoutes {
                     copy.seq = snapshot.get().seq();
                     copy.filters = snapshot.get().filters();
                 }
-                // deltas that arrived while loading and follow on from the snapshot
-                RouteDelta next;
-                while ((next = copy.held.remove(copy.seq + 1)) != null && next.origin().equals(copy.origin)) {
-                    copy.seq = next.seq();
-                    copy.filters = next.full() ? next.added() : applied(copy.filters, next);
+                // deltas that arrived while loading: a full one newer than the snapshot replaces it, the next one
+                // applies, older ones are already in; a gap stays for the next delta or check to repair
+                for (long seq : new java.util.TreeSet<>(copy.held.keySet())) {
+                    RouteDelta next = copy.held.get(seq);
+                    boolean sameRun = next.origin().equals(copy.origin);
+                    if (next.full() && (!sameRun || next.seq() > copy.seq)) {
+                        copy.origin = next.origin();
+                        copy.seq = next.seq();
+                        copy.filters = next.added();
+                    } else if (sameRun && next.seq() == copy.seq + 1) {
+                        copy.seq = next.seq();
+                        copy.filters = applied(copy.filters, next);
+                    } else if (!sameRun || next.seq() > copy.seq) {
+                        break;
+                    }
                 }
                 copy.held.clear();
             }

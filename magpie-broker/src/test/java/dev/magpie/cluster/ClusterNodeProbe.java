@@ -25,8 +25,6 @@ public final class ClusterNodeProbe implements ClusterEvents, InboxHandler, Auto
     public final AtomicInteger batchesSeen = new AtomicInteger();
     public final AtomicInteger failNextBatches = new AtomicInteger();
     public final Set<Long> dropDeltaSeqs = ConcurrentHashMap.newKeySet();
-    /** What to re-publish in full on every (re)connect, as a broker would: this node's local filters. */
-    public final Set<String> localFilters = ConcurrentHashMap.newKeySet();
     private volatile Predicate<RouteDelta> dropDelta = delta -> dropDeltaSeqs.contains(delta.seq());
 
     public ClusterNodeProbe(ClusterBackend backend) {
@@ -66,9 +64,7 @@ public final class ClusterNodeProbe implements ClusterEvents, InboxHandler, Auto
     @Override
     public void onConnected() {
         connects.incrementAndGet();
-        if (!localFilters.isEmpty()) {
-            backend.replaceRoutes(Set.copyOf(localFilters));
-        }
+        routes.resyncAll(routes.all().keySet());          // deltas may have been missed meanwhile
     }
 
     @Override

@@ -1,0 +1,545 @@
+package dev.magpie.cluster.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+import dev.magpie.cluster.ClientOwner;
+import dev.magpie.cluster.ClusterBackend;
+import dev.magpie.cluster.ClusterEvents;
+import dev.magpie.cluster.ClusterException;
+import dev.magpie.cluster.InboxHandler;
+import dev.magpie.cluster.InboxMessage;
+import dev.magpie.cluster.NodeIdentity;
+import dev.magpie.cluster.NodeLease;
+import dev.magpie.cluster.OwnershipClaim;
+import dev.magpie.cluster.RetainedEntry;
+import dev.magpie.cluster.RouteDelta;
+import dev.magpie.cluster.RouteSnapshot;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static dev.magpie.cluster.redis.WireCodec.text;
+import static dev.magpie.cluster.redis.WireCodec.utf8;
+
+/**
+ * {@link ClusterBackend} over one Redis (7.0 or later). Three connections: one for commands (pipelined, asynchronous),
+ * one subscribed to the route and retained channels, and one the {@link InboxReader} blocks on. Lettuce reconnects by
+ * itself (20 ms, doubling, at most {@link RedisBackendSettings#reconnectMaxDelay}); while disconnected, calls fail at
+ * once instead of queueing without bound, and a reconnect of the subscription re-publishes this node's routes in full
+ * and fires {@link ClusterEvents#onConnected} (the Redis may have restarted empty).
+ *
+ * <pre>{@code
+ * RedisClusterBackend backend = RedisClusterBackend.create(
+ *         RedisBackendSettings.of("redis://127.0.0.1:6379"), NodeIdentity.fresh("node-a"));
+ * backend.start(events, inbox).toCompletableFuture().join();
+ * }</pre>
+ */
+public final class RedisClusterBackend implements ClusterBackend {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisClusterBackend.class);
+    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+    private static final int ADOPT_BATCH = 256;
+
+    private final RedisBackendSettings settings;
+    private final NodeIdentity self;
+    private final String incarnation;
+    private final RedisKeys keys;
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final RedisClient readerClient;
+    private final ExecutorService callbackThread;
+    private final Executor callbacks;
+    private final Object routeLock = new Object();
+    private final Set<String> localRoutes = new HashSet<>();
+    private final AtomicBoolean subscriptionDown = new AtomicBoolean();
+    private long routeSeq;
+    private boolean routesDirty;
+    private volatile StatefulRedisConnection<String, byte[]> commands;
+    private volatile StatefulRedisPubSubConnection<String, byte[]> subscription;
+    private volatile StatefulRedisConnection<String, byte[]> readerConnection;
+    private volatile InboxReader reader;
+    private volatile ClusterEvents events = new ClusterEvents() { };
+    private volatile boolean closed;
+
+    private RedisClusterBackend(RedisBackendSettings settings, NodeIdentity self) {
+        this.settings = settings;
+        this.self = self;
+        this.incarnation = Long.toHexString(self.incarnation());
+        this.keys = new RedisKeys(settings.keyPrefix());
+        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(20), settings.reconnectMaxDelay(), 2,
+                        TimeUnit.MILLISECONDS))
+                .build();
+        RedisURI uri = RedisURI.create(settings.uri());
+        this.client = RedisClient.create(resources, uri);
+        this.client.setOptions(options(settings.commandTimeout()));
+        this.readerClient = RedisClient.create(resources, uri);
+        // the reader's commands block for up to readBlock by design: its timeout covers that
+        this.readerClient.setOptions(options(settings.commandTimeout().plus(settings.readBlock())));
+        this.callbackThread = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "magpie-cluster-callbacks-" + self.nodeId());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.callbacks = task -> {
+            try {
+                callbackThread.execute(task);
+            } catch (RejectedExecutionException e) {
+                task.run();                                  // closed: complete the caller's stage anyway
+            }
+        };
+    }
+
+    private static ClientOptions options(Duration timeout) {
+        return ClientOptions.builder()
+                .autoReconnect(true)
+                // fail fast while disconnected: the cluster layer buffers a bounded amount, Lettuce would not
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .build();
+    }
+
+    /** A backend for {@code self}; nothing is connected before {@link #start}. */
+    public static RedisClusterBackend create(RedisBackendSettings settings, NodeIdentity self) {
+        return new RedisClusterBackend(settings, self);
+    }
+
+    @Override
+    public NodeIdentity self() {
+        return self;
+    }
+
+    private RedisAsyncCommands<String, byte[]> redis() {
+        return commands.async();
+    }
+
+    /** Runs a command and completes the caller's stage on the callback thread, failures as ClusterException. */
+    private <T> CompletionStage<T> call(String what, Supplier<CompletionStage<T>> command) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        if (closed || commands == null) {
+            result.completeExceptionally(new ClusterException("Redis " + what + ": backend of " + self
+                    + (closed ? " is closed" : " is not started")));
+            return result;
+        }
+        CompletionStage<T> stage;
+        try {
+            stage = command.get();
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        stage.whenCompleteAsync((value, failure) -> {
+            if (failure == null) {
+                result.complete(value);
+            } else {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                result.completeExceptionally(new ClusterException("Redis " + what + " failed: " + cause, cause));
+            }
+        }, callbacks);
+        return result;
+    }
+
+    @Override
+    public CompletionStage<Void> start(ClusterEvents events, InboxHandler inbox) {
+        this.events = events;
+        RedisURI uri = RedisURI.create(settings.uri());
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                if (connection == subscription) {
+                    subscriptionDown.set(true);
+                }
+            }
+
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> connection, java.net.SocketAddress address) {
+                if (connection == subscription && subscriptionDown.compareAndSet(true, false) && !closed) {
+                    callbacks.execute(RedisClusterBackend.this::reconnected);
+                }
+            }
+        });
+        CompletableFuture<StatefulRedisConnection<String, byte[]>> commandsReady =
+                client.connectAsync(CODEC, uri).toCompletableFuture();
+        CompletableFuture<StatefulRedisPubSubConnection<String, byte[]>> subscriptionReady =
+                client.connectPubSubAsync(CODEC, uri).toCompletableFuture();
+        CompletableFuture<StatefulRedisConnection<String, byte[]>> readerReady =
+                readerClient.connectAsync(CODEC, uri).toCompletableFuture();
+        return CompletableFuture.allOf(commandsReady, subscriptionReady, readerReady).thenCompose(ignored -> {
+            commands = commandsReady.join();
+            subscription = subscriptionReady.join();
+            readerConnection = readerReady.join();
+            subscription.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, byte[] message) {
+                    callbacks.execute(() -> dispatch(channel, message));
+                }
+            });
+            return subscription.async().subscribe(keys.routeChannel(), keys.retainedChannel()).toCompletableFuture();
+        }).handleAsync((ignored, failure) -> {
+            if (failure != null) {
+                throw new ClusterException("cannot connect to Redis at " + uri.getHost() + ":" + uri.getPort()
+                        + " for cluster node " + self + ": " + failure.getMessage(), failure);
+            }
+            reader = new InboxReader(readerConnection, keys.inbox(self.nodeId()), self.nodeId() + "-" + incarnation,
+                    inbox, settings.readBlock(), settings.commandTimeout().multipliedBy(5));
+            reader.start();
+            events.onConnected();
+            return null;
+        }, callbacks);
+    }
+
+    /** The subscription came back: the Redis may be a new, empty one. Re-publish, then tell the node. */
+    private void reconnected() {
+        LOG.info("cluster node {}: Redis connection restored, re-publishing routes", self);
+        Set<String> routes;
+        synchronized (routeLock) {
+            routes = Set.copyOf(localRoutes);
+        }
+        replaceRoutes(routes).whenComplete((seq, failure) -> {
+            if (failure != null) {
+                LOG.warn("cluster node {}: re-publishing routes failed ({}); the next route change sends them all",
+                        self, failure.getMessage());
+            }
+        });
+        events.onConnected();
+    }
+
+    private void dispatch(String channel, byte[] message) {
+        try {
+            if (channel.equals(keys.routeChannel())) {
+                RouteDelta delta = WireCodec.decodeDelta(message);
+                if (!delta.origin().nodeId().equals(self.nodeId())) {
+                    events.onRouteDelta(delta);
+                }
+            } else if (channel.equals(keys.retainedChannel())) {
+                WireCodec.RetainedNotice notice = WireCodec.retainedNotice(message);
+                if (notice.set()) {
+                    events.onRetainedSet(new RetainedEntry(notice.topic(), notice.version(), notice.body()));
+                } else {
+                    events.onRetainedDeleted(notice.topic(), notice.version());
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            LOG.warn("cluster node {}: ignored a message on {}: {}", self, channel, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("cluster node {}: a cluster event handler failed", self, e);
+        }
+    }
+
+    // ---- liveness ----
+
+    @Override
+    public CompletionStage<Boolean> renewLease(Duration ttl) {
+        return call("lease renewal", () -> {
+            // the lease first, then the membership: a peer never sees a member without its lease
+            CompletionStage<byte[]> before = redis().setGet(keys.lease(self.nodeId()), utf8(incarnation),
+                    SetArgs.Builder.px(ttl));
+            CompletionStage<Boolean> member = redis().hset(keys.members(), self.nodeId(), utf8(incarnation));
+            return before.thenCombine(member, (previous, ignored) -> previous != null
+                    && text(previous).equals(incarnation));
+        });
+    }
+
+    @Override
+    public CompletionStage<List<NodeLease>> members() {
+        return call("member list", () -> redis().hgetall(keys.members()).thenCompose(members -> {
+            List<CompletableFuture<NodeLease>> leases = new ArrayList<>();
+            for (Map.Entry<String, byte[]> member : members.entrySet()) {
+                String nodeId = member.getKey();
+                String inc = text(member.getValue());
+                CompletableFuture<byte[]> lease = redis().get(keys.lease(nodeId)).toCompletableFuture();
+                CompletableFuture<byte[]> seq = redis().hget(keys.routeMeta(nodeId), "seq").toCompletableFuture();
+                leases.add(lease.thenCombine(seq, (holder, routeSeq) -> new NodeLease(
+                        new NodeIdentity(nodeId, Long.parseUnsignedLong(inc, 16)),
+                        holder != null && text(holder).equals(inc),
+                        routeSeq == null ? 0 : Long.parseLong(text(routeSeq)))));
+            }
+            return CompletableFuture.allOf(leases.toArray(CompletableFuture[]::new))
+                    .thenApply(ignored -> leases.stream().map(CompletableFuture::join).toList());
+        }));
+    }
+
+    @Override
+    public CompletionStage<Boolean> claimCleanup(NodeIdentity dead, Duration guard) {
+        return call("cleanup claim", () -> redis().set(keys.cleanup(dead.nodeId(), dead.incarnation()),
+                utf8(self.toString()), SetArgs.Builder.nx().px(guard)).thenApply("OK"::equals));
+    }
+
+    @Override
+    public CompletionStage<Void> forget(NodeIdentity dead) {
+        String inc = Long.toHexString(dead.incarnation());
+        return call("forget " + dead, () -> {
+            CompletionStage<Long> member = RedisScripts.run(redis(), RedisScripts.FORGET_MEMBER,
+                    ScriptOutputType.INTEGER, new String[] {keys.members()}, utf8(dead.nodeId()), utf8(inc));
+            CompletionStage<Long> routes = RedisScripts.run(redis(), RedisScripts.FORGET_ROUTES,
+                    ScriptOutputType.INTEGER, new String[] {keys.routes(dead.nodeId()), keys.routeMeta(dead.nodeId())},
+                    utf8(inc));
+            return member.thenCombine(routes, (a, b) -> null);
+        });
+    }
+
+    @Override
+    public CompletionStage<Integer> adoptInbox(NodeIdentity dead, InboxHandler handler) {
+        return call("inbox adoption of " + dead, () -> new InboxAdoption(redis(), keys.inbox(dead.nodeId()),
+                "adopted-by-" + self.nodeId() + "-" + incarnation, handler, ADOPT_BATCH, callbacks).run());
+    }
+
+    // ---- routes ----
+
+    @Override
+    public CompletionStage<Long> publishRoutes(Set<String> added, Set<String> removed) {
+        return changeRoutes(false, added, removed);
+    }
+
+    @Override
+    public CompletionStage<Long> replaceRoutes(Set<String> filters) {
+        return changeRoutes(true, filters, Set.of());
+    }
+
+    private CompletionStage<Long> changeRoutes(boolean full, Set<String> added, Set<String> removed) {
+        return call("route change", () -> {
+            CompletionStage<Long> stored;
+            // numbering and sending under one lock: the deltas leave on the one connection in seq order
+            synchronized (routeLock) {
+                if (full) {
+                    localRoutes.clear();
+                }
+                localRoutes.removeAll(removed);
+                localRoutes.addAll(added);
+                boolean sendAll = full || routesDirty;
+                routesDirty = false;
+                RouteDelta delta = sendAll
+                        ? new RouteDelta(self, ++routeSeq, true, localRoutes, Set.of())
+                        : new RouteDelta(self, ++routeSeq, false, added, removed);
+                List<byte[]> args = new ArrayList<>();
+                args.add(utf8(keys.routeChannel()));
+                args.add(utf8(incarnation));
+                args.add(utf8(Long.toString(delta.seq())));
+                args.add(utf8(delta.full() ? "1" : "0"));
+                args.add(utf8(Integer.toString(delta.added().size())));
+                args.add(WireCodec.encode(delta));
+                delta.added().forEach(filter -> args.add(utf8(filter)));
+                delta.removed().forEach(filter -> args.add(utf8(filter)));
+                stored = RedisScripts.run(redis(), RedisScripts.CHANGE_ROUTES, ScriptOutputType.INTEGER,
+                        new String[] {keys.routes(self.nodeId()), keys.routeMeta(self.nodeId())},
+                        args.toArray(byte[][]::new));
+            }
+            return stored.whenComplete((seq, failure) -> {
+                if (failure != null) {
+                    synchronized (routeLock) {
+                        routesDirty = true;                  // the store may miss this change: send all next time
+                    }
+                }
+            });
+        });
+    }
+
+    @Override
+    public CompletionStage<Optional<RouteSnapshot>> loadRoutes(String nodeId) {
+        return call("route load of " + nodeId, () -> RedisScripts.<List<Object>>run(redis(),
+                RedisScripts.LOAD_ROUTES, ScriptOutputType.MULTI,
+                new String[] {keys.routes(nodeId), keys.routeMeta(nodeId)}).thenApply(reply -> {
+                    String inc = text((byte[]) reply.get(0));
+                    if (inc.isEmpty()) {
+                        return Optional.<RouteSnapshot>empty();
+                    }
+                    Set<String> filters = new HashSet<>();
+                    for (Object filter : (List<?>) reply.get(2)) {
+                        filters.add(text((byte[]) filter));
+                    }
+                    return Optional.of(new RouteSnapshot(new NodeIdentity(nodeId, Long.parseUnsignedLong(inc, 16)),
+                            Long.parseLong(text((byte[]) reply.get(1))), filters));
+                }));
+    }
+
+    // ---- delivery ----
+
+    @Override
+    public CompletionStage<Void> send(String destinationNodeId, List<InboxMessage> messages) {
+        return call("send to " + destinationNodeId, () -> {
+            String stream = keys.inbox(destinationNodeId);
+            XAddArgs bound = XAddArgs.Builder.maxlen(settings.inboxMaxLength()).approximateTrimming();
+            List<CompletableFuture<String>> appended = new ArrayList<>(messages.size());
+            for (InboxMessage message : messages) {            // pipelined: one round trip for the batch
+                appended.add(redis().xadd(stream, bound, WireCodec.fields(message)).toCompletableFuture());
+            }
+            return CompletableFuture.allOf(appended.toArray(CompletableFuture[]::new));
+        });
+    }
+
+    // ---- ownership ----
+
+    @Override
+    public CompletionStage<OwnershipClaim> claim(String clientId) {
+        return call("claim of " + clientId, () -> RedisScripts.<List<Object>>run(redis(), RedisScripts.CLAIM,
+                ScriptOutputType.MULTI, new String[] {keys.owner(clientId)}, utf8(self.nodeId()), utf8(incarnation))
+                .thenApply(reply -> {
+                    String node = text((byte[]) reply.get(0));
+                    String inc = text((byte[]) reply.get(1));
+                    long epoch = (Long) reply.get(2);
+                    Optional<ClientOwner> previous = node.isEmpty() ? Optional.empty() : Optional.of(new ClientOwner(
+                            new NodeIdentity(node, Long.parseUnsignedLong(inc, 16)), epoch - 1));
+                    return new OwnershipClaim(clientId, epoch, previous);
+                }));
+    }
+
+    @Override
+    public CompletionStage<Optional<ClientOwner>> owner(String clientId) {
+        return call("owner of " + clientId, () -> redis().hmget(keys.owner(clientId), "node", "inc", "epoch")
+                .thenApply(values -> {
+                    if (values.size() < 3 || !values.get(0).hasValue() || !values.get(1).hasValue()) {
+                        return Optional.<ClientOwner>empty();
+                    }
+                    NodeIdentity node = new NodeIdentity(text(values.get(0).getValue()),
+                            Long.parseUnsignedLong(text(values.get(1).getValue()), 16));
+                    KeyValue<String, byte[]> epoch = values.get(2);
+                    return Optional.of(new ClientOwner(node, Long.parseLong(text(epoch.getValue()))));
+                }));
+    }
+
+    private byte[][] ownerArgs(long epoch, byte[]... more) {
+        byte[][] args = new byte[3 + more.length][];
+        args[0] = utf8(self.nodeId());
+        args[1] = utf8(incarnation);
+        args[2] = utf8(Long.toString(epoch));
+        System.arraycopy(more, 0, args, 3, more.length);
+        return args;
+    }
+
+    @Override
+    public CompletionStage<Boolean> writeSession(String clientId, long epoch, byte[] state) {
+        return call("session write of " + clientId, () -> RedisScripts.<Long>run(redis(), RedisScripts.WRITE_SESSION,
+                ScriptOutputType.INTEGER, new String[] {keys.owner(clientId), keys.session(clientId)},
+                ownerArgs(epoch, state)).thenApply(written -> written == 1));
+    }
+
+    @Override
+    public CompletionStage<Optional<byte[]>> loadSession(String clientId) {
+        return call("session load of " + clientId, () -> redis().get(keys.session(clientId)).thenApply(Optional::ofNullable));
+    }
+
+    @Override
+    public CompletionStage<Boolean> release(String clientId, long epoch) {
+        return call("release of " + clientId, () -> RedisScripts.<Long>run(redis(), RedisScripts.RELEASE,
+                ScriptOutputType.INTEGER, new String[] {keys.owner(clientId)}, ownerArgs(epoch))
+                .thenApply(released -> released == 1));
+    }
+
+    // ---- retained ----
+
+    @Override
+    public CompletionStage<RetainedEntry> setRetained(String topic, byte[] body) {
+        int bucket = RedisKeys.bucketOf(topic);
+        byte[] copy = body.clone();
+        return call("retained set of " + topic, () -> RedisScripts.<Long>run(redis(), RedisScripts.SET_RETAINED,
+                ScriptOutputType.INTEGER, new String[] {keys.retained(bucket), keys.retainedVersions(bucket)},
+                utf8(topic), copy, utf8(keys.retainedChannel())).thenApply(version -> new RetainedEntry(topic, version, copy)));
+    }
+
+    @Override
+    public CompletionStage<Long> deleteRetained(String topic) {
+        int bucket = RedisKeys.bucketOf(topic);
+        return call("retained delete of " + topic, () -> RedisScripts.run(redis(), RedisScripts.DELETE_RETAINED,
+                ScriptOutputType.INTEGER, new String[] {keys.retained(bucket), keys.retainedVersions(bucket)},
+                utf8(topic), utf8(keys.retainedChannel())));
+    }
+
+    @Override
+    public CompletionStage<List<RetainedEntry>> loadRetained() {
+        return call("retained load", () -> {
+            List<CompletableFuture<List<RetainedEntry>>> buckets = new ArrayList<>();
+            for (int bucket = 0; bucket < RedisKeys.RETAINED_BUCKETS; bucket++) {
+                CompletableFuture<Map<String, byte[]>> bodies = redis().hgetall(keys.retained(bucket)).toCompletableFuture();
+                CompletableFuture<Map<String, byte[]>> versions =
+                        redis().hgetall(keys.retainedVersions(bucket)).toCompletableFuture();
+                buckets.add(bodies.thenCombine(versions, (byTopic, versionOf) -> {
+                    List<RetainedEntry> entries = new ArrayList<>(byTopic.size());
+                    byTopic.forEach((topic, body) -> {
+                        byte[] version = versionOf.get(topic);
+                        entries.add(new RetainedEntry(topic, version == null ? 0 : Long.parseLong(text(version)), body));
+                    });
+                    return entries;
+                }));
+            }
+            return CompletableFuture.allOf(buckets.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+                List<RetainedEntry> all = new ArrayList<>();
+                buckets.forEach(bucket -> all.addAll(bucket.join()));
+                return all;
+            });
+        });
+    }
+
+    // ---- shutdown ----
+
+    @Override
+    public CompletionStage<Void> leave() {
+        return call("leave", () -> {
+            CompletionStage<Long> lease = redis().del(keys.lease(self.nodeId()));
+            CompletionStage<Long> member = RedisScripts.run(redis(), RedisScripts.FORGET_MEMBER,
+                    ScriptOutputType.INTEGER, new String[] {keys.members()}, utf8(self.nodeId()), utf8(incarnation));
+            CompletionStage<Long> routes = RedisScripts.run(redis(), RedisScripts.FORGET_ROUTES,
+                    ScriptOutputType.INTEGER, new String[] {keys.routes(self.nodeId()), keys.routeMeta(self.nodeId())},
+                    utf8(incarnation));
+            return lease.thenCombine(member, (a, b) -> b).thenCombine(routes, (a, b) -> null);
+        });
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        InboxReader running = reader;
+        if (running != null) {
+            running.stop(settings.readBlock().plus(settings.commandTimeout()));
+        }
+        for (AutoCloseable connection : new AutoCloseable[] {subscription, commands, readerConnection}) {
+            try {
+                if (connection != null) {
+                    connection.close();
+                }
+            } catch (Exception e) {
+                LOG.debug("cluster node {}: closing a Redis connection: {}", self, e.toString());
+            }
+        }
+        client.shutdown(0, 2, TimeUnit.SECONDS);
+        readerClient.shutdown(0, 2, TimeUnit.SECONDS);
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        callbackThread.shutdown();
+    }
+}
