@@ -225,17 +225,28 @@ public final class RedisClusterBackend implements ClusterBackend {
     /** The subscription came back: the Redis may be a new, empty one. Re-publish, then tell the node. */
     private void reconnected() {
         LOG.info("cluster node {}: Redis connection restored, re-publishing routes", self);
+        republishRoutes(1);
+        events.onConnected();
+    }
+
+    /**
+     * Puts this node's whole route set back, retrying (the command connection may come back a moment after the
+     * subscription) until it is stored or a later route change superseded it.
+     */
+    private void republishRoutes(int attempt) {
         Set<String> routes;
         synchronized (routeLock) {
             routes = Set.copyOf(localRoutes);
         }
         replaceRoutes(routes).whenComplete((seq, failure) -> {
-            if (failure != null) {
-                LOG.warn("cluster node {}: re-publishing routes failed ({}); the next route change sends them all",
-                        self, failure.getMessage());
+            if (failure != null && !closed) {
+                long delay = Math.min(settings.reconnectMaxDelay().toMillis(), 50L * attempt);
+                LOG.debug("cluster node {}: re-publishing routes failed ({}), again in {} ms", self,
+                        failure.getMessage(), delay);
+                CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, callbacks)
+                        .execute(() -> republishRoutes(attempt + 1));
             }
         });
-        events.onConnected();
     }
 
     private void dispatch(String channel, byte[] message) {
