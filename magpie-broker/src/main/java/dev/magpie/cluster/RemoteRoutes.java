@@ -29,10 +29,32 @@ public final class RemoteRoutes {
     private final Function<String, CompletionStage<Optional<RouteSnapshot>>> loader;
     private final Map<String, Copy> peers = new HashMap<>();
     private final AtomicLong resyncs = new AtomicLong();
+    private final ChangeListener listener;
+
+    /** Told of every change of a peer's filters, inside this copy's lock (calls come in order): do not block. */
+    @FunctionalInterface
+    public interface ChangeListener {
+        void changed(String nodeId, Set<String> before, Set<String> after);
+    }
 
     public RemoteRoutes(NodeIdentity self, Function<String, CompletionStage<Optional<RouteSnapshot>>> loader) {
+        this(self, loader, (nodeId, before, after) -> { });
+    }
+
+    public RemoteRoutes(NodeIdentity self, Function<String, CompletionStage<Optional<RouteSnapshot>>> loader,
+                        ChangeListener listener) {
         this.self = self;
         this.loader = loader;
+        this.listener = listener;
+    }
+
+    /** Sets a peer's filters and tells the listener when they differ; under the lock. */
+    private void set(String nodeId, Copy copy, Set<String> filters) {
+        Set<String> before = copy.filters;
+        copy.filters = filters;
+        if (!before.equals(filters)) {
+            listener.changed(nodeId, before, filters);
+        }
     }
 
     /** One peer's copy: its incarnation, the last applied seq and its filters; {@code loading} while resyncing. */
@@ -56,7 +78,7 @@ public final class RemoteRoutes {
             if (delta.full() && !copy.loading) {
                 copy.origin = delta.origin();
                 copy.seq = delta.seq();
-                copy.filters = delta.added();
+                set(nodeId, copy, delta.added());
                 return;
             }
             if (copy.loading) {
@@ -69,7 +91,7 @@ public final class RemoteRoutes {
             resync = !delta.origin().equals(copy.origin) || delta.seq() != copy.seq + 1;
             if (!resync) {
                 copy.seq = delta.seq();
-                copy.filters = applied(copy.filters, delta);
+                set(nodeId, copy, applied(copy.filters, delta));
                 return;
             }
             copy.loading = true;
@@ -101,7 +123,11 @@ public final class RemoteRoutes {
             }
         }
         synchronized (this) {
-            peers.keySet().removeIf(nodeId -> !alive.contains(nodeId) && !peers.get(nodeId).loading);
+            for (String nodeId : Set.copyOf(peers.keySet())) {
+                if (!alive.contains(nodeId) && !peers.get(nodeId).loading) {
+                    remove(nodeId);
+                }
+            }
         }
         stale.forEach(this::load);
     }
@@ -125,7 +151,10 @@ public final class RemoteRoutes {
 
     /** Forgets a peer (it died or left). */
     public synchronized void remove(String nodeId) {
-        peers.remove(nodeId);
+        Copy gone = peers.remove(nodeId);
+        if (gone != null && !gone.filters.isEmpty()) {
+            listener.changed(nodeId, gone.filters, Set.of());
+        }
     }
 
     /** The filters of {@code nodeId} as this node knows them (empty when unknown). */
@@ -160,11 +189,11 @@ public final class RemoteRoutes {
                 if (snapshot.isEmpty()) {
                     copy.origin = null;
                     copy.seq = 0;
-                    copy.filters = Set.of();
+                    set(nodeId, copy, Set.of());
                 } else {
                     copy.origin = snapshot.get().origin();
                     copy.seq = snapshot.get().seq();
-                    copy.filters = snapshot.get().filters();
+                    set(nodeId, copy, snapshot.get().filters());
                 }
                 // deltas that arrived while loading: a full one newer than the snapshot replaces it, the next one
                 // applies, older ones are already in; a gap stays for the next delta or check to repair
@@ -174,10 +203,10 @@ public final class RemoteRoutes {
                     if (next.full() && (!sameRun || next.seq() > copy.seq)) {
                         copy.origin = next.origin();
                         copy.seq = next.seq();
-                        copy.filters = next.added();
+                        set(nodeId, copy, next.added());
                     } else if (sameRun && next.seq() == copy.seq + 1) {
                         copy.seq = next.seq();
-                        copy.filters = applied(copy.filters, next);
+                        set(nodeId, copy, applied(copy.filters, next));
                     } else if (!sameRun || next.seq() > copy.seq) {
                         break;
                     }
