@@ -24,7 +24,8 @@
  *
  * <p>{@link dev.magpie.cluster.LocalClusterBackend} is an in-memory implementation for tests (several nodes in one
  * JVM share a {@link dev.magpie.cluster.LocalClusterHub}). {@link dev.magpie.cluster.LeaseWatcher} renews a
- * node's lease and finds dead peers. Nothing here is wired into the broker yet (see {@code docs/cluster.md}).
+ * node's lease and finds dead peers. {@code dev.magpie.cluster.link} joins a broker to a backend (the simplest path so
+far, see {@code docs/cluster.md}).
  *
  * <p>This package depends only on the JDK: no Netty, no broker internals, so any layer may use it.
  */
