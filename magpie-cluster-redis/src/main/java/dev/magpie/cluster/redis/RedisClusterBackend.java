@@ -2,7 +2,6 @@ package dev.magpie.cluster.redis;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +30,6 @@ import dev.magpie.cluster.RetainedEntry;
 import dev.magpie.cluster.RouteDelta;
 import dev.magpie.cluster.RouteSnapshot;
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
@@ -78,16 +76,15 @@ public final class RedisClusterBackend implements ClusterBackend {
     private final NodeIdentity self;
     private final String incarnation;
     private final RedisKeys keys;
+    private final RedisOwnership ownership;
+    private final RedisRetained retained;
+    private final RedisRoutes routes;
     private final ClientResources resources;
     private final RedisClient client;
     private final RedisClient readerClient;
     private final ExecutorService callbackThread;
     private final Executor callbacks;
-    private final Object routeLock = new Object();
-    private final Set<String> localRoutes = new HashSet<>();
     private final AtomicBoolean subscriptionDown = new AtomicBoolean();
-    private long routeSeq;
-    private boolean routesDirty;
     private volatile StatefulRedisConnection<String, byte[]> commands;
     private volatile StatefulRedisPubSubConnection<String, byte[]> subscription;
     private volatile StatefulRedisConnection<String, byte[]> readerConnection;
@@ -100,6 +97,9 @@ public final class RedisClusterBackend implements ClusterBackend {
         this.self = self;
         this.incarnation = Long.toHexString(self.incarnation());
         this.keys = new RedisKeys(settings.keyPrefix());
+        this.ownership = new RedisOwnership(keys, self);
+        this.retained = new RedisRetained(keys);
+        this.routes = new RedisRoutes(keys, self);
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(20), settings.reconnectMaxDelay(), 2,
                         TimeUnit.MILLISECONDS))
@@ -234,11 +234,7 @@ public final class RedisClusterBackend implements ClusterBackend {
      * subscription) until it is stored or a later route change superseded it.
      */
     private void republishRoutes(int attempt) {
-        Set<String> routes;
-        synchronized (routeLock) {
-            routes = Set.copyOf(localRoutes);
-        }
-        replaceRoutes(routes).whenComplete((seq, failure) -> {
+        replaceRoutes(routes.local()).whenComplete((seq, failure) -> {
             if (failure != null && !closed) {
                 long delay = Math.min(settings.reconnectMaxDelay().toMillis(), 50L * attempt);
                 LOG.debug("cluster node {}: re-publishing routes failed ({}), again in {} ms", self,
@@ -316,10 +312,7 @@ public final class RedisClusterBackend implements ClusterBackend {
         return call("forget " + dead, () -> {
             CompletionStage<Long> member = RedisScripts.run(redis(), RedisScripts.FORGET_MEMBER,
                     ScriptOutputType.INTEGER, new String[] {keys.members()}, utf8(dead.nodeId()), utf8(inc));
-            CompletionStage<Long> routes = RedisScripts.run(redis(), RedisScripts.FORGET_ROUTES,
-                    ScriptOutputType.INTEGER, new String[] {keys.routes(dead.nodeId()), keys.routeMeta(dead.nodeId())},
-                    utf8(inc));
-            return member.thenCombine(routes, (a, b) -> null);
+            return member.thenCombine(routes.forget(redis(), dead), (a, b) -> null);
         });
     }
 
@@ -333,68 +326,17 @@ public final class RedisClusterBackend implements ClusterBackend {
 
     @Override
     public CompletionStage<Long> publishRoutes(Set<String> added, Set<String> removed) {
-        return changeRoutes(false, added, removed);
+        return call("route change", () -> routes.change(redis(), false, added, removed));
     }
 
     @Override
     public CompletionStage<Long> replaceRoutes(Set<String> filters) {
-        return changeRoutes(true, filters, Set.of());
-    }
-
-    private CompletionStage<Long> changeRoutes(boolean full, Set<String> added, Set<String> removed) {
-        return call("route change", () -> {
-            CompletionStage<Long> stored;
-            // numbering and sending under one lock: the deltas leave on the one connection in seq order
-            synchronized (routeLock) {
-                if (full) {
-                    localRoutes.clear();
-                }
-                localRoutes.removeAll(removed);
-                localRoutes.addAll(added);
-                boolean sendAll = full || routesDirty;
-                routesDirty = false;
-                RouteDelta delta = sendAll
-                        ? new RouteDelta(self, ++routeSeq, true, localRoutes, Set.of())
-                        : new RouteDelta(self, ++routeSeq, false, added, removed);
-                List<byte[]> args = new ArrayList<>();
-                args.add(utf8(keys.routeChannel()));
-                args.add(utf8(incarnation));
-                args.add(utf8(Long.toString(delta.seq())));
-                args.add(utf8(delta.full() ? "1" : "0"));
-                args.add(utf8(Integer.toString(delta.added().size())));
-                args.add(WireCodec.encode(delta));
-                delta.added().forEach(filter -> args.add(utf8(filter)));
-                delta.removed().forEach(filter -> args.add(utf8(filter)));
-                stored = RedisScripts.run(redis(), RedisScripts.CHANGE_ROUTES, ScriptOutputType.INTEGER,
-                        new String[] {keys.routes(self.nodeId()), keys.routeMeta(self.nodeId())},
-                        args.toArray(byte[][]::new));
-            }
-            return stored.whenComplete((seq, failure) -> {
-                if (failure != null) {
-                    synchronized (routeLock) {
-                        routesDirty = true;                  // the store may miss this change: send all next time
-                    }
-                }
-            });
-        });
+        return call("route replace", () -> routes.change(redis(), true, filters, Set.of()));
     }
 
     @Override
     public CompletionStage<Optional<RouteSnapshot>> loadRoutes(String nodeId) {
-        return call("route load of " + nodeId, () -> RedisScripts.<List<Object>>run(redis(),
-                RedisScripts.LOAD_ROUTES, ScriptOutputType.MULTI,
-                new String[] {keys.routes(nodeId), keys.routeMeta(nodeId)}).thenApply(reply -> {
-                    String inc = text((byte[]) reply.get(0));
-                    if (inc.isEmpty()) {
-                        return Optional.<RouteSnapshot>empty();
-                    }
-                    Set<String> filters = new HashSet<>();
-                    for (Object filter : (List<?>) reply.get(2)) {
-                        filters.add(text((byte[]) filter));
-                    }
-                    return Optional.of(new RouteSnapshot(new NodeIdentity(nodeId, Long.parseUnsignedLong(inc, 16)),
-                            Long.parseLong(text((byte[]) reply.get(1))), filters));
-                }));
+        return call("route load of " + nodeId, () -> routes.load(redis(), nodeId));
     }
 
     // ---- delivery ----
@@ -416,102 +358,46 @@ public final class RedisClusterBackend implements ClusterBackend {
 
     @Override
     public CompletionStage<OwnershipClaim> claim(String clientId) {
-        return call("claim of " + clientId, () -> RedisScripts.<List<Object>>run(redis(), RedisScripts.CLAIM,
-                ScriptOutputType.MULTI, new String[] {keys.owner(clientId)}, utf8(self.nodeId()), utf8(incarnation))
-                .thenApply(reply -> {
-                    String node = text((byte[]) reply.get(0));
-                    String inc = text((byte[]) reply.get(1));
-                    long epoch = (Long) reply.get(2);
-                    Optional<ClientOwner> previous = node.isEmpty() ? Optional.empty() : Optional.of(new ClientOwner(
-                            new NodeIdentity(node, Long.parseUnsignedLong(inc, 16)), epoch - 1));
-                    return new OwnershipClaim(clientId, epoch, previous);
-                }));
+        return call("claim of " + clientId, () -> ownership.claim(redis(), clientId));
     }
 
     @Override
     public CompletionStage<Optional<ClientOwner>> owner(String clientId) {
-        return call("owner of " + clientId, () -> redis().hmget(keys.owner(clientId), "node", "inc", "epoch")
-                .thenApply(values -> {
-                    if (values.size() < 3 || !values.get(0).hasValue() || !values.get(1).hasValue()) {
-                        return Optional.<ClientOwner>empty();
-                    }
-                    NodeIdentity node = new NodeIdentity(text(values.get(0).getValue()),
-                            Long.parseUnsignedLong(text(values.get(1).getValue()), 16));
-                    KeyValue<String, byte[]> epoch = values.get(2);
-                    return Optional.of(new ClientOwner(node, Long.parseLong(text(epoch.getValue()))));
-                }));
-    }
-
-    private byte[][] ownerArgs(long epoch, byte[]... more) {
-        byte[][] args = new byte[3 + more.length][];
-        args[0] = utf8(self.nodeId());
-        args[1] = utf8(incarnation);
-        args[2] = utf8(Long.toString(epoch));
-        System.arraycopy(more, 0, args, 3, more.length);
-        return args;
+        return call("owner of " + clientId, () -> ownership.owner(redis(), clientId));
     }
 
     @Override
     public CompletionStage<Boolean> writeSession(String clientId, long epoch, byte[] state) {
-        return call("session write of " + clientId, () -> RedisScripts.<Long>run(redis(), RedisScripts.WRITE_SESSION,
-                ScriptOutputType.INTEGER, new String[] {keys.owner(clientId), keys.session(clientId)},
-                ownerArgs(epoch, state)).thenApply(written -> written == 1));
+        byte[] copy = state.clone();
+        return call("session write of " + clientId, () -> ownership.writeSession(redis(), clientId, epoch, copy));
     }
 
     @Override
     public CompletionStage<Optional<byte[]>> loadSession(String clientId) {
-        return call("session load of " + clientId, () -> redis().get(keys.session(clientId)).thenApply(Optional::ofNullable));
+        return call("session load of " + clientId, () -> ownership.loadSession(redis(), clientId));
     }
 
     @Override
     public CompletionStage<Boolean> release(String clientId, long epoch) {
-        return call("release of " + clientId, () -> RedisScripts.<Long>run(redis(), RedisScripts.RELEASE,
-                ScriptOutputType.INTEGER, new String[] {keys.owner(clientId)}, ownerArgs(epoch))
-                .thenApply(released -> released == 1));
+        return call("release of " + clientId, () -> ownership.release(redis(), clientId, epoch));
     }
 
     // ---- retained ----
 
     @Override
     public CompletionStage<RetainedEntry> setRetained(String topic, byte[] body) {
-        int bucket = RedisKeys.bucketOf(topic);
         byte[] copy = body.clone();
-        return call("retained set of " + topic, () -> RedisScripts.<Long>run(redis(), RedisScripts.SET_RETAINED,
-                ScriptOutputType.INTEGER, new String[] {keys.retained(bucket), keys.retainedVersions(bucket)},
-                utf8(topic), copy, utf8(keys.retainedChannel())).thenApply(version -> new RetainedEntry(topic, version, copy)));
+        return call("retained set of " + topic, () -> retained.set(redis(), topic, copy));
     }
 
     @Override
     public CompletionStage<Long> deleteRetained(String topic) {
-        int bucket = RedisKeys.bucketOf(topic);
-        return call("retained delete of " + topic, () -> RedisScripts.run(redis(), RedisScripts.DELETE_RETAINED,
-                ScriptOutputType.INTEGER, new String[] {keys.retained(bucket), keys.retainedVersions(bucket)},
-                utf8(topic), utf8(keys.retainedChannel())));
+        return call("retained delete of " + topic, () -> retained.delete(redis(), topic));
     }
 
     @Override
     public CompletionStage<List<RetainedEntry>> loadRetained() {
-        return call("retained load", () -> {
-            List<CompletableFuture<List<RetainedEntry>>> buckets = new ArrayList<>();
-            for (int bucket = 0; bucket < RedisKeys.RETAINED_BUCKETS; bucket++) {
-                CompletableFuture<Map<String, byte[]>> bodies = redis().hgetall(keys.retained(bucket)).toCompletableFuture();
-                CompletableFuture<Map<String, byte[]>> versions =
-                        redis().hgetall(keys.retainedVersions(bucket)).toCompletableFuture();
-                buckets.add(bodies.thenCombine(versions, (byTopic, versionOf) -> {
-                    List<RetainedEntry> entries = new ArrayList<>(byTopic.size());
-                    byTopic.forEach((topic, body) -> {
-                        byte[] version = versionOf.get(topic);
-                        entries.add(new RetainedEntry(topic, version == null ? 0 : Long.parseLong(text(version)), body));
-                    });
-                    return entries;
-                }));
-            }
-            return CompletableFuture.allOf(buckets.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
-                List<RetainedEntry> all = new ArrayList<>();
-                buckets.forEach(bucket -> all.addAll(bucket.join()));
-                return all;
-            });
-        });
+        return call("retained load", () -> retained.loadAll(redis()));
     }
 
     // ---- shutdown ----
@@ -522,10 +408,7 @@ public final class RedisClusterBackend implements ClusterBackend {
             CompletionStage<Long> lease = redis().del(keys.lease(self.nodeId()));
             CompletionStage<Long> member = RedisScripts.run(redis(), RedisScripts.FORGET_MEMBER,
                     ScriptOutputType.INTEGER, new String[] {keys.members()}, utf8(self.nodeId()), utf8(incarnation));
-            CompletionStage<Long> routes = RedisScripts.run(redis(), RedisScripts.FORGET_ROUTES,
-                    ScriptOutputType.INTEGER, new String[] {keys.routes(self.nodeId()), keys.routeMeta(self.nodeId())},
-                    utf8(incarnation));
-            return lease.thenCombine(member, (a, b) -> b).thenCombine(routes, (a, b) -> null);
+            return lease.thenCombine(member, (a, b) -> b).thenCombine(routes.forget(redis(), self), (a, b) -> null);
         });
     }
 
