@@ -51,6 +51,7 @@ final class InboxAdoption {
         return done;
     }
 
+    @SuppressWarnings("unchecked") // Lettuce's xreadgroup takes varargs of a generic StreamOffset
     private void next() {
         redis.xautoclaim(stream, new XAutoClaimArgs<String>().consumer(consumer).minIdleTime(0).startId("0-0")
                 .count(batch)).thenCompose(claimed -> claimed.getMessages().isEmpty()

@@ -64,6 +64,7 @@ final class InboxReader implements Runnable {
     }
 
     @Override
+    @SuppressWarnings("unchecked") // Lettuce's xreadgroup takes varargs of a generic StreamOffset
     public void run() {
         RedisCommands<String, byte[]> redis = connection.sync();
         boolean setUp = false;

@@ -134,19 +134,24 @@ public final class RedisServerKit implements AutoCloseable {
     }
 
     /** {@code SHUTDOWN NOSAVE}, then a new empty server on the same port. */
-    public void restart() throws IOException, InterruptedException {
+    public void restart() throws IOException {
         stopProcess();
         launch();
     }
 
-    private void stopProcess() throws InterruptedException {
+    private void stopProcess() {
         try {
             command("SHUTDOWN", "NOSAVE");
         } catch (IOException e) {
             // it closes the connection without a reply
         }
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -156,7 +161,7 @@ public final class RedisServerKit implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         if (process != null && process.isAlive()) {
             stopProcess();
         }
