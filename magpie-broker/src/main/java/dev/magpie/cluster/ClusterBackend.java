@@ -30,7 +30,7 @@ import java.util.concurrent.CompletionStage;
  * </ul>
  *
  * <pre>{@code
- * ClusterBackend backend = RedisClusterBackend.connect(settings, NodeIdentity.fresh("node-a"));
+ * ClusterBackend backend = RedisClusterBackend.create(settings, NodeIdentity.fresh("node-a"));
  * backend.start(events, inbox).toCompletableFuture().join();       // once, at broker start (not on an event loop)
  * backend.renewLease(Duration.ofSeconds(6));                      // every 2 s, see LeaseWatcher
  * backend.publishRoutes(Set.of("sensors/#"), Set.of());           // a first local subscriber to sensors/#
