@@ -49,7 +49,7 @@ class ClusterLinkTest {
         options.setCleanSession(true);
         client.connect(options);
         opened.add(() -> {
-            client.disconnectForcibly(1000);
+            client.disconnectForcibly(0, 200);
             client.close();
         });
         List<String> received = new CopyOnWriteArrayList<>();
@@ -69,7 +69,7 @@ class ClusterLinkTest {
         MqttClient publisher = new MqttClient(TestBrokers.uri(a), "publisher", new MemoryPersistence());
         publisher.connect();
         opened.add(() -> {
-            publisher.disconnectForcibly(1000);
+            publisher.disconnectForcibly(0, 200);
             publisher.close();
         });
         // routes travel as deltas: probe until both remote subscribers got one
