@@ -2,6 +2,7 @@ package dev.magpie;
 
 
 import dev.magpie.observe.sys.SysClientEvents;
+import dev.magpie.cluster.ClusterBackend;
 import dev.magpie.observe.webhook.Webhook;
 import dev.magpie.spi.Authenticator;
 import dev.magpie.spi.Ban;
@@ -65,6 +66,9 @@ public final class Broker implements AutoCloseable {
                 List.copyOf(builder.webhooks), new LinkedHashMap<>(builder.httpRoutes), builder.meterRegistry, builder.storeChoice);
         this.runtime.ioThreads(builder.ioThreads);
         this.runtime.sysTopics(builder.sysInterval, clientEvents);
+        if (builder.cluster != null) {
+            this.runtime.cluster(builder.cluster);
+        }
     }
 
     public static Builder builder() {
@@ -155,6 +159,7 @@ public final class Broker implements AutoCloseable {
         private int ioThreads;
         private Duration sysInterval = DEFAULT_SYS_INTERVAL;
         private boolean sysClientEvents;
+        private ClusterBackend cluster;
 
         private Builder() {
         }
@@ -408,6 +413,23 @@ public final class Broker implements AutoCloseable {
             if (httpRoutes.putIfAbsent(path, route) != null) {
                 throw new IllegalArgumentException("duplicate HTTP route: " + path);
             }
+            return this;
+        }
+
+        /**
+         * Runs this broker as one node of a cluster over {@code backend} (e.g. {@code RedisClusterBackend} of module
+         * magpie-cluster-redis): its local filters become routes, and publishes reach the subscribers of every
+         * node. The broker starts and closes the backend. So far only plain (non-shared) subscriptions at QoS 0 and 1
+         * cross nodes; see docs/cluster.md.
+         * <pre>{@code
+         * Broker.builder().listener(Listener.tcp("0.0.0.0", 1883))
+         *       .cluster(RedisClusterBackend.create(RedisBackendSettings.of("redis://redis:6379"),
+         *                                            NodeIdentity.fresh("node-a")))
+         *       .build().start();
+         * }</pre>
+         */
+        public Builder cluster(ClusterBackend backend) {
+            this.cluster = Objects.requireNonNull(backend, "backend");
             return this;
         }
 

@@ -2,6 +2,9 @@ package dev.magpie;
 
 import dev.magpie.admin.BrokerAdmin;
 import dev.magpie.admin.ListenerInfo;
+import dev.magpie.cluster.ClusterBackend;
+import dev.magpie.cluster.ClusterException;
+import dev.magpie.cluster.link.ClusterLink;
 import dev.magpie.codec.ReasonCode;
 import dev.magpie.observe.BrokerMetrics;
 import dev.magpie.observe.EventDispatcher;
@@ -102,6 +105,8 @@ final class BrokerCore {
     private ScheduledFuture<?> purge;
     private final List<ListenerBinding> bindings = new ArrayList<>();
     private EventLoops loops;
+    /** Null unless the broker is a cluster node ({@link Broker.Builder#cluster}). */
+    private ClusterLink clusterLink;
     /** I/O event loops to start; 0: one per CPU the process may run on. */
     private int ioThreads;
     private boolean started;
@@ -194,6 +199,11 @@ final class BrokerCore {
         this.sysClientEvents = clientEvents;
     }
 
+    /** Makes this broker a cluster node over {@code backend}; before {@link #start()}. */
+    synchronized void cluster(ClusterBackend backend) {
+        this.clusterLink = new ClusterLink(backend, distributor);
+    }
+
     synchronized void start() {
         if (started) {
             throw new IllegalStateException("broker already started");
@@ -203,6 +213,7 @@ final class BrokerCore {
         loops = new EventLoops(EventLoops.threadsFor(ioThreads));
         try {
             restoreSessions();
+            joinCluster();
             for (Listener listener : listeners) {
                 ListenerBinding binding = ListenerBinding.bind(listener, connections, loops, httpRoutes, brokerConnections);
                 bindings.add(binding);
@@ -277,6 +288,17 @@ final class BrokerCore {
             }
         } catch (StoreException e) {
             throw new BrokerException(e.getMessage(), e);
+        }
+    }
+
+    /** Joins the cluster with the restored sessions' routes, before any listener is bound. */
+    private void joinCluster() {
+        if (clusterLink != null) {
+            try {
+                clusterLink.start();
+            } catch (ClusterException e) {
+                throw new BrokerException(e.getMessage() + "; check that the cluster's Redis is reachable", e);
+            }
         }
     }
 
@@ -359,6 +381,9 @@ final class BrokerCore {
             passwordChecks.shutdownNow();
             httpExecutor.shutdownNow();
             closeWebhooks();
+            if (clusterLink != null) {
+                clusterLink.stop();
+            }
             return;
         }
         stopped = true;
@@ -385,6 +410,9 @@ final class BrokerCore {
         for (ListenerBinding b : bindings) {
             b.connections().newCloseFuture().awaitUninterruptibly(SHUTDOWN_GRACE_MILLIS);
             b.connections().close().awaitUninterruptibly(SHUTDOWN_GRACE_MILLIS);
+        }
+        if (clusterLink != null) {
+            clusterLink.stop();
         }
         loops.shutdown(SHUTDOWN_GRACE_MILLIS);
         authExecutor.shutdownNow();

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -49,6 +50,61 @@ public final class Distributor {
     private final AuthorizationChain authorization;
     /** Set once at start, before any client connects; {@link MessageStore#none()} until then. */
     private volatile MessageStore store = MessageStore.none();
+    /** Cluster hooks (see {@link #cluster}); null on a broker of its own. */
+    private volatile FilterWatcher filterWatcher;
+    private volatile Forwarder forwarder;
+    /** Local subscriptions per distinct (non-shared) filter, counted only with a {@link FilterWatcher}. */
+    private final Map<String, Integer> localFilters = new ConcurrentHashMap<>();
+
+    /**
+     * Told when a distinct filter gets its first local subscriber and when its last one leaves: what a cluster
+     * node publishes as its routes (never one entry per client). Called inside the count's update, so the calls
+     * for one filter come in order: only enqueue here.
+     */
+    public interface FilterWatcher {
+        void firstSubscriber(String filter);
+
+        void lastSubscriberGone(String filter);
+    }
+
+    /** Carries a publication to the other cluster nodes whose routes match; returns how many nodes it went to. */
+    public interface Forwarder {
+        int forward(Publication publication);
+    }
+
+    /**
+     * Joins this distributor to a cluster: filter changes go to {@code watcher}, and every publication routed by
+     * {@link #distribute} also goes to {@code forwarder}. Set before start, once.
+     */
+    public void cluster(FilterWatcher watcher, Forwarder forwarder) {
+        this.filterWatcher = watcher;
+        this.forwarder = forwarder;
+    }
+
+    /** The distinct non-shared filters with local subscribers (empty without a {@link FilterWatcher}). */
+    public Set<String> localFilters() {
+        return Set.copyOf(localFilters.keySet());
+    }
+
+    private void countFilter(String filter, int change) {
+        FilterWatcher watcher = filterWatcher;
+        if (watcher == null) {
+            return;
+        }
+        localFilters.compute(filter, (f, count) -> {
+            int now = (count == null ? 0 : count) + change;
+            if (now <= 0) {
+                if (count != null) {
+                    watcher.lastSubscriberGone(f);
+                }
+                return null;
+            }
+            if (count == null) {
+                watcher.firstSubscriber(f);
+            }
+            return now;
+        });
+    }
 
     /** A distributor without a bound on retained messages. */
     public Distributor(AuthorizationChain authorization) {
@@ -132,7 +188,9 @@ public final class Distributor {
             sharedSubscriptions.put(topicFilter, filter, group);
             return;
         }
-        subscriptions.put(filter, session.clientId(), new SubscriptionEntry(session, subscription, identifier));
+        if (subscriptions.put(filter, session.clientId(), new SubscriptionEntry(session, subscription, identifier)) == null) {
+            countFilter(filter, 1);
+        }
     }
 
     public void unsubscribe(Session session, String filter) {
@@ -146,7 +204,9 @@ public final class Distributor {
             });
             return;
         }
-        subscriptions.remove(filter, session.clientId());
+        if (subscriptions.remove(filter, session.clientId()) != null) {
+            countFilter(filter, -1);
+        }
     }
 
     public int subscriptionCount() {
@@ -310,8 +370,18 @@ public final class Distributor {
         }
     }
 
-    /** Routes {@code publication} to every matching subscription; returns the number of sessions it went to. */
+    /**
+     * Routes {@code publication} to every matching subscription, and to the cluster nodes with matching routes;
+     * returns the number of sessions (and nodes) it went to.
+     */
     public int distribute(Publication publication) {
+        int local = distributeLocally(publication);
+        Forwarder remote = forwarder;
+        return remote == null ? local : local + remote.forward(publication);
+    }
+
+    /** Routes {@code publication} to the matching subscriptions of this node only (a message from another node). */
+    public int distributeLocally(Publication publication) {
         Publish publish = publication.publish();
         List<SubscriptionEntry> matches = new ArrayList<>(4);
         subscriptions.match(publish.topic(), (clientId, filter, entry) -> matches.add(entry));

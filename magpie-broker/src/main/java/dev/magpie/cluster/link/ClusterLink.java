@@ -1,0 +1,355 @@
+package dev.magpie.cluster.link;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.magpie.cluster.ClusterBackend;
+import dev.magpie.cluster.ClusterEvents;
+import dev.magpie.cluster.ClusterException;
+import dev.magpie.cluster.InboxHandler;
+import dev.magpie.cluster.InboxMessage;
+import dev.magpie.cluster.LeaseWatcher;
+import dev.magpie.cluster.NodeIdentity;
+import dev.magpie.cluster.NodeLease;
+import dev.magpie.cluster.RemoteRoutes;
+import dev.magpie.cluster.RouteDelta;
+import dev.magpie.routing.Distributor;
+import dev.magpie.routing.SubscriptionTree;
+import dev.magpie.session.Publication;
+import dev.magpie.session.PublishStorage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One broker's place in a cluster (the simplest path): its distinct local filters become its routes, a publication
+ * matching another node's routes is sent once to that node's inbox, and what arrives in this node's inbox goes to the
+ * local subscribers only (never forwarded again). Event loops only enqueue: route changes and outgoing messages are
+ * sent from the link's own thread, batched per destination per turn, in order, resent with the same sequence numbers
+ * after a failure (the receiver drops duplicates). Topics starting with '$' stay on their node ($SYS is per node).
+ *
+ * <pre>{@code
+ * ClusterLink link = new ClusterLink(backend, distributor);   // before sessions are restored
+ * link.start();                                               // before listeners are bound
+ * ...
+ * link.stop();
+ * }</pre>
+ */
+public final class ClusterLink implements ClusterEvents, InboxHandler, Distributor.FilterWatcher, Distributor.Forwarder {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterLink.class);
+    private static final Duration LEASE_TTL = Duration.ofSeconds(6);
+    private static final Duration MEMBER_POLL = Duration.ofSeconds(1);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
+    private static final int BATCH = 512;
+    /** Messages waiting per destination; past it new ones are dropped (and counted) rather than fill the heap. */
+    private static final int MAX_WAITING = 50_000;
+    private static final long RETRY_MILLIS = 200;
+    private static final int MAX_ATTEMPTS = 50;
+
+    private record RouteChange(String filter, boolean added) {
+    }
+
+    private final ClusterBackend backend;
+    private final Distributor distributor;
+    private final RemoteRoutes remoteRoutes;
+    /** Remote filters keyed (filter, node id): matched like local subscriptions, wildcards never leave the node. */
+    private final SubscriptionTree<String> remoteTree = new SubscriptionTree<>();
+    private final ScheduledExecutorService thread;
+    private final Queue<RouteChange> routeChanges = new ConcurrentLinkedQueue<>();
+    private final Map<String, Queue<byte[]>> outgoing = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> waiting = new ConcurrentHashMap<>();
+    /** Only touched on {@link #thread}. */
+    private final Map<String, Long> nextSeq = new HashMap<>();
+    private final Set<String> sending = new HashSet<>();
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    private final AtomicLong forwarded = new AtomicLong();
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private volatile boolean started;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private volatile LeaseWatcher watcher;
+
+    public ClusterLink(ClusterBackend backend, Distributor distributor) {
+        this.backend = backend;
+        this.distributor = distributor;
+        this.remoteRoutes = new RemoteRoutes(backend.self(), backend::loadRoutes, this::remoteChanged);
+        this.thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread worker = new Thread(runnable, "magpie-cluster-link-" + backend.self().nodeId());
+            worker.setDaemon(true);
+            return worker;
+        });
+        distributor.cluster(this, this);
+    }
+
+    /**
+     * Connects, publishes the local routes in full and starts the lease. Blocks (at broker start, never on an event
+     * loop) up to 15 s.
+     *
+     * @throws ClusterException when the cluster store cannot be reached
+     */
+    public void start() {
+        try {
+            backend.start(this, this).toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            backend.replaceRoutes(distributor.localFilters()).toCompletableFuture()
+                    .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterException("interrupted while joining the cluster", e);
+        } catch (Exception e) {
+            throw new ClusterException("cluster node " + backend.self() + " could not join: "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+        }
+        started = true;
+        watcher = LeaseWatcher.start(backend, LEASE_TTL, MEMBER_POLL, new LeaseWatcher.Listener() {
+            @Override
+            public void onNodeDead(NodeIdentity dead, boolean restarted, boolean cleanupIsMine) {
+                LOG.info("cluster node {}: {} {}{}", backend.self(), dead, restarted ? "restarted" : "lost its lease",
+                        cleanupIsMine ? "; this node cleans up after it" : "");
+                if (!restarted) {
+                    remoteRoutes.remove(dead.nodeId());
+                }
+                if (cleanupIsMine) {
+                    backend.forget(dead);
+                }
+            }
+
+            @Override
+            public void onMembers(List<NodeLease> members) {
+                remoteRoutes.check(members);
+            }
+        });
+        scheduleFlush();
+        LOG.info("cluster node {} joined with {} local routes", backend.self(), distributor.localFilters().size());
+    }
+
+    // ---- routes: local side ----
+
+    @Override
+    public void firstSubscriber(String filter) {
+        routeChanges.add(new RouteChange(filter, true));
+        scheduleFlush();
+    }
+
+    @Override
+    public void lastSubscriberGone(String filter) {
+        routeChanges.add(new RouteChange(filter, false));
+        scheduleFlush();
+    }
+
+    // ---- routes: remote side ----
+
+    @Override
+    public void onRouteDelta(RouteDelta delta) {
+        remoteRoutes.apply(delta);
+    }
+
+    @Override
+    public void onConnected() {
+        remoteRoutes.resyncAll(remoteRoutes.all().keySet());
+    }
+
+    private void remoteChanged(String nodeId, Set<String> before, Set<String> after) {
+        for (String filter : before) {
+            if (!after.contains(filter)) {
+                remoteTree.remove(filter, nodeId);
+            }
+        }
+        for (String filter : after) {
+            if (!before.contains(filter)) {
+                remoteTree.put(filter, nodeId, nodeId);
+            }
+        }
+    }
+
+    // ---- delivery: out ----
+
+    @Override
+    public int forward(Publication publication) {
+        String topic = publication.publish().topic();
+        if (!started || topic.startsWith("$") || remoteTree.isEmpty()) {
+            return 0;
+        }
+        Set<String> nodes = new LinkedHashSet<>(2);
+        remoteTree.match(topic, (nodeId, filter, value) -> nodes.add(nodeId));
+        if (nodes.isEmpty()) {
+            return 0;
+        }
+        byte[] body = ForwardedPublish.encode(publication.publish(), publication.originClientId(),
+                System.currentTimeMillis());
+        for (String nodeId : nodes) {
+            if (waiting.computeIfAbsent(nodeId, id -> new AtomicInteger()).incrementAndGet() > MAX_WAITING) {
+                waiting.get(nodeId).decrementAndGet();
+                dropped.incrementAndGet();
+                continue;
+            }
+            outgoing.computeIfAbsent(nodeId, id -> new ConcurrentLinkedQueue<>()).add(body);
+        }
+        scheduleFlush();
+        return nodes.size();
+    }
+
+    private void scheduleFlush() {
+        if (started && flushScheduled.compareAndSet(false, true)) {
+            try {
+                thread.execute(this::flush);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // stopping: what is left is not sent (the node leaves; its routes go with it)
+            }
+        }
+    }
+
+    /** One turn of the link thread: route changes, then one batch per destination not already sending. */
+    private void flush() {
+        flushScheduled.set(false);
+        flushRoutes();
+        for (Map.Entry<String, Queue<byte[]>> destination : outgoing.entrySet()) {
+            String nodeId = destination.getKey();
+            if (sending.contains(nodeId) || destination.getValue().isEmpty()) {
+                continue;
+            }
+            List<InboxMessage> batch = new ArrayList<>();
+            byte[] body;
+            while (batch.size() < BATCH && (body = destination.getValue().poll()) != null) {
+                long seq = nextSeq.merge(nodeId, 1L, Long::sum);
+                batch.add(new InboxMessage(backend.self(), seq, body));
+            }
+            waiting.get(nodeId).addAndGet(-batch.size());
+            sending.add(nodeId);
+            send(nodeId, batch, 1);
+        }
+    }
+
+    private void send(String nodeId, List<InboxMessage> batch, int attempt) {
+        backend.send(nodeId, batch).whenCompleteAsync((ok, failure) -> {
+            if (failure == null) {
+                forwarded.addAndGet(batch.size());
+                sending.remove(nodeId);
+                if (!outgoing.get(nodeId).isEmpty()) {
+                    scheduleFlush();
+                }
+            } else if (attempt < MAX_ATTEMPTS && !thread.isShutdown()) {
+                // the same messages, the same seqs: whatever arrived the first time is dropped by the receiver
+                thread.schedule(() -> send(nodeId, batch, attempt + 1), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            } else {
+                LOG.warn("cluster node {}: {} messages for {} dropped after {} attempts: {}", backend.self(),
+                        batch.size(), nodeId, attempt, failure.getMessage());
+                dropped.addAndGet(batch.size());
+                sending.remove(nodeId);
+                scheduleFlush();
+            }
+        }, thread);
+    }
+
+    private void flushRoutes() {
+        if (routeChanges.isEmpty()) {
+            return;
+        }
+        Set<String> added = new HashSet<>();
+        Set<String> removed = new HashSet<>();
+        RouteChange change;
+        while ((change = routeChanges.poll()) != null) {
+            if (change.added()) {
+                removed.remove(change.filter());
+                added.add(change.filter());
+            } else {
+                added.remove(change.filter());
+                removed.add(change.filter());
+            }
+        }
+        backend.publishRoutes(added, removed).whenCompleteAsync((seq, failure) -> {
+            if (failure != null && !thread.isShutdown()) {
+                // the backend sends the whole set with the next change; make sure there is one
+                thread.schedule(this::republish, 1, TimeUnit.SECONDS);
+            }
+        }, thread);
+    }
+
+    private void republish() {
+        backend.replaceRoutes(distributor.localFilters()).whenCompleteAsync((seq, failure) -> {
+            if (failure != null && !thread.isShutdown()) {
+                thread.schedule(this::republish, 1, TimeUnit.SECONDS);
+            }
+        }, thread);
+    }
+
+    // ---- delivery: in ----
+
+    @Override
+    public CompletionStage<Void> handle(List<InboxMessage> batch) {
+        for (InboxMessage message : batch) {
+            ForwardedPublish forwarded;
+            try {
+                forwarded = ForwardedPublish.decode(message.body());
+            } catch (IllegalArgumentException e) {
+                LOG.warn("cluster node {}: a message from {} dropped: {}", backend.self(), message.origin(), e.getMessage());
+                continue;
+            }
+            long createdNanos = PublishStorage.storedNanos(forwarded.stored(), System.currentTimeMillis(), System.nanoTime());
+            Publication publication = new Publication(forwarded.publish(), forwarded.originClientId(), createdNanos);
+            try {
+                distributor.distributeLocally(publication);
+            } finally {
+                publication.release();
+            }
+            received.incrementAndGet();
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Messages sent to other nodes, received from them, and dropped (queue bound or failed sends). */
+    public long forwardedCount() {
+        return forwarded.get();
+    }
+
+    public long receivedCount() {
+        return received.get();
+    }
+
+    public long droppedCount() {
+        return dropped.get();
+    }
+
+    /** Every peer's filters as this node knows them. */
+    public Map<String, Set<String>> remoteRoutes() {
+        return remoteRoutes.all();
+    }
+
+    /** Leaves the cluster (lease and routes removed at once, so peers need not wait) and closes the backend. */
+    public void stop() {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        started = false;
+        LeaseWatcher running = watcher;
+        if (running != null) {
+            running.close();
+        }
+        thread.shutdown();
+        try {
+            thread.awaitTermination(1, TimeUnit.SECONDS);
+            backend.leave().toCompletableFuture().get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.info("cluster node {}: leaving without removing its lease ({}); peers see it expire",
+                    backend.self(), e.getMessage());
+        }
+        backend.close();
+    }
+}
