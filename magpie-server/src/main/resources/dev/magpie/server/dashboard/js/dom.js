@@ -98,7 +98,9 @@ export function confirmAction (message, confirmLabel) {
 export function formatTime (iso) {
   if (!iso) return '—'
   const d = new Date(iso)
-  return Number.isNaN(d.getTime()) ? String(iso) : d.toLocaleString()
+  if (Number.isNaN(d.getTime())) return String(iso)
+  const today = d.toDateString() === new Date().toDateString()
+  return today ? d.toLocaleTimeString() : d.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' })
 }
 
 export function formatBytes (n) {

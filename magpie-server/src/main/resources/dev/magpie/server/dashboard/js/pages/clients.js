@@ -30,13 +30,13 @@ export function render (main) {
       replace(list, table([
         { label: 'Client id', value: c => h('span', { class: 'id' }, c.clientId), class: 'wrap' },
         { label: 'User', value: c => c.username || '—' },
-        { label: 'Address', value: c => c.address || '—' },
+        { label: 'Address', value: c => c.address || '—', class: 'opt' },
         { label: 'State', value: c => h('span', { class: c.connected ? 'badge on' : 'badge' }, c.connected ? 'connected' : 'offline') },
         { label: 'MQTT', value: c => c.protocol || '—' },
-        { label: 'Since', value: c => formatTime(c.connectedAt) },
+        { label: 'Since', value: c => formatTime(c.connectedAt), class: 'opt' },
         { label: 'Subs', value: c => c.subscriptions ?? 0, class: 'num' },
-        { label: 'In flight', value: c => c.inflight ?? 0, class: 'num' },
-        { label: 'Queued', value: c => c.queued ?? 0, class: 'num' },
+        { label: 'In flight', value: c => c.inflight ?? 0, class: 'num opt' },
+        { label: 'Queued', value: c => c.queued ?? 0, class: 'num opt' },
         { label: 'Actions', value: c => c.connected ? h('button', { type: 'button', class: 'danger small', onclick: () => kick(c.clientId), 'aria-label': `Kick ${c.clientId}` }, 'Kick') : '' }
       ], answer.items || [], { onRow: c => show(c.clientId), rowKey: c => c.clientId, caption: 'Clients', empty: 'No client matches.' }),
       pager(answer, p => { state.page = p; load() }))
@@ -68,6 +68,7 @@ export function render (main) {
         ], c.subscriptionList || [], { caption: 'Subscriptions', empty: 'No subscriptions.' }),
         messages('In flight', c.inflightList), messages('Queued', c.queuedList),
         c.connected ? h('div', { class: 'buttons' }, h('button', { type: 'button', class: 'danger', onclick: () => kick(c.clientId) }, 'Kick this client')) : null)
+      if (matchMedia('(max-width: 760px)').matches) details.scrollIntoView({ block: 'start' })
     } catch (e) {
       replace(details, h('h2', { id: 'details-h' }, clientId), errorBox(e))
     }
