@@ -1,0 +1,232 @@
+'use strict'
+// The web dashboard (/dashboard/) in Debian's Chromium against a real `magpie serve` started by JUnit
+// (dev.magpie.server.cli.ServeDashboardBrowserTest): a wrong password is refused, an admin logs in, an
+// MQTT.js client appears in the clients table and is kicked, a message published from the form shows up
+// in the live view (the page's own MQTT-over-WebSocket client), and every page loads without console
+// errors and without horizontal scrolling at desktop and phone widths. With MAGPIE_SCREENSHOTS=<dir>
+// it also saves docs/images/dashboard-<page>.png style screenshots there.
+const { test, before, after } = require('node:test')
+const assert = require('node:assert')
+const path = require('node:path')
+const fs = require('node:fs')
+const os = require('node:os')
+const mqtt = require('mqtt')
+const { chromium } = require('playwright-core')
+
+function required (name) {
+  const value = process.env[name]
+  if (!value) throw new Error(`${name} is not set: run this through ServeDashboardBrowserTest, which starts the broker`)
+  return value
+}
+
+const url = required('MAGPIE_DASHBOARD_URL') // e.g. http://127.0.0.1:PORT/dashboard/
+const user = required('MAGPIE_ADMIN_USER')
+const password = required('MAGPIE_ADMIN_PASSWORD')
+const tcpPort = Number(required('MAGPIE_TCP_PORT'))
+const shots = process.env.MAGPIE_SCREENSHOTS
+const DESKTOP = { width: 1280, height: 800 }
+const PHONE = { width: 390, height: 844 }
+const PAGES = ['overview', 'clients', 'sessions', 'topics', 'retained', 'live', 'publish', 'bans']
+
+let browser
+let userDataDir
+const clients = []
+
+before(async () => {
+  // a fresh profile each run; --disable-background-networking keeps Chromium from calling home
+  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'magpie-chromium-'))
+  browser = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.MAGPIE_CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    viewport: DESKTOP
+  })
+})
+
+after(async () => {
+  for (const c of clients) c.end(true)
+  if (browser) await browser.close()
+  if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true })
+})
+
+/** A new tab that records console errors and uncaught exceptions. */
+async function newPage (viewport = DESKTOP) {
+  const page = await browser.newPage()
+  await page.setViewportSize(viewport)
+  page.problems = []
+  page.on('console', m => { if (m.type() === 'error') page.problems.push(`console: ${m.text()}`) })
+  page.on('pageerror', e => page.problems.push(`exception: ${e.message}`))
+  return page
+}
+
+async function logIn (page) {
+  await page.goto(url)
+  await page.getByLabel('User name').fill(user)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await page.waitForSelector('#broker-version')
+}
+
+/** Connects MQTT.js over TCP (MQTT 5, no automatic reconnect); resolves once connected. */
+function connectClient (clientId, options = {}) {
+  return new Promise((resolve, reject) => {
+    const client = mqtt.connect(`mqtt://127.0.0.1:${tcpPort}`, { clientId, protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 10000, ...options })
+    clients.push(client)
+    client.once('connect', () => resolve(client))
+    client.once('error', reject)
+  })
+}
+
+/** The API as the logged-in page: the token from its sessionStorage. */
+async function apiGet (page, apiPath) {
+  return page.evaluate(async (p) => {
+    const r = await fetch('/api/v1' + p, { headers: { Authorization: 'Bearer ' + sessionStorage.getItem('magpie.dashboard.token') } })
+    return { status: r.status, body: r.status === 200 ? await r.json() : null }
+  }, apiPath)
+}
+
+test('a wrong password is refused with a visible error and no token', async () => {
+  const page = await newPage()
+  try {
+    await page.goto(url)
+    await page.getByLabel('User name').fill(user)
+    await page.getByLabel('Password').fill(password + '-wrong')
+    await page.getByRole('button', { name: 'Log in' }).click()
+    const error = page.locator('#login-error')
+    await error.waitFor({ state: 'visible' })
+    assert.match(await error.textContent(), /Wrong user name or password/)
+    assert.strictEqual(await page.evaluate(() => sessionStorage.getItem('magpie.dashboard.token')), null)
+    assert.strictEqual(await page.locator('.bar').isVisible(), false)
+    if (shots) await page.screenshot({ path: path.join(shots, 'dashboard-login.png') })
+  } finally {
+    await page.close()
+  }
+})
+
+test('an admin logs in; the token is in sessionStorage and the password nowhere in storage', async () => {
+  const page = await newPage()
+  try {
+    await logIn(page)
+    const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }))
+    assert.ok(!stored.includes(password), 'the password is not in web storage')
+    assert.match(stored, /magpie\.dashboard\.token/)
+    assert.match(await page.locator('#broker-version').textContent(), /\d+\.\d+/)
+    assert.deepStrictEqual(page.problems, [])
+  } finally {
+    await page.close()
+  }
+})
+
+test('a client appears in the clients table and Kick disconnects it (MQTT 5 reason 0x98)', async () => {
+  const clientId = `dash-kick-${process.pid}`
+  const client = await connectClient(clientId)
+  const disconnected = new Promise(resolve => {
+    client.on('disconnect', packet => resolve(packet.reasonCode))
+    client.on('close', () => resolve('closed'))
+  })
+  const page = await newPage()
+  try {
+    await logIn(page)
+    await page.goto(url + '#/clients')
+    await page.getByLabel('Client id').fill(clientId)
+    const row = page.locator(`tr[data-key="${clientId}"]`)
+    await row.waitFor({ timeout: 10000 })
+    await row.locator('td').first().click()
+    const details = page.locator('#client-details')
+    await details.getByRole('heading', { name: clientId }).waitFor()
+    await details.getByRole('button', { name: 'Kick this client' }).click()
+    const dialog = page.locator('dialog#confirm')
+    assert.match(await dialog.textContent(), new RegExp(`Disconnect ${clientId}`))
+    await dialog.getByRole('button', { name: 'Kick' }).click()
+    assert.strictEqual(await disconnected, 0x98, 'DISCONNECT with 0x98 Administrative action')
+    const after = await apiGet(page, `/clients/${encodeURIComponent(clientId)}`)
+    assert.ok(after.status === 404 || after.body.connected === false, `the API no longer lists ${clientId} as connected: ${JSON.stringify(after)}`)
+    await row.waitFor({ state: 'detached', timeout: 10000 }) // the connected-clients table drops it
+    assert.deepStrictEqual(page.problems, [])
+  } finally {
+    await page.close()
+  }
+})
+
+test('a message published from the form appears in the live view', async () => {
+  const live = await newPage()
+  const form = await newPage()
+  try {
+    await logIn(live)
+    await live.goto(url + '#/live')
+    await live.getByLabel('Topic filter').fill('dash/e2e/#')
+    await live.getByLabel('QoS').selectOption('1')
+    await live.getByRole('button', { name: 'Subscribe' }).click()
+    await live.locator('#live-status', { hasText: 'Subscribed to dash/e2e/#' }).waitFor()
+
+    await logIn(form) // another tab: its own session
+    await form.goto(url + '#/publish')
+    const payload = 'héllo ✓ <b>not markup</b>'
+    await form.getByLabel('Topic').fill('dash/e2e/greeting')
+    await form.getByLabel('Payload').fill(payload)
+    await form.getByLabel('QoS').selectOption('1')
+    await form.getByRole('button', { name: 'Publish' }).click()
+    await form.locator('#publish-result', { hasText: 'Published to dash/e2e/greeting' }).waitFor()
+
+    const message = live.locator('#live-messages li').first()
+    await message.waitFor({ timeout: 10000 })
+    assert.strictEqual(await message.locator('.topic').textContent(), 'dash/e2e/greeting')
+    assert.strictEqual(await message.locator('pre.text').textContent(), payload)
+    assert.strictEqual(await message.locator('b').count(), 0, 'the payload is text, not HTML')
+    assert.match(await message.textContent(), /QoS 1/)
+    assert.deepStrictEqual(live.problems, [])
+    assert.deepStrictEqual(form.problems, [])
+  } finally {
+    await live.close()
+    await form.close()
+  }
+})
+
+test('every page loads without errors or horizontal scrolling at desktop and phone widths', async () => {
+  // something to show: a few clients with subscriptions, retained messages, traffic, a ban
+  const sensors = await Promise.all(['sensor-kitchen', 'sensor-garage', 'dash-viewer'].map(id => connectClient(id)))
+  await new Promise(resolve => sensors[2].subscribe(['home/+/temperature', 'home/#'], { qos: 1 }, resolve))
+  const retained = [['home/kitchen/temperature', '21.5'], ['home/garage/door', 'closed'], ['home/garage/raw', Buffer.from([0, 1, 2, 250])]]
+  await Promise.all(retained.map(([t, p]) => sensors[0].publishAsync(t, p, { qos: 1, retain: true })))
+  const traffic = setInterval(() => { for (let i = 0; i < 5; i++) sensors[1].publish('home/garage/temperature', String(15 + Math.random())) }, 100)
+  const page = await newPage()
+  try {
+    await logIn(page)
+    await page.evaluate(async () => {
+      await fetch('/api/v1/bans', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + sessionStorage.getItem('magpie.dashboard.token') },
+        body: JSON.stringify({ kind: 'client_id', value: 'flooding-bot', reason: 'too many connects' })
+      })
+    })
+    for (const viewport of [DESKTOP, PHONE]) {
+      await page.setViewportSize(viewport)
+      for (const name of PAGES) {
+        await page.goto(url + '#/' + name)
+        await page.waitForLoadState('networkidle')
+        await page.locator('main h1').waitFor()
+        if (name === 'overview' && shots) await page.waitForTimeout(9000) // a few chart samples
+        if (name === 'clients') await page.locator('tr[data-key="sensor-kitchen"]').waitFor()
+        if (name === 'live') {
+          await page.getByLabel('Topic filter').fill('home/#')
+          await page.getByRole('button', { name: 'Subscribe' }).click()
+          await page.locator('#live-messages li').nth(2).waitFor()
+        }
+        const width = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth])
+        assert.ok(width[0] <= width[1], `${name} at ${viewport.width} px: scrollWidth ${width[0]} > innerWidth ${width[1]}`)
+        if (viewport === PHONE) {
+          await page.getByRole('button', { name: 'Menu' }).click()
+          assert.ok(await page.getByRole('link', { name: 'Clients' }).isVisible(), 'the phone menu opens')
+          await page.getByRole('button', { name: 'Menu' }).click()
+        }
+        if (shots && (viewport === DESKTOP || name === 'overview')) {
+          const suffix = viewport === PHONE ? '-phone' : ''
+          await page.screenshot({ path: path.join(shots, `dashboard-${name}${suffix}.png`), fullPage: viewport === DESKTOP })
+        }
+      }
+    }
+    assert.deepStrictEqual(page.problems, [])
+  } finally {
+    clearInterval(traffic)
+    await page.close()
+  }
+})
