@@ -107,6 +107,15 @@ public final class Broker implements AutoCloseable {
         return runtime.bans();
     }
 
+    /**
+     * Administration of the running broker: list, inspect and kick clients, delete sessions, subscribe a client,
+     * read and delete retained messages (see {@link dev.magpie.admin.BrokerAdmin}), e.g.
+     * {@code broker.admin().kick("sensor-7", false)}. What the REST API of {@code magpie serve} calls.
+     */
+    public dev.magpie.admin.BrokerAdmin admin() {
+        return runtime.admin();
+    }
+
     /** Stops accepting, tells connected clients, closes connections and releases threads. Idempotent. */
     public void stop() {
         runtime.stop();

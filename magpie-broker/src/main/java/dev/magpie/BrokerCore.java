@@ -1,5 +1,7 @@
 package dev.magpie;
 
+import dev.magpie.admin.BrokerAdmin;
+import dev.magpie.admin.ListenerInfo;
 import dev.magpie.codec.ReasonCode;
 import dev.magpie.observe.BrokerMetrics;
 import dev.magpie.observe.EventDispatcher;
@@ -8,6 +10,7 @@ import dev.magpie.observe.webhook.Webhooks;
 import dev.magpie.protocol.Admission;
 import dev.magpie.protocol.ConnectionServices;
 import dev.magpie.protocol.FlowServices;
+import dev.magpie.protocol.AdminSessions;
 import dev.magpie.protocol.MqttConnection;
 import dev.magpie.protocol.PublishPipeline;
 import dev.magpie.protocol.SessionLifecycle;
@@ -82,6 +85,7 @@ final class BrokerCore {
     private final StoreChoice storeChoice;
     private final Distributor distributor;
     private final BrokerMetrics metrics;
+    private final BrokerAdmin admin;
     /** Null without webhooks. */
     private final Webhooks webhooks;
     /** The store in use while running; closed at stop when this broker opened it. */
@@ -151,6 +155,7 @@ final class BrokerCore {
         Admission admission = new Admission(settings, capabilities, limits, banList, flapping, authentication, enhanced, sessions, lifecycle, metrics);
         FlowServices flows = new FlowServices(settings, capabilities, limits, authorization, pipeline, distributor, lifecycle, events, metrics, sessions);
         this.connections = new ConnectionServices(settings, limits, metrics, events, lifecycle, banList, admission, flows);
+        this.admin = new BrokerAdmin(sessions, distributor, new AdminSessions(flows), metrics, this::listenerInfos, this::publish, bans, throttle);
         metrics.gauge("magpie.sessions", sessions::size);
         metrics.gauge("magpie.logins.pending", passwordChecks::pending);
         metrics.gauge("magpie.logins.tracked", throttle::tracked);
@@ -190,6 +195,7 @@ final class BrokerCore {
             stop();
             throw e;
         }
+        admin.started(java.time.Instant.now());
         purge = loops.workers().next().scheduleAtFixedRate(() -> {
             connections.bans().purgeExpired();
             connections.admission().flapping().purge(System.nanoTime());
@@ -250,6 +256,23 @@ final class BrokerCore {
 
     Bans bans() {
         return bans;
+    }
+
+    BrokerAdmin admin() {
+        return admin;
+    }
+
+    /** The bound listeners, for {@link BrokerAdmin#listeners()}. */
+    private synchronized List<ListenerInfo> listenerInfos() {
+        List<ListenerInfo> out = new ArrayList<>();
+        for (ListenerBinding b : bindings) {
+            Listener l = b.listener();
+            InetSocketAddress a = b.address();
+            out.add(new ListenerInfo(l.name(), l.kind().name().toLowerCase(java.util.Locale.ROOT), a.getAddress() == null ? a.getHostString()
+                    : a.getAddress().getHostAddress(), a.getPort(), l.kind().isSecure(),
+                    l.kind().isWebSocket() ? l.webSocket().paths() : List.of(), l.allowAnonymous()));
+        }
+        return out;
     }
 
     /**

@@ -41,6 +41,26 @@ public final class BrokerMetrics {
         protocolErrors = Counter.builder("magpie.protocol.errors").description("connections closed for breaking the protocol").register(registry);
     }
 
+    /** PUBLISH packets accepted for routing since start (for the admin API's charts). */
+    public long messagesReceivedTotal() {
+        return (long) messagesReceived.count();
+    }
+
+    /** PUBLISH packets written to subscribers since start. */
+    public long messagesDeliveredTotal() {
+        return (long) messagesDelivered.count();
+    }
+
+    /** Messages discarded since start. */
+    public long messagesDroppedTotal() {
+        return (long) messagesDropped.count();
+    }
+
+    /** Network connections open now. */
+    public long openConnections() {
+        return connections.get();
+    }
+
     public static BrokerMetrics standalone() {
         return new BrokerMetrics(new SimpleMeterRegistry());
     }

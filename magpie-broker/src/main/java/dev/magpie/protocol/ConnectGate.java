@@ -345,6 +345,7 @@ final class ConnectGate {
         connection.connackSent();
         connection.send(new ConnAck(present, ReasonCode.SUCCESS, connack.properties()));
         admission.lifecycle().persistence().attached(session, info, present); // before attach: resending is journaled
+        session.connectionTerms(new dev.magpie.session.ConnectionTerms(java.time.Instant.now(), connack.keepAlive(), connect.cleanStart()));
         session.attach(connection, info);
         int finalKeepAlive = connack.keepAlive();
         connection.context().executor().execute(() -> {

@@ -144,6 +144,35 @@ public final class Distributor {
         return retained.size();
     }
 
+    /** The retained messages whose topics match {@code filter} (an MQTT topic filter), in no particular order. */
+    public List<RetainedMessage> retainedMatching(String filter) {
+        List<RetainedMessage> out = new ArrayList<>();
+        retained.match(filter, (topic, message) -> out.add(message));
+        return out;
+    }
+
+    /** The retained message of {@code topic}, if there is one. */
+    public java.util.Optional<RetainedMessage> retainedOn(String topic) {
+        return java.util.Optional.ofNullable(retained.get(topic));
+    }
+
+    /**
+     * Clears the retained message of {@code topic} (and its stored copy) without routing anything: what an
+     * administrator's delete does, where a zero-byte retained PUBLISH would also reach the subscribers.
+     * Returns whether there was one.
+     */
+    public boolean clearRetained(String topic) {
+        synchronized (retainedLock) {
+            RetainedMessage removed = retained.remove(topic);
+            if (removed == null) {
+                return false;
+            }
+            retainedQuota.removed(sizeOf(removed));
+            store.removeRetained(topic);
+            return true;
+        }
+    }
+
     /**
      * Stores or clears the retained message of the publish's topic: an empty payload clears it
      * [MQTT-3.3.1-10], anything else replaces it [MQTT-3.3.1-5], if the retained bound allows: returns false (and

@@ -3,5 +3,5 @@ package dev.magpie.routing;
 import dev.magpie.codec.Publish;
 
 /** A retained message and when it was stored ({@link System#nanoTime()}), so its expiry can be applied. */
-record RetainedMessage(Publish publish, long storedNanos) {
+public record RetainedMessage(Publish publish, long storedNanos) {
 }

@@ -147,6 +147,11 @@ final class OutboundFlow {
         return queue.size();
     }
 
+    /** The queued messages, oldest first (read-only use). */
+    Iterable<PendingMessage> queuedInOrder() {
+        return java.util.Collections.unmodifiableCollection(queue);
+    }
+
     long queuedBytes() {
         return queuedBytes;
     }

@@ -36,6 +36,8 @@ public final class Session {
     private InboundQos2 inboundQos2;
 
     private volatile ClientInfo clientInfo;
+    /** How the current or last connection was accepted; null before the first (a session restored at start). */
+    private volatile ConnectionTerms connectionTerms;
     private SessionConnection connection;
     private long expirySeconds;
     private Future<?> expiryTask;
@@ -95,6 +97,16 @@ public final class Session {
     /** The identity of the client that last attached; readable from any thread. */
     public ClientInfo clientInfo() {
         return clientInfo;
+    }
+
+    /** How the current or last connection was accepted; null if no client attached since the broker started. Any thread. */
+    public ConnectionTerms connectionTerms() {
+        return connectionTerms;
+    }
+
+    /** Records how the connection about to attach was accepted (the connect gate, before {@link #attach}). */
+    public void connectionTerms(ConnectionTerms terms) {
+        this.connectionTerms = terms;
     }
 
     /** Who a session restored from the store at start belonged to, until its client attaches again. */
@@ -439,6 +451,16 @@ public final class Session {
 
     public int inflightCount() {
         return outbox.inflightCount();
+    }
+
+    /** The first {@code limit} messages in flight (sent, not yet acknowledged), oldest first; on the session's thread. */
+    public List<MessageSummary> inflightSummary(int limit) {
+        return outbox.inflightSummary(limit);
+    }
+
+    /** The first {@code limit} messages waiting in the queue, oldest first; on the session's thread. */
+    public List<MessageSummary> queuedSummary(int limit) {
+        return outbox.queuedSummary(limit);
     }
 
     public int queuedCount() {

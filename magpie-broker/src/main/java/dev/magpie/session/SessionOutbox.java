@@ -379,6 +379,29 @@ final class SessionOutbox {
         return outbound.queuedCount();
     }
 
+    List<MessageSummary> inflightSummary(int limit) {
+        List<MessageSummary> out = new java.util.ArrayList<>();
+        for (Map.Entry<Integer, OutboundFlow.Inflight> e : outbound.inflightInOrder()) {
+            if (out.size() >= limit) {
+                break;
+            }
+            Publish p = e.getValue().publish;
+            out.add(new MessageSummary(e.getKey(), p.topic(), p.qos(), p.payload().length));
+        }
+        return out;
+    }
+
+    List<MessageSummary> queuedSummary(int limit) {
+        List<MessageSummary> out = new java.util.ArrayList<>();
+        for (PendingMessage m : outbound.queuedInOrder()) {
+            if (out.size() >= limit) {
+                break;
+            }
+            out.add(new MessageSummary(0, m.publish().topic(), m.qos(), m.publish().payload().length));
+        }
+        return out;
+    }
+
     long queuedBytes() {
         return outbound.queuedBytes();
     }

@@ -8,12 +8,18 @@ import java.util.Objects;
  *
  * @param name      the user name clients present in CONNECT
  * @param createdAt when the user was added
- * @param updatedAt when the password was last set
+ * @param updatedAt when the password (or the admin flag) was last set
+ * @param admin     whether the user may use the REST API ({@code magpie user add NAME --admin})
  */
-public record User(String name, Instant createdAt, Instant updatedAt) {
+public record User(String name, Instant createdAt, Instant updatedAt, boolean admin) {
     public User {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
+    }
+
+    /** A user who is not an administrator. */
+    public User(String name, Instant createdAt, Instant updatedAt) {
+        this(name, createdAt, updatedAt, false);
     }
 }

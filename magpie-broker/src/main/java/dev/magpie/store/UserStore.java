@@ -65,7 +65,25 @@ public final class UserStore implements AutoCloseable {
                     )"""),
             // 1 -> 2: SCRAM-SHA-256 credentials (RFC 5803 text), made when a password is set; NULL for users
             // whose password was set before, until it is set again
-            List.of("ALTER TABLE users ADD COLUMN scram_sha256 TEXT")), false);
+            List.of("ALTER TABLE users ADD COLUMN scram_sha256 TEXT"),
+            // 2 -> 3: the admin flag (the REST API's administrators), API keys (SHA-256 of 256-bit random keys)
+            // and the ACL rules managed through the API; existing users are not administrators
+            List.of("ALTER TABLE users ADD COLUMN admin INTEGER NOT NULL DEFAULT 0",
+                    """
+                    CREATE TABLE api_keys (
+                        name       TEXT PRIMARY KEY NOT NULL,
+                        key_hash   TEXT NOT NULL UNIQUE,
+                        created_at TEXT NOT NULL
+                    )""",
+                    """
+                    CREATE TABLE acl_rules (
+                        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+                        username   TEXT,
+                        pattern    INTEGER NOT NULL DEFAULT 0,
+                        access     TEXT NOT NULL,
+                        topic      TEXT NOT NULL,
+                        created_at TEXT NOT NULL
+                    )""")), false);
 
     /** The schema version this code reads and writes. */
     public static final int SCHEMA_VERSION = MIGRATIONS.version();
@@ -76,6 +94,8 @@ public final class UserStore implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final String location;
     private boolean closed; // guarded by lock
+    /** Counts changes to the ACL rules made through this store, so {@link UserStoreAuthorizer} knows to reload. */
+    private final java.util.concurrent.atomic.AtomicLong aclRevision = new java.util.concurrent.atomic.AtomicLong();
 
     private UserStore(Connection connection, PasswordHasher hasher, String location) {
         this.connection = connection;
@@ -199,6 +219,15 @@ public final class UserStore implements AutoCloseable {
      *                            or {@code STORAGE}
      */
     public void add(String name, char[] password) {
+        add(name, password, false);
+    }
+
+    /**
+     * Adds a user with {@code password}; with {@code admin} the user may also use the REST API ({@code /api/v1}).
+     *
+     * @throws UserStoreException as {@link #add(String, char[])}
+     */
+    public void add(String name, char[] password, boolean admin) {
         validateName(name);
         checkPassword(password);
         if (hashOf(name).isPresent()) {
@@ -208,8 +237,8 @@ public final class UserStore implements AutoCloseable {
         String scram = scram(password);
         String now = now();
         int added = update("add user '" + name + "'",
-                "INSERT OR IGNORE INTO users (name, password_hash, scram_sha256, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-                name, hash, scram, now, now);
+                "INSERT OR IGNORE INTO users (name, password_hash, scram_sha256, created_at, updated_at, admin) VALUES (?, ?, ?, ?, ?, ?)",
+                name, hash, scram, now, now, admin ? "1" : "0");
         if (added == 0) {
             throw exists(name);
         }
@@ -246,16 +275,52 @@ public final class UserStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes {@code name} an administrator (may use the REST API) or not.
+     *
+     * @throws UserStoreException {@code INVALID_NAME}, {@code NOT_FOUND} or {@code STORAGE}
+     */
+    public void setAdmin(String name, boolean admin) {
+        validateName(name);
+        if (update("change the admin flag of '" + name + "'", "UPDATE users SET admin = ?, updated_at = ? WHERE name = ?",
+                admin ? "1" : "0", now(), name) == 0) {
+            throw notFound(name);
+        }
+    }
+
+    /** Whether {@code name} is a user marked administrator; false for unknown or invalid names. */
+    public boolean isAdmin(String name) {
+        return find(name).map(User::admin).orElse(false);
+    }
+
+    /** The user {@code name}, if there is one. */
+    public Optional<User> find(String name) {
+        if (nameProblem(name) != null) {
+            return Optional.empty();
+        }
+        return list().stream().filter(u -> u.name().equals(name)).findFirst();
+    }
+
+    /** The API keys kept in this database (see {@link ApiKeys}). */
+    public ApiKeys apiKeys() {
+        return new ApiKeys(this);
+    }
+
+    /** The ACL rules kept in this database (see {@link StoredAclRules}). */
+    public StoredAclRules aclRules() {
+        return new StoredAclRules(this);
+    }
+
     /** Every user, sorted by name; no hashes. */
     public List<User> list() {
         synchronized (lock) {
             checkOpen();
             try (PreparedStatement s = connection.prepareStatement(
-                    "SELECT name, created_at, updated_at FROM users ORDER BY name");
+                    "SELECT name, created_at, updated_at, admin FROM users ORDER BY name");
                  ResultSet rs = s.executeQuery()) {
                 List<User> users = new ArrayList<>();
                 while (rs.next()) {
-                    users.add(new User(rs.getString(1), Instant.parse(rs.getString(2)), Instant.parse(rs.getString(3))));
+                    users.add(new User(rs.getString(1), Instant.parse(rs.getString(2)), Instant.parse(rs.getString(3)), rs.getInt(4) != 0));
                 }
                 return List.copyOf(users);
             } catch (SQLException e) {
@@ -330,7 +395,8 @@ public final class UserStore implements AutoCloseable {
         return "UserStore[" + location + "]";
     }
 
-    private int update(String what, String sql, String... values) {
+    /** Runs one statement under the lock (for {@link ApiKeys} and {@link StoredAclRules}, which share the connection). */
+    int update(String what, String sql, String... values) {
         synchronized (lock) {
             checkOpen();
             try (PreparedStatement s = connection.prepareStatement(sql)) {
@@ -342,6 +408,45 @@ public final class UserStore implements AutoCloseable {
                 throw storage(what, e);
             }
         }
+    }
+
+    /** Runs one query under the lock and maps every row with {@code row}. */
+    <T> List<T> query(String what, String sql, RowMapper<T> row, String... values) {
+        synchronized (lock) {
+            checkOpen();
+            try (PreparedStatement s = connection.prepareStatement(sql)) {
+                for (int i = 0; i < values.length; i++) {
+                    s.setString(i + 1, values[i]);
+                }
+                try (ResultSet rs = s.executeQuery()) {
+                    List<T> out = new ArrayList<>();
+                    while (rs.next()) {
+                        out.add(row.map(rs));
+                    }
+                    return out;
+                }
+            } catch (SQLException e) {
+                throw storage(what, e);
+            }
+        }
+    }
+
+    /** Reads one row of a result. */
+    @FunctionalInterface
+    interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    long aclRevision() {
+        return aclRevision.get();
+    }
+
+    void aclChanged() {
+        aclRevision.incrementAndGet();
+    }
+
+    static String timestamp() {
+        return now();
     }
 
     private void checkOpen() {

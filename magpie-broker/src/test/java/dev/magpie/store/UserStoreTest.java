@@ -233,7 +233,42 @@ class UserStoreTest {
         assertThat(store.scramCredentialOf("new")).isPresent();
         assertThat(store.scramCredentialOf("nobody")).isEmpty();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("magpie.db")); Statement s = c.createStatement()) {
-            assertThat(single(s, "SELECT version FROM schema_version")).isEqualTo("2");
+            assertThat(single(s, "SELECT version FROM schema_version")).isEqualTo(String.valueOf(UserStore.SCHEMA_VERSION));
+        }
+    }
+
+    @Test
+    void aVersion2FileGainsTheAdminFlagApiKeysAndAclRulesAndKeepsItsUsersAsNonAdmins() throws Exception {
+        String oldHash = FAST.hash("before".toCharArray());
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("magpie.db")); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)");
+            s.execute("INSERT INTO schema_version (version) VALUES (2)");
+            s.execute("CREATE TABLE users (name TEXT PRIMARY KEY NOT NULL, password_hash TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
+                    + " scram_sha256 TEXT)");
+            s.execute("INSERT INTO users VALUES ('old', '" + oldHash + "', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', NULL)");
+        }
+
+        UserStore store = open();
+
+        assertThat(store.list()).containsExactly(new User("old", java.time.Instant.parse("2026-01-01T00:00:00Z"),
+                java.time.Instant.parse("2026-01-01T00:00:00Z"), false));
+        assertThat(store.hashOf("old")).contains(oldHash);
+        store.setAdmin("old", true);
+        assertThat(store.isAdmin("old")).isTrue();
+        store.add("boss", "pw".toCharArray(), true);
+        store.add("worker", "pw".toCharArray());
+        assertThat(store.list()).extracting(User::name, User::admin)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("boss", true), org.assertj.core.groups.Tuple.tuple("old", true),
+                        org.assertj.core.groups.Tuple.tuple("worker", false));
+        String key = store.apiKeys().add("script");
+        assertThat(key).startsWith("mgp_").hasSizeGreaterThan(40);
+        assertThat(store.apiKeys().nameOf(key)).contains("script");
+        assertThat(store.apiKeys().nameOf(key + "x")).isEmpty();
+        long id = store.aclRules().add(new StoredAclRules.StoredAclRule(0, "worker", false, "read", "jobs/#"));
+        assertThat(store.aclRules().list()).extracting(StoredAclRules.StoredAclRule::id).containsExactly(id);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("magpie.db")); Statement s = c.createStatement()) {
+            assertThat(single(s, "SELECT version FROM schema_version")).isEqualTo("3");
+            assertThat(single(s, "SELECT key_hash FROM api_keys")).hasSize(64).doesNotContain(key.substring(4));
         }
     }
 

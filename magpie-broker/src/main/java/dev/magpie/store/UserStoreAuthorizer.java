@@ -1,0 +1,61 @@
+package dev.magpie.store;
+
+import dev.magpie.security.acl.AclAuthorizer;
+import dev.magpie.spi.Authorizer;
+import dev.magpie.spi.ClientInfo;
+import dev.magpie.spi.Decision;
+import dev.magpie.spi.Message;
+
+/**
+ * Applies the ACL rules kept in the user database ({@link StoredAclRules}, managed through the REST API): the first
+ * rule that matches decides, as in an ACL file; when none matches it answers {@link Decision#NEXT}, so the
+ * configured ACL file (and its default policy) decides next. Placed before the file's authorizer.
+ *
+ * <p>The rules are read into memory when the store says they changed (every change through the API goes through
+ * the same {@link UserStore}), never per PUBLISH; with no rules every question is a quick NEXT.
+ */
+public final class UserStoreAuthorizer implements Authorizer {
+    private final UserStore store;
+    private volatile Loaded loaded = new Loaded(-1, null);
+
+    private record Loaded(long revision, AclAuthorizer acl) {
+    }
+
+    public UserStoreAuthorizer(UserStore store) {
+        this.store = store;
+    }
+
+    private AclAuthorizer current() {
+        Loaded l = loaded;
+        long revision = store.aclRevision();
+        if (l.revision != revision) {
+            var rules = store.aclRules().rules();
+            l = new Loaded(revision, rules.isEmpty() ? null : new AclAuthorizer(rules, Decision.NEXT));
+            loaded = l;
+        }
+        return l.acl;
+    }
+
+    @Override
+    public Decision authorizePublish(ClientInfo client, String topic, int qos, boolean retain) {
+        AclAuthorizer acl = current();
+        return acl == null ? Decision.NEXT : acl.authorizePublish(client, topic, qos, retain);
+    }
+
+    @Override
+    public Decision authorizeSubscribe(ClientInfo client, String filter, int qos) {
+        AclAuthorizer acl = current();
+        return acl == null ? Decision.NEXT : acl.authorizeSubscribe(client, filter, qos);
+    }
+
+    @Override
+    public Decision authorizeDelivery(ClientInfo subscriber, Message message) {
+        AclAuthorizer acl = current();
+        return acl == null ? Decision.NEXT : acl.authorizeDelivery(subscriber, message);
+    }
+
+    @Override
+    public String toString() {
+        return "UserStoreAuthorizer[" + store.location() + "]";
+    }
+}
