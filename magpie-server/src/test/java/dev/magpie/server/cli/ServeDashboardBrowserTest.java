@@ -49,7 +49,17 @@ class ServeDashboardBrowserTest {
         boolean chromium = Files.isExecutable(CHROMIUM);
         assumeTrue(chromium || NodeScripts.underCi(), "no /usr/bin/chromium: skipped locally");
         assertThat(chromium).as("/usr/bin/chromium is installed").isTrue();
+        NodeScripts.run("dashboard.test.js", startServe());
+    }
 
+    @Test
+    void theLiveViewsMqttClientSpeaksMqtt311OverWebSocketToTheBroker() throws Exception {
+        NodeScripts.requireNode();
+        NodeScripts.run("dashboard-mqtt.test.js", startServe());
+    }
+
+    /** Starts serve with an admin user and returns the variables the scripts read. */
+    private Map<String, String> startServe() throws Exception {
         Path data = dir.resolve("data");
         try (UserStore users = UserStore.open(data)) {
             users.add(ADMIN, PASSWORD.toCharArray(), true);
@@ -79,7 +89,8 @@ class ServeDashboardBrowserTest {
         env.put("MAGPIE_TCP_PORT", String.valueOf(running.broker().port("mqtt")));
         env.put("MAGPIE_ADMIN_USER", ADMIN);
         env.put("MAGPIE_ADMIN_PASSWORD", PASSWORD);
+        env.put("MAGPIE_WS_PORT", String.valueOf(running.broker().port("local-web")));
         env.put("MAGPIE_CHROMIUM", CHROMIUM.toString());
-        NodeScripts.run("dashboard.test.js", env);
+        return env;
     }
 }

@@ -165,8 +165,8 @@ export function parsePublish (flags, body) {
 }
 
 /**
- * One connection. Events: 'message' (detail: {topic, payload: Uint8Array, qos, retain, dup, time: Date}) and
- * 'close' (detail: {reason}). Not reconnecting by itself: the live view decides.
+ * One connection. Events: 'message' (detail: {topic, payload: Uint8Array, qos, retain, dup, time: Date}),
+ * 'pingresp' and 'close' (detail: {reason}). Not reconnecting by itself: the live view decides.
  */
 export class MqttWsClient extends EventTarget {
   constructor ({ url, clientId, username, password, keepAlive = 30 }) {
@@ -317,6 +317,7 @@ export class MqttWsClient extends EventTarget {
       }
       case PINGRESP:
         this.awaitingPong = false
+        this.dispatchEvent(new Event('pingresp'))
         return
       default:
         this.fail(`unexpected packet type ${type} from the broker`)

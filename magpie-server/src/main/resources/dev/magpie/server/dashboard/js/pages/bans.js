@@ -17,7 +17,7 @@ export function render (main) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault()
     const body = { kind: kind.value, value: value.value, reason: reason.value || undefined }
-    if (minutes.value) body.expiresAt = new Date(Date.now() + Number(minutes.value) * 60000).toISOString()
+    if (minutes.value) body.durationSeconds = Math.round(Number(minutes.value) * 60)
     try {
       await api.post('/bans', body)
       toast(`Banned ${body.value}`)
@@ -33,7 +33,7 @@ export function render (main) {
   async function load () {
     try {
       const answer = await api.get('/bans')
-      const items = answer.items || answer || []
+      const items = answer.items || []
       replace(list, table([
         { label: 'Kind', value: b => b.kind },
         { label: 'Value', value: b => b.value, class: 'wrap' },
