@@ -82,6 +82,7 @@ public final class MagpieCommand implements Callable<Integer> {
         CommandLine cli = new CommandLine(new MagpieCommand())
                 .addSubcommand("serve", new ServeCommand(environment))
                 .addSubcommand("user", UserCommand.newCommandLine(environment, terminal))
+                .addSubcommand("apikey", ApiKeyCommand.newCommandLine(environment))
                 .addSubcommand("acl", AclCommand.newCommandLine(environment))
                 .addSubcommand("certs", new CertsCommand())
                 .addSubcommand("doctor", new DoctorCommand())

@@ -2,6 +2,7 @@ package dev.magpie.server.cli;
 
 import dev.magpie.Broker;
 import dev.magpie.BrokerException;
+import dev.magpie.server.admin.AdminSetup;
 import dev.magpie.server.config.BrokerMapping;
 import dev.magpie.server.config.ConfigException;
 import dev.magpie.server.config.ConfigLoader;
@@ -221,7 +222,14 @@ public final class ServeCommand implements Callable<Integer> {
         }
         log.info("{}", security.describe());
 
-        Broker.Builder builder = security.applyTo(BrokerMapping.builderFor(plan.config()));
+        AdminSetup admin;
+        try {
+            admin = AdminSetup.open(plan.config(), security, dev ? DevListeners.WSS_NAME : null, MagpieCommand.version());
+        } catch (UserStoreException e) {
+            security.close();
+            throw new StartException(EXIT_START_FAILED, e.getMessage(), e);
+        }
+        Broker.Builder builder = admin.registerOn(security.applyTo(BrokerMapping.builderFor(plan.config()), admin.databaseRules()));
         if (dev) {
             DevListeners devListeners = new DevListeners(data, devTlsPort, devWssPort);
             try {
@@ -229,6 +237,7 @@ public final class ServeCommand implements Callable<Integer> {
                     log.info("made a development CA and server certificate in {}", data.resolve("certs"));
                 }
             } catch (IOException | RuntimeException e) {
+                admin.close();
                 security.close();
                 throw new StartException(EXIT_START_FAILED, "cannot make development certificates in " + data.resolve("certs") + ": " + e.getMessage(), e);
             }
@@ -238,23 +247,29 @@ public final class ServeCommand implements Callable<Integer> {
         }
         DashboardRoute.register(builder, plan.config());
         Broker broker = builder.build();
+        admin.attach(broker);
         try {
             broker.start();
         } catch (BrokerException e) {
             broker.stop();
+            admin.close();
             security.close();
             throw new StartException(EXIT_START_FAILED, "cannot start: " + e.getMessage(), e);
         }
         security.startReloading();
-        return new Running(broker, security);
+        if (admin.enabled()) {
+            log.info("admin API on /api/v1 (docs/api.md)");
+        }
+        return new Running(broker, security, admin);
     }
 
     /** A started {@code serve}: the broker and the security resources behind it; closing stops both. */
-    record Running(Broker broker, ServerSecurity security) implements AutoCloseable {
+    record Running(Broker broker, ServerSecurity security, AdminSetup admin) implements AutoCloseable {
         /** Stops the broker gracefully, then the file polling and the user database. Idempotent. */
         @Override
         public void close() {
             broker.stop();
+            admin.close();
             security.close();
         }
     }

@@ -11,7 +11,7 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Map;
 
-/** {@code magpie user add NAME [--password PW]}: adds a user; fails if the name is taken. */
+/** {@code magpie user add NAME [--password PW] [--admin]}: adds a user; fails if the name is taken. */
 @Command(name = "add", mixinStandardHelpOptions = true, sortOptions = false,
         headerHeading = "%n", header = "Add a user to the built-in user database (created if missing).",
         optionListHeading = "%nOptions:%n")
@@ -24,6 +24,10 @@ final class UserAddCommand extends UserSubcommand {
     @Option(names = "--password", paramLabel = "PW", arity = "1", order = 1,
             description = "The password (default: ask twice at a terminal, else read one line from standard input).")
     char[] password;
+
+    @Option(names = "--admin", order = 2,
+            description = "Make the user an administrator: it may log in to the admin REST API (/api/v1, docs/api.md).")
+    boolean admin;
 
     private final Terminal terminal;
 
@@ -46,10 +50,10 @@ final class UserAddCommand extends UserSubcommand {
         }
         char[] secret = password != null ? password : PasswordPrompt.newPassword(terminal, name);
         try {
-            store.add(name, secret);
+            store.add(name, secret, admin);
         } finally {
             Arrays.fill(secret, '\0');
         }
-        out.println("added user " + name + " to " + store.location());
+        out.println("added " + (admin ? "administrator " : "user ") + name + " to " + store.location());
     }
 }

@@ -76,14 +76,23 @@ public final class ServerSecurity implements AutoCloseable {
 
     /** Adds the authenticators in their configured order, then the granted-ACL authorizer and the ACL, to {@code builder}. */
     public Broker.Builder applyTo(Broker.Builder builder) {
+        return applyTo(builder, Optional.empty());
+    }
+
+    /**
+     * As {@link #applyTo(Broker.Builder)}, with {@code databaseRules} (the ACL rules of the user database, which the
+     * admin API edits) asked after the granted ACLs and before the ACL file.
+     */
+    public Broker.Builder applyTo(Broker.Builder builder, Optional<dev.magpie.spi.Authorizer> databaseRules) {
         providers.chain().forEach(builder::authenticator);
         if (config.offersScram()) {
             // SecurityConfig has checked that a builtin provider is configured, so the database is open
             builder.enhancedAuthenticator(new UserStoreScramAuthenticator(providers.users().orElseThrow()));
         }
         if (providers.grantsAcl()) {
-            builder.authorizer(new GrantedAcl.Authorizer(acl != null ? Decision.NEXT : Decision.ALLOW));
+            builder.authorizer(new GrantedAcl.Authorizer(acl != null || databaseRules.isPresent() ? Decision.NEXT : Decision.ALLOW));
         }
+        databaseRules.ifPresent(builder::authorizer);
         if (acl != null) {
             builder.authorizer(acl);
         }
@@ -103,6 +112,11 @@ public final class ServerSecurity implements AutoCloseable {
     /** The (first) password file's authenticator (swapped on reload), if a password file is configured. */
     public Optional<SwappableAuthenticator> passwordAuthenticator() {
         return providers.passwordFiles().stream().findFirst().map(ConfiguredProviders.WatchedPasswords::target);
+    }
+
+    /** Whether an ACL file is configured (then rules asked before it answer NEXT when none matches). */
+    public boolean hasAclFile() {
+        return acl != null;
     }
 
     /** The ACL in force now, if an ACL file is configured. */
