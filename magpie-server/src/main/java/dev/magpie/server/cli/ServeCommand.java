@@ -245,7 +245,7 @@ public final class ServeCommand implements Callable<Integer> {
             devListeners.printTrustAdvice(err);
             err.flush();
         }
-        DashboardRoute.register(builder, plan.config());
+        DashboardRoute.register(builder, plan.config(), dev ? DevListeners.WSS_NAME : null);
         Broker broker = builder.build();
         admin.attach(broker);
         try {

@@ -1,19 +1,25 @@
 package dev.magpie.server.dashboard;
 
+import dev.magpie.Broker;
+import dev.magpie.server.config.AdminConfig;
+import dev.magpie.server.config.MagpieConfig;
 import dev.magpie.spi.HttpRoute;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * Serves the dashboard at {@code /dashboard/} (and redirects {@code /dashboard} there). Register it for both paths:
  *
  * <pre>{@code
- * DashboardRoute dashboard = new DashboardRoute(DashboardFiles.load(), Set.of("local-ws"));
+ * DashboardRoute dashboard = new DashboardRoute(DashboardFiles.load(), name -> true, Set.of("local-ws"));
  * builder.httpRoute(DashboardRoute.PATH, dashboard).httpRoute(DashboardRoute.PREFIX, dashboard);
  * }</pre>
  *
@@ -36,14 +42,17 @@ public final class DashboardRoute implements HttpRoute {
     private static final String ROOT = PATH + "/";
 
     private final DashboardFiles files;
+    private final Predicate<String> servedOn;
     private final Set<String> loopbackListeners;
 
     /**
      * @param files             what to serve
+     * @param servedOn          which listeners (by name) serve it; others answer 404
      * @param loopbackListeners names of the listeners bound to a loopback address, where plain HTTP is accepted
      */
-    public DashboardRoute(DashboardFiles files, Set<String> loopbackListeners) {
+    public DashboardRoute(DashboardFiles files, Predicate<String> servedOn, Set<String> loopbackListeners) {
         this.files = files;
+        this.servedOn = servedOn;
         this.loopbackListeners = Set.copyOf(loopbackListeners);
     }
 
@@ -64,24 +73,35 @@ public final class DashboardRoute implements HttpRoute {
     }
 
     /** The names of those listeners, from (name, bind) pairs. */
-    public static Set<String> loopbackNames(Collection<java.util.Map.Entry<String, String>> nameAndBind) {
-        return nameAndBind.stream().filter(e -> isLoopbackBind(e.getValue())).map(java.util.Map.Entry::getKey)
-                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    public static Set<String> loopbackNames(Collection<Map.Entry<String, String>> nameAndBind) {
+        return nameAndBind.stream().filter(e -> isLoopbackBind(e.getValue())).map(Map.Entry::getKey)
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /**
-     * Registers the dashboard on every ws/wss listener of the broker being built: plain HTTP is accepted on
-     * the listeners of {@code config} bound to loopback, TLS everywhere.
+     * Registers the dashboard on the broker being built when {@code config} serves the admin API and
+     * {@code admin.dashboard} is on: on the listeners the API answers on ({@code admin.listeners}, or
+     * {@code devListener}), plain HTTP accepted on those bound to loopback, TLS everywhere.
+     *
+     * @param devListener the name of {@code serve --dev}'s HTTPS listener, which serves it; null without {@code --dev}
      */
-    public static void register(dev.magpie.Broker.Builder builder, dev.magpie.server.config.MagpieConfig config) {
+    public static void register(Broker.Builder builder, MagpieConfig config, String devListener) {
+        AdminConfig admin = config.admin();
+        if (!admin.dashboard() || !admin.enabled() && devListener == null) {
+            return;
+        }
         Set<String> loopback = loopbackNames(config.listeners().stream()
-                .map(l -> java.util.Map.entry(l.name(), l.bind())).toList());
-        DashboardRoute route = new DashboardRoute(DashboardFiles.load(), loopback);
+                .map(l -> Map.entry(l.name(), l.bind())).toList());
+        DashboardRoute route = new DashboardRoute(DashboardFiles.load(),
+                name -> admin.servesOn(name) || name.equals(devListener), loopback);
         builder.httpRoute(PATH, route).httpRoute(PREFIX, route);
     }
 
     @Override
     public Response handle(Request request) {
+        if (!servedOn.test(request.listener())) {
+            return secured(page(404, "No dashboard on this listener (see admin.listeners)."));
+        }
         if (!request.secure() && !loopbackListeners.contains(request.listener())) {
             return secured(page(403, "The dashboard is only served over HTTPS (a wss listener) or on a listener bound to"
                     + " loopback: this listener (" + request.listener() + ") is neither."));

@@ -66,6 +66,7 @@ class ServeDashboardBrowserTest {
         }
         Path config = Files.writeString(dir.resolve("magpie.yaml"), """
                 data_dir: %s
+                admin: {enabled: true}
                 listeners:
                   - name: mqtt
                     type: tcp

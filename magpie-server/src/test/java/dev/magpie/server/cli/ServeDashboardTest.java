@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code magpie serve} serves the dashboard: on the {@code --dev} HTTPS listener (8443 by default, here a free port),
- * on a plain ws listener bound to loopback, and not on a plain ws listener reachable from the network.
+ * on a plain ws listener bound to loopback, and not on a plain ws listener reachable from the network; only with the
+ * admin API, and not with {@code admin.dashboard: false}.
  */
 class ServeDashboardTest {
     @TempDir
@@ -71,6 +72,7 @@ class ServeDashboardTest {
     void plainHttpIsServedOnALoopbackListenerOnlyNeverOnOneOpenToTheNetwork() throws Exception {
         Path config = Files.writeString(dir.resolve("magpie.yaml"), """
                 data_dir: %s
+                admin: {enabled: true}
                 listeners:
                   - {name: local, type: ws, bind: 127.0.0.1, port: 0}
                   - {name: open, type: ws, bind: 0.0.0.0, port: 0}
@@ -86,6 +88,25 @@ class ServeDashboardTest {
                 URI.create("http://127.0.0.1:" + broker.port("open") + "/dashboard/")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(open.statusCode()).isEqualTo(403);
         assertThat(open.body()).contains("only served over HTTPS");
+    }
+
+    @Test
+    void theDashboardIsOffWithTheApiOrWithAdminDashboardFalse() throws Exception {
+        for (String admin : new String[] {"{enabled: false}", "{enabled: true, dashboard: false}"}) {
+            Path config = Files.writeString(dir.resolve("magpie.yaml"), """
+                    data_dir: %s
+                    admin: %s
+                    listeners:
+                      - {name: local, type: ws, bind: 127.0.0.1, port: 0}
+                    """.formatted(dir.resolve("data"), admin));
+            Broker broker = serve("--config", config.toString());
+            HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + broker.port("local") + "/dashboard/")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).as(admin).isEqualTo(404);
+            assertThat(page.body()).as(admin).doesNotContain("js/app.js");
+            stop();
+            running.clear();
+        }
     }
 
     private static SSLContext trusting(Path caFile) throws Exception {

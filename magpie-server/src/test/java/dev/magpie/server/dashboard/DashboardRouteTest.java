@@ -32,11 +32,12 @@ class DashboardRouteTest {
 
     @BeforeAll
     static void start() {
-        DashboardRoute route = new DashboardRoute(DashboardFiles.load(), Set.of("local"));
+        DashboardRoute route = new DashboardRoute(DashboardFiles.load(), name -> !name.equals("other"), Set.of("local"));
         broker = Broker.builder()
                 .listener(Listener.ws("127.0.0.1", 0).named("local").anonymous(true)
                         .withWebSocket(WebSocketSettings.defaults().withPaths("/mqtt")))
                 .listener(Listener.ws("0.0.0.0", 0).named("open").anonymous(true))
+                .listener(Listener.ws("127.0.0.1", 0).named("other").anonymous(true))
                 .httpRoute(DashboardRoute.PATH, route).httpRoute(DashboardRoute.PREFIX, route)
                 .build().start();
     }
@@ -125,6 +126,13 @@ class DashboardRouteTest {
         assertThat(a.status).isEqualTo(403);
         assertThat(a.body).contains("only served over HTTPS").doesNotContain("js/app.js");
         assertThat(a.header("content-security-policy")).startsWith("default-src 'self'");
+    }
+
+    @Test
+    void aListenerThatDoesNotServeTheApiDoesNotServeTheDashboard() throws IOException {
+        Answer a = get("other", "/dashboard/");
+        assertThat(a.status).isEqualTo(404);
+        assertThat(a.body).doesNotContain("js/app.js");
     }
 
     @Test

@@ -82,8 +82,8 @@ export function render (main) {
     } catch (e) {
       toast(e.message, 'error')
     }
+    if (state.selected === clientId) { details.hidden = true; state.selected = null } // gone, or a new connection to look up afresh
     load()
-    if (state.selected === clientId) show(clientId)
   }
 
   load()
