@@ -52,6 +52,7 @@ after(async () => {
 async function newPage (viewport = DESKTOP) {
   const page = await browser.newPage()
   await page.setViewportSize(viewport)
+  page.setDefaultTimeout(10000) // fail within the script's minute, with the step that hung
   page.problems = []
   page.on('console', m => { if (m.type() === 'error') page.problems.push(`console: ${m.text()}`) })
   page.on('pageerror', e => page.problems.push(`exception: ${e.message}`))
@@ -196,9 +197,23 @@ test('every page loads without errors or horizontal scrolling at desktop and pho
   // something to show: a few clients with subscriptions, retained messages, traffic, a ban
   const sensors = await Promise.all(['sensor-kitchen', 'sensor-garage', 'dash-viewer'].map(id => connectClient(id)))
   await new Promise(resolve => sensors[2].subscribe(['home/+/temperature', 'home/#'], { qos: 1 }, resolve))
+  // an offline session: subscribed, then gone, with a message queued for its return
+  const attic = await connectClient('sensor-attic', { clean: false, properties: { sessionExpiryInterval: 3600 } })
+  await attic.subscribeAsync('home/attic/#', { qos: 1 })
+  await attic.endAsync()
   const retained = [['home/kitchen/temperature', '21.5'], ['home/garage/door', 'closed'], ['home/garage/raw', Buffer.from([0, 1, 2, 250])]]
   await Promise.all(retained.map(([t, p]) => sensors[0].publishAsync(t, p, { qos: 1, retain: true })))
-  const traffic = setInterval(() => { for (let i = 0; i < 5; i++) sensors[1].publish('home/garage/temperature', String(15 + Math.random())) }, 100)
+  await sensors[0].publishAsync('home/attic/window', 'open', { qos: 1 }) // queued for sensor-attic
+  const started = Date.now()
+  const traffic = setInterval(() => { // a rate that rises and falls, for the charts
+    const burst = Math.round(4 + 3 * Math.sin((Date.now() - started) / 2500))
+    for (let i = 0; i < burst; i++) {
+      const [topic, payload] = [['home/garage/temperature', (15 + Math.random()).toFixed(2)],
+        ['home/kitchen/humidity', JSON.stringify({ rh: Math.round(40 + 10 * Math.random()), unit: '%' })],
+        ['home/hall/motion', Math.random() < 0.5 ? 'on' : 'off']][(i + burst) % 3]
+      sensors[1].publish(topic, payload)
+    }
+  }, 100)
   const page = await newPage()
   try {
     await logIn(page)
@@ -213,22 +228,33 @@ test('every page loads without errors or horizontal scrolling at desktop and pho
       for (const name of PAGES) {
         await page.goto(url + '#/' + name)
         await page.locator(READY[name]).first().waitFor()
-        if (name === 'overview' && shots) await page.waitForTimeout(9000) // a few chart samples
+        if (name === 'overview' && shots) await page.waitForTimeout(viewport === DESKTOP ? 16000 : 4000) // chart samples for the picture
         if (name === 'live') {
           await page.getByLabel('Topic filter').fill('home/#')
           await page.getByRole('button', { name: 'Subscribe' }).click()
-          await page.locator('#live-messages li').nth(2).waitFor()
+          await page.locator('#live-messages li .badge', { hasText: 'retained' }).first().waitFor() // the retained ones first
+          await page.locator('#live-messages li').nth(8).waitFor()
+        }
+        if (name === 'clients') {
+          await page.locator('tr[data-key="dash-viewer"] td').first().click()
+          await page.locator('#client-details').getByText('home/+/temperature', { exact: true }).waitFor()
+        }
+        if (name === 'sessions') await page.locator('main').getByText('sensor-attic', { exact: true }).waitFor()
+        if (name === 'retained') {
+          await page.getByRole('row', { name: /home\/garage\/raw/ }).getByRole('button', { name: 'View' }).click()
+          await page.locator('.details pre.payload', { hasText: '00 01 02 fa' }).waitFor()
         }
         const width = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth])
         assert.ok(width[0] <= width[1], `${name} at ${viewport.width} px: scrollWidth ${width[0]} > innerWidth ${width[1]}`)
+        if (shots && (viewport === DESKTOP || name === 'overview')) {
+          const suffix = viewport === PHONE ? '-phone' : ''
+          await page.screenshot({ path: path.join(shots, `dashboard-${name}${suffix}.png`), fullPage: viewport === DESKTOP && name !== 'live' })
+        }
         if (viewport === PHONE) {
           await page.getByRole('button', { name: 'Menu' }).click()
           assert.ok(await page.getByRole('link', { name: 'Clients' }).isVisible(), 'the phone menu opens')
           await page.getByRole('button', { name: 'Menu' }).click()
-        }
-        if (shots && (viewport === DESKTOP || name === 'overview')) {
-          const suffix = viewport === PHONE ? '-phone' : ''
-          await page.screenshot({ path: path.join(shots, `dashboard-${name}${suffix}.png`), fullPage: viewport === DESKTOP })
+          assert.ok(!await page.getByRole('link', { name: 'Clients' }).isVisible(), 'and closes')
         }
       }
     }

@@ -2,12 +2,15 @@
 // from zero to a rounded maximum, and crisp lines on high-density screens. Colours come from CSS custom
 // properties so the stylesheet (and a dark colour scheme) decides them.
 //
-//   const chart = new LineChart(canvas, [{ label: 'in/s', color: '--series-1' }], { points: 90 })
+//   const chart = new LineChart(canvas, [{ label: 'in/s', color: '--series-1' }], { points: 90, seconds: 2 })
 //   chart.push([42]); // one new sample per series; redraws
 
+const MIN_SPAN = 10
+
 export class LineChart {
-  constructor (canvas, series, { points = 90, unit = '' } = {}) {
+  constructor (canvas, series, { points = 90, seconds = 2, unit = '' } = {}) {
     this.canvas = canvas
+    this.seconds = seconds
     this.series = series.map(s => ({ ...s, values: [] }))
     this.points = points
     this.unit = unit
@@ -66,16 +69,19 @@ export class LineChart {
     }
     ctx.textAlign = 'left'
     ctx.textBaseline = 'alphabetic'
-    ctx.fillText(`last ${this.points * 2} s`, left, height - 4)
+    // the window grows with the samples up to `points` (so a fresh page shows a line, not a dot), then scrolls
+    const span = Math.min(this.points, Math.max(MIN_SPAN, ...this.series.map(s => s.values.length)))
+    ctx.fillText(`last ${span * this.seconds} s`, left, height - 4)
 
-    const step = plotW / Math.max(1, this.points - 1)
+    const step = plotW / Math.max(1, span - 1)
     for (const s of this.series) {
       if (s.values.length === 0) continue
       ctx.strokeStyle = color(s.color)
       ctx.lineWidth = 2
       ctx.lineJoin = 'round'
+      ctx.setLineDash(s.dash || []) // a dashed series stays visible where it runs on top of another
       ctx.beginPath()
-      const offset = this.points - s.values.length
+      const offset = span - s.values.length
       s.values.forEach((v, i) => {
         const x = left + (offset + i) * step
         const y = top + plotH - (Number.isFinite(v) ? v : 0) / max * plotH
@@ -84,6 +90,7 @@ export class LineChart {
       })
       ctx.stroke()
     }
+    ctx.setLineDash([])
   }
 }
 

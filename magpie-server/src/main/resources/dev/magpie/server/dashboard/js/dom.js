@@ -46,9 +46,10 @@ export function field (label, input, hint) {
  * columns: [{label, value: row => string|Node, class?}]; options.onRow(row) makes rows clickable.
  */
 export function table (columns, rows, options = {}) {
-  const head = h('thead', {}, h('tr', {}, columns.map(c => h('th', { scope: 'col', class: c.class }, c.label))))
-  const body = h('tbody', {}, rows.map(row => {
-    const tr = h('tr', {}, columns.map(c => h('td', { 'data-label': c.label, class: c.class }, c.value(row))))
+  // explicit roles: the phone layout's display: block/flex would otherwise cost the table its semantics
+  const head = h('thead', { role: 'rowgroup' }, h('tr', { role: 'row' }, columns.map(c => h('th', { scope: 'col', role: 'columnheader', class: c.class }, c.label))))
+  const body = h('tbody', { role: 'rowgroup' }, rows.map(row => {
+    const tr = h('tr', { role: 'row' }, columns.map(c => h('td', { role: 'cell', 'data-label': c.label, class: c.class }, c.value(row))))
     if (options.onRow) {
       tr.classList.add('clickable')
       tr.tabIndex = 0
@@ -58,9 +59,9 @@ export function table (columns, rows, options = {}) {
     if (options.rowKey) tr.dataset.key = options.rowKey(row)
     return tr
   }))
-  const t = h('table', { class: 'cards' }, options.caption ? h('caption', { class: 'sr-only' }, options.caption) : null, head, body)
+  const t = h('table', { class: 'cards', role: 'table' }, options.caption ? h('caption', { class: 'sr-only' }, options.caption) : null, head, body)
   if (rows.length === 0) {
-    body.append(h('tr', { class: 'empty' }, h('td', { colspan: columns.length }, options.empty || 'Nothing here.')))
+    body.append(h('tr', { class: 'empty', role: 'row' }, h('td', { role: 'cell', colspan: columns.length }, options.empty || 'Nothing here.')))
   }
   return h('div', { class: 'table-wrap' }, t)
 }

@@ -12,7 +12,7 @@ export function render (main) {
   const info = h('section', { class: 'card', 'aria-labelledby': 'broker-h' }, h('h2', { id: 'broker-h' }, 'Broker'), h('p', { class: 'muted' }, 'Loading…'))
   const charts = [
     chartCard('Connections', [{ label: 'connected', color: '--series-1' }]),
-    chartCard('Messages per second', [{ label: 'in', color: '--series-1' }, { label: 'out', color: '--series-2' }]),
+    chartCard('Messages per second', [{ label: 'in', color: '--series-1' }, { label: 'out', color: '--series-2', dash: [6, 4] }]),
     chartCard('Dropped per second', [{ label: 'dropped', color: '--series-3' }])
   ]
   main.append(header(title), figures, h('div', { class: 'charts' }, charts.map(c => c.card)), info)
@@ -79,7 +79,7 @@ function chartCard (name, series) {
   const canvas = h('canvas', { role: 'img', 'aria-label': `${name}, last three minutes` })
   const card = h('section', { class: 'card chart' },
     h('h2', {}, name),
-    h('ul', { class: 'legend' }, series.map(s => h('li', { style: { '--swatch': `var(${s.color})` } }, s.label))),
+    h('ul', { class: 'legend' }, series.map(s => h('li', { class: s.dash ? 'dashed' : null, style: { '--swatch': `var(${s.color})` } }, s.label))),
     canvas)
   return { card, chart: new LineChart(canvas, series, { points: 90 }) }
 }
