@@ -108,7 +108,10 @@ test('a wrong password is refused with a visible error and no token', async () =
     assert.match(await error.textContent(), /Wrong user name or password/)
     assert.strictEqual(await page.evaluate(() => sessionStorage.getItem('magpie.dashboard.token')), null)
     assert.strictEqual(await page.locator('.bar').isVisible(), false)
-    if (shots) await page.screenshot({ path: path.join(shots, 'dashboard-login.png') })
+    if (shots) {
+      await page.evaluate(() => document.activeElement.blur())
+      await page.screenshot({ path: path.join(shots, 'dashboard-login.png') })
+    }
   } finally {
     await page.close()
   }
@@ -190,6 +193,52 @@ test('a message published from the form appears in the live view', async () => {
   } finally {
     await live.close()
     await form.close()
+  }
+})
+
+test('a ban added in the form refuses the client, and removing it lets the client in again', async () => {
+  const page = await newPage()
+  try {
+    await logIn(page)
+    await page.goto(url + '#/bans')
+    await page.getByLabel('Kind').selectOption('client_id')
+    await page.getByLabel('Value').fill('dash-banned')
+    await page.getByLabel('Reason').fill('test')
+    await page.getByRole('button', { name: 'Ban', exact: true }).click()
+    await page.locator('main').getByText('dash-banned', { exact: true }).waitFor()
+    await assert.rejects(connectClient('dash-banned'), /[Bb]anned|Not authorized|refused/, 'the broker refuses a banned client id')
+
+    await page.getByRole('button', { name: 'Remove ban of dash-banned' }).click()
+    await page.locator('dialog#confirm').getByRole('button', { name: 'Remove' }).click()
+    await page.locator('main').getByText('dash-banned', { exact: true }).waitFor({ state: 'detached' })
+    const client = await connectClient('dash-banned')
+    assert.ok(client.connected)
+    assert.deepStrictEqual(page.problems, [])
+  } finally {
+    await page.close()
+  }
+})
+
+test('a retained message is viewed and deleted from the retained page', async () => {
+  const client = await connectClient('dash-retainer')
+  await client.publishAsync('dash/retained/one', 'keep me', { qos: 1, retain: true })
+  const page = await newPage()
+  try {
+    await logIn(page)
+    await page.goto(url + '#/retained')
+    await page.getByLabel('Topic filter').fill('dash/retained/#')
+    await page.getByRole('button', { name: 'Show' }).click()
+    const row = page.getByRole('row', { name: /dash\/retained\/one/ })
+    await row.getByRole('button', { name: 'View' }).click()
+    await page.locator('.details pre.payload', { hasText: 'keep me' }).first().waitFor()
+    await row.getByRole('button', { name: /Delete/ }).click()
+    await page.locator('dialog#confirm').getByRole('button', { name: 'Delete' }).click()
+    await row.waitFor({ state: 'detached' })
+    const after = await apiGet(page, '/retained?filter=' + encodeURIComponent('dash/retained/#'))
+    assert.deepStrictEqual(after.body.items, [])
+    assert.deepStrictEqual(page.problems, [])
+  } finally {
+    await page.close()
   }
 })
 

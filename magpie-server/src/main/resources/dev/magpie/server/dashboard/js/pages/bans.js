@@ -3,16 +3,17 @@ import { api } from '../api.js'
 import { h, header, table, field, toast, confirmAction, formatTime, errorBox, replace } from '../dom.js'
 
 export const title = 'Bans'
+const KINDS = { client_id: 'Client id', username: 'User name', address: 'Address' }
 
 export function render (main) {
   const kind = h('select', { name: 'kind' },
     h('option', { value: 'client_id' }, 'Client id'), h('option', { value: 'username' }, 'User name'), h('option', { value: 'address' }, 'Address (IP or CIDR)'))
   const value = h('input', { name: 'value', required: true, autocomplete: 'off', spellcheck: 'false' })
   const reason = h('input', { name: 'reason', autocomplete: 'off' })
-  const minutes = h('input', { name: 'minutes', type: 'number', min: 1, inputmode: 'numeric', placeholder: 'forever' })
+  const minutes = h('input', { name: 'minutes', type: 'number', min: 1, inputmode: 'numeric', placeholder: 'empty: until removed' })
   const list = h('div', { class: 'list' })
   const form = h('form', { class: 'card form' }, h('h2', {}, 'Add a ban'),
-    h('div', { class: 'row' }, field('Kind', kind), field('Value', value), field('Reason', reason), field('Minutes', minutes, 'Empty: until removed.')),
+    h('div', { class: 'row' }, field('Kind', kind), field('Value', value), field('Reason', reason), field('Minutes', minutes)),
     h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, 'Ban')))
   form.addEventListener('submit', async (e) => {
     e.preventDefault()
@@ -35,7 +36,7 @@ export function render (main) {
       const answer = await api.get('/bans')
       const items = answer.items || []
       replace(list, table([
-        { label: 'Kind', value: b => b.kind },
+        { label: 'Kind', value: b => KINDS[b.kind] || b.kind },
         { label: 'Value', value: b => b.value, class: 'wrap' },
         { label: 'Reason', value: b => b.reason || '—', class: 'wrap' },
         { label: 'Expires', value: b => b.expiresAt ? formatTime(b.expiresAt) : 'never' },
@@ -47,7 +48,7 @@ export function render (main) {
   }
 
   async function remove (ban) {
-    if (!await confirmAction(`Remove the ban of ${ban.kind.replace('_', ' ')} ${ban.value}?`, 'Remove')) return
+    if (!await confirmAction(`Remove the ban of ${(KINDS[ban.kind] || ban.kind).toLowerCase()} ${ban.value}?`, 'Remove')) return
     try {
       await api.delete(`/bans/${encodeURIComponent(ban.id)}`)
       toast(`Removed the ban of ${ban.value}`)

@@ -29,6 +29,6 @@ export function render (main) {
       result.textContent = err.message
     }
   })
-  main.append(header(title), h('p', { class: 'muted' }, 'The broker publishes the message itself: subscribers receive it as from any client, ACLs for publishers do not apply.'), form)
+  main.append(header(title), h('p', { class: 'muted' }, 'The broker publishes the message as itself, not as a client: subscribers receive it like any other message (at most 256 KiB).'), form)
   topic.focus()
 }
