@@ -14,5 +14,22 @@ import java.util.Objects;
 public record ConnectionTerms(Instant connectedAt, int keepAliveSeconds, boolean cleanStart) {
     public ConnectionTerms {
         Objects.requireNonNull(connectedAt, "connectedAt");
+        if (keepAliveSeconds < 0 || keepAliveSeconds > 0xFFFF) {
+            throw new IllegalArgumentException("keepAliveSeconds must be 0..65535, was " + keepAliveSeconds);
+        }
+    }
+
+    /** Millisecond time (46 bits: until the year 4200), keep-alive (16 bits), Clean Start (1 bit); never 0. */
+    long pack() {
+        long millis = Math.max(1, Math.min(connectedAt.toEpochMilli(), (1L << 46) - 1));
+        return millis << 17 | (long) keepAliveSeconds << 1 | (cleanStart ? 1 : 0);
+    }
+
+    /** The terms {@link #pack} made {@code packed} from; null for 0 (none). */
+    static ConnectionTerms unpack(long packed) {
+        if (packed == 0) {
+            return null;
+        }
+        return new ConnectionTerms(Instant.ofEpochMilli(packed >>> 17), (int) (packed >>> 1) & 0xFFFF, (packed & 1) != 0);
     }
 }

@@ -36,8 +36,11 @@ public final class Session {
     private InboundQos2 inboundQos2;
 
     private volatile ClientInfo clientInfo;
-    /** How the current or last connection was accepted; null before the first (a session restored at start). */
-    private volatile ConnectionTerms connectionTerms;
+    /**
+     * How the current or last connection was accepted, packed into one long ({@link ConnectionTerms#pack}): 0 before the
+     * first (a session restored at start). Eight bytes rather than an object per session: every session counts (issue 11).
+     */
+    private volatile long connectionTerms;
     private SessionConnection connection;
     private long expirySeconds;
     private Future<?> expiryTask;
@@ -101,12 +104,12 @@ public final class Session {
 
     /** How the current or last connection was accepted; null if no client attached since the broker started. Any thread. */
     public ConnectionTerms connectionTerms() {
-        return connectionTerms;
+        return ConnectionTerms.unpack(connectionTerms);
     }
 
     /** Records how the connection about to attach was accepted (the connect gate, before {@link #attach}). */
     public void connectionTerms(ConnectionTerms terms) {
-        this.connectionTerms = terms;
+        this.connectionTerms = terms.pack();
     }
 
     /** Who a session restored from the store at start belonged to, until its client attaches again. */

@@ -3,7 +3,6 @@ package dev.magpie.store;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -27,7 +26,6 @@ import java.util.Optional;
 public final class ApiKeys {
     /** What every key starts with, so a leaked key is recognisable (secret scanners, logs). */
     public static final String PREFIX = "mgp_";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final UserStore store;
 
@@ -47,7 +45,7 @@ public final class ApiKeys {
     public String add(String name) {
         UserStore.validateName(name);
         byte[] random = new byte[32];
-        RANDOM.nextBytes(random);
+        store.random().nextBytes(random);
         String key = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         int added = store.update("add API key '" + name + "'", "INSERT OR IGNORE INTO api_keys (name, key_hash, created_at) VALUES (?, ?, ?)",
                 name, hash(key), UserStore.timestamp());

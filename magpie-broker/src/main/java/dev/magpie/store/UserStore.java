@@ -94,8 +94,8 @@ public final class UserStore implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final String location;
     private boolean closed; // guarded by lock
-    /** Counts changes to the ACL rules made through this store, so {@link UserStoreAuthorizer} knows to reload. */
-    private final java.util.concurrent.atomic.AtomicLong aclRevision = new java.util.concurrent.atomic.AtomicLong();
+    /** Told after each change to the ACL rules made through this store (on the changing thread). */
+    private final List<Runnable> aclListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private UserStore(Connection connection, PasswordHasher hasher, String location) {
         this.connection = connection;
@@ -298,7 +298,9 @@ public final class UserStore implements AutoCloseable {
         if (nameProblem(name) != null) {
             return Optional.empty();
         }
-        return list().stream().filter(u -> u.name().equals(name)).findFirst();
+        return query("look up user '" + name + "'", "SELECT name, created_at, updated_at, admin FROM users WHERE name = ?",
+                rs -> new User(rs.getString(1), Instant.parse(rs.getString(2)), Instant.parse(rs.getString(3)), rs.getInt(4) != 0), name)
+                .stream().findFirst();
     }
 
     /** The API keys kept in this database (see {@link ApiKeys}). */
@@ -437,12 +439,18 @@ public final class UserStore implements AutoCloseable {
         T map(ResultSet rs) throws SQLException;
     }
 
-    long aclRevision() {
-        return aclRevision.get();
+    /** The store's random source (salts, API keys). */
+    SecureRandom random() {
+        return random;
     }
 
     void aclChanged() {
-        aclRevision.incrementAndGet();
+        aclListeners.forEach(Runnable::run);
+    }
+
+    /** Runs {@code listener} after every change to the ACL rules made through this store, on the thread that made it. */
+    public void onAclRulesChanged(Runnable listener) {
+        aclListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     static String timestamp() {

@@ -13,31 +13,35 @@ import dev.magpie.spi.Message;
  * when it is the last authorizer (without an ACL file every action is allowed, so the rules here can only
  * take rights away or be the grants of a deny-by-default file).
  *
- * <p>The rules are read into memory when the store says they changed (every change through the API goes through
- * the same {@link UserStore}), never per PUBLISH; with no rules every question is a quick NEXT.
+ * <p>The rules are read into memory here (on the thread that builds the broker) and again on the thread that changes
+ * them, when the store says they changed (every change through the API goes through the same {@link UserStore}): an
+ * event loop asking only reads a volatile field, never the database. With no rules every question is answered at once.
  */
 public final class UserStoreAuthorizer implements Authorizer {
     private final UserStore store;
     private final Decision whenNoRuleMatches;
-    private volatile Loaded loaded = new Loaded(-1, null);
+    private volatile AclAuthorizer loaded;
 
-    private record Loaded(long revision, AclAuthorizer acl) {
-    }
-
+    /**
+     * Reads the rules now and follows their changes.
+     *
+     * @param whenNoRuleMatches NEXT when an ACL file's authorizer comes next, ALLOW when this one is the last
+     * @throws UserStoreException if the rules cannot be read
+     */
     public UserStoreAuthorizer(UserStore store, Decision whenNoRuleMatches) {
         this.store = store;
         this.whenNoRuleMatches = whenNoRuleMatches;
+        reload();
+        store.onAclRulesChanged(this::reload);
+    }
+
+    private synchronized void reload() {
+        var rules = store.aclRules().rules();
+        loaded = rules.isEmpty() ? null : new AclAuthorizer(rules, whenNoRuleMatches);
     }
 
     private AclAuthorizer current() {
-        Loaded l = loaded;
-        long revision = store.aclRevision();
-        if (l.revision != revision) {
-            var rules = store.aclRules().rules();
-            l = new Loaded(revision, rules.isEmpty() ? null : new AclAuthorizer(rules, whenNoRuleMatches));
-            loaded = l;
-        }
-        return l.acl;
+        return loaded;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.magpie.server.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.magpie.admin.BrokerAdmin;
 import dev.magpie.admin.ListenerInfo;
+import dev.magpie.observe.LogSafe;
 import dev.magpie.security.acl.AclAuthorizer;
 import dev.magpie.spi.HttpRoute;
 import dev.magpie.store.UserStore;
@@ -14,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -113,6 +113,10 @@ public final class AdminApi implements HttpRoute {
             return ApiJson.error(403, "insecure_listener", "the admin API answers only over TLS (wss) or on a listener bound to loopback;"
                     + " listener '" + request.listener() + "' is neither");
         }
+        if (crossOrigin(request)) {
+            // a page of another site driving the browser (cached Basic credentials): no CORS, ever
+            return ApiJson.error(403, "forbidden", "cross-origin requests are refused: call the API from the dashboard, curl or a script");
+        }
         Optional<ApiRouter.Match> match = a.router().match(request.method(), request.path());
         if (match.isEmpty()) {
             return a.router().knowsPath(request.path())
@@ -122,7 +126,12 @@ public final class AdminApi implements HttpRoute {
         ApiRouter.Route route = match.get().route();
         try {
             String caller = route.open() ? "" : a.auth().caller(request);
-            return route.handler().apply(new ApiCall(request, match.get().params(), caller));
+            Response answer = route.handler().apply(new ApiCall(request, match.get().params(), caller));
+            if (!route.open() && !request.method().equals("GET")) {
+                // one audit line per change an administrator makes
+                LOG.info("admin API: {} {} {} from {}: {}", caller, request.method(), LogSafe.text(request.path()), request.remote(), answer.status());
+            }
+            return answer;
         } catch (ApiAuth.ThrottledException e) {
             return ApiJson.error(e.status(), e.code(), e.getMessage()).withHeader("Retry-After", Long.toString(e.seconds()));
         } catch (ApiException e) {
@@ -149,13 +158,28 @@ public final class AdminApi implements HttpRoute {
         }
     }
 
+    /** Whether a browser sent this from a page of another origin (the Origin header names another host and port). */
+    static boolean crossOrigin(Request request) {
+        Optional<String> origin = request.header("origin");
+        if (origin.isEmpty()) {
+            return false; // not a browser's cross-origin request (curl, scripts, same-origin GET)
+        }
+        String host = request.header("host").orElse("");
+        try {
+            String authority = java.net.URI.create(origin.get().trim()).getRawAuthority();
+            return authority == null || !authority.equalsIgnoreCase(host);
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
+    }
+
     private Response login(ApiCall call, ApiAuth auth) {
         JsonNode body = call.body();
         String username = call.requiredText(body, "username");
         byte[] password = call.requiredText(body, "password").getBytes(StandardCharsets.UTF_8);
         try {
             ApiAuth.Token token = auth.login(username, password, call.request().remote());
-            LOG.info("admin API: {} logged in from {}", username, call.request().remote());
+            LOG.info("admin API: {} logged in from {}", LogSafe.text(username), call.request().remote());
             return ApiJson.ok(ApiJson.fields("token", token.token(), "expiresAt", ApiJson.time(token.expiresAt()), "username", username));
         } finally {
             java.util.Arrays.fill(password, (byte) 0);
@@ -169,11 +193,5 @@ public final class AdminApi implements HttpRoute {
             }
         }
         return null;
-    }
-
-    /** For tests: the document as served. */
-    Map<String, Object> openApi() {
-        Attached a = attached;
-        return OpenApiDocument.of(a.router().routes(), version);
     }
 }

@@ -1,6 +1,7 @@
 package dev.magpie.server.admin;
 
 import dev.magpie.admin.BrokerAdmin;
+import dev.magpie.observe.LogSafe;
 import dev.magpie.spi.AuthResult;
 import dev.magpie.spi.Credentials;
 import dev.magpie.spi.HttpRoute;
@@ -37,6 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * access at once.
  */
 final class ApiAuth {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiAuth.class);
     /** Tokens held at most; the oldest make room (a flood of logins cannot fill the heap). */
     private static final int MAX_TOKENS = 10_000;
 
@@ -154,6 +156,7 @@ final class ApiAuth {
             right = result.outcome() == AuthResult.Outcome.ALLOW;
         }
         if (!right) {
+            LOG.info("admin API: failed login as {} from {}", LogSafe.text(username), from);
             Optional<Duration> next = admin.loginFailed(address, username);
             if (next.isPresent() && !next.get().isZero()) {
                 throw throttled(next.get());

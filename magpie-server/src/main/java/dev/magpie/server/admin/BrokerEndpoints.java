@@ -41,8 +41,8 @@ final class BrokerEndpoints {
         BrokerStats s = admin.stats();
         return ApiJson.ok(ApiJson.fields("time", ApiJson.time(s.time()), "connections", s.connections(), "sessionsOnline", s.sessionsOnline(),
                 "sessionsOffline", s.sessionsOffline(), "messagesReceived", s.messagesReceived(), "messagesSent", s.messagesSent(),
-                "messagesDropped", s.messagesDropped(), "subscriptions", s.subscriptions(), "retained", s.retained(),
-                "retainedBytes", s.retainedBytes()));
+                "messagesDropped", s.messagesDropped(), "bytesReceived", null, "bytesSent", null, "subscriptions", s.subscriptions(),
+                "retained", s.retained(), "retainedBytes", s.retainedBytes()));
     }
 
     private Response listeners(ApiCall call) {

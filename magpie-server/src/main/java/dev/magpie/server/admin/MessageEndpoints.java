@@ -100,6 +100,10 @@ final class MessageEndpoints {
         if (payload.length > MAX_PUBLISH_BYTES) {
             throw ApiException.badRequest("the payload is " + payload.length + " bytes; at most " + MAX_PUBLISH_BYTES + " may be published here");
         }
+        if (body.has("properties")) {
+            // refused rather than dropped: a caller must not believe a Message Expiry or User Property went out
+            throw ApiException.badRequest("\"properties\" are not supported yet: publish without them");
+        }
         int qos = call.intField(body, "qos", 0, 0, 2);
         boolean retain = call.boolField(body, "retain", false);
         admin.publish(new Message(topic, payload, qos, retain));

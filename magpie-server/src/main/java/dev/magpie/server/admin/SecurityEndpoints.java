@@ -10,7 +10,6 @@ import dev.magpie.store.StoredAclRules.StoredAclRule;
 import dev.magpie.store.User;
 import dev.magpie.store.UserStore;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -232,9 +231,5 @@ final class SecurityEndpoints {
         String kind = b.kind().name().toLowerCase(Locale.ROOT);
         return ApiJson.fields("id", kind + ":" + b.value(), "kind", kind, "value", b.value(), "reason", b.reason().isEmpty() ? null : b.reason(),
                 "expiresAt", b.isPermanent() ? null : ApiJson.time(b.until()));
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -257,9 +257,7 @@ public final class ServeCommand implements Callable<Integer> {
             throw new StartException(EXIT_START_FAILED, "cannot start: " + e.getMessage(), e);
         }
         security.startReloading();
-        if (admin.enabled()) {
-            log.info("admin API on /api/v1 (docs/api.md)");
-        }
+        admin.announce();
         return new Running(broker, security, admin);
     }
 

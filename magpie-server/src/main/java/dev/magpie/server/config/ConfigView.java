@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -37,9 +36,7 @@ public final class ConfigView {
 
     private static void mask(JsonNode node) {
         if (node instanceof ObjectNode object) {
-            Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> field = fields.next();
+            for (Map.Entry<String, JsonNode> field : object.properties()) {
                 JsonNode value = field.getValue();
                 if (isSecretKey(field.getKey()) && !value.isNull() && !(value.isTextual() && value.asText().isEmpty())
                         && !value.isBoolean() && !value.isNumber()) {

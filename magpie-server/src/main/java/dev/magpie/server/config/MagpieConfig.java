@@ -64,6 +64,12 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
             }
         }
         listeners = List.copyOf(listeners);
+        for (String name : admin.listeners()) {
+            if (listeners.stream().noneMatch(l -> l.name().equals(name) && (l.type() == ListenerType.WS || l.type() == ListenerType.WSS))) {
+                throw new IllegalArgumentException("admin.listeners names '" + name + "', which is not a ws or wss listener of this config"
+                        + " (the admin API is HTTP: it is served next to MQTT over WebSocket)");
+            }
+        }
     }
 
     /** A config with the default {@code security}, {@code capabilities} and {@code bans} sections. */

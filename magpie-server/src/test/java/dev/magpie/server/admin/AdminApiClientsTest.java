@@ -91,6 +91,7 @@ class AdminApiClientsTest {
         MqttClient gone = v3("p-1", null, false, new CopyOnWriteArrayList<>(), () -> { });
         gone.subscribe("p/#", 1);
         gone.disconnect();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !api.get("/api/v1/clients/p-1").body().get("connected").asBoolean());
 
         ApiBroker.Answer all = api.get("/api/v1/clients");
         assertThat(all.status()).isEqualTo(200);
@@ -141,6 +142,8 @@ class AdminApiClientsTest {
         MqttClient away = v3("away", null, false, new CopyOnWriteArrayList<>(), () -> { });
         away.subscribe("jobs/#", 1);
         away.disconnect();
+        // until the broker has handled the DISCONNECT, messages would go out (in flight) rather than wait in the queue
+        await().atMost(Duration.ofSeconds(10)).until(() -> !api.get("/api/v1/clients/away").body().get("connected").asBoolean());
         for (int i = 0; i < 3; i++) {
             publisher.publish("jobs/" + i, ("job" + i).getBytes(StandardCharsets.UTF_8), 1, false);
         }
@@ -198,6 +201,7 @@ class AdminApiClientsTest {
         c.subscribe("k/#", 1);
         assertThat(api.delete("/api/v1/sessions/keeper").status()).as("connected: kick first").isEqualTo(409);
         c.disconnect();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !api.get("/api/v1/clients/keeper").body().get("connected").asBoolean());
 
         assertThat(api.delete("/api/v1/sessions/keeper").status()).isEqualTo(204);
         assertThat(api.delete("/api/v1/sessions/keeper").status()).isEqualTo(404);

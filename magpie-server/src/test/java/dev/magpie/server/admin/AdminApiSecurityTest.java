@@ -91,6 +91,22 @@ class AdminApiSecurityTest {
     }
 
     @Test
+    void aBrowserRequestFromAnotherOriginIsRefusedEvenWithValidCredentials() throws Exception {
+        api.login();
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(api.uri("/api/v1/users"))
+                .header("Origin", "https://evil.example").header("Authorization", ApiBroker.basic(ApiBroker.ADMIN, ApiBroker.ADMIN_PASSWORD))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"mallory\",\"password\":\"x\",\"admin\":true}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(ApiBroker.JSON.readTree(r.body()).at("/error/code").asText()).isEqualTo("forbidden");
+        assertThat(api.get("/api/v1/users/mallory").status()).isEqualTo(404);
+        java.net.http.HttpResponse<String> same = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(api.uri("/api/v1/broker"))
+                .header("Origin", "http://127.0.0.1:" + api.broker.port("ws")).header("Authorization", "Bearer " + api.token()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(same.statusCode()).as("the dashboard's own origin").isEqualTo(200);
+    }
+
+    @Test
     void repeatedWrongPasswordsAreThrottledLikeMqttLogins() {
         int status = 0;
         for (int i = 0; i < 6 && status != 429; i++) {
