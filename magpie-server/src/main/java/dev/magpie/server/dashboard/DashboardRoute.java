@@ -40,6 +40,7 @@ public final class DashboardRoute implements HttpRoute {
             + " style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     private static final String ROOT = PATH + "/";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DashboardRoute.class);
 
     private final DashboardFiles files;
     private final Predicate<String> servedOn;
@@ -95,6 +96,7 @@ public final class DashboardRoute implements HttpRoute {
         DashboardRoute route = new DashboardRoute(DashboardFiles.load(),
                 name -> admin.servesOn(name) || name.equals(devListener), loopback);
         builder.httpRoute(PATH, route).httpRoute(PREFIX, route);
+        LOG.info("web dashboard on /dashboard/ wherever the admin API answers (admin.dashboard: false turns it off)");
     }
 
     @Override
