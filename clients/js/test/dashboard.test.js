@@ -242,6 +242,54 @@ test('a retained message is viewed and deleted from the retained page', async ()
   }
 })
 
+test('after a reload the live view asks for the password again; logging out ends the token', async () => {
+  const page = await newPage()
+  try {
+    await logIn(page)
+    await page.goto(url + '#/live')
+    const passwordField = page.getByLabel(`Password of ${user}`)
+    assert.strictEqual(await passwordField.isVisible(), false, 'known from the login')
+    await page.reload()
+    await page.locator('#live-status').waitFor()
+    assert.ok(await passwordField.isVisible(), 'asked again: the password was in memory only')
+    await passwordField.fill(password)
+    await page.getByLabel('Topic filter').fill('dash/reload/#')
+    await page.getByRole('button', { name: 'Subscribe' }).click()
+    await page.locator('#live-status', { hasText: 'Subscribed to dash/reload/#' }).waitFor()
+
+    const token = await page.evaluate(() => sessionStorage.getItem('magpie.dashboard.token'))
+    await page.getByRole('button', { name: 'Log out' }).click()
+    await page.getByRole('button', { name: 'Log in' }).waitFor()
+    assert.strictEqual(await page.evaluate(() => sessionStorage.getItem('magpie.dashboard.token')), null)
+    const after = await page.request.get(new URL('/api/v1/broker', url).href, { headers: { Authorization: `Bearer ${token}` } })
+    assert.strictEqual(after.status(), 401, 'the broker forgot the token')
+    assert.deepStrictEqual(page.problems, [])
+  } finally {
+    await page.close()
+  }
+})
+
+test('an offline session is deleted from the sessions page', async () => {
+  const client = await connectClient('dash-offline', { clean: false, properties: { sessionExpiryInterval: 600 } })
+  await client.subscribeAsync('dash/offline/#', { qos: 1 })
+  await client.endAsync()
+  const page = await newPage()
+  try {
+    await logIn(page)
+    await page.goto(url + '#/sessions')
+    const cell = page.locator('main').getByText('dash-offline', { exact: true })
+    await cell.waitFor()
+    await page.getByRole('button', { name: 'Delete session of dash-offline' }).click()
+    await page.locator('dialog#confirm').getByRole('button', { name: 'Delete' }).click()
+    await cell.waitFor({ state: 'detached' })
+    const sessions = await apiGet(page, '/sessions?state=offline')
+    assert.ok(!sessions.body.items.some(s => s.clientId === 'dash-offline'), JSON.stringify(sessions.body))
+    assert.deepStrictEqual(page.problems, [])
+  } finally {
+    await page.close()
+  }
+})
+
 test('every page loads without errors or horizontal scrolling at desktop and phone widths', async () => {
   // something to show: a few clients with subscriptions, retained messages, traffic, a ban
   const sensors = await Promise.all(['sensor-kitchen', 'sensor-garage', 'dash-viewer'].map(id => connectClient(id)))
