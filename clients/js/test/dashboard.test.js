@@ -23,6 +23,7 @@ const url = required('MAGPIE_DASHBOARD_URL') // e.g. http://127.0.0.1:PORT/dashb
 const user = required('MAGPIE_ADMIN_USER')
 const password = required('MAGPIE_ADMIN_PASSWORD')
 const tcpPort = Number(required('MAGPIE_TCP_PORT'))
+const devUrl = process.env.MAGPIE_DEV_URL // serve --dev's HTTPS listener, e.g. https://localhost:8443/dashboard/
 const shots = process.env.MAGPIE_SCREENSHOTS
 const DESKTOP = { width: 1280, height: 800 }
 const PHONE = { width: 390, height: 844 }
@@ -38,7 +39,8 @@ before(async () => {
   browser = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.MAGPIE_CHROMIUM || '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    viewport: DESKTOP
+    viewport: DESKTOP,
+    ignoreHTTPSErrors: true // the --dev listener's certificate is from the test's own development CA
   })
 })
 
@@ -284,6 +286,31 @@ test('an offline session is deleted from the sessions page', async () => {
     await cell.waitFor({ state: 'detached' })
     const sessions = await apiGet(page, '/sessions?state=offline')
     assert.ok(!sessions.body.items.some(s => s.clientId === 'dash-offline'), JSON.stringify(sessions.body))
+    assert.deepStrictEqual(page.problems, [])
+  } finally {
+    await page.close()
+  }
+})
+
+test('serve --dev: the dashboard over HTTPS, its live view over wss:// as the logged-in user', { skip: !devUrl }, async () => {
+  const page = await newPage()
+  try {
+    await page.goto(devUrl)
+    await page.getByLabel('User name').fill(user)
+    await page.getByLabel('Password').fill(password)
+    await page.getByRole('button', { name: 'Log in' }).click()
+    await page.waitForSelector('#broker-version')
+    await page.goto(devUrl + '#/live')
+    await page.getByLabel('Topic filter').fill('dash/dev/#')
+    await page.getByRole('button', { name: 'Subscribe' }).click()
+    await page.locator('#live-status', { hasText: 'Subscribed to dash/dev/#' }).waitFor()
+    const token = await page.evaluate(() => sessionStorage.getItem('magpie.dashboard.token'))
+    const published = await page.request.post(new URL('/api/v1/publish', devUrl).href, {
+      headers: { Authorization: `Bearer ${token}` }, data: { topic: 'dash/dev/tls', payload: 'over wss', qos: 1 }
+    })
+    assert.strictEqual(published.status(), 202)
+    await page.locator('#live-messages li .topic', { hasText: 'dash/dev/tls' }).waitFor()
+    assert.strictEqual(await page.evaluate(() => location.protocol), 'https:')
     assert.deepStrictEqual(page.problems, [])
   } finally {
     await page.close()

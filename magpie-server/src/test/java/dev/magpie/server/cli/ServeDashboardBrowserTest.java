@@ -82,7 +82,8 @@ class ServeDashboardBrowserTest {
                       paths: [/mqtt]
                 """.formatted(data));
         ServeCommand serve = new ServeCommand(Map.of());
-        new CommandLine(serve).parseArgs("--config", config.toString());
+        // and --dev's HTTPS listener (on a free port instead of 8443), where the dashboard's live view uses wss://
+        new CommandLine(serve).parseArgs("--config", config.toString(), "--dev", "--dev-tls-port", "0", "--dev-wss-port", "0");
         running = serve.start(new PrintWriter(new StringWriter(), true));
 
         Map<String, String> env = new HashMap<>();
@@ -90,6 +91,7 @@ class ServeDashboardBrowserTest {
         env.put("MAGPIE_TCP_PORT", String.valueOf(running.broker().port("mqtt")));
         env.put("MAGPIE_ADMIN_USER", ADMIN);
         env.put("MAGPIE_ADMIN_PASSWORD", PASSWORD);
+        env.put("MAGPIE_DEV_URL", "https://localhost:" + running.broker().port(DevListeners.WSS_NAME) + "/dashboard/");
         env.put("MAGPIE_WS_PORT", String.valueOf(running.broker().port("local-web")));
         env.put("MAGPIE_CHROMIUM", CHROMIUM.toString());
         return env;
