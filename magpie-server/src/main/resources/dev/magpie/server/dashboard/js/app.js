@@ -53,8 +53,7 @@ function setMenu (open) {
 menuButton.addEventListener('click', () => setMenu(menuButton.getAttribute('aria-expanded') !== 'true'))
 document.getElementById('logout').addEventListener('click', async () => {
   await logout()
-  location.hash = '#/login'
-  route()
+  route() // the login form, keeping the page's address for after the next login
 })
 window.addEventListener('magpie:logged-out', (e) => {
   toast(`Logged out: ${e.detail || 'the session ended'}`, 'error')
