@@ -66,6 +66,7 @@ public final class AdminSetup implements AutoCloseable {
     public Broker.Builder registerOn(Broker.Builder builder) {
         if (api != null) {
             builder.httpRoute(AdminApi.PATH, api);
+            builder.httpRoute("/api/v1", api); // so even the bare prefix answers a JSON error, not the static 404
         }
         return builder;
     }

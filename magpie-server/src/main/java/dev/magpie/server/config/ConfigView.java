@@ -12,9 +12,10 @@ import java.util.regex.Pattern;
 
 /**
  * The effective configuration as a JSON tree with the YAML file's key names (what {@code GET /api/v1/config}
- * shows), secrets masked as {@value #MASK}: every value under a key that names a secret (password, secret,
- * token, key, credentials) and the user-info part of URLs ({@code jdbc:postgresql://u:pw@host}, {@code password=}
- * query parameters). Masking by key name errs on the safe side: a TLS key's file name is masked too.
+ * shows), secrets masked as {@value #MASK}: every value under a key that ends in a secret's name (password, secret,
+ * token, key, credentials; so {@code key_password} but not {@code key_file}), HTTP headers as a whole (they carry
+ * credentials), and the user-info part and {@code password=}/{@code secret=}/{@code token=} parameters of URLs
+ * ({@code jdbc:postgresql://u:pw@host/db?password=...}). Masking by key name errs on the side of hiding.
  */
 public final class ConfigView {
     /** What a secret is replaced with. */
