@@ -63,6 +63,12 @@ test('packets split across WebSocket messages, or several in one, are cut correc
     { topic: 'a/b', qos: 1, packetId: 7, length: 300 })
 })
 
+test('a packet over the reader\'s limit is refused before it is buffered', () => {
+  const reader = new m.PacketReader(1000)
+  assert.throws(() => reader.push(Uint8Array.of(0x30, ...m.encodeRemainingLength(1001))), /over this page's limit/)
+  assert.strictEqual(new m.PacketReader(1000).push(m.packet(3, 0, m.encodeString('t'), new Uint8Array(997))).length, 1, '1000 bytes pass')
+})
+
 test('a wrong password is refused with the CONNACK reason', async () => {
   const client = new m.MqttWsClient({ url: wsUrl(), username: user(), password: password() + 'x' })
   await assert.rejects(client.connect(), /bad user name or password|not authorized/)

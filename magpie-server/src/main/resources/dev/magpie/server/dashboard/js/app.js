@@ -51,6 +51,9 @@ function setMenu (open) {
 }
 
 menuButton.addEventListener('click', () => setMenu(menuButton.getAttribute('aria-expanded') !== 'true'))
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && document.body.classList.contains('menu-open')) { setMenu(false); menuButton.focus() }
+})
 document.getElementById('logout').addEventListener('click', async () => {
   await logout()
   route() // the login form, keeping the page's address for after the next login

@@ -125,7 +125,11 @@ export function connectPacket ({ clientId, username, password, keepAlive, cleanS
  * [MQTT-6.0.0-2], so the bytes are kept until a packet is complete.
  */
 export class PacketReader {
-  constructor () { this.buffer = new Uint8Array(0) }
+  /** @param maxPacketBytes larger packets end the connection: a page must not buffer whatever a peer announces */
+  constructor (maxPacketBytes = 4 * 1024 * 1024) {
+    this.buffer = new Uint8Array(0)
+    this.maxPacketBytes = maxPacketBytes
+  }
 
   /** Adds bytes; returns the packets now complete as {type, flags, body}. */
   push (bytes) {
@@ -139,6 +143,7 @@ export class PacketReader {
       if (this.buffer.length - at < 2) break
       const length = decodeRemainingLength(this.buffer, at + 1)
       if (length === null) break
+      if (length.value > this.maxPacketBytes) throw new Error(`a packet of ${length.value} bytes is over this page's limit of ${this.maxPacketBytes}`)
       const start = at + 1 + length.size
       if (this.buffer.length < start + length.value) break
       packets.push({ type: this.buffer[at] >> 4, flags: this.buffer[at] & 0x0f, body: this.buffer.subarray(start, start + length.value) })
@@ -169,14 +174,14 @@ export function parsePublish (flags, body) {
  * 'pingresp' and 'close' (detail: {reason}). Not reconnecting by itself: the live view decides.
  */
 export class MqttWsClient extends EventTarget {
-  constructor ({ url, clientId, username, password, keepAlive = 30 }) {
+  constructor ({ url, clientId, username, password, keepAlive = 30, maxPacketBytes }) {
     super()
     this.url = url
     this.clientId = clientId || `magpie-dashboard-${Math.random().toString(36).slice(2, 10)}`
     this.username = username
     this.password = password
     this.keepAlive = keepAlive
-    this.reader = new PacketReader()
+    this.reader = new PacketReader(maxPacketBytes)
     this.pending = new Map() // packet id -> {resolve, reject} of a SUBSCRIBE or UNSUBSCRIBE
     this.received = new Set() // QoS 2 packet ids between PUBREC and PUBREL (4.3.3)
     this.nextId = 1
