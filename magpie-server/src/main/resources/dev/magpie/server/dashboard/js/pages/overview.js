@@ -65,7 +65,7 @@ export function render (main) {
   }
   loadBroker()
   poll()
-  const timer = setInterval(() => { if (!stopped) poll() }, POLL_MS)
+  const timer = setInterval(() => { if (!stopped && !document.hidden) poll() }, POLL_MS) // a hidden tab asks nothing
   const uptime = setInterval(loadBroker, 30000)
   return () => {
     stopped = true
