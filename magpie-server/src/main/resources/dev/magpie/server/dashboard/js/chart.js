@@ -44,7 +44,7 @@ export class LineChart {
     const style = getComputedStyle(canvas)
     const color = (name) => style.getPropertyValue(name).trim() || '#888'
 
-    const max = niceMax(Math.max(0, ...this.series.flatMap(s => s.values.filter(Number.isFinite))))
+    const max = niceMax(1.1 * Math.max(0, ...this.series.flatMap(s => s.values.filter(Number.isFinite)))) // headroom: a line never sits on the frame
     const left = 44
     const right = 8
     const top = 8
