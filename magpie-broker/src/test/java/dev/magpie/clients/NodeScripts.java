@@ -15,29 +15,30 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the brokers are from {@code MAGPIE_*} variables and must exit 0; its whole output is the failure message.
  *
  * <p>Node and {@code npm ci} are optional on a developer machine (the test is skipped without them) but required
- * under CI: {@code .ci/run} sets {@code CI}, and then a missing tool fails the test instead.
+ * under CI: {@code .ci/run} sets {@code CI}, and then a missing tool fails the test instead. Public for the
+ * suites of other modules (magpie-server's dashboard test), which run the same way.
  */
-final class NodeScripts {
+public final class NodeScripts {
     /** The MQTT.js project: package.json, node_modules, test/. */
-    static final Path CLIENTS = Path.of("..", "clients", "js").toAbsolutePath().normalize();
+    public static final Path CLIENTS = Path.of("..", "clients", "js").toAbsolutePath().normalize();
     private static final long SCRIPT_TIMEOUT_SECONDS = 60;
 
     private NodeScripts() {
     }
 
-    static boolean underCi() {
+    public static boolean underCi() {
         return System.getenv("CI") != null;
     }
 
     /** Skips the calling test without node or {@code node_modules} locally; fails it under CI. */
-    static void requireNode() {
+    public static void requireNode() {
         boolean ready = runs("node", "--version") && Files.isDirectory(CLIENTS.resolve("node_modules/mqtt"));
         assumeTrue(ready || underCi(), "node or clients/js/node_modules missing (run npm ci in clients/js): skipped locally");
         assertThat(ready).as("node and clients/js/node_modules (npm ci) are installed").isTrue();
     }
 
     /** Runs {@code node --test clients/js/test/<script>} with {@code env} added and requires it to pass. */
-    static void run(String script, Map<String, String> env) throws Exception {
+    public static void run(String script, Map<String, String> env) throws Exception {
         // the output goes to a file, not a pipe, so a script that hangs cannot block us past the timeout
         Path log = Files.createTempFile("node-test-", ".log");
         try {

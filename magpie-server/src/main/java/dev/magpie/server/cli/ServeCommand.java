@@ -7,6 +7,7 @@ import dev.magpie.server.config.BrokerMapping;
 import dev.magpie.server.config.ConfigException;
 import dev.magpie.server.config.ConfigLoader;
 import dev.magpie.server.config.LogLevel;
+import dev.magpie.server.dashboard.DashboardRoute;
 import dev.magpie.server.security.ServerSecurity;
 import dev.magpie.store.UserStoreException;
 import org.slf4j.Logger;
@@ -244,6 +245,7 @@ public final class ServeCommand implements Callable<Integer> {
             devListeners.printTrustAdvice(err);
             err.flush();
         }
+        DashboardRoute.register(builder, plan.config(), dev ? DevListeners.WSS_NAME : null);
         Broker broker = builder.build();
         admin.attach(broker);
         try {

@@ -15,11 +15,17 @@ import java.util.Objects;
  * @param enabled   whether the API is served
  * @param listeners names of the ws/wss listeners that serve it; empty: every ws and wss listener
  * @param tokenTtl  how long a login token ({@code POST /api/v1/login}) stays valid
+ * @param dashboard whether the web dashboard is served at {@code /dashboard/} wherever the API is
  */
-public record AdminConfig(boolean enabled, List<String> listeners, Duration tokenTtl) {
+public record AdminConfig(boolean enabled, List<String> listeners, Duration tokenTtl, boolean dashboard) {
 
-    /** Off; every ws/wss listener once on; tokens valid for one hour. */
-    public static final AdminConfig DEFAULTS = new AdminConfig(false, List.of(), Duration.ofHours(1));
+    /** Off; every ws/wss listener once on; tokens valid for one hour; the dashboard with the API. */
+    public static final AdminConfig DEFAULTS = new AdminConfig(false, List.of(), Duration.ofHours(1), true);
+
+    /** With the dashboard served wherever the API is. */
+    public AdminConfig(boolean enabled, List<String> listeners, Duration tokenTtl) {
+        this(enabled, listeners, tokenTtl, true);
+    }
 
     public AdminConfig {
         listeners = List.copyOf(Objects.requireNonNull(listeners, "listeners"));
@@ -31,14 +37,14 @@ public record AdminConfig(boolean enabled, List<String> listeners, Duration toke
 
     @JsonCreator
     static AdminConfig fromYaml(@JsonProperty("enabled") Boolean enabled, @JsonProperty("listeners") List<String> listeners,
-                                @JsonProperty("token_ttl") Duration tokenTtl) {
+                                @JsonProperty("token_ttl") Duration tokenTtl, @JsonProperty("dashboard") Boolean dashboard) {
         AdminConfig d = DEFAULTS;
         return new AdminConfig(enabled != null ? enabled : d.enabled, listeners != null ? listeners : d.listeners,
-                tokenTtl != null ? tokenTtl : d.tokenTtl);
+                tokenTtl != null ? tokenTtl : d.tokenTtl, dashboard != null ? dashboard : d.dashboard);
     }
 
     public AdminConfig withEnabled(boolean on) {
-        return new AdminConfig(on, listeners, tokenTtl);
+        return new AdminConfig(on, listeners, tokenTtl, dashboard);
     }
 
     /** Whether the listener named {@code name} serves the API (given that it is a ws or wss listener). */
