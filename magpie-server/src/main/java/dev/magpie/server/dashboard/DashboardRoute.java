@@ -1,12 +1,11 @@
 package dev.magpie.server.dashboard;
 
 import dev.magpie.Broker;
+import dev.magpie.server.admin.ListenerRule;
 import dev.magpie.server.config.AdminConfig;
 import dev.magpie.server.config.MagpieConfig;
 import dev.magpie.spi.HttpRoute;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Map;
@@ -23,7 +22,7 @@ import java.util.stream.Collectors;
  * builder.httpRoute(DashboardRoute.PATH, dashboard).httpRoute(DashboardRoute.PREFIX, dashboard);
  * }</pre>
  *
- * <p>The listener rule is the admin API's: the pages carry a login form and a bearer token, so they are served
+ * <p>The listener rule is the admin API's ({@link ListenerRule}): the pages carry a login form and a bearer token, so they are served
  * only over TLS or on a listener bound to loopback (whose traffic never leaves the machine); elsewhere the answer
  * is 403 with the reason. Every answer carries a Content-Security-Policy that allows only this origin (plus
  * {@code ws:}/{@code wss:} for the live view's MQTT connection) and no framing, so neither injected script nor a
@@ -57,25 +56,9 @@ public final class DashboardRoute implements HttpRoute {
         this.loopbackListeners = Set.copyOf(loopbackListeners);
     }
 
-    /** Whether a bind address ({@code 127.0.0.1}, {@code ::1}, {@code localhost}) is a loopback one; never a DNS query for others. */
-    public static boolean isLoopbackBind(String bind) {
-        String host = bind.startsWith("[") && bind.endsWith("]") ? bind.substring(1, bind.length() - 1) : bind;
-        if (host.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        if (!host.matches("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*")) {
-            return false; // a host name: would need DNS, and a name can change; not loopback for this rule
-        }
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
-    }
-
     /** The names of those listeners, from (name, bind) pairs. */
     public static Set<String> loopbackNames(Collection<Map.Entry<String, String>> nameAndBind) {
-        return nameAndBind.stream().filter(e -> isLoopbackBind(e.getValue())).map(Map.Entry::getKey)
+        return nameAndBind.stream().filter(e -> ListenerRule.isLoopback(e.getValue())).map(Map.Entry::getKey)
                 .collect(Collectors.toUnmodifiableSet());
     }
 

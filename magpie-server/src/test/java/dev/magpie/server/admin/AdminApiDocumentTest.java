@@ -107,6 +107,12 @@ class AdminApiDocumentTest {
         assertThat(ListenerRule.allows(false, "192.0.2.10")).isFalse();
         assertThat(ListenerRule.allows(false, null)).isFalse();
         assertThat(ListenerRule.allows(true, "0.0.0.0")).isTrue();
+        // bind addresses, recognised without DNS
+        assertThat(ListenerRule.isLoopback("127.1.2.3")).isTrue();
+        assertThat(ListenerRule.isLoopback("[::1]")).isTrue();
+        assertThat(ListenerRule.isLoopback("::")).isFalse();
+        assertThat(ListenerRule.isLoopback("192.168.1.10")).isFalse();
+        assertThat(ListenerRule.isLoopback("broker.example.com")).isFalse();
     }
 
     private static Optional<InetAddress> externalAddress() throws Exception {

@@ -135,19 +135,6 @@ class DashboardRouteTest {
         assertThat(a.body).doesNotContain("js/app.js");
     }
 
-    @Test
-    void loopbackBindAddressesAreRecognisedWithoutDns() {
-        assertThat(DashboardRoute.isLoopbackBind("127.0.0.1")).isTrue();
-        assertThat(DashboardRoute.isLoopbackBind("127.1.2.3")).isTrue();
-        assertThat(DashboardRoute.isLoopbackBind("::1")).isTrue();
-        assertThat(DashboardRoute.isLoopbackBind("[::1]")).isTrue();
-        assertThat(DashboardRoute.isLoopbackBind("localhost")).isTrue();
-        assertThat(DashboardRoute.isLoopbackBind("0.0.0.0")).isFalse();
-        assertThat(DashboardRoute.isLoopbackBind("::")).isFalse();
-        assertThat(DashboardRoute.isLoopbackBind("192.168.1.10")).isFalse();
-        assertThat(DashboardRoute.isLoopbackBind("broker.example.com")).isFalse();
-    }
-
     private static Answer get(String listener, String path) throws IOException {
         return request(listener, "GET " + path + " HTTP/1.1\r\nHost: x\r\n");
     }
