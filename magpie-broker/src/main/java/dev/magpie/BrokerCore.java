@@ -2,6 +2,10 @@ package dev.magpie;
 
 import dev.magpie.codec.ReasonCode;
 import dev.magpie.observe.BrokerMetrics;
+import dev.magpie.observe.EventLoopLag;
+import dev.magpie.observe.metrics.BrokerState;
+import dev.magpie.observe.metrics.MetricsEndpoint;
+import dev.magpie.observe.metrics.Readiness;
 import dev.magpie.observe.EventDispatcher;
 import dev.magpie.observe.webhook.Webhook;
 import dev.magpie.observe.webhook.Webhooks;
@@ -44,12 +48,15 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -85,7 +92,7 @@ final class BrokerCore {
     /** Null without webhooks. */
     private final Webhooks webhooks;
     /** The store in use while running; closed at stop when this broker opened it. */
-    private MessageStore store;
+    private volatile MessageStore store;
     private ScheduledFuture<?> purge;
     private final List<ListenerBinding> bindings = new ArrayList<>();
     private EventLoops loops;
@@ -93,6 +100,15 @@ final class BrokerCore {
     private int ioThreads;
     private boolean started;
     private boolean stopped;
+    /** Null without {@code Broker.Builder.metrics}; volatile: its address is asked for while start() holds the lock. */
+    private volatile MetricsEndpoint metricsEndpoint;
+    private EventLoopLag loopLag;
+    /** For /health and /ready, read from HTTP threads without the lock (start and stop hold it for seconds). */
+    private volatile Phase phase = Phase.NEW;
+    private volatile List<ListenerBinding> bound = List.of();
+
+    /** Where the broker is in its life, as /health and /ready tell it. */
+    private enum Phase { NEW, STARTING, RUNNING, STOPPING, STOPPED }
 
     BrokerCore(List<Listener> listeners, BrokerSettings settings, BrokerLimits limits, List<Ban> initialBans,
                BrokerCapabilities capabilities, List<Authenticator> authenticators,
@@ -129,11 +145,20 @@ final class BrokerCore {
             allListeners.add(webhooks); // after the application's: it only enqueues, and sees what they see
         }
         EventDispatcher events = new EventDispatcher(allListeners);
-        AuthorizationChain authorization = new AuthorizationChain(authorizers);
+        AuthorizationChain authorization = new AuthorizationChain(authorizers, (subscribe, allowed) -> {
+            if (subscribe) {
+                metrics.subscribeAuthorized(allowed);
+            } else {
+                metrics.publishAuthorized(allowed);
+            }
+        });
         LoginThrottle throttle = new LoginThrottle(login.freeFailures(), login.backoff(), login.maxBackoff(), login.forgetAfter(),
                 login.maxTracked());
         AuthenticationChain authentication = new AuthenticationChain(authenticators, passwordChecks, settings.authenticationTimeout(),
-                throttle, why -> metrics.limitHit(why.metric()), System::nanoTime);
+                throttle, why -> {
+                    metrics.limitHit(why.metric());
+                    metrics.authentication("refused", why.name().toLowerCase(Locale.ROOT));
+                }, System::nanoTime);
         this.throttle = throttle;
         SessionRegistry sessions = new SessionRegistry(limits.quotas().maxSessionsPerUser(), limits.quotas().maxSubscriptionsPerUser());
         Distributor distributor = new Distributor(authorization, limits.quotas().maxRetainedMessages(), limits.quotas().maxRetainedBytes());
@@ -152,6 +177,9 @@ final class BrokerCore {
         FlowServices flows = new FlowServices(settings, capabilities, limits, authorization, pipeline, distributor, lifecycle, events, metrics, sessions);
         this.connections = new ConnectionServices(settings, limits, metrics, events, lifecycle, banList, admission, flows);
         metrics.gauge("magpie.sessions", sessions::size);
+        metrics.gauge("magpie.sessions.online", "sessions with a connection", sessions, SessionRegistry::online);
+        metrics.gauge("magpie.sessions.offline", "persistent sessions kept for a client that is away", sessions,
+                r -> Math.max(0, r.size() - r.online()));
         metrics.gauge("magpie.logins.pending", passwordChecks::pending);
         metrics.gauge("magpie.logins.tracked", throttle::tracked);
         metrics.gauge("magpie.subscriptions", distributor::subscriptionCount);
@@ -175,13 +203,22 @@ final class BrokerCore {
             throw new IllegalStateException("broker already started");
         }
         started = true;
-        openStore();
+        phase = Phase.STARTING;
+        openMetricsPort();
+        try {
+            openStore();
+        } catch (BrokerException e) {
+            closeMetrics();
+            throw e;
+        }
         loops = new EventLoops(EventLoops.threadsFor(ioThreads));
+        loopLag = EventLoopLag.start(loops.workers(), metrics);
         try {
             restoreSessions();
             for (Listener listener : listeners) {
                 ListenerBinding binding = ListenerBinding.bind(listener, connections, loops, httpRoutes, brokerConnections);
                 bindings.add(binding);
+                bound = List.copyOf(bindings);
                 InetSocketAddress a = binding.address();
                 LOG.info("listener {} ({}) accepting MQTT on {}:{} via {}{}", listener.name(), listener.kind().name().toLowerCase(),
                         a.getHostString(), a.getPort(), loops.transportName(), listener.allowAnonymous() ? ", anonymous clients allowed" : "");
@@ -195,6 +232,95 @@ final class BrokerCore {
             connections.admission().flapping().purge(System.nanoTime());
             throttle.purge(System.nanoTime());
         }, PURGE_SECONDS, PURGE_SECONDS, TimeUnit.SECONDS);
+        phase = Phase.RUNNING;
+    }
+
+    /** Serves /metrics, /health and /ready (see {@code Broker.Builder.metrics}); before {@link #start()}. */
+    synchronized void metricsEndpoint(MetricsEndpoint endpoint) {
+        this.metricsEndpoint = endpoint;
+        endpoint.watch(new BrokerState() {
+            @Override
+            public Optional<String> livenessProblem() {
+                return liveness();
+            }
+
+            @Override
+            public Readiness readiness() {
+                return BrokerCore.this.readiness();
+            }
+        });
+    }
+
+    /** First of all at start, so that /ready says "starting" while the store opens and the listeners bind. */
+    private void openMetricsPort() {
+        if (metricsEndpoint == null) {
+            return;
+        }
+        try {
+            metricsEndpoint.open();
+        } catch (UncheckedIOException e) {
+            stopped = true;
+            phase = Phase.STOPPED;
+            authExecutor.shutdownNow();
+            passwordChecks.shutdownNow();
+            httpExecutor.shutdownNow();
+            closeMetrics();
+            throw new BrokerException(e.getMessage(), e);
+        }
+    }
+
+    private void closeMetrics() {
+        if (metricsEndpoint != null) {
+            metricsEndpoint.close();
+        }
+    }
+
+    InetSocketAddress metricsAddress() {
+        return Optional.ofNullable(metricsEndpoint).flatMap(MetricsEndpoint::loopbackAddress).orElseThrow(() -> new IllegalStateException(
+                "no metrics port: give Broker.Builder.metrics(MetricsSettings.defaults().withLoopbackPort(...)) and start the broker"));
+    }
+
+    /** /health: alive from the start until stopped, unless an event loop has not run its probe for 10 s. */
+    private Optional<String> liveness() {
+        Phase p = phase;
+        if (p == Phase.NEW || p == Phase.STOPPED) {
+            return Optional.of(p == Phase.NEW ? "not started" : "stopped");
+        }
+        EventLoopLag lag = loopLag;
+        List<Integer> stalled = lag == null || p != Phase.RUNNING ? List.of() : lag.stalled(Duration.ofSeconds(10));
+        return stalled.isEmpty() ? Optional.empty() : Optional.of("I/O event loops " + stalled + " have not run for more than 10 s");
+    }
+
+    /** /ready: every listener bound and the store open, while running. */
+    private Readiness readiness() {
+        Phase p = phase;
+        List<String> reasons = new ArrayList<>();
+        List<ListenerBinding> now = bound;
+        switch (p) {
+            case NEW -> reasons.add("not started");
+            case STARTING -> {
+                reasons.add(store == null ? "opening the store" : "binding the listeners");
+                for (Listener l : listeners) {
+                    if (now.stream().noneMatch(b -> b.listener().name().equals(l.name()))) {
+                        reasons.add("listener " + l.name() + " is not bound yet");
+                    }
+                }
+            }
+            case STOPPING -> reasons.add("shutting down");
+            case STOPPED -> reasons.add("stopped");
+            case RUNNING -> {
+                for (ListenerBinding b : now) {
+                    if (!b.isBound()) {
+                        reasons.add("listener " + b.listener().name() + " is not bound");
+                    }
+                }
+                if (reasons.isEmpty()) {
+                    return Readiness.ready();
+                }
+                return new Readiness("degraded", reasons);
+            }
+        }
+        return new Readiness(p.name().toLowerCase(Locale.ROOT), reasons);
     }
 
     /**
@@ -219,10 +345,15 @@ final class BrokerCore {
             throw new BrokerException(e.getMessage(), e);
         }
         if (store instanceof SqliteMessageStore sqlite) {
-            metrics.gauge("magpie.store.dropped.writes", sqlite::droppedWrites);
-            metrics.gauge("magpie.store.failed.writes", sqlite::failedWrites);
-            metrics.gauge("magpie.store.queued.writes", sqlite::queuedWrites);
-            metrics.gauge("magpie.store.commits", sqlite::commits);
+            // monotonic counts are counters (_total in Prometheus, so rate() works); the backlog is a gauge
+            metrics.functionCounter("magpie.store.dropped.writes", "store writes refused because the write queue was full", sqlite,
+                    SqliteMessageStore::droppedWrites);
+            metrics.functionCounter("magpie.store.failed.writes", "store writes that failed in SQL and are lost", sqlite,
+                    SqliteMessageStore::failedWrites);
+            metrics.gauge("magpie.store.queued.writes", "store writes waiting for the writer thread (the backlog)", sqlite,
+                    SqliteMessageStore::queuedWrites);
+            metrics.functionCounter("magpie.store.commits", "store transactions committed", sqlite, SqliteMessageStore::commits);
+            sqlite.onCommit(metrics::storeCommitted);
         }
     }
 
@@ -300,13 +431,16 @@ final class BrokerCore {
     synchronized void stop() {
         if (stopped || !started) {
             stopped = true;
+            phase = Phase.STOPPED;
             authExecutor.shutdownNow();
             passwordChecks.shutdownNow();
             httpExecutor.shutdownNow();
             closeWebhooks();
+            closeMetrics();
             return;
         }
         stopped = true;
+        phase = Phase.STOPPING;
         if (purge != null) {
             purge.cancel(false);
         }
@@ -334,6 +468,11 @@ final class BrokerCore {
         httpExecutor.shutdownNow();
         closeStore(); // after the event loops: every change they made is queued, and is written now
         closeWebhooks(); // after the connections: their disconnected events are queued, and get the grace to go out
+        if (loopLag != null) {
+            loopLag.close();
+        }
+        phase = Phase.STOPPED;
+        closeMetrics(); // last: /ready said "stopping" until now
         LOG.info("broker stopped");
     }
 
