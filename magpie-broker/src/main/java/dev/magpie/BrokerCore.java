@@ -106,6 +106,8 @@ final class BrokerCore {
     /** For /health and /ready, read from HTTP threads without the lock (start and stop hold it for seconds). */
     private volatile Phase phase = Phase.NEW;
     private volatile List<ListenerBinding> bound = List.of();
+    /** The store is open and what it kept is loaded (retained messages; sessions come with the listeners). */
+    private volatile boolean storeLoaded;
 
     /** Where the broker is in its life, as /health and /ready tell it. */
     private enum Phase { NEW, STARTING, RUNNING, STOPPING, STOPPED }
@@ -299,7 +301,7 @@ final class BrokerCore {
         switch (p) {
             case NEW -> reasons.add("not started");
             case STARTING -> {
-                reasons.add(store == null ? "opening the store" : "binding the listeners");
+                reasons.add(storeLoaded ? "restoring sessions and binding the listeners" : "opening the store");
                 for (Listener l : listeners) {
                     if (now.stream().noneMatch(b -> b.listener().name().equals(l.name()))) {
                         reasons.add("listener " + l.name() + " is not bound yet");
@@ -355,6 +357,7 @@ final class BrokerCore {
             metrics.functionCounter("magpie.store.commits", "store transactions committed", sqlite, SqliteMessageStore::commits);
             sqlite.onCommit(metrics::storeCommitted);
         }
+        storeLoaded = true;
     }
 
     /** Brings back the persistent sessions, on the new event loops, before any listener is bound. */
