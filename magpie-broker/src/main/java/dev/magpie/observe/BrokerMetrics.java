@@ -236,19 +236,19 @@ public final class BrokerMetrics {
      * a field.
      */
     public void messageDroppedNoSubscribers() {
-        messagesDropped.increment();
+        messageDropped(); // the total, wherever it is kept
         droppedNoSubscribers.increment();
     }
 
     /** A PUBLISH dropped because its client went over its message or byte rate with {@code rate_limit_action: disconnect}. */
     public void messageDroppedRateLimit() {
-        messagesDropped.increment();
+        messageDropped(); // the total, wherever it is kept
         droppedRateLimit.increment();
     }
 
     /** A packet over the broker's {@code max_packet_size} refused unread ({@code reason=too_large}); the connection is closed. */
     public void messageDroppedTooLarge() {
-        messagesDropped.increment();
+        messageDropped(); // the total, wherever it is kept
         droppedTooLarge.increment();
     }
 

@@ -25,10 +25,11 @@ import java.util.function.UnaryOperator;
  * @param bans         client ids, user names and addresses refused at connect; flapping detection
  * @param persistence  whether retained messages are kept in {@code <dataDir>/magpie.db} across restarts
  * @param webhooks     URLs the broker POSTs signed JSON events to; empty by default
+ * @param metrics      {@code /metrics}, {@code /health}, {@code /ready} on the ws/wss listeners and an optional loopback port
  */
 public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig> listeners, LimitsConfig limits,
                            SecurityConfig security, CapabilitiesConfig capabilities, BansConfig bans,
-                           PersistenceConfig persistence, List<WebhookConfig> webhooks) {
+                           PersistenceConfig persistence, List<WebhookConfig> webhooks, MetricsConfig metrics) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of("./data");
 
@@ -41,6 +42,7 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
         Objects.requireNonNull(bans, "bans");
         Objects.requireNonNull(persistence, "persistence");
         Objects.requireNonNull(webhooks, "webhooks");
+        Objects.requireNonNull(metrics, "metrics");
         for (int i = 0; i < webhooks.size(); i++) {
             if (webhooks.get(i) == null) {
                 throw new IllegalArgumentException("webhooks[" + i + "] is empty");
@@ -87,6 +89,13 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
         this(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, List.of());
     }
 
+    /** A config with the default {@code metrics} section. */
+    public MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig> listeners, LimitsConfig limits,
+                        SecurityConfig security, CapabilitiesConfig capabilities, BansConfig bans, PersistenceConfig persistence,
+                        List<WebhookConfig> webhooks) {
+        this(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, MetricsConfig.DEFAULTS);
+    }
+
     /** The built-in defaults: what an empty config file means. */
     public static MagpieConfig defaults() {
         return new MagpieConfig(DEFAULT_DATA_DIR, LogLevel.INFO, List.of(ListenerConfig.DEFAULT), LimitsConfig.DEFAULTS);
@@ -110,7 +119,8 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
                                  @JsonProperty("capabilities") CapabilitiesConfig capabilities,
                                  @JsonProperty("bans") BansConfig bans,
                                  @JsonProperty("persistence") PersistenceConfig persistence,
-                                 @JsonProperty("webhooks") List<WebhookConfig> webhooks) {
+                                 @JsonProperty("webhooks") List<WebhookConfig> webhooks,
+                                 @JsonProperty("metrics") MetricsConfig metrics) {
         MagpieConfig d = defaults();
         return new MagpieConfig(
                 dataDir != null ? dataDir : d.dataDir,
@@ -121,43 +131,48 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
                 capabilities != null ? capabilities : d.capabilities,
                 bans != null ? bans : d.bans,
                 persistence != null ? persistence : d.persistence,
-                webhooks != null ? webhooks : d.webhooks);
+                webhooks != null ? webhooks : d.webhooks,
+                metrics != null ? metrics : d.metrics);
     }
 
     public MagpieConfig withDataDir(Path newDataDir) {
-        return new MagpieConfig(newDataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks);
+        return new MagpieConfig(newDataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, metrics);
     }
 
     public MagpieConfig withLogLevel(LogLevel newLevel) {
-        return new MagpieConfig(dataDir, newLevel, listeners, limits, security, capabilities, bans, persistence, webhooks);
+        return new MagpieConfig(dataDir, newLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, metrics);
     }
 
     public MagpieConfig withListeners(List<ListenerConfig> newListeners) {
-        return new MagpieConfig(dataDir, logLevel, newListeners, limits, security, capabilities, bans, persistence, webhooks);
+        return new MagpieConfig(dataDir, logLevel, newListeners, limits, security, capabilities, bans, persistence, webhooks, metrics);
     }
 
     public MagpieConfig withLimits(LimitsConfig newLimits) {
-        return new MagpieConfig(dataDir, logLevel, listeners, newLimits, security, capabilities, bans, persistence, webhooks);
+        return new MagpieConfig(dataDir, logLevel, listeners, newLimits, security, capabilities, bans, persistence, webhooks, metrics);
     }
 
     public MagpieConfig withSecurity(SecurityConfig newSecurity) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, newSecurity, capabilities, bans, persistence, webhooks);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, newSecurity, capabilities, bans, persistence, webhooks, metrics);
     }
 
     public MagpieConfig withCapabilities(CapabilitiesConfig newCapabilities) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, newCapabilities, bans, persistence, webhooks);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, newCapabilities, bans, persistence, webhooks, metrics);
     }
 
     public MagpieConfig withBans(BansConfig newBans) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, newBans, persistence, webhooks);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, newBans, persistence, webhooks, metrics);
     }
 
     public MagpieConfig withPersistence(PersistenceConfig newPersistence) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, newPersistence, webhooks);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, newPersistence, webhooks, metrics);
     }
 
     public MagpieConfig withWebhooks(List<WebhookConfig> newWebhooks) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, newWebhooks);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, newWebhooks, metrics);
+    }
+
+    public MagpieConfig withMetrics(MetricsConfig newMetrics) {
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, newMetrics);
     }
 
     /**
