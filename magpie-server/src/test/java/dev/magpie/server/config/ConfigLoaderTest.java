@@ -103,7 +103,7 @@ class ConfigLoaderTest {
     void anUnknownTopLevelKeyListsTheKnownOnes() {
         assertThatThrownBy(() -> parse("log_levels: debug\n"))
                 .hasMessage("config error in magpie.yaml at line 1, column 1: unknown key 'log_levels'"
-                        + " (top-level keys: bans, capabilities, data_dir, limits, listeners, log_level, persistence, security, webhooks)");
+                        + " (top-level keys: bans, capabilities, data_dir, limits, listeners, log_level, metrics, persistence, security, webhooks)");
     }
 
     @Test
