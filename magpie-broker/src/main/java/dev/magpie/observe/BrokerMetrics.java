@@ -86,8 +86,10 @@ public final class BrokerMetrics {
                 .description("connections closed because a new one came with the same client id").register(registry);
         takeoversReplaced = Counter.builder("magpie.takeovers").tag("session", "replaced")
                 .description("connections closed because a new one came with the same client id").register(registry);
+        // a few fixed buckets (a Prometheus histogram, so Grafana can show the 99th percentile), not Micrometer's ~70
         storeCommits = Timer.builder("magpie.store.commit").description("time of one store transaction (a batch of writes) until committed")
-                .register(registry);
+                .serviceLevelObjectives(millis(1), millis(2), millis(5), millis(10), millis(25), millis(50), millis(100), millis(250),
+                        millis(1000)).register(registry);
         storeBatches = DistributionSummary.builder("magpie.store.commit.writes").description("writes per store transaction")
                 .register(registry);
         for (String[] outcome : AUTHENTICATION_OUTCOMES) {
@@ -303,6 +305,12 @@ public final class BrokerMetrics {
      */
     public Timer eventLoopLag(String loop) {
         return Timer.builder("magpie.eventloop.lag").tag("loop", loop)
-                .description("how late a task scheduled on the I/O event loop every second ran").register(registry);
+                .description("how late a task scheduled on the I/O event loop every second ran")
+                .serviceLevelObjectives(millis(1), millis(5), millis(10), millis(50), millis(100), millis(500), millis(1000), millis(5000))
+                .register(registry);
+    }
+
+    private static java.time.Duration millis(long ms) {
+        return java.time.Duration.ofMillis(ms);
     }
 }
