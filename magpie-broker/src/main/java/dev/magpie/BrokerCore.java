@@ -3,9 +3,7 @@ package dev.magpie;
 import dev.magpie.codec.ReasonCode;
 import dev.magpie.observe.BrokerMetrics;
 import dev.magpie.observe.EventLoopLag;
-import dev.magpie.observe.metrics.BrokerState;
 import dev.magpie.observe.metrics.MetricsEndpoint;
-import dev.magpie.observe.metrics.Readiness;
 import dev.magpie.observe.EventDispatcher;
 import dev.magpie.observe.webhook.Webhook;
 import dev.magpie.observe.webhook.Webhooks;
@@ -103,14 +101,8 @@ final class BrokerCore {
     /** Null without {@code Broker.Builder.metrics}; volatile: its address is asked for while start() holds the lock. */
     private volatile MetricsEndpoint metricsEndpoint;
     private EventLoopLag loopLag;
-    /** For /health and /ready, read from HTTP threads without the lock (start and stop hold it for seconds). */
-    private volatile Phase phase = Phase.NEW;
-    private volatile List<ListenerBinding> bound = List.of();
-    /** The store is open and what it kept is loaded (retained messages; sessions come with the listeners). */
-    private volatile boolean storeLoaded;
-
-    /** Where the broker is in its life, as /health and /ready tell it. */
-    private enum Phase { NEW, STARTING, RUNNING, STOPPING, STOPPED }
+    /** What /health and /ready answer; told each step of start and stop. */
+    private final BrokerHealth health;
 
     BrokerCore(List<Listener> listeners, BrokerSettings settings, BrokerLimits limits, List<Ban> initialBans,
                BrokerCapabilities capabilities, List<Authenticator> authenticators,
@@ -127,6 +119,7 @@ final class BrokerCore {
                List<Authorizer> authorizers, List<Interceptor> interceptors, List<BrokerListener> eventListeners,
                List<Webhook> webhookList, Map<String, HttpRoute> routes, MeterRegistry registry, StoreChoice storeChoice) {
         this.listeners = listeners;
+        this.health = new BrokerHealth(listeners);
         this.storeChoice = storeChoice;
         // enhanced authentication (AUTH exchanges: SCRAM's server side is a few HMACs, no hashing per login)
         this.authExecutor = new ThreadPoolExecutor(2, 16, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000),
@@ -205,7 +198,7 @@ final class BrokerCore {
             throw new IllegalStateException("broker already started");
         }
         started = true;
-        phase = Phase.STARTING;
+        health.phase(BrokerHealth.Phase.STARTING);
         openMetricsPort();
         try {
             openStore();
@@ -215,12 +208,13 @@ final class BrokerCore {
         }
         loops = new EventLoops(EventLoops.threadsFor(ioThreads));
         loopLag = EventLoopLag.start(loops.workers(), metrics);
+        health.loopLag(loopLag);
         try {
             restoreSessions();
             for (Listener listener : listeners) {
                 ListenerBinding binding = ListenerBinding.bind(listener, connections, loops, httpRoutes, brokerConnections);
                 bindings.add(binding);
-                bound = List.copyOf(bindings);
+                health.bound(bindings);
                 InetSocketAddress a = binding.address();
                 LOG.info("listener {} ({}) accepting MQTT on {}:{} via {}{}", listener.name(), listener.kind().name().toLowerCase(),
                         a.getHostString(), a.getPort(), loops.transportName(), listener.allowAnonymous() ? ", anonymous clients allowed" : "");
@@ -234,23 +228,13 @@ final class BrokerCore {
             connections.admission().flapping().purge(System.nanoTime());
             throttle.purge(System.nanoTime());
         }, PURGE_SECONDS, PURGE_SECONDS, TimeUnit.SECONDS);
-        phase = Phase.RUNNING;
+        health.phase(BrokerHealth.Phase.RUNNING);
     }
 
     /** Serves /metrics, /health and /ready (see {@code Broker.Builder.metrics}); before {@link #start()}. */
     synchronized void metricsEndpoint(MetricsEndpoint endpoint) {
         this.metricsEndpoint = endpoint;
-        endpoint.watch(new BrokerState() {
-            @Override
-            public Optional<String> livenessProblem() {
-                return liveness();
-            }
-
-            @Override
-            public Readiness readiness() {
-                return BrokerCore.this.readiness();
-            }
-        });
+        endpoint.watch(health);
     }
 
     /** First of all at start, so that /ready says "starting" while the store opens and the listeners bind. */
@@ -262,7 +246,7 @@ final class BrokerCore {
             metricsEndpoint.open();
         } catch (UncheckedIOException e) {
             stopped = true;
-            phase = Phase.STOPPED;
+            health.phase(BrokerHealth.Phase.STOPPED);
             authExecutor.shutdownNow();
             passwordChecks.shutdownNow();
             httpExecutor.shutdownNow();
@@ -280,49 +264,6 @@ final class BrokerCore {
     InetSocketAddress metricsAddress() {
         return Optional.ofNullable(metricsEndpoint).flatMap(MetricsEndpoint::loopbackAddress).orElseThrow(() -> new IllegalStateException(
                 "no metrics port: give Broker.Builder.metrics(MetricsSettings.defaults().withLoopbackPort(...)) and start the broker"));
-    }
-
-    /** /health: alive from the start until stopped, unless an event loop has not run its probe for 10 s. */
-    private Optional<String> liveness() {
-        Phase p = phase;
-        if (p == Phase.NEW || p == Phase.STOPPED) {
-            return Optional.of(p == Phase.NEW ? "not started" : "stopped");
-        }
-        EventLoopLag lag = loopLag;
-        List<Integer> stalled = lag == null || p != Phase.RUNNING ? List.of() : lag.stalled(Duration.ofSeconds(10));
-        return stalled.isEmpty() ? Optional.empty() : Optional.of("I/O event loops " + stalled + " have not run for more than 10 s");
-    }
-
-    /** /ready: every listener bound and the store open, while running. */
-    private Readiness readiness() {
-        Phase p = phase;
-        List<String> reasons = new ArrayList<>();
-        List<ListenerBinding> now = bound;
-        switch (p) {
-            case NEW -> reasons.add("not started");
-            case STARTING -> {
-                reasons.add(storeLoaded ? "restoring sessions and binding the listeners" : "opening the store");
-                for (Listener l : listeners) {
-                    if (now.stream().noneMatch(b -> b.listener().name().equals(l.name()))) {
-                        reasons.add("listener " + l.name() + " is not bound yet");
-                    }
-                }
-            }
-            case STOPPING -> reasons.add("shutting down");
-            case STOPPED -> reasons.add("stopped");
-            case RUNNING -> {
-                for (ListenerBinding b : now) {
-                    if (!b.isBound()) {
-                        reasons.add("listener " + b.listener().name() + " is not bound");
-                    }
-                }
-                if (reasons.isEmpty()) {
-                    return Readiness.ready();
-                }
-                return new Readiness("degraded", reasons);
-            }
-        }
-        return new Readiness(p.name().toLowerCase(Locale.ROOT), reasons);
     }
 
     /**
@@ -357,7 +298,7 @@ final class BrokerCore {
             metrics.functionCounter("magpie.store.commits", "store transactions committed", sqlite, SqliteMessageStore::commits);
             sqlite.onCommit(metrics::storeCommitted);
         }
-        storeLoaded = true;
+        health.storeLoaded();
     }
 
     /** Brings back the persistent sessions, on the new event loops, before any listener is bound. */
@@ -434,7 +375,7 @@ final class BrokerCore {
     synchronized void stop() {
         if (stopped || !started) {
             stopped = true;
-            phase = Phase.STOPPED;
+            health.phase(BrokerHealth.Phase.STOPPED);
             authExecutor.shutdownNow();
             passwordChecks.shutdownNow();
             httpExecutor.shutdownNow();
@@ -443,7 +384,7 @@ final class BrokerCore {
             return;
         }
         stopped = true;
-        phase = Phase.STOPPING;
+        health.phase(BrokerHealth.Phase.STOPPING);
         if (purge != null) {
             purge.cancel(false);
         }
@@ -474,7 +415,7 @@ final class BrokerCore {
         if (loopLag != null) {
             loopLag.close();
         }
-        phase = Phase.STOPPED;
+        health.phase(BrokerHealth.Phase.STOPPED);
         closeMetrics(); // last: /ready said "stopping" until now
         LOG.info("broker stopped");
     }
