@@ -235,22 +235,20 @@ public final class BrokerMetrics {
 
     /**
      * A non-retained message no subscription took ({@code reason=no_subscribers}); per message, so a counter held in
-     * a field.
+     * a field. This and the two below are dropped before any session had the message: counted by reason only, not in
+     * {@code magpie.messages.dropped} (mosquitto's {@code publish/messages/dropped}: what sessions discarded).
      */
     public void messageDroppedNoSubscribers() {
-        messageDropped(); // the total, wherever it is kept
         droppedNoSubscribers.increment();
     }
 
     /** A PUBLISH dropped because its client went over its message or byte rate with {@code rate_limit_action: disconnect}. */
     public void messageDroppedRateLimit() {
-        messageDropped(); // the total, wherever it is kept
         droppedRateLimit.increment();
     }
 
     /** A packet over the broker's {@code max_packet_size} refused unread ({@code reason=too_large}); the connection is closed. */
     public void messageDroppedTooLarge() {
-        messageDropped(); // the total, wherever it is kept
         droppedTooLarge.increment();
     }
 
