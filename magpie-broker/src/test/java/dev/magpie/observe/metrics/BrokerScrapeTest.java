@@ -159,6 +159,7 @@ class BrokerScrapeTest {
             assertThat(page.value("magpie_messages_queued")).isEqualTo(1);
             assertThat(page.value("magpie_messages_dropped_by_reason_total", "reason", "no_subscribers")).isEqualTo(1);
             assertThat(page.value("magpie_messages_dropped_by_reason_total", "reason", "queue_full")).isZero();
+            assertThat(page.value("magpie_messages_dropped_total")).as("what sessions discarded: nothing").isZero();
             assertThat(page.value("magpie_authorizations_total", "action", "publish", "result", "denied")).isEqualTo(1);
             assertThat(page.value("magpie_authorizations_total", "action", "publish", "result", "allowed")).isEqualTo(2);
             assertThat(page.value("magpie_authorizations_total", "action", "subscribe", "result", "allowed")).isEqualTo(1);
