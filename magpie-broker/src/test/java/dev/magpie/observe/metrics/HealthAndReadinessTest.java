@@ -4,6 +4,7 @@ import dev.magpie.Broker;
 import dev.magpie.Listener;
 import dev.magpie.spi.BrokerListener;
 import dev.magpie.spi.ClientInfo;
+import dev.magpie.spi.Interceptor;
 import dev.magpie.store.MessageStore;
 import dev.magpie.testkit.PahoOptions;
 import dev.magpie.testkit.TestBrokers;
@@ -20,6 +21,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -153,6 +155,40 @@ class HealthAndReadinessTest {
             assertThat(r.statusCode()).isEqualTo(403);
             assertThat(r.body()).contains("metrics token");
         } finally {
+            broker.stop();
+        }
+    }
+
+    @Test
+    void aStuckEventLoopMakesTheBrokerNotAliveWhileTheLoopbackPortStillAnswers() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        // a handler that blocks its event loop, the kind of bug /health is there to catch
+        Interceptor stuck = (publisher, message) -> {
+            if (message.topic().equals("block")) {
+                try {
+                    release.await(25, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return Optional.of(message);
+        };
+        Broker broker = TestBrokers.anonymous().ioThreads(1).interceptor(stuck)
+                .metrics(MetricsSettings.defaults().withLoopbackPort(0)).build().start();
+        MqttClient client = new MqttClient(TestBrokers.uri(broker), "blocker", new MemoryPersistence());
+        try {
+            client.connect(PahoOptions.v3());
+            String health = "http://127.0.0.1:" + broker.metricsAddress().getPort() + "/health";
+            assertThat(get(health).statusCode()).isEqualTo(200);
+            client.publish("block", new byte[]{1}, 0, false);
+            await().atMost(Duration.ofSeconds(20)).until(() -> get(health).statusCode() == 503);
+            assertThat(get(health).body()).contains("\"status\":\"down\"", "I/O event loops [0] have not run for more than 10 s");
+            release.countDown();
+            await().atMost(WAIT).until(() -> get(health).statusCode() == 200);
+        } finally {
+            release.countDown();
+            client.disconnectForcibly(100, 100);
+            client.close();
             broker.stop();
         }
     }
