@@ -33,7 +33,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * {@code /health} and {@code /ready} through a broker's life (starting, running, stopping, stopped), and who may read
  * {@code /metrics} on a WebSocket listener: loopback clients and holders of the token, not a request a local reverse
- * proxy forwarded.
+ * proxy forwarded. And a stuck event loop: not alive, told by the loopback port, which runs on a thread of its own.
  */
 class HealthAndReadinessTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
