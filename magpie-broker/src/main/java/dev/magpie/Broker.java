@@ -97,6 +97,16 @@ public final class Broker implements AutoCloseable {
     }
 
     /**
+     * The address of the plain loopback HTTP port serving {@code /metrics}, {@code /health} and {@code /ready} (see
+     * {@link Builder#metrics}), once started; useful with port 0.
+     *
+     * @throws IllegalStateException if the broker has no such port (or has not started)
+     */
+    public InetSocketAddress metricsAddress() {
+        return runtime.metricsAddress();
+    }
+
+    /**
      * Publishes a message as the broker itself: it goes through interceptors and is routed to every matching
      * subscription (and retained if asked), exactly like a client's PUBLISH.
      */
@@ -119,16 +129,6 @@ public final class Broker implements AutoCloseable {
      */
     public Bans bans() {
         return runtime.bans();
-    }
-
-    /**
-     * The address of the plain loopback HTTP port serving {@code /metrics}, {@code /health} and {@code /ready} (see
-     * {@link Builder#metrics}), once started; useful with port 0.
-     *
-     * @throws IllegalStateException if the broker has no such port (or has not started)
-     */
-    public InetSocketAddress metricsAddress() {
-        return runtime.metricsAddress();
     }
 
     /** Stops accepting, tells connected clients, closes connections and releases threads. Idempotent. */
