@@ -93,6 +93,11 @@ public final class PrometheusText {
         return names;
     }
 
+    /** Every family named in a {@code # TYPE} line, with its type. */
+    public Map<String, String> types() {
+        return Map.copyOf(types);
+    }
+
     /** The {@code # TYPE} of a family ({@code counter}, {@code gauge}, {@code summary}, ...), or null. */
     public String type(String family) {
         return types.get(family);

@@ -190,4 +190,26 @@ class BrokerScrapeTest {
         assertThat(page.has("process_uptime_seconds")).isTrue();
         assertThat(page.has("system_cpu_count")).isTrue();
     }
+
+    @Test
+    void everyMagpieMetricIsNamedInPrometheusStyle() {
+        PrometheusText page = scrape();
+        assertThat(page.types()).isNotEmpty();
+        page.types().forEach((family, type) -> {
+            if (family.startsWith("magpie_")) {
+                assertThat(family).as(type).matches("magpie_[a-z0-9_]+");
+                if (type.equals("counter")) {
+                    assertThat(family).endsWith("_total");
+                } else {
+                    assertThat(family).as(type).doesNotEndWith("_total");
+                }
+                if (type.equals("histogram")) {
+                    assertThat(family).endsWith("_seconds"); // timers are in seconds, Prometheus' base unit
+                }
+            }
+        });
+        assertThat(page.types()).containsEntry("magpie_store_commit_seconds", "histogram")
+                .containsEntry("magpie_eventloop_lag_seconds", "histogram").containsEntry("magpie_sessions_offline", "gauge")
+                .containsEntry("magpie_store_dropped_writes_total", "counter");
+    }
 }
