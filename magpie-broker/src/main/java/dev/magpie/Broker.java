@@ -3,6 +3,8 @@ package dev.magpie;
 
 import dev.magpie.observe.sys.SysClientEvents;
 import dev.magpie.cluster.ClusterBackend;
+import dev.magpie.observe.metrics.MetricsEndpoint;
+import dev.magpie.observe.metrics.MetricsSettings;
 import dev.magpie.observe.webhook.Webhook;
 import dev.magpie.spi.Authenticator;
 import dev.magpie.spi.Ban;
@@ -28,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An MQTT broker you can embed: build it, start it, publish from it, stop it.
@@ -59,13 +62,24 @@ public final class Broker implements AutoCloseable {
     private Broker(Builder builder) {
         // one per broker: it publishes into this broker's routing
         SysClientEvents clientEvents = builder.sysClientEvents ? new SysClientEvents(Clock.systemUTC()) : null;
+        // with metrics on, the meters go to a Prometheus registry (the application's, or one beside it); its routes come
+        // after the application's own, which win for the same path
+        MetricsEndpoint metrics = builder.metrics == null ? null
+                : MetricsEndpoint.create(builder.metrics, Optional.ofNullable(builder.meterRegistryChosen ? builder.meterRegistry : null));
+        Map<String, HttpRoute> routes = new LinkedHashMap<>(builder.httpRoutes);
+        if (metrics != null) {
+            metrics.listenerRoutes().forEach(routes::putIfAbsent);
+        }
         this.runtime = new BrokerCore(List.copyOf(builder.listeners), builder.settings, builder.limits, builder.loginLimits, List.copyOf(builder.bans),
                 builder.capabilities, List.copyOf(builder.authenticators),
                 List.copyOf(builder.enhancedAuthenticators.values()),
                 List.copyOf(builder.authorizers), List.copyOf(builder.interceptors), builder.eventListenersWith(clientEvents),
-                List.copyOf(builder.webhooks), new LinkedHashMap<>(builder.httpRoutes), builder.meterRegistry, builder.storeChoice);
+                List.copyOf(builder.webhooks), routes, metrics != null ? metrics.registry() : builder.meterRegistry, builder.storeChoice);
         this.runtime.ioThreads(builder.ioThreads);
         this.runtime.sysTopics(builder.sysInterval, clientEvents);
+        if (metrics != null) {
+            this.runtime.metricsEndpoint(metrics);
+        }
         if (builder.cluster != null) {
             this.runtime.cluster(builder.cluster);
         }
@@ -93,6 +107,16 @@ public final class Broker implements AutoCloseable {
     /** The address a listener is bound to. */
     public InetSocketAddress address(String listenerName) {
         return runtime.boundAddress(listenerName);
+    }
+
+    /**
+     * The address of the plain loopback HTTP port serving {@code /metrics}, {@code /health} and {@code /ready} (see
+     * {@link Builder#metrics}), once started; useful with port 0.
+     *
+     * @throws IllegalStateException if the broker has no such port (or has not started)
+     */
+    public InetSocketAddress metricsAddress() {
+        return runtime.metricsAddress();
     }
 
     /**
@@ -156,6 +180,9 @@ public final class Broker implements AutoCloseable {
         private BrokerCapabilities capabilities = BrokerCapabilities.all();
         private StoreChoice storeChoice = StoreChoice.NONE;
         private MeterRegistry meterRegistry = new SimpleMeterRegistry();
+        private boolean meterRegistryChosen;
+        /** Null: no /metrics, /health, /ready. */
+        private MetricsSettings metrics;
         private int ioThreads;
         private Duration sysInterval = DEFAULT_SYS_INTERVAL;
         private boolean sysClientEvents;
@@ -332,6 +359,29 @@ public final class Broker implements AutoCloseable {
          */
         public Builder meterRegistry(MeterRegistry registry) {
             this.meterRegistry = Objects.requireNonNull(registry, "registry");
+            this.meterRegistryChosen = true;
+            return this;
+        }
+
+        /**
+         * Serves the broker's meters in the Prometheus text format at {@code settings.path()} ({@code /metrics}), with
+         * {@code /health} (liveness) and {@code /ready} (every listener bound, store open: 200, else 503 with the
+         * reasons), on every {@code ws}/{@code wss} listener and, if asked, on a plain HTTP port on 127.0.0.1. JVM meters
+         * are added. On the listeners, {@code /metrics} answers clients on this machine and holders of the settings'
+         * bearer token only (see {@link MetricsSettings}); a route the application registered for one of these paths wins.
+         * <pre>{@code
+         * Broker broker = Broker.builder()
+         *         .listener(Listener.tcp("0.0.0.0", 1883))
+         *         .metrics(MetricsSettings.defaults().withLoopbackPort(9183))
+         *         .build().start();
+         * // curl http://127.0.0.1:9183/metrics
+         * }</pre>
+         * With {@link #meterRegistry} set to a {@code PrometheusMeterRegistry}, that one is served; with another
+         * registry, the meters go to both it and the served one. Every meter is described in
+         * {@code docs/operations.md#metrics-and-health}.
+         */
+        public Builder metrics(MetricsSettings settings) {
+            this.metrics = Objects.requireNonNull(settings, "settings");
             return this;
         }
 

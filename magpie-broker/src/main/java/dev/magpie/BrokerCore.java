@@ -7,6 +7,8 @@ import dev.magpie.cluster.ClusterException;
 import dev.magpie.cluster.link.ClusterLink;
 import dev.magpie.codec.ReasonCode;
 import dev.magpie.observe.BrokerMetrics;
+import dev.magpie.observe.EventLoopLag;
+import dev.magpie.observe.metrics.MetricsEndpoint;
 import dev.magpie.observe.EventDispatcher;
 import dev.magpie.observe.sys.SysClientEvents;
 import dev.magpie.observe.sys.SysTopicPublisher;
@@ -52,13 +54,16 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -101,7 +106,7 @@ final class BrokerCore {
     /** Null without webhooks. */
     private final Webhooks webhooks;
     /** The store in use while running; closed at stop when this broker opened it. */
-    private MessageStore store;
+    private volatile MessageStore store;
     private ScheduledFuture<?> purge;
     private final List<ListenerBinding> bindings = new ArrayList<>();
     private EventLoops loops;
@@ -111,6 +116,11 @@ final class BrokerCore {
     private int ioThreads;
     private boolean started;
     private boolean stopped;
+    /** Null without {@code Broker.Builder.metrics}; volatile: its address is asked for while start() holds the lock. */
+    private volatile MetricsEndpoint metricsEndpoint;
+    private EventLoopLag loopLag;
+    /** What /health and /ready answer; told each step of start and stop. */
+    private final BrokerHealth health;
 
     BrokerCore(List<Listener> listeners, BrokerSettings settings, BrokerLimits limits, List<Ban> initialBans,
                BrokerCapabilities capabilities, List<Authenticator> authenticators,
@@ -127,6 +137,7 @@ final class BrokerCore {
                List<Authorizer> authorizers, List<Interceptor> interceptors, List<BrokerListener> eventListeners,
                List<Webhook> webhookList, Map<String, HttpRoute> routes, MeterRegistry registry, StoreChoice storeChoice) {
         this.listeners = listeners;
+        this.health = new BrokerHealth(listeners);
         this.storeChoice = storeChoice;
         // enhanced authentication (AUTH exchanges: SCRAM's server side is a few HMACs, no hashing per login)
         this.authExecutor = new ThreadPoolExecutor(2, 16, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000),
@@ -147,11 +158,20 @@ final class BrokerCore {
             allListeners.add(webhooks); // after the application's: it only enqueues, and sees what they see
         }
         EventDispatcher events = new EventDispatcher(allListeners);
-        AuthorizationChain authorization = new AuthorizationChain(authorizers);
+        AuthorizationChain authorization = new AuthorizationChain(authorizers, (subscribe, allowed) -> {
+            if (subscribe) {
+                metrics.subscribeAuthorized(allowed);
+            } else {
+                metrics.publishAuthorized(allowed);
+            }
+        });
         LoginThrottle throttle = new LoginThrottle(login.freeFailures(), login.backoff(), login.maxBackoff(), login.forgetAfter(),
                 login.maxTracked());
         AuthenticationChain authentication = new AuthenticationChain(authenticators, passwordChecks, settings.authenticationTimeout(),
-                throttle, why -> metrics.limitHit(why.metric()), System::nanoTime);
+                throttle, why -> {
+                    metrics.limitHit(why.metric());
+                    metrics.authentication("refused", why.name().toLowerCase(Locale.ROOT));
+                }, System::nanoTime);
         this.throttle = throttle;
         SessionRegistry sessions = new SessionRegistry(limits.quotas().maxSessionsPerUser(), limits.quotas().maxSubscriptionsPerUser());
         Distributor distributor = new Distributor(authorization, limits.quotas().maxRetainedMessages(), limits.quotas().maxRetainedBytes());
@@ -172,6 +192,9 @@ final class BrokerCore {
         this.connections = new ConnectionServices(settings, limits, metrics, events, lifecycle, banList, admission, flows);
         this.admin = new BrokerAdmin(sessions, distributor, new AdminSessions(flows), metrics, this::listenerInfos, this::publish, bans, throttle);
         metrics.gauge("magpie.sessions", sessions::size);
+        metrics.gauge("magpie.sessions.online", "sessions with a connection", sessions, SessionRegistry::online);
+        metrics.gauge("magpie.sessions.offline", "persistent sessions kept for a client that is away", sessions,
+                r -> Math.max(0, r.size() - r.online()));
         metrics.gauge("magpie.logins.pending", passwordChecks::pending);
         metrics.gauge("magpie.logins.tracked", throttle::tracked);
         metrics.gauge("magpie.subscriptions", distributor::subscriptionCount);
@@ -209,14 +232,24 @@ final class BrokerCore {
             throw new IllegalStateException("broker already started");
         }
         started = true;
-        openStore();
+        health.phase(BrokerHealth.Phase.STARTING);
+        openMetricsPort();
+        try {
+            openStore();
+        } catch (BrokerException e) {
+            closeMetrics();
+            throw e;
+        }
         loops = new EventLoops(EventLoops.threadsFor(ioThreads));
+        loopLag = EventLoopLag.start(loops.workers(), metrics);
+        health.loopLag(loopLag);
         try {
             restoreSessions();
             joinCluster();
             for (Listener listener : listeners) {
                 ListenerBinding binding = ListenerBinding.bind(listener, connections, loops, httpRoutes, brokerConnections);
                 bindings.add(binding);
+                health.bound(bindings);
                 InetSocketAddress a = binding.address();
                 LOG.info("listener {} ({}) accepting MQTT on {}:{} via {}{}", listener.name(), listener.kind().name().toLowerCase(),
                         a.getHostString(), a.getPort(), loops.transportName(), listener.allowAnonymous() ? ", anonymous clients allowed" : "");
@@ -232,6 +265,42 @@ final class BrokerCore {
             connections.admission().flapping().purge(System.nanoTime());
             throttle.purge(System.nanoTime());
         }, PURGE_SECONDS, PURGE_SECONDS, TimeUnit.SECONDS);
+        health.phase(BrokerHealth.Phase.RUNNING);
+    }
+
+    /** Serves /metrics, /health and /ready (see {@code Broker.Builder.metrics}); before {@link #start()}. */
+    synchronized void metricsEndpoint(MetricsEndpoint endpoint) {
+        this.metricsEndpoint = endpoint;
+        endpoint.watch(health);
+    }
+
+    /** First of all at start, so that /ready says "starting" while the store opens and the listeners bind. */
+    private void openMetricsPort() {
+        if (metricsEndpoint == null) {
+            return;
+        }
+        try {
+            metricsEndpoint.open();
+        } catch (UncheckedIOException e) {
+            stopped = true;
+            health.phase(BrokerHealth.Phase.STOPPED);
+            authExecutor.shutdownNow();
+            passwordChecks.shutdownNow();
+            httpExecutor.shutdownNow();
+            closeMetrics();
+            throw new BrokerException(e.getMessage(), e);
+        }
+    }
+
+    private void closeMetrics() {
+        if (metricsEndpoint != null) {
+            metricsEndpoint.close();
+        }
+    }
+
+    InetSocketAddress metricsAddress() {
+        return Optional.ofNullable(metricsEndpoint).flatMap(MetricsEndpoint::loopbackAddress).orElseThrow(() -> new IllegalStateException(
+                "no metrics port: give Broker.Builder.metrics(MetricsSettings.defaults().withLoopbackPort(...)) and start the broker"));
     }
 
     /** The $SYS publisher on one event loop, publishing as the broker itself, and the client events' target. */
@@ -268,11 +337,17 @@ final class BrokerCore {
             throw new BrokerException(e.getMessage(), e);
         }
         if (store instanceof SqliteMessageStore sqlite) {
-            metrics.gauge("magpie.store.dropped.writes", sqlite::droppedWrites);
-            metrics.gauge("magpie.store.failed.writes", sqlite::failedWrites);
-            metrics.gauge("magpie.store.queued.writes", sqlite::queuedWrites);
-            metrics.gauge("magpie.store.commits", sqlite::commits);
+            // monotonic counts are counters (_total in Prometheus, so rate() works); the backlog is a gauge
+            metrics.functionCounter("magpie.store.dropped.writes", "store writes refused because the write queue was full", sqlite,
+                    SqliteMessageStore::droppedWrites);
+            metrics.functionCounter("magpie.store.failed.writes", "store writes that failed in SQL and are lost", sqlite,
+                    SqliteMessageStore::failedWrites);
+            metrics.gauge("magpie.store.queued.writes", "store writes waiting for the writer thread (the backlog)", sqlite,
+                    SqliteMessageStore::queuedWrites);
+            metrics.functionCounter("magpie.store.commits", "store transactions committed", sqlite, SqliteMessageStore::commits);
+            sqlite.onCommit(metrics::storeCommitted);
         }
+        health.storeLoaded();
     }
 
     /** Brings back the persistent sessions, on the new event loops, before any listener is bound. */
@@ -377,6 +452,7 @@ final class BrokerCore {
     synchronized void stop() {
         if (stopped || !started) {
             stopped = true;
+            health.phase(BrokerHealth.Phase.STOPPED);
             authExecutor.shutdownNow();
             passwordChecks.shutdownNow();
             httpExecutor.shutdownNow();
@@ -384,9 +460,11 @@ final class BrokerCore {
             if (clusterLink != null) {
                 clusterLink.stop();
             }
+            closeMetrics();
             return;
         }
         stopped = true;
+        health.phase(BrokerHealth.Phase.STOPPING);
         if (sysPublisher != null) {
             sysPublisher.stop();
         }
@@ -420,6 +498,11 @@ final class BrokerCore {
         httpExecutor.shutdownNow();
         closeStore(); // after the event loops: every change they made is queued, and is written now
         closeWebhooks(); // after the connections: their disconnected events are queued, and get the grace to go out
+        if (loopLag != null) {
+            loopLag.close();
+        }
+        health.phase(BrokerHealth.Phase.STOPPED);
+        closeMetrics(); // last: /ready said "stopping" until now
         LOG.info("broker stopped");
     }
 

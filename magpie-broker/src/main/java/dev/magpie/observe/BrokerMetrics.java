@@ -1,20 +1,31 @@
 package dev.magpie.observe;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The broker's meters, registered on one Micrometer registry (a private one unless the embedding
  * application passes its own). Names follow Micrometer conventions: {@code magpie.connections},
- * {@code magpie.messages.received}, ...
+ * {@code magpie.messages.received}, ...; the Prometheus registry writes them as {@code magpie_connections},
+ * {@code magpie_messages_received_total} (counters get {@code _total}, timers {@code _seconds}). Every meter is
+ * listed with its meaning in {@code docs/operations.md#metrics-and-health}.
+ *
+ * <p>What may be counted per message is a counter made once and held in a field (a striped adder: no lock, no map
+ * lookup, no allocation); everything keyed by a name found at run time (a limit, a webhook, a TLS failure) is for
+ * events that are rare next to messages. Sums over sessions are gauges read when the registry is scraped.
  */
 public final class BrokerMetrics {
     private final MeterRegistry registry;
@@ -28,6 +39,28 @@ public final class BrokerMetrics {
     private final Counter protocolErrors;
     private final Map<String, Counter> limitsHit = new ConcurrentHashMap<>();
     private final Map<String, Counter> droppedByReason = new ConcurrentHashMap<>();
+    /** The drop reasons known in advance (besides the three below, which have fields of their own). */
+    private static final List<String> DROP_REASONS = List.of("queue_full", "queue_full_bytes", "expired", "too_large_for_client");
+    private final Counter droppedNoSubscribers;
+    private final Counter droppedRateLimit;
+    private final Counter droppedTooLarge;
+    private final Counter publishAllowed;
+    private final Counter publishDenied;
+    private final Counter subscribeAllowed;
+    private final Counter subscribeDenied;
+    private final Counter takeoversKept;
+    private final Counter takeoversReplaced;
+    private final Timer storeCommits;
+    private final DistributionSummary storeBatches;
+    /** Authentication outcomes by "result/reason"; logins, not messages, and all made at start. */
+    private final Map<String, Counter> authentications = new ConcurrentHashMap<>();
+    /** Every result/reason pair {@link #authentication} is called with; each is at 0 from the start. */
+    private static final String[][] AUTHENTICATION_OUTCOMES = {
+            {"accepted", "authenticator"}, {"accepted", "anonymous"}, {"accepted", "certificate"}, {"accepted", "enhanced"},
+            {"refused", "denied"}, {"refused", "unknown_user"}, {"refused", "anonymous_not_allowed"}, {"refused", "redirected"},
+            {"refused", "enhanced"}, {"refused", "throttled"}, {"refused", "shed"}, {"refused", "timed_out"}, {"refused", "failed"}};
+    /** TLS handshake failures by listener and kind; rare next to messages, made when first seen. */
+    private final Map<List<String>, Counter> tlsFailures = new ConcurrentHashMap<>();
     /** Webhook counters by meter name, webhook and reason; touched by webhook workers only, never on the hot path. */
     private final Map<List<String>, Counter> webhookCounters = new ConcurrentHashMap<>();
 
@@ -40,6 +73,29 @@ public final class BrokerMetrics {
         traffic.register(registry);
         clients.register(registry);
         protocolErrors = Counter.builder("magpie.protocol.errors").description("connections closed for breaking the protocol").register(registry);
+        for (String reason : DROP_REASONS) { // all at 0 from the start, so a rate over them works before the first drop
+            droppedCounter(reason);
+        }
+        droppedNoSubscribers = droppedCounter("no_subscribers");
+        droppedRateLimit = droppedCounter("rate_limit");
+        droppedTooLarge = droppedCounter("too_large");
+        publishAllowed = authorization("publish", "allowed");
+        publishDenied = authorization("publish", "denied");
+        subscribeAllowed = authorization("subscribe", "allowed");
+        subscribeDenied = authorization("subscribe", "denied");
+        takeoversKept = Counter.builder("magpie.takeovers").tag("session", "kept")
+                .description("connections closed because a new one came with the same client id").register(registry);
+        takeoversReplaced = Counter.builder("magpie.takeovers").tag("session", "replaced")
+                .description("connections closed because a new one came with the same client id").register(registry);
+        // a few fixed buckets (a Prometheus histogram, so Grafana can show the 99th percentile), not Micrometer's ~70
+        storeCommits = Timer.builder("magpie.store.commit").description("time of one store transaction (a batch of writes) until committed")
+                .serviceLevelObjectives(millis(1), millis(2), millis(5), millis(10), millis(25), millis(50), millis(100), millis(250),
+                        millis(1000)).register(registry);
+        storeBatches = DistributionSummary.builder("magpie.store.commit.writes").description("writes per store transaction")
+                .register(registry);
+        for (String[] outcome : AUTHENTICATION_OUTCOMES) {
+            authenticationCounter(outcome[0], outcome[1]);
+        }
     }
 
     /** PUBLISH packets read from clients since start (for the admin API's charts). */
@@ -174,5 +230,113 @@ public final class BrokerMetrics {
             Counter.Builder b = Counter.builder(name).tag("webhook", webhook).description("webhook events, see docs/operations.md#webhooks");
             return (reason.isEmpty() ? b : b.tag("reason", reason)).register(registry);
         });
+    }
+    // ---- issue 12: the meters behind /metrics; names are listed in docs/operations.md#metrics-and-health ----
+
+    private Counter droppedCounter(String reason) {
+        return droppedByReason.computeIfAbsent(reason, r -> Counter.builder("magpie.messages.dropped.by_reason").tag("reason", r)
+                .description("messages for a session discarded, by reason").register(registry));
+    }
+
+    private Counter authorization(String action, String result) {
+        return Counter.builder("magpie.authorizations").tag("action", action).tag("result", result)
+                .description("publish and subscribe requests checked by the authorizers, by outcome").register(registry);
+    }
+
+    private Counter authenticationCounter(String result, String reason) {
+        return authentications.computeIfAbsent(result + "/" + reason, k -> Counter.builder("magpie.authentications")
+                .tag("result", result).tag("reason", reason).description("logins, by outcome").register(registry));
+    }
+
+    /** A gauge whose value is read from {@code source} when the registry is scraped (held weakly, as Micrometer does). */
+    public <T> void gauge(String name, String description, T source, ToDoubleFunction<T> value) {
+        Gauge.builder(name, source, value).description(description).register(registry);
+    }
+
+    /**
+     * A monotonic count kept elsewhere (an {@code AtomicLong} of the store, ...), read when scraped: Prometheus sees a
+     * counter ({@code _total}), so {@code rate()} works on it.
+     */
+    public <T> void functionCounter(String name, String description, T source, ToDoubleFunction<T> value) {
+        FunctionCounter.builder(name, source, value).description(description).register(registry);
+    }
+
+    /**
+     * A non-retained message no subscription took ({@code reason=no_subscribers}); per message, so a counter held in
+     * a field. This and the two below are dropped before any session had the message: counted by reason only, not in
+     * {@code magpie.messages.dropped} (mosquitto's {@code publish/messages/dropped}: what sessions discarded).
+     */
+    public void messageDroppedNoSubscribers() {
+        droppedNoSubscribers.increment();
+    }
+
+    /** A PUBLISH dropped because its client went over its message or byte rate with {@code rate_limit_action: disconnect}. */
+    public void messageDroppedRateLimit() {
+        droppedRateLimit.increment();
+    }
+
+    /** A packet over the broker's {@code max_packet_size} refused unread ({@code reason=too_large}); the connection is closed. */
+    public void messageDroppedTooLarge() {
+        droppedTooLarge.increment();
+    }
+
+    /** An authorizer's answer to a PUBLISH ({@code magpie.authorizations{action=publish}}). */
+    public void publishAuthorized(boolean allowed) {
+        (allowed ? publishAllowed : publishDenied).increment();
+    }
+
+    /** An authorizer's answer to one filter of a SUBSCRIBE ({@code magpie.authorizations{action=subscribe}}). */
+    public void subscribeAuthorized(boolean allowed) {
+        (allowed ? subscribeAllowed : subscribeDenied).increment();
+    }
+
+    /**
+     * The outcome of one login: {@code result} {@code accepted} or {@code refused}, {@code reason} one of the pairs of
+     * {@code docs/operations.md} (e.g. {@code refused/denied}, {@code refused/throttled}, {@code accepted/anonymous}).
+     */
+    public void authentication(String result, String reason) {
+        Counter c = authentications.get(result + "/" + reason);
+        (c != null ? c : authenticationCounter(result, reason)).increment();
+    }
+
+    /** How many logins ended with {@code result}/{@code reason} so far (for tests). */
+    public double authentications(String result, String reason) {
+        Counter c = authentications.get(result + "/" + reason);
+        return c == null ? 0 : c.count();
+    }
+
+    /**
+     * A connection closed because a new one came with its client id: {@code kept} when the new connection resumes the
+     * session, {@code replaced} when it starts a new one (Clean Start).
+     */
+    public void takeover(boolean sessionKept) {
+        (sessionKept ? takeoversKept : takeoversReplaced).increment();
+    }
+
+    /** A TLS handshake failed on {@code listener}; {@code kind} is one of {@code not_tls}, {@code timeout}, ... */
+    public void tlsHandshakeFailed(String listener, String kind) {
+        tlsFailures.computeIfAbsent(List.of(listener, kind), k -> Counter.builder("magpie.tls.handshake.failures")
+                .tag("listener", listener).tag("kind", kind).description("TLS handshakes that failed, by listener and kind")
+                .register(registry)).increment();
+    }
+
+    /** One store transaction of {@code writes} writes committed after {@code nanos}; on the store's writer thread. */
+    public void storeCommitted(int writes, long nanos) {
+        storeCommits.record(nanos, TimeUnit.NANOSECONDS);
+        storeBatches.record(writes);
+    }
+    /**
+     * The timer of one event loop's lag ({@code magpie.eventloop.lag{loop=…}}): how late a task scheduled on the loop
+     * every second ran. A loop busy with a burst, a slow handler or a pause of the JVM shows here first.
+     */
+    public Timer eventLoopLag(String loop) {
+        return Timer.builder("magpie.eventloop.lag").tag("loop", loop)
+                .description("how late a task scheduled on the I/O event loop every second ran")
+                .serviceLevelObjectives(millis(1), millis(5), millis(10), millis(50), millis(100), millis(500), millis(1000), millis(5000))
+                .register(registry);
+    }
+
+    private static java.time.Duration millis(long ms) {
+        return java.time.Duration.ofMillis(ms);
     }
 }

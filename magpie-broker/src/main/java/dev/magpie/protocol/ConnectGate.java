@@ -177,6 +177,7 @@ final class ConnectGate {
             public void admitted(String username, byte[] finalData) {
                 String user = username != null ? username : presented;
                 admission.authentication().exchangeEnded(credentials, user, true);
+                admission.metrics().authentication("accepted", "enhanced");
                 authProperties = flow.properties(finalData);
                 openSession(connect, new ClientInfo(credentials.clientId(), user, connection.remoteAddress(), connect.version().level(),
                         listener.name()), assigned);
@@ -185,6 +186,7 @@ final class ConnectGate {
             @Override
             public void refused(int reasonCode, String reason, String serverReference) {
                 LOG.info("{}: {} authentication refused: {}", connection.remoteAddress(), LogSafe.text(method), LogSafe.text(reason));
+                admission.metrics().authentication("refused", "enhanced");
                 if (reasonCode == ReasonCode.NOT_AUTHORIZED || reasonCode == ReasonCode.BAD_USER_NAME_OR_PASSWORD) {
                     admission.authentication().exchangeEnded(credentials, presented, false);
                 }
@@ -204,9 +206,11 @@ final class ConnectGate {
     private String decideUser(Connect connect, AuthResult result, String presented, boolean fromCertificate) {
         switch (result.outcome()) {
             case ALLOW:
+                admission.metrics().authentication("accepted", "authenticator");
                 return result.username().orElse(presented == null ? "" : presented);
             case DENY:
                 LOG.info("{}: authentication refused: {}", connection.remoteAddress(), result.reason().orElse("denied"));
+                admission.metrics().authentication("refused", result.serverReference().isPresent() ? "redirected" : "denied");
                 if (result.serverReference().isPresent()) {
                     refusal.refuse(result.isPermanentMove() ? ReasonCode.SERVER_MOVED : ReasonCode.USE_ANOTHER_SERVER, result.reason().orElse("redirected"),
                             result.serverReference().get());
@@ -217,21 +221,26 @@ final class ConnectGate {
                 return null;
             default:
                 if (fromCertificate) {
+                    admission.metrics().authentication("accepted", "certificate");
                     return presented;
                 }
                 if (!listener.allowAnonymous()) {
+                    admission.metrics().authentication("refused", "anonymous_not_allowed");
                     refusal.refuse(presented != null ? ReasonCode.BAD_USER_NAME_OR_PASSWORD : ReasonCode.NOT_AUTHORIZED,
                             "anonymous clients are not allowed on listener " + listener.name());
                     return null;
                 }
                 if (admission.authentication().isEmpty()) {
+                    admission.metrics().authentication("accepted", "anonymous");
                     return presented == null ? "" : presented;
                 }
                 if (presented != null) {
                     // authenticators exist and none vouched for this name: never trust it
+                    admission.metrics().authentication("refused", "unknown_user");
                     refusal.refuse(ReasonCode.BAD_USER_NAME_OR_PASSWORD, "unknown user " + presented);
                     return null;
                 }
+                admission.metrics().authentication("accepted", "anonymous");
                 return "";
         }
     }
@@ -330,6 +339,7 @@ final class ConnectGate {
             }
             session.detach(previous);
             previous.takenOver();
+            admission.metrics().takeover(!sessionEnds);
             LOG.info("{}: session taken over by a new connection", previous.describe());
         }
     }

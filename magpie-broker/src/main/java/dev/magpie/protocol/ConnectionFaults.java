@@ -40,6 +40,9 @@ final class ConnectionFaults {
                 connection.refused();
                 return;
             }
+            if (m.reasonCode() == ReasonCode.PACKET_TOO_LARGE) {
+                metrics.messageDroppedTooLarge(); // over max_packet_size: refused unread, the connection closed [MQTT-3.2.2-15]
+            }
             connection.protocolViolation(m.reasonCode(), m.getMessage());
         } else if (root instanceof IOException) {
             LOG.debug("{}: {}", connection.describe(), root.toString());

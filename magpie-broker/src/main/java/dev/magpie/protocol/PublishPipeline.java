@@ -106,7 +106,13 @@ public final class PublishPipeline {
         publication.ownership(ownership);
         try {
             // counts the sessions it went to: No Local and per-recipient authorization are applied before counting
-            return distributor.distribute(publication) > 0 ? Routed.DELIVERED : Routed.NO_SUBSCRIBERS;
+            if (distributor.distribute(publication) > 0) {
+                return Routed.DELIVERED;
+            }
+            if (!routed.retain()) { // a retained message is kept for later subscribers: not dropped
+                metrics.messageDroppedNoSubscribers();
+            }
+            return Routed.NO_SUBSCRIBERS;
         } finally {
             publication.release();
         }

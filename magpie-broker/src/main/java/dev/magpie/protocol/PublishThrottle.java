@@ -49,6 +49,7 @@ final class PublishThrottle {
         metrics.limitHit("rate");
         if (limits.rateLimitAction() == BrokerLimits.RateLimitAction.DISCONNECT) {
             LOG.info("{}: publishing faster than the configured message/byte rate, disconnecting", connection.describe());
+            metrics.messageDroppedRateLimit(); // the packet that went over the rate is not processed
             connection.closeReason("message rate too high");
             connection.disconnect(ReasonCode.MESSAGE_RATE_TOO_HIGH, "message rate too high");
             return false;

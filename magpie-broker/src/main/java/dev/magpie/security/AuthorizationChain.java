@@ -14,17 +14,34 @@ import java.util.function.Function;
  * Asks the configured authorizers in order; the first ALLOW or DENY wins. When all say NEXT the default
  * applies: with no authorizers at all everything is allowed (a broker without rules is open, as in the
  * embedded quick start); with authorizers configured, an action none of them allowed is denied. An
- * authorizer that throws denies (fail closed) and is logged.
+ * authorizer that throws denies (fail closed) and is logged. Each publish and subscribe answer of configured
+ * authorizers is told to its {@link Outcomes} (the broker counts them in {@code magpie.authorizations}).
  */
 public final class AuthorizationChain {
     private static final Logger LOG = LoggerFactory.getLogger(AuthorizationChain.class);
 
+    /** Told each answer to a publish or subscribe request; on the session's thread, so it must be quick (a counter). */
+    @FunctionalInterface
+    public interface Outcomes {
+        Outcomes NONE = (subscribe, allowed) -> { };
+
+        /** {@code subscribe}: the request was a SUBSCRIBE filter, else a PUBLISH; {@code allowed}: the answer. */
+        void decided(boolean subscribe, boolean allowed);
+    }
+
     private final List<Authorizer> authorizers;
     private final boolean allowByDefault;
+    private final Outcomes outcomes;
 
     public AuthorizationChain(List<Authorizer> authorizers) {
+        this(authorizers, Outcomes.NONE);
+    }
+
+    /** @param outcomes told every answer, when there are authorizers (without any, nothing is checked, nothing told) */
+    public AuthorizationChain(List<Authorizer> authorizers, Outcomes outcomes) {
         this.authorizers = List.copyOf(authorizers);
         this.allowByDefault = authorizers.isEmpty();
+        this.outcomes = outcomes;
     }
 
     public boolean isEmpty() {
@@ -32,11 +49,21 @@ public final class AuthorizationChain {
     }
 
     public boolean mayPublish(ClientInfo client, String topic, int qos, boolean retain) {
-        return ask(a -> a.authorizePublish(client, topic, qos, retain), allowByDefault, "publish by", client, topic);
+        if (authorizers.isEmpty()) {
+            return allowByDefault;
+        }
+        boolean allowed = ask(a -> a.authorizePublish(client, topic, qos, retain), allowByDefault, "publish by", client, topic);
+        outcomes.decided(false, allowed);
+        return allowed;
     }
 
     public boolean maySubscribe(ClientInfo client, String filter, int qos) {
-        return ask(a -> a.authorizeSubscribe(client, filter, qos), allowByDefault, "subscribe by", client, filter);
+        if (authorizers.isEmpty()) {
+            return allowByDefault;
+        }
+        boolean allowed = ask(a -> a.authorizeSubscribe(client, filter, qos), allowByDefault, "subscribe by", client, filter);
+        outcomes.decided(true, allowed);
+        return allowed;
     }
 
     public boolean mayDeliver(ClientInfo subscriber, Message message) {

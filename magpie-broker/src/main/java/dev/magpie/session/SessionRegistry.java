@@ -163,4 +163,18 @@ public final class SessionRegistry {
     public int size() {
         return sessions.size();
     }
+
+    /**
+     * Sessions with a connection attached, counted now: O(sessions), for a gauge read when metrics are scraped. Each
+     * session's connection is read from this (the scraping) thread, so the count is a moment's view, not a snapshot.
+     */
+    public int online() {
+        int n = 0;
+        for (Session s : sessions.values()) {
+            if (s.isConnected()) {
+                n++;
+            }
+        }
+        return n;
+    }
 }

@@ -50,6 +50,8 @@ final class BatchingWriter implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
     private volatile boolean closing;
+    /** Told of each commit; set once by the broker after opening, read by the writer thread. */
+    private volatile SqliteMessageStore.CommitListener commitListener = (writes, nanos) -> { };
     private boolean closedLogged;
 
     /**
@@ -96,6 +98,10 @@ final class BatchingWriter implements AutoCloseable {
         return queue.size();
     }
 
+    void onCommit(SqliteMessageStore.CommitListener listener) {
+        this.commitListener = listener;
+    }
+
     private void run() {
         List<Write> batch = new ArrayList<>(64);
         while (!closing || !queue.isEmpty()) {
@@ -137,11 +143,17 @@ final class BatchingWriter implements AutoCloseable {
     private void inTransaction(List<Write> writes) throws SQLException {
         connection.setAutoCommit(false);
         try {
+            long started = System.nanoTime();
             for (Write write : writes) {
                 write.apply(statements.connection());
             }
             connection.commit();
             commits.incrementAndGet();
+            try {
+                commitListener.committed(writes.size(), System.nanoTime() - started);
+            } catch (RuntimeException e) {
+                LOG.warn("message store {}: the commit listener failed: {}", location, e.toString());
+            }
             for (Write write : writes) {
                 try {
                     write.committed();

@@ -290,6 +290,21 @@ public final class SqliteMessageStore implements MessageStore {
         return writer.queued();
     }
 
+    /** Told of every committed transaction, on the writer thread; must be quick (it delays the next commit). */
+    @FunctionalInterface
+    public interface CommitListener {
+        /** {@code writes} writes were committed in one transaction that took {@code nanos} from its first write to its commit. */
+        void committed(int writes, long nanos);
+    }
+
+    /**
+     * Tells {@code listener} of each commit from now on (the broker records them as {@code magpie.store.commit}):
+     * <pre>{@code store.onCommit((writes, nanos) -> timer.record(nanos, TimeUnit.NANOSECONDS));}</pre>
+     */
+    public void onCommit(CommitListener listener) {
+        writer.onCommit(Objects.requireNonNull(listener, "listener"));
+    }
+
     /** The database file. */
     public String location() {
         return location;

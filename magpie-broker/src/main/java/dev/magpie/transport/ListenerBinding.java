@@ -92,6 +92,11 @@ public final class ListenerBinding {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
+    /** Whether the server socket is still open and accepting (what {@code /ready} checks). */
+    public boolean isBound() {
+        return serverChannel.isActive();
+    }
+
     public ChannelGroup connections() {
         return connections;
     }

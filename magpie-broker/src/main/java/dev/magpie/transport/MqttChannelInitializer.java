@@ -85,7 +85,7 @@ abstract class MqttChannelInitializer extends ChannelInitializer<SocketChannel> 
     /** TLS with the listener's current certificate, and the watcher that logs a failed handshake in one line. */
     final void addTls(SocketChannel channel, ChannelPipeline pipeline, ServerTlsContext tls) {
         pipeline.addLast(TLS, tls.newHandler(channel.alloc()));
-        pipeline.addLast(TLS_HANDSHAKE, new TlsHandshakeWatcher(listener.name()));
+        pipeline.addLast(TLS_HANDSHAKE, new TlsHandshakeWatcher(listener.name(), broker.metrics()));
     }
 
     /**

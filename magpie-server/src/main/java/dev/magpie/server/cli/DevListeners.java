@@ -22,7 +22,9 @@ import java.util.List;
  * {@code serve --dev}: a development CA and a server certificate for localhost/127.0.0.1 under
  * {@code <data-dir>/certs} (made on first use, reused afterwards), and two loopback listeners that use them:
  * MQTT over TLS on 8883 and HTTPS with WSS on 8443 (WebSocket on {@code /mqtt} and {@code /}, since MQTT.js
- * defaults to {@code /}). Loopback only, so the anonymous access these listeners allow never leaves the machine.
+ * defaults to {@code /}). Loopback only, so the anonymous access these listeners allow never leaves the machine. The
+ * HTTPS listener also serves {@code /metrics}, {@code /health} and {@code /ready} (the config's {@code metrics:}
+ * section applies to every ws/wss listener, this one included, and a loopback client may read the metrics).
  */
 final class DevListeners {
     static final String TLS_NAME = "dev-tls";
@@ -81,6 +83,7 @@ final class DevListeners {
     void printTrustAdvice(PrintWriter err) {
         err.println("Development TLS: mqtts://localhost:" + tlsPort + " and wss://localhost:" + wssPort + "/mqtt (loopback only)."
                 + " Trust " + caFile() + ": mosquitto_sub --cafile " + caFile() + ", MQTT.js { ca: fs.readFileSync('" + caFile()
-                + "') }, or import it as a trusted root in the browser / WeChat developer tools.");
+                + "') }, or import it as a trusted root in the browser / WeChat developer tools."
+                + " Metrics: https://localhost:" + wssPort + "/metrics, /health, /ready (unless metrics.enabled is false).");
     }
 }

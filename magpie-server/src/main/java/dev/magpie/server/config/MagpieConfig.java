@@ -30,11 +30,12 @@ import java.util.function.UnaryOperator;
  * @param sysInterval  how often {@code $SYS/broker/…} is published ({@code sys_interval}, top-level as in mosquitto);
  *                     0 turns it off
  * @param sysClientEvents whether {@code $SYS/broker/clients/<id>/connected|disconnected} are published ({@code sys_client_events})
+ * @param metrics      {@code /metrics}, {@code /health}, {@code /ready} on the ws/wss listeners and an optional loopback port
  */
 public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig> listeners, LimitsConfig limits,
                            SecurityConfig security, CapabilitiesConfig capabilities, BansConfig bans,
                            PersistenceConfig persistence, List<WebhookConfig> webhooks, AdminConfig admin, Duration sysInterval,
-                           boolean sysClientEvents) {
+                           boolean sysClientEvents, MetricsConfig metrics) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of("./data");
     /** mosquitto's default {@code sys_interval}. */
@@ -55,6 +56,7 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
             throw new IllegalArgumentException("sys_interval must be 0s (off) or at least 100ms, was "
                     + DurationFormat.format(sysInterval.abs()));
         }
+        Objects.requireNonNull(metrics, "metrics");
         for (int i = 0; i < webhooks.size(); i++) {
             if (webhooks.get(i) == null) {
                 throw new IllegalArgumentException("webhooks[" + i + "] is empty");
@@ -107,12 +109,12 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
         this(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, List.of());
     }
 
-    /** A config with the API off and the default {@code $SYS} keys. */
+    /** A config with the API off and the default {@code $SYS} and {@code metrics} keys. */
     public MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig> listeners, LimitsConfig limits,
                         SecurityConfig security, CapabilitiesConfig capabilities, BansConfig bans, PersistenceConfig persistence,
                         List<WebhookConfig> webhooks) {
         this(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, AdminConfig.DEFAULTS,
-                DEFAULT_SYS_INTERVAL, false);
+                DEFAULT_SYS_INTERVAL, false, MetricsConfig.DEFAULTS);
     }
 
     /** The built-in defaults: what an empty config file means. */
@@ -141,7 +143,8 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
                                  @JsonProperty("webhooks") List<WebhookConfig> webhooks,
                                  @JsonProperty("admin") AdminConfig admin,
                                  @JsonProperty("sys_interval") Duration sysInterval,
-                                 @JsonProperty("sys_client_events") Boolean sysClientEvents) {
+                                 @JsonProperty("sys_client_events") Boolean sysClientEvents,
+                                 @JsonProperty("metrics") MetricsConfig metrics) {
         MagpieConfig d = defaults();
         return new MagpieConfig(
                 dataDir != null ? dataDir : d.dataDir,
@@ -155,58 +158,64 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
                 webhooks != null ? webhooks : d.webhooks,
                 admin != null ? admin : d.admin,
                 sysInterval != null ? sysInterval : d.sysInterval,
-                sysClientEvents != null ? sysClientEvents : d.sysClientEvents);
+                sysClientEvents != null ? sysClientEvents : d.sysClientEvents,
+                metrics != null ? metrics : d.metrics);
     }
 
     public MagpieConfig withDataDir(Path newDataDir) {
-        return new MagpieConfig(newDataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents);
+        return new MagpieConfig(newDataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics);
     }
 
     public MagpieConfig withLogLevel(LogLevel newLevel) {
-        return new MagpieConfig(dataDir, newLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents);
+        return new MagpieConfig(dataDir, newLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics);
     }
 
     public MagpieConfig withListeners(List<ListenerConfig> newListeners) {
-        return new MagpieConfig(dataDir, logLevel, newListeners, limits, security, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents);
+        return new MagpieConfig(dataDir, logLevel, newListeners, limits, security, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics);
     }
 
     public MagpieConfig withLimits(LimitsConfig newLimits) {
-        return new MagpieConfig(dataDir, logLevel, listeners, newLimits, security, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents);
+        return new MagpieConfig(dataDir, logLevel, listeners, newLimits, security, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics);
     }
 
     public MagpieConfig withSecurity(SecurityConfig newSecurity) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, newSecurity, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, newSecurity, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics);
     }
 
     public MagpieConfig withCapabilities(CapabilitiesConfig newCapabilities) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, newCapabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, newCapabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics);
     }
 
     public MagpieConfig withBans(BansConfig newBans) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, newBans, persistence, webhooks, admin, sysInterval, sysClientEvents);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, newBans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics);
     }
 
     public MagpieConfig withPersistence(PersistenceConfig newPersistence) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, newPersistence, webhooks, admin, sysInterval, sysClientEvents);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, newPersistence, webhooks, admin, sysInterval, sysClientEvents, metrics);
     }
 
     public MagpieConfig withWebhooks(List<WebhookConfig> newWebhooks) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, newWebhooks, admin, sysInterval, sysClientEvents);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, newWebhooks, admin, sysInterval, sysClientEvents, metrics);
     }
 
     public MagpieConfig withSysInterval(Duration newInterval) {
         return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, admin, newInterval,
-                sysClientEvents);
+                sysClientEvents, metrics);
     }
 
     public MagpieConfig withSysClientEvents(boolean enabled) {
         return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, admin, sysInterval,
-                enabled);
+                enabled, metrics);
     }
 
     public MagpieConfig withAdmin(AdminConfig newAdmin) {
         return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, newAdmin, sysInterval,
-                sysClientEvents);
+                sysClientEvents, metrics);
+    }
+
+    public MagpieConfig withMetrics(MetricsConfig newMetrics) {
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, admin, sysInterval,
+                sysClientEvents, newMetrics);
     }
 
     /**

@@ -46,7 +46,8 @@ class ExampleConfigTest {
                 "acl_claim:", "issuer:", "audience:", "leeway:", "require_expiry:", "match_username:",
                 "login:", "free_failures:", "backoff:", "max_backoff:", "forget_after:", "max_tracked:", "max_pending_per_address:",
                 "max_pending:", "threads:", "webhooks:", "url:", "events:", "topics:", "secret:", "timeout:", "max_queued:",
-                "max_queued_bytes:", "retries:", "max_in_flight:", "sys_interval:", "sys_client_events:"}) {
+                "max_queued_bytes:", "retries:", "max_in_flight:", "sys_interval:", "sys_client_events:",
+                "metrics:", "path:", "token:", "jvm:", "loopback:"}) {
             assertThat(text).as("magpie.example.yaml documents %s", key).containsPattern("(?m)^\\s*(#\\s*)?-?\\s*" + key);
         }
     }
