@@ -347,7 +347,7 @@ final class BrokerCore {
             metrics.functionCounter("magpie.store.commits", "store transactions committed", sqlite, SqliteMessageStore::commits);
             sqlite.onCommit(metrics::storeCommitted);
         }
-        health.storeLoaded();
+        health.storeLoaded(store);
     }
 
     /** Brings back the persistent sessions, on the new event loops, before any listener is bound. */

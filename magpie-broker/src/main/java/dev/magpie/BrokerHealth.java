@@ -3,6 +3,7 @@ package dev.magpie;
 import dev.magpie.observe.EventLoopLag;
 import dev.magpie.observe.metrics.BrokerState;
 import dev.magpie.observe.metrics.Readiness;
+import dev.magpie.store.MessageStore;
 import dev.magpie.transport.ListenerBinding;
 
 import java.time.Duration;
@@ -27,6 +28,8 @@ final class BrokerHealth implements BrokerState {
     private volatile List<ListenerBinding> bound = List.of();
     /** The store is open and what it kept is loaded (retained messages; sessions come back with the listeners). */
     private volatile boolean storeLoaded;
+    /** The store in use once loaded, asked at each /ready whether it still takes writes. */
+    private volatile MessageStore store;
     private volatile EventLoopLag loopLag;
 
     BrokerHealth(List<Listener> listeners) {
@@ -37,7 +40,8 @@ final class BrokerHealth implements BrokerState {
         this.phase = now;
     }
 
-    void storeLoaded() {
+    void storeLoaded(MessageStore loaded) {
+        this.store = loaded;
         this.storeLoaded = true;
     }
 
@@ -63,7 +67,11 @@ final class BrokerHealth implements BrokerState {
                 : Optional.of("I/O event loops " + stalled + " have not run for more than " + STALLED.toSeconds() + " s");
     }
 
-    /** Ready while running with every listener bound (the store was opened and loaded before the first one). */
+    /**
+     * Ready while running with every listener bound (the store was opened and loaded before the first one) and the
+     * store still taking writes: a store whose writes fail (disk full, file removed) makes the broker degraded, so a
+     * load balancer sends new clients elsewhere while its sessions and retained messages are not being kept.
+     */
     @Override
     public Readiness readiness() {
         Phase p = phase;
@@ -86,6 +94,10 @@ final class BrokerHealth implements BrokerState {
                     if (!b.isBound()) {
                         reasons.add("listener " + b.listener().name() + " is not bound");
                     }
+                }
+                MessageStore s = store;
+                if (s != null) {
+                    s.problem().ifPresent(problem -> reasons.add("message store: " + problem));
                 }
                 return reasons.isEmpty() ? Readiness.ready() : new Readiness("degraded", reasons);
             }

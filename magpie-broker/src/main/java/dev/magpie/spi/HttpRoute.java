@@ -44,16 +44,25 @@ public interface HttpRoute {
      * @param remote   the client's address (after a trusted PROXY header or X-Forwarded-For), null if unknown
      * @param secure   whether the request came over TLS
      * @param listener the name of the listener it came in on; empty if unknown
+     * @param rawPath  the path as sent, still percent-encoded (e.g. {@code /api/v1/clients/site%2F7}), for routes whose
+     *                 path segments may themselves contain an encoded {@code /}; equal to {@code path} when unknown
      */
     record Request(String method, String path, Map<String, List<String>> query, Map<String, List<String>> headers, byte[] body,
-                   InetSocketAddress remote, boolean secure, String listener) {
+                   InetSocketAddress remote, boolean secure, String listener, String rawPath) {
         public Request {
             Objects.requireNonNull(method, "method");
             Objects.requireNonNull(path, "path");
             Objects.requireNonNull(listener, "listener");
+            Objects.requireNonNull(rawPath, "rawPath");
             query = Map.copyOf(query);
             headers = Map.copyOf(headers);
             body = body.clone();
+        }
+
+        /** A request whose raw path is not known apart from its decoded one. */
+        public Request(String method, String path, Map<String, List<String>> query, Map<String, List<String>> headers, byte[] body,
+                       InetSocketAddress remote, boolean secure, String listener) {
+            this(method, path, query, headers, body, remote, secure, listener, path);
         }
 
         /** A request whose origin is unknown (tests, calls from the application itself). */

@@ -48,6 +48,8 @@ final class BatchingWriter implements AutoCloseable {
     private final Thread thread;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    /** Set when no write of a transaction could be applied, even one by one; cleared by the next commit. */
+    private volatile String failing;
     private final AtomicLong commits = new AtomicLong();
     private volatile boolean closing;
     /** Told of each commit; set once by the broker after opening, read by the writer thread. */
@@ -94,6 +96,18 @@ final class BatchingWriter implements AutoCloseable {
         return commits.get();
     }
 
+    /**
+     * Why writes are not being kept: the last transaction failed as a whole and so did each of its writes on its own
+     * (a broken disk or file, not one bad row), until a commit succeeds again; or the writer thread ended early.
+     */
+    java.util.Optional<String> problem() {
+        if (!closing && thread.getState() == Thread.State.TERMINATED) {
+            return java.util.Optional.of("the writer thread of " + location + " has stopped");
+        }
+        String now = failing;
+        return now == null ? java.util.Optional.empty() : java.util.Optional.of("writes to " + location + " fail: " + now);
+    }
+
     int queued() {
         return queue.size();
     }
@@ -128,13 +142,20 @@ final class BatchingWriter implements AutoCloseable {
                 inTransaction(batch);
             } catch (SQLException e) {
                 // retry one by one: only the writes that fail on their own are lost
+                int lost = 0;
+                String last = e.getMessage();
                 for (Write write : batch) {
                     try {
                         inTransaction(List.of(write));
                     } catch (SQLException single) {
+                        lost++;
+                        last = single.getMessage();
                         failed.incrementAndGet();
                         LOG.error("message store {}: a write failed and is lost: {}", location, single.getMessage());
                     }
+                }
+                if (lost == batch.size()) {
+                    failing = last;
                 }
             }
         }
@@ -149,6 +170,7 @@ final class BatchingWriter implements AutoCloseable {
             }
             connection.commit();
             commits.incrementAndGet();
+            failing = null;
             try {
                 commitListener.committed(writes.size(), System.nanoTime() - started);
             } catch (RuntimeException e) {

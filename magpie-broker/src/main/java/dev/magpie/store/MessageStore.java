@@ -59,6 +59,14 @@ public interface MessageStore extends AutoCloseable {
         return new RetainedLoad(kept, all.size() - kept.size());
     }
 
+    /**
+     * Why this store cannot keep what it is given right now (e.g. every write of its last transaction failed: disk
+     * full, file removed, read-only), or empty while it works; {@code /ready} reports it. Cheap: called per request.
+     */
+    default java.util.Optional<String> problem() {
+        return java.util.Optional.empty();
+    }
+
     /** Stores {@code message} as the retained message of its topic, replacing any other. Never blocks. */
     void putRetained(StoredMessage message);
 

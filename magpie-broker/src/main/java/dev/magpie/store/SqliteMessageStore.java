@@ -275,6 +275,11 @@ public final class SqliteMessageStore implements MessageStore {
         return writer.droppedWrites();
     }
 
+    @Override
+    public java.util.Optional<String> problem() {
+        return writer.problem();
+    }
+
     /** Writes that failed in SQL and are lost. */
     public long failedWrites() {
         return writer.failedWrites();

@@ -169,7 +169,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             return;
         }
-        serve(ctx, request, path, parameters);
+        serve(ctx, request, path, uri.rawPath(), parameters);
     }
 
     private static boolean isWebSocketUpgrade(FullHttpRequest request) {
@@ -212,7 +212,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     // ---- routes and static files ----
 
-    private void serve(ChannelHandlerContext ctx, FullHttpRequest request, String path, Map<String, List<String>> parameters) {
+    private void serve(ChannelHandlerContext ctx, FullHttpRequest request, String path, String rawPath, Map<String, List<String>> parameters) {
         Optional<ResponseSlots.Slot> granted = slots.tryAcquire(ClientAddress.of(ctx.channel()).getAddress());
         if (granted.isEmpty()) {
             respond(ctx, HttpAnswers.busy("too many HTTP answers under way"), false);
@@ -225,7 +225,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         HttpRoute.Request call = new HttpRoute.Request(request.method().name(), path, parameters, headers,
                 ByteBufUtil.getBytes(request.content()), ClientAddress.of(ctx.channel()),
-                ctx.pipeline().get(SslHandler.class) != null, listenerName);
+                ctx.pipeline().get(SslHandler.class) != null, listenerName, rawPath);
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         boolean head = request.method().equals(HttpMethod.HEAD);
         ctx.channel().config().setAutoRead(false);

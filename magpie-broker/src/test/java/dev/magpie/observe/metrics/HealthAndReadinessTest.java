@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -110,6 +111,39 @@ class HealthAndReadinessTest {
         // stopped: the port is released
         assertThatThrownBy(() -> get(base[0] + "/health")).isInstanceOf(ConnectException.class);
         client.close(true);
+    }
+
+    @Test
+    void aStoreWhoseWritesFailAfterStartMakesTheBrokerDegradedUntilItRecovers() throws Exception {
+        AtomicReference<String> storeProblem = new AtomicReference<>();
+        MessageStore real = MessageStore.inMemory();
+        MessageStore failing = (MessageStore) Proxy.newProxyInstance(MessageStore.class.getClassLoader(), new Class<?>[]{MessageStore.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("problem")) {
+                        return Optional.ofNullable(storeProblem.get());
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        Broker broker = TestBrokers.anonymous().store(failing).metrics(MetricsSettings.defaults().withLoopbackPort(0)).build().start();
+        try {
+            String base = "http://127.0.0.1:" + broker.metricsAddress().getPort();
+            assertThat(get(base + "/ready").statusCode()).isEqualTo(200);
+
+            storeProblem.set("writes to data/magpie.db fail: [SQLITE_FULL] database or disk is full");
+            HttpResponse<String> degraded = get(base + "/ready");
+            assertThat(degraded.statusCode()).isEqualTo(503);
+            assertThat(degraded.body()).contains("\"status\":\"degraded\"", "message store: writes to data/magpie.db fail", "SQLITE_FULL");
+            assertThat(get(base + "/health").statusCode()).as("still alive: it serves its clients").isEqualTo(200);
+
+            storeProblem.set(null);
+            assertThat(get(base + "/ready").statusCode()).isEqualTo(200);
+        } finally {
+            broker.stop();
+        }
     }
 
     @Test

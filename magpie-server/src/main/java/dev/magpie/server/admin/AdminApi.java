@@ -117,9 +117,9 @@ public final class AdminApi implements HttpRoute {
             // a page of another site driving the browser (cached Basic credentials): no CORS, ever
             return ApiJson.error(403, "forbidden", "cross-origin requests are refused: call the API from the dashboard, curl or a script");
         }
-        Optional<ApiRouter.Match> match = a.router().match(request.method(), request.path());
+        Optional<ApiRouter.Match> match = a.router().match(request.method(), request.rawPath());
         if (match.isEmpty()) {
-            return a.router().knowsPath(request.path())
+            return a.router().knowsPath(request.rawPath())
                     ? ApiJson.error(405, "method_not_allowed", request.method() + " is not served on " + request.path())
                     : ApiJson.error(404, "not_found", "no API call " + request.method() + " " + request.path() + " (see /api/v1/openapi.json)");
         }

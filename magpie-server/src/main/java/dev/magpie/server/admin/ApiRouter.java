@@ -66,11 +66,15 @@ final class ApiRouter {
         return List.copyOf(routes);
     }
 
-    /** The route for {@code method} and {@code path}; empty if none. */
-    Optional<Match> match(String method, String path) {
+    /**
+     * The route for {@code method} and {@code rawPath}; empty if none. The path is split at its literal {@code /}
+     * before each segment is percent-decoded, so a client id such as {@code site/7} is asked for as
+     * {@code /api/v1/clients/site%2F7} and stays one segment.
+     */
+    Optional<Match> match(String method, String rawPath) {
         for (Route r : routes) {
             if (r.method.equals(method)) {
-                Map<String, String> params = matchPath(r.template, path);
+                Map<String, String> params = matchPath(r.template, rawPath);
                 if (params != null) {
                     return Optional.of(new Match(r, params));
                 }
@@ -79,14 +83,14 @@ final class ApiRouter {
         return Optional.empty();
     }
 
-    /** Whether some route serves {@code path} with another method (405 rather than 404). */
-    boolean knowsPath(String path) {
-        return routes.stream().anyMatch(r -> matchPath(r.template, path) != null);
+    /** Whether some route serves {@code rawPath} with another method (405 rather than 404). */
+    boolean knowsPath(String rawPath) {
+        return routes.stream().anyMatch(r -> matchPath(r.template, rawPath) != null);
     }
 
-    private static Map<String, String> matchPath(String template, String path) {
+    private static Map<String, String> matchPath(String template, String rawPath) {
         String[] t = template.split("/", -1);
-        String[] p = path.split("/", -1);
+        String[] p = rawPath.split("/", -1);
         Map<String, String> params = new LinkedHashMap<>();
         for (int i = 0; i < t.length; i++) {
             String seg = t[i];
@@ -94,7 +98,11 @@ final class ApiRouter {
                 if (i >= p.length) {
                     return null;
                 }
-                String rest = String.join("/", java.util.Arrays.copyOfRange(p, i, p.length));
+                String[] tail = java.util.Arrays.copyOfRange(p, i, p.length);
+                for (int k = 0; k < tail.length; k++) {
+                    tail[k] = decodeSegment(tail[k]);
+                }
+                String rest = String.join("/", tail);
                 if (rest.isEmpty()) {
                     return null;
                 }
@@ -108,11 +116,26 @@ final class ApiRouter {
                 if (p[i].isEmpty()) {
                     return null;
                 }
-                params.put(seg.substring(1, seg.length() - 1), p[i]);
-            } else if (!seg.equals(p[i])) {
+                params.put(seg.substring(1, seg.length() - 1), decodeSegment(p[i]));
+            } else if (!seg.equals(decodeSegment(p[i]))) {
                 return null;
             }
         }
         return t.length == p.length ? params : null;
+    }
+
+    /**
+     * One path segment percent-decoded as UTF-8. A {@code +} stays a plus (it means a space only in a query); the
+     * HTTP listener has already refused malformed percent-encoding (400), so a bad escape here is left as it is.
+     */
+    static String decodeSegment(String segment) {
+        if (segment.indexOf('%') < 0) {
+            return segment;
+        }
+        try {
+            return java.net.URLDecoder.decode(segment.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return segment;
+        }
     }
 }

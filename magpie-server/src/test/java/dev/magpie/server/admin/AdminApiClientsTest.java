@@ -179,6 +179,23 @@ class AdminApiClientsTest {
     }
 
     @Test
+    void clientIdsWithSlashesAndPlusSignsAreOneEncodedPathSegment() throws Exception {
+        // [MQTT-3.1.3-5] lets a server accept client ids beyond [0-9a-zA-Z]; "site/7" must not read as two segments
+        AtomicInteger lost = new AtomicInteger();
+        v3("site/7", null, true, new CopyOnWriteArrayList<>(), lost::incrementAndGet);
+        v3("a+b c", null);
+
+        ApiBroker.Answer details = api.get("/api/v1/clients/site%2F7");
+        assertThat(details.status()).isEqualTo(200);
+        assertThat(details.body().get("clientId").asText()).isEqualTo("site/7");
+        assertThat(api.get("/api/v1/clients/a+b%20c").body().get("clientId").asText()).as("a plus stays a plus").isEqualTo("a+b c");
+        assertThat(api.get("/api/v1/clients/site/7").status()).as("an unencoded slash is another path").isEqualTo(404);
+
+        assertThat(api.delete("/api/v1/clients/site%2F7").status()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(10)).until(() -> lost.get() == 1);
+    }
+
+    @Test
     void bulkKickSaysWhichWereKickedAndWhichWereNotFound() throws Exception {
         AtomicInteger lost = new AtomicInteger();
         v3("k1", null, true, new CopyOnWriteArrayList<>(), lost::incrementAndGet);
