@@ -5,7 +5,6 @@ import dev.magpie.codec.MqttVersion;
 import dev.magpie.codec.Publish;
 import dev.magpie.testkit.PahoOptions;
 import dev.magpie.testkit.RawMqttClient;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -46,37 +45,7 @@ class AdminApiClientsTest {
     }
 
     private MqttClient v3(String id, String user, boolean clean, List<String> received, Runnable lost) throws MqttException {
-        MqttClient c = new MqttClient(api.mqttUri(), id, new MemoryPersistence());
-        MqttConnectOptions o = PahoOptions.v3();
-        o.setCleanSession(clean);
-        o.setKeepAliveInterval(30);
-        if (user != null) {
-            o.setUserName(user);
-            o.setPassword((user + "-pw").toCharArray());
-        }
-        c.setCallback(new MqttCallback() {
-            @Override
-            public void connectionLost(Throwable cause) {
-                lost.run();
-            }
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                received.add(topic + "=" + new String(message.getPayload(), StandardCharsets.UTF_8));
-            }
-
-            @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {
-            }
-        });
-        c.connect(o);
-        clients.add(() -> {
-            if (c.isConnected()) {
-                c.disconnectForcibly(100, 100);
-            }
-            c.close(true);
-        });
-        return c;
+        return api.v3(id, user, clean, received, lost);
     }
 
     private MqttClient v3(String id, String user) throws MqttException {

@@ -1,20 +1,13 @@
 package dev.magpie.server.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.magpie.testkit.PahoOptions;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,44 +19,14 @@ import static org.awaitility.Awaitility.await;
 /** Authentication, users, ACL rules, bans, API keys, retained messages and publishing through {@code /api/v1}. */
 class AdminApiSecurityTest {
     private final ApiBroker api = new ApiBroker();
-    private final List<MqttClient> clients = new ArrayList<>();
 
     @AfterEach
-    void stop() throws Exception {
-        for (MqttClient c : clients) {
-            if (c.isConnected()) {
-                c.disconnectForcibly(100, 100);
-            }
-            c.close(true);
-        }
+    void stop() {
         api.close();
     }
 
     private MqttClient client(String id, String user, List<String> received, Runnable lost) throws MqttException {
-        MqttClient c = new MqttClient(api.mqttUri(), id, new MemoryPersistence());
-        MqttConnectOptions o = PahoOptions.v3();
-        if (user != null) {
-            o.setUserName(user);
-            o.setPassword((user + "-pw").toCharArray());
-        }
-        c.setCallback(new MqttCallback() {
-            @Override
-            public void connectionLost(Throwable cause) {
-                lost.run();
-            }
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                received.add(topic + "=" + new String(message.getPayload(), StandardCharsets.UTF_8));
-            }
-
-            @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {
-            }
-        });
-        clients.add(c);
-        c.connect(o);
-        return c;
+        return api.v3(id, user, true, received, lost);
     }
 
     @Test

@@ -11,6 +11,14 @@ import dev.magpie.spi.Decision;
 import dev.magpie.store.UserStore;
 import dev.magpie.store.UserStoreAuthenticator;
 import dev.magpie.store.UserStoreAuthorizer;
+import dev.magpie.testkit.PahoOptions;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 import java.io.IOException;
 import java.net.URI;
@@ -20,7 +28,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,6 +49,8 @@ final class ApiBroker implements AutoCloseable {
     final AdminApi api;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private String token;
+    /** The MQTT clients made by {@link #v3}, closed with the broker. */
+    private final List<MqttClient> clients = new CopyOnWriteArrayList<>();
 
     /** An answer: status, JSON body (a missing node when empty) and the response. */
     record Answer(int status, JsonNode body, HttpResponse<String> response) {
@@ -141,8 +153,52 @@ final class ApiBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * A Paho 3.1.1 client connected to the MQTT listener, as {@code user} (password {@code user-pw}) or anonymous
+     * ({@code null}); each message it gets is added to {@code received} as {@code topic=payload}, and {@code lost} runs
+     * when the broker closes it. Closed by {@link #close()}, also when its connect was refused.
+     */
+    MqttClient v3(String id, String user, boolean clean, List<String> received, Runnable lost) throws MqttException {
+        MqttClient c = new MqttClient(mqttUri(), id, new MemoryPersistence());
+        MqttConnectOptions o = PahoOptions.v3();
+        o.setCleanSession(clean);
+        o.setKeepAliveInterval(30);
+        if (user != null) {
+            o.setUserName(user);
+            o.setPassword((user + "-pw").toCharArray());
+        }
+        c.setCallback(new MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+                lost.run();
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                received.add(topic + "=" + new String(message.getPayload(), StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+            }
+        });
+        clients.add(c);
+        c.connect(o);
+        return c;
+    }
+
     @Override
     public void close() {
+        for (MqttClient c : clients) {
+            try {
+                if (c.isConnected()) {
+                    c.disconnectForcibly(100, 100);
+                }
+                c.close(true);
+            } catch (MqttException ignored) {
+                // gone already
+            }
+        }
         broker.stop();
         users.close();
     }
