@@ -4,6 +4,7 @@
 #
 #   magpie-bench/compare-builds.sh OLD.jar NEW.jar              3 rounds of the four fixed-rate loads below
 #   ROUNDS=5 SCENARIOS="fanout-100k" magpie-bench/compare-builds.sh a/magpie.jar b/magpie.jar
+#   NEW_JAVA_OPTS="-Dsome.switch=on" magpie-bench/compare-builds.sh x.jar x.jar      one jar, two JVM settings
 #
 # A build's jar is made with `mvn -q -pl magpie-server -am package -DskipTests` in its own worktree
 # (`git worktree add /tmp/old <commit>`). Prints one line per run (round, scenario, build, µs per delivery,
@@ -12,6 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ $# -eq 2 && -f "$1" && -f "$2" ]] || { echo "usage: $0 OLD.jar NEW.jar (two magpie-server jars)" >&2; exit 2; }
 jars=("$1" "$2")
+java_opts=("${OLD_JAVA_OPTS:-}" "${NEW_JAVA_OPTS:-}")
 rounds="${ROUNDS:-3}"
 scenarios=(${SCENARIOS:-pairs-20k fanout-100k qos1-10k fanout-400k})
 out=magpie-bench/target/compare
@@ -44,7 +46,7 @@ for round in $(seq "$rounds"); do
     order=(0 1); (( round % 2 )) || order=(1 0)
     for i in "${order[@]}"; do
       port="$(free_port)"
-      MAGPIE_JAR="${jars[$i]}" taskset -c 0 bin/magpie serve --config "$out/magpie.yaml" --port "$port" > "$out/broker.log" 2>&1 &
+      MAGPIE_JAR="${jars[$i]}" MAGPIE_JAVA_OPTS="${java_opts[$i]}" taskset -c 0 bin/magpie serve --config "$out/magpie.yaml" --port "$port" > "$out/broker.log" 2>&1 &
       pid=$!
       for _ in $(seq 100); do ss -ltn | grep -q ":$port " && break; sleep 0.1; done
       # the JIT's warm-up, discarded; then the measured run

@@ -76,6 +76,7 @@ public final class Broker implements AutoCloseable {
                 List.copyOf(builder.authorizers), List.copyOf(builder.interceptors), builder.eventListenersWith(clientEvents),
                 List.copyOf(builder.webhooks), routes, metrics != null ? metrics.registry() : builder.meterRegistry, builder.storeChoice);
         this.runtime.ioThreads(builder.ioThreads);
+        this.runtime.transport(builder.transport);
         this.runtime.sysTopics(builder.sysInterval, clientEvents);
         if (metrics != null) {
             this.runtime.metricsEndpoint(metrics);
@@ -184,6 +185,7 @@ public final class Broker implements AutoCloseable {
         /** Null: no /metrics, /health, /ready. */
         private MetricsSettings metrics;
         private int ioThreads;
+        private IoTransport transport = IoTransport.AUTO;
         private Duration sysInterval = DEFAULT_SYS_INTERVAL;
         private boolean sysClientEvents;
         private ClusterBackend cluster;
@@ -246,6 +248,18 @@ public final class Broker implements AutoCloseable {
                 throw new IllegalArgumentException("ioThreads must be 0 (one per CPU) or more, not " + threads);
             }
             this.ioThreads = threads;
+            return this;
+        }
+
+        /**
+         * How the I/O loops talk to the kernel: {@link IoTransport#AUTO} (the default: native epoll on Linux, NIO
+         * elsewhere), or one of the others; a transport this platform cannot run makes {@link Broker#start()} fail
+         * with a {@link BrokerException} saying why. io_uring costs less CPU per delivery when messages fan out to
+         * many subscribers (docs/benchmarks.md):
+         * <pre>{@code Broker.builder().listener(Listener.tcp("mqtt", 1883)).transport(IoTransport.IO_URING).build().start();}</pre>
+         */
+        public Builder transport(IoTransport transport) {
+            this.transport = java.util.Objects.requireNonNull(transport, "transport");
             return this;
         }
 

@@ -114,6 +114,7 @@ final class BrokerCore {
     private ClusterLink clusterLink;
     /** I/O event loops to start; 0: one per CPU the process may run on. */
     private int ioThreads;
+    private IoTransport transport = IoTransport.AUTO;
     private boolean started;
     private boolean stopped;
     /** Null without {@code Broker.Builder.metrics}; volatile: its address is asked for while start() holds the lock. */
@@ -213,6 +214,10 @@ final class BrokerCore {
         this.ioThreads = threads;
     }
 
+    synchronized void transport(IoTransport chosen) {
+        this.transport = chosen;
+    }
+
     /**
      * Publishes {@code $SYS} every {@code interval} (zero: not at all) and, when {@code clientEvents} is not null (it is
      * one of the event listeners given to the constructor), the per-client events; before {@link #start()}.
@@ -231,6 +236,12 @@ final class BrokerCore {
         if (started) {
             throw new IllegalStateException("broker already started");
         }
+        try {
+            EventLoops.checkAvailable(transport);
+        } catch (BrokerException e) {
+            stop(); // never started: releases the threads made for it, as every failed start does
+            throw e;
+        }
         started = true;
         health.phase(BrokerHealth.Phase.STARTING);
         openMetricsPort();
@@ -240,7 +251,7 @@ final class BrokerCore {
             closeMetrics();
             throw e;
         }
-        loops = new EventLoops(EventLoops.threadsFor(ioThreads));
+        loops = new EventLoops(EventLoops.threadsFor(ioThreads), transport);
         loopLag = EventLoopLag.start(loops.workers(), metrics);
         health.loopLag(loopLag);
         try {
