@@ -93,10 +93,19 @@ public final class MagpieCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // Netty 4.2 registers its JFR buffer events with the JVM's flight recorder at the first allocation: 150-200 ms of
+        // a one-core start (docs/benchmarks.md, "Start-up"), for events nobody records unless a recording is started.
+        // -Dio.netty.jfr.enabled=true brings them back for a profiling session.
+        if (System.getProperty(NETTY_JFR) == null) {
+            System.setProperty(NETTY_JFR, "false");
+        }
         int status = newCommandLine(System.getenv()).execute(args);
         LogLevels.drain();
         System.exit(status);
     }
+
+    /** Netty's switch for its JFR events, read once when its first class loads. */
+    private static final String NETTY_JFR = "io.netty.jfr.enabled";
 
     /** The project version, filtered into {@code version.properties} by the build; "unknown" if missing. */
     static String version() {
