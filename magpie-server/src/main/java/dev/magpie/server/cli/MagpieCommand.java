@@ -93,19 +93,26 @@ public final class MagpieCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        // Netty 4.2 registers its JFR buffer events with the JVM's flight recorder at the first allocation: 150-200 ms of
-        // a one-core start (docs/benchmarks.md, "Start-up"), for events nobody records unless a recording is started.
-        // -Dio.netty.jfr.enabled=true brings them back for a profiling session.
-        if (System.getProperty(NETTY_JFR) == null) {
-            System.setProperty(NETTY_JFR, "false");
-        }
+        turnOffNettyJfr(System.getProperties());
         int status = newCommandLine(System.getenv()).execute(args);
         LogLevels.drain();
         System.exit(status);
     }
 
     /** Netty's switch for its JFR events, read once when its first class loads. */
-    private static final String NETTY_JFR = "io.netty.jfr.enabled";
+    static final String NETTY_JFR = "io.netty.jfr.enabled";
+
+    /**
+     * Netty 4.2 registers its JFR buffer events with the JVM's flight recorder at the first allocation: 150-200 ms of a
+     * one-core start (docs/benchmarks.md, "Start-up"), for events nobody records unless a recording is started. Off
+     * unless the JVM was given the property ({@code -Dio.netty.jfr.enabled=true} for a profiling session). Before any
+     * Netty class loads.
+     */
+    static void turnOffNettyJfr(java.util.Properties system) {
+        if (system.getProperty(NETTY_JFR) == null) {
+            system.setProperty(NETTY_JFR, "false");
+        }
+    }
 
     /** The project version, filtered into {@code version.properties} by the build; "unknown" if missing. */
     static String version() {
