@@ -9,9 +9,11 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /**
  * The {@code magpie} program: the main class of {@code magpie.jar} and what {@code bin/magpie} runs. It only
@@ -79,22 +81,41 @@ public final class MagpieCommand implements Callable<Integer> {
 
     /** As {@link #newCommandLine(Map)}, reading passwords from {@code terminal}. */
     static CommandLine newCommandLine(Map<String, String> environment, Terminal terminal) {
-        CommandLine cli = new CommandLine(new MagpieCommand())
-                .addSubcommand("serve", new ServeCommand(environment))
-                .addSubcommand("user", UserCommand.newCommandLine(environment, terminal))
-                .addSubcommand("apikey", ApiKeyCommand.newCommandLine(environment))
-                .addSubcommand("acl", AclCommand.newCommandLine(environment))
-                .addSubcommand("certs", new CertsCommand())
-                .addSubcommand("doctor", new DoctorCommand())
-                .addSubcommand("pub", new PubCommand(environment, terminal))
-                .addSubcommand("sub", new SubCommand(environment, terminal));
+        return newCommandLine(environment, terminal, null);
+    }
+
+    /**
+     * The command tree for {@code args}: when the first argument names a command, only that command is built. picocli
+     * reads every option annotation of every command it is given, which was about a fifth of a one-core start
+     * (docs/benchmarks.md, "Start-up"); help, a typo and no command at all still get the whole tree.
+     */
+    static CommandLine newCommandLineFor(Map<String, String> environment, Terminal terminal, String[] args) {
+        return newCommandLine(environment, terminal, args.length > 0 ? args[0] : null);
+    }
+
+    private static CommandLine newCommandLine(Map<String, String> environment, Terminal terminal, String only) {
+        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+        commands.put("serve", () -> new ServeCommand(environment));
+        commands.put("user", () -> UserCommand.newCommandLine(environment, terminal));
+        commands.put("apikey", () -> ApiKeyCommand.newCommandLine(environment));
+        commands.put("acl", () -> AclCommand.newCommandLine(environment));
+        commands.put("certs", CertsCommand::new);
+        commands.put("doctor", DoctorCommand::new);
+        commands.put("pub", () -> new PubCommand(environment, terminal));
+        commands.put("sub", () -> new SubCommand(environment, terminal));
+        CommandLine cli = new CommandLine(new MagpieCommand());
+        commands.forEach((name, command) -> {
+            if (only == null || !commands.containsKey(only) || only.equals(name)) {
+                cli.addSubcommand(name, command.get());
+            }
+        });
         cli.setParameterExceptionHandler(CertsCommand.oneLineUsageErrors(cli.getParameterExceptionHandler()));
         return cli;
     }
 
     public static void main(String[] args) {
         turnOffNettyJfr(System.getProperties());
-        int status = newCommandLine(System.getenv()).execute(args);
+        int status = newCommandLineFor(System.getenv(), Terminal.system(), args).execute(args);
         LogLevels.drain();
         System.exit(status);
     }
