@@ -51,42 +51,8 @@ public final class UserStore implements AutoCloseable {
     /** Longest user name accepted, in characters (Unicode code points). */
     public static final int MAX_NAME_LENGTH = 256;
 
-    /**
-     * Migration steps: entry {@code i} takes the schema from version {@code i} to {@code i + 1}. Append new
-     * steps, never change old ones: a file on disk may be at any earlier version.
-     */
-    private static final SchemaMigrations MIGRATIONS = new SchemaMigrations("schema_version", List.of(
-            List.of("""
-                    CREATE TABLE users (
-                        name          TEXT PRIMARY KEY NOT NULL,
-                        password_hash TEXT NOT NULL,
-                        created_at    TEXT NOT NULL,
-                        updated_at    TEXT NOT NULL
-                    )"""),
-            // 1 -> 2: SCRAM-SHA-256 credentials (RFC 5803 text), made when a password is set; NULL for users
-            // whose password was set before, until it is set again
-            List.of("ALTER TABLE users ADD COLUMN scram_sha256 TEXT"),
-            // 2 -> 3: the admin flag (the REST API's administrators), API keys (SHA-256 of 256-bit random keys)
-            // and the ACL rules managed through the API; existing users are not administrators
-            List.of("ALTER TABLE users ADD COLUMN admin INTEGER NOT NULL DEFAULT 0",
-                    """
-                    CREATE TABLE api_keys (
-                        name       TEXT PRIMARY KEY NOT NULL,
-                        key_hash   TEXT NOT NULL UNIQUE,
-                        created_at TEXT NOT NULL
-                    )""",
-                    """
-                    CREATE TABLE acl_rules (
-                        id         INTEGER PRIMARY KEY AUTOINCREMENT,
-                        username   TEXT,
-                        pattern    INTEGER NOT NULL DEFAULT 0,
-                        access     TEXT NOT NULL,
-                        topic      TEXT NOT NULL,
-                        created_at TEXT NOT NULL
-                    )""")), false);
-
     /** The schema version this code reads and writes. */
-    public static final int SCHEMA_VERSION = MIGRATIONS.version();
+    public static final int SCHEMA_VERSION = UserSchema.MIGRATIONS.version();
 
     private final Object lock = new Object();
     private final Connection connection; // guarded by lock
@@ -144,7 +110,7 @@ public final class UserStore implements AutoCloseable {
         Connection connection = null;
         try {
             connection = source.getConnection();
-            MIGRATIONS.apply(connection, "the user database " + location,
+            UserSchema.MIGRATIONS.apply(connection, "the user database " + location,
                     message -> new UserStoreException(UserStoreException.Kind.STORAGE, message));
             return new UserStore(connection, hasher, location);
         } catch (SQLException | RuntimeException e) {
@@ -299,8 +265,7 @@ public final class UserStore implements AutoCloseable {
             return Optional.empty();
         }
         return query("look up user '" + name + "'", "SELECT name, created_at, updated_at, admin FROM users WHERE name = ?",
-                rs -> new User(rs.getString(1), Instant.parse(rs.getString(2)), Instant.parse(rs.getString(3)), rs.getInt(4) != 0), name)
-                .stream().findFirst();
+                UserStore::user, name).stream().findFirst();
     }
 
     /** The API keys kept in this database (see {@link ApiKeys}). */
@@ -315,20 +280,7 @@ public final class UserStore implements AutoCloseable {
 
     /** Every user, sorted by name; no hashes. */
     public List<User> list() {
-        synchronized (lock) {
-            checkOpen();
-            try (PreparedStatement s = connection.prepareStatement(
-                    "SELECT name, created_at, updated_at, admin FROM users ORDER BY name");
-                 ResultSet rs = s.executeQuery()) {
-                List<User> users = new ArrayList<>();
-                while (rs.next()) {
-                    users.add(new User(rs.getString(1), Instant.parse(rs.getString(2)), Instant.parse(rs.getString(3)), rs.getInt(4) != 0));
-                }
-                return List.copyOf(users);
-            } catch (SQLException e) {
-                throw storage("list users", e);
-            }
-        }
+        return List.copyOf(query("list users", "SELECT name, created_at, updated_at, admin FROM users ORDER BY name", UserStore::user));
     }
 
     /** The stored password hash of {@code name}; empty if there is no such user (or the name is not valid). */
@@ -336,17 +288,8 @@ public final class UserStore implements AutoCloseable {
         if (nameProblem(name) != null) {
             return Optional.empty(); // such a user cannot exist
         }
-        synchronized (lock) {
-            checkOpen();
-            try (PreparedStatement s = connection.prepareStatement("SELECT password_hash FROM users WHERE name = ?")) {
-                s.setString(1, name);
-                try (ResultSet rs = s.executeQuery()) {
-                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-                }
-            } catch (SQLException e) {
-                throw storage("look up user '" + name + "'", e);
-            }
-        }
+        return query("look up user '" + name + "'", "SELECT password_hash FROM users WHERE name = ?", rs -> rs.getString(1), name)
+                .stream().findFirst();
     }
 
     /**
@@ -358,17 +301,9 @@ public final class UserStore implements AutoCloseable {
         if (nameProblem(name) != null) {
             return Optional.empty();
         }
-        synchronized (lock) {
-            checkOpen();
-            try (PreparedStatement s = connection.prepareStatement("SELECT scram_sha256 FROM users WHERE name = ?")) {
-                s.setString(1, name);
-                try (ResultSet rs = s.executeQuery()) {
-                    return rs.next() ? ScramCredential.parse(rs.getString(1)) : Optional.empty();
-                }
-            } catch (SQLException e) {
-                throw storage("look up user '" + name + "'", e);
-            }
-        }
+        // the column is NULL for a password set before schema 2: parse answers empty for it
+        return query("look up user '" + name + "'", "SELECT scram_sha256 FROM users WHERE name = ?",
+                rs -> ScramCredential.parse(rs.getString(1)), name).stream().findFirst().flatMap(credential -> credential);
     }
 
     /** The stored text of {@code password}'s SCRAM credential, or null if SASLprep refuses the password. */
@@ -451,6 +386,11 @@ public final class UserStore implements AutoCloseable {
     /** Runs {@code listener} after every change to the ACL rules made through this store, on the thread that made it. */
     public void onAclRulesChanged(Runnable listener) {
         aclListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** A row of {@code name, created_at, updated_at, admin}. */
+    private static User user(ResultSet rs) throws SQLException {
+        return new User(rs.getString(1), Instant.parse(rs.getString(2)), Instant.parse(rs.getString(3)), rs.getInt(4) != 0);
     }
 
     static String timestamp() {
