@@ -11,7 +11,7 @@
 #   magpie-bench/run-peers.sh --brokers magpie,mosquitto --scenarios latency,idle --no-doc
 #
 # Options: --brokers LIST (magpie,mosquitto,hivemq,aedes,moquette), --scenarios LIST (pairs-qos0-16b,
-# pairs-qos0-1kb, fanout-qos0, pairs-qos1, latency, cpu-1to1, cpu-fanout, cpu-qos1, overload, idle, storm), --rounds N (3), --duration Ns (10s, measured
+# pairs-qos0-1kb, fanout-qos0, pairs-qos1, latency, cpu-1to1, cpu-fanout, cpu-qos1, overload, idle, storm, storm-tls), --rounds N (3), --duration Ns (10s, measured
 # seconds per run or sweep step), --warmup Ns (2s, the generator's per run), --drain Ns (5s, time left for messages
 # still on their way after each run), --broker-warmup Ns (10s of load on each
 # freshly started broker before it is measured, for the JIT), --port P (18830), --no-doc (print only), --help.
@@ -24,7 +24,7 @@ cd "$(dirname "$0")/.."
 repo="$(pwd)"
 
 all_brokers=(magpie mosquitto hivemq aedes moquette)
-all_scenarios=(pairs-qos0-16b pairs-qos0-1kb fanout-qos0 pairs-qos1 latency cpu-1to1 cpu-fanout cpu-qos1 overload idle storm)
+all_scenarios=(pairs-qos0-16b pairs-qos0-1kb fanout-qos0 pairs-qos1 latency cpu-1to1 cpu-fanout cpu-qos1 overload idle storm storm-tls)
 brokers_arg="$(IFS=,; echo "${all_brokers[*]}")"
 scenarios_arg="$(IFS=,; echo "${all_scenarios[*]}")"
 rounds=3
@@ -87,6 +87,8 @@ scenario_args() {
     overload)       echo "--scenario fanout --publishers 1 --subscribers 50 --qos 0 --payload 16 --rate 10000" ;;
     idle)           echo "--scenario idle --connections 5000 --concurrency 100" ;;
     storm)          echo "--scenario storm --connections 2000 --concurrency 1 --source-addresses 4" ;;
+    # a full TLS handshake per connection (no session resumption), the CA the script made trusted
+    storm-tls)      echo "--scenario storm --connections 1000 --concurrency 1 --source-addresses 4 --tls --ca-file $work/tls/ca.crt" ;;
   esac
 }
 # A freshly started JVM broker is still compiling (JIT) for its first seconds: without a warm-up a sweep's first step
@@ -97,6 +99,7 @@ warmup_args() {
   case "$1" in
     idle) ;;
     storm) echo "--scenario storm --connections 3000 --concurrency 1 --source-addresses 4" ;; # the connect path's own code
+    storm-tls) echo "--scenario storm --connections 1500 --concurrency 1 --source-addresses 4 --tls --ca-file $work/tls/ca.crt" ;;
     *) scenario_args "$1" | sed 's/ --sweep-[a-z]* [0-9.]*//g; s/ --sweep//' ;;
   esac
 }
@@ -109,7 +112,7 @@ run_limit() {
     pairs-qos0-16b|pairs-qos0-1kb|fanout-qos0|pairs-qos1) echo $(( (7 + 1 + 4) * step_seconds )) ;;
     latency|cpu-1to1|cpu-fanout|cpu-qos1|overload) echo "$step_seconds" ;;
     idle) echo $((duration + 60)) ;;
-    storm) echo 120 ;;
+    storm|storm-tls) echo 120 ;;
   esac
 }
 
@@ -204,6 +207,44 @@ security:
 persistence:
   enabled: false
 EOF
+# storm-tls: the same broker behind a TLS listener, with a CA and server certificate made by Magpie's own tool
+# (bin/magpie certs, no openssl); HiveMQ CE, Moquette and aedes get no TLS setup here, so they sit that scenario out
+if [[ " ${scenarios[*]} " == *" storm-tls "* && ! -f "$work/tls/server.key" ]]; then
+  rm -rf "$work/tls"
+  bin/magpie certs ca --out "$work/tls" > /dev/null
+  bin/magpie certs server --out "$work/tls" --ip 127.0.0.1 --dns localhost > /dev/null
+fi
+cat > "$work/magpie-tls.yaml" <<EOF
+# run-peers.sh, storm-tls: as magpie.yaml, the listener speaking TLS
+listeners:
+  - name: tls
+    type: tls
+    bind: 127.0.0.1
+    port: $port
+    allow_anonymous: true
+    tls:
+      cert_file: $work/tls/server.crt
+      key_file: $work/tls/server.key
+security:
+  users: none
+persistence:
+  enabled: false
+EOF
+cat > "$work/mosquitto-tls.conf" <<EOF
+# run-peers.sh, storm-tls: as mosquitto.conf, the listener speaking TLS
+listener $port 127.0.0.1
+# started as root, mosquitto would drop to its own user, which cannot read the key the script made (owner-only)
+user root
+certfile $work/tls/server.crt
+keyfile $work/tls/server.key
+allow_anonymous true
+persistence false
+set_tcp_nodelay true
+connection_messages false
+log_dest stdout
+log_type error
+log_type warning
+EOF
 cat > "$work/mosquitto.conf" <<EOF
 # run-peers.sh: anonymous, nothing persisted, TCP_NODELAY; everything else mosquitto's default.
 listener $port 127.0.0.1
@@ -218,14 +259,21 @@ log_type warning
 EOF
 listening() { [[ -n "$(ss -Hltn "sport = :$port" 2>/dev/null)" ]]; }
 broker_pid=""
-start_broker() {  # broker log
+start_broker() {  # broker log [scenario]
   if listening; then echo "run-peers.sh: port $port is taken by another process; use --port" >&2; exit 1; fi
+  local suffix="" port_option=(--port "$port")
+  if [[ "${3:-}" == storm-tls ]]; then
+    case "$1" in
+      magpie|mosquitto) suffix="-tls"; port_option=() ;; # --port names the first tcp listener; the file has the port
+      *) echo "  $1: no TLS setup in this script, storm-tls not run" >&2; return 1 ;;
+    esac
+  fi
   # shellcheck disable=SC2086  # PEER_JAVA_OPTS holds several options
   case "$1" in
     magpie) rm -rf "$work/magpie-data"
-            MAGPIE_JAVA_OPTS="$PEER_JAVA_OPTS" taskset -c 0 bin/magpie serve --config "$work/magpie.yaml" \
-              --data-dir "$work/magpie-data" --port "$port" > "$2" 2>&1 & ;;
-    mosquitto) taskset -c 0 "$(command -v mosquitto || echo /usr/sbin/mosquitto)" -c "$work/mosquitto.conf" > "$2" 2>&1 & ;;
+            MAGPIE_JAVA_OPTS="$PEER_JAVA_OPTS" taskset -c 0 bin/magpie serve --config "$work/magpie$suffix.yaml" \
+              --data-dir "$work/magpie-data" ${port_option[@]+"${port_option[@]}"} > "$2" 2>&1 & ;;
+    mosquitto) taskset -c 0 "$(command -v mosquitto || echo /usr/sbin/mosquitto)" -c "$work/mosquitto$suffix.conf" > "$2" 2>&1 & ;;
     hivemq) rm -rf "$work/hivemq/work"
             taskset -c 0 java $PEER_NETTY_OPTS $PEER_JAVA_OPTS -cp "magpie-bench/target/classes:$(cat "$work/hivemq/classpath.txt")" \
               dev.magpie.bench.peers.HiveMqPeer "$port" "$work/hivemq/work" > "$2" 2>&1 & ;;
@@ -270,7 +318,7 @@ for ((round = 1; round <= rounds; round++)); do
       broker="${available[$(( (k + shift_by) % n ))]}"
       log="$logs/$scenario.$broker.r$round"
       echo "round $round/$rounds, $scenario, $broker ($(date -u +%H:%M:%S), load $(cut -d' ' -f1 /proc/loadavg))"
-      if ! start_broker "$broker" "$log.broker.log"; then continue; fi
+      if ! start_broker "$broker" "$log.broker.log" "$scenario"; then continue; fi
       if [[ $broker_warmup -gt 0 && -n "$(warmup_args "$scenario")" ]]; then
         # shellcheck disable=SC2046  # warmup_args is a list of options
         MAGPIE_JAVA_OPTS="${GEN_JAVA_OPTS:-}" timeout $((broker_warmup + 30)) taskset -c 1 bin/magpie bench --port "$port" \
@@ -311,6 +359,10 @@ info="$work/info.md"
   echo '```'
   for b in "${available[@]}"; do broker_command "$b"; done
   echo '```'
+  if [[ " ${scenarios[*]} " == *" storm-tls "* ]]; then
+    echo "storm-tls: Magpie with \`--config $work/magpie-tls.yaml\` (a tls listener on port $port, no --port), mosquitto with" \
+         "\`-c $work/mosquitto-tls.conf\`; the CA and server certificate (EC P-256) made by \`bin/magpie certs ca\` and \`certs server\`."
+  fi
   echo "Each broker (except for idle) first got ${broker_warmup} s of the same load, discarded:" \
        "\`bin/magpie bench ... --warmup 0 --duration ${broker_warmup}\` (the sweep's first rate; storm: 3,000 sequential connections)."
   echo "Generator (CPU 1; \`--broker-pid\` of the broker, \`--json\` per run):"

@@ -50,7 +50,8 @@ public final class PeerTable {
             new Figure("overload", "latency_p99_us", "that overload: p99 µs", false),
             new Figure("idle", "broker_rss_per_connection_bytes", "5,000 idle connections: RSS bytes per connection", false),
             new Figure("idle", "broker_rss_before_bytes", "idle broker RSS bytes (before those connections)", false),
-            new Figure("storm", "connects_per_second", "sequential CONNECT/SUBSCRIBE/DISCONNECT per second", true));
+            new Figure("storm", "connects_per_second", "sequential CONNECT/SUBSCRIBE/DISCONNECT per second", true),
+            new Figure("storm-tls", "connects_per_second", "the same over TLS (a full handshake each) per second", true));
 
     private PeerTable() {
     }
