@@ -97,7 +97,8 @@ final class BrokerCore {
     private final Distributor distributor;
     private final BrokerMetrics metrics;
     private final BrokerAdmin admin;
-    private final BrokerSysSources sysSources;
+    /** Replaced once by {@link #cluster} (before start) with one that also shows the cluster. */
+    private BrokerSysSources sysSources;
     /** How often $SYS is published (zero: never) and the client events' listener (null: off); set before start. */
     private Duration sysInterval = Duration.ZERO;
     private SysClientEvents sysClientEvents;
@@ -230,6 +231,9 @@ final class BrokerCore {
     /** Makes this broker a cluster node over {@code backend}; before {@link #start()}. */
     synchronized void cluster(ClusterBackend backend) {
         this.clusterLink = new ClusterLink(backend, distributor);
+        ClusterLinkView view = new ClusterLinkView(clusterLink);
+        this.sysSources = new BrokerSysSources(sysSources.registry(), sysSources.distributor(), Optional.of(view));
+        metrics.cluster(view);
     }
 
     synchronized void start() {
