@@ -15,8 +15,8 @@ import java.util.Objects;
 
 /**
  * The {@code cluster:} section: whether this server is one node of a cluster over Redis (docs/cluster.md), under which
- * name, and how it reaches Redis. Validated by building the {@link RedisBackendSettings} the backend gets, so a
- * Redis URI Lettuce cannot read is a config error at its line, not a failure at start.
+ * name, and how it reaches Redis. When enabled, validated by building the {@link RedisBackendSettings} the backend gets,
+ * so a Redis URI Lettuce cannot read is a config error at its line, not a failure at start.
  *
  * @param enabled        false (the default): a single broker, Redis is never contacted
  * @param nodeId         this node's name in Redis keys and in {@code $SYS}; empty: the host name (made to fit)
@@ -51,7 +51,10 @@ public record ClusterConfig(boolean enabled, String nodeId, ClusterRedisConfig r
         if (!keyPrefix.matches("[A-Za-z0-9._-]{1,32}")) {
             throw new IllegalArgumentException("key_prefix '" + keyPrefix + "' must be 1 to 32 letters, digits, '.', '_' or '-'");
         }
-        redis.toSettings(); // validates now, with the file's line
+        if (enabled) {
+            // validates now, with the file's line; only when on, so a single broker never loads Lettuce (~150 classes)
+            redis.toSettings();
+        }
     }
 
     @JsonCreator
