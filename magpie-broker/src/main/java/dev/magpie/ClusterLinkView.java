@@ -42,4 +42,9 @@ record ClusterLinkView(ClusterLink link) implements ClusterView {
     public long dropped() {
         return link.droppedCount();
     }
+
+    @Override
+    public long leaseRenewalFailures() {
+        return link.leaseRenewalFailures();
+    }
 }

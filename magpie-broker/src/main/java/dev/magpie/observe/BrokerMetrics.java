@@ -260,6 +260,7 @@ public final class BrokerMetrics {
     /**
      * The meters of a cluster node, read from {@code cluster}'s counters at each scrape (nothing added to the
      * delivery path): {@code magpie.cluster.nodes}, {@code .remote_filters}, {@code .forwarded}, {@code .received},
+     * {@code .lease.renewal.failures},
      * and {@code .dropped} with {@code reason=not_sent} (the link counts queue-bound and failed-resend drops together).
      */
     public void cluster(ClusterView cluster) {
@@ -268,6 +269,8 @@ public final class BrokerMetrics {
                 ClusterView::remoteFilters);
         functionCounter("magpie.cluster.forwarded", "publication copies sent to other nodes", cluster, ClusterView::forwarded);
         functionCounter("magpie.cluster.received", "publications received from other nodes", cluster, ClusterView::received);
+        functionCounter("magpie.cluster.lease.renewal.failures", "lease renewals that failed or found the lease expired", cluster,
+                ClusterView::leaseRenewalFailures);
         FunctionCounter.builder("magpie.cluster.dropped", cluster, ClusterView::dropped)
                 .description("publications that could not be sent to another node").tag("reason", "not_sent").register(registry);
     }

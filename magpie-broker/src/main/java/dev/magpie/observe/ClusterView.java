@@ -29,6 +29,9 @@ public interface ClusterView {
     /** Publications other nodes sent this node. */
     long received();
 
+    /** Lease renewals that failed (Redis unreachable or slow) or found this node's lease expired. */
+    long leaseRenewalFailures();
+
     /** Publications that could not be sent to another node (its queue was full, or every resend failed). */
     long dropped();
 

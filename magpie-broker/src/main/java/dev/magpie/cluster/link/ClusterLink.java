@@ -338,6 +338,12 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
         return lastMembers;
     }
 
+    /** Lease renewals that failed or found the lease expired (0 before the link started). */
+    public long leaseRenewalFailures() {
+        LeaseWatcher running = watcher;
+        return running == null ? 0 : running.renewalFailures();
+    }
+
     /** Every peer's filters as this node knows them. */
     public Map<String, Set<String>> remoteRoutes() {
         return remoteRoutes.all();

@@ -188,6 +188,7 @@ public final class SysTopicPublisher {
         t.put(B + "cluster/messages/forwarded", String.valueOf(cluster.forwarded()));
         t.put(B + "cluster/messages/received", String.valueOf(cluster.received()));
         t.put(B + "cluster/messages/dropped", String.valueOf(cluster.dropped()));
+        t.put(B + "cluster/lease/renewal_failures", String.valueOf(cluster.leaseRenewalFailures()));
     }
 
     private static String twoDecimals(double value) {

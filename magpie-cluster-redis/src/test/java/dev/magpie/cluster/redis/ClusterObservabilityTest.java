@@ -62,9 +62,13 @@ class ClusterObservabilityTest {
     }
 
     private Broker node(String nodeId, MeterRegistry meters) {
+        return node(nodeId, meters, Duration.ofSeconds(2));
+    }
+
+    private Broker node(String nodeId, MeterRegistry meters, Duration commandTimeout) {
         Broker broker = TestBrokers.anonymous().ioThreads(1).meterRegistry(meters).sysInterval(Duration.ofMillis(200))
-                .cluster(RedisClusterBackend.create(RedisBackendSettings.of(redis.uri()).withKeyPrefix(prefix),
-                        NodeIdentity.fresh(nodeId)))
+                .cluster(RedisClusterBackend.create(RedisBackendSettings.of(redis.uri()).withKeyPrefix(prefix)
+                                .withCommandTimeout(commandTimeout), NodeIdentity.fresh(nodeId)))
                 .build().start();
         opened.add(broker);
         return broker;
@@ -123,5 +127,15 @@ class ClusterObservabilityTest {
                 .containsEntry("$SYS/broker/cluster/messages/dropped", "0")
                 .containsKeys("$SYS/broker/cluster/messages/received");
         assertThat(Long.parseLong(sys.get("$SYS/broker/cluster/messages/forwarded"))).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aLeaseRenewalThatRedisDoesNotAnswerIsCounted() throws Exception {
+        node("node-slow", metersA, Duration.ofMillis(300));
+        assertThat(meter(metersA, "magpie.cluster.lease.renewal.failures")).isZero();
+        // renewals come every 2 s; Redis answers none for 2.5 s, so at least one times out (after 300 ms)
+        redis.command("CLIENT", "PAUSE", "2500", "ALL");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(meter(metersA, "magpie.cluster.lease.renewal.failures")).isGreaterThanOrEqualTo(1));
     }
 }
