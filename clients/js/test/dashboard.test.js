@@ -127,6 +127,9 @@ test('an admin logs in; the token is in sessionStorage and the password nowhere 
     assert.ok(!stored.includes(password), 'the password is not in web storage')
     assert.match(stored, /magpie\.dashboard\.token/)
     assert.match(await page.locator('#broker-version').textContent(), /\d+\.\d+/)
+    // the cluster card: this serve is a single broker (GET /api/v1/cluster answers enabled: false)
+    await page.waitForSelector('#cluster-state')
+    assert.match(await page.locator('#cluster-state').textContent(), /single broker, not a cluster node/)
     assert.deepStrictEqual(page.problems, [])
   } finally {
     await page.close()

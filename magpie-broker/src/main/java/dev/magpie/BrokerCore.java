@@ -97,7 +97,8 @@ final class BrokerCore {
     private final Distributor distributor;
     private final BrokerMetrics metrics;
     private final BrokerAdmin admin;
-    private final BrokerSysSources sysSources;
+    /** Replaced once by {@link #cluster} (before start) with one that also shows the cluster. */
+    private volatile BrokerSysSources sysSources;
     /** How often $SYS is published (zero: never) and the client events' listener (null: off); set before start. */
     private Duration sysInterval = Duration.ZERO;
     private SysClientEvents sysClientEvents;
@@ -191,7 +192,8 @@ final class BrokerCore {
         Admission admission = new Admission(settings, capabilities, limits, banList, flapping, authentication, enhanced, sessions, lifecycle, metrics);
         FlowServices flows = new FlowServices(settings, capabilities, limits, authorization, pipeline, distributor, lifecycle, events, metrics, sessions);
         this.connections = new ConnectionServices(settings, limits, metrics, events, lifecycle, banList, admission, flows);
-        this.admin = new BrokerAdmin(sessions, distributor, new AdminSessions(flows), metrics, this::listenerInfos, this::publish, bans, throttle);
+        this.admin = new BrokerAdmin(sessions, distributor, new AdminSessions(flows), metrics, this::listenerInfos, this::publish, bans, throttle,
+                () -> sysSources.cluster());
         metrics.gauge("magpie.sessions", sessions::size);
         metrics.gauge("magpie.sessions.online", "sessions with a connection", sessions, SessionRegistry::online);
         metrics.gauge("magpie.sessions.offline", "persistent sessions kept for a client that is away", sessions,
@@ -230,6 +232,9 @@ final class BrokerCore {
     /** Makes this broker a cluster node over {@code backend}; before {@link #start()}. */
     synchronized void cluster(ClusterBackend backend) {
         this.clusterLink = new ClusterLink(backend, distributor);
+        ClusterLinkView view = new ClusterLinkView(clusterLink);
+        this.sysSources = new BrokerSysSources(sysSources.registry(), sysSources.distributor(), Optional.of(view));
+        metrics.cluster(view);
     }
 
     synchronized void start() {

@@ -3,6 +3,7 @@ package dev.magpie.admin;
 import dev.magpie.Bans;
 import dev.magpie.codec.Subscribe.Subscription;
 import dev.magpie.observe.BrokerMetrics;
+import dev.magpie.observe.ClusterView;
 import dev.magpie.observe.TrafficCounters;
 import dev.magpie.protocol.AdminSessions;
 import dev.magpie.routing.Distributor;
@@ -67,10 +68,13 @@ public final class BrokerAdmin {
     private final Bans bans;
     private final LoginThrottle throttle;
     private volatile Instant startedAt = Instant.now();
+    private final Supplier<Optional<ClusterView>> cluster;
 
     /** Made by the broker; applications get theirs from {@code Broker.admin()}. */
     public BrokerAdmin(SessionRegistry sessions, Distributor distributor, AdminSessions actions, BrokerMetrics metrics,
-                       Supplier<List<ListenerInfo>> listeners, Consumer<Message> publisher, Bans bans, LoginThrottle throttle) {
+                       Supplier<List<ListenerInfo>> listeners, Consumer<Message> publisher, Bans bans, LoginThrottle throttle,
+                       Supplier<Optional<ClusterView>> cluster) {
+        this.cluster = cluster;
         this.sessions = sessions;
         this.distributor = distributor;
         this.actions = actions;
@@ -79,6 +83,14 @@ public final class BrokerAdmin {
         this.publisher = publisher;
         this.bans = bans;
         this.throttle = throttle;
+    }
+
+    /**
+     * This node's view of its cluster (members with their leases, remote filters, cross-node counts); empty for a
+     * broker that is not a cluster node. Read from the cluster link's memory, never from Redis.
+     */
+    public Optional<ClusterView> cluster() {
+        return cluster.get();
     }
 
     /** Called by the broker when it has started. */

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Keeps this node's lease and watches the others'. Every {@code ttl / 3} it renews the lease; every poll it reads
@@ -50,6 +51,8 @@ public final class LeaseWatcher implements AutoCloseable {
     private final Map<String, NodeIdentity> lastSeen = new HashMap<>();
     private final Set<NodeIdentity> handled = new HashSet<>();
     private final AtomicBoolean held = new AtomicBoolean();
+    /** Renewals that failed (store unreachable, timed out) or found the lease expired; for the meters. */
+    private final AtomicLong renewalFailures = new AtomicLong();
 
     private LeaseWatcher(ClusterBackend backend, Duration ttl, Listener listener) {
         this.backend = backend;
@@ -75,6 +78,7 @@ public final class LeaseWatcher implements AutoCloseable {
         try {
             boolean continuous = backend.renewLease(ttl).toCompletableFuture().get(ttl.toMillis(), TimeUnit.MILLISECONDS);
             if (!continuous && held.get()) {
+                renewalFailures.incrementAndGet();
                 listener.onLeaseLost();
             }
             held.set(true);
@@ -82,7 +86,13 @@ public final class LeaseWatcher implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             // the store is unreachable: the next renewal tells whether the lease survived
+            renewalFailures.incrementAndGet();
         }
+    }
+
+    /** Renewals so far that failed or found this node's lease expired. */
+    public long renewalFailures() {
+        return renewalFailures.get();
     }
 
     private void poll() {

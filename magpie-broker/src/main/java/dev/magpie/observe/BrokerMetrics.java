@@ -257,6 +257,24 @@ public final class BrokerMetrics {
      * A monotonic count kept elsewhere (an {@code AtomicLong} of the store, ...), read when scraped: Prometheus sees a
      * counter ({@code _total}), so {@code rate()} works on it.
      */
+    /**
+     * The meters of a cluster node, read from {@code cluster}'s counters at each scrape (nothing added to the
+     * delivery path): {@code magpie.cluster.nodes}, {@code .remote_filters}, {@code .forwarded}, {@code .received},
+     * {@code .lease.renewal.failures},
+     * and {@code .dropped} with {@code reason=not_sent} (the link counts queue-bound and failed-resend drops together).
+     */
+    public void cluster(ClusterView cluster) {
+        gauge("magpie.cluster.nodes", "nodes of the cluster with a live lease, this one included", cluster, ClusterView::nodes);
+        gauge("magpie.cluster.remote_filters", "distinct filters other nodes have subscribers for", cluster,
+                ClusterView::remoteFilters);
+        functionCounter("magpie.cluster.forwarded", "publication copies sent to other nodes", cluster, ClusterView::forwarded);
+        functionCounter("magpie.cluster.received", "publications received from other nodes", cluster, ClusterView::received);
+        functionCounter("magpie.cluster.lease.renewal.failures", "lease renewals that failed or found the lease expired", cluster,
+                ClusterView::leaseRenewalFailures);
+        FunctionCounter.builder("magpie.cluster.dropped", cluster, ClusterView::dropped)
+                .description("publications that could not be sent to another node").tag("reason", "not_sent").register(registry);
+    }
+
     public <T> void functionCounter(String name, String description, T source, ToDoubleFunction<T> value) {
         FunctionCounter.builder(name, source, value).description(description).register(registry);
     }

@@ -51,8 +51,27 @@ final class Connector implements AutoCloseable {
     private static final int MAX_PACKET = 1 << 20;
 
     /** Where and how to connect. {@code caFile} empty with {@code tls} means trust any certificate. */
+    /**
+     * Where connections go. {@code subscriberPort}: the port of connections that subscribe (0: {@code port}), so
+     * publishers can load one cluster node and subscribers read from another.
+     */
     record Target(String host, int port, boolean tls, Optional<File> caFile, boolean webSocket, String webSocketPath,
-                  int sourceAddresses) {
+                  int sourceAddresses, int subscriberPort) {
+        Target {
+            if (subscriberPort < 0 || subscriberPort > 65_535) {
+                throw new IllegalArgumentException("--subscriber-port must be 0..65535 (0: --port)");
+            }
+        }
+
+        Target(String host, int port, boolean tls, Optional<File> caFile, boolean webSocket, String webSocketPath,
+               int sourceAddresses) {
+            this(host, port, tls, caFile, webSocket, webSocketPath, sourceAddresses, 0);
+        }
+
+        /** The port a connection with {@code spec} dials: subscribers' own when set. */
+        int portFor(BenchConnection.Spec spec) {
+            return subscriberPort > 0 && spec.filter() != null && !spec.filter().isEmpty() ? subscriberPort : port;
+        }
     }
 
     private final Target target;
@@ -119,7 +138,7 @@ final class Connector implements AutoCloseable {
                         pipeline(ch.pipeline(), connection);
                     }
                 });
-        InetSocketAddress remote = new InetSocketAddress(target.host(), target.port());
+        InetSocketAddress remote = new InetSocketAddress(target.host(), target.portFor(spec));
         ChannelFuture connect = target.sourceAddresses() > 0
                 ? bootstrap.connect(remote, new InetSocketAddress(sourceAddress(index + indexOffset, target.sourceAddresses()), 0))
                 : bootstrap.connect(remote);

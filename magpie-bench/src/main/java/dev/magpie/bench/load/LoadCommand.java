@@ -49,6 +49,9 @@ public final class LoadCommand implements Callable<Integer> {
     String host;
     @Option(names = "--port", defaultValue = "1883", description = "Broker port (default: ${DEFAULT-VALUE}).")
     int port;
+    @Option(names = "--subscriber-port", defaultValue = "0", description = "Port the subscribing connections connect to,"
+            + " e.g. another node of a cluster (magpie-bench/run-cluster.sh); 0: --port (default: ${DEFAULT-VALUE}).")
+    int subscriberPort;
     @Option(names = "--scenario", defaultValue = "pairs",
             description = "pairs, fanout, fanin, shared, persistent, idle or storm (default: ${DEFAULT-VALUE}).")
     String scenario;
@@ -151,7 +154,7 @@ public final class LoadCommand implements Callable<Integer> {
         }
         int level = mqtt == 5 ? MqttFrames.V5 : mqtt == 3 ? MqttFrames.V3 : -1;
         Connector.Target target = new Connector.Target(host, port, tls, Optional.ofNullable(caFile), webSocket,
-                webSocketPath, sourceAddresses);
+                webSocketPath, sourceAddresses, subscriberPort);
         return new LoadSettings(s, target, level, qos, payload, rate, publishers, subscribers, warmup, duration, drain,
                 inflight, ioThreads, keepAlive, connections, concurrency, brokerPid, tickMicros, !quiet, label);
     }

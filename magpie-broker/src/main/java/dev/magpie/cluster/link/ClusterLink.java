@@ -84,6 +84,8 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
     private volatile boolean started;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile LeaseWatcher watcher;
+    /** The members as last polled, for the cluster's meters, $SYS and the admin API (observability, not routing). */
+    private volatile List<NodeLease> lastMembers = List.of();
 
     public ClusterLink(ClusterBackend backend, Distributor distributor) {
         this.backend = backend;
@@ -131,6 +133,7 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
 
             @Override
             public void onMembers(List<NodeLease> members) {
+                lastMembers = List.copyOf(members);
                 remoteRoutes.check(members);
             }
         });
@@ -323,6 +326,22 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
 
     public long droppedCount() {
         return dropped.get();
+    }
+
+    /** This node's identity in the cluster. */
+    public NodeIdentity self() {
+        return backend.self();
+    }
+
+    /** The registered nodes with their leases as of the last member poll (every second); empty before the first. */
+    public List<NodeLease> members() {
+        return lastMembers;
+    }
+
+    /** Lease renewals that failed or found the lease expired (0 before the link started). */
+    public long leaseRenewalFailures() {
+        LeaseWatcher running = watcher;
+        return running == null ? 0 : running.renewalFailures();
     }
 
     /** Every peer's filters as this node knows them. */

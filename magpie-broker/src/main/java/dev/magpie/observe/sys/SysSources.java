@@ -1,5 +1,9 @@
 package dev.magpie.observe.sys;
 
+import dev.magpie.observe.ClusterView;
+
+import java.util.Optional;
+
 /**
  * What the {@code $SYS} publisher reads besides the traffic and client counters: the sizes of the broker's sessions,
  * subscriptions, retained messages and queues. Implemented where those live (the broker's core); each call is a
@@ -24,4 +28,9 @@ public interface SysSources {
 
     /** Bytes of the messages held for sessions. */
     long sessionMessageBytes();
+
+    /** The cluster this broker is a node of ({@code cluster/…} topics); empty for a single broker. */
+    default Optional<ClusterView> cluster() {
+        return Optional.empty();
+    }
 }

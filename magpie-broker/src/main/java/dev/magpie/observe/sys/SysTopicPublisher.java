@@ -2,6 +2,7 @@ package dev.magpie.observe.sys;
 
 import dev.magpie.observe.BrokerMetrics;
 import dev.magpie.observe.ClientCounters;
+import dev.magpie.observe.ClusterView;
 import dev.magpie.observe.TrafficCounters;
 import dev.magpie.spi.Message;
 import org.slf4j.Logger;
@@ -167,6 +168,7 @@ public final class SysTopicPublisher {
         t.put(B + "store/messages/bytes", String.valueOf(sources.retainedBytes() + sources.sessionMessageBytes()));
         t.put(B + "subscriptions/count", String.valueOf(sources.subscriptions()));
         t.put(B + "shared_subscriptions/count", String.valueOf(sources.sharedSubscriptions()));
+        sources.cluster().ifPresent(cluster -> clusterTopics(cluster, t));
         for (Map.Entry<String, Load> e : loads.entrySet()) {
             LoadAverage a = e.getValue().average();
             a.update(e.getValue().count().applyAsLong(s), elapsed);
@@ -176,6 +178,17 @@ public final class SysTopicPublisher {
             t.put(prefix + "15min", twoDecimals(a.fifteenMinutes()));
         }
         return t;
+    }
+
+    /** Magpie's own {@code cluster/…} topics (mosquitto has no cluster): this node's view, read without asking Redis. */
+    private static void clusterTopics(ClusterView cluster, Map<String, String> t) {
+        t.put(B + "cluster/node_id", cluster.nodeId());
+        t.put(B + "cluster/nodes", String.valueOf(cluster.nodes()));
+        t.put(B + "cluster/routes/remote_filters", String.valueOf(cluster.remoteFilters()));
+        t.put(B + "cluster/messages/forwarded", String.valueOf(cluster.forwarded()));
+        t.put(B + "cluster/messages/received", String.valueOf(cluster.received()));
+        t.put(B + "cluster/messages/dropped", String.valueOf(cluster.dropped()));
+        t.put(B + "cluster/lease/renewal_failures", String.valueOf(cluster.leaseRenewalFailures()));
     }
 
     private static String twoDecimals(double value) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.magpie.Broker;
 import dev.magpie.Listener;
 import dev.magpie.TlsSettings;
+import dev.magpie.cluster.LocalClusterHub;
 import dev.magpie.spi.Ban;
 import dev.magpie.testkit.PahoOptions;
 import dev.magpie.testkit.PrometheusText;
@@ -67,7 +68,7 @@ class GrafanaDashboardTest {
         assertThat(dashboard.findValues("datasource")).allSatisfy(ds -> assertThat(ds.isObject() ? ds.path("uid").asText() : "${datasource}")
                 .isEqualTo("${datasource}"));
         Set<String> queried = queriedMetrics(dashboard);
-        assertThat(queried).contains("magpie_connections", "magpie_messages_dropped_by_reason_total", "magpie_eventloop_lag_seconds_max",
+        assertThat(queried).contains("magpie_cluster_nodes", "magpie_cluster_dropped_total", "magpie_connections", "magpie_messages_dropped_by_reason_total", "magpie_eventloop_lag_seconds_max",
                 "jvm_memory_used_bytes");
 
         TestCertificates certs = TestCertificates.create(dir.resolve("certs"));
@@ -77,6 +78,7 @@ class GrafanaDashboardTest {
                 .dataDirectory(dir.resolve("data"))
                 .ban(Ban.clientId("banned"))
                 .metrics(MetricsSettings.defaults().withLoopbackPort(0))
+                .cluster(new LocalClusterHub().node("grafana"))   // a cluster node, for the magpie_cluster_* panels
                 .build().start();
         MqttClient client = new MqttClient("tcp://127.0.0.1:" + broker.port("tcp"), "grafana", new MemoryPersistence());
         try {

@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** The broker as a whole: {@code /api/v1/broker}, {@code /stats}, {@code /listeners}, {@code /config}. */
+/** The broker as a whole: {@code /api/v1/broker}, {@code /stats}, {@code /listeners}, {@code /config}, {@code /cluster}. */
 final class BrokerEndpoints {
     private final BrokerAdmin admin;
     private final String version;
@@ -26,7 +26,9 @@ final class BrokerEndpoints {
         router.add("GET", "/api/v1/broker", "broker", "Version, uptime, listeners and counts", 200, this::broker)
                 .add("GET", "/api/v1/stats", "broker", "Cumulative counters for charts", 200, this::stats)
                 .add("GET", "/api/v1/listeners", "broker", "The bound listeners", 200, this::listeners)
-                .add("GET", "/api/v1/config", "broker", "The effective configuration, secrets masked as ***", 200, this::config);
+                .add("GET", "/api/v1/config", "broker", "The effective configuration, secrets masked as ***", 200, this::config)
+                .add("GET", "/api/v1/cluster", "broker", "This node's cluster: members, leases, routes, cross-node counts", 200,
+                        this::cluster);
     }
 
     private Response broker(ApiCall call) {
@@ -52,6 +54,17 @@ final class BrokerEndpoints {
 
     private Response config(ApiCall call) {
         return ApiJson.ok(maskedConfig.get());
+    }
+
+    /** {@code enabled: false} alone for a single broker; a node's view otherwise, from memory (Redis is not asked). */
+    private Response cluster(ApiCall call) {
+        return ApiJson.ok(admin.cluster().map(c -> ApiJson.fields("enabled", true, "nodeId", c.nodeId(), "nodes", c.nodes(),
+                "members", c.members().stream().map(m -> ApiJson.fields("nodeId", m.nodeId(), "incarnation", m.incarnation(),
+                        "state", m.alive() ? "alive" : "lease_expired", "self", m.nodeId().equals(c.nodeId()),
+                        "routeSeq", m.routeSeq(), "filters", m.filters())).toList(),
+                "routes", ApiJson.fields("remoteFilters", c.remoteFilters()),
+                "messages", ApiJson.fields("forwarded", c.forwarded(), "received", c.received(), "dropped", c.dropped())))
+                .orElseGet(() -> ApiJson.fields("enabled", false)));
     }
 
     static Map<String, Object> listener(ListenerInfo l) {

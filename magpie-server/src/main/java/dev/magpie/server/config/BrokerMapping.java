@@ -8,7 +8,7 @@ import dev.magpie.Broker;
  * validated by {@link ListenerConfig#toListener()} so that refusals become config errors naming the key), the
  * limits as {@code BrokerSettings} and {@code BrokerLimits}, the {@code bans:} section as bans and flapping detection,
  * {@code security.login} as {@code LoginLimits}, the capabilities as {@code BrokerCapabilities}, the {@code persistence:} section as the builder's data
- * directory, each {@code webhooks:} entry as a {@code Webhook}, {@code sys_interval} and {@code sys_client_events} as the {@code $SYS} settings, the {@code metrics:} section as {@code Builder.metrics} (the file itself is opened by {@code Broker.start()}). Returning the builder (not
+ * directory, each {@code webhooks:} entry as a {@code Webhook}, {@code sys_interval} and {@code sys_client_events} as the {@code $SYS} settings, the {@code metrics:} section as {@code Builder.metrics} (the file itself is opened by {@code Broker.start()}), the {@code cluster:} section as {@code Builder.cluster} with a Redis backend (connected by {@code Broker.start()}). Returning the builder (not
  * a broker) lets the CLI add what needs files and the user database opened first: the {@code security:}
  * section is mapped by {@code dev.magpie.server.security.ServerSecurity}, which owns those resources and their
  * reloading, so this class stays a pure translation without I/O.
@@ -32,6 +32,7 @@ public final class BrokerMapping {
         config.webhooks().forEach(hook -> builder.webhook(hook.toWebhook()));
         builder.sysInterval(config.sysInterval()).sysClientEvents(config.sysClientEvents());
         config.metrics().applyTo(builder);
+        config.cluster().applyTo(builder);
         return builder;
     }
 }

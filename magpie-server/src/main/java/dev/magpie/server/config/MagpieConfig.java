@@ -31,11 +31,12 @@ import java.util.function.UnaryOperator;
  *                     0 turns it off
  * @param sysClientEvents whether {@code $SYS/broker/clients/<id>/connected|disconnected} are published ({@code sys_client_events})
  * @param metrics      {@code /metrics}, {@code /health}, {@code /ready} on the ws/wss listeners and an optional loopback port
+ * @param cluster      whether this server is a node of a cluster over Redis, and how it reaches Redis; off by default
  */
 public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig> listeners, LimitsConfig limits,
                            SecurityConfig security, CapabilitiesConfig capabilities, BansConfig bans,
                            PersistenceConfig persistence, List<WebhookConfig> webhooks, AdminConfig admin, Duration sysInterval,
-                           boolean sysClientEvents, MetricsConfig metrics) {
+                           boolean sysClientEvents, MetricsConfig metrics, ClusterConfig cluster) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of("./data");
     /** mosquitto's default {@code sys_interval}. */
@@ -57,6 +58,7 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
                     + DurationFormat.format(sysInterval.abs()));
         }
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(cluster, "cluster");
         for (int i = 0; i < webhooks.size(); i++) {
             if (webhooks.get(i) == null) {
                 throw new IllegalArgumentException("webhooks[" + i + "] is empty");
@@ -114,7 +116,7 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
                         SecurityConfig security, CapabilitiesConfig capabilities, BansConfig bans, PersistenceConfig persistence,
                         List<WebhookConfig> webhooks) {
         this(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, AdminConfig.DEFAULTS,
-                DEFAULT_SYS_INTERVAL, false, MetricsConfig.DEFAULTS);
+                DEFAULT_SYS_INTERVAL, false, MetricsConfig.DEFAULTS, ClusterConfig.DEFAULTS);
     }
 
     /** The built-in defaults: what an empty config file means. */
@@ -144,7 +146,8 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
                                  @JsonProperty("admin") AdminConfig admin,
                                  @JsonProperty("sys_interval") Duration sysInterval,
                                  @JsonProperty("sys_client_events") Boolean sysClientEvents,
-                                 @JsonProperty("metrics") MetricsConfig metrics) {
+                                 @JsonProperty("metrics") MetricsConfig metrics,
+                                 @JsonProperty("cluster") ClusterConfig cluster) {
         MagpieConfig d = defaults();
         return new MagpieConfig(
                 dataDir != null ? dataDir : d.dataDir,
@@ -159,63 +162,69 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
                 admin != null ? admin : d.admin,
                 sysInterval != null ? sysInterval : d.sysInterval,
                 sysClientEvents != null ? sysClientEvents : d.sysClientEvents,
-                metrics != null ? metrics : d.metrics);
+                metrics != null ? metrics : d.metrics,
+                cluster != null ? cluster : d.cluster);
     }
 
     public MagpieConfig withDataDir(Path newDataDir) {
-        return new MagpieConfig(newDataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics);
+        return new MagpieConfig(newDataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics, cluster);
     }
 
     public MagpieConfig withLogLevel(LogLevel newLevel) {
-        return new MagpieConfig(dataDir, newLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics);
+        return new MagpieConfig(dataDir, newLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics, cluster);
     }
 
     public MagpieConfig withListeners(List<ListenerConfig> newListeners) {
-        return new MagpieConfig(dataDir, logLevel, newListeners, limits, security, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics);
+        return new MagpieConfig(dataDir, logLevel, newListeners, limits, security, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics, cluster);
     }
 
     public MagpieConfig withLimits(LimitsConfig newLimits) {
-        return new MagpieConfig(dataDir, logLevel, listeners, newLimits, security, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics);
+        return new MagpieConfig(dataDir, logLevel, listeners, newLimits, security, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics, cluster);
     }
 
     public MagpieConfig withSecurity(SecurityConfig newSecurity) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, newSecurity, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, newSecurity, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics, cluster);
     }
 
     public MagpieConfig withCapabilities(CapabilitiesConfig newCapabilities) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, newCapabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, newCapabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics, cluster);
     }
 
     public MagpieConfig withBans(BansConfig newBans) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, newBans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, newBans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics, cluster);
     }
 
     public MagpieConfig withPersistence(PersistenceConfig newPersistence) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, newPersistence, webhooks, admin, sysInterval, sysClientEvents, metrics);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, newPersistence, webhooks, admin, sysInterval, sysClientEvents, metrics, cluster);
     }
 
     public MagpieConfig withWebhooks(List<WebhookConfig> newWebhooks) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, newWebhooks, admin, sysInterval, sysClientEvents, metrics);
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, newWebhooks, admin, sysInterval, sysClientEvents, metrics, cluster);
     }
 
     public MagpieConfig withSysInterval(Duration newInterval) {
         return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, admin, newInterval,
-                sysClientEvents, metrics);
+                sysClientEvents, metrics, cluster);
     }
 
     public MagpieConfig withSysClientEvents(boolean enabled) {
         return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, admin, sysInterval,
-                enabled, metrics);
+                enabled, metrics, cluster);
     }
 
     public MagpieConfig withAdmin(AdminConfig newAdmin) {
         return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, newAdmin, sysInterval,
-                sysClientEvents, metrics);
+                sysClientEvents, metrics, cluster);
+    }
+
+    public MagpieConfig withCluster(ClusterConfig newCluster) {
+        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, admin, sysInterval,
+                sysClientEvents, metrics, newCluster);
     }
 
     public MagpieConfig withMetrics(MetricsConfig newMetrics) {
         return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, admin, sysInterval,
-                sysClientEvents, newMetrics);
+                sysClientEvents, newMetrics, cluster);
     }
 
     /**

@@ -63,19 +63,29 @@ final class ApiBroker implements AutoCloseable {
         this(Listener.ws("127.0.0.1", 0).named("ws"), JsonNodeFactory.instance.objectNode());
     }
 
+    /** The default API broker, with {@code extra} applied to its builder (e.g. making it a cluster node). */
+    ApiBroker(java.util.function.Consumer<Broker.Builder> extra) {
+        this(Listener.ws("127.0.0.1", 0).named("ws"), JsonNodeFactory.instance.objectNode(), extra);
+    }
+
     ApiBroker(Listener apiListener, JsonNode config) {
+        this(apiListener, config, builder -> { });
+    }
+
+    ApiBroker(Listener apiListener, JsonNode config, java.util.function.Consumer<Broker.Builder> extra) {
         users.add(ADMIN, ADMIN_PASSWORD.toCharArray(), true);
         users.add("alice", "alice-pw".toCharArray());
         users.add("bob", "bob-pw".toCharArray());
         api = new AdminApi(users, "test", Duration.ofMinutes(5), name -> true, () -> config, Optional::empty);
-        broker = Broker.builder()
+        Broker.Builder builder = Broker.builder()
                 .listener(Listener.tcp("127.0.0.1", 0).anonymous(true))
                 .listener(apiListener)
                 .authenticator(new UserStoreAuthenticator(users, new PasswordHasher(1_000)))
                 .authorizer(new UserStoreAuthorizer(users, Decision.ALLOW))
                 .loginLimits(LoginLimits.defaults().toBuilder().freeFailures(3).build())
-                .httpRoute(AdminApi.PATH, api)
-                .build();
+                .httpRoute(AdminApi.PATH, api);
+        extra.accept(builder);
+        broker = builder.build();
         api.attach(broker.admin());
         broker.start();
     }

@@ -1,5 +1,6 @@
 // Overview: live charts from /api/v1/stats (cumulative counters, polled every 2 s; rates are the difference
-// of two readings over the time between them) and the broker's version, uptime and listeners.
+// of two readings over the time between them), the broker's version, uptime and listeners, and its cluster
+// (/api/v1/cluster: this node, the members with their leases, cross-node counts; or that it is a single broker).
 import { api } from '../api.js'
 import { h, header, table, formatDuration, formatTime, errorBox, replace } from '../dom.js'
 import { LineChart } from '../chart.js'
@@ -15,7 +16,8 @@ export function render (main) {
     chartCard('Messages per second', [{ label: 'in', color: '--series-1' }, { label: 'out', color: '--series-2', dash: [6, 4] }]),
     chartCard('Dropped per second', [{ label: 'dropped', color: '--series-3' }])
   ]
-  main.append(header(title), figures, h('div', { class: 'charts' }, charts.map(c => c.card)), info)
+  const cluster = h('section', { class: 'card', id: 'cluster-card', 'aria-labelledby': 'cluster-h' }, h('h2', { id: 'cluster-h' }, 'Cluster'), h('p', { class: 'muted' }, 'Loading…'))
+  main.append(header(title), figures, h('div', { class: 'charts' }, charts.map(c => c.card)), info, cluster)
 
   let previous = null
   let stopped = false
@@ -63,14 +65,40 @@ export function render (main) {
       replace(info, h('h2', { id: 'broker-h' }, 'Broker'), errorBox(e))
     }
   }
+  async function loadCluster () {
+    try {
+      const c = await api.get('/cluster')
+      if (!c.enabled) {
+        replace(cluster, h('h2', { id: 'cluster-h' }, 'Cluster'), h('p', { id: 'cluster-state', class: 'muted' }, 'A single broker, not a cluster node.'))
+        return
+      }
+      replace(cluster, h('h2', { id: 'cluster-h' }, 'Cluster'),
+        h('dl', { class: 'facts' },
+          h('dt', {}, 'This node'), h('dd', { id: 'cluster-state' }, c.nodeId),
+          h('dt', {}, 'Live nodes'), h('dd', {}, c.nodes),
+          h('dt', {}, 'Remote filters'), h('dd', {}, c.routes.remoteFilters),
+          h('dt', {}, 'Forwarded / received / dropped'), h('dd', {}, `${c.messages.forwarded} / ${c.messages.received} / ${c.messages.dropped}`)),
+        table([
+          { label: 'Node', value: m => m.self ? `${m.nodeId} (this node)` : m.nodeId },
+          { label: 'State', value: m => m.state === 'alive' ? 'alive' : 'lease expired' },
+          { label: 'Filters', value: m => m.self ? '—' : m.filters },
+          { label: 'Incarnation', value: m => m.incarnation }
+        ], c.members || [], { caption: 'Cluster members' }))
+    } catch (e) {
+      replace(cluster, h('h2', { id: 'cluster-h' }, 'Cluster'), errorBox(e))
+    }
+  }
   loadBroker()
+  loadCluster()
   poll()
   const timer = setInterval(() => { if (!stopped && !document.hidden) poll() }, POLL_MS) // a hidden tab asks nothing
   const uptime = setInterval(loadBroker, 30000)
+  const members = setInterval(() => { if (!stopped && !document.hidden) loadCluster() }, 10000)
   return () => {
     stopped = true
     clearInterval(timer)
     clearInterval(uptime)
+    clearInterval(members)
     charts.forEach(c => c.chart.stop())
   }
 }

@@ -1,0 +1,120 @@
+package dev.magpie.server.config;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.magpie.Broker;
+import dev.magpie.cluster.NodeIdentity;
+import dev.magpie.cluster.redis.RedisBackendSettings;
+import dev.magpie.cluster.redis.RedisClusterBackend;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The {@code cluster:} section: whether this server is one node of a cluster over Redis (docs/cluster.md), under which
+ * name, and how it reaches Redis. When enabled, validated by building the {@link RedisBackendSettings} the backend gets,
+ * so a Redis URI Lettuce cannot read is a config error at its line, not a failure at start.
+ *
+ * @param enabled        false (the default): a single broker, Redis is never contacted
+ * @param nodeId         this node's name in Redis keys and in {@code $SYS}; empty: the host name (made to fit)
+ * @param redis          where Redis is
+ * @param keyPrefix      the first part of every Redis key, so several clusters can share one Redis
+ * @param commandTimeout how long one Redis call may take before it counts as failed
+ * @param redisDown      what a node does while Redis is unreachable (only {@code serve_local} so far: see
+ *                       {@link RedisDownPolicy})
+ */
+public record ClusterConfig(boolean enabled, String nodeId, ClusterRedisConfig redis, String keyPrefix,
+                            Duration commandTimeout, RedisDownPolicy redisDown) {
+
+    /** The characters Redis keys and hash tags of a node take ({@link NodeIdentity}), and their number. */
+    private static final String NODE_ID = "[A-Za-z0-9._-]{1,64}";
+
+    public static final ClusterConfig DEFAULTS = new ClusterConfig(false, "", ClusterRedisConfig.DEFAULTS, "magpie",
+            Duration.ofSeconds(2), RedisDownPolicy.SERVE_LOCAL);
+
+    public ClusterConfig {
+        Objects.requireNonNull(nodeId, "nodeId");
+        Objects.requireNonNull(redis, "redis");
+        Objects.requireNonNull(keyPrefix, "keyPrefix");
+        Objects.requireNonNull(commandTimeout, "commandTimeout");
+        Objects.requireNonNull(redisDown, "redisDown");
+        if (!nodeId.isEmpty() && !nodeId.matches(NODE_ID)) {
+            throw new IllegalArgumentException("node_id '" + nodeId + "' must be 1 to 64 letters, digits, '.', '_' or '-'"
+                    + " (it is part of Redis keys); leave it empty for the host name");
+        }
+        if (commandTimeout.toMillis() < 10 || commandTimeout.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("command_timeout must be between 10ms and 1m, was " + DurationFormat.format(commandTimeout));
+        }
+        if (!keyPrefix.matches("[A-Za-z0-9._-]{1,32}")) {
+            throw new IllegalArgumentException("key_prefix '" + keyPrefix + "' must be 1 to 32 letters, digits, '.', '_' or '-'");
+        }
+        if (enabled) {
+            // validates now, with the file's line; only when on, so a single broker never loads Lettuce (~150 classes)
+            redis.toSettings();
+        }
+    }
+
+    @JsonCreator
+    static ClusterConfig fromYaml(@JsonProperty("enabled") Boolean enabled, @JsonProperty("node_id") String nodeId,
+                                  @JsonProperty("redis") ClusterRedisConfig redis, @JsonProperty("key_prefix") String keyPrefix,
+                                  @JsonProperty("command_timeout") Duration commandTimeout,
+                                  @JsonProperty("redis_down") String redisDown) {
+        ClusterConfig d = DEFAULTS;
+        return new ClusterConfig(enabled != null ? enabled : d.enabled, nodeId != null ? nodeId : d.nodeId,
+                redis != null ? redis : d.redis, keyPrefix != null ? keyPrefix : d.keyPrefix,
+                commandTimeout != null ? commandTimeout : d.commandTimeout,
+                redisDown != null ? YamlEnums.parse(RedisDownPolicy.class, "cluster.redis_down", redisDown.toLowerCase(Locale.ROOT))
+                        : d.redisDown);
+    }
+
+    /** The configured node id, or else this machine's host name cut to the characters and length a node id takes. */
+    public String effectiveNodeId() {
+        if (!nodeId.isEmpty()) {
+            return nodeId;
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "magpie";
+        }
+        return fromHostName(host);
+    }
+
+    /** {@code host} as a node id: characters a Redis key of ours does not take become '-', at most 64 of them. */
+    static String fromHostName(String host) {
+        String id = host.replaceAll("[^A-Za-z0-9._-]", "-");
+        id = id.length() > 64 ? id.substring(0, 64) : id;
+        return id.isEmpty() ? "magpie" : id;
+    }
+
+    /** The settings of the Redis backend: the {@code redis:} address with this section's prefix and timeout. */
+    public RedisBackendSettings toSettings() {
+        return redis.toSettings().withKeyPrefix(keyPrefix).withCommandTimeout(commandTimeout);
+    }
+
+    /**
+     * Makes {@code builder} a cluster node as this section says (nothing when disabled). The backend connects when the
+     * broker starts, not here.
+     */
+    public Broker.Builder applyTo(Broker.Builder builder) {
+        if (!enabled) {
+            return builder;
+        }
+        return builder.cluster(RedisClusterBackend.create(toSettings(), NodeIdentity.fresh(effectiveNodeId())));
+    }
+
+    /** What a node does while it cannot reach Redis; more choices come with the outage policy (docs/cluster.md). */
+    public enum RedisDownPolicy {
+        /** Keep serving the node's own clients; cross-node traffic waits in a bounded buffer and is resent. */
+        SERVE_LOCAL;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String yamlName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+}

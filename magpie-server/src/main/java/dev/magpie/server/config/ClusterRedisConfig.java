@@ -1,0 +1,119 @@
+package dev.magpie.server.config;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.magpie.cluster.redis.RedisBackendSettings;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * {@code cluster.redis}: one Redis ({@code uri}), or the Redis master a set of Sentinels knows ({@code sentinel}), or
+ * (planned, refused until the backend speaks it) a Redis Cluster ({@code cluster_nodes}). Exactly one of the three.
+ *
+ * @param uri          {@code redis://host:port[/db]} or {@code rediss://…} (TLS); empty when another form is used
+ * @param sentinel     the master's name and the Sentinels' {@code host:port}s; {@link SentinelConfig#NONE} if unused
+ * @param clusterNodes seed nodes of a Redis Cluster (planned)
+ * @param password     the Redis password ({@code requirepass}); empty: none, or the one in {@code uri}
+ * @param tls          TLS to Redis (also implied by {@code rediss://})
+ */
+public record ClusterRedisConfig(String uri, SentinelConfig sentinel, List<String> clusterNodes, String password,
+                                 RedisTlsConfig tls) {
+
+    public static final String DEFAULT_URI = "redis://127.0.0.1:6379";
+    public static final ClusterRedisConfig DEFAULTS = new ClusterRedisConfig(DEFAULT_URI, SentinelConfig.NONE, List.of(), "",
+            RedisTlsConfig.DEFAULTS);
+
+    public ClusterRedisConfig {
+        Objects.requireNonNull(uri, "uri");
+        Objects.requireNonNull(sentinel, "sentinel");
+        Objects.requireNonNull(password, "password");
+        Objects.requireNonNull(tls, "tls");
+        clusterNodes = List.copyOf(clusterNodes);
+        int forms = (uri.isEmpty() ? 0 : 1) + (sentinel.isSet() ? 1 : 0) + (clusterNodes.isEmpty() ? 0 : 1);
+        if (forms != 1) {
+            throw new IllegalArgumentException("cluster.redis needs exactly one of uri, sentinel and cluster_nodes, found "
+                    + forms);
+        }
+        if (!clusterNodes.isEmpty()) {
+            throw new IllegalArgumentException("cluster.redis.cluster_nodes: Redis Cluster is not supported yet (planned);"
+                    + " use uri (one Redis) or sentinel (a replicated Redis with failover)");
+        }
+        for (String node : sentinel.nodes()) {
+            if (!node.matches("[^\\s,/@#]+:\\d{1,5}")) {
+                throw new IllegalArgumentException("cluster.redis.sentinel.nodes: '" + node + "' is not host:port");
+            }
+        }
+    }
+
+    @JsonCreator
+    static ClusterRedisConfig fromYaml(@JsonProperty("uri") String uri, @JsonProperty("sentinel") SentinelConfig sentinel,
+                                       @JsonProperty("cluster_nodes") List<String> clusterNodes,
+                                       @JsonProperty("password") String password, @JsonProperty("tls") RedisTlsConfig tls) {
+        boolean otherForm = sentinel != null && sentinel.isSet() || clusterNodes != null && !clusterNodes.isEmpty();
+        return new ClusterRedisConfig(uri != null ? uri : otherForm ? "" : DEFAULT_URI,
+                sentinel != null ? sentinel : SentinelConfig.NONE, clusterNodes != null ? clusterNodes : List.of(),
+                password != null ? password : "", tls != null ? tls : RedisTlsConfig.DEFAULTS);
+    }
+
+    /** The backend's settings for this address (with the defaults of {@link RedisBackendSettings#of(String)}). */
+    RedisBackendSettings toSettings() {
+        try {
+            if (sentinel.isSet()) {
+                return RedisBackendSettings.sentinel(sentinel.master(), sentinel.nodes(), password, tls.enabled());
+            }
+            String address = tls.enabled() && uri.startsWith("redis://") ? "rediss://" + uri.substring("redis://".length()) : uri;
+            return RedisBackendSettings.of(address, password);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cluster.redis: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterRedisConfig[uri=" + uri.replaceFirst("(?<=://)[^/@]*@", "***@") + ", sentinel=" + sentinel
+                + ", clusterNodes=" + clusterNodes + ", password=" + (password.isEmpty() ? "none" : "***") + ", tls=" + tls + "]";
+    }
+
+    /**
+     * {@code cluster.redis.sentinel}.
+     *
+     * @param master the name the Sentinels monitor the master under ({@code sentinel monitor <master> …})
+     * @param nodes  the Sentinels, {@code host:port} each (26379 is Sentinel's usual port)
+     */
+    public record SentinelConfig(String master, List<String> nodes) {
+        public static final SentinelConfig NONE = new SentinelConfig("", List.of());
+
+        public SentinelConfig {
+            Objects.requireNonNull(master, "master");
+            nodes = List.copyOf(nodes);
+            if (master.isEmpty() != nodes.isEmpty()) {
+                throw new IllegalArgumentException("cluster.redis.sentinel needs both master and nodes");
+            }
+        }
+
+        @JsonCreator
+        static SentinelConfig fromYaml(@JsonProperty("master") String master, @JsonProperty("nodes") List<String> nodes) {
+            return new SentinelConfig(master != null ? master : "", nodes != null ? nodes : List.of());
+        }
+
+        boolean isSet() {
+            return !master.isEmpty();
+        }
+    }
+
+    /**
+     * {@code cluster.redis.tls}. The server's certificate is checked against the JVM's trust store
+     * ({@code -Djavax.net.ssl.trustStore=…} in {@code MAGPIE_JAVA_OPTS}); a {@code cafile} key is planned.
+     *
+     * @param enabled whether connections to Redis (and the Sentinels) use TLS
+     */
+    public record RedisTlsConfig(boolean enabled) {
+        public static final RedisTlsConfig DEFAULTS = new RedisTlsConfig(false);
+
+        @JsonCreator
+        static RedisTlsConfig fromYaml(@JsonProperty("enabled") Boolean enabled) {
+            return new RedisTlsConfig(enabled != null && enabled);
+        }
+    }
+}

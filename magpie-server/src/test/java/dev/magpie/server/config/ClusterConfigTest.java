@@ -1,0 +1,107 @@
+package dev.magpie.server.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.magpie.cluster.redis.RedisBackendSettings;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The {@code cluster:} section: off by default, its three Redis forms, node ids, the environment, errors at their line. */
+class ClusterConfigTest {
+
+    private static MagpieConfig parse(String yaml) {
+        return new ConfigLoader(Map.of()).parse(yaml, "magpie.yaml");
+    }
+
+    @Test
+    void aClusterIsOffByDefaultAndPointsAtALocalRedis() {
+        ClusterConfig cluster = parse("log_level: info\n").cluster();
+        assertThat(cluster).isEqualTo(ClusterConfig.DEFAULTS);
+        assertThat(cluster.enabled()).isFalse();
+        assertThat(cluster.toSettings().uri()).isEqualTo("redis://127.0.0.1:6379");
+        assertThat(cluster.toSettings().keyPrefix()).isEqualTo("magpie");
+    }
+
+    @Test
+    void theKeysAreReadAndReachTheBackendSettings() {
+        ClusterConfig cluster = parse("cluster:\n  enabled: true\n  node_id: node-1\n  key_prefix: prod\n"
+                + "  command_timeout: 500ms\n  redis_down: serve_local\n"
+                + "  redis:\n    uri: redis://10.0.0.5:6380/1\n    password: s3cret\n    tls:\n      enabled: true\n").cluster();
+        assertThat(cluster.enabled()).isTrue();
+        assertThat(cluster.effectiveNodeId()).isEqualTo("node-1");
+        RedisBackendSettings settings = cluster.toSettings();
+        assertThat(settings.uri()).isEqualTo("rediss://:s3cret@10.0.0.5:6380/1");
+        assertThat(settings.keyPrefix()).isEqualTo("prod");
+        assertThat(settings.commandTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(cluster.toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void sentinelsReplaceTheDefaultUri() {
+        ClusterConfig cluster = parse("cluster:\n  redis:\n    sentinel:\n      master: mymaster\n"
+                + "      nodes: [\"10.0.0.1:26379\", \"10.0.0.2:26379\"]\n").cluster();
+        assertThat(cluster.redis().uri()).isEmpty();
+        assertThat(cluster.toSettings().uri()).isEqualTo("redis-sentinel://10.0.0.1:26379,10.0.0.2:26379#mymaster");
+    }
+
+    @Test
+    void aUriAndSentinelsTogetherAreRefusedAtTheirLine() {
+        assertThatThrownBy(() -> parse("cluster:\n  redis:\n    uri: redis://a:6379\n    sentinel:\n      master: m\n"
+                + "      nodes: [\"b:26379\"]\n"))
+                .hasMessageStartingWith("config error in magpie.yaml at line 2")
+                .hasMessageContaining("exactly one of uri, sentinel and cluster_nodes");
+    }
+
+    @Test
+    void redisClusterIsRefusedAsNotSupportedYet() {
+        assertThatThrownBy(() -> parse("cluster:\n  redis:\n    cluster_nodes: [\"a:7000\"]\n"))
+                .hasMessageContaining("Redis Cluster is not supported yet");
+    }
+
+    @Test
+    void aUriLettuceCannotReadIsAConfigErrorWithoutThePassword() {
+        assertThatThrownBy(() -> parse("cluster:\n  enabled: true\n  redis:\n    uri: http://hunter2@a:6379\n"))
+                .hasMessageStartingWith("config error in magpie.yaml at line")
+                .hasMessageContaining("expected redis://host:port")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void aNodeIdThatCannotBeARedisKeyIsRefusedAtItsLine() {
+        assertThatThrownBy(() -> parse("cluster:\n  node_id: \"node{1}\"\n"))
+                .hasMessageStartingWith("config error in magpie.yaml at line 2, column 3:")
+                .hasMessageContaining("node_id 'node{1}' must be 1 to 64 letters, digits");
+        assertThatThrownBy(() -> parse("cluster:\n  node_id: " + "n".repeat(65) + "\n")).hasMessageContaining("1 to 64");
+        assertThatThrownBy(() -> parse("cluster:\n  redis_down: panic\n")).hasMessageContaining("is not one of serve_local");
+    }
+
+    @Test
+    void theHostNameIsMadeIntoANodeId() {
+        assertThat(ClusterConfig.fromHostName("web-1.example.com")).isEqualTo("web-1.example.com");
+        assertThat(ClusterConfig.fromHostName("höst name")).isEqualTo("h-st-name");
+        assertThat(ClusterConfig.fromHostName("x".repeat(80))).hasSize(64);
+        assertThat(ClusterConfig.DEFAULTS.effectiveNodeId()).matches("[A-Za-z0-9._-]{1,64}");
+    }
+
+    @Test
+    void environmentVariablesOverrideTheSection() {
+        MagpieConfig config = new ConfigLoader(Map.of("MAGPIE_CLUSTER_ENABLED", "true", "MAGPIE_CLUSTER_NODE_ID", "env-node",
+                "MAGPIE_CLUSTER_REDIS_URI", "redis://10.1.1.1:6379")).applyEnvironment(parse("log_level: info\n"));
+        assertThat(config.cluster().enabled()).isTrue();
+        assertThat(config.cluster().nodeId()).isEqualTo("env-node");
+        assertThat(config.cluster().toSettings().uri()).isEqualTo("redis://10.1.1.1:6379");
+    }
+
+    @Test
+    void thePasswordIsMaskedInTheConfigView() {
+        JsonNode view = ConfigView.masked(parse("cluster:\n  redis:\n    uri: redis://:inuri@a:6379\n    password: s3cret\n"));
+        assertThat(view.at("/cluster/redis/password").asText()).isEqualTo(ConfigView.MASK);
+        assertThat(view.at("/cluster/redis/uri").asText()).doesNotContain("inuri");
+        assertThat(view.at("/cluster/node_id").asText()).isEmpty();
+        assertThat(view.at("/cluster/redis/cluster_nodes").isArray()).isTrue();
+    }
+}
