@@ -60,6 +60,7 @@ class ReleaseArchiveTest {
         Path home = archive.home();
         for (String file : List.of("bin/magpie", "bin/magpie.cmd", "bin/magpie-health", "lib/magpie.jar",
                 "config/magpie.example.yaml", "config/magpie.yaml", "examples/seed/magpie.yaml", "examples/seed/acl.conf",
+                "examples/embedded/magpie-example-embedded.jar", "examples/embedded/pom.xml",
                 "systemd/magpie.service", "LICENSE", "NOTICE", "README.md", "docs/operations.md", "docs/embedding.md")) {
             assertThat(home.resolve(file)).as(file).isRegularFile();
         }
@@ -132,6 +133,25 @@ class ReleaseArchiveTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> !serve.isAlive());
         UnpackedArchive.Run down = archive.run(archive.home(), Map.of(), "magpie-health", String.valueOf(metricsPort));
         assertThat(down.exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void theSeedExampleRunsFromTheArchiveWithItsJarAndTheProgramsJar() throws Exception {
+        Path workDir = Files.createDirectories(unpacked.resolve("seed-run"));
+        Path home = archive.home();
+        String classPath = home.resolve("examples/embedded/magpie-example-embedded.jar") + ":" + home.resolve("lib/magpie.jar");
+        ServeProcess seed = ServeProcess.startCommand(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp", classPath, "dev.magpie.examples.embedded.SeedBroker", "0", "0"),
+                workDir, archive.environment(Map.of()), line -> { });
+        open.add(seed);
+        seed.awaitLine("Mqtt Server is running");
+        Matcher ports = Pattern.compile("MQTT on (\\d+), https and wxs:// on (\\d+)").matcher(String.join("\n", seed.lines()));
+        assertThat(ports.find()).as(String.join("\n", seed.lines())).isTrue();
+
+        // the seed's user, on the MQTT port; the HTTPS port's certificate was made in the working directory
+        assertThat(connect(Integer.parseInt(ports.group(1)), "test", "123456").isConnected()).isTrue();
+        assertThat(workDir.resolve("seed-certs/ca.crt")).isRegularFile();
+        assertThat(workDir.resolve("seed-certs/server.crt")).isRegularFile();
     }
 
     private MqttClient connect(int port, String user, String password) throws MqttException {
