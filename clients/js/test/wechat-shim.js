@@ -5,6 +5,9 @@
 //   task.send({ data: ArrayBuffer, success, fail }) / task.close({ code?, reason?, success, fail })
 // built on the `ws` package, so a Node test sees the broker exactly as a mini program's socket does.
 // `tls` options (e.g. { ca }) stand in for the phone's trust store.
+const fs = require('node:fs')
+const path = require('node:path')
+const vm = require('node:vm')
 const WebSocket = require('ws')
 
 function createWx (tls = {}) {
@@ -55,4 +58,18 @@ function createWx (tls = {}) {
   return { wx, opened }
 }
 
-module.exports = { createWx }
+// MQTT.js's packaged bundle (dist/mqtt.min.js, what a mini program copies into utils/), run in a context that has
+// `wx` and no `window`, as in a mini program
+function loadMiniProgramMqtt (wx) {
+  const code = fs.readFileSync(path.join(__dirname, '..', 'node_modules', 'mqtt', 'dist', 'mqtt.min.js'), 'utf8')
+  // a mini program's globals: timers, console, `wx`, no `window` and no `document`; AbortController and
+  // navigator are what MQTT.js's README has mini programs import as polyfills before the bundle
+  const context = vm.createContext({
+    wx, console, setTimeout, clearTimeout, setInterval, clearInterval, queueMicrotask, TextEncoder, TextDecoder,
+    AbortController, AbortSignal, navigator: { userAgent: 'miniprogram', language: 'zh_CN', platform: 'devtools' }
+  })
+  context.self = context
+  return vm.runInContext(`${code};mqtt`, context, { filename: 'utils/mqtt.min.js' })
+}
+
+module.exports = { createWx, loadMiniProgramMqtt }

@@ -3,23 +3,8 @@
 // into utils/), run in a context that has `wx` and no `window`, connecting to wxs://localhost like the seed.
 const { test } = require('node:test')
 const assert = require('node:assert')
-const fs = require('node:fs')
-const path = require('node:path')
-const vm = require('node:vm')
 const env = require('./env')
-const { createWx } = require('./wechat-shim')
-
-function loadMiniProgramMqtt (wx) {
-  const code = fs.readFileSync(path.join(__dirname, '..', 'node_modules', 'mqtt', 'dist', 'mqtt.min.js'), 'utf8')
-  // a mini program's globals: timers, console, `wx`, no `window` and no `document`; AbortController and
-  // navigator are what MQTT.js's README has mini programs import as polyfills before the bundle
-  const context = vm.createContext({
-    wx, console, setTimeout, clearTimeout, setInterval, clearInterval, queueMicrotask, TextEncoder, TextDecoder,
-    AbortController, AbortSignal, navigator: { userAgent: 'miniprogram', language: 'zh_CN', platform: 'devtools' }
-  })
-  context.self = context
-  return vm.runInContext(`${code};mqtt`, context, { filename: 'utils/mqtt.min.js' })
-}
+const { createWx, loadMiniProgramMqtt } = require('./wechat-shim')
 
 test('a mini program connects with wxs:// through wx.connectSocket and exchanges a message', async () => {
   const { wx, opened } = createWx({ ca: env.ca() })

@@ -1,6 +1,7 @@
 package dev.magpie;
 
 
+import dev.magpie.observe.sys.BuildVersion;
 import dev.magpie.observe.sys.SysClientEvents;
 import dev.magpie.cluster.ClusterBackend;
 import dev.magpie.observe.metrics.MetricsEndpoint;
@@ -84,6 +85,16 @@ public final class Broker implements AutoCloseable {
         if (builder.cluster != null) {
             this.runtime.cluster(builder.cluster);
         }
+    }
+
+    /**
+     * The version of this library and the commit it was built from, e.g. {@code 0.1.0 (commit 3af4741e0c2b)}:
+     * what {@code $SYS/broker/version} reports after "magpie version ".
+     *
+     * @return the version and commit; a part the build did not know reads "unknown"
+     */
+    public static String version() {
+        return BuildVersion.describe();
     }
 
     public static Builder builder() {

@@ -19,8 +19,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * suites of other modules (magpie-server's dashboard test), which run the same way.
  */
 public final class NodeScripts {
-    /** The MQTT.js project: package.json, node_modules, test/. */
-    public static final Path CLIENTS = Path.of("..", "clients", "js").toAbsolutePath().normalize();
+    /**
+     * The MQTT.js project: package.json, node_modules, test/. Found from the module's directory upwards, so modules at
+     * any depth (examples/embedded) run the same scripts.
+     */
+    public static final Path CLIENTS = clientsDirectory();
     private static final long SCRIPT_TIMEOUT_SECONDS = 60;
 
     private NodeScripts() {
@@ -59,6 +62,16 @@ public final class NodeScripts {
         } finally {
             Files.deleteIfExists(log);
         }
+    }
+
+    private static Path clientsDirectory() {
+        // bounded by the depth of the working directory: each step goes one directory up
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("clients/js"))) {
+                return dir.resolve("clients/js");
+            }
+        }
+        return Path.of("..", "clients", "js").toAbsolutePath().normalize();
     }
 
     private static boolean runs(String... command) {

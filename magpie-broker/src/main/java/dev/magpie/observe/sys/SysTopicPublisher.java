@@ -8,9 +8,6 @@ import dev.magpie.spi.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +15,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -81,7 +77,7 @@ public final class SysTopicPublisher {
         this.startNanos = nanoTime.getAsLong();
         this.lastRoundNanos = startNanos;
         this.startedAt = startedAt;
-        this.version = "magpie version " + projectVersion();
+        this.version = "magpie version " + BuildVersion.describe();
         TrafficCounters.Snapshot now = traffic.snapshot();
         load("messages/received", now.packetsReceived(), TrafficCounters.Snapshot::packetsReceived);
         load("messages/sent", now.packetsSent(), TrafficCounters.Snapshot::packetsSent);
@@ -193,20 +189,5 @@ public final class SysTopicPublisher {
 
     private static String twoDecimals(double value) {
         return String.format(Locale.ROOT, "%.2f", value);
-    }
-
-    /** The version the build filtered into {@code version.properties}; "unknown" when run from unfiltered classes. */
-    static String projectVersion() {
-        try (InputStream in = SysTopicPublisher.class.getResourceAsStream("version.properties")) {
-            if (in == null) {
-                return "unknown";
-            }
-            Properties p = new Properties();
-            p.load(in);
-            String v = p.getProperty("version", "unknown");
-            return v.startsWith("${") ? "unknown" : v;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>CONNECTs arrive on every event loop; each key's recent attempt times sit in a small deque locked on its
  * own, so two clients never contend. Keys whose attempts are all older than the window are forgotten by
- * {@link #purge()}, which keeps memory bounded by the connect rate times the window.
+ * {@link #purge(long)}, which keeps memory bounded by the connect rate times the window.
  */
 public final class FlappingDetector {
     private static final Logger LOG = LoggerFactory.getLogger(FlappingDetector.class);

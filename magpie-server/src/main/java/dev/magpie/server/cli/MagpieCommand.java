@@ -1,17 +1,14 @@
 package dev.magpie.server.cli;
 
+import dev.magpie.Broker;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
@@ -135,18 +132,9 @@ public final class MagpieCommand implements Callable<Integer> {
         }
     }
 
-    /** The project version, filtered into {@code version.properties} by the build; "unknown" if missing. */
+    /** The version and commit the broker library was built from, e.g. {@code 0.1.0 (commit 3af4741e0c2b)}. */
     static String version() {
-        Properties properties = new Properties();
-        try (InputStream in = MagpieCommand.class.getResourceAsStream("version.properties")) {
-            if (in == null) {
-                return "unknown";
-            }
-            properties.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return properties.getProperty("version", "unknown");
+        return Broker.version();
     }
 
     /** {@code magpie --version}: our version and the Java running it (the first thing asked in a bug report). */

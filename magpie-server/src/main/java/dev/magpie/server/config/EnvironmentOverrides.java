@@ -34,10 +34,12 @@ public final class EnvironmentOverrides {
     public static final String PREFIX = "MAGPIE_";
 
     /**
-     * Variables with the prefix that are not config keys: read by {@code bin/magpie}, not by the program, or (the
-     * password) by {@code magpie pub} and {@code magpie sub}.
+     * Variables with the prefix that are not config keys: read by the launchers ({@code bin/magpie},
+     * {@code bin/magpie.cmd}) and the container image, not by the program, or (the password) by {@code magpie pub}
+     * and {@code magpie sub}. They must never stop a start: the container sets {@code MAGPIE_HOME} for everyone.
      */
-    public static final Set<String> NOT_CONFIG_KEYS = Set.of("MAGPIE_JAVA_OPTS", "MAGPIE_JAR", "MAGPIE_PASSWORD");
+    public static final Set<String> NOT_CONFIG_KEYS = Set.of("MAGPIE_JAVA_OPTS", "MAGPIE_JAR", "MAGPIE_HOME",
+            "MAGPIE_PASSWORD");
 
     private final Map<String, String> overrides;
     private final ObjectMapper mapper;
@@ -96,8 +98,10 @@ public final class EnvironmentOverrides {
                 }
             }
             keys.sort(Comparator.naturalOrder());
-            throw new ConfigException("environment variable " + variable + " names no config key: "
-                    + (pathSoFar.isEmpty() ? "top-level keys are " : pathSoFar + " has the keys ")
+            // the key it was read as, so a typo shows next to the keys that do exist
+            String lookedFor = pathSoFar.isEmpty() ? rest : pathSoFar + "." + rest;
+            throw new ConfigException("environment variable " + variable + " names no config key: it looked for "
+                    + lookedFor + ", but " + (pathSoFar.isEmpty() ? "the top-level keys are " : pathSoFar + " has the keys ")
                     + String.join(", ", keys) + " (write the path in upper case with _ between parts, "
                     + "e.g. MAGPIE_LIMITS_MAX_PACKET_SIZE; see docs/configuration.md)");
         }

@@ -88,7 +88,9 @@ class AdminApiProcessTest {
         HttpResponse<String> byKey = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/api/v1/broker"))
                 .header("Authorization", "Bearer " + apiKey).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(byKey.statusCode()).isEqualTo(200);
-        assertThat(JSON.readTree(byKey.body()).get("version").asText()).isNotBlank();
+        // the same version and commit string as magpie --version and $SYS/broker/version
+        assertThat(JSON.readTree(byKey.body()).get("version").asText()).isEqualTo(dev.magpie.Broker.version())
+                .contains("(commit ");
         assertThat(server.contains("admin API on /api/v1")).isTrue();
     }
 }

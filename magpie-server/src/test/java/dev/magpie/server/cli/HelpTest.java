@@ -85,10 +85,13 @@ class HelpTest {
     }
 
     @Test
-    void versionNamesMagpieAndJava() {
+    void versionNamesMagpieItsCommitAndJava() {
         Run run = run("--version");
 
-        assertThat(run.out()).startsWith("magpie ").contains("Java " + System.getProperty("java.version"));
+        assertThat(run.out()).startsWith("magpie " + dev.magpie.Broker.version() + System.lineSeparator())
+                .contains("Java " + System.getProperty("java.version"));
+        // the build asks git for the commit (this test runs from a checkout); "unknown" only outside one
+        assertThat(run.out().lines().findFirst().orElseThrow()).matches("magpie \\S+ \\(commit ([0-9a-f]{12}|unknown)\\)");
     }
 
     @Test

@@ -116,6 +116,16 @@ public final class ServeProcess implements AutoCloseable {
         return launch(command, all, echo);
     }
 
+    /**
+     * {@code command} exactly as given (e.g. {@code bin/magpie serve ...} of an unpacked release archive, or a
+     * container's entrypoint), run in {@code workingDirectory} with exactly the {@code MAGPIE_...} variables in
+     * {@code env}. For the release archive test of {@code magpie-dist}.
+     */
+    public static ServeProcess startCommand(List<String> command, Path workingDirectory, Map<String, String> env,
+                                            Consumer<String> echo) throws IOException {
+        return launch(command, workingDirectory, env, echo);
+    }
+
     /** The checkout this module belongs to (the parent of the module's directory). */
     public static Path repositoryRoot() {
         return Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize().getParent();
@@ -176,7 +186,15 @@ public final class ServeProcess implements AutoCloseable {
     }
 
     private static ServeProcess launch(List<String> command, Map<String, String> env, Consumer<String> echo) throws IOException {
+        return launch(command, null, env, echo);
+    }
+
+    private static ServeProcess launch(List<String> command, Path workingDirectory, Map<String, String> env,
+                                       Consumer<String> echo) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (workingDirectory != null) {
+            builder.directory(workingDirectory.toFile());
+        }
         builder.environment().keySet().removeIf(name -> name.startsWith("MAGPIE_"));
         builder.environment().putAll(env);
         return new ServeProcess(builder.start(), echo);
@@ -245,7 +263,7 @@ public final class ServeProcess implements AutoCloseable {
     }
 
     /** Waits for the line containing {@code text}. */
-    void awaitLine(String text) {
+    public void awaitLine(String text) {
         await().atMost(START_TIMEOUT)
                 .failFast("serve exited early:\n" + output(), () -> !process.isAlive() && !contains(text))
                 .until(() -> contains(text));

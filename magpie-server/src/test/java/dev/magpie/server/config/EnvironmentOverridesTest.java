@@ -45,9 +45,9 @@ class EnvironmentOverridesTest {
     }
 
     @Test
-    void unrelatedVariablesAndTheLauncherOptionsAreIgnored() {
+    void unrelatedVariablesAndTheLauncherAndContainerVariablesAreIgnored() {
         MagpieConfig config = withEnv(Map.of("PATH", "/usr/bin", "MAGPIE_JAVA_OPTS", "-Xmx1g", "MAGPIEX", "1",
-                "MAGPIE_PASSWORD", "for magpie pub and sub"));
+                "MAGPIE_PASSWORD", "for magpie pub and sub", "MAGPIE_HOME", "/opt/magpie", "MAGPIE_JAR", "/opt/magpie/lib/magpie.jar"));
 
         assertThat(config).isEqualTo(MagpieConfig.defaults());
     }
@@ -57,10 +57,10 @@ class EnvironmentOverridesTest {
         assertThatThrownBy(() -> withEnv(Map.of("MAGPIE_LIMITS_MAX_PACKETSIZE", "1024")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("environment variable MAGPIE_LIMITS_MAX_PACKETSIZE names no config key:"
-                        + " limits has the keys authentication_timeout, byte_rate, client_id_ownership, client_id_pattern, connect_timeout,")
+                        + " it looked for limits.max_packetsize, but limits has the keys authentication_timeout, byte_rate, client_id_ownership, client_id_pattern, connect_timeout,")
                 .hasMessageContaining("max_packet_size");
         assertThatThrownBy(() -> withEnv(Map.of("MAGPIE_PORT", "1884")))
-                .hasMessageContaining("MAGPIE_PORT names no config key: top-level keys are admin, bans, capabilities, cluster, data_dir, limits, listeners, log_level, metrics, persistence, security");
+                .hasMessageContaining("MAGPIE_PORT names no config key: it looked for port, but the top-level keys are admin, bans, capabilities, cluster, data_dir, limits, listeners, log_level, metrics, persistence, security");
         assertThatThrownBy(() -> withEnv(Map.of("MAGPIE_DATA_DIR_PATH", "/x")))
                 .hasMessageContaining("goes below the value data_dir");
     }
