@@ -33,6 +33,7 @@ public final class BrokerMapping {
         builder.sysInterval(config.sysInterval()).sysClientEvents(config.sysClientEvents());
         config.metrics().applyTo(builder);
         config.cluster().applyTo(builder);
+        config.io().applyTo(builder);
         return builder;
     }
 }

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -32,11 +33,12 @@ import java.util.function.UnaryOperator;
  * @param sysClientEvents whether {@code $SYS/broker/clients/<id>/connected|disconnected} are published ({@code sys_client_events})
  * @param metrics      {@code /metrics}, {@code /health}, {@code /ready} on the ws/wss listeners and an optional loopback port
  * @param cluster      whether this server is a node of a cluster over Redis, and how it reaches Redis; off by default
+ * @param io           the I/O loops' transport (epoll, io_uring, NIO) and number
  */
 public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig> listeners, LimitsConfig limits,
                            SecurityConfig security, CapabilitiesConfig capabilities, BansConfig bans,
                            PersistenceConfig persistence, List<WebhookConfig> webhooks, AdminConfig admin, Duration sysInterval,
-                           boolean sysClientEvents, MetricsConfig metrics, ClusterConfig cluster) {
+                           boolean sysClientEvents, MetricsConfig metrics, ClusterConfig cluster, IoConfig io) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of("./data");
     /** mosquitto's default {@code sys_interval}. */
@@ -59,6 +61,7 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
         }
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(io, "io");
         for (int i = 0; i < webhooks.size(); i++) {
             if (webhooks.get(i) == null) {
                 throw new IllegalArgumentException("webhooks[" + i + "] is empty");
@@ -116,7 +119,7 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
                         SecurityConfig security, CapabilitiesConfig capabilities, BansConfig bans, PersistenceConfig persistence,
                         List<WebhookConfig> webhooks) {
         this(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, AdminConfig.DEFAULTS,
-                DEFAULT_SYS_INTERVAL, false, MetricsConfig.DEFAULTS, ClusterConfig.DEFAULTS);
+                DEFAULT_SYS_INTERVAL, false, MetricsConfig.DEFAULTS, ClusterConfig.DEFAULTS, IoConfig.DEFAULTS);
     }
 
     /** The built-in defaults: what an empty config file means. */
@@ -147,7 +150,8 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
                                  @JsonProperty("sys_interval") Duration sysInterval,
                                  @JsonProperty("sys_client_events") Boolean sysClientEvents,
                                  @JsonProperty("metrics") MetricsConfig metrics,
-                                 @JsonProperty("cluster") ClusterConfig cluster) {
+                                 @JsonProperty("cluster") ClusterConfig cluster,
+                                 @JsonProperty("io") IoConfig io) {
         MagpieConfig d = defaults();
         return new MagpieConfig(
                 dataDir != null ? dataDir : d.dataDir,
@@ -163,68 +167,119 @@ public record MagpieConfig(Path dataDir, LogLevel logLevel, List<ListenerConfig>
                 sysInterval != null ? sysInterval : d.sysInterval,
                 sysClientEvents != null ? sysClientEvents : d.sysClientEvents,
                 metrics != null ? metrics : d.metrics,
-                cluster != null ? cluster : d.cluster);
+                cluster != null ? cluster : d.cluster,
+                io != null ? io : d.io);
     }
 
     public MagpieConfig withDataDir(Path newDataDir) {
-        return new MagpieConfig(newDataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics, cluster);
+        return with(parts -> parts.dataDir = newDataDir);
     }
 
     public MagpieConfig withLogLevel(LogLevel newLevel) {
-        return new MagpieConfig(dataDir, newLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics, cluster);
+        return with(parts -> parts.logLevel = newLevel);
     }
 
     public MagpieConfig withListeners(List<ListenerConfig> newListeners) {
-        return new MagpieConfig(dataDir, logLevel, newListeners, limits, security, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics, cluster);
+        return with(parts -> parts.listeners = newListeners);
     }
 
     public MagpieConfig withLimits(LimitsConfig newLimits) {
-        return new MagpieConfig(dataDir, logLevel, listeners, newLimits, security, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics, cluster);
+        return with(parts -> parts.limits = newLimits);
     }
 
     public MagpieConfig withSecurity(SecurityConfig newSecurity) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, newSecurity, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics, cluster);
+        return with(parts -> parts.security = newSecurity);
     }
 
     public MagpieConfig withCapabilities(CapabilitiesConfig newCapabilities) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, newCapabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics, cluster);
+        return with(parts -> parts.capabilities = newCapabilities);
     }
 
     public MagpieConfig withBans(BansConfig newBans) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, newBans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics, cluster);
+        return with(parts -> parts.bans = newBans);
     }
 
     public MagpieConfig withPersistence(PersistenceConfig newPersistence) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, newPersistence, webhooks, admin, sysInterval, sysClientEvents, metrics, cluster);
+        return with(parts -> parts.persistence = newPersistence);
     }
 
     public MagpieConfig withWebhooks(List<WebhookConfig> newWebhooks) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, newWebhooks, admin, sysInterval, sysClientEvents, metrics, cluster);
+        return with(parts -> parts.webhooks = newWebhooks);
     }
 
     public MagpieConfig withSysInterval(Duration newInterval) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, admin, newInterval,
-                sysClientEvents, metrics, cluster);
+        return with(parts -> parts.sysInterval = newInterval);
     }
 
     public MagpieConfig withSysClientEvents(boolean enabled) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, admin, sysInterval,
-                enabled, metrics, cluster);
+        return with(parts -> parts.sysClientEvents = enabled);
     }
 
     public MagpieConfig withAdmin(AdminConfig newAdmin) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, newAdmin, sysInterval,
-                sysClientEvents, metrics, cluster);
+        return with(parts -> parts.admin = newAdmin);
     }
 
     public MagpieConfig withCluster(ClusterConfig newCluster) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, admin, sysInterval,
-                sysClientEvents, metrics, newCluster);
+        return with(parts -> parts.cluster = newCluster);
     }
 
     public MagpieConfig withMetrics(MetricsConfig newMetrics) {
-        return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, admin, sysInterval,
-                sysClientEvents, newMetrics, cluster);
+        return with(parts -> parts.metrics = newMetrics);
+    }
+
+    public MagpieConfig withIo(IoConfig newIo) {
+        return with(parts -> parts.io = newIo);
+    }
+
+    /** This config with one change made to a copy of its values. */
+    private MagpieConfig with(Consumer<Parts> change) {
+        Parts parts = new Parts(this);
+        change.accept(parts);
+        return parts.build();
+    }
+
+    /**
+     * The values of a config, as one mutable copy: each {@code with…} names only the value it changes, so a new
+     * top-level key is added here and in its own {@code with…}, not in every one of them.
+     */
+    private static final class Parts {
+        Path dataDir;
+        LogLevel logLevel;
+        List<ListenerConfig> listeners;
+        LimitsConfig limits;
+        SecurityConfig security;
+        CapabilitiesConfig capabilities;
+        BansConfig bans;
+        PersistenceConfig persistence;
+        List<WebhookConfig> webhooks;
+        AdminConfig admin;
+        Duration sysInterval;
+        boolean sysClientEvents;
+        MetricsConfig metrics;
+        ClusterConfig cluster;
+        IoConfig io;
+
+        Parts(MagpieConfig config) {
+            dataDir = config.dataDir;
+            logLevel = config.logLevel;
+            listeners = config.listeners;
+            limits = config.limits;
+            security = config.security;
+            capabilities = config.capabilities;
+            bans = config.bans;
+            persistence = config.persistence;
+            webhooks = config.webhooks;
+            admin = config.admin;
+            sysInterval = config.sysInterval;
+            sysClientEvents = config.sysClientEvents;
+            metrics = config.metrics;
+            cluster = config.cluster;
+            io = config.io;
+        }
+
+        MagpieConfig build() {
+            return new MagpieConfig(dataDir, logLevel, listeners, limits, security, capabilities, bans, persistence, webhooks, admin, sysInterval, sysClientEvents, metrics, cluster, io);
+        }
     }
 
     /**

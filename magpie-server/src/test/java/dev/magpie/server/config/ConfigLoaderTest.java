@@ -103,7 +103,7 @@ class ConfigLoaderTest {
     void anUnknownTopLevelKeyListsTheKnownOnes() {
         assertThatThrownBy(() -> parse("log_levels: debug\n"))
                 .hasMessage("config error in magpie.yaml at line 1, column 1: unknown key 'log_levels'"
-                        + " (top-level keys: admin, bans, capabilities, cluster, data_dir, limits, listeners, log_level, metrics, persistence, security,"
+                        + " (top-level keys: admin, bans, capabilities, cluster, data_dir, io, limits, listeners, log_level, metrics, persistence, security,"
                         + " sys_client_events, sys_interval, webhooks)");
     }
 

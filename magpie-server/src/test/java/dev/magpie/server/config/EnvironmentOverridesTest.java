@@ -60,7 +60,7 @@ class EnvironmentOverridesTest {
                         + " it looked for limits.max_packetsize, but limits has the keys authentication_timeout, byte_rate, client_id_ownership, client_id_pattern, connect_timeout,")
                 .hasMessageContaining("max_packet_size");
         assertThatThrownBy(() -> withEnv(Map.of("MAGPIE_PORT", "1884")))
-                .hasMessageContaining("MAGPIE_PORT names no config key: it looked for port, but the top-level keys are admin, bans, capabilities, cluster, data_dir, limits, listeners, log_level, metrics, persistence, security");
+                .hasMessageContaining("MAGPIE_PORT names no config key: it looked for port, but the top-level keys are admin, bans, capabilities, cluster, data_dir, io, limits, listeners, log_level, metrics, persistence, security");
         assertThatThrownBy(() -> withEnv(Map.of("MAGPIE_DATA_DIR_PATH", "/x")))
                 .hasMessageContaining("goes below the value data_dir");
     }
