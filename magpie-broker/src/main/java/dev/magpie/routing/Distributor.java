@@ -53,6 +53,7 @@ public final class Distributor {
     /** Cluster hooks (see {@link #cluster}); null on a broker of its own. */
     private volatile FilterWatcher filterWatcher;
     private volatile Forwarder forwarder;
+    private volatile RetainedWatcher retainedWatcher;
     /** Local subscriptions per distinct (non-shared) filter, counted only with a {@link FilterWatcher}. */
     private final Map<String, Integer> localFilters = new ConcurrentHashMap<>();
 
@@ -67,6 +68,16 @@ public final class Distributor {
         void lastSubscriberGone(String filter);
     }
 
+    /**
+     * Told of every retained change made on this node by a client, an application or an administrator (a Publish
+     * with an empty payload is a delete), not of those {@link #applyRetained applied} from the cluster nor of
+     * expiries (every node expires its copy itself). Called under the retained lock, so the changes of one topic
+     * come in order: only enqueue here.
+     */
+    public interface RetainedWatcher {
+        void retainedChanged(Publish kept, long storedAtMillis);
+    }
+
     /** Carries a publication to the other cluster nodes whose routes match; returns how many nodes it went to. */
     public interface Forwarder {
         int forward(Publication publication);
@@ -79,6 +90,11 @@ public final class Distributor {
     public void cluster(FilterWatcher watcher, Forwarder forwarder) {
         this.filterWatcher = watcher;
         this.forwarder = forwarder;
+    }
+
+    /** Sends this node's retained changes to {@code watcher} (a cluster node replicates them); before start, once. */
+    public void clusterRetained(RetainedWatcher watcher) {
+        this.retainedWatcher = watcher;
     }
 
     /** The distinct non-shared filters with local subscribers (empty without a {@link FilterWatcher}). */
@@ -259,6 +275,11 @@ public final class Distributor {
             }
             retainedQuota.removed(sizeOf(removed));
             store.removeRetained(topic);
+            RetainedWatcher watcher = retainedWatcher;
+            if (watcher != null && !isSysTopic(topic)) {
+                watcher.retainedChanged(new Publish(topic, 0, true, false, 0, new byte[0], dev.magpie.codec.MqttProperties.EMPTY),
+                        System.currentTimeMillis());
+            }
             return true;
         }
     }
@@ -269,9 +290,23 @@ public final class Distributor {
      * keeps nothing) when a new message would pass the count or bytes of {@code max_retained_*}.
      */
     public boolean retain(Publish publish) {
+        return retain(publish, System.currentTimeMillis(), System.nanoTime(), true);
+    }
+
+    /**
+     * Applies a retained change that another cluster node made ({@code publish} with an empty payload deletes):
+     * like {@link #retain}, but the {@link RetainedWatcher} is not told (the change came from the cluster) and the
+     * message keeps the time it was published at its origin, so its expiry counts from there [MQTT-3.3.2-6].
+     */
+    public boolean applyRetained(Publish publish, long publishedAtMillis, long publishedAtNanos) {
+        return retain(publish, publishedAtMillis, publishedAtNanos, false);
+    }
+
+    private boolean retain(Publish publish, long storedMillis, long storedNanos, boolean local) {
         // the broker's own $SYS values (its version, ...) are neither stored (they are made again at start) nor held
         // to the clients' bound, which they would otherwise take part of
         boolean status = isSysTopic(publish.topic());
+        RetainedWatcher watcher = local && !status ? retainedWatcher : null;
         synchronized (retainedLock) {
             if (publish.payload().length == 0) {
                 RetainedMessage removed = retained.remove(publish.topic());
@@ -283,6 +318,9 @@ public final class Distributor {
                 if (!status) {
                     store.removeRetained(publish.topic());
                 }
+                if (watcher != null) {
+                    watcher.retainedChanged(publish, storedMillis); // under the lock: changes of a topic go out in order
+                }
                 return true;
             }
             RetainedMessage previous = retained.get(publish.topic());
@@ -292,13 +330,16 @@ public final class Distributor {
                 return false;
             }
             Publish kept = new Publish(publish.topic(), publish.qos(), true, false, 0, publish.payload(), publish.properties());
-            retained.put(publish.topic(), new RetainedMessage(kept, System.nanoTime()));
+            retained.put(publish.topic(), new RetainedMessage(kept, storedNanos));
             if (status) {
                 sysRetained += previous == null ? 1 : 0;
                 return true;
             }
             retainedQuota.replaced(previousSize, size);
-            store.putRetained(PublishStorage.toStored(kept, System.currentTimeMillis()));
+            store.putRetained(PublishStorage.toStored(kept, storedMillis));
+            if (watcher != null) {
+                watcher.retainedChanged(kept, storedMillis);
+            }
             return true;
         }
     }

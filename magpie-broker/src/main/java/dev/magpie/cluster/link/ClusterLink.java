@@ -29,6 +29,7 @@ import dev.magpie.cluster.LeaseWatcher;
 import dev.magpie.cluster.NodeIdentity;
 import dev.magpie.cluster.NodeLease;
 import dev.magpie.cluster.RemoteRoutes;
+import dev.magpie.cluster.RetainedEntry;
 import dev.magpie.cluster.RouteDelta;
 import dev.magpie.routing.Distributor;
 import dev.magpie.routing.SubscriptionTree;
@@ -68,6 +69,7 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
     private final ClusterBackend backend;
     private final Distributor distributor;
     private final RemoteRoutes remoteRoutes;
+    private final ClusterRetained retained;
     /** Remote filters keyed (filter, node id): matched like local subscriptions, wildcards never leave the node. */
     private final SubscriptionTree<String> remoteTree = new SubscriptionTree<>();
     private final ScheduledExecutorService thread;
@@ -95,6 +97,8 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
             return worker;
         });
         distributor.cluster(this, this);
+        this.retained = new ClusterRetained(backend, distributor, thread);
+        distributor.clusterRetained(retained::localChange);
     }
 
     /**
@@ -108,6 +112,8 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
             backend.start(this, this).toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             backend.replaceRoutes(distributor.localFilters()).toCompletableFuture()
                     .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            // the first client must already see the cluster's retained messages (onConnected started the read)
+            retained.firstSync().toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ClusterException("interrupted while joining the cluster", e);
@@ -162,6 +168,24 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
     @Override
     public void onConnected() {
         remoteRoutes.resyncAll(remoteRoutes.all().keySet());
+        retained.resync();
+    }
+
+    // ---- retained messages ----
+
+    @Override
+    public void onRetainedSet(RetainedEntry entry) {
+        retained.announcedSet(entry);
+    }
+
+    @Override
+    public void onRetainedDeleted(String topic, long version) {
+        retained.announcedDelete(topic, version);
+    }
+
+    /** Retained messages from other nodes that this node's {@code max_retained_*} bound refused. */
+    public long retainedRejectedCount() {
+        return retained.rejectedCount();
     }
 
     private void remoteChanged(String nodeId, Set<String> before, Set<String> after) {
