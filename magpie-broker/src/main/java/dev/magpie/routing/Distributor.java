@@ -54,7 +54,10 @@ public final class Distributor {
     private volatile FilterWatcher filterWatcher;
     private volatile Forwarder forwarder;
     private volatile RetainedWatcher retainedWatcher;
-    /** Local subscriptions per distinct (non-shared) filter, counted only with a {@link FilterWatcher}. */
+    /**
+     * Local subscriptions per distinct non-shared filter, and the shared group keys with local members (count 1),
+     * kept only with a {@link FilterWatcher}: the node's routes.
+     */
     private final Map<String, Integer> localFilters = new ConcurrentHashMap<>();
 
     /**
@@ -97,7 +100,10 @@ public final class Distributor {
         this.retainedWatcher = watcher;
     }
 
-    /** The distinct non-shared filters with local subscribers (empty without a {@link FilterWatcher}). */
+    /**
+     * The distinct non-shared filters with local subscribers and the shared group keys ({@code $share/group/filter})
+     * with local members (empty without a {@link FilterWatcher}).
+     */
     public Set<String> localFilters() {
         return Set.copyOf(localFilters.keySet());
     }
@@ -120,6 +126,24 @@ public final class Distributor {
             }
             return now;
         });
+    }
+
+    /**
+     * A shared group ({@code $share/group/filter}) got its first member on this node or lost its last one: the node
+     * routes the whole group key, so peers know where the group has members (called inside the group's update).
+     */
+    private void watchGroup(String groupKey, boolean added) {
+        FilterWatcher watcher = filterWatcher;
+        if (watcher == null) {
+            return;
+        }
+        if (added) {
+            localFilters.put(groupKey, 1);
+            watcher.firstSubscriber(groupKey);
+        } else {
+            localFilters.remove(groupKey);
+            watcher.lastSubscriberGone(groupKey);
+        }
     }
 
     /** A distributor without a bound on retained messages. */
@@ -199,6 +223,9 @@ public final class Distributor {
             SharedGroup group = sharedGroups.compute(filter, (k, existing) -> {
                 SharedGroup g = existing != null ? existing : new SharedGroup(filter, topicFilter);
                 g.put(new SharedGroup.Member(session, subscription, identifier));
+                if (existing == null) {
+                    watchGroup(filter, true);
+                }
                 return g;
             });
             sharedSubscriptions.put(topicFilter, filter, group);
@@ -214,6 +241,7 @@ public final class Distributor {
             sharedGroups.computeIfPresent(filter, (k, group) -> {
                 if (group.remove(session)) {
                     sharedSubscriptions.remove(group.filter(), filter);
+                    watchGroup(filter, false);
                     return null;
                 }
                 return group;
@@ -421,8 +449,46 @@ public final class Distributor {
         return remote == null ? local : local + remote.forward(publication);
     }
 
-    /** Routes {@code publication} to the matching subscriptions of this node only (a message from another node). */
+    /** Whether shared group {@code groupKey} ({@code $share/group/filter}) has a member on this node. */
+    public boolean hasSharedGroup(String groupKey) {
+        return sharedGroups.containsKey(groupKey);
+    }
+
+    /**
+     * Routes a message another node forwarded: to the plain subscriptions when {@code plain}, and to one member of
+     * each of {@code groups} (the sender chose this node for them); returns the groups with no member here any more,
+     * for the cluster link to hand on to another node.
+     */
+    public List<String> distributeForwarded(Publication publication, boolean plain, List<String> groups) {
+        if (plain) {
+            distributePlain(publication);
+        }
+        List<String> unserved = List.of();
+        for (String groupKey : groups) {
+            SharedGroup group = sharedGroups.get(groupKey);
+            if (group == null || !deliverShared(publication, group, null)) {
+                unserved = unserved.isEmpty() ? new ArrayList<>(2) : unserved;
+                unserved.add(groupKey);
+            }
+        }
+        return unserved;
+    }
+
+    /** Routes {@code publication} to the matching subscriptions of this node only, plain and shared. */
     public int distributeLocally(Publication publication) {
+        Publish publish = publication.publish();
+        int count = distributePlain(publication);
+        if (!sharedGroups.isEmpty()) {
+            List<SharedGroup> groups = new ArrayList<>(2);
+            sharedSubscriptions.match(publish.topic(), (key, filter, group) -> groups.add(group));
+            for (SharedGroup group : groups) {
+                count += deliverShared(publication, group, null) ? 1 : 0;
+            }
+        }
+        return count;
+    }
+
+    private int distributePlain(Publication publication) {
         Publish publish = publication.publish();
         List<SubscriptionEntry> matches = new ArrayList<>(4);
         subscriptions.match(publish.topic(), (clientId, filter, entry) -> matches.add(entry));
@@ -442,13 +508,6 @@ public final class Distributor {
                 Target target = t.getValue();
                 Subscription merged = new Subscription("", target.qos, false, target.retainAsPublished, 0);
                 count += deliver(publication, t.getKey(), merged, target.identifiers, null) ? 1 : 0;
-            }
-        }
-        if (!sharedGroups.isEmpty()) {
-            List<SharedGroup> groups = new ArrayList<>(2);
-            sharedSubscriptions.match(publish.topic(), (key, filter, group) -> groups.add(group));
-            for (SharedGroup group : groups) {
-                count += deliverShared(publication, group, null) ? 1 : 0;
             }
         }
         return count;
