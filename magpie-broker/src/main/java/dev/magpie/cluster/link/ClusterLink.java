@@ -39,9 +39,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One broker's place in a cluster (the simplest path): its distinct local filters become its routes, a publication
- * matching another node's routes is sent once to that node's inbox, and what arrives in this node's inbox goes to the
- * local subscribers only (never forwarded again). Event loops only enqueue: route changes and outgoing messages are
+ * One broker's place in a cluster: its distinct local filters and shared group keys become its routes, a publication
+ * matching another node's plain routes is sent once to that node's inbox, a shared group with no member here is given
+ * to one node that has members ({@link SharedRoutes}), and what arrives in this node's inbox goes to the local
+ * subscribers and named groups only (never forwarded again, except a shared message whose group lost its members
+ * here, handed on at most twice). Retained messages are kept in step by {@link ClusterRetained}. Event loops only enqueue: route changes and outgoing messages are
  * sent from the link's own thread, batched per destination per turn, in order, resent with the same sequence numbers
  * after a failure (the receiver drops duplicates). Topics starting with '$' stay on their node ($SYS is per node).
  *
