@@ -143,6 +143,13 @@ public interface ClusterBackend extends AutoCloseable {
     CompletionStage<List<RetainedEntry>> loadRetained();
 
     /**
+     * The current version of {@code topic}'s retained message, also after a delete (versions outlive their message);
+     * 0 when the store never saw the topic, e.g. after it restarted empty. Lets a node that reconnected tell a
+     * message deleted meanwhile (version above its own) from one the store lost (version 0 or below its own).
+     */
+    CompletionStage<Long> retainedVersion(String topic);
+
+    /**
      * Stops reading, closes connections and releases threads. Leaves the lease to expire (as a crash would): call
      * {@link #leave} first for a planned shutdown.
      */

@@ -333,6 +333,11 @@ public final class LocalClusterBackend implements ClusterBackend {
         return call(() -> List.copyOf(hub.retained.values()));
     }
 
+    @Override
+    public CompletionStage<Long> retainedVersion(String topic) {
+        return call(() -> hub.retainedVersions.getOrDefault(topic, 0L));
+    }
+
     private void event(Runnable event) {
         if (!closed) {
             thread.execute(event);

@@ -53,7 +53,11 @@ public final class Distributor {
     /** Cluster hooks (see {@link #cluster}); null on a broker of its own. */
     private volatile FilterWatcher filterWatcher;
     private volatile Forwarder forwarder;
-    /** Local subscriptions per distinct (non-shared) filter, counted only with a {@link FilterWatcher}. */
+    private volatile RetainedWatcher retainedWatcher;
+    /**
+     * Local subscriptions per distinct non-shared filter, and the shared group keys with local members (count 1),
+     * kept only with a {@link FilterWatcher}: the node's routes.
+     */
     private final Map<String, Integer> localFilters = new ConcurrentHashMap<>();
 
     /**
@@ -65,6 +69,16 @@ public final class Distributor {
         void firstSubscriber(String filter);
 
         void lastSubscriberGone(String filter);
+    }
+
+    /**
+     * Told of every retained change made on this node by a client, an application or an administrator (a Publish
+     * with an empty payload is a delete), not of those {@link #applyRetained applied} from the cluster nor of
+     * expiries (every node expires its copy itself). Called under the retained lock, so the changes of one topic
+     * come in order: only enqueue here.
+     */
+    public interface RetainedWatcher {
+        void retainedChanged(Publish kept, long storedAtMillis);
     }
 
     /** Carries a publication to the other cluster nodes whose routes match; returns how many nodes it went to. */
@@ -81,7 +95,15 @@ public final class Distributor {
         this.forwarder = forwarder;
     }
 
-    /** The distinct non-shared filters with local subscribers (empty without a {@link FilterWatcher}). */
+    /** Sends this node's retained changes to {@code watcher} (a cluster node replicates them); before start, once. */
+    public void clusterRetained(RetainedWatcher watcher) {
+        this.retainedWatcher = watcher;
+    }
+
+    /**
+     * The distinct non-shared filters with local subscribers and the shared group keys ({@code $share/group/filter})
+     * with local members (empty without a {@link FilterWatcher}).
+     */
     public Set<String> localFilters() {
         return Set.copyOf(localFilters.keySet());
     }
@@ -104,6 +126,24 @@ public final class Distributor {
             }
             return now;
         });
+    }
+
+    /**
+     * A shared group ({@code $share/group/filter}) got its first member on this node or lost its last one: the node
+     * routes the whole group key, so peers know where the group has members (called inside the group's update).
+     */
+    private void watchGroup(String groupKey, boolean added) {
+        FilterWatcher watcher = filterWatcher;
+        if (watcher == null) {
+            return;
+        }
+        if (added) {
+            localFilters.put(groupKey, 1);
+            watcher.firstSubscriber(groupKey);
+        } else {
+            localFilters.remove(groupKey);
+            watcher.lastSubscriberGone(groupKey);
+        }
     }
 
     /** A distributor without a bound on retained messages. */
@@ -183,6 +223,9 @@ public final class Distributor {
             SharedGroup group = sharedGroups.compute(filter, (k, existing) -> {
                 SharedGroup g = existing != null ? existing : new SharedGroup(filter, topicFilter);
                 g.put(new SharedGroup.Member(session, subscription, identifier));
+                if (existing == null) {
+                    watchGroup(filter, true);
+                }
                 return g;
             });
             sharedSubscriptions.put(topicFilter, filter, group);
@@ -198,6 +241,7 @@ public final class Distributor {
             sharedGroups.computeIfPresent(filter, (k, group) -> {
                 if (group.remove(session)) {
                     sharedSubscriptions.remove(group.filter(), filter);
+                    watchGroup(filter, false);
                     return null;
                 }
                 return group;
@@ -259,6 +303,11 @@ public final class Distributor {
             }
             retainedQuota.removed(sizeOf(removed));
             store.removeRetained(topic);
+            RetainedWatcher watcher = retainedWatcher;
+            if (watcher != null && !isSysTopic(topic)) {
+                watcher.retainedChanged(new Publish(topic, 0, true, false, 0, new byte[0], dev.magpie.codec.MqttProperties.EMPTY),
+                        System.currentTimeMillis());
+            }
             return true;
         }
     }
@@ -269,9 +318,23 @@ public final class Distributor {
      * keeps nothing) when a new message would pass the count or bytes of {@code max_retained_*}.
      */
     public boolean retain(Publish publish) {
+        return retain(publish, System.currentTimeMillis(), System.nanoTime(), true);
+    }
+
+    /**
+     * Applies a retained change that another cluster node made ({@code publish} with an empty payload deletes):
+     * like {@link #retain}, but the {@link RetainedWatcher} is not told (the change came from the cluster) and the
+     * message keeps the time it was published at its origin, so its expiry counts from there [MQTT-3.3.2-6].
+     */
+    public boolean applyRetained(Publish publish, long publishedAtMillis, long publishedAtNanos) {
+        return retain(publish, publishedAtMillis, publishedAtNanos, false);
+    }
+
+    private boolean retain(Publish publish, long storedMillis, long storedNanos, boolean local) {
         // the broker's own $SYS values (its version, ...) are neither stored (they are made again at start) nor held
         // to the clients' bound, which they would otherwise take part of
         boolean status = isSysTopic(publish.topic());
+        RetainedWatcher watcher = local && !status ? retainedWatcher : null;
         synchronized (retainedLock) {
             if (publish.payload().length == 0) {
                 RetainedMessage removed = retained.remove(publish.topic());
@@ -283,6 +346,9 @@ public final class Distributor {
                 if (!status) {
                     store.removeRetained(publish.topic());
                 }
+                if (watcher != null) {
+                    watcher.retainedChanged(publish, storedMillis); // under the lock: changes of a topic go out in order
+                }
                 return true;
             }
             RetainedMessage previous = retained.get(publish.topic());
@@ -292,13 +358,16 @@ public final class Distributor {
                 return false;
             }
             Publish kept = new Publish(publish.topic(), publish.qos(), true, false, 0, publish.payload(), publish.properties());
-            retained.put(publish.topic(), new RetainedMessage(kept, System.nanoTime()));
+            retained.put(publish.topic(), new RetainedMessage(kept, storedNanos));
             if (status) {
                 sysRetained += previous == null ? 1 : 0;
                 return true;
             }
             retainedQuota.replaced(previousSize, size);
-            store.putRetained(PublishStorage.toStored(kept, System.currentTimeMillis()));
+            store.putRetained(PublishStorage.toStored(kept, storedMillis));
+            if (watcher != null) {
+                watcher.retainedChanged(kept, storedMillis);
+            }
             return true;
         }
     }
@@ -380,8 +449,46 @@ public final class Distributor {
         return remote == null ? local : local + remote.forward(publication);
     }
 
-    /** Routes {@code publication} to the matching subscriptions of this node only (a message from another node). */
+    /** Whether shared group {@code groupKey} ({@code $share/group/filter}) has a member on this node. */
+    public boolean hasSharedGroup(String groupKey) {
+        return sharedGroups.containsKey(groupKey);
+    }
+
+    /**
+     * Routes a message another node forwarded: to the plain subscriptions when {@code plain}, and to one member of
+     * each of {@code groups} (the sender chose this node for them); returns the groups with no member here any more,
+     * for the cluster link to hand on to another node.
+     */
+    public List<String> distributeForwarded(Publication publication, boolean plain, List<String> groups) {
+        if (plain) {
+            distributePlain(publication);
+        }
+        List<String> unserved = List.of();
+        for (String groupKey : groups) {
+            SharedGroup group = sharedGroups.get(groupKey);
+            if (group == null || !deliverShared(publication, group, null)) {
+                unserved = unserved.isEmpty() ? new ArrayList<>(2) : unserved;
+                unserved.add(groupKey);
+            }
+        }
+        return unserved;
+    }
+
+    /** Routes {@code publication} to the matching subscriptions of this node only, plain and shared. */
     public int distributeLocally(Publication publication) {
+        Publish publish = publication.publish();
+        int count = distributePlain(publication);
+        if (!sharedGroups.isEmpty()) {
+            List<SharedGroup> groups = new ArrayList<>(2);
+            sharedSubscriptions.match(publish.topic(), (key, filter, group) -> groups.add(group));
+            for (SharedGroup group : groups) {
+                count += deliverShared(publication, group, null) ? 1 : 0;
+            }
+        }
+        return count;
+    }
+
+    private int distributePlain(Publication publication) {
         Publish publish = publication.publish();
         List<SubscriptionEntry> matches = new ArrayList<>(4);
         subscriptions.match(publish.topic(), (clientId, filter, entry) -> matches.add(entry));
@@ -401,13 +508,6 @@ public final class Distributor {
                 Target target = t.getValue();
                 Subscription merged = new Subscription("", target.qos, false, target.retainAsPublished, 0);
                 count += deliver(publication, t.getKey(), merged, target.identifiers, null) ? 1 : 0;
-            }
-        }
-        if (!sharedGroups.isEmpty()) {
-            List<SharedGroup> groups = new ArrayList<>(2);
-            sharedSubscriptions.match(publish.topic(), (key, filter, group) -> groups.add(group));
-            for (SharedGroup group : groups) {
-                count += deliverShared(publication, group, null) ? 1 : 0;
             }
         }
         return count;

@@ -29,6 +29,7 @@ import dev.magpie.cluster.LeaseWatcher;
 import dev.magpie.cluster.NodeIdentity;
 import dev.magpie.cluster.NodeLease;
 import dev.magpie.cluster.RemoteRoutes;
+import dev.magpie.cluster.RetainedEntry;
 import dev.magpie.cluster.RouteDelta;
 import dev.magpie.routing.Distributor;
 import dev.magpie.routing.SubscriptionTree;
@@ -38,9 +39,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One broker's place in a cluster (the simplest path): its distinct local filters become its routes, a publication
- * matching another node's routes is sent once to that node's inbox, and what arrives in this node's inbox goes to the
- * local subscribers only (never forwarded again). Event loops only enqueue: route changes and outgoing messages are
+ * One broker's place in a cluster: its distinct local filters and shared group keys become its routes, a publication
+ * matching another node's plain routes is sent once to that node's inbox, a shared group with no member here is given
+ * to one node that has members ({@link SharedRoutes}), and what arrives in this node's inbox goes to the local
+ * subscribers and named groups only (never forwarded again, except a shared message whose group lost its members
+ * here, handed on at most twice). Retained messages are kept in step by {@link ClusterRetained}. Event loops only enqueue: route changes and outgoing messages are
  * sent from the link's own thread, batched per destination per turn, in order, resent with the same sequence numbers
  * after a failure (the receiver drops duplicates). Topics starting with '$' stay on their node ($SYS is per node).
  *
@@ -61,6 +64,8 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
     private static final int MAX_WAITING = 50_000;
     private static final long RETRY_MILLIS = 200;
     private static final int MAX_ATTEMPTS = 50;
+    /** A shared message handed on this often (its group lost its members meanwhile, twice) is dropped and counted. */
+    private static final int MAX_HOPS = 2;
 
     private record RouteChange(String filter, boolean added) {
     }
@@ -68,6 +73,9 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
     private final ClusterBackend backend;
     private final Distributor distributor;
     private final RemoteRoutes remoteRoutes;
+    private final ClusterRetained retained;
+    /** Peers' shared group keys: which node serves the next message of a group none of this node's members is in. */
+    private final SharedRoutes sharedRoutes = new SharedRoutes();
     /** Remote filters keyed (filter, node id): matched like local subscriptions, wildcards never leave the node. */
     private final SubscriptionTree<String> remoteTree = new SubscriptionTree<>();
     private final ScheduledExecutorService thread;
@@ -97,6 +105,8 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
             return worker;
         });
         distributor.cluster(this, this);
+        this.retained = new ClusterRetained(backend, distributor, thread);
+        distributor.clusterRetained(retained::localChange);
     }
 
     /**
@@ -110,6 +120,8 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
             backend.start(this, this).toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             backend.replaceRoutes(distributor.localFilters()).toCompletableFuture()
                     .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            // the first client must already see the cluster's retained messages (onConnected started the read)
+            retained.firstSync().toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ClusterException("interrupted while joining the cluster", e);
@@ -165,16 +177,38 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
     @Override
     public void onConnected() {
         remoteRoutes.resyncAll(remoteRoutes.all().keySet());
+        retained.resync();
+    }
+
+    // ---- retained messages ----
+
+    @Override
+    public void onRetainedSet(RetainedEntry entry) {
+        retained.announcedSet(entry);
+    }
+
+    @Override
+    public void onRetainedDeleted(String topic, long version) {
+        retained.announcedDelete(topic, version);
+    }
+
+    /** Retained messages from other nodes that this node's {@code max_retained_*} bound refused. */
+    public long retainedRejectedCount() {
+        return retained.rejectedCount();
     }
 
     private void remoteChanged(String nodeId, Set<String> before, Set<String> after) {
         for (String filter : before) {
-            if (!after.contains(filter)) {
+            if (!after.contains(filter) && Distributor.isShared(filter)) {
+                sharedRoutes.removed(filter, nodeId);
+            } else if (!after.contains(filter)) {
                 remoteTree.remove(filter, nodeId);
             }
         }
         for (String filter : after) {
-            if (!before.contains(filter)) {
+            if (!before.contains(filter) && Distributor.isShared(filter)) {
+                sharedRoutes.added(filter, nodeId);
+            } else if (!before.contains(filter)) {
                 remoteTree.put(filter, nodeId, nodeId);
             }
         }
@@ -185,26 +219,73 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
     @Override
     public int forward(Publication publication) {
         String topic = publication.publish().topic();
-        if (!started || topic.startsWith("$") || remoteTree.isEmpty()) {
+        if (!started || topic.startsWith("$") || (remoteTree.isEmpty() && sharedRoutes.isEmpty())) {
             return 0;
         }
-        Set<String> nodes = new LinkedHashSet<>(2);
-        remoteTree.match(topic, (nodeId, filter, value) -> nodes.add(nodeId));
-        if (nodes.isEmpty()) {
+        Set<String> plainNodes = new LinkedHashSet<>(2);
+        remoteTree.match(topic, (nodeId, filter, value) -> plainNodes.add(nodeId));
+        // a group with a member here is served here (local members first); the others by one node each
+        Map<String, List<String>> shared = sharedRoutes.isEmpty() ? Map.of()
+                : sharedRoutes.choose(topic, distributor::hasSharedGroup, Set.of());
+        if (plainNodes.isEmpty() && shared.isEmpty()) {
             return 0;
         }
-        byte[] body = ForwardedPublish.encode(publication.publish(), publication.originClientId(),
-                System.currentTimeMillis());
+        long now = System.currentTimeMillis();
+        byte[] plainBody = null;
+        Set<String> nodes = new LinkedHashSet<>(plainNodes);
+        nodes.addAll(shared.keySet());
         for (String nodeId : nodes) {
-            if (waiting.computeIfAbsent(nodeId, id -> new AtomicInteger()).incrementAndGet() > MAX_WAITING) {
-                waiting.get(nodeId).decrementAndGet();
-                dropped.incrementAndGet();
-                continue;
+            List<String> groups = shared.getOrDefault(nodeId, List.of());
+            byte[] body;
+            if (groups.isEmpty()) {
+                plainBody = plainBody != null ? plainBody
+                        : ForwardedPublish.encode(publication.publish(), publication.originClientId(), now);
+                body = plainBody;
+            } else {
+                body = ForwardedPublish.encode(publication.publish(), publication.originClientId(), now,
+                        plainNodes.contains(nodeId), groups, 0);
             }
-            outgoing.computeIfAbsent(nodeId, id -> new ConcurrentLinkedQueue<>()).add(body);
+            enqueue(nodeId, body);
         }
         scheduleFlush();
         return nodes.size();
+    }
+
+    private void enqueue(String nodeId, byte[] body) {
+        if (waiting.computeIfAbsent(nodeId, id -> new AtomicInteger()).incrementAndGet() > MAX_WAITING) {
+            waiting.get(nodeId).decrementAndGet();
+            dropped.incrementAndGet();
+            return;
+        }
+        outgoing.computeIfAbsent(nodeId, id -> new ConcurrentLinkedQueue<>()).add(body);
+    }
+
+    /**
+     * A shared message arrived for groups that lost their members here meanwhile: hands it to another node with
+     * members (not back to this one, nor to its sender when another is left), or drops and counts it past
+     * {@link #MAX_HOPS}.
+     */
+    private void handOn(ForwardedPublish forwarded, List<String> unserved, String fromNodeId) {
+        String self = backend.self().nodeId();
+        Set<String> groups = Set.copyOf(unserved);
+        Map<String, List<String>> chosen = forwarded.hops() >= MAX_HOPS ? Map.of()
+                : sharedRoutes.choose(forwarded.publish().topic(), groupKey -> !groups.contains(groupKey),
+                        Set.of(self, fromNodeId));
+        int handed = 0;
+        for (Map.Entry<String, List<String>> target : chosen.entrySet()) {
+            if (target.getKey().equals(self)) {
+                continue;
+            }
+            enqueue(target.getKey(), ForwardedPublish.encode(forwarded.publish(), forwarded.originClientId(),
+                    forwarded.stored().storedAtMillis(), false, target.getValue(), forwarded.hops() + 1));
+            handed += target.getValue().size();
+        }
+        if (handed < unserved.size()) {
+            dropped.addAndGet(unserved.size() - handed);
+            LOG.debug("cluster node {}: a message on {} for {} shared group(s) without members anywhere dropped",
+                    backend.self(), forwarded.publish().topic(), unserved.size() - handed);
+        }
+        scheduleFlush();
     }
 
     private void scheduleFlush() {
@@ -306,7 +387,11 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
             long createdNanos = PublishStorage.storedNanos(forwarded.stored(), System.currentTimeMillis(), System.nanoTime());
             Publication publication = new Publication(forwarded.publish(), forwarded.originClientId(), createdNanos);
             try {
-                distributor.distributeLocally(publication);
+                List<String> unserved = distributor.distributeForwarded(publication, forwarded.plain(),
+                        forwarded.sharedGroups());
+                if (!unserved.isEmpty()) {
+                    handOn(forwarded, unserved, message.origin().nodeId());
+                }
             } finally {
                 publication.release();
             }

@@ -2,6 +2,8 @@ package dev.magpie.cluster.link;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.magpie.codec.Publish;
 import dev.magpie.session.PublishStorage;
@@ -20,21 +22,35 @@ import dev.magpie.store.StoredMessage;
  * @param publish        the message (packet id 0, DUP clear)
  * @param originClientId the publisher's client id
  * @param stored         the record it came from (for the receiver's expiry clock)
+ * @param plain          whether the receiver's plain (non-shared) subscriptions get it
+ * @param sharedGroups   the shared groups ({@code $share/group/filter}) of which one member on the receiver gets it
+ * @param hops           how often it was handed on to another node because a group had no member left there
  */
-public record ForwardedPublish(Publish publish, String originClientId, StoredMessage stored) {
-    private static final byte VERSION = 1;
+public record ForwardedPublish(Publish publish, String originClientId, StoredMessage stored, boolean plain,
+                               List<String> sharedGroups, int hops) {
+    private static final byte VERSION = 2;
 
+    /** For the receiver's plain subscriptions only (also the retained store's format). */
     public static byte[] encode(Publish publish, String originClientId, long publishedAtMillis) {
+        return encode(publish, originClientId, publishedAtMillis, true, List.of(), 0);
+    }
+
+    public static byte[] encode(Publish publish, String originClientId, long publishedAtMillis, boolean plain,
+                                List<String> sharedGroups, int hops) {
         StoredMessage stored = PublishStorage.toStored(publish, publishedAtMillis);
         byte[] topic = stored.topic().getBytes(StandardCharsets.UTF_8);
         byte[] origin = originClientId.getBytes(StandardCharsets.UTF_8);
+        List<byte[]> groups = sharedGroups.stream().map(g -> g.getBytes(StandardCharsets.UTF_8)).toList();
+        int groupBytes = groups.stream().mapToInt(g -> 4 + g.length).sum();
         ByteBuffer out = ByteBuffer.allocate(1 + 1 + 1 + 8 + 8 + 4 * 4 + origin.length + topic.length
-                + stored.properties().length + stored.payload().length);
+                + stored.properties().length + stored.payload().length + 1 + 1 + 4 + groupBytes);
         out.put(VERSION).put((byte) stored.qos()).put((byte) (publish.retain() ? 1 : 0))
                 .putLong(stored.storedAtMillis()).putLong(stored.expiresAtMillis());
         out.putInt(origin.length).put(origin).putInt(topic.length).put(topic);
         out.putInt(stored.properties().length).put(stored.properties());
         out.putInt(stored.payload().length).put(stored.payload());
+        out.put((byte) (plain ? 1 : 0)).put((byte) hops).putInt(groups.size());
+        groups.forEach(g -> out.putInt(g.length).put(g));
         return out.array();
     }
 
@@ -53,15 +69,30 @@ public record ForwardedPublish(Publish publish, String originClientId, StoredMes
             String topic = new String(chunk(in), StandardCharsets.UTF_8);
             byte[] properties = chunk(in);
             byte[] payload = chunk(in);
+            boolean plain = in.get() == 1;
+            int hops = in.get();
+            int groupCount = in.getInt();
+            if (groupCount < 0 || groupCount > in.remaining() / 4) {
+                throw new IllegalArgumentException("forwarded message with a bad group count");
+            }
+            List<String> groups = new ArrayList<>(groupCount);
+            for (int i = 0; i < groupCount; i++) {
+                groups.add(new String(chunk(in), StandardCharsets.UTF_8));
+            }
             StoredMessage stored = new StoredMessage(topic, qos, payload, properties, storedAt, expiresAt);
-            return new ForwardedPublish(PublishStorage.toPublish(stored, retain), origin, stored);
-        } catch (java.nio.BufferUnderflowException | NegativeArraySizeException e) {
+            return new ForwardedPublish(PublishStorage.toPublish(stored, retain), origin, stored, plain,
+                    List.copyOf(groups), hops);
+        } catch (java.nio.BufferUnderflowException | NegativeArraySizeException | IndexOutOfBoundsException e) {
             throw new IllegalArgumentException("truncated forwarded message", e);
         }
     }
 
     private static byte[] chunk(ByteBuffer in) {
-        byte[] bytes = new byte[in.getInt()];
+        int length = in.getInt();
+        if (length < 0 || length > in.remaining()) { // checked before allocating: a damaged length cannot fill the heap
+            throw new IllegalArgumentException("forwarded message with a field longer than the message");
+        }
+        byte[] bytes = new byte[length];
         in.get(bytes);
         return bytes;
     }

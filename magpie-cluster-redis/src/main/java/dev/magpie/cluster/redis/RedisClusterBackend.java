@@ -400,6 +400,11 @@ public final class RedisClusterBackend implements ClusterBackend {
         return call("retained load", () -> retained.loadAll(redis()));
     }
 
+    @Override
+    public CompletionStage<Long> retainedVersion(String topic) {
+        return call("retained version of " + topic, () -> retained.version(redis(), topic));
+    }
+
     // ---- shutdown ----
 
     @Override

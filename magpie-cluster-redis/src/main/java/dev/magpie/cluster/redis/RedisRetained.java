@@ -38,6 +38,11 @@ final class RedisRetained {
                 utf8(topic), utf8(keys.retainedChannel()));
     }
 
+    CompletionStage<Long> version(RedisAsyncCommands<String, byte[]> redis, String topic) {
+        return redis.hget(keys.retainedVersions(RedisKeys.bucketOf(topic)), topic)
+                .thenApply(version -> version == null ? 0L : Long.parseLong(text(version)));
+    }
+
     CompletionStage<List<RetainedEntry>> loadAll(RedisAsyncCommands<String, byte[]> redis) {
         List<CompletableFuture<List<RetainedEntry>>> buckets = new ArrayList<>();
         for (int bucket = 0; bucket < RedisKeys.RETAINED_BUCKETS; bucket++) {       // pipelined: one round trip

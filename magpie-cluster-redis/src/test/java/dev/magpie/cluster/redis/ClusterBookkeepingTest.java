@@ -1,0 +1,151 @@
+package dev.magpie.cluster.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.datatypes.MqttTopicFilter;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
+import com.hivemq.client.mqtt.mqtt5.message.unsubscribe.Mqtt5Unsubscribe;
+import dev.magpie.Broker;
+import dev.magpie.cluster.ClusterEvents;
+import dev.magpie.cluster.NodeIdentity;
+import dev.magpie.cluster.RemoteRoutes;
+import dev.magpie.cluster.RouteDelta;
+import dev.magpie.cluster.RouteSnapshot;
+import dev.magpie.testkit.TestBrokers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Cluster bookkeeping stays bounded: subscribing to 10,000 distinct filters on one node and unsubscribing them again
+ * leaves no route behind, neither in Redis nor in a peer's copy, and adds no key to Redis (issue 13: memory growth
+ * of cluster metadata).
+ */
+@Timeout(30)
+class ClusterBookkeepingTest {
+    private static final int FILTERS = 10_000;
+    private static final int PER_PACKET = 200;
+    private static RedisServerKit redis;
+
+    private final String prefix = "book-" + UUID.randomUUID().toString().substring(0, 6);
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisServerKit.start();
+    }
+
+    @AfterAll
+    static void stopRedis() throws Exception {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            opened.get(i).close();
+        }
+    }
+
+    private RedisClusterBackend backend(String nodeId) {
+        return RedisClusterBackend.create(RedisBackendSettings.of(redis.uri()).withKeyPrefix(prefix),
+                NodeIdentity.fresh(nodeId));
+    }
+
+    private Broker node(String nodeId) {
+        Broker broker = TestBrokers.anonymous().ioThreads(1).cluster(backend(nodeId)).build().start();
+        opened.add(broker);
+        return broker;
+    }
+
+    private Mqtt5BlockingClient client(Broker broker, String id) {
+        Mqtt5BlockingClient client = Mqtt5Client.builder().identifier(id).serverHost("127.0.0.1")
+                .serverPort(broker.port("tcp")).buildBlocking();
+        client.connect();
+        opened.add(client::disconnect);
+        return client;
+    }
+
+    private static String filter(int i) {
+        return "fleet/" + i + (i % 2 == 0 ? "/+" : "/#");
+    }
+
+    @Test
+    void tenThousandDistinctFiltersSubscribedAndUnsubscribedLeaveNoRouteBehind() throws Exception {
+        Broker a = node("a");
+        Broker b = node("b");
+        RedisClusterBackend observer = backend("observer");
+        opened.add(observer);
+        RemoteRoutes peerCopy = new RemoteRoutes(observer.self(), observer::loadRoutes);
+        observer.start(new ClusterEvents() {
+            @Override
+            public void onRouteDelta(RouteDelta delta) {
+                peerCopy.apply(delta);
+            }
+        }, batch -> CompletableFuture.completedFuture(null)).toCompletableFuture().join();
+        long keysBefore = Long.parseLong(redis.command("DBSIZE").trim().replaceAll("\\D", ""));
+
+        Mqtt5BlockingClient subscriber = client(b, "many-filters");
+        for (int from = 0; from < FILTERS; from += PER_PACKET) {
+            List<Mqtt5Subscription> packet = new ArrayList<>();
+            for (int i = from; i < from + PER_PACKET; i++) {
+                packet.add(Mqtt5Subscription.builder().topicFilter(filter(i)).qos(MqttQos.AT_MOST_ONCE).build());
+            }
+            subscriber.subscribe(Mqtt5Subscribe.builder().addSubscriptions(packet).build());
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> routesOf(observer).size() == FILTERS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> peerCopy.filtersOf("b").size() == FILTERS);
+
+        for (int from = 0; from < FILTERS; from += PER_PACKET) {
+            List<MqttTopicFilter> packet = new ArrayList<>();
+            for (int i = from; i < from + PER_PACKET; i++) {
+                packet.add(MqttTopicFilter.of(filter(i)));
+            }
+            subscriber.unsubscribe(Mqtt5Unsubscribe.builder().addTopicFilters(packet).build());
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> routesOf(observer).isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> peerCopy.filtersOf("b").isEmpty());
+        long keysAfter = Long.parseLong(redis.command("DBSIZE").trim().replaceAll("\\D", ""));
+        assertThat(redis.command("EXISTS", prefix + ":{n:b}:routes")).as("the emptied route set is gone").isEqualTo("0");
+        // a node's own bookkeeping keys may appear with its first route change; never one per filter
+        assertThat(keysAfter - keysBefore).as("keys left after 10,000 filters came and went").isLessThanOrEqualTo(2);
+
+        // the node still routes: one more filter crosses from a to b
+        Mqtt5BlockingClient.Mqtt5Publishes publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL);
+        opened.add(publishes::close);
+        subscriber.subscribeWith().topicFilter("after/all").qos(MqttQos.AT_MOST_ONCE).send();
+        Mqtt5BlockingClient publisher = client(a, "publisher");
+        Optional<Mqtt5Publish>[] got = new Optional[] {Optional.empty()};
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            publisher.publishWith().topic("after/all").payload("x".getBytes(StandardCharsets.UTF_8)).send();
+            got[0] = publishes.receive(150, TimeUnit.MILLISECONDS);
+            return got[0].isPresent();
+        });
+        assertThat(got[0].get().getTopic().toString()).isEqualTo("after/all");
+    }
+
+    private static Set<String> routesOf(RedisClusterBackend observer) {
+        return observer.loadRoutes("b").toCompletableFuture().join().map(RouteSnapshot::filters).orElse(Set.of());
+    }
+}
