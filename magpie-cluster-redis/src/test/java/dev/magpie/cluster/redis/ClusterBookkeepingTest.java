@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -14,20 +13,18 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.datatypes.MqttTopicFilter;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
 import com.hivemq.client.mqtt.mqtt5.message.unsubscribe.Mqtt5Unsubscribe;
 import dev.magpie.Broker;
 import dev.magpie.cluster.ClusterEvents;
-import dev.magpie.cluster.NodeIdentity;
 import dev.magpie.cluster.RemoteRoutes;
 import dev.magpie.cluster.RouteDelta;
 import dev.magpie.cluster.RouteSnapshot;
-import dev.magpie.testkit.TestBrokers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,8 +43,7 @@ class ClusterBookkeepingTest {
     private static final int PER_PACKET = 200;
     private static RedisServerKit redis;
 
-    private final String prefix = "book-" + UUID.randomUUID().toString().substring(0, 6);
-    private final List<AutoCloseable> opened = new ArrayList<>();
+    private ClusterTestNodes nodes;
 
     @BeforeAll
     static void startRedis() {
@@ -61,30 +57,14 @@ class ClusterBookkeepingTest {
         }
     }
 
+    @BeforeEach
+    void nodes() {
+        nodes = new ClusterTestNodes(redis, "book");
+    }
+
     @AfterEach
     void stopAll() throws Exception {
-        for (int i = opened.size() - 1; i >= 0; i--) {
-            opened.get(i).close();
-        }
-    }
-
-    private RedisClusterBackend backend(String nodeId) {
-        return RedisClusterBackend.create(RedisBackendSettings.of(redis.uri()).withKeyPrefix(prefix),
-                NodeIdentity.fresh(nodeId));
-    }
-
-    private Broker node(String nodeId) {
-        Broker broker = TestBrokers.anonymous().ioThreads(1).cluster(backend(nodeId)).build().start();
-        opened.add(broker);
-        return broker;
-    }
-
-    private Mqtt5BlockingClient client(Broker broker, String id) {
-        Mqtt5BlockingClient client = Mqtt5Client.builder().identifier(id).serverHost("127.0.0.1")
-                .serverPort(broker.port("tcp")).buildBlocking();
-        client.connect();
-        opened.add(client::disconnect);
-        return client;
+        nodes.close();
     }
 
     private static String filter(int i) {
@@ -93,10 +73,10 @@ class ClusterBookkeepingTest {
 
     @Test
     void tenThousandDistinctFiltersSubscribedAndUnsubscribedLeaveNoRouteBehind() throws Exception {
-        Broker a = node("a");
-        Broker b = node("b");
-        RedisClusterBackend observer = backend("observer");
-        opened.add(observer);
+        Broker a = nodes.node("a");
+        Broker b = nodes.node("b");
+        RedisClusterBackend observer = nodes.backend("observer");
+        nodes.closeLater(observer);
         RemoteRoutes peerCopy = new RemoteRoutes(observer.self(), observer::loadRoutes);
         observer.start(new ClusterEvents() {
             @Override
@@ -106,7 +86,7 @@ class ClusterBookkeepingTest {
         }, batch -> CompletableFuture.completedFuture(null)).toCompletableFuture().join();
         long keysBefore = Long.parseLong(redis.command("DBSIZE").trim().replaceAll("\\D", ""));
 
-        Mqtt5BlockingClient subscriber = client(b, "many-filters");
+        Mqtt5BlockingClient subscriber = nodes.client(b, "many-filters");
         for (int from = 0; from < FILTERS; from += PER_PACKET) {
             List<Mqtt5Subscription> packet = new ArrayList<>();
             for (int i = from; i < from + PER_PACKET; i++) {
@@ -127,15 +107,15 @@ class ClusterBookkeepingTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> routesOf(observer).isEmpty());
         await().atMost(Duration.ofSeconds(10)).until(() -> peerCopy.filtersOf("b").isEmpty());
         long keysAfter = Long.parseLong(redis.command("DBSIZE").trim().replaceAll("\\D", ""));
-        assertThat(redis.command("EXISTS", prefix + ":{n:b}:routes")).as("the emptied route set is gone").isEqualTo("0");
+        assertThat(redis.command("EXISTS", nodes.prefix() + ":{n:b}:routes")).as("the emptied route set is gone").isEqualTo("0");
         // a node's own bookkeeping keys may appear with its first route change; never one per filter
         assertThat(keysAfter - keysBefore).as("keys left after 10,000 filters came and went").isLessThanOrEqualTo(2);
 
         // the node still routes: one more filter crosses from a to b
         Mqtt5BlockingClient.Mqtt5Publishes publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL);
-        opened.add(publishes::close);
+        nodes.closeLater(publishes::close);
         subscriber.subscribeWith().topicFilter("after/all").qos(MqttQos.AT_MOST_ONCE).send();
-        Mqtt5BlockingClient publisher = client(a, "publisher");
+        Mqtt5BlockingClient publisher = nodes.client(a, "publisher");
         Optional<Mqtt5Publish>[] got = new Optional[] {Optional.empty()};
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
             publisher.publishWith().topic("after/all").payload("x".getBytes(StandardCharsets.UTF_8)).send();

@@ -3,26 +3,22 @@ package dev.magpie.cluster.redis;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dev.magpie.Broker;
-import dev.magpie.cluster.NodeIdentity;
 import dev.magpie.testkit.TestBrokers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -37,8 +33,7 @@ import static org.awaitility.Awaitility.await;
 class ClusterObservabilityTest {
     private static RedisServerKit redis;
 
-    private final String prefix = "obs-" + UUID.randomUUID().toString().substring(0, 6);
-    private final List<AutoCloseable> opened = new ArrayList<>();
+    private ClusterTestNodes nodes;
     private final MeterRegistry metersA = new SimpleMeterRegistry();
     private final MeterRegistry metersB = new SimpleMeterRegistry();
 
@@ -54,11 +49,14 @@ class ClusterObservabilityTest {
         }
     }
 
+    @BeforeEach
+    void nodes() {
+        nodes = new ClusterTestNodes(redis, "obs");
+    }
+
     @AfterEach
     void stopAll() throws Exception {
-        for (int i = opened.size() - 1; i >= 0; i--) {
-            opened.get(i).close();
-        }
+        nodes.close();
     }
 
     private Broker node(String nodeId, MeterRegistry meters) {
@@ -66,20 +64,8 @@ class ClusterObservabilityTest {
     }
 
     private Broker node(String nodeId, MeterRegistry meters, Duration commandTimeout) {
-        Broker broker = TestBrokers.anonymous().ioThreads(1).meterRegistry(meters).sysInterval(Duration.ofMillis(200))
-                .cluster(RedisClusterBackend.create(RedisBackendSettings.of(redis.uri()).withKeyPrefix(prefix)
-                                .withCommandTimeout(commandTimeout), NodeIdentity.fresh(nodeId)))
-                .build().start();
-        opened.add(broker);
-        return broker;
-    }
-
-    private Mqtt5BlockingClient client(Broker broker, String id) {
-        Mqtt5BlockingClient client = Mqtt5Client.builder().identifier(id).serverHost("127.0.0.1")
-                .serverPort(broker.port("tcp")).buildBlocking();
-        client.connect();
-        opened.add(client::disconnect);
-        return client;
+        return nodes.node(TestBrokers.anonymous().meterRegistry(meters).sysInterval(Duration.ofMillis(200)),
+                nodes.backend(nodeId, settings -> settings.withCommandTimeout(commandTimeout)));
     }
 
     private static double meter(MeterRegistry meters, String name) {
@@ -91,11 +77,11 @@ class ClusterObservabilityTest {
     void aCrossingMessageIsCountedInTheMetersAndSysTopicsOfBothNodes() throws Exception {
         Broker a = node("node-a", metersA);
         Broker b = node("node-b", metersB);
-        Mqtt5BlockingClient subscriber = client(b, "sub-on-b");
+        Mqtt5BlockingClient subscriber = nodes.client(b, "sub-on-b");
         Mqtt5BlockingClient.Mqtt5Publishes publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL);
-        opened.add(0, publishes::close);
+        nodes.closeLast(publishes::close);
         subscriber.subscribeWith().topicFilter("obs/#").qos(MqttQos.AT_LEAST_ONCE).send();
-        Mqtt5BlockingClient publisher = client(a, "pub-on-a");
+        Mqtt5BlockingClient publisher = nodes.client(a, "pub-on-a");
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
             publisher.publishWith().topic("obs/x").qos(MqttQos.AT_LEAST_ONCE).payload("p".getBytes(StandardCharsets.UTF_8)).send();
             Optional<Mqtt5Publish> got = publishes.receive(150, TimeUnit.MILLISECONDS);
@@ -113,9 +99,9 @@ class ClusterObservabilityTest {
         assertThat(meter(metersA, "magpie.cluster.dropped")).isZero();
 
         Map<String, String> sys = new ConcurrentHashMap<>();
-        Mqtt5BlockingClient reader = client(a, "sys-reader");
+        Mqtt5BlockingClient reader = nodes.client(a, "sys-reader");
         Mqtt5BlockingClient.Mqtt5Publishes sysMessages = reader.publishes(MqttGlobalPublishFilter.ALL);
-        opened.add(0, sysMessages::close);
+        nodes.closeLast(sysMessages::close);
         reader.subscribeWith().topicFilter("$SYS/broker/cluster/#").send();
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             sysMessages.receive(300, TimeUnit.MILLISECONDS).ifPresent(p -> sys.put(p.getTopic().toString(),

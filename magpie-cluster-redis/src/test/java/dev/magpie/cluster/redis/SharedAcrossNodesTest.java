@@ -2,15 +2,12 @@ package dev.magpie.cluster.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import dev.magpie.Broker;
-import dev.magpie.cluster.NodeIdentity;
 import dev.magpie.testkit.PahoOptions;
 import dev.magpie.testkit.TestBrokers;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -20,6 +17,7 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,8 +35,7 @@ class SharedAcrossNodesTest {
     private static final String GROUP = "$share/workers/jobs/#";
     private static RedisServerKit redis;
 
-    private final String prefix = "share-" + UUID.randomUUID().toString().substring(0, 6);
-    private final List<AutoCloseable> opened = new ArrayList<>();
+    private ClusterTestNodes nodes;
 
     @BeforeAll
     static void startRedis() {
@@ -52,24 +49,20 @@ class SharedAcrossNodesTest {
         }
     }
 
-    @AfterEach
-    void stopAll() throws Exception {
-        for (int i = opened.size() - 1; i >= 0; i--) {
-            opened.get(i).close();
-        }
+    @BeforeEach
+    void nodes() {
+        nodes = new ClusterTestNodes(redis, "share");
     }
 
-    private Broker node(String nodeId) {
-        Broker broker = TestBrokers.anonymous().ioThreads(1).cluster(RedisClusterBackend.create(
-                RedisBackendSettings.of(redis.uri()).withKeyPrefix(prefix), NodeIdentity.fresh(nodeId))).build().start();
-        opened.add(broker);
-        return broker;
+    @AfterEach
+    void stopAll() throws Exception {
+        nodes.close();
     }
 
     private MqttClient connected(Broker broker, String id) throws Exception {
         MqttClient client = new MqttClient(TestBrokers.uri(broker), id, new MemoryPersistence());
         client.connect(PahoOptions.v3());
-        opened.add(() -> {
+        nodes.closeLater(() -> {
             client.disconnectForcibly(0, 200);
             client.close();
         });
@@ -104,9 +97,9 @@ class SharedAcrossNodesTest {
 
     @Test
     void eachMessageReachesOneMemberClusterWideSplitAcrossNodesAndLocalMembersComeFirst() throws Exception {
-        Broker a = node("a");
-        Broker b = node("b");
-        Broker c = node("c");
+        Broker a = nodes.node("a");
+        Broker b = nodes.node("b");
+        Broker c = nodes.node("c");
         List<String> onB = member(b, "member-b");
         List<String> onC = member(c, "member-c");
         MqttClient publisher = connected(a, "publisher");

@@ -4,9 +4,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -19,10 +17,10 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import dev.magpie.Broker;
 import dev.magpie.cluster.ClusterBackend;
 import dev.magpie.cluster.InboxHandler;
-import dev.magpie.cluster.NodeIdentity;
 import dev.magpie.testkit.TestBrokers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,8 +39,7 @@ class SlowNodeTest {
     private static final long HANDLER_MILLIS_PER_MESSAGE = 10;
     private static RedisServerKit redis;
 
-    private final String prefix = "slow-" + UUID.randomUUID().toString().substring(0, 6);
-    private final List<AutoCloseable> opened = new ArrayList<>();
+    private ClusterTestNodes nodes;
 
     @BeforeAll
     static void startRedis() {
@@ -56,16 +53,18 @@ class SlowNodeTest {
         }
     }
 
+    @BeforeEach
+    void nodes() {
+        nodes = new ClusterTestNodes(redis, "slow");
+    }
+
     @AfterEach
     void stopAll() throws Exception {
-        for (int i = opened.size() - 1; i >= 0; i--) {
-            opened.get(i).close();
-        }
+        nodes.close();
     }
 
     private RedisClusterBackend backend(String nodeId) {
-        return RedisClusterBackend.create(RedisBackendSettings.of(redis.uri()).withKeyPrefix(prefix)
-                .withInboxMaxLength(1_000), NodeIdentity.fresh(nodeId));
+        return nodes.backend(nodeId, settings -> settings.withInboxMaxLength(1_000));
     }
 
     /** {@code real}, except that its inbox handler takes {@link #HANDLER_MILLIS_PER_MESSAGE} per message. */
@@ -88,16 +87,14 @@ class SlowNodeTest {
     }
 
     private Broker node(ClusterBackend backend) {
-        Broker broker = TestBrokers.anonymous().ioThreads(1).cluster(backend).build().start();
-        opened.add(broker);
-        return broker;
+        return nodes.node(TestBrokers.anonymous(), backend);
     }
 
     private List<String> subscriber(Broker broker, String id) {
         Mqtt5AsyncClient client = Mqtt5Client.builder().identifier(id).serverHost("127.0.0.1")
                 .serverPort(broker.port("tcp")).buildAsync();
         client.connect().join();
-        opened.add(() -> client.disconnect().get(2, TimeUnit.SECONDS));
+        nodes.closeLater(() -> client.disconnect().get(2, TimeUnit.SECONDS));
         List<String> received = new CopyOnWriteArrayList<>();
         client.subscribeWith().topicFilter("feed/#").qos(MqttQos.AT_LEAST_ONCE)
                 .callback(p -> received.add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8))).send().join();
@@ -114,7 +111,7 @@ class SlowNodeTest {
         Mqtt5BlockingClient publisher = Mqtt5Client.builder().identifier("pub").serverHost("127.0.0.1")
                 .serverPort(a.port("tcp")).buildBlocking();
         publisher.connect();
-        opened.add(publisher::disconnect);
+        nodes.closeLater(publisher::disconnect);
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
             publisher.publishWith().topic("feed/probe").payload("probe".getBytes(StandardCharsets.UTF_8)).send();
             return onB.contains("probe") && onC.contains("probe");
@@ -127,7 +124,7 @@ class SlowNodeTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> onC.stream().filter(m -> m.startsWith("m")).count() == MESSAGES);
         long bWhenCWasDone = onB.stream().filter(m -> m.startsWith("m")).count();
         assertThat(bWhenCWasDone).as("C was not held back by the slow B").isLessThan(MESSAGES);
-        assertThat(Long.parseLong(redis.command("XLEN", prefix + ":{n:b}:inbox").replaceAll("\\D", "")))
+        assertThat(Long.parseLong(redis.command("XLEN", nodes.prefix() + ":{n:b}:inbox").replaceAll("\\D", "")))
                 .as("B's backlog waits in its bounded inbox").isBetween(1L, 1_200L);
 
         List<String> expected = IntStream.range(0, MESSAGES).mapToObj(i -> "m" + i).toList();

@@ -4,12 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
 import dev.magpie.Broker;
-import dev.magpie.cluster.NodeIdentity;
 import dev.magpie.testkit.PahoOptions;
 import dev.magpie.testkit.TestBrokers;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -21,6 +19,7 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,8 +38,7 @@ class ThreeNodeMatrixTest {
     private static final int PER_PUBLISHER = 30;
     private static RedisServerKit redis;
 
-    private final String prefix = "matrix-" + UUID.randomUUID().toString().substring(0, 6);
-    private final List<AutoCloseable> opened = new ArrayList<>();
+    private ClusterTestNodes nodes;
 
     /** One subscriber: what it received, as "publisher:index@qos". */
     private record Subscriber(String name, int qos, List<String> received) {
@@ -65,18 +63,14 @@ class ThreeNodeMatrixTest {
         }
     }
 
-    @AfterEach
-    void stopAll() throws Exception {
-        for (int i = opened.size() - 1; i >= 0; i--) {
-            opened.get(i).close();
-        }
+    @BeforeEach
+    void nodes() {
+        nodes = new ClusterTestNodes(redis, "matrix");
     }
 
-    private Broker node(String nodeId) {
-        Broker broker = TestBrokers.anonymous().ioThreads(1).cluster(RedisClusterBackend.create(
-                RedisBackendSettings.of(redis.uri()).withKeyPrefix(prefix), NodeIdentity.fresh(nodeId))).build().start();
-        opened.add(broker);
-        return broker;
+    @AfterEach
+    void stopAll() throws Exception {
+        nodes.close();
     }
 
     private static String label(String topic, byte[] payload, int qos) {
@@ -87,7 +81,7 @@ class ThreeNodeMatrixTest {
         var client = new org.eclipse.paho.client.mqttv3.MqttClient(TestBrokers.uri(broker), name,
                 new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
         client.connect(PahoOptions.v3());
-        opened.add(() -> {
+        nodes.closeLater(() -> {
             client.disconnectForcibly(0, 200);
             client.close();
         });
@@ -130,7 +124,7 @@ class ThreeNodeMatrixTest {
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setReceiveMaximum(1_000);
         client.connect(options);
-        opened.add(() -> {
+        nodes.closeLater(() -> {
             client.disconnectForcibly(0, 200, false);
             client.close();
         });
@@ -145,9 +139,9 @@ class ThreeNodeMatrixTest {
 
     @Test
     void publishOnAReachesPlusAndHashSubscribersOnBAndCAtEveryQosExactlyOnceInOrder() throws Exception {
-        Broker a = node("a");
-        Broker b = node("b");
-        Broker c = node("c");
+        Broker a = nodes.node("a");
+        Broker b = nodes.node("b");
+        Broker c = nodes.node("c");
         List<Subscriber> subscribers = new ArrayList<>();
         for (int qos = 0; qos <= 2; qos++) {
             subscribers.add(v5(b, "b-v5-plus-" + qos, "m/+", qos));
@@ -159,7 +153,7 @@ class ThreeNodeMatrixTest {
         var v3Publisher = new org.eclipse.paho.client.mqttv3.MqttClient(TestBrokers.uri(a), "pub-v3",
                 new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
         v3Publisher.connect(PahoOptions.v3());
-        opened.add(() -> {
+        nodes.closeLater(() -> {
             v3Publisher.disconnectForcibly(0, 200);
             v3Publisher.close();
         });
