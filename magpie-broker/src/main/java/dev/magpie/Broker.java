@@ -3,6 +3,7 @@ package dev.magpie;
 
 import dev.magpie.observe.sys.SysClientEvents;
 import dev.magpie.cluster.ClusterBackend;
+import dev.magpie.cluster.ClusterSettings;
 import dev.magpie.observe.metrics.MetricsEndpoint;
 import dev.magpie.observe.metrics.MetricsSettings;
 import dev.magpie.observe.webhook.Webhook;
@@ -81,7 +82,7 @@ public final class Broker implements AutoCloseable {
             this.runtime.metricsEndpoint(metrics);
         }
         if (builder.cluster != null) {
-            this.runtime.cluster(builder.cluster);
+            this.runtime.cluster(builder.cluster, builder.clusterSettings);
         }
     }
 
@@ -187,6 +188,7 @@ public final class Broker implements AutoCloseable {
         private Duration sysInterval = DEFAULT_SYS_INTERVAL;
         private boolean sysClientEvents;
         private ClusterBackend cluster;
+        private ClusterSettings clusterSettings = ClusterSettings.defaults();
 
         private Builder() {
         }
@@ -479,7 +481,16 @@ public final class Broker implements AutoCloseable {
          * }</pre>
          */
         public Builder cluster(ClusterBackend backend) {
+            return cluster(backend, ClusterSettings.defaults());
+        }
+
+        /**
+         * As {@link #cluster(ClusterBackend)}, with {@code settings} for what the node does beyond the backend (the
+         * outage policy: what a CONNECT gets while the cluster store cannot check its client id).
+         */
+        public Builder cluster(ClusterBackend backend, ClusterSettings settings) {
             this.cluster = Objects.requireNonNull(backend, "backend");
+            this.clusterSettings = Objects.requireNonNull(settings, "settings");
             return this;
         }
 

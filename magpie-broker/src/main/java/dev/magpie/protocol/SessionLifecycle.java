@@ -53,6 +53,8 @@ public final class SessionLifecycle implements SessionObserver {
     private final BrokerMetrics metrics;
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final SessionPersistence persistence = new SessionPersistence();
+    /** Who else must agree that this node owns a client id (a cluster); {@link ClientIdClaims#LOCAL} alone. */
+    private volatile ClientIdClaims claims = ClientIdClaims.LOCAL;
     private PublishPipeline pipeline;
 
     public SessionLifecycle(BrokerSettings settings, long maxQueuedBytes, SessionRegistry sessions, Distributor distributor,
@@ -74,6 +76,38 @@ public final class SessionLifecycle implements SessionObserver {
     }
 
     /** Set once during broker assembly (the pipeline and the lifecycle refer to each other through wills). */
+    /** Makes the CONNECT gate claim client ids through {@code claims} (a cluster node); before listeners are bound. */
+    public void claims(ClientIdClaims claims) {
+        this.claims = claims;
+    }
+
+    public ClientIdClaims claims() {
+        return claims;
+    }
+
+    /**
+     * Another node took the client id over: the connection, if any, is closed with 0x8E Session taken over
+     * [MQTT-3.1.4-3] (3.1.1: just closed), its will goes as in a takeover that ends the session (spec 3.1.2.5), and
+     * this node's copy of the session ends. On the session's thread.
+     */
+    public void takenOverElsewhere(Session session) {
+        if (session.isEnded()) {
+            return;
+        }
+        if (session.connection() instanceof MqttConnection previous) {
+            if (SessionRules.publishWillAtTakeover(session.will(), true)) {
+                publishWill(session);
+            } else {
+                session.will(null);
+            }
+            session.detach(previous);
+            previous.takenOver();
+            metrics.takeover(false);
+            LOG.info("{}: session taken over by a connection on another cluster node", previous.describe());
+        }
+        end(session);
+    }
+
     public void pipeline(PublishPipeline publishPipeline) {
         this.pipeline = publishPipeline;
     }
@@ -172,9 +206,11 @@ public final class SessionLifecycle implements SessionObserver {
             distributor.unsubscribe(session, filter);
         }
         session.end();
-        if (sessions.remove(session)) {
+        boolean removed = sessions.remove(session);
+        if (removed) {
             persistence.ended(session); // not when a Clean Start replaced it: the new session rewrites the store
         }
+        claims.ended(session.clientId(), !removed);
     }
 
     /**

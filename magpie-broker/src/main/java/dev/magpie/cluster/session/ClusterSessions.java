@@ -1,0 +1,195 @@
+package dev.magpie.cluster.session;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.magpie.cluster.ClientOwner;
+import dev.magpie.cluster.ClusterBackend;
+import dev.magpie.cluster.ClusterSettings;
+import dev.magpie.cluster.InboxMessage;
+import dev.magpie.cluster.NodeIdentity;
+import dev.magpie.cluster.OwnershipClaim;
+import dev.magpie.cluster.link.ClusterLink;
+import dev.magpie.codec.ReasonCode;
+import dev.magpie.observe.LogSafe;
+import dev.magpie.protocol.ClientIdClaims;
+import dev.magpie.protocol.SessionLifecycle;
+import dev.magpie.session.Session;
+import dev.magpie.session.SessionRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Client-id ownership across the cluster, as the CONNECT gate sees it: every CONNECT claims its id in the backend
+ * (which bumps the id's epoch), and when the previous owner was another node, that node is told through its inbox
+ * ({@link TakeoverNotice}) and closes its client's connection with 0x8E [MQTT-3.1.4-3], dropping its copy of the
+ * session. Racing CONNECTs of one id on two nodes are ordered by the backend's atomic claim: the lower epoch loses,
+ * either before its CONNACK (its claim is answered after the winner's notice arrived) or right after it.
+ *
+ * <p>Why epochs are kept here per id: the notice is only acted on when this node's own epoch for the id is lower, so a
+ * late or repeated notice never closes a newer local connection. When the lease had expired ({@code renewLease}
+ * answered false), peers may have claimed ids meanwhile without this node hearing of it: every owned id is checked
+ * again and those whose owner moved on are dropped (self-fencing).
+ *
+ * <p>Threads: {@link #claim} is called on an event loop and never blocks; the backend's stages complete on its callback
+ * thread; sessions are only touched through {@link Session#execute}.
+ */
+public final class ClusterSessions implements ClientIdClaims, ClusterLink.SessionHooks {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterSessions.class);
+
+    private final ClusterBackend backend;
+    private final ClusterLink link;
+    private final SessionRegistry sessions;
+    private final SessionLifecycle lifecycle;
+    private final ClusterSettings settings;
+    /** The epoch of a client id admitted while its ownership could not be checked (outage policy). */
+    private static final long UNCHECKED = 0;
+    /** The epoch this node holds for each client id it owns ({@link #UNCHECKED}: admitted during an outage). */
+    private final Map<String, Long> owned = new ConcurrentHashMap<>();
+    /**
+     * Ids with a claim in flight here, with the highest epoch a takeover notice named meanwhile (0: none): a claim
+     * answered after a newer one's notice arrived has lost. Bounded by the CONNECTs in flight.
+     */
+    private final Map<String, Long> claiming = new ConcurrentHashMap<>();
+
+    public ClusterSessions(ClusterBackend backend, ClusterLink link, SessionRegistry sessions, SessionLifecycle lifecycle,
+                           ClusterSettings settings) {
+        this.backend = backend;
+        this.link = link;
+        this.sessions = sessions;
+        this.lifecycle = lifecycle;
+        this.settings = settings;
+    }
+
+    // ---- the CONNECT gate's side ----
+
+    @Override
+    public CompletionStage<Answer> claim(String clientId, boolean persistent) {
+        claiming.merge(clientId, 0L, Math::max);
+        CompletionStage<OwnershipClaim> stage;
+        try {
+            stage = backend.claim(clientId);
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        return stage.handle((claim, failure) -> {
+            Long noticed = claiming.remove(clientId);
+            if (failure != null) {
+                return unreachable(clientId, persistent, failure);
+            }
+            if (noticed != null && noticed > claim.epoch()) {
+                return new Answer(ReasonCode.SERVER_UNAVAILABLE, "client id " + clientId + " was taken over on another node meanwhile");
+            }
+            owned.merge(clientId, claim.epoch(), Math::max);
+            claim.previous().ifPresent(previous -> tellPrevious(clientId, claim.epoch(), previous));
+            return Answer.OWNED;
+        });
+    }
+
+    private Answer unreachable(String clientId, boolean persistent, Throwable failure) {
+        String why = failure.getCause() != null ? failure.getCause().getMessage() : failure.getMessage();
+        if (persistent || settings.outage() == ClusterSettings.Outage.REFUSE_ALL) {
+            LOG.info("client {}: its ownership could not be checked in the cluster store ({}); refused", LogSafe.text(clientId), why);
+            return new Answer(ReasonCode.SERVER_UNAVAILABLE, persistent
+                    ? "persistent sessions are refused while the cluster store is unreachable"
+                    : "connections are refused while the cluster store is unreachable");
+        }
+        LOG.info("client {}: its ownership could not be checked in the cluster store ({}); admitted on this node alone",
+                LogSafe.text(clientId), why);
+        owned.putIfAbsent(clientId, UNCHECKED);
+        return Answer.OWNED;
+    }
+
+    private void tellPrevious(String clientId, long epoch, ClientOwner previous) {
+        NodeIdentity self = backend.self();
+        if (previous.node().nodeId().equals(self.nodeId())) {
+            return; // this node (the gate takes its own session over) or an earlier run of it (its sessions are gone)
+        }
+        link.sendControl(previous.node().nodeId(), new TakeoverNotice(clientId, epoch).encode());
+    }
+
+    @Override
+    public boolean owns(String clientId) {
+        return owned.containsKey(clientId);
+    }
+
+    @Override
+    public void ended(String clientId, boolean replacedLocally) {
+        if (replacedLocally) {
+            return;
+        }
+        Long epoch = owned.remove(clientId);
+        if (epoch != null && epoch != UNCHECKED) {
+            backend.release(clientId, epoch).exceptionally(failure -> false); // refused when fenced: nothing to undo
+        }
+    }
+
+    // ---- what peers and the lease watcher say ----
+
+    @Override
+    public void onControl(InboxMessage message) {
+        TakeoverNotice notice;
+        try {
+            notice = TakeoverNotice.decode(message.body());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("cluster node {}: a control message from {} dropped: {}", backend.self(), message.origin(), e.getMessage());
+            return;
+        }
+        claiming.computeIfPresent(notice.clientId(), (id, seen) -> Math.max(seen, notice.epoch()));
+        Long mine = owned.get(notice.clientId());
+        if (mine != null && mine >= notice.epoch()) {
+            return; // a late notice: this node claimed the id again since
+        }
+        if (mine != null) {
+            owned.remove(notice.clientId(), mine); // first: a session registered after this sees it in owns()
+        }
+        dropLocal(notice.clientId(), "taken over by node " + message.origin().nodeId());
+    }
+
+    private void dropLocal(String clientId, String why) {
+        Optional<Session> local = sessions.find(clientId);
+        if (local.isPresent()) {
+            Session session = local.get();
+            LOG.info("client {}: {}; this node's copy of its session ends", LogSafe.text(clientId), why);
+            session.execute(() -> lifecycle.takenOverElsewhere(session));
+        }
+    }
+
+    @Override
+    public void onNodeDead(NodeIdentity dead, boolean restarted, boolean cleanupIsMine) {
+        if (cleanupIsMine) {
+            backend.forget(dead);
+        }
+    }
+
+    /**
+     * The lease had expired: every id this node owns is checked again, and the sessions whose owner moved on (a peer
+     * claimed them, or adopted them as a dead node's) are dropped here. Ids that cannot be checked now stay: the next
+     * CONNECT of each claims it again.
+     */
+    @Override
+    public void onLeaseLost() {
+        NodeIdentity self = backend.self();
+        for (Map.Entry<String, Long> entry : owned.entrySet()) {
+            String clientId = entry.getKey();
+            long epoch = entry.getValue();
+            if (epoch == UNCHECKED) {
+                continue; // a clean session admitted during the outage: its next CONNECT claims it
+            }
+            backend.owner(clientId).thenAccept(owner -> {
+                boolean stillMine = owner.isPresent() && owner.get().node().equals(self) && owner.get().epoch() == epoch;
+                if (!stillMine && owned.remove(clientId, epoch)) {
+                    dropLocal(clientId, "owned elsewhere after this node's lease had expired");
+                }
+            });
+        }
+    }
+
+    /** How many client ids this node owns cluster-wide now. */
+    public int ownedCount() {
+        return owned.size();
+    }
+}
