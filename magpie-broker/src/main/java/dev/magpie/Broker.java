@@ -472,7 +472,8 @@ public final class Broker implements AutoCloseable {
          * Runs this broker as one node of a cluster over {@code backend} (e.g. {@code RedisClusterBackend} of module
          * magpie-cluster-redis): its local filters become routes, and publishes reach the subscribers of every
          * node. The broker starts and closes the backend. So far only plain (non-shared) subscriptions at QoS 0 and 1
-         * cross nodes; see docs/cluster.md.
+         * cross nodes, and client ids are owned cluster-wide (a CONNECT on one node takes the id over from another,
+         * whose client is told 0x8E); session state does not move between nodes yet; see docs/cluster.md.
          * <pre>{@code
          * Broker.builder().listener(Listener.tcp("0.0.0.0", 1883))
          *       .cluster(RedisClusterBackend.create(RedisBackendSettings.of("redis://redis:6379"),
