@@ -3,6 +3,10 @@ package dev.magpie.protocol;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import dev.magpie.session.Session;
+import dev.magpie.spi.ClientInfo;
+import io.netty.util.concurrent.EventExecutor;
+
 /**
  * Where the CONNECT gate asks, before it admits a client id, whether this node may own it: the cluster's ownership
  * ({@code dev.magpie.cluster.session.ClusterSessions}) or, for a single broker, {@link #LOCAL}, which always answers
@@ -14,7 +18,7 @@ public interface ClientIdClaims {
     /** A single broker: every id is this node's, and nothing is recorded. */
     ClientIdClaims LOCAL = new ClientIdClaims() {
         @Override
-        public CompletionStage<Answer> claim(String clientId, boolean persistent) {
+        public CompletionStage<Answer> claim(ClientInfo client, boolean persistent, boolean resume, EventExecutor loop) {
             return CompletableFuture.completedFuture(Answer.OWNED);
         }
 
@@ -41,10 +45,19 @@ public interface ClientIdClaims {
     }
 
     /**
-     * Claims {@code clientId} for this node ({@code persistent}: its session outlives the connection or resumes one),
-     * taking it over from whichever node held it.
+     * Claims {@code client}'s id for this node ({@code persistent}: its session outlives the connection or resumes
+     * one), taking it over from whichever node held it. With {@code resume} (Clean Start 0) and a session kept by
+     * another node, that session is registered here, offline, on {@code loop} (the connection's), before the stage
+     * completes, so the gate resumes it.
      */
-    CompletionStage<Answer> claim(String clientId, boolean persistent);
+    CompletionStage<Answer> claim(ClientInfo client, boolean persistent, boolean resume, EventExecutor loop);
+
+    /**
+     * A persistent session changed what another node would need to resume it (attached, subscribed, unsubscribed,
+     * disconnected). On the session's thread; must not block.
+     */
+    default void sessionChanged(Session session) {
+    }
 
     /**
      * Whether this node still owns {@code clientId} after its claim: asked once the session is registered, so that a

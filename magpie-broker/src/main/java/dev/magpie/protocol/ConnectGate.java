@@ -269,8 +269,9 @@ final class ConnectGate {
         String clientId = verdict.info().clientId();
         boolean persistent = !verdict.transientSession() && (!connect.cleanStart()
                 || SessionRules.expiryAtConnect(connect, admission.settings().maxSessionExpiry().toSeconds()) > 0);
+        boolean resume = persistent && !connect.cleanStart();
         EventExecutor loop = connection.context().executor();
-        claims.claim(clientId, persistent).whenComplete((answer, failure) -> loop.execute(() -> {
+        claims.claim(verdict.info(), persistent, resume, loop).whenComplete((answer, failure) -> loop.execute(() -> {
             if (failure != null || !answer.admitted()) {
                 refusal.refuse(failure != null ? ReasonCode.SERVER_UNAVAILABLE : answer.refusal(),
                         failure != null ? "client id ownership could not be checked" : answer.reason());
@@ -282,7 +283,11 @@ final class ConnectGate {
                 return;
             }
             claimed = true;
-            admit(connect, verdict.info(), verdict);
+            if (verdict.transientSession()) {
+                admit(connect, verdict.info(), verdict);
+            } else {
+                openSession(connect, verdict.info(), verdict.assigned()); // decided again: a session may have been adopted
+            }
         }));
     }
 

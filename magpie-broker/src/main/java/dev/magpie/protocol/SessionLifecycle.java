@@ -79,6 +79,29 @@ public final class SessionLifecycle implements SessionObserver {
     /** Makes the CONNECT gate claim client ids through {@code claims} (a cluster node); before listeners are bound. */
     public void claims(ClientIdClaims claims) {
         this.claims = claims;
+        persistence.mirror(claims::sessionChanged);
+    }
+
+    /**
+     * Registers, offline, a persistent session that another node kept (its client is connecting here and took it
+     * over), with {@code subscriptions} in the tree and its expiry running; the gate then resumes it. False when a
+     * local session of the id exists already (it is resumed instead).
+     */
+    public boolean adopt(ClientInfo client, long expirySeconds, List<SessionSubscription> subscriptions, EventExecutor loop) {
+        if (sessions.find(client.clientId()).isPresent()) {
+            return false;
+        }
+        Session session = newSession(client.clientId(), client.username(), loop);
+        session.restoredAs(client);
+        session.expirySeconds(expirySeconds);
+        for (SessionSubscription subscription : subscriptions) {
+            session.addSubscription(subscription);
+            distributor.subscribe(session, subscription.options(), subscription.identifier());
+        }
+        persistence.journal(session);
+        sessions.replace(client.clientId(), session);
+        scheduleExpiry(session, expirySeconds);
+        return true;
     }
 
     public ClientIdClaims claims() {

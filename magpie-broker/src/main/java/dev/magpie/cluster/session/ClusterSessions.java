@@ -1,5 +1,7 @@
 package dev.magpie.cluster.session;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -14,11 +16,15 @@ import dev.magpie.cluster.NodeIdentity;
 import dev.magpie.cluster.OwnershipClaim;
 import dev.magpie.cluster.link.ClusterLink;
 import dev.magpie.codec.ReasonCode;
+import dev.magpie.codec.Subscribe;
 import dev.magpie.observe.LogSafe;
 import dev.magpie.protocol.ClientIdClaims;
 import dev.magpie.protocol.SessionLifecycle;
 import dev.magpie.session.Session;
 import dev.magpie.session.SessionRegistry;
+import dev.magpie.session.SessionSubscription;
+import dev.magpie.spi.ClientInfo;
+import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +60,8 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
      * answered after a newer one's notice arrived has lost. Bounded by the CONNECTs in flight.
      */
     private final Map<String, Long> claiming = new ConcurrentHashMap<>();
+    /** The newest state of each persistent session not yet stored; present while a write of the id is in flight. */
+    private final Map<String, byte[]> latest = new ConcurrentHashMap<>();
 
     public ClusterSessions(ClusterBackend backend, ClusterLink link, SessionRegistry sessions, SessionLifecycle lifecycle,
                            ClusterSettings settings) {
@@ -67,7 +75,8 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
     // ---- the CONNECT gate's side ----
 
     @Override
-    public CompletionStage<Answer> claim(String clientId, boolean persistent) {
+    public CompletionStage<Answer> claim(ClientInfo client, boolean persistent, boolean resume, EventExecutor loop) {
+        String clientId = client.clientId();
         claiming.merge(clientId, 0L, Math::max);
         CompletionStage<OwnershipClaim> stage;
         try {
@@ -75,7 +84,7 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
         }
-        return stage.handle((claim, failure) -> {
+        return stage.<Object>handle((claim, failure) -> {
             Long noticed = claiming.remove(clientId);
             if (failure != null) {
                 return unreachable(clientId, persistent, failure);
@@ -85,7 +94,89 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
             }
             owned.merge(clientId, claim.epoch(), Math::max);
             claim.previous().ifPresent(previous -> tellPrevious(clientId, claim.epoch(), previous));
-            return Answer.OWNED;
+            return claim;
+        }).thenCompose(claimed -> {
+            if (!(claimed instanceof OwnershipClaim claim)) {
+                return CompletableFuture.completedFuture((Answer) claimed);
+            }
+            boolean keptElsewhere = claim.previous().filter(p -> !p.node().nodeId().equals(backend.self().nodeId())).isPresent();
+            if (!resume || !keptElsewhere || sessions.find(clientId).isPresent()) {
+                return CompletableFuture.completedFuture(Answer.OWNED);
+            }
+            return backend.loadSession(clientId).handle((bytes, failure) -> {
+                if (failure != null) {
+                    // the session cannot be read: refused rather than silently started empty
+                    return new Answer(ReasonCode.SERVER_UNAVAILABLE, "the session of " + clientId + " could not be read from the cluster store");
+                }
+                bytes.ifPresent(stored -> adopt(client, stored, loop));
+                return Answer.OWNED;
+            });
+        });
+    }
+
+    /** Registers the session another node kept, offline, so the gate resumes it (Session Present 1 [MQTT-3.2.2-2]). */
+    private void adopt(ClientInfo client, byte[] stored, EventExecutor loop) {
+        SessionState state;
+        try {
+            state = SessionStateCodec.decode(stored);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("client {}: its session in the cluster store is unreadable ({}); starting a new one",
+                    LogSafe.text(client.clientId()), e.getMessage());
+            return;
+        }
+        if (state.expirySeconds() == 0) {
+            return; // it ended with its connection
+        }
+        List<SessionSubscription> subscriptions = new ArrayList<>(state.subscriptions().size());
+        for (SessionState.Subscription s : state.subscriptions()) {
+            subscriptions.add(new SessionSubscription(new Subscribe.Subscription(s.filter(), s.qos(), s.noLocal(),
+                    s.retainAsPublished(), s.retainHandling()), s.subscriptionId()));
+        }
+        if (lifecycle.adopt(client, state.expirySeconds(), subscriptions, loop)) {
+            LOG.info("client {}: its session resumes here from another node, with {} subscriptions",
+                    LogSafe.text(client.clientId()), subscriptions.size());
+        }
+    }
+
+    // ---- the owner's copy in the cluster store (write-behind, coalesced per client id, fenced by epoch) ----
+
+    @Override
+    public void sessionChanged(Session session) {
+        String clientId = session.clientId();
+        if (session.expirySeconds() == 0) {
+            return;
+        }
+        List<SessionState.Subscription> subscriptions = new ArrayList<>(session.subscriptions().size());
+        for (SessionSubscription s : session.subscriptions().values()) {
+            Subscribe.Subscription o = s.options();
+            subscriptions.add(new SessionState.Subscription(o.filter(), o.qos(), o.noLocal(), o.retainAsPublished(),
+                    o.retainHandling(), s.identifier()));
+        }
+        byte[] bytes = SessionStateCodec.encode(new SessionState(Math.min(session.expirySeconds(), 0xFFFF_FFFFL), subscriptions,
+                Optional.empty(), List.of(), List.of()));
+        if (latest.put(clientId, bytes) == null) {
+            write(clientId);
+        }
+    }
+
+    /** Writes the id's latest state; one write per id at a time, the newest state wins, later ones follow. */
+    private void write(String clientId) {
+        byte[] bytes = latest.get(clientId);
+        Long epoch = owned.get(clientId);
+        if (bytes == null) {
+            return;
+        }
+        if (epoch == null || epoch == UNCHECKED) {
+            latest.remove(clientId, bytes);
+            return;
+        }
+        backend.writeSession(clientId, epoch, bytes).whenComplete((stored, failure) -> {
+            if (failure == null && !stored && owned.remove(clientId, epoch)) {
+                dropLocal(clientId, "its session write was refused (a later claim fenced this node)");
+            }
+            if (!latest.remove(clientId, bytes)) {
+                write(clientId); // changed meanwhile: write the newer state
+            }
         });
     }
 

@@ -21,6 +21,7 @@ import dev.magpie.codec.MqttProperties;
 import dev.magpie.codec.MqttVersion;
 import dev.magpie.codec.PingReq;
 import dev.magpie.codec.PingResp;
+import dev.magpie.codec.PropertyId;
 import dev.magpie.codec.Publish;
 import dev.magpie.codec.ReasonCode;
 import dev.magpie.testkit.RawMqttClient;
@@ -117,6 +118,30 @@ class ClusterTakeoverTest {
                 assertStillServed(againOnA);
                 assertThat(ownerNode("meter")).isEqualTo("a");
             }
+        }
+    }
+
+    @Test
+    void aPersistentSessionLeftOnAResumesOnBWithItsSubscriptionsAndSessionPresent_MQTT_3_2_2_2() {
+        Connect persistent = new Connect(MqttVersion.V5, "tracker", false, 60, null, null, null,
+                MqttProperties.builder().integer(PropertyId.SESSION_EXPIRY_INTERVAL, 300).build());
+        try (RawMqttClient onA = RawMqttClient.connected(port("a"), persistent)) {
+            onA.subscribe("alerts/#", 1);
+            onA.send(new Disconnect(ReasonCode.SUCCESS, MqttProperties.EMPTY));
+            assertThat(onA.awaitClosed(WAIT)).isTrue();
+        }
+        await().atMost(WAIT).until(() -> observer.loadSession("tracker").toCompletableFuture().join()
+                .map(SessionStateCodec::decode).map(state -> state.subscriptions().size()).orElse(0) == 1);
+
+        try (RawMqttClient onB = RawMqttClient.connect("127.0.0.1", port("b"))) {
+            ConnAck ack = onB.send(persistent).receive(ConnAck.class, WAIT);
+            assertThat(ack.reasonCode()).isZero();
+            assertThat(ack.sessionPresent()).as("Session Present: the session kept by node a resumes on b").isTrue();
+            assertThat(ownerNode("tracker")).isEqualTo("b");
+            await().atMost(WAIT).until(() -> nodes.get("a").admin().client("tracker").isEmpty()); // a dropped its copy
+            nodes.get("b").publish("alerts/door", "open");
+            Publish alert = onB.publishWithin(WAIT).orElseThrow(() -> new AssertionError("no alert through the resumed subscription"));
+            assertThat(alert.topic()).isEqualTo("alerts/door");
         }
     }
 
