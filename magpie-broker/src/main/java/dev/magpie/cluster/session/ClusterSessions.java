@@ -15,11 +15,17 @@ import dev.magpie.cluster.InboxMessage;
 import dev.magpie.cluster.NodeIdentity;
 import dev.magpie.cluster.OwnershipClaim;
 import dev.magpie.cluster.link.ClusterLink;
+import dev.magpie.cluster.link.ForwardedPublish;
+import dev.magpie.codec.Publish;
 import dev.magpie.codec.ReasonCode;
 import dev.magpie.codec.Subscribe;
 import dev.magpie.observe.LogSafe;
 import dev.magpie.protocol.ClientIdClaims;
 import dev.magpie.protocol.SessionLifecycle;
+import dev.magpie.routing.SubscriptionTree;
+import dev.magpie.session.Delivery;
+import dev.magpie.session.Publication;
+import dev.magpie.session.PublishStorage;
 import dev.magpie.session.Session;
 import dev.magpie.session.SessionRegistry;
 import dev.magpie.session.SessionSubscription;
@@ -93,23 +99,25 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
                 return new Answer(ReasonCode.SERVER_UNAVAILABLE, "client id " + clientId + " was taken over on another node meanwhile");
             }
             owned.merge(clientId, claim.epoch(), Math::max);
-            claim.previous().ifPresent(previous -> tellPrevious(clientId, claim.epoch(), previous));
             return claim;
         }).thenCompose(claimed -> {
             if (!(claimed instanceof OwnershipClaim claim)) {
                 return CompletableFuture.completedFuture((Answer) claimed);
             }
+            // the previous owner is told after the session is adopted here, so what it hands over finds it
+            Runnable tell = () -> claim.previous().ifPresent(previous -> tellPrevious(clientId, claim.epoch(), previous));
             boolean keptElsewhere = claim.previous().filter(p -> !p.node().nodeId().equals(backend.self().nodeId())).isPresent();
             if (!resume || !keptElsewhere || sessions.find(clientId).isPresent()) {
+                tell.run();
                 return CompletableFuture.completedFuture(Answer.OWNED);
             }
             return backend.loadSession(clientId).handle((bytes, failure) -> {
-                if (failure != null) {
-                    // the session cannot be read: refused rather than silently started empty
-                    return new Answer(ReasonCode.SERVER_UNAVAILABLE, "the session of " + clientId + " could not be read from the cluster store");
+                if (failure == null) {
+                    bytes.ifPresent(stored -> adopt(client, stored, loop));
                 }
-                bytes.ifPresent(stored -> adopt(client, stored, loop));
-                return Answer.OWNED;
+                tell.run(); // also after a failed read: this node holds the epoch now, the old one must let go
+                return failure == null ? Answer.OWNED : new Answer(ReasonCode.SERVER_UNAVAILABLE,
+                        "the session of " + clientId + " could not be read from the cluster store"); // not silently empty
             });
         });
     }
@@ -222,6 +230,11 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
 
     @Override
     public void onControl(InboxMessage message) {
+        byte[] body = message.body();
+        if (body.length > 1 && body[1] == HandedOverMessage.KIND) {
+            receiveHandedOver(message);
+            return;
+        }
         TakeoverNotice notice;
         try {
             notice = TakeoverNotice.decode(message.body());
@@ -237,15 +250,75 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
         if (mine != null) {
             owned.remove(notice.clientId(), mine); // first: a session registered after this sees it in owns()
         }
-        dropLocal(notice.clientId(), "taken over by node " + message.origin().nodeId());
+        dropLocal(notice.clientId(), "taken over by node " + message.origin().nodeId(), message.origin().nodeId());
     }
 
     private void dropLocal(String clientId, String why) {
+        dropLocal(clientId, why, null);
+    }
+
+    /**
+     * Ends this node's copy of the session; with {@code newOwner}, first hands it what the client has not received
+     * (queued messages, and sent ones not yet acknowledged: resent there under new packet ids).
+     */
+    private void dropLocal(String clientId, String why, String newOwner) {
         Optional<Session> local = sessions.find(clientId);
         if (local.isPresent()) {
             Session session = local.get();
             LOG.info("client {}: {}; this node's copy of its session ends", LogSafe.text(clientId), why);
-            session.execute(() -> lifecycle.takenOverElsewhere(session));
+            session.execute(() -> {
+                if (newOwner != null && !session.isEnded()) {
+                    List<Publish> undelivered = new ArrayList<>();
+                    session.discardUndelivered(undelivered::add);
+                    long now = System.currentTimeMillis();
+                    for (Publish publish : undelivered) {
+                        byte[] forwarded = ForwardedPublish.encode(publish, clientId, now);
+                        link.sendControl(newOwner, new HandedOverMessage(clientId, forwarded).encode());
+                    }
+                    if (!undelivered.isEmpty()) {
+                        LOG.info("client {}: {} undelivered messages handed to node {}", LogSafe.text(clientId), undelivered.size(), newOwner);
+                    }
+                }
+                lifecycle.takenOverElsewhere(session);
+            });
+        }
+    }
+
+    /**
+     * A message the previous owner had not delivered to {@code clientId}: delivered to its session here at the QoS its
+     * subscriptions grant [MQTT-3.8.4-8] (the highest of those matching), or dropped when no session is here.
+     */
+    private void receiveHandedOver(InboxMessage message) {
+        HandedOverMessage handed;
+        ForwardedPublish forwarded;
+        try {
+            handed = HandedOverMessage.decode(message.body());
+            forwarded = ForwardedPublish.decode(handed.message());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("cluster node {}: a control message from {} dropped: {}", backend.self(), message.origin(), e.getMessage());
+            return;
+        }
+        Optional<Session> local = sessions.find(handed.clientId());
+        if (local.isEmpty()) {
+            LOG.info("client {}: a message handed over by node {} dropped: its session is not here",
+                    LogSafe.text(handed.clientId()), message.origin().nodeId());
+            return;
+        }
+        Session session = local.get();
+        Publish publish = forwarded.publish();
+        SubscriptionTree<Integer> granted = new SubscriptionTree<>();
+        session.subscriptions().values().forEach(s -> granted.put(s.filter(), s.filter(), s.options().qos()));
+        int[] qos = {-1};
+        granted.match(publish.topic(), (key, filter, value) -> qos[0] = Math.max(qos[0], value));
+        if (qos[0] < 0) {
+            return; // the client unsubscribed meanwhile
+        }
+        Publication publication = new Publication(publish, forwarded.originClientId(),
+                PublishStorage.storedNanos(forwarded.stored(), System.currentTimeMillis(), System.nanoTime()));
+        try {
+            session.deliver(publication, Delivery.of(Math.min(qos[0], publish.qos()), false));
+        } finally {
+            publication.release();
         }
     }
 

@@ -146,6 +146,35 @@ class ClusterTakeoverTest {
     }
 
     @Test
+    void messagesQueuedOnAForAnOfflineClientAreDeliveredOnBAfterTheTakeover() {
+        Connect persistent = new Connect(MqttVersion.V5, "pager", false, 60, null, null, null,
+                MqttProperties.builder().integer(PropertyId.SESSION_EXPIRY_INTERVAL, 300).build());
+        try (RawMqttClient onA = RawMqttClient.connected(port("a"), persistent)) {
+            onA.subscribe("page/#", 1);
+            onA.send(new Disconnect(ReasonCode.SUCCESS, MqttProperties.EMPTY));
+            assertThat(onA.awaitClosed(WAIT)).isTrue();
+        }
+        for (int i = 0; i < 5; i++) {
+            nodes.get("a").publish("page/" + i, ("m" + i).getBytes(StandardCharsets.UTF_8), 1, false); // queued on a
+        }
+        await().atMost(WAIT).until(() -> nodes.get("a").admin().client("pager")
+                .map(c -> c.queued().size() == 5).orElse(false));
+
+        try (RawMqttClient onB = RawMqttClient.connect("127.0.0.1", port("b"))) {
+            assertThat(onB.send(persistent).receive(ConnAck.class, WAIT).sessionPresent()).isTrue();
+            List<String> received = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                Publish p = onB.publishWithin(WAIT).orElseThrow(() -> new AssertionError("only " + received + " arrived"));
+                assertThat(p.qos()).as("QoS 1 as granted").isEqualTo(1);
+                onB.send(dev.magpie.codec.PubResponse.of(dev.magpie.codec.PacketType.PUBACK, p.packetId()));
+                received.add(new String(p.payload(), StandardCharsets.UTF_8));
+            }
+            assertThat(received).as("every queued message, in order").containsExactly("m0", "m1", "m2", "m3", "m4");
+            assertThat(onB.publishWithin(Duration.ofMillis(300))).as("each once").isEmpty();
+        }
+    }
+
+    @Test
     void racingConnectsOfOneIdOnTwoNodesEndWithExactlyOneConnectedClient_MQTT_3_1_4_3() throws Exception {
         ExecutorService racers = Executors.newFixedThreadPool(2);
         try {
