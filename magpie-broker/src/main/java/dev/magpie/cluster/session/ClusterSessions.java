@@ -163,12 +163,15 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
         byte[] bytes = SessionStateCodec.encode(new SessionState(Math.min(session.expirySeconds(), 0xFFFF_FFFFL), subscriptions,
                 Optional.empty(), List.of(), List.of()));
         if (latest.put(clientId, bytes) == null) {
-            write(clientId);
+            write(clientId, 1);
         }
     }
 
+    /** Tries per state before it waits for the session's next change (which writes the whole state again). */
+    private static final int WRITE_ATTEMPTS = 3;
+
     /** Writes the id's latest state; one write per id at a time, the newest state wins, later ones follow. */
-    private void write(String clientId) {
+    private void write(String clientId, int attempt) {
         byte[] bytes = latest.get(clientId);
         Long epoch = owned.get(clientId);
         if (bytes == null) {
@@ -182,8 +185,10 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
             if (failure == null && !stored && owned.remove(clientId, epoch)) {
                 dropLocal(clientId, "its session write was refused (a later claim fenced this node)");
             }
-            if (!latest.remove(clientId, bytes)) {
-                write(clientId); // changed meanwhile: write the newer state
+            if (failure != null && attempt < WRITE_ATTEMPTS && latest.get(clientId) == bytes) {
+                write(clientId, attempt + 1); // timed out or unreachable: the same state again
+            } else if (!latest.remove(clientId, bytes)) {
+                write(clientId, 1); // changed meanwhile: write the newer state
             }
         });
     }

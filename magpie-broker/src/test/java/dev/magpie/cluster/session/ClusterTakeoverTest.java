@@ -158,7 +158,7 @@ class ClusterTakeoverTest {
             nodes.get("a").publish("page/" + i, ("m" + i).getBytes(StandardCharsets.UTF_8), 1, false); // queued on a
         }
         await().atMost(WAIT).until(() -> nodes.get("a").admin().client("pager")
-                .map(c -> c.queued().size() == 5).orElse(false));
+                .map(c -> c.queued().size() + c.inflight().size() == 5).orElse(false));
 
         try (RawMqttClient onB = RawMqttClient.connect("127.0.0.1", port("b"))) {
             assertThat(onB.send(persistent).receive(ConnAck.class, WAIT).sessionPresent()).isTrue();

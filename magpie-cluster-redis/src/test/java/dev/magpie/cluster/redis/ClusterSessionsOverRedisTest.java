@@ -15,7 +15,10 @@ import dev.magpie.codec.Disconnect;
 import dev.magpie.codec.MqttProperties;
 import dev.magpie.codec.MqttVersion;
 import dev.magpie.codec.PingReq;
+import dev.magpie.codec.PacketType;
 import dev.magpie.codec.PingResp;
+import dev.magpie.codec.PubResponse;
+import dev.magpie.codec.Publish;
 import dev.magpie.codec.PropertyId;
 import dev.magpie.codec.ReasonCode;
 import dev.magpie.testkit.RawMqttClient;
@@ -119,6 +122,38 @@ class ClusterSessionsOverRedisTest {
                 onB.send(new PingReq());
                 assertThat(onB.receive(WAIT)).isInstanceOf(PingResp.class);
             }
+        }
+    }
+
+    @Test
+    void aPersistentSessionLeftOnAResumesOnBWithItsSubscriptionAndQueueOverRedis_MQTT_3_2_2_2() {
+        try (RawMqttClient onA = RawMqttClient.connected(nodeA.port("tcp"), persistent(MqttVersion.V5, "logger"))) {
+            onA.subscribe("log/#", 1);
+            onA.send(new Disconnect(ReasonCode.SUCCESS, MqttProperties.EMPTY));
+            assertThat(onA.awaitClosed(WAIT)).isTrue();
+        }
+        for (int i = 0; i < 10; i++) {
+            nodeA.publish("log/" + i, ("line" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8), 1, false);
+        }
+        await().atMost(WAIT).until(() -> nodeA.admin().client("logger").map(c -> c.queued().size() + c.inflight().size() == 10).orElse(false));
+        await().atMost(WAIT).until(() -> observer.loadSession("logger").toCompletableFuture().join().isPresent());
+
+        try (RawMqttClient onB = RawMqttClient.connect("127.0.0.1", nodeB.port("tcp"))) {
+            ConnAck ack = onB.send(persistent(MqttVersion.V5, "logger")).receive(ConnAck.class, WAIT);
+            assertThat(ack.sessionPresent()).as("Session Present on the node that took the session over").isTrue();
+            List<String> lines = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                Publish p = onB.publishWithin(WAIT).orElseThrow(() -> new AssertionError("only " + lines + " arrived"));
+                onB.send(PubResponse.of(PacketType.PUBACK, p.packetId()));
+                lines.add(new String(p.payload(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+            assertThat(lines).as("queued on A, delivered on B, in order").containsExactly("line0", "line1", "line2", "line3",
+                    "line4", "line5", "line6", "line7", "line8", "line9");
+            assertThat(onB.publishWithin(Duration.ofMillis(300))).as("each once").isEmpty();
+            await().atMost(WAIT).until(() -> nodeA.admin().client("logger").isEmpty());
+            // the resumed subscription serves new messages on B
+            nodeB.publish("log/new", "fresh");
+            assertThat(onB.publishWithin(WAIT)).hasValueSatisfying(p -> assertThat(p.topic()).isEqualTo("log/new"));
         }
     }
 
