@@ -473,7 +473,8 @@ public final class Broker implements AutoCloseable {
          * magpie-cluster-redis): its local filters become routes, and publishes reach the subscribers of every
          * node. The broker starts and closes the backend. So far only plain (non-shared) subscriptions at QoS 0 and 1
          * cross nodes, and client ids are owned cluster-wide (a CONNECT on one node takes the id over from another,
-         * whose client is told 0x8E); session state does not move between nodes yet; see docs/cluster.md.
+         * whose client is told 0x8E), and a persistent session resumes on the node its client connects to, with its
+         * subscriptions and undelivered messages; see docs/cluster.md.
          * <pre>{@code
          * Broker.builder().listener(Listener.tcp("0.0.0.0", 1883))
          *       .cluster(RedisClusterBackend.create(RedisBackendSettings.of("redis://redis:6379"),
