@@ -110,22 +110,22 @@ public final class SessionLifecycle implements SessionObserver {
 
     /**
      * Another node took the client id over: the connection, if any, is closed with 0x8E Session taken over
-     * [MQTT-3.1.4-3] (3.1.1: just closed), its will goes as in a takeover that ends the session (spec 3.1.2.5), and
-     * this node's copy of the session ends. On the session's thread.
+     * [MQTT-3.1.4-3] (3.1.1: just closed), its will goes as in a local takeover ({@code sessionEnds}: the other node
+     * did not resume the session; spec 3.1.2.5), and this node's copy of the session ends. On the session's thread.
      */
-    public void takenOverElsewhere(Session session) {
+    public void takenOverElsewhere(Session session, boolean sessionEnds) {
         if (session.isEnded()) {
             return;
         }
         if (session.connection() instanceof MqttConnection previous) {
-            if (SessionRules.publishWillAtTakeover(session.will(), true)) {
+            if (SessionRules.publishWillAtTakeover(session.will(), sessionEnds)) {
                 publishWill(session);
             } else {
                 session.will(null);
             }
             session.detach(previous);
             previous.takenOver();
-            metrics.takeover(false);
+            metrics.takeover(!sessionEnds);
             LOG.info("{}: session taken over by a connection on another cluster node", previous.describe());
         }
         end(session);

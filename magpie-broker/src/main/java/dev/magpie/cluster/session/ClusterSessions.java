@@ -105,17 +105,16 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
                 return CompletableFuture.completedFuture((Answer) claimed);
             }
             // the previous owner is told after the session is adopted here, so what it hands over finds it
-            Runnable tell = () -> claim.previous().ifPresent(previous -> tellPrevious(clientId, claim.epoch(), previous));
+            java.util.function.Consumer<Boolean> tell = resumed -> claim.previous()
+                    .ifPresent(previous -> tellPrevious(clientId, claim.epoch(), resumed, previous));
             boolean keptElsewhere = claim.previous().filter(p -> !p.node().nodeId().equals(backend.self().nodeId())).isPresent();
             if (!resume || !keptElsewhere || sessions.find(clientId).isPresent()) {
-                tell.run();
+                tell.accept(false); // resumed here only from a local session, which the old owner's copy is not
                 return CompletableFuture.completedFuture(Answer.OWNED);
             }
             return backend.loadSession(clientId).handle((bytes, failure) -> {
-                if (failure == null) {
-                    bytes.ifPresent(stored -> adopt(client, stored, loop));
-                }
-                tell.run(); // also after a failed read: this node holds the epoch now, the old one must let go
+                boolean adopted = failure == null && bytes.isPresent() && adopt(client, bytes.get(), loop);
+                tell.accept(adopted); // also after a failed read: this node holds the epoch now, the old one must let go
                 return failure == null ? Answer.OWNED : new Answer(ReasonCode.SERVER_UNAVAILABLE,
                         "the session of " + clientId + " could not be read from the cluster store"); // not silently empty
             });
@@ -123,27 +122,29 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
     }
 
     /** Registers the session another node kept, offline, so the gate resumes it (Session Present 1 [MQTT-3.2.2-2]). */
-    private void adopt(ClientInfo client, byte[] stored, EventExecutor loop) {
+    private boolean adopt(ClientInfo client, byte[] stored, EventExecutor loop) {
         SessionState state;
         try {
             state = SessionStateCodec.decode(stored);
         } catch (IllegalArgumentException e) {
             LOG.warn("client {}: its session in the cluster store is unreadable ({}); starting a new one",
                     LogSafe.text(client.clientId()), e.getMessage());
-            return;
+            return false;
         }
         if (state.expirySeconds() == 0) {
-            return; // it ended with its connection
+            return false; // it ended with its connection
         }
         List<SessionSubscription> subscriptions = new ArrayList<>(state.subscriptions().size());
         for (SessionState.Subscription s : state.subscriptions()) {
             subscriptions.add(new SessionSubscription(new Subscribe.Subscription(s.filter(), s.qos(), s.noLocal(),
                     s.retainAsPublished(), s.retainHandling()), s.subscriptionId()));
         }
-        if (lifecycle.adopt(client, state.expirySeconds(), subscriptions, loop)) {
-            LOG.info("client {}: its session resumes here from another node, with {} subscriptions",
-                    LogSafe.text(client.clientId()), subscriptions.size());
+        if (!lifecycle.adopt(client, state.expirySeconds(), subscriptions, loop)) {
+            return false;
         }
+        LOG.info("client {}: its session resumes here from another node, with {} subscriptions",
+                LogSafe.text(client.clientId()), subscriptions.size());
+        return true;
     }
 
     // ---- the owner's copy in the cluster store (write-behind, coalesced per client id, fenced by epoch) ----
@@ -207,12 +208,12 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
         return Answer.OWNED;
     }
 
-    private void tellPrevious(String clientId, long epoch, ClientOwner previous) {
+    private void tellPrevious(String clientId, long epoch, boolean resumed, ClientOwner previous) {
         NodeIdentity self = backend.self();
         if (previous.node().nodeId().equals(self.nodeId())) {
             return; // this node (the gate takes its own session over) or an earlier run of it (its sessions are gone)
         }
-        link.sendControl(previous.node().nodeId(), new TakeoverNotice(clientId, epoch).encode());
+        link.sendControl(previous.node().nodeId(), new TakeoverNotice(clientId, epoch, resumed).encode());
     }
 
     @Override
@@ -255,18 +256,18 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
         if (mine != null) {
             owned.remove(notice.clientId(), mine); // first: a session registered after this sees it in owns()
         }
-        dropLocal(notice.clientId(), "taken over by node " + message.origin().nodeId(), message.origin().nodeId());
+        dropLocal(notice.clientId(), "taken over by node " + message.origin().nodeId(), message.origin().nodeId(), notice.resumed());
     }
 
     private void dropLocal(String clientId, String why) {
-        dropLocal(clientId, why, null);
+        dropLocal(clientId, why, null, false);
     }
 
     /**
      * Ends this node's copy of the session; with {@code newOwner}, first hands it what the client has not received
      * (queued messages, and sent ones not yet acknowledged: resent there under new packet ids).
      */
-    private void dropLocal(String clientId, String why, String newOwner) {
+    private void dropLocal(String clientId, String why, String newOwner, boolean resumedThere) {
         Optional<Session> local = sessions.find(clientId);
         if (local.isPresent()) {
             Session session = local.get();
@@ -284,7 +285,7 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
                         LOG.info("client {}: {} undelivered messages handed to node {}", LogSafe.text(clientId), undelivered.size(), newOwner);
                     }
                 }
-                lifecycle.takenOverElsewhere(session);
+                lifecycle.takenOverElsewhere(session, !resumedThere);
             });
         }
     }

@@ -13,6 +13,7 @@ import dev.magpie.cluster.link.ClusterLink;
  * <pre>
  * 0x7F        control message
  * 0x54 'T'    kind: takeover
+ * 1 byte      flags: 0x01 the new owner resumed the session (so it goes on; otherwise it ended with the takeover)
  * 8 bytes     epoch, big endian
  * 2 bytes     length of the client id in UTF-8, big endian
  * n bytes     the client id
@@ -20,8 +21,10 @@ import dev.magpie.cluster.link.ClusterLink;
  *
  * @param clientId the client id taken over
  * @param epoch    the new owner's epoch; the old owner drops its copy only when its own epoch is lower
+ * @param resumed  the new owner resumed the session: the old owner treats its client's will as in a takeover of a
+ *                 session that goes on (spec 3.1.2.5), not one that ends
  */
-record TakeoverNotice(String clientId, long epoch) {
+record TakeoverNotice(String clientId, long epoch, boolean resumed) {
     static final byte KIND = 'T';
     /** Client ids are MQTT strings: at most 65 535 bytes. */
     private static final int MAX_ID = 65_535;
@@ -31,16 +34,19 @@ record TakeoverNotice(String clientId, long epoch) {
         if (id.length > MAX_ID) {
             throw new IllegalArgumentException("client id longer than 65 535 bytes");
         }
-        return ByteBuffer.allocate(2 + 8 + 2 + id.length).put(ClusterLink.CONTROL).put(KIND).putLong(epoch)
+        return ByteBuffer.allocate(3 + 8 + 2 + id.length).put(ClusterLink.CONTROL).put(KIND).put((byte) (resumed ? 1 : 0)).putLong(epoch)
                 .putShort((short) id.length).put(id).array();
     }
 
     /** @throws IllegalArgumentException for bytes that are not a takeover notice */
     static TakeoverNotice decode(byte[] bytes) {
-        if (bytes.length < 12 || bytes[0] != ClusterLink.CONTROL || bytes[1] != KIND) {
+        if (bytes.length < 13 || bytes[0] != ClusterLink.CONTROL || bytes[1] != KIND) {
             throw new IllegalArgumentException("not a takeover notice");
         }
-        ByteBuffer in = ByteBuffer.wrap(bytes, 2, bytes.length - 2);
+        if ((bytes[2] & ~0x01) != 0) {
+            throw new IllegalArgumentException("takeover notice with flags 0x" + Integer.toHexString(bytes[2] & 0xFF));
+        }
+        ByteBuffer in = ByteBuffer.wrap(bytes, 3, bytes.length - 3);
         long epoch = in.getLong();
         int length = Short.toUnsignedInt(in.getShort());
         if (in.remaining() != length) {
@@ -49,6 +55,6 @@ record TakeoverNotice(String clientId, long epoch) {
         if (epoch <= 0) {
             throw new IllegalArgumentException("takeover notice with epoch " + epoch);
         }
-        return new TakeoverNotice(new String(bytes, 12, length, StandardCharsets.UTF_8), epoch);
+        return new TakeoverNotice(new String(bytes, 13, length, StandardCharsets.UTF_8), epoch, bytes[2] == 1);
     }
 }

@@ -26,7 +26,7 @@ class HandedOverMessageTest {
 
     @Test
     void refusesATakeoverNoticeAndATruncatedId() {
-        assertThatThrownBy(() -> HandedOverMessage.decode(new TakeoverNotice("pager", 3).encode()))
+        assertThatThrownBy(() -> HandedOverMessage.decode(new TakeoverNotice("pager", 3, false).encode()))
                 .hasMessageContaining("not a handed-over message");
         assertThatThrownBy(() -> HandedOverMessage.decode(new byte[] {0x7F, 'Q', 0, 9, 'p'}))
                 .hasMessageContaining("names a client id of 9");
