@@ -4,6 +4,7 @@ package dev.magpie;
 import dev.magpie.observe.sys.BuildVersion;
 import dev.magpie.observe.sys.SysClientEvents;
 import dev.magpie.cluster.ClusterBackend;
+import dev.magpie.cluster.ClusterSettings;
 import dev.magpie.observe.metrics.MetricsEndpoint;
 import dev.magpie.observe.metrics.MetricsSettings;
 import dev.magpie.observe.webhook.Webhook;
@@ -83,7 +84,7 @@ public final class Broker implements AutoCloseable {
             this.runtime.metricsEndpoint(metrics);
         }
         if (builder.cluster != null) {
-            this.runtime.cluster(builder.cluster);
+            this.runtime.cluster(builder.cluster, builder.clusterSettings);
         }
     }
 
@@ -200,6 +201,7 @@ public final class Broker implements AutoCloseable {
         private Duration sysInterval = DEFAULT_SYS_INTERVAL;
         private boolean sysClientEvents;
         private ClusterBackend cluster;
+        private ClusterSettings clusterSettings = ClusterSettings.defaults();
 
         private Builder() {
         }
@@ -495,7 +497,9 @@ public final class Broker implements AutoCloseable {
          * Runs this broker as one node of a cluster over {@code backend} (e.g. {@code RedisClusterBackend} of module
          * magpie-cluster-redis): its local filters become routes, and publishes reach the subscribers of every
          * node. The broker starts and closes the backend. So far only plain (non-shared) subscriptions at QoS 0 and 1
-         * cross nodes; see docs/cluster.md.
+         * cross nodes, and client ids are owned cluster-wide (a CONNECT on one node takes the id over from another,
+         * whose client is told 0x8E), and a persistent session resumes on the node its client connects to, with its
+         * subscriptions and undelivered messages; see docs/cluster.md.
          * <pre>{@code
          * Broker.builder().listener(Listener.tcp("0.0.0.0", 1883))
          *       .cluster(RedisClusterBackend.create(RedisBackendSettings.of("redis://redis:6379"),
@@ -504,7 +508,16 @@ public final class Broker implements AutoCloseable {
          * }</pre>
          */
         public Builder cluster(ClusterBackend backend) {
+            return cluster(backend, ClusterSettings.defaults());
+        }
+
+        /**
+         * As {@link #cluster(ClusterBackend)}, with {@code settings} for what the node does beyond the backend (the
+         * outage policy: what a CONNECT gets while the cluster store cannot check its client id).
+         */
+        public Builder cluster(ClusterBackend backend, ClusterSettings settings) {
             this.cluster = Objects.requireNonNull(backend, "backend");
+            this.clusterSettings = Objects.requireNonNull(settings, "settings");
             return this;
         }
 

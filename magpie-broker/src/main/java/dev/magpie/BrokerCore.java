@@ -4,6 +4,8 @@ import dev.magpie.admin.BrokerAdmin;
 import dev.magpie.admin.ListenerInfo;
 import dev.magpie.cluster.ClusterBackend;
 import dev.magpie.cluster.ClusterException;
+import dev.magpie.cluster.ClusterSettings;
+import dev.magpie.cluster.session.ClusterSessions;
 import dev.magpie.cluster.link.ClusterLink;
 import dev.magpie.codec.ReasonCode;
 import dev.magpie.observe.BrokerMetrics;
@@ -230,11 +232,16 @@ final class BrokerCore {
     }
 
     /** Makes this broker a cluster node over {@code backend}; before {@link #start()}. */
-    synchronized void cluster(ClusterBackend backend) {
+    synchronized void cluster(ClusterBackend backend, ClusterSettings clusterSettings) {
         this.clusterLink = new ClusterLink(backend, distributor);
         ClusterLinkView view = new ClusterLinkView(clusterLink);
         this.sysSources = new BrokerSysSources(sysSources.registry(), sysSources.distributor(), Optional.of(view));
         metrics.cluster(view);
+        // client-id ownership across nodes: the CONNECT gate claims through it, the link feeds it takeover notices
+        ClusterSessions clusterSessions = new ClusterSessions(backend, clusterLink, connections.admission().sessions(),
+                connections.lifecycle(), clusterSettings);
+        clusterLink.sessionHooks(clusterSessions);
+        connections.lifecycle().claims(clusterSessions);
     }
 
     synchronized void start() {

@@ -47,6 +47,8 @@ final class ConnectGate {
     private MqttProperties authProperties = MqttProperties.EMPTY;
     /** The client was given an id of its own because its id is another user's ({@code ClientIdPolicy.Ownership.ASSIGN_NEW_ID}). */
     private boolean transientSession;
+    /** The client id was claimed cluster-wide ({@link ClientIdClaims}); a second pass through the gate does not claim again. */
+    private boolean claimed;
 
     ConnectGate(Admission admission, Listener listener, MqttConnection connection) {
         this.admission = admission;
@@ -251,6 +253,45 @@ final class ConnectGate {
             refusal.refuse(verdict);
             return;
         }
+        ClientIdClaims claims = admission.lifecycle().claims();
+        if (claims != ClientIdClaims.LOCAL && !claimed) {
+            claimThenAdmit(claims, connect, verdict);
+            return;
+        }
+        admit(connect, requested, verdict);
+    }
+
+    /**
+     * A cluster node first claims the id cluster-wide (the previous owner, on another node, is told to close its
+     * connection with 0x8E); the CONNACK waits for the claim's stage, the event loop does not.
+     */
+    private void claimThenAdmit(ClientIdClaims claims, Connect connect, ClientIdGate.Verdict verdict) {
+        String clientId = verdict.info().clientId();
+        boolean persistent = !verdict.transientSession() && (!connect.cleanStart()
+                || SessionRules.expiryAtConnect(connect, admission.settings().maxSessionExpiry().toSeconds()) > 0);
+        boolean resume = persistent && !connect.cleanStart();
+        EventExecutor loop = connection.context().executor();
+        claims.claim(verdict.info(), persistent, resume, loop).whenComplete((answer, failure) -> loop.execute(() -> {
+            if (failure != null || !answer.admitted()) {
+                refusal.refuse(failure != null ? ReasonCode.SERVER_UNAVAILABLE : answer.refusal(),
+                        failure != null ? "client id ownership could not be checked" : answer.reason());
+                claims.ended(clientId, admission.sessions().find(clientId).isPresent());
+                return;
+            }
+            if (!connection.isOpen()) {
+                claims.ended(clientId, admission.sessions().find(clientId).isPresent());
+                return;
+            }
+            claimed = true;
+            if (verdict.transientSession()) {
+                admit(connect, verdict.info(), verdict);
+            } else {
+                openSession(connect, verdict.info(), verdict.assigned()); // decided again: a session may have been adopted
+            }
+        }));
+    }
+
+    private void admit(Connect connect, ClientInfo requested, ClientIdGate.Verdict verdict) {
         if (verdict.transientSession() && !transientSession) {
             transientSession = true;
             LOG.info("{}: client identifier {} belongs to another user's session; admitted as {}", connection.remoteAddress(),
@@ -346,6 +387,13 @@ final class ConnectGate {
 
     /** On the session's thread: CONNACK first, then the session resumes (redelivery) [MQTT-3.2.0-1]. */
     private void attach(Session session, Connect connect, ClientInfo info, long expiry, boolean present, AcceptingConnAck connack) {
+        if (claimed && !admission.lifecycle().claims().owns(info.clientId())) {
+            // another node's newer claim arrived between this node's claim and now: that node has the client
+            admission.lifecycle().end(session);
+            connection.context().executor().execute(() -> refusal.refuse(ReasonCode.SERVER_UNAVAILABLE,
+                    "client id " + info.clientId() + " was taken over on another cluster node meanwhile"));
+            return;
+        }
         if (present) {
             admission.lifecycle().reauthorize(session, info); // rules may have changed while the client was away
         }

@@ -53,6 +53,8 @@ public final class SessionLifecycle implements SessionObserver {
     private final BrokerMetrics metrics;
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final SessionPersistence persistence = new SessionPersistence();
+    /** Who else must agree that this node owns a client id (a cluster); {@link ClientIdClaims#LOCAL} alone. */
+    private volatile ClientIdClaims claims = ClientIdClaims.LOCAL;
     private PublishPipeline pipeline;
 
     public SessionLifecycle(BrokerSettings settings, long maxQueuedBytes, SessionRegistry sessions, Distributor distributor,
@@ -74,6 +76,61 @@ public final class SessionLifecycle implements SessionObserver {
     }
 
     /** Set once during broker assembly (the pipeline and the lifecycle refer to each other through wills). */
+    /** Makes the CONNECT gate claim client ids through {@code claims} (a cluster node); before listeners are bound. */
+    public void claims(ClientIdClaims claims) {
+        this.claims = claims;
+        persistence.mirror(claims::sessionChanged);
+    }
+
+    /**
+     * Registers, offline, a persistent session that another node kept (its client is connecting here and took it
+     * over), with {@code subscriptions} in the tree and its expiry running; the gate then resumes it. False when a
+     * local session of the id exists already (it is resumed instead).
+     */
+    public boolean adopt(ClientInfo client, long expirySeconds, List<SessionSubscription> subscriptions, EventExecutor loop) {
+        if (sessions.find(client.clientId()).isPresent()) {
+            return false;
+        }
+        Session session = newSession(client.clientId(), client.username(), loop);
+        session.restoredAs(client);
+        session.expirySeconds(expirySeconds);
+        for (SessionSubscription subscription : subscriptions) {
+            session.addSubscription(subscription);
+            distributor.subscribe(session, subscription.options(), subscription.identifier());
+        }
+        persistence.journal(session);
+        sessions.replace(client.clientId(), session);
+        scheduleExpiry(session, expirySeconds);
+        return true;
+    }
+
+    public ClientIdClaims claims() {
+        return claims;
+    }
+
+    /**
+     * Another node took the client id over: the connection, if any, is closed with 0x8E Session taken over
+     * [MQTT-3.1.4-3] (3.1.1: just closed), its will goes as in a local takeover ({@code sessionEnds}: the other node
+     * did not resume the session; spec 3.1.2.5), and this node's copy of the session ends. On the session's thread.
+     */
+    public void takenOverElsewhere(Session session, boolean sessionEnds) {
+        if (session.isEnded()) {
+            return;
+        }
+        if (session.connection() instanceof MqttConnection previous) {
+            if (SessionRules.publishWillAtTakeover(session.will(), sessionEnds)) {
+                publishWill(session);
+            } else {
+                session.will(null);
+            }
+            session.detach(previous);
+            previous.takenOver();
+            metrics.takeover(!sessionEnds);
+            LOG.info("{}: session taken over by a connection on another cluster node", previous.describe());
+        }
+        end(session);
+    }
+
     public void pipeline(PublishPipeline publishPipeline) {
         this.pipeline = publishPipeline;
     }
@@ -172,9 +229,11 @@ public final class SessionLifecycle implements SessionObserver {
             distributor.unsubscribe(session, filter);
         }
         session.end();
-        if (sessions.remove(session)) {
+        boolean removed = sessions.remove(session);
+        if (removed) {
             persistence.ended(session); // not when a Clean Start replaced it: the new session rewrites the store
         }
+        claims.ended(session.clientId(), !removed);
     }
 
     /**

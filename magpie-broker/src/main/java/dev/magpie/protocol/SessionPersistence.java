@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (disconnected, ended). The store is set once at start, before any client connects.
  */
 public final class SessionPersistence {
+    private volatile java.util.function.Consumer<Session> mirror = session -> { };
     private volatile MessageStore store = MessageStore.none();
     /** The event loops sessions live on, when acknowledgements wait for the disk; null otherwise. */
     private volatile EventLoopGroup durableAckLoops;
@@ -157,6 +158,7 @@ public final class SessionPersistence {
                     store.putSubscription(session.clientId(), stored(s));
                 }
             }
+            mirror.accept(session);
         }
     }
 
@@ -165,6 +167,7 @@ public final class SessionPersistence {
         long expiry = session.expirySeconds();
         if (expiry > 0 && session.clientInfo() != null) {
             store.putSession(header(session, session.clientInfo(), System.currentTimeMillis() + expiry * 1_000));
+            mirror.accept(session);
         }
     }
 
@@ -176,13 +179,20 @@ public final class SessionPersistence {
     void subscribed(Session session, SessionSubscription subscription) {
         if (session.expirySeconds() > 0) {
             store.putSubscription(session.clientId(), stored(subscription));
+            mirror.accept(session);
         }
     }
 
     void unsubscribed(Session session, String filter) {
         if (session.expirySeconds() > 0) {
             store.removeSubscription(session.clientId(), filter);
+            mirror.accept(session);
         }
+    }
+
+    /** Where persistent sessions' changes are also told (a cluster node's copy in the cluster store). */
+    void mirror(java.util.function.Consumer<Session> onChange) {
+        this.mirror = onChange;
     }
 
     private static StoredSession header(Session session, ClientInfo info, long expiresAt) {

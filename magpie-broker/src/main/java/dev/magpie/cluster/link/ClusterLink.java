@@ -70,6 +70,26 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
     private record RouteChange(String filter, boolean added) {
     }
 
+    /**
+     * First byte of an inbox message that is not a forwarded PUBLISH but a note between nodes about sessions (a
+     * takeover): handed to the {@link SessionHooks}, never to the distributor.
+     */
+    public static final byte CONTROL = 0x7F;
+
+    /**
+     * What the cluster's session side ({@code dev.magpie.cluster.session}) hears through the link: control messages
+     * from peers, and the lease watcher's news. Called on the backend's or the watcher's thread; must not block.
+     */
+    public interface SessionHooks {
+        void onControl(InboxMessage message);
+
+        void onNodeDead(NodeIdentity dead, boolean restarted, boolean cleanupIsMine);
+
+        void onLeaseLost();
+    }
+
+    private volatile SessionHooks sessionHooks;
+
     private final ClusterBackend backend;
     private final Distributor distributor;
     private final RemoteRoutes remoteRoutes;
@@ -94,6 +114,24 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
     private volatile LeaseWatcher watcher;
     /** The members as last polled, for the cluster's meters, $SYS and the admin API (observability, not routing). */
     private volatile List<NodeLease> lastMembers = List.of();
+
+    /** Where control messages and lease news go; before {@link #start()}. */
+    public void sessionHooks(SessionHooks hooks) {
+        this.sessionHooks = hooks;
+    }
+
+    /**
+     * Sends a {@link #CONTROL} message to {@code nodeId}'s inbox, in order with the forwarded publishes (same queue,
+     * same numbering, same resends).
+     */
+    public void sendControl(String nodeId, byte[] body) {
+        if (body.length == 0 || body[0] != CONTROL) {
+            throw new IllegalArgumentException("a control message starts with ClusterLink.CONTROL");
+        }
+        waiting.computeIfAbsent(nodeId, id -> new AtomicInteger()).incrementAndGet();
+        outgoing.computeIfAbsent(nodeId, id -> new ConcurrentLinkedQueue<>()).add(body);
+        scheduleFlush();
+    }
 
     public ClusterLink(ClusterBackend backend, Distributor distributor) {
         this.backend = backend;
@@ -138,9 +176,22 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
                 if (!restarted) {
                     remoteRoutes.remove(dead.nodeId());
                 }
-                if (cleanupIsMine) {
-                    backend.forget(dead);
+                SessionHooks hooks = sessionHooks;
+                if (hooks != null) {
+                    hooks.onNodeDead(dead, restarted, cleanupIsMine);
+                } else if (cleanupIsMine) {
+                    backend.forget(dead); // with session hooks, they forget the node once its sessions are handled
                 }
+            }
+
+            @Override
+            public void onLeaseLost() {
+                LOG.warn("cluster node {}: its lease had expired; peers may have taken its clients over", backend.self());
+                SessionHooks hooks = sessionHooks;
+                if (hooks != null) {
+                    hooks.onLeaseLost();
+                }
+                republish(); // a cleanup winner may have forgotten this node's routes meanwhile
             }
 
             @Override
@@ -377,6 +428,13 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
     @Override
     public CompletionStage<Void> handle(List<InboxMessage> batch) {
         for (InboxMessage message : batch) {
+            SessionHooks hooks = sessionHooks;
+            if (message.body().length > 0 && message.body()[0] == CONTROL) {
+                if (hooks != null) {
+                    hooks.onControl(message);
+                }
+                continue;
+            }
             ForwardedPublish forwarded;
             try {
                 forwarded = ForwardedPublish.decode(message.body());

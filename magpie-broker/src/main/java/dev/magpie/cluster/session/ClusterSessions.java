@@ -1,0 +1,365 @@
+package dev.magpie.cluster.session;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.magpie.cluster.ClientOwner;
+import dev.magpie.cluster.ClusterBackend;
+import dev.magpie.cluster.ClusterSettings;
+import dev.magpie.cluster.InboxMessage;
+import dev.magpie.cluster.NodeIdentity;
+import dev.magpie.cluster.OwnershipClaim;
+import dev.magpie.cluster.link.ClusterLink;
+import dev.magpie.cluster.link.ForwardedPublish;
+import dev.magpie.codec.Publish;
+import dev.magpie.codec.ReasonCode;
+import dev.magpie.codec.Subscribe;
+import dev.magpie.observe.LogSafe;
+import dev.magpie.protocol.ClientIdClaims;
+import dev.magpie.protocol.SessionLifecycle;
+import dev.magpie.routing.SubscriptionTree;
+import dev.magpie.session.Delivery;
+import dev.magpie.session.Publication;
+import dev.magpie.session.PublishStorage;
+import dev.magpie.session.Session;
+import dev.magpie.session.SessionRegistry;
+import dev.magpie.session.SessionSubscription;
+import dev.magpie.spi.ClientInfo;
+import io.netty.util.concurrent.EventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Client-id ownership across the cluster, as the CONNECT gate sees it: every CONNECT claims its id in the backend
+ * (which bumps the id's epoch), and when the previous owner was another node, that node is told through its inbox
+ * ({@link TakeoverNotice}) and closes its client's connection with 0x8E [MQTT-3.1.4-3], dropping its copy of the
+ * session. Racing CONNECTs of one id on two nodes are ordered by the backend's atomic claim: the lower epoch loses,
+ * either before its CONNACK (its claim is answered after the winner's notice arrived) or right after it.
+ *
+ * <p>Why epochs are kept here per id: the notice is only acted on when this node's own epoch for the id is lower, so a
+ * late or repeated notice never closes a newer local connection. When the lease had expired ({@code renewLease}
+ * answered false), peers may have claimed ids meanwhile without this node hearing of it: every owned id is checked
+ * again and those whose owner moved on are dropped (self-fencing).
+ *
+ * <p>Threads: {@link #claim} is called on an event loop and never blocks; the backend's stages complete on its callback
+ * thread; sessions are only touched through {@link Session#execute}.
+ */
+public final class ClusterSessions implements ClientIdClaims, ClusterLink.SessionHooks {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterSessions.class);
+
+    private final ClusterBackend backend;
+    private final ClusterLink link;
+    private final SessionRegistry sessions;
+    private final SessionLifecycle lifecycle;
+    private final ClusterSettings settings;
+    /** The epoch of a client id admitted while its ownership could not be checked (outage policy). */
+    private static final long UNCHECKED = 0;
+    /** The epoch this node holds for each client id it owns ({@link #UNCHECKED}: admitted during an outage). */
+    private final Map<String, Long> owned = new ConcurrentHashMap<>();
+    /**
+     * Ids with a claim in flight here, with the highest epoch a takeover notice named meanwhile (0: none): a claim
+     * answered after a newer one's notice arrived has lost. Bounded by the CONNECTs in flight.
+     */
+    private final Map<String, Long> claiming = new ConcurrentHashMap<>();
+    /** The newest state of each persistent session not yet stored; present while a write of the id is in flight. */
+    private final Map<String, byte[]> latest = new ConcurrentHashMap<>();
+
+    public ClusterSessions(ClusterBackend backend, ClusterLink link, SessionRegistry sessions, SessionLifecycle lifecycle,
+                           ClusterSettings settings) {
+        this.backend = backend;
+        this.link = link;
+        this.sessions = sessions;
+        this.lifecycle = lifecycle;
+        this.settings = settings;
+    }
+
+    // ---- the CONNECT gate's side ----
+
+    @Override
+    public CompletionStage<Answer> claim(ClientInfo client, boolean persistent, boolean resume, EventExecutor loop) {
+        String clientId = client.clientId();
+        claiming.merge(clientId, 0L, Math::max);
+        CompletionStage<OwnershipClaim> stage;
+        try {
+            stage = backend.claim(clientId);
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        return stage.<Object>handle((claim, failure) -> {
+            Long noticed = claiming.remove(clientId);
+            if (failure != null) {
+                return unreachable(clientId, persistent, failure);
+            }
+            if (noticed != null && noticed > claim.epoch()) {
+                return new Answer(ReasonCode.SERVER_UNAVAILABLE, "client id " + clientId + " was taken over on another node meanwhile");
+            }
+            owned.merge(clientId, claim.epoch(), Math::max);
+            return claim;
+        }).thenCompose(claimed -> {
+            if (!(claimed instanceof OwnershipClaim claim)) {
+                return CompletableFuture.completedFuture((Answer) claimed);
+            }
+            // the previous owner is told after the session is adopted here, so what it hands over finds it
+            java.util.function.Consumer<Boolean> tell = resumed -> claim.previous()
+                    .ifPresent(previous -> tellPrevious(clientId, claim.epoch(), resumed, previous));
+            boolean keptElsewhere = claim.previous().filter(p -> !p.node().nodeId().equals(backend.self().nodeId())).isPresent();
+            if (!resume || !keptElsewhere || sessions.find(clientId).isPresent()) {
+                tell.accept(false); // resumed here only from a local session, which the old owner's copy is not
+                return CompletableFuture.completedFuture(Answer.OWNED);
+            }
+            return backend.loadSession(clientId).handle((bytes, failure) -> {
+                boolean adopted = failure == null && bytes.isPresent() && adopt(client, bytes.get(), loop);
+                tell.accept(adopted); // also after a failed read: this node holds the epoch now, the old one must let go
+                return failure == null ? Answer.OWNED : new Answer(ReasonCode.SERVER_UNAVAILABLE,
+                        "the session of " + clientId + " could not be read from the cluster store"); // not silently empty
+            });
+        });
+    }
+
+    /** Registers the session another node kept, offline, so the gate resumes it (Session Present 1 [MQTT-3.2.2-2]). */
+    private boolean adopt(ClientInfo client, byte[] stored, EventExecutor loop) {
+        SessionState state;
+        try {
+            state = SessionStateCodec.decode(stored);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("client {}: its session in the cluster store is unreadable ({}); starting a new one",
+                    LogSafe.text(client.clientId()), e.getMessage());
+            return false;
+        }
+        if (state.expirySeconds() == 0) {
+            return false; // it ended with its connection
+        }
+        List<SessionSubscription> subscriptions = new ArrayList<>(state.subscriptions().size());
+        for (SessionState.Subscription s : state.subscriptions()) {
+            subscriptions.add(new SessionSubscription(new Subscribe.Subscription(s.filter(), s.qos(), s.noLocal(),
+                    s.retainAsPublished(), s.retainHandling()), s.subscriptionId()));
+        }
+        if (!lifecycle.adopt(client, state.expirySeconds(), subscriptions, loop)) {
+            return false;
+        }
+        LOG.info("client {}: its session resumes here from another node, with {} subscriptions",
+                LogSafe.text(client.clientId()), subscriptions.size());
+        return true;
+    }
+
+    // ---- the owner's copy in the cluster store (write-behind, coalesced per client id, fenced by epoch) ----
+
+    @Override
+    public void sessionChanged(Session session) {
+        String clientId = session.clientId();
+        if (session.expirySeconds() == 0) {
+            return;
+        }
+        List<SessionState.Subscription> subscriptions = new ArrayList<>(session.subscriptions().size());
+        for (SessionSubscription s : session.subscriptions().values()) {
+            Subscribe.Subscription o = s.options();
+            subscriptions.add(new SessionState.Subscription(o.filter(), o.qos(), o.noLocal(), o.retainAsPublished(),
+                    o.retainHandling(), s.identifier()));
+        }
+        byte[] bytes = SessionStateCodec.encode(new SessionState(Math.min(session.expirySeconds(), 0xFFFF_FFFFL), subscriptions,
+                Optional.empty(), List.of(), List.of()));
+        if (latest.put(clientId, bytes) == null) {
+            write(clientId, 1);
+        }
+    }
+
+    /** Tries per state before it waits for the session's next change (which writes the whole state again). */
+    private static final int WRITE_ATTEMPTS = 3;
+
+    /** Writes the id's latest state; one write per id at a time, the newest state wins, later ones follow. */
+    private void write(String clientId, int attempt) {
+        byte[] bytes = latest.get(clientId);
+        Long epoch = owned.get(clientId);
+        if (bytes == null) {
+            return;
+        }
+        if (epoch == null || epoch == UNCHECKED) {
+            latest.remove(clientId, bytes);
+            return;
+        }
+        backend.writeSession(clientId, epoch, bytes).whenComplete((stored, failure) -> {
+            if (failure == null && !stored && owned.remove(clientId, epoch)) {
+                dropLocal(clientId, "its session write was refused (a later claim fenced this node)");
+            }
+            if (failure != null && attempt < WRITE_ATTEMPTS && latest.get(clientId) == bytes) {
+                write(clientId, attempt + 1); // timed out or unreachable: the same state again
+            } else if (!latest.remove(clientId, bytes)) {
+                write(clientId, 1); // changed meanwhile: write the newer state
+            }
+        });
+    }
+
+    private Answer unreachable(String clientId, boolean persistent, Throwable failure) {
+        String why = failure.getCause() != null ? failure.getCause().getMessage() : failure.getMessage();
+        if (persistent || settings.outage() == ClusterSettings.Outage.REFUSE_ALL) {
+            LOG.info("client {}: its ownership could not be checked in the cluster store ({}); refused", LogSafe.text(clientId), why);
+            return new Answer(ReasonCode.SERVER_UNAVAILABLE, persistent
+                    ? "persistent sessions are refused while the cluster store is unreachable"
+                    : "connections are refused while the cluster store is unreachable");
+        }
+        LOG.info("client {}: its ownership could not be checked in the cluster store ({}); admitted on this node alone",
+                LogSafe.text(clientId), why);
+        owned.putIfAbsent(clientId, UNCHECKED);
+        return Answer.OWNED;
+    }
+
+    private void tellPrevious(String clientId, long epoch, boolean resumed, ClientOwner previous) {
+        NodeIdentity self = backend.self();
+        if (previous.node().nodeId().equals(self.nodeId())) {
+            return; // this node (the gate takes its own session over) or an earlier run of it (its sessions are gone)
+        }
+        link.sendControl(previous.node().nodeId(), new TakeoverNotice(clientId, epoch, resumed).encode());
+    }
+
+    @Override
+    public boolean owns(String clientId) {
+        return owned.containsKey(clientId);
+    }
+
+    @Override
+    public void ended(String clientId, boolean replacedLocally) {
+        if (replacedLocally) {
+            return;
+        }
+        Long epoch = owned.remove(clientId);
+        if (epoch != null && epoch != UNCHECKED) {
+            backend.release(clientId, epoch).exceptionally(failure -> false); // refused when fenced: nothing to undo
+        }
+    }
+
+    // ---- what peers and the lease watcher say ----
+
+    @Override
+    public void onControl(InboxMessage message) {
+        byte[] body = message.body();
+        if (body.length > 1 && body[1] == HandedOverMessage.KIND) {
+            receiveHandedOver(message);
+            return;
+        }
+        TakeoverNotice notice;
+        try {
+            notice = TakeoverNotice.decode(message.body());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("cluster node {}: a control message from {} dropped: {}", backend.self(), message.origin(), e.getMessage());
+            return;
+        }
+        claiming.computeIfPresent(notice.clientId(), (id, seen) -> Math.max(seen, notice.epoch()));
+        Long mine = owned.get(notice.clientId());
+        if (mine != null && mine >= notice.epoch()) {
+            return; // a late notice: this node claimed the id again since
+        }
+        if (mine != null) {
+            owned.remove(notice.clientId(), mine); // first: a session registered after this sees it in owns()
+        }
+        dropLocal(notice.clientId(), "taken over by node " + message.origin().nodeId(), message.origin().nodeId(), notice.resumed());
+    }
+
+    private void dropLocal(String clientId, String why) {
+        dropLocal(clientId, why, null, false);
+    }
+
+    /**
+     * Ends this node's copy of the session; with {@code newOwner}, first hands it what the client has not received
+     * (queued messages, and sent ones not yet acknowledged: resent there under new packet ids).
+     */
+    private void dropLocal(String clientId, String why, String newOwner, boolean resumedThere) {
+        Optional<Session> local = sessions.find(clientId);
+        if (local.isPresent()) {
+            Session session = local.get();
+            LOG.info("client {}: {}; this node's copy of its session ends", LogSafe.text(clientId), why);
+            session.execute(() -> {
+                if (newOwner != null && !session.isEnded()) {
+                    List<Publish> undelivered = new ArrayList<>();
+                    session.discardUndelivered(undelivered::add);
+                    long now = System.currentTimeMillis();
+                    for (Publish publish : undelivered) {
+                        byte[] forwarded = ForwardedPublish.encode(publish, clientId, now);
+                        link.sendControl(newOwner, new HandedOverMessage(clientId, forwarded).encode());
+                    }
+                    if (!undelivered.isEmpty()) {
+                        LOG.info("client {}: {} undelivered messages handed to node {}", LogSafe.text(clientId), undelivered.size(), newOwner);
+                    }
+                }
+                lifecycle.takenOverElsewhere(session, !resumedThere);
+            });
+        }
+    }
+
+    /**
+     * A message the previous owner had not delivered to {@code clientId}: delivered to its session here at the QoS its
+     * subscriptions grant [MQTT-3.8.4-8] (the highest of those matching), or dropped when no session is here.
+     */
+    private void receiveHandedOver(InboxMessage message) {
+        HandedOverMessage handed;
+        ForwardedPublish forwarded;
+        try {
+            handed = HandedOverMessage.decode(message.body());
+            forwarded = ForwardedPublish.decode(handed.message());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("cluster node {}: a control message from {} dropped: {}", backend.self(), message.origin(), e.getMessage());
+            return;
+        }
+        Optional<Session> local = sessions.find(handed.clientId());
+        if (local.isEmpty()) {
+            LOG.info("client {}: a message handed over by node {} dropped: its session is not here",
+                    LogSafe.text(handed.clientId()), message.origin().nodeId());
+            return;
+        }
+        Session session = local.get();
+        Publish publish = forwarded.publish();
+        SubscriptionTree<Integer> granted = new SubscriptionTree<>();
+        session.subscriptions().values().forEach(s -> granted.put(s.filter(), s.filter(), s.options().qos()));
+        int[] qos = {-1};
+        granted.match(publish.topic(), (key, filter, value) -> qos[0] = Math.max(qos[0], value));
+        if (qos[0] < 0) {
+            return; // the client unsubscribed meanwhile
+        }
+        Publication publication = new Publication(publish, forwarded.originClientId(),
+                PublishStorage.storedNanos(forwarded.stored(), System.currentTimeMillis(), System.nanoTime()));
+        try {
+            session.deliver(publication, Delivery.of(Math.min(qos[0], publish.qos()), false));
+        } finally {
+            publication.release();
+        }
+    }
+
+    @Override
+    public void onNodeDead(NodeIdentity dead, boolean restarted, boolean cleanupIsMine) {
+        if (cleanupIsMine) {
+            backend.forget(dead);
+        }
+    }
+
+    /**
+     * The lease had expired: every id this node owns is checked again, and the sessions whose owner moved on (a peer
+     * claimed them, or adopted them as a dead node's) are dropped here. Ids that cannot be checked now stay: the next
+     * CONNECT of each claims it again.
+     */
+    @Override
+    public void onLeaseLost() {
+        NodeIdentity self = backend.self();
+        for (Map.Entry<String, Long> entry : owned.entrySet()) {
+            String clientId = entry.getKey();
+            long epoch = entry.getValue();
+            if (epoch == UNCHECKED) {
+                continue; // a clean session admitted during the outage: its next CONNECT claims it
+            }
+            backend.owner(clientId).thenAccept(owner -> {
+                boolean stillMine = owner.isPresent() && owner.get().node().equals(self) && owner.get().epoch() == epoch;
+                if (!stillMine && owned.remove(clientId, epoch)) {
+                    dropLocal(clientId, "owned elsewhere after this node's lease had expired");
+                }
+            });
+        }
+    }
+
+    /** How many client ids this node owns cluster-wide now. */
+    public int ownedCount() {
+        return owned.size();
+    }
+}
