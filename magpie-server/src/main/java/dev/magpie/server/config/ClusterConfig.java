@@ -3,6 +3,7 @@ package dev.magpie.server.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.magpie.Broker;
+import dev.magpie.cluster.ClusterSettings;
 import dev.magpie.cluster.NodeIdentity;
 import dev.magpie.cluster.redis.RedisBackendSettings;
 import dev.magpie.cluster.redis.RedisClusterBackend;
@@ -23,8 +24,7 @@ import java.util.Objects;
  * @param redis          where Redis is
  * @param keyPrefix      the first part of every Redis key, so several clusters can share one Redis
  * @param commandTimeout how long one Redis call may take before it counts as failed
- * @param redisDown      what a node does while Redis is unreachable (only {@code serve_local} so far: see
- *                       {@link RedisDownPolicy})
+ * @param redisDown      what a CONNECT gets while Redis cannot answer for its client id ({@link RedisDownPolicy})
  */
 public record ClusterConfig(boolean enabled, String nodeId, ClusterRedisConfig redis, String keyPrefix,
                             Duration commandTimeout, RedisDownPolicy redisDown) {
@@ -104,13 +104,30 @@ public record ClusterConfig(boolean enabled, String nodeId, ClusterRedisConfig r
         if (!enabled) {
             return builder;
         }
-        return builder.cluster(RedisClusterBackend.create(toSettings(), NodeIdentity.fresh(effectiveNodeId())));
+        return builder.cluster(RedisClusterBackend.create(toSettings(), NodeIdentity.fresh(effectiveNodeId())),
+                ClusterSettings.defaults().withOutage(redisDown.outage()));
     }
 
-    /** What a node does while it cannot reach Redis; more choices come with the outage policy (docs/cluster.md). */
+    /**
+     * The YAML names of the broker's outage policy ({@link ClusterSettings.Outage}, docs/cluster.md "Outage policy"):
+     * what a CONNECT gets while Redis cannot answer for its client id. Either way cross-node traffic waits in a bounded
+     * buffer and is resent, and the node's connected clients go on being served.
+     */
     public enum RedisDownPolicy {
-        /** Keep serving the node's own clients; cross-node traffic waits in a bounded buffer and is resent. */
-        SERVE_LOCAL;
+        /** Clean sessions are served by this node alone; persistent ones are refused (0x88, 3.1.1 0x03). */
+        SERVE_LOCAL(ClusterSettings.Outage.SERVE_CLEAN_SESSIONS),
+        /** Every CONNECT is refused (0x88, 3.1.1 0x03) until Redis answers: no client id is ever unchecked. */
+        REFUSE_ALL(ClusterSettings.Outage.REFUSE_ALL);
+
+        private final ClusterSettings.Outage outage;
+
+        RedisDownPolicy(ClusterSettings.Outage outage) {
+            this.outage = outage;
+        }
+
+        public ClusterSettings.Outage outage() {
+            return outage;
+        }
 
         @com.fasterxml.jackson.annotation.JsonValue
         public String yamlName() {

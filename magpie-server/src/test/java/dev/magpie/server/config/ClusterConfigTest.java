@@ -1,5 +1,6 @@
 package dev.magpie.server.config;
 
+import dev.magpie.cluster.ClusterSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.magpie.cluster.redis.RedisBackendSettings;
 import org.junit.jupiter.api.Test;
@@ -76,7 +77,14 @@ class ClusterConfigTest {
                 .hasMessageStartingWith("config error in magpie.yaml at line 2, column 3:")
                 .hasMessageContaining("node_id 'node{1}' must be 1 to 64 letters, digits");
         assertThatThrownBy(() -> parse("cluster:\n  node_id: " + "n".repeat(65) + "\n")).hasMessageContaining("1 to 64");
-        assertThatThrownBy(() -> parse("cluster:\n  redis_down: panic\n")).hasMessageContaining("is not one of serve_local");
+        assertThatThrownBy(() -> parse("cluster:\n  redis_down: panic\n")).hasMessageContaining("is not one of serve_local, refuse_all");
+    }
+
+    @Test
+    void redisDownNamesTheBrokersOutagePolicy() {
+        assertThat(ClusterConfig.DEFAULTS.redisDown().outage()).isEqualTo(ClusterSettings.Outage.SERVE_CLEAN_SESSIONS);
+        assertThat(parse("cluster:\n  redis_down: refuse_all\n").cluster().redisDown().outage())
+                .isEqualTo(ClusterSettings.Outage.REFUSE_ALL);
     }
 
     @Test
