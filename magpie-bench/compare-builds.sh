@@ -5,6 +5,7 @@
 #   magpie-bench/compare-builds.sh OLD.jar NEW.jar              3 rounds of the four fixed-rate loads below
 #   ROUNDS=5 SCENARIOS="fanout-100k" magpie-bench/compare-builds.sh a/magpie.jar b/magpie.jar
 #   NEW_JAVA_OPTS="-Dsome.switch=on" magpie-bench/compare-builds.sh x.jar x.jar      one jar, two JVM settings
+#   NEW_YAML=$'io:\n  transport: io_uring' magpie-bench/compare-builds.sh x.jar x.jar     one jar, two configs
 #
 # A build's jar is made with `mvn -q -pl magpie-server -am package -DskipTests` in its own worktree
 # (`git worktree add /tmp/old <commit>`). Prints one line per run (round, scenario, build, µs per delivery,
@@ -14,12 +15,13 @@ cd "$(dirname "$0")/.."
 [[ $# -eq 2 && -f "$1" && -f "$2" ]] || { echo "usage: $0 OLD.jar NEW.jar (two magpie-server jars)" >&2; exit 2; }
 jars=("$1" "$2")
 java_opts=("${OLD_JAVA_OPTS:-}" "${NEW_JAVA_OPTS:-}")
+yaml_extra=("${OLD_YAML:-}" "${NEW_YAML:-}")
 rounds="${ROUNDS:-3}"
 scenarios=(${SCENARIOS:-pairs-20k fanout-100k qos1-10k fanout-400k})
 out=magpie-bench/target/compare
 mkdir -p "$out"
 rm -f "$out"/*.json
-cat > "$out/magpie.yaml" <<YAML
+cat > "$out/base.yaml" <<YAML
 # the peer script's settings: one anonymous listener on 127.0.0.1, nothing persisted
 listeners:
   - name: tcp
@@ -30,6 +32,10 @@ security:
 persistence:
   enabled: false
 YAML
+# each side's file: the base, then what OLD_YAML / NEW_YAML add (top-level keys the base does not have)
+for i in 0 1; do
+  { cat "$out/base.yaml"; if [[ -n "${yaml_extra[$i]}" ]]; then printf "%s\n" "${yaml_extra[$i]}"; fi; } > "$out/magpie-b$i.yaml"
+done
 load() {
   case "$1" in
     pairs-20k) echo "--scenario pairs --publishers 1 --qos 0 --payload 16 --rate 20000" ;;
@@ -46,7 +52,7 @@ for round in $(seq "$rounds"); do
     order=(0 1); (( round % 2 )) || order=(1 0)
     for i in "${order[@]}"; do
       port="$(free_port)"
-      MAGPIE_JAR="${jars[$i]}" MAGPIE_JAVA_OPTS="${java_opts[$i]}" taskset -c 0 bin/magpie serve --config "$out/magpie.yaml" --port "$port" > "$out/broker.log" 2>&1 &
+      MAGPIE_JAR="${jars[$i]}" MAGPIE_JAVA_OPTS="${java_opts[$i]}" taskset -c 0 bin/magpie serve --config "$out/magpie-b$i.yaml" --port "$port" > "$out/broker.log" 2>&1 &
       pid=$!
       for _ in $(seq 100); do ss -ltn | grep -q ":$port " && break; sleep 0.1; done
       # the JIT's warm-up, discarded; then the measured run
