@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  * {@code MAGPIE_...} variables.
  */
 final class UnpackedArchive {
-    /** What bin/magpie and bin/magpie-health call besides the JVM; {@code tar} for nothing here. */
-    private static final List<String> SCRIPT_TOOLS = List.of("bash", "env", "dirname", "readlink", "find", "nproc");
+    /** What bin/magpie (POSIX sh, run by /bin/sh) and bin/magpie-health (bash) call besides the JVM. */
+    private static final List<String> SCRIPT_TOOLS = List.of("bash", "env", "dirname", "readlink", "find", "head", "nproc");
 
     private final Path home;
     private final Path tools;

@@ -62,7 +62,11 @@ class WindowsLauncherTest {
         }
         // MAGPIE_JAVA_OPTS after the launcher's options (so it can override them), then the jar, then every argument
         assertThat(cmd).contains("\"%MAGPIE_JAVA%\" %MAGPIE_JVM% %MAGPIE_JAVA_OPTS% -jar \"%MAGPIE_RUN_JAR%\" %*");
-        assertThat(sh).contains("\"${jvm_opts[@]}\" ${MAGPIE_JAVA_OPTS:-} -jar \"$jar\"");
+        // bin/magpie is POSIX sh: the command line is built in "$@" from its end, so the same order results
+        assertThat(sh).startsWith("#!/bin/sh\n")
+                .contains("set -- -jar \"$jar\" \"$@\"")
+                .contains("set -- ${MAGPIE_JAVA_OPTS:-} \"$@\"")
+                .contains("exec \"$java_cmd\" -XX:+ExitOnOutOfMemoryError \"$@\"");
         assertThat(cmd).contains("if defined JAVA_HOME set \"MAGPIE_JAVA=%JAVA_HOME%\\bin\\java.exe\"")
                 .contains("set \"MAGPIE_JAVA=java\"")
                 .contains("if not defined MAGPIE_HOME set \"MAGPIE_HOME=%~dp0..\"")
