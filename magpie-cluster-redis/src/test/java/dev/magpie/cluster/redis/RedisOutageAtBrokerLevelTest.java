@@ -6,18 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dev.magpie.Broker;
 import dev.magpie.cluster.ClusterEvents;
-import dev.magpie.cluster.NodeIdentity;
 import dev.magpie.cluster.RouteSnapshot;
 import dev.magpie.testkit.TestBrokers;
 import org.junit.jupiter.api.AfterAll;
@@ -39,8 +36,7 @@ import static org.awaitility.Awaitility.await;
 class RedisOutageAtBrokerLevelTest {
     private static RedisServerKit redis;
 
-    private final String prefix = "brk-" + UUID.randomUUID().toString().substring(0, 6);
-    private final List<AutoCloseable> opened = new ArrayList<>();
+    private ClusterTestNodes nodes;
     private Broker brokerA;
     private Broker brokerB;
 
@@ -57,36 +53,28 @@ class RedisOutageAtBrokerLevelTest {
     }
 
     private RedisClusterBackend backend(String nodeId) {
-        return RedisClusterBackend.create(RedisBackendSettings.of(redis.uri()).withKeyPrefix(prefix)
-                .withCommandTimeout(Duration.ofMillis(500)), NodeIdentity.fresh(nodeId));
+        return nodes.backend(nodeId, settings -> settings.withCommandTimeout(Duration.ofMillis(500)));
+    }
+
+    private Broker node(String nodeId) {
+        return nodes.node(TestBrokers.anonymous(), backend(nodeId));
     }
 
     @BeforeEach
     void startBrokers() {
-        brokerA = TestBrokers.anonymous().ioThreads(1).cluster(backend("a")).build().start();
-        opened.add(brokerA);
-        brokerB = TestBrokers.anonymous().ioThreads(1).cluster(backend("b")).build().start();
-        opened.add(brokerB);
+        nodes = new ClusterTestNodes(redis, "brk");
+        brokerA = node("a");
+        brokerB = node("b");
     }
 
     @AfterEach
     void stopAll() throws Exception {
-        for (int i = opened.size() - 1; i >= 0; i--) {
-            opened.get(i).close();
-        }
-    }
-
-    private Mqtt5BlockingClient client(Broker broker, String id) {
-        Mqtt5BlockingClient client = Mqtt5Client.builder().identifier(id).serverHost("127.0.0.1")
-                .serverPort(broker.port("tcp")).buildBlocking();
-        client.connect();
-        opened.add(client::disconnect);
-        return client;
+        nodes.close();
     }
 
     private Mqtt5BlockingClient.Mqtt5Publishes publishes(Mqtt5BlockingClient client) {
         Mqtt5BlockingClient.Mqtt5Publishes publishes = client.publishes(MqttGlobalPublishFilter.ALL);
-        opened.add(publishes::close);
+        nodes.closeLater(publishes::close);
         return publishes;
     }
 
@@ -108,17 +96,17 @@ class RedisOutageAtBrokerLevelTest {
 
     @Test
     void afterRedisRestartedEmptyMidStreamRoutesRecoverAndMessagesCrossAgain() throws Exception {
-        Mqtt5BlockingClient subscriber = client(brokerB, "sub-b");
+        Mqtt5BlockingClient subscriber = nodes.client(brokerB, "sub-b");
         Mqtt5BlockingClient.Mqtt5Publishes atB = publishes(subscriber);
         subscriber.subscribeWith().topicFilter("stream/#").qos(MqttQos.AT_LEAST_ONCE).send();
-        Mqtt5BlockingClient publisher = client(brokerA, "pub-a");
+        Mqtt5BlockingClient publisher = nodes.client(brokerA, "pub-a");
         assertThat(crossing(publisher, atB, "stream/x", "before")).startsWith("before");
 
         redis.restart();                                       // everything Redis held is gone, mid-stream
 
         // no client re-subscribes: b puts its routes back, a re-reads them, the inbox group is made again
         RedisClusterBackend observer = backend("observer");
-        opened.add(observer);
+        nodes.closeLater(observer);
         observer.start(new ClusterEvents() { }, batch -> CompletableFuture.completedFuture(null))
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(15)).until(() -> observer.loadRoutes("b").toCompletableFuture()
@@ -129,11 +117,11 @@ class RedisOutageAtBrokerLevelTest {
 
     @Test
     void whileRedisIsPausedLocalClientsAreServedAtOnce() throws Exception {
-        Mqtt5BlockingClient subscriber = client(brokerA, "local-sub");
+        Mqtt5BlockingClient subscriber = nodes.client(brokerA, "local-sub");
         Mqtt5BlockingClient.Mqtt5Publishes atA = publishes(subscriber);
         subscriber.subscribeWith().topicFilter("local/#").qos(MqttQos.AT_LEAST_ONCE).send();
-        Mqtt5BlockingClient publisher = client(brokerA, "local-pub");
-        Mqtt5BlockingClient remote = client(brokerB, "remote-sub");
+        Mqtt5BlockingClient publisher = nodes.client(brokerA, "local-pub");
+        Mqtt5BlockingClient remote = nodes.client(brokerB, "remote-sub");
         Mqtt5BlockingClient.Mqtt5Publishes atB = publishes(remote);
         remote.subscribeWith().topicFilter("local/#").qos(MqttQos.AT_LEAST_ONCE).send();
         assertThat(crossing(publisher, atB, "local/warm", "warm")).startsWith("warm");  // routes known: publishes are also forwarded

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -14,13 +13,10 @@ import java.util.stream.Collectors;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dev.magpie.Broker;
 import dev.magpie.cluster.ClusterEvents;
-import dev.magpie.cluster.NodeIdentity;
 import dev.magpie.cluster.RetainedEntry;
-import dev.magpie.testkit.TestBrokers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,8 +36,7 @@ import static org.awaitility.Awaitility.await;
 class RetainedAcrossNodesTest {
     private static RedisServerKit redis;
 
-    private final String prefix = "ret-" + UUID.randomUUID().toString().substring(0, 6);
-    private final List<AutoCloseable> opened = new ArrayList<>();
+    private ClusterTestNodes nodes;
     private Broker brokerA;
     private Broker brokerB;
     private Broker brokerC;
@@ -59,46 +54,25 @@ class RetainedAcrossNodesTest {
         }
     }
 
-    private RedisClusterBackend backend(String nodeId) {
-        return RedisClusterBackend.create(RedisBackendSettings.of(redis.uri()).withKeyPrefix(prefix),
-                NodeIdentity.fresh(nodeId));
-    }
-
-    private Broker node(String nodeId) {
-        Broker broker = TestBrokers.anonymous().ioThreads(1).cluster(backend(nodeId)).build().start();
-        opened.add(broker);
-        return broker;
-    }
-
     @BeforeEach
     void startBrokers() {
-        brokerA = node("a");
-        brokerB = node("b");
-        brokerC = node("c");
-        observer = backend("observer");
-        opened.add(observer);
+        nodes = new ClusterTestNodes(redis, "ret");
+        brokerA = nodes.node("a");
+        brokerB = nodes.node("b");
+        brokerC = nodes.node("c");
+        observer = nodes.closeLater(nodes.backend("observer"));
         observer.start(new ClusterEvents() { }, batch -> CompletableFuture.completedFuture(null))
                 .toCompletableFuture().join();
     }
 
     @AfterEach
     void stopAll() throws Exception {
-        for (int i = opened.size() - 1; i >= 0; i--) {
-            opened.get(i).close();
-        }
-    }
-
-    private Mqtt5BlockingClient client(Broker broker, String id) {
-        Mqtt5BlockingClient client = Mqtt5Client.builder().identifier(id).serverHost("127.0.0.1")
-                .serverPort(broker.port("tcp")).buildBlocking();
-        client.connect();
-        opened.add(client::disconnect);
-        return client;
+        nodes.close();
     }
 
     private Mqtt5BlockingClient.Mqtt5Publishes publishes(Mqtt5BlockingClient client) {
         Mqtt5BlockingClient.Mqtt5Publishes publishes = client.publishes(MqttGlobalPublishFilter.ALL);
-        opened.add(publishes::close);
+        nodes.closeLater(publishes::close);
         return publishes;
     }
 
@@ -122,11 +96,11 @@ class RetainedAcrossNodesTest {
 
     @Test
     void aMessageRetainedOnAReachesASubscriberOnBThatSubscribes100msLaterAndAWildcardOnC() throws Exception {
-        Mqtt5BlockingClient publisher = client(brokerA, "pub-a");
+        Mqtt5BlockingClient publisher = nodes.client(brokerA, "pub-a");
         retain(publisher, "house/hall/light", "on");
         // the scenario itself, not a synchronization: subscribe 100 ms after the PUBACK [issue 13, the 100 ms case]
         Thread.sleep(100);
-        Mqtt5BlockingClient onB = client(brokerB, "sub-b");
+        Mqtt5BlockingClient onB = nodes.client(brokerB, "sub-b");
         Mqtt5BlockingClient.Mqtt5Publishes atB = publishes(onB);
         onB.subscribeWith().topicFilter("house/hall/light").qos(MqttQos.AT_LEAST_ONCE).send();
         Optional<Mqtt5Publish> got = atB.receive(5, TimeUnit.SECONDS);
@@ -135,7 +109,7 @@ class RetainedAcrossNodesTest {
         assertThat(got.get().isRetain()).as("sent because of the subscription: RETAIN set [MQTT-3.3.1-9]").isTrue();
         assertThat(got.get().getQos()).isEqualTo(MqttQos.AT_LEAST_ONCE);
 
-        Mqtt5BlockingClient onC = client(brokerC, "sub-c");
+        Mqtt5BlockingClient onC = nodes.client(brokerC, "sub-c");
         Mqtt5BlockingClient.Mqtt5Publishes atC = publishes(onC);
         onC.subscribeWith().topicFilter("house/#").qos(MqttQos.AT_MOST_ONCE).send();
         Optional<Mqtt5Publish> wild = atC.receive(5, TimeUnit.SECONDS);
@@ -146,18 +120,18 @@ class RetainedAcrossNodesTest {
 
     @Test
     void aZeroByteRetainedPublishOnAnyNodeDeletesItEverywhere() throws Exception {
-        Mqtt5BlockingClient publisher = client(brokerA, "pub-a");
+        Mqtt5BlockingClient publisher = nodes.client(brokerA, "pub-a");
         retain(publisher, "gone/soon", "x");
         retain(publisher, "stays/here", "y");
         await().atMost(Duration.ofSeconds(5)).until(() -> storedTopics().equals(Set.of("gone/soon", "stays/here")));
 
-        Mqtt5BlockingClient deleter = client(brokerC, "del-c");
+        Mqtt5BlockingClient deleter = nodes.client(brokerC, "del-c");
         retain(deleter, "gone/soon", "");                      // [MQTT-3.3.1-6]: removes the retained message
         await().atMost(Duration.ofSeconds(5)).until(() -> storedTopics().equals(Set.of("stays/here")));
 
         for (Broker broker : List.of(brokerA, brokerB, brokerC)) {
             String id = "late-" + broker.port("tcp");
-            Mqtt5BlockingClient late = client(broker, id);
+            Mqtt5BlockingClient late = nodes.client(broker, id);
             Mqtt5BlockingClient.Mqtt5Publishes at = publishes(late);
             late.subscribeWith().topicFilter("+/+").qos(MqttQos.AT_LEAST_ONCE).send();
             // the one still retained comes; the deleted one is not sent [MQTT-3.3.1-7]
@@ -172,15 +146,15 @@ class RetainedAcrossNodesTest {
 
     @Test
     void afterRedisRestartedEmptyTheNodesWriteBackTheirRetainedMessages() throws Exception {
-        Mqtt5BlockingClient publisher = client(brokerA, "pub-a");
+        Mqtt5BlockingClient publisher = nodes.client(brokerA, "pub-a");
         retain(publisher, "survives/restart", "kept");
         await().atMost(Duration.ofSeconds(5)).until(() -> storedTopics().equals(Set.of("survives/restart")));
 
         redis.restart();                                       // SHUTDOWN NOSAVE and a new, empty server
 
         await().atMost(Duration.ofSeconds(15)).until(() -> storedTopics().equals(Set.of("survives/restart")));
-        Broker late = node("d");                               // a node that joins now only knows what Redis holds
-        Mqtt5BlockingClient onD = client(late, "sub-d");
+        Broker late = nodes.node("d");                               // a node that joins now only knows what Redis holds
+        Mqtt5BlockingClient onD = nodes.client(late, "sub-d");
         Mqtt5BlockingClient.Mqtt5Publishes atD = publishes(onD);
         onD.subscribeWith().topicFilter("survives/#").qos(MqttQos.AT_LEAST_ONCE).send();
         assertThat(atD.receive(5, TimeUnit.SECONDS)).map(RetainedAcrossNodesTest::text).contains("survives/restart=kept");

@@ -6,19 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dev.magpie.Broker;
 import dev.magpie.cluster.ClusterEvents;
-import dev.magpie.cluster.NodeIdentity;
 import dev.magpie.cluster.RouteSnapshot;
-import dev.magpie.testkit.TestBrokers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,8 +33,7 @@ import static org.awaitility.Awaitility.await;
 class TwoBrokersOverRedisTest {
     private static RedisServerKit redis;
 
-    private final String prefix = "two-" + UUID.randomUUID().toString().substring(0, 6);
-    private final List<AutoCloseable> opened = new ArrayList<>();
+    private ClusterTestNodes nodes;
     private Broker brokerA;
     private Broker brokerB;
     private RedisClusterBackend observer;
@@ -55,36 +50,19 @@ class TwoBrokersOverRedisTest {
         }
     }
 
-    private RedisClusterBackend backend(String nodeId) {
-        return RedisClusterBackend.create(RedisBackendSettings.of(redis.uri()).withKeyPrefix(prefix),
-                NodeIdentity.fresh(nodeId));
-    }
-
     @BeforeEach
     void startBrokers() {
-        brokerA = TestBrokers.anonymous().ioThreads(1).cluster(backend("a")).build().start();
-        opened.add(brokerA);
-        brokerB = TestBrokers.anonymous().ioThreads(1).cluster(backend("b")).build().start();
-        opened.add(brokerB);
-        observer = backend("observer");
-        opened.add(observer);
+        nodes = new ClusterTestNodes(redis, "two");
+        brokerA = nodes.node("a");
+        brokerB = nodes.node("b");
+        observer = nodes.closeLater(nodes.backend("observer"));
         observer.start(new ClusterEvents() { }, batch -> java.util.concurrent.CompletableFuture.completedFuture(null))
                 .toCompletableFuture().join();
     }
 
     @AfterEach
     void stopAll() throws Exception {
-        for (int i = opened.size() - 1; i >= 0; i--) {
-            opened.get(i).close();
-        }
-    }
-
-    private Mqtt5BlockingClient client(Broker broker, String id) {
-        Mqtt5BlockingClient client = Mqtt5Client.builder().identifier(id).serverHost("127.0.0.1")
-                .serverPort(broker.port("tcp")).buildBlocking();
-        client.connect();
-        opened.add(client::disconnect);
-        return client;
+        nodes.close();
     }
 
     private Set<String> routesOf(String nodeId) {
@@ -93,13 +71,13 @@ class TwoBrokersOverRedisTest {
 
     @Test
     void aPublishOnADeliversToASubscriberOnBAtQos0And1WithItsProperties() throws Exception {
-        Mqtt5BlockingClient subscriber = client(brokerB, "sub-on-b");
+        Mqtt5BlockingClient subscriber = nodes.client(brokerB, "sub-on-b");
         Mqtt5BlockingClient.Mqtt5Publishes publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL);
-        opened.add(0, publishes::close);
+        nodes.closeLast(publishes::close);
         subscriber.subscribeWith().topicFilter("cross/+/temp").qos(MqttQos.AT_LEAST_ONCE).send();
         await().atMost(Duration.ofSeconds(10)).until(() -> routesOf("b").equals(Set.of("cross/+/temp")));
 
-        Mqtt5BlockingClient publisher = client(brokerA, "pub-on-a");
+        Mqtt5BlockingClient publisher = nodes.client(brokerA, "pub-on-a");
         // A learns B's routes from the delta (or its member poll): probe until one crosses
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
             publisher.publishWith().topic("cross/probe/temp").qos(MqttQos.AT_MOST_ONCE).send();
@@ -146,8 +124,8 @@ class TwoBrokersOverRedisTest {
 
     @Test
     void aNodesRoutesAreItsDistinctFiltersNotItsSubscriptions() {
-        Mqtt5BlockingClient first = client(brokerB, "first");
-        Mqtt5BlockingClient second = client(brokerB, "second");
+        Mqtt5BlockingClient first = nodes.client(brokerB, "first");
+        Mqtt5BlockingClient second = nodes.client(brokerB, "second");
         first.subscribeWith().topicFilter("shared/filter/#").qos(MqttQos.AT_MOST_ONCE).send();
         second.subscribeWith().topicFilter("shared/filter/#").qos(MqttQos.AT_LEAST_ONCE).send();
         second.subscribeWith().topicFilter("only/second").qos(MqttQos.AT_MOST_ONCE).send();
