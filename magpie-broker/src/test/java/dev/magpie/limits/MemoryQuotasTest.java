@@ -3,6 +3,7 @@ package dev.magpie.limits;
 import dev.magpie.BrokerLimits;
 import dev.magpie.codec.ConnAck;
 import dev.magpie.codec.Connect;
+import dev.magpie.codec.Disconnect;
 import dev.magpie.codec.PropertyId;
 import dev.magpie.codec.MqttVersion;
 import dev.magpie.codec.PacketType;
@@ -173,7 +174,11 @@ class MemoryQuotasTest {
             RawMqttClient sub = f.socket();
             assertThat(f.connAck(sub, new Connect(MqttVersion.V5, "offline", true, 60, null, null, null, expiry)).reasonCode()).isZero();
             assertThat(LimitsFixture.subscribe(sub, "q")).containsExactly(1);
-            sub.close();
+            // the session must be offline before the first PUBLISH, or that one goes to the connection and only six
+            // overflow the queue (a race CI once lost): wait for the broker to act on the DISCONNECT
+            sub.send(new Disconnect(ReasonCode.NORMAL_DISCONNECTION, MqttProperties.EMPTY));
+            assertThat(sub.awaitClosed(WAIT)).isTrue();
+            await().atMost(WAIT).untilAsserted(() -> assertThat(registry.find("magpie.sessions.offline").gauge().value()).isEqualTo(1));
             RawMqttClient pub = f.v5("pub");
             for (int i = 1; i <= 10; i++) {
                 pub.send(LimitsFixture.publish("q", 1, i, new byte[300])); // 301 bytes: three fit in 1,000
