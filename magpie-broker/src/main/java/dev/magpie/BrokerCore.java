@@ -239,9 +239,10 @@ final class BrokerCore {
         metrics.cluster(view);
         // client-id ownership across nodes: the CONNECT gate claims through it, the link feeds it takeover notices
         ClusterSessions clusterSessions = new ClusterSessions(backend, clusterLink, connections.admission().sessions(),
-                connections.lifecycle(), clusterSettings);
+                connections.lifecycle(), clusterSettings, () -> loops.workers().next()); // loops exist once started
         clusterLink.sessionHooks(clusterSessions);
         connections.lifecycle().claims(clusterSessions);
+        connections.lifecycle().persistence().forwardedBarrier(clusterLink::afterForwarded);
     }
 
     synchronized void start() {

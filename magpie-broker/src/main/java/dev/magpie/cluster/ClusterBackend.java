@@ -70,7 +70,7 @@ public interface ClusterBackend extends AutoCloseable {
     CompletionStage<Boolean> claimCleanup(NodeIdentity dead, Duration guard);
 
     /**
-     * Removes a dead incarnation's membership and routes, once its cleanup is done. Does nothing when the node
+     * Removes a dead incarnation's membership, routes and {@link #clientsOf} set, once its cleanup is done. Does nothing when the node
      * id is registered again with another incarnation (it restarted): its new routes are kept.
      */
     CompletionStage<Void> forget(NodeIdentity dead);
@@ -113,6 +113,22 @@ public interface ClusterBackend extends AutoCloseable {
     /** Claims {@code clientId} for this node: bumps its epoch and returns it with the previous owner. */
     CompletionStage<OwnershipClaim> claim(String clientId);
 
+    /**
+     * Claims {@code clientId} for this node only while the incarnation {@code expected} owns it (the cleanup winner
+     * adopting a dead node's client); empty when another owns it now (the client reconnected elsewhere, or it was
+     * released). Atomic with every other claim of the id.
+     */
+    CompletionStage<Optional<OwnershipClaim>> claimFrom(String clientId, NodeIdentity expected);
+
+    /**
+     * The client ids {@code node} claimed and did not release or untrack: every id it may still own, and possibly
+     * some it lost since (check each with {@link #claimFrom}). Kept until {@link #forget}.
+     */
+    CompletionStage<Set<String>> clientsOf(NodeIdentity node);
+
+    /** Drops {@code clientId} from this node's {@link #clientsOf} (another node took it over). */
+    CompletionStage<Void> untrack(String clientId);
+
     /** The current owner of {@code clientId}, if any. */
     CompletionStage<Optional<ClientOwner>> owner(String clientId);
 
@@ -126,8 +142,8 @@ public interface ClusterBackend extends AutoCloseable {
     CompletionStage<Optional<byte[]>> loadSession(String clientId);
 
     /**
-     * Gives up ownership (clean disconnect of a session that ends) when still the owner at {@code epoch};
-     * the epoch counter is kept so a later claim gets a higher one.
+     * Gives up ownership (clean disconnect of a session that ends) when still the owner at {@code epoch}, and drops
+     * the session state (it ended); the epoch counter is kept so a later claim gets a higher one.
      */
     CompletionStage<Boolean> release(String clientId, long epoch);
 

@@ -2,10 +2,8 @@ package dev.magpie.cluster;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +47,8 @@ public final class LeaseWatcher implements AutoCloseable {
     private final Listener listener;
     private final ScheduledExecutorService timer;
     private final Map<String, NodeIdentity> lastSeen = new HashMap<>();
-    private final Set<NodeIdentity> handled = new HashSet<>();
+    /** Dead incarnations declared, with when (nanoTime): declared again if still listed long after (a cleanup that failed). */
+    private final Map<NodeIdentity, Long> handled = new HashMap<>();
     private final AtomicBoolean held = new AtomicBoolean();
     /** Renewals that failed (store unreachable, timed out) or found the lease expired; for the meters. */
     private final AtomicLong renewalFailures = new AtomicLong();
@@ -116,6 +115,11 @@ public final class LeaseWatcher implements AutoCloseable {
                 declareDead(before, true);
             }
             if (!lease.alive()) {
+                Long declared = handled.get(node);
+                if (declared != null && System.nanoTime() - declared > ttl.multipliedBy(3).toNanos()) {
+                    // still a member after the winner's guard ran out: its cleanup did not finish, claim it again
+                    handled.remove(node);
+                }
                 declareDead(node, false);
             } else {
                 handled.remove(node);                             // back after an outage: may be declared again
@@ -124,7 +128,7 @@ public final class LeaseWatcher implements AutoCloseable {
     }
 
     private void declareDead(NodeIdentity dead, boolean restarted) {
-        if (!handled.add(dead)) {
+        if (handled.putIfAbsent(dead, System.nanoTime()) != null) {
             return;
         }
         boolean mine;

@@ -130,6 +130,7 @@ public final class LocalClusterBackend implements ClusterBackend {
                 hub.members.remove(dead.nodeId());
                 hub.routes.remove(dead.nodeId());
             }
+            hub.clients.remove(dead);
             return null;
         });
     }
@@ -258,9 +259,37 @@ public final class LocalClusterBackend implements ClusterBackend {
             LocalClusterHub.Owner before = hub.owners.get(clientId);
             long epoch = before == null ? 1 : before.epoch() + 1;
             hub.owners.put(clientId, new LocalClusterHub.Owner(self, epoch));
+            hub.clients.computeIfAbsent(self, node -> new HashSet<>()).add(clientId);
             Optional<ClientOwner> previous = before == null || before.node() == null
                     ? Optional.empty() : Optional.of(new ClientOwner(before.node(), before.epoch()));
             return new OwnershipClaim(clientId, epoch, previous);
+        });
+    }
+
+    @Override
+    public CompletionStage<Optional<OwnershipClaim>> claimFrom(String clientId, NodeIdentity expected) {
+        return call(() -> {
+            LocalClusterHub.Owner before = hub.owners.get(clientId);
+            if (before == null || !expected.equals(before.node())) {
+                return Optional.<OwnershipClaim>empty();
+            }
+            hub.owners.put(clientId, new LocalClusterHub.Owner(self, before.epoch() + 1));
+            hub.clients.computeIfAbsent(self, node -> new HashSet<>()).add(clientId);
+            return Optional.of(new OwnershipClaim(clientId, before.epoch() + 1,
+                    Optional.of(new ClientOwner(expected, before.epoch()))));
+        });
+    }
+
+    @Override
+    public CompletionStage<Set<String>> clientsOf(NodeIdentity node) {
+        return call(() -> Set.copyOf(hub.clients.getOrDefault(node, Set.of())));
+    }
+
+    @Override
+    public CompletionStage<Void> untrack(String clientId) {
+        return call(() -> {
+            hub.clients.getOrDefault(self, new HashSet<>()).remove(clientId);
+            return null;
         });
     }
 
@@ -301,6 +330,8 @@ public final class LocalClusterBackend implements ClusterBackend {
                 return false;
             }
             hub.owners.put(clientId, new LocalClusterHub.Owner(null, epoch));   // keeps the epoch counter
+            hub.sessions.remove(clientId);                                     // the session ended
+            hub.clients.getOrDefault(self, new HashSet<>()).remove(clientId);
             return true;
         });
     }

@@ -31,6 +31,8 @@ public final class LocalClusterHub {
     final Map<String, Deque<Entry>> inboxes = new HashMap<>();
     final Map<String, Owner> owners = new HashMap<>();
     final Map<String, byte[]> sessions = new HashMap<>();
+    /** The ids each incarnation claimed and did not release or untrack ({@code ClusterBackend.clientsOf}). */
+    final Map<NodeIdentity, Set<String>> clients = new HashMap<>();
     final Map<String, RetainedEntry> retained = new HashMap<>();
     final Map<String, Long> retainedVersions = new HashMap<>();
     final Map<String, LocalClusterBackend> attached = new HashMap<>();

@@ -53,10 +53,12 @@ public interface ClientIdClaims {
     CompletionStage<Answer> claim(ClientInfo client, boolean persistent, boolean resume, EventExecutor loop);
 
     /**
-     * A persistent session changed what another node would need to resume it (attached, subscribed, unsubscribed,
-     * disconnected). On the session's thread; must not block.
+     * A session changed what another node would need to resume it or, when this node dies, to publish its will
+     * (attached, subscribed, unsubscribed, disconnected, will published): persistent sessions, and clean ones with a
+     * will. {@code client} is the client now attaching, or null for the session's own. On the session's thread; must
+     * not block.
      */
-    default void sessionChanged(Session session) {
+    default void sessionChanged(Session session, ClientInfo client) {
     }
 
     /**

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -279,12 +280,7 @@ public final class SessionLifecycle implements SessionObserver {
             if (wait == 0) {
                 publishWill(session);
             } else {
-                // a reconnect cancels it
-                session.willTask(session.executor().schedule(() -> {
-                    if (!session.isConnected() && !session.isEnded()) {
-                        publishWill(session);
-                    }
-                }, wait, TimeUnit.SECONDS));
+                scheduleWill(session, wait);
                 persistence.willDelayed(session, willPublish(will), System.currentTimeMillis() + wait * 1_000);
             }
         }
@@ -294,6 +290,45 @@ public final class SessionLifecycle implements SessionObserver {
             persistence.disconnected(session);
             scheduleExpiry(session, expiry);
         }
+    }
+
+    /** Publishes the session's will after {@code seconds} unless a client attaches first, which cancels it [MQTT-3.1.3-9]. */
+    private void scheduleWill(Session session, long seconds) {
+        session.willTask(session.executor().schedule(() -> {
+            if (!session.isConnected() && !session.isEnded()) {
+                publishWill(session);
+            }
+        }, seconds, TimeUnit.SECONDS));
+    }
+
+    /**
+     * A client of a dead cluster node, taken on here by the node that cleans up after it. A persistent session
+     * ({@code expirySeconds} above 0) is registered offline with its subscriptions and its expiry running, and its
+     * will falls due after the Will Delay Interval as if its connection had just been lost [MQTT-3.1.3-9]; a clean
+     * session's will is published now. Returns the registered session, if any (none when a local one exists).
+     */
+    public Optional<Session> adoptOrphan(ClientInfo client, long expirySeconds, List<SessionSubscription> subscriptions,
+                                         Connect.Will will, EventExecutor loop) {
+        if (expirySeconds == 0) {
+            if (will != null) {
+                publishWillOf(client, will);
+            }
+            return Optional.empty();
+        }
+        if (!adopt(client, expirySeconds, subscriptions, loop)) {
+            return Optional.empty();
+        }
+        Optional<Session> adopted = sessions.find(client.clientId());
+        adopted.filter(session -> will != null).ifPresent(session -> session.execute(() -> {
+            session.will(will);
+            long wait = SessionRules.willDelayOnLoss(will, expirySeconds);
+            if (wait == 0) {
+                publishWill(session);
+            } else {
+                scheduleWill(session, wait);
+            }
+        }));
+        return adopted;
     }
 
     /** Ends the offline session after {@code seconds} unless a client attaches first [MQTT-3.1.2-23]. */
@@ -343,20 +378,35 @@ public final class SessionLifecycle implements SessionObserver {
             return;
         }
         session.cancelWill();
-        ClientInfo client = session.clientInfo();
+        try {
+            publishWillOf(session.clientInfo(), will);
+            if (wasDelayed) {
+                persistence.willSettled(session, true);
+            }
+        } finally {
+            persistence.willGone(session); // published or refused: a peer must not publish it again
+        }
+    }
+
+    /**
+     * Publishes {@code will} for {@code client} after checking that it may publish to the will topic: a session's
+     * will, or that of a dead cluster node's client. False when refused.
+     */
+    public boolean publishWillOf(ClientInfo client, Connect.Will will) {
+        if (shuttingDown.get()) {
+            return false;
+        }
         if (Distributor.isSysTopic(will.topic())) {
             LOG.info("will of {} to {} not published: $SYS/ is the broker's own (section 4.7.2)", client.clientId(), LogSafe.text(will.topic()));
-            return;
+            return false;
         }
         if (!authorization.mayPublish(client, will.topic(), will.qos(), will.retain())) {
             LOG.info("will of {} to {} not published: not authorized", client.clientId(), LogSafe.text(will.topic()));
-            return;
+            return false;
         }
         LOG.debug("publishing will of {} to {}", client.clientId(), LogSafe.text(will.topic()));
         pipeline.publish(client, willPublish(will));
-        if (wasDelayed) {
-            persistence.willSettled(session, true);
-        }
+        return true;
     }
 
     /** The PUBLISH a will becomes: its properties without the Will Delay Interval, which is not a PUBLISH property. */

@@ -31,8 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (disconnected, ended). The store is set once at start, before any client connects.
  */
 public final class SessionPersistence {
-    private volatile java.util.function.Consumer<Session> mirror = session -> { };
+    private volatile java.util.function.BiConsumer<Session, ClientInfo> mirror = (session, client) -> { };
     private volatile MessageStore store = MessageStore.none();
+    private volatile java.util.function.Consumer<Runnable> forwardedBarrier;
     /** The event loops sessions live on, when acknowledgements wait for the disk; null otherwise. */
     private volatile EventLoopGroup durableAckLoops;
     /** Source of {@link #newOwnership} tokens: above every token an earlier run of this data directory used. */
@@ -59,7 +60,11 @@ public final class SessionPersistence {
      * after them (a loop's task queue is FIFO for one producer), so when such a barrier task has run on every loop
      * all the writes are queued; the store's commit marker queued behind them then fires when they are on disk.
      */
-    void whenDurable(EventExecutor ackLoop, Runnable ack) {
+    void whenDurable(EventExecutor ackLoop, Runnable original) {
+        java.util.function.Consumer<Runnable> forwarded = forwardedBarrier;
+        // on a cluster node, then until the copies for other nodes are in the cluster store; always handed to the loop,
+        // never run inline, so an acknowledgement released by the barrier cannot be overtaken by a later one
+        Runnable ack = forwarded == null ? original : () -> forwarded.accept(() -> runOn(ackLoop, original));
         EventLoopGroup loops = durableAckLoops;
         if (loops == null) {
             ack.run();
@@ -89,6 +94,22 @@ public final class SessionPersistence {
 
     MessageStore store() {
         return store;
+    }
+
+    /**
+     * On a cluster node: acknowledgements also wait until the copies a message sent to other nodes are stored
+     * ({@code ClusterLink.afterForwarded}). Set once during assembly.
+     */
+    public void forwardedBarrier(java.util.function.Consumer<Runnable> barrier) {
+        this.forwardedBarrier = barrier;
+    }
+
+    private static void runOn(EventExecutor loop, Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException stopped) {
+            // the broker is stopping and its connections are closed: there is no one to answer
+        }
     }
 
     /**
@@ -158,7 +179,16 @@ public final class SessionPersistence {
                     store.putSubscription(session.clientId(), stored(s));
                 }
             }
-            mirror.accept(session);
+        }
+        if (session.expirySeconds() > 0 || session.will() != null) {
+            mirror.accept(session, info); // the will too: a peer publishes it if this node dies
+        }
+    }
+
+    /** The will of a session that outlives its connection was published or dropped: its stored copy goes too. */
+    void willGone(Session session) {
+        if (session.expirySeconds() > 0) {
+            mirror.accept(session, null);
         }
     }
 
@@ -167,7 +197,7 @@ public final class SessionPersistence {
         long expiry = session.expirySeconds();
         if (expiry > 0 && session.clientInfo() != null) {
             store.putSession(header(session, session.clientInfo(), System.currentTimeMillis() + expiry * 1_000));
-            mirror.accept(session);
+            mirror.accept(session, null);
         }
     }
 
@@ -179,19 +209,19 @@ public final class SessionPersistence {
     void subscribed(Session session, SessionSubscription subscription) {
         if (session.expirySeconds() > 0) {
             store.putSubscription(session.clientId(), stored(subscription));
-            mirror.accept(session);
+            mirror.accept(session, null);
         }
     }
 
     void unsubscribed(Session session, String filter) {
         if (session.expirySeconds() > 0) {
             store.removeSubscription(session.clientId(), filter);
-            mirror.accept(session);
+            mirror.accept(session, null);
         }
     }
 
     /** Where persistent sessions' changes are also told (a cluster node's copy in the cluster store). */
-    void mirror(java.util.function.Consumer<Session> onChange) {
+    void mirror(java.util.function.BiConsumer<Session, ClientInfo> onChange) {
         this.mirror = onChange;
     }
 

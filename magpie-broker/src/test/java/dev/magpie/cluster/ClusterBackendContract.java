@@ -140,6 +140,46 @@ public abstract class ClusterBackendContract {
         assertThat(join(a.backend.loadSession(clientId))).isEmpty();
     }
 
+    @Test
+    void aReleasedSessionLeavesNoStateBehind() {
+        ClusterNodeProbe a = node("a");
+        String clientId = unique("ended");
+        OwnershipClaim claim = join(a.backend.claim(clientId));
+        assertThat(join(a.backend.writeSession(clientId, claim.epoch(), bytes("state")))).isTrue();
+        assertThat(join(a.backend.release(clientId, claim.epoch()))).isTrue();
+        assertThat(join(a.backend.loadSession(clientId))).as("the session ended: nothing for a later resume").isEmpty();
+        assertThat(join(a.backend.clientsOf(a.backend.self()))).doesNotContain(clientId);
+    }
+
+    @Test
+    void aDeadNodesClientsAreAdoptedOnlyWhileItStillOwnsThem() {
+        ClusterNodeProbe dead = node("dead");
+        ClusterNodeProbe survivor = node("survivor");
+        ClusterNodeProbe other = node("other");
+        String kept = unique("kept");
+        String moved = unique("moved");
+        String untracked = unique("untracked");
+        join(dead.backend.claim(kept));
+        join(dead.backend.claim(moved));
+        join(dead.backend.claim(untracked));
+        join(other.backend.claim(moved));                  // reconnected elsewhere before the death was noticed
+        join(dead.backend.untrack(untracked));             // the dead node had heard of a takeover
+        assertThat(join(survivor.backend.clientsOf(dead.backend.self()))).containsExactlyInAnyOrder(kept, moved);
+
+        Optional<OwnershipClaim> adopted = join(survivor.backend.claimFrom(kept, dead.backend.self()));
+        assertThat(adopted).hasValueSatisfying(claim -> {
+            assertThat(claim.epoch()).isEqualTo(2);
+            assertThat(claim.previous()).contains(new ClientOwner(dead.backend.self(), 1));
+        });
+        assertThat(join(survivor.backend.owner(kept))).contains(new ClientOwner(survivor.backend.self(), 2));
+        assertThat(join(survivor.backend.claimFrom(moved, dead.backend.self()))).as("owned by another now").isEmpty();
+        assertThat(join(other.backend.claimFrom(kept, dead.backend.self()))).as("one adopter only").isEmpty();
+        assertThat(join(survivor.backend.clientsOf(survivor.backend.self()))).contains(kept);
+
+        join(survivor.backend.forget(dead.backend.self()));
+        assertThat(join(survivor.backend.clientsOf(dead.backend.self()))).isEmpty();
+    }
+
     // ---- liveness ----
 
     @Test

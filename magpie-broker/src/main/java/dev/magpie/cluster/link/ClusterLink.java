@@ -106,6 +106,8 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
     private final Map<String, Long> nextSeq = new HashMap<>();
     private final Set<String> sending = new HashSet<>();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    /** What acknowledgements wait for: the copies queued for other nodes, until the store accepted them. */
+    private final ForwardBarrier barrier = new ForwardBarrier();
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -130,7 +132,17 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
         }
         waiting.computeIfAbsent(nodeId, id -> new AtomicInteger()).incrementAndGet();
         outgoing.computeIfAbsent(nodeId, id -> new ConcurrentLinkedQueue<>()).add(body);
+        barrier.queued(nodeId, 1);
         scheduleFlush();
+    }
+
+    /**
+     * Runs {@code then} once every message queued for other nodes so far is in the cluster store (or was given up
+     * after the last attempt): a publisher's PUBACK/PUBREC waits for it, so what it acknowledged survives this node's
+     * death. At once when nothing is queued.
+     */
+    public void afterForwarded(Runnable then) {
+        barrier.after(then);
     }
 
     public ClusterLink(ClusterBackend backend, Distributor distributor) {
@@ -309,6 +321,7 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
             return;
         }
         outgoing.computeIfAbsent(nodeId, id -> new ConcurrentLinkedQueue<>()).add(body);
+        barrier.queued(nodeId, 1);
     }
 
     /**
@@ -375,10 +388,13 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
             if (failure == null) {
                 forwarded.addAndGet(batch.size());
                 sending.remove(nodeId);
+                barrier.storeBack();
+                barrier.settled(nodeId, batch.size());
                 if (!outgoing.get(nodeId).isEmpty()) {
                     scheduleFlush();
                 }
             } else if (attempt < MAX_ATTEMPTS && !thread.isShutdown()) {
+                barrier.storeFailing(); // local clients keep being served: their acknowledgements stop waiting
                 // the same messages, the same seqs: whatever arrived the first time is dropped by the receiver
                 thread.schedule(() -> send(nodeId, batch, attempt + 1), RETRY_MILLIS, TimeUnit.MILLISECONDS);
             } else {
@@ -386,6 +402,8 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
                         batch.size(), nodeId, attempt, failure.getMessage());
                 dropped.addAndGet(batch.size());
                 sending.remove(nodeId);
+                barrier.storeBack();
+                barrier.settled(nodeId, batch.size()); // given up: its acknowledgements must not wait for ever
                 scheduleFlush();
             }
         }, thread);
@@ -513,5 +531,6 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
                     backend.self(), e.getMessage());
         }
         backend.close();
+        barrier.releaseAll(); // their connections are closing with the broker
     }
 }

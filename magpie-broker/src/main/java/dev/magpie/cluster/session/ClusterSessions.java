@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import dev.magpie.cluster.ClientOwner;
 import dev.magpie.cluster.ClusterBackend;
@@ -69,13 +71,35 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
     /** The newest state of each persistent session not yet stored; present while a write of the id is in flight. */
     private final Map<String, byte[]> latest = new ConcurrentHashMap<>();
 
+    private final DeadNodeCleanup cleanup;
+
+    /** {@code loops}: where sessions adopted from a dead node live (called once the broker started). */
     public ClusterSessions(ClusterBackend backend, ClusterLink link, SessionRegistry sessions, SessionLifecycle lifecycle,
-                           ClusterSettings settings) {
+                           ClusterSettings settings, Supplier<EventExecutor> loops) {
         this.backend = backend;
         this.link = link;
         this.sessions = sessions;
         this.lifecycle = lifecycle;
         this.settings = settings;
+        this.cleanup = new DeadNodeCleanup(backend, lifecycle, loops, new DeadNodeCleanup.Owners() {
+            @Override
+            public void adopted(String clientId, long epoch) {
+                owned.merge(clientId, epoch, Math::max);
+            }
+
+            @Override
+            public void release(String clientId, long epoch) {
+                if (owned.remove(clientId, epoch)) {
+                    backend.release(clientId, epoch).exceptionally(failure -> false);
+                }
+            }
+
+            @Override
+            public boolean owns(String clientId, long epoch) {
+                Long mine = owned.get(clientId);
+                return mine != null && mine == epoch;
+            }
+        }, this::onAdoptedInbox);
     }
 
     // ---- the CONNECT gate's side ----
@@ -134,11 +158,7 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
         if (state.expirySeconds() == 0) {
             return false; // it ended with its connection
         }
-        List<SessionSubscription> subscriptions = new ArrayList<>(state.subscriptions().size());
-        for (SessionState.Subscription s : state.subscriptions()) {
-            subscriptions.add(new SessionSubscription(new Subscribe.Subscription(s.filter(), s.qos(), s.noLocal(),
-                    s.retainAsPublished(), s.retainHandling()), s.subscriptionId()));
-        }
+        List<SessionSubscription> subscriptions = SessionStates.subscriptions(state);
         if (!lifecycle.adopt(client, state.expirySeconds(), subscriptions, loop)) {
             return false;
         }
@@ -150,19 +170,13 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
     // ---- the owner's copy in the cluster store (write-behind, coalesced per client id, fenced by epoch) ----
 
     @Override
-    public void sessionChanged(Session session) {
+    public void sessionChanged(Session session, ClientInfo attaching) {
         String clientId = session.clientId();
-        if (session.expirySeconds() == 0) {
+        ClientInfo client = attaching != null ? attaching : session.clientInfo();
+        if ((session.expirySeconds() == 0 && session.will() == null) || client == null) {
             return;
         }
-        List<SessionState.Subscription> subscriptions = new ArrayList<>(session.subscriptions().size());
-        for (SessionSubscription s : session.subscriptions().values()) {
-            Subscribe.Subscription o = s.options();
-            subscriptions.add(new SessionState.Subscription(o.filter(), o.qos(), o.noLocal(), o.retainAsPublished(),
-                    o.retainHandling(), s.identifier()));
-        }
-        byte[] bytes = SessionStateCodec.encode(new SessionState(Math.min(session.expirySeconds(), 0xFFFF_FFFFL), subscriptions,
-                Optional.empty(), List.of(), List.of()));
+        byte[] bytes = SessionStateCodec.encode(SessionStates.of(session, client));
         if (latest.put(clientId, bytes) == null) {
             write(clientId, 1);
         }
@@ -256,6 +270,7 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
         if (mine != null) {
             owned.remove(notice.clientId(), mine); // first: a session registered after this sees it in owns()
         }
+        backend.untrack(notice.clientId()).exceptionally(failure -> null); // a dead node's survivor checks each id anyway
         dropLocal(notice.clientId(), "taken over by node " + message.origin().nodeId(), message.origin().nodeId(), notice.resumed());
     }
 
@@ -310,7 +325,11 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
                     LogSafe.text(handed.clientId()), message.origin().nodeId());
             return;
         }
-        Session session = local.get();
+        deliver(local.get(), forwarded);
+    }
+
+    /** Delivers {@code forwarded} to {@code session} at the highest QoS its matching subscriptions grant, if any. */
+    static void deliver(Session session, ForwardedPublish forwarded) {
         Publish publish = forwarded.publish();
         SubscriptionTree<Integer> granted = new SubscriptionTree<>();
         session.subscriptions().values().forEach(s -> granted.put(s.filter(), s.filter(), s.options().qos()));
@@ -331,7 +350,36 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
     @Override
     public void onNodeDead(NodeIdentity dead, boolean restarted, boolean cleanupIsMine) {
         if (cleanupIsMine) {
-            backend.forget(dead);
+            cleanup.run(dead, restarted);
+        }
+    }
+
+    /**
+     * A message from a dead node's inbox, for the sessions adopted from it ({@code adopted}): control messages as if
+     * sent here (a message handed over to an adopted client finds its session), forwarded publishes to the adopted
+     * sessions they match, and their shared groups to this node's members (or handed on, by the link).
+     */
+    private void onAdoptedInbox(InboxMessage message, Set<String> adopted) {
+        byte[] body = message.body();
+        if (body.length > 0 && body[0] == ClusterLink.CONTROL) {
+            onControl(message);
+            return;
+        }
+        ForwardedPublish forwarded;
+        try {
+            forwarded = ForwardedPublish.decode(body);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("cluster node {}: a message in the inbox of a dead node dropped: {}", backend.self(), e.getMessage());
+            return;
+        }
+        if (forwarded.plain()) {
+            for (String clientId : adopted) {
+                sessions.find(clientId).ifPresent(session -> session.execute(() -> deliver(session, forwarded)));
+            }
+        }
+        if (!forwarded.sharedGroups().isEmpty()) {
+            link.handle(List.of(new InboxMessage(message.origin(), message.seq(), ForwardedPublish.encode(forwarded.publish(),
+                    forwarded.originClientId(), forwarded.stored().storedAtMillis(), false, forwarded.sharedGroups(), forwarded.hops()))));
         }
     }
 

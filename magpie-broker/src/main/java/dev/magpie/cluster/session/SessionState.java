@@ -9,16 +9,18 @@ import java.util.Optional;
  * in the bytes of {@link SessionStateCodec}): its expiry, subscriptions, will, queued messages and in-flight QoS 1/2
  * messages with their packet ids. Plain data, independent of the broker's live {@code Session}.
  *
+ * @param client        who the session belongs to, so the next owner can publish its will and check its rights
  * @param expirySeconds the Session Expiry Interval
  * @param subscriptions the subscriptions, in the order they were made
  * @param will          the will, if the session has one
  * @param queued        messages waiting for the client, oldest first
  * @param inflight      QoS 1/2 messages sent and not yet completed, in packet-id order of sending
  */
-public record SessionState(long expirySeconds, List<Subscription> subscriptions, Optional<Will> will, List<Message> queued,
-                           List<Inflight> inflight) {
+public record SessionState(Client client, long expirySeconds, List<Subscription> subscriptions, Optional<Will> will,
+                           List<Message> queued, List<Inflight> inflight) {
 
     public SessionState {
+        Objects.requireNonNull(client, "client");
         if (expirySeconds < 0 || expirySeconds > 0xFFFF_FFFFL) {
             throw new IllegalArgumentException("session expiry " + expirySeconds + " s is not a four-byte interval");
         }
@@ -26,6 +28,23 @@ public record SessionState(long expirySeconds, List<Subscription> subscriptions,
         Objects.requireNonNull(will, "will");
         queued = List.copyOf(queued);
         inflight = List.copyOf(inflight);
+    }
+
+    /**
+     * The session's client as its CONNECT was admitted: user name (empty: anonymous), MQTT protocol level and the
+     * listener it came through.
+     */
+    public record Client(Optional<String> username, int protocolLevel, String listener) {
+        /** What a state written before the client was recorded (version 1) stands for. */
+        public static final Client UNKNOWN = new Client(Optional.empty(), 5, "cluster");
+
+        public Client {
+            Objects.requireNonNull(username, "username");
+            Objects.requireNonNull(listener, "listener");
+            if (protocolLevel < 3 || protocolLevel > 5) {
+                throw new IllegalArgumentException("protocol level " + protocolLevel);
+            }
+        }
     }
 
     /**

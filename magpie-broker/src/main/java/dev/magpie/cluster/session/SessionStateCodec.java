@@ -13,7 +13,8 @@ import java.util.Optional;
  * against what is left before anything is allocated (a corrupt or foreign value is refused, never a huge array).
  *
  * <pre>
- * u8  version (1)
+ * u8  version (2; 1 has no client fields)
+ * u8  protocol level, str listener, u8 user name (0: none, 1: str follows)
  * u32 session expiry interval, seconds
  * u16 subscriptions, each: str filter, u8 options (bits 0-1 QoS, 2 No Local, 3 Retain As Published,
  *     4-5 Retain Handling), u32 subscription identifier (0: none)
@@ -25,7 +26,7 @@ import java.util.Optional;
  * </pre>
  */
 public final class SessionStateCodec {
-    static final byte VERSION = 1;
+    static final byte VERSION = 2;
 
     private SessionStateCodec() {
     }
@@ -34,6 +35,11 @@ public final class SessionStateCodec {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
         Writer out = new Writer(bytes);
         out.u8(VERSION);
+        SessionState.Client client = state.client();
+        out.u8(client.protocolLevel());
+        out.str(client.listener());
+        out.u8(client.username().isPresent() ? 1 : 0);
+        client.username().ifPresent(out::str);
         out.u32(state.expirySeconds());
         out.u16(state.subscriptions().size());
         for (SessionState.Subscription s : state.subscriptions()) {
@@ -68,9 +74,10 @@ public final class SessionStateCodec {
         ByteBuffer in = ByteBuffer.wrap(bytes);
         try {
             int version = in.get();
-            if (version != VERSION) {
+            if (version != VERSION && version != 1) {
                 throw new IllegalArgumentException("session state of unknown version " + version);
             }
+            SessionState.Client client = version == 1 ? SessionState.Client.UNKNOWN : client(in);
             long expiry = Integer.toUnsignedLong(in.getInt());
             int subscriptionCount = count(in, Short.toUnsignedInt(in.getShort()), 7);
             List<SessionState.Subscription> subscriptions = new ArrayList<>(subscriptionCount);
@@ -118,10 +125,24 @@ public final class SessionStateCodec {
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException(in.remaining() + " bytes after the session state");
             }
-            return new SessionState(expiry, subscriptions, will, queued, inflight);
+            return new SessionState(client, expiry, subscriptions, will, queued, inflight);
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("truncated session state", e);
         }
+    }
+
+    private static SessionState.Client client(ByteBuffer in) {
+        int level = in.get();
+        if (level < 3 || level > 5) {
+            throw new IllegalArgumentException("session state of protocol level " + level);
+        }
+        String listener = str(in);
+        Optional<String> username = switch (in.get()) {
+            case 0 -> Optional.empty();
+            case 1 -> Optional.of(str(in));
+            default -> throw new IllegalArgumentException("user name marker neither 0 nor 1");
+        };
+        return new SessionState.Client(username, level, listener);
     }
 
     /** A count whose entries (at least {@code minBytes} each) must fit in what is left. */

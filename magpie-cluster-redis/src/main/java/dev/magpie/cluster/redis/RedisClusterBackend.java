@@ -312,7 +312,8 @@ public final class RedisClusterBackend implements ClusterBackend {
         return call("forget " + dead, () -> {
             CompletionStage<Long> member = RedisScripts.run(redis(), RedisScripts.FORGET_MEMBER,
                     ScriptOutputType.INTEGER, new String[] {keys.members()}, utf8(dead.nodeId()), utf8(inc));
-            return member.thenCombine(routes.forget(redis(), dead), (a, b) -> null);
+            return member.thenCombine(routes.forget(redis(), dead), (a, b) -> b)
+                    .thenCombine(ownership.forgetClients(redis(), dead), (a, b) -> null);
         });
     }
 
@@ -359,6 +360,21 @@ public final class RedisClusterBackend implements ClusterBackend {
     @Override
     public CompletionStage<OwnershipClaim> claim(String clientId) {
         return call("claim of " + clientId, () -> ownership.claim(redis(), clientId));
+    }
+
+    @Override
+    public CompletionStage<Optional<OwnershipClaim>> claimFrom(String clientId, NodeIdentity expected) {
+        return call("adopting claim of " + clientId, () -> ownership.claimFrom(redis(), clientId, expected));
+    }
+
+    @Override
+    public CompletionStage<Set<String>> clientsOf(NodeIdentity node) {
+        return call("clients of " + node, () -> ownership.clientsOf(redis(), node));
+    }
+
+    @Override
+    public CompletionStage<Void> untrack(String clientId) {
+        return call("untrack of " + clientId, () -> ownership.untrack(redis(), clientId).thenApply(removed -> (Void) null));
     }
 
     @Override

@@ -47,6 +47,14 @@ final class RedisKeys {
         return prefix + ":{n:" + nodeId + "}:cleanup:" + Long.toHexString(incarnation);
     }
 
+    /**
+     * Set: the client ids one incarnation of a node claimed and has not released (a superset of what it owns: ids
+     * taken over elsewhere leave it when the node hears of it), so the survivor cleaning up after it finds its clients.
+     */
+    String clients(String nodeId, long incarnation) {
+        return prefix + ":{n:" + nodeId + "}:clients:" + Long.toHexString(incarnation);
+    }
+
     /** Hash: {@code node}, {@code inc}, {@code epoch} of the client id's owner ({@code epoch} kept on release). */
     String owner(String clientId) {
         return prefix + ":{c:" + clientId + "}:owner";

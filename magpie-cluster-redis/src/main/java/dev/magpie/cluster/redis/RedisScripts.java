@@ -42,6 +42,21 @@ final class RedisScripts {
             return {prev[1] or '', prev[2] or '', epoch}
             """);
 
+    /**
+     * KEYS owner; ARGV expected node, expected incarnation, node, incarnation. Claims the id (new epoch) only while the
+     * expected incarnation owns it: a dead node's client is adopted by one survivor, never taken from a node that
+     * claimed it since. Returns the new epoch, 0 when the owner was another.
+     */
+    static final Script CLAIM_FROM = Script.of("claim-from", """
+            local o = redis.call('HMGET', KEYS[1], 'node', 'inc')
+            if o[1] == ARGV[1] and o[2] == ARGV[2] then
+              local epoch = redis.call('HINCRBY', KEYS[1], 'epoch', 1)
+              redis.call('HSET', KEYS[1], 'node', ARGV[3], 'inc', ARGV[4])
+              return epoch
+            end
+            return 0
+            """);
+
     /** KEYS owner, session; ARGV node, incarnation, epoch, state. Writes only for the current owner at its epoch. */
     static final Script WRITE_SESSION = Script.of("write-session", """
             local o = redis.call('HMGET', KEYS[1], 'node', 'inc', 'epoch')
@@ -52,11 +67,15 @@ final class RedisScripts {
             return 0
             """);
 
-    /** KEYS owner; ARGV node, incarnation, epoch. Clears the owner (not the epoch) for the current owner only. */
+    /**
+     * KEYS owner, session; ARGV node, incarnation, epoch. Clears the owner (not the epoch) and the session state (it
+     * ended) for the current owner only.
+     */
     static final Script RELEASE = Script.of("release", """
             local o = redis.call('HMGET', KEYS[1], 'node', 'inc', 'epoch')
             if o[1] == ARGV[1] and o[2] == ARGV[2] and o[3] == ARGV[3] then
               redis.call('HDEL', KEYS[1], 'node', 'inc')
+              redis.call('DEL', KEYS[2])
               return 1
             end
             return 0

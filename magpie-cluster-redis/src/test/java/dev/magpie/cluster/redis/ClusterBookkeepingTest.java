@@ -108,8 +108,9 @@ class ClusterBookkeepingTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> peerCopy.filtersOf("b").isEmpty());
         long keysAfter = Long.parseLong(redis.command("DBSIZE").trim().replaceAll("\\D", ""));
         assertThat(redis.command("EXISTS", nodes.prefix() + ":{n:b}:routes")).as("the emptied route set is gone").isEqualTo("0");
-        // a node's own bookkeeping keys may appear with its first route change; never one per filter
-        assertThat(keysAfter - keysBefore).as("keys left after 10,000 filters came and went").isLessThanOrEqualTo(2);
+        // the connected client's owner hash and its node's client set, and the node's route metadata from its first
+        // route change; never one per filter
+        assertThat(keysAfter - keysBefore).as("keys left after 10,000 filters came and went").isLessThanOrEqualTo(3);
 
         // the node still routes: one more filter crosses from a to b
         Mqtt5BlockingClient.Mqtt5Publishes publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL);
