@@ -233,7 +233,7 @@ final class BrokerCore {
 
     /** Makes this broker a cluster node over {@code backend}; before {@link #start()}. */
     synchronized void cluster(ClusterBackend backend, ClusterSettings clusterSettings) {
-        this.clusterLink = new ClusterLink(backend, distributor);
+        this.clusterLink = new ClusterLink(backend, distributor, clusterSettings);
         ClusterLinkView view = new ClusterLinkView(clusterLink);
         this.sysSources = new BrokerSysSources(sysSources.registry(), sysSources.distributor(), Optional.of(view));
         metrics.cluster(view);

@@ -11,7 +11,10 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The {@code cluster:} section: off by default, its three Redis forms, node ids, the environment, errors at their line. */
+/**
+ * The {@code cluster:} section: off by default, its three Redis forms, the lease, node ids, the environment,
+ * errors at their line.
+ */
 class ClusterConfigTest {
 
     private static MagpieConfig parse(String yaml) {
@@ -111,5 +114,40 @@ class ClusterConfigTest {
         assertThat(view.at("/cluster/redis/uri").asText()).doesNotContain("inuri");
         assertThat(view.at("/cluster/node_id").asText()).isEmpty();
         assertThat(view.at("/cluster/redis/cluster_nodes").isArray()).isTrue();
+    }
+
+    @Test
+    void theLeaseIsSixSecondsByDefaultAndTheMemberPollASixthOfIt() {
+        assertThat(ClusterConfig.DEFAULTS.leaseTtl()).isEqualTo(Duration.ofSeconds(6));
+        assertThat(ClusterConfig.DEFAULTS.toClusterSettings().leaseTtl()).isEqualTo(Duration.ofSeconds(6));
+        assertThat(ClusterConfig.DEFAULTS.toClusterSettings().memberPoll()).isEqualTo(Duration.ofSeconds(1));
+
+        ClusterSettings shortLease = parse("cluster:\n  lease_ttl: 1500ms\n  command_timeout: 500ms\n").cluster()
+                .toClusterSettings();
+        assertThat(shortLease.leaseTtl()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(shortLease.memberPoll()).isEqualTo(Duration.ofMillis(250));
+        assertThat(parse("cluster:\n  lease_ttl: 1m\n").cluster().toClusterSettings().memberPoll())
+                .isEqualTo(Duration.ofSeconds(10));
+        assertThat(parse("cluster:\n  lease_ttl: 3s\n  command_timeout: 1s\n  redis_down: refuse_all\n").cluster().toClusterSettings())
+                .isEqualTo(new ClusterSettings(ClusterSettings.Outage.REFUSE_ALL, Duration.ofSeconds(3)));
+    }
+
+    @Test
+    void aLeaseOutsideOneSecondToOneMinuteOrShorterThanTwoCommandTimeoutsIsRefusedAtItsLine() {
+        assertThatThrownBy(() -> parse("cluster:\n  lease_ttl: 500ms\n  command_timeout: 100ms\n"))
+                .hasMessageStartingWith("config error in magpie.yaml at line")
+                .hasMessageContaining("lease_ttl must be between 1s and 60s, was 500ms");
+        assertThatThrownBy(() -> parse("cluster:\n  lease_ttl: 61s\n")).hasMessageContaining("between 1s and 60s");
+        assertThatThrownBy(() -> parse("cluster:\n  lease_ttl: 3s\n"))
+                .hasMessageContaining("lease_ttl (3s) must be at least twice command_timeout (2s)");
+        assertThatThrownBy(() -> new ClusterSettings(ClusterSettings.Outage.REFUSE_ALL, Duration.ofMillis(999)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between 1s and 60s");
+    }
+
+    @Test
+    void theLeaseTakesAnEnvironmentVariable() {
+        MagpieConfig config = new ConfigLoader(Map.of("MAGPIE_CLUSTER_LEASE_TTL", "10s"))
+                .applyEnvironment(parse("log_level: info\n"));
+        assertThat(config.cluster().leaseTtl()).isEqualTo(Duration.ofSeconds(10));
     }
 }
