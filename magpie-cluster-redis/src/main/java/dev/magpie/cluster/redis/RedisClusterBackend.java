@@ -106,10 +106,10 @@ public final class RedisClusterBackend implements ClusterBackend {
                 .build();
         RedisURI uri = RedisURI.create(settings.uri());
         this.client = RedisClient.create(resources, uri);
-        this.client.setOptions(options(settings.commandTimeout()));
+        this.client.setOptions(options(settings.commandTimeout(), settings.tls()));
         this.readerClient = RedisClient.create(resources, uri);
         // the reader's commands block for up to readBlock by design: its timeout covers that
-        this.readerClient.setOptions(options(settings.commandTimeout().plus(settings.readBlock())));
+        this.readerClient.setOptions(options(settings.commandTimeout().plus(settings.readBlock()), settings.tls()));
         this.callbackThread = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "magpie-cluster-callbacks-" + self.nodeId());
             thread.setDaemon(true);
@@ -124,13 +124,14 @@ public final class RedisClusterBackend implements ClusterBackend {
         };
     }
 
-    private static ClientOptions options(Duration timeout) {
-        return ClientOptions.builder()
+    private static ClientOptions options(Duration timeout, RedisBackendSettings.Tls tls) {
+        ClientOptions.Builder options = ClientOptions.builder()
                 .autoReconnect(true)
                 // fail fast while disconnected: the cluster layer buffers a bounded amount, Lettuce would not
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(timeout))
-                .build();
+                .timeoutOptions(TimeoutOptions.enabled(timeout));
+        RedisTlsOptions.of(tls).ifPresent(options::sslOptions);   // rediss:// with the operator's CA / client cert
+        return options.build();
     }
 
     /** A backend for {@code self}; nothing is connected before {@link #start}. */
@@ -176,6 +177,11 @@ public final class RedisClusterBackend implements ClusterBackend {
     @Override
     public CompletionStage<Void> start(ClusterEvents events, InboxHandler inbox) {
         this.events = events;
+        try {
+            RedisTlsOptions.check(settings.tls());
+        } catch (ClusterException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         RedisURI uri = RedisURI.create(settings.uri());
         client.addListener(new RedisConnectionStateListener() {
             @Override
@@ -212,7 +218,7 @@ public final class RedisClusterBackend implements ClusterBackend {
         }).handleAsync((ignored, failure) -> {
             if (failure != null) {
                 throw new ClusterException("cannot connect to Redis at " + uri.getHost() + ":" + uri.getPort()
-                        + " for cluster node " + self + ": " + failure.getMessage(), failure);
+                        + " for cluster node " + self + ": " + withRootCause(failure), failure);
             }
             reader = new InboxReader(readerConnection, keys.inbox(self.nodeId()), self.nodeId() + "-" + incarnation,
                     inbox, settings.readBlock(), settings.commandTimeout().multipliedBy(5));
@@ -220,6 +226,16 @@ public final class RedisClusterBackend implements ClusterBackend {
             events.onConnected();
             return null;
         }, callbacks);
+    }
+
+    /** The failure's message and, when another, its innermost cause's (a TLS handshake's "PKIX path building failed"). */
+    private static String withRootCause(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == failure || root.getMessage() == null ? failure.getMessage()
+                : failure.getMessage() + " (" + root.getMessage() + ")";
     }
 
     /** The subscription came back: the Redis may be a new, empty one. Re-publish, then tell the node. */

@@ -10,6 +10,7 @@ import dev.magpie.cluster.redis.RedisClusterBackend;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -103,6 +104,12 @@ public record ClusterConfig(boolean enabled, String nodeId, ClusterRedisConfig r
         String id = host.replaceAll("[^A-Za-z0-9._-]", "-");
         id = id.length() > 64 ? id.substring(0, 64) : id;
         return id.isEmpty() ? "magpie" : id;
+    }
+
+    /** This section with the relative file names under {@code redis.tls} resolved against {@code directory}. */
+    public ClusterConfig resolvedAgainst(Path directory) {
+        return new ClusterConfig(enabled, nodeId, redis.resolvedAgainst(directory), keyPrefix, commandTimeout, redisDown,
+                leaseTtl);
     }
 
     /** The settings of the Redis backend: the {@code redis:} address with this section's prefix and timeout. */

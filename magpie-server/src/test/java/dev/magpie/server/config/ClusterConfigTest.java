@@ -4,7 +4,11 @@ import dev.magpie.cluster.ClusterSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.magpie.cluster.redis.RedisBackendSettings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -12,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The {@code cluster:} section: off by default, its three Redis forms, the lease, node ids, the environment,
+ * The {@code cluster:} section: off by default, its three Redis forms, TLS files, the lease, node ids, the environment,
  * errors at their line.
  */
 class ClusterConfigTest {
@@ -149,5 +153,46 @@ class ClusterConfigTest {
         MagpieConfig config = new ConfigLoader(Map.of("MAGPIE_CLUSTER_LEASE_TTL", "10s"))
                 .applyEnvironment(parse("log_level: info\n"));
         assertThat(config.cluster().leaseTtl()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void theTlsFilesReachTheBackendSettings() {
+        ClusterConfig cluster = parse("cluster:\n  enabled: true\n  redis:\n    uri: redis://redis.internal:6380\n"
+                + "    tls:\n      enabled: true\n      ca_file: /etc/magpie/ca.crt\n      cert_file: /etc/magpie/n1.crt\n"
+                + "      key_file: /etc/magpie/n1.key\n      key_password: k3y\n").cluster();
+        RedisBackendSettings settings = cluster.toSettings();
+        assertThat(settings.uri()).isEqualTo("rediss://redis.internal:6380");
+        assertThat(settings.tls()).isEqualTo(new RedisBackendSettings.Tls("/etc/magpie/ca.crt", "/etc/magpie/n1.crt",
+                "/etc/magpie/n1.key", "k3y"));
+        assertThat(cluster.toString()).doesNotContain("k3y");
+        assertThat(settings.toString()).doesNotContain("k3y");
+        JsonNode view = ConfigView.masked(parse("cluster:\n  redis:\n    tls:\n      cert_file: n1.crt\n"
+                + "      key_file: n1.key\n      key_password: k3y\n"));
+        assertThat(view.at("/cluster/redis/tls/key_password").asText()).isEqualTo(ConfigView.MASK);
+        assertThat(view.at("/cluster/redis/tls/ca_file").asText()).isEmpty();
+        // without a CA file: the JVM's trust store, as before
+        assertThat(parse("cluster:\n  enabled: true\n  redis:\n    uri: rediss://r:6380\n").cluster().toSettings().tls())
+                .isEqualTo(RedisBackendSettings.Tls.JVM_DEFAULTS);
+    }
+
+    @Test
+    void aHalfClientCertificateOrACaFileWithoutTlsIsRefusedAtItsLine() {
+        assertThatThrownBy(() -> parse("cluster:\n  redis:\n    tls:\n      enabled: true\n      cert_file: n1.crt\n"))
+                .hasMessageStartingWith("config error in magpie.yaml at line")
+                .hasMessageContaining("cluster.redis.tls.key_file is required with cert_file: a client certificate for Redis needs both");
+        assertThatThrownBy(() -> parse("cluster:\n  enabled: true\n  redis:\n    uri: redis://r:6379\n"
+                + "    tls:\n      ca_file: ca.crt\n"))
+                .hasMessageContaining("needs a TLS address (rediss://");
+    }
+
+    @Test
+    void relativeTlsFilesAreResolvedAgainstTheConfigFilesDirectory(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("magpie.yaml");
+        Files.writeString(file, "cluster:\n  redis:\n    tls:\n      enabled: true\n      ca_file: certs/ca.crt\n"
+                + "      cert_file: /abs/n1.crt\n      key_file: certs/n1.key\n");
+        ClusterRedisConfig.RedisTlsConfig tls = new ConfigLoader(Map.of()).load(file).cluster().redis().tls();
+        assertThat(tls.caFile()).isEqualTo(dir.resolve("certs/ca.crt").toString());
+        assertThat(tls.certFile()).isEqualTo("/abs/n1.crt");
+        assertThat(tls.keyFile()).isEqualTo(dir.resolve("certs/n1.key").toString());
     }
 }
