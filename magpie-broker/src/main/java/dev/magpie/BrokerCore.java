@@ -236,6 +236,7 @@ final class BrokerCore {
     synchronized void cluster(ClusterBackend backend, ClusterSettings clusterSettings) {
         this.clusterLink = new ClusterLink(backend, distributor, clusterSettings);
         ClusterLinkView view = new ClusterLinkView(clusterLink);
+        health.clusterJoin(clusterLink::joinPending);    // /ready waits for the join and names its step
         this.sysSources = new BrokerSysSources(sysSources.registry(), sysSources.distributor(), Optional.of(view));
         metrics.cluster(view);
         if (backend instanceof MeterBinder binder) {

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -115,6 +116,8 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
     private volatile boolean started;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile LeaseWatcher watcher;
+    /** What {@link #start()} is waiting for (for {@code /ready}); null once the node has joined. */
+    private volatile String joining = "has not joined yet";
     /** The members as last polled, for the cluster's meters, $SYS and the admin API (observability, not routing). */
     private volatile List<NodeLease> lastMembers = List.of();
 
@@ -175,18 +178,24 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
      */
     public void start() {
         try {
+            joining = "is connecting to the cluster store";
             backend.start(this, this).toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            joining = "is publishing its routes";
             backend.replaceRoutes(distributor.localFilters()).toCompletableFuture()
                     .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             // the first client must already see the cluster's retained messages (onConnected started the read)
+            joining = "is loading the cluster's retained messages";
             retained.firstSync().toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            joining = "could not join: interrupted";
             throw new ClusterException("interrupted while joining the cluster", e);
         } catch (Exception e) {
-            throw new ClusterException("cluster node " + backend.self() + " could not join: "
-                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+            String reason = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+            joining = "could not join: " + reason;
+            throw new ClusterException("cluster node " + backend.self() + " could not join: " + reason, e);
         }
+        joining = null;
         started = true;
         watcher = LeaseWatcher.start(backend, settings.leaseTtl(), settings.memberPoll(), new LeaseWatcher.Listener() {
             @Override
@@ -495,6 +504,15 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
 
     public long droppedCount() {
         return dropped.get();
+    }
+
+    /**
+     * Why this node is not (yet) part of its cluster, for {@code /ready}: e.g. {@code cluster node node-a#5f3c… is
+     * connecting to the cluster store}; empty once {@link #start()} has joined it.
+     */
+    public Optional<String> joinPending() {
+        String step = joining;
+        return step == null ? Optional.empty() : Optional.of("cluster node " + backend.self() + " " + step);
     }
 
     /** This node's identity in the cluster. */
