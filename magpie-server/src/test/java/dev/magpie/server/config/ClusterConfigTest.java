@@ -149,10 +149,14 @@ class ClusterConfigTest {
     }
 
     @Test
-    void theLeaseTakesAnEnvironmentVariable() {
-        MagpieConfig config = new ConfigLoader(Map.of("MAGPIE_CLUSTER_LEASE_TTL", "10s"))
-                .applyEnvironment(parse("log_level: info\n"));
+    void theLeaseAndTheTlsFilesTakeEnvironmentVariables() {
+        MagpieConfig config = new ConfigLoader(Map.of("MAGPIE_CLUSTER_LEASE_TTL", "10s",
+                "MAGPIE_CLUSTER_REDIS_TLS_CA_FILE", "/etc/magpie/redis-ca.crt",
+                "MAGPIE_CLUSTER_REDIS_TLS_KEY_PASSWORD", "k3y", "MAGPIE_CLUSTER_REDIS_TLS_CERT_FILE", "/n1.crt",
+                "MAGPIE_CLUSTER_REDIS_TLS_KEY_FILE", "/n1.key")).applyEnvironment(parse("log_level: info\n"));
         assertThat(config.cluster().leaseTtl()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.cluster().redis().tls().caFile()).isEqualTo("/etc/magpie/redis-ca.crt");
+        assertThat(config.cluster().redis().tls().keyPassword()).isEqualTo("k3y");
     }
 
     @Test
