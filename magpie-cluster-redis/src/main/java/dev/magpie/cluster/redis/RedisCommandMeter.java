@@ -26,7 +26,7 @@ final class RedisCommandMeter {
     enum Kind {
         /** Forwarded messages appended to another node's inbox ({@code XADD}, one pipelined batch). */
         SEND,
-        /** Client-id ownership: claim, owner lookup, release. */
+        /** Client-id ownership: claim, adopting claim, owner lookup, release, a node's client set, untrack. */
         CLAIM,
         /** Persistent session state written or loaded. */
         SESSION,
@@ -53,7 +53,8 @@ final class RedisCommandMeter {
             if (what.startsWith("send ")) {
                 return SEND;
             }
-            if (what.startsWith("claim of ") || what.startsWith("owner of ") || what.startsWith("release of ")) {
+            if (what.startsWith("claim of ") || what.startsWith("adopting claim of ") || what.startsWith("owner of ")
+                    || what.startsWith("release of ") || what.startsWith("clients of ") || what.startsWith("untrack of ")) {
                 return CLAIM;
             }
             if (what.startsWith("session ")) {

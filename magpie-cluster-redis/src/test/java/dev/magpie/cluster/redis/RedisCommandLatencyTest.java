@@ -67,6 +67,9 @@ class RedisCommandLatencyTest {
         assertThat(Kind.of("claim of c1")).isEqualTo(Kind.CLAIM);
         assertThat(Kind.of("owner of c1")).isEqualTo(Kind.CLAIM);
         assertThat(Kind.of("release of c1")).isEqualTo(Kind.CLAIM);
+        assertThat(Kind.of("adopting claim of c1")).isEqualTo(Kind.CLAIM);
+        assertThat(Kind.of("clients of node-b#1f")).isEqualTo(Kind.CLAIM);
+        assertThat(Kind.of("untrack of c1")).isEqualTo(Kind.CLAIM);
         assertThat(Kind.of("session write of c1")).isEqualTo(Kind.SESSION);
         assertThat(Kind.of("session load of c1")).isEqualTo(Kind.SESSION);
         assertThat(Kind.of("route change")).isEqualTo(Kind.ROUTES);
