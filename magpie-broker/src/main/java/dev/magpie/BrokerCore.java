@@ -51,6 +51,7 @@ import dev.magpie.transport.EventLoops;
 import dev.magpie.transport.HttpRoutes;
 import dev.magpie.transport.ListenerBinding;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
@@ -233,10 +234,14 @@ final class BrokerCore {
 
     /** Makes this broker a cluster node over {@code backend}; before {@link #start()}. */
     synchronized void cluster(ClusterBackend backend, ClusterSettings clusterSettings) {
-        this.clusterLink = new ClusterLink(backend, distributor);
+        this.clusterLink = new ClusterLink(backend, distributor, clusterSettings);
         ClusterLinkView view = new ClusterLinkView(clusterLink);
+        health.clusterJoin(clusterLink::joinPending);    // /ready waits for the join and names its step
         this.sysSources = new BrokerSysSources(sysSources.registry(), sysSources.distributor(), Optional.of(view));
         metrics.cluster(view);
+        if (backend instanceof MeterBinder binder) {
+            metrics.bind(binder); // the backend's own meters (Redis command latency) on the broker's registry
+        }
         // client-id ownership across nodes: the CONNECT gate claims through it, the link feeds it takeover notices
         ClusterSessions clusterSessions = new ClusterSessions(backend, clusterLink, connections.admission().sessions(),
                 connections.lifecycle(), clusterSettings, () -> loops.workers().next()); // loops exist once started

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Where one broker is in its life, as {@code /health} and {@code /ready} tell it. {@link BrokerCore} reports each step
@@ -31,6 +32,8 @@ final class BrokerHealth implements BrokerState {
     /** The store in use once loaded, asked at each /ready whether it still takes writes. */
     private volatile MessageStore store;
     private volatile EventLoopLag loopLag;
+    /** Why a cluster node has not joined its cluster (empty once joined, and for a single broker). */
+    private volatile Supplier<Optional<String>> clusterJoin = Optional::empty;
 
     BrokerHealth(List<Listener> listeners) {
         this.listeners = List.copyOf(listeners);
@@ -43,6 +46,11 @@ final class BrokerHealth implements BrokerState {
     void storeLoaded(MessageStore loaded) {
         this.store = loaded;
         this.storeLoaded = true;
+    }
+
+    /** Makes readiness wait for the node to join its cluster: {@code pending} says why not yet, empty once joined. */
+    void clusterJoin(Supplier<Optional<String>> pending) {
+        this.clusterJoin = pending;
     }
 
     void loopLag(EventLoopLag lag) {
@@ -68,9 +76,11 @@ final class BrokerHealth implements BrokerState {
     }
 
     /**
-     * Ready while running with every listener bound (the store was opened and loaded before the first one) and the
-     * store still taking writes: a store whose writes fail (disk full, file removed) makes the broker degraded, so a
-     * load balancer sends new clients elsewhere while its sessions and retained messages are not being kept.
+     * Ready while running with every listener bound (the store was opened and loaded before the first one), a cluster
+     * node's cluster joined, and the store still taking writes: a store whose writes fail (disk full, file removed)
+     * makes the broker degraded, so a load balancer sends new clients elsewhere while its sessions and retained messages
+     * are not being kept. A cluster node that has not joined yet names the step it waits for (connecting to Redis,
+     * publishing its routes, loading the retained messages), so a probe's answer tells where a start hangs.
      */
     @Override
     public Readiness readiness() {
@@ -81,6 +91,7 @@ final class BrokerHealth implements BrokerState {
             case NEW -> reasons.add("not started");
             case STARTING -> {
                 reasons.add(storeLoaded ? "restoring sessions and binding the listeners" : "opening the store");
+                clusterJoin.get().ifPresent(reasons::add);
                 for (Listener l : listeners) {
                     if (now.stream().noneMatch(b -> b.listener().name().equals(l.name()))) {
                         reasons.add("listener " + l.name() + " is not bound yet");
@@ -95,6 +106,7 @@ final class BrokerHealth implements BrokerState {
                         reasons.add("listener " + b.listener().name() + " is not bound");
                     }
                 }
+                clusterJoin.get().ifPresent(reasons::add);
                 MessageStore s = store;
                 if (s != null) {
                     s.problem().ifPresent(problem -> reasons.add("message store: " + problem));

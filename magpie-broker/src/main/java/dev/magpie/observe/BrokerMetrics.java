@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.util.List;
@@ -273,6 +274,15 @@ public final class BrokerMetrics {
                 ClusterView::leaseRenewalFailures);
         FunctionCounter.builder("magpie.cluster.dropped", cluster, ClusterView::dropped)
                 .description("publications that could not be sent to another node").tag("reason", "not_sent").register(registry);
+    }
+
+    /**
+     * Lets {@code binder} register meters of its own on the broker's registry: a cluster backend that implements
+     * Micrometer's {@link MeterBinder} (the Redis one: {@code magpie.cluster.redis.command}) is bound so when the broker
+     * is made a cluster node.
+     */
+    public void bind(MeterBinder binder) {
+        binder.bindTo(registry);
     }
 
     public <T> void functionCounter(String name, String description, T source, ToDoubleFunction<T> value) {

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.magpie.cluster.ClusterBackend;
 import dev.magpie.cluster.ClusterEvents;
 import dev.magpie.cluster.ClusterException;
+import dev.magpie.cluster.ClusterSettings;
 import dev.magpie.cluster.InboxHandler;
 import dev.magpie.cluster.InboxMessage;
 import dev.magpie.cluster.LeaseWatcher;
@@ -48,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * after a failure (the receiver drops duplicates). Topics starting with '$' stay on their node ($SYS is per node).
  *
  * <pre>{@code
- * ClusterLink link = new ClusterLink(backend, distributor);   // before sessions are restored
+ * ClusterLink link = new ClusterLink(backend, distributor, ClusterSettings.defaults()); // before sessions are restored
  * link.start();                                               // before listeners are bound
  * ...
  * link.stop();
@@ -56,8 +58,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterLink implements ClusterEvents, InboxHandler, Distributor.FilterWatcher, Distributor.Forwarder {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterLink.class);
-    private static final Duration LEASE_TTL = Duration.ofSeconds(6);
-    private static final Duration MEMBER_POLL = Duration.ofSeconds(1);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
     private static final int BATCH = 512;
     /** Messages waiting per destination; past it new ones are dropped (and counted) rather than fill the heap. */
@@ -92,6 +92,8 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
 
     private final ClusterBackend backend;
     private final Distributor distributor;
+    /** The lease TTL and the member poll derived from it ({@link ClusterSettings#memberPoll()}). */
+    private final ClusterSettings settings;
     private final RemoteRoutes remoteRoutes;
     private final ClusterRetained retained;
     /** Peers' shared group keys: which node serves the next message of a group none of this node's members is in. */
@@ -114,6 +116,8 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
     private volatile boolean started;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile LeaseWatcher watcher;
+    /** What {@link #start()} is waiting for (for {@code /ready}); null once the node has joined. */
+    private volatile String joining = "has not joined yet";
     /** The members as last polled, for the cluster's meters, $SYS and the admin API (observability, not routing). */
     private volatile List<NodeLease> lastMembers = List.of();
 
@@ -145,9 +149,16 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
         barrier.after(then);
     }
 
+    /** A link with {@link ClusterSettings#defaults()}: a 6 s lease, members polled every second. */
     public ClusterLink(ClusterBackend backend, Distributor distributor) {
+        this(backend, distributor, ClusterSettings.defaults());
+    }
+
+    /** A link whose lease lives {@code settings.leaseTtl()} and whose member poll is {@code settings.memberPoll()}. */
+    public ClusterLink(ClusterBackend backend, Distributor distributor, ClusterSettings settings) {
         this.backend = backend;
         this.distributor = distributor;
+        this.settings = settings;
         this.remoteRoutes = new RemoteRoutes(backend.self(), backend::loadRoutes, this::remoteChanged);
         this.thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread worker = new Thread(runnable, "magpie-cluster-link-" + backend.self().nodeId());
@@ -167,20 +178,26 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
      */
     public void start() {
         try {
+            joining = "is connecting to the cluster store";
             backend.start(this, this).toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            joining = "is publishing its routes";
             backend.replaceRoutes(distributor.localFilters()).toCompletableFuture()
                     .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             // the first client must already see the cluster's retained messages (onConnected started the read)
+            joining = "is loading the cluster's retained messages";
             retained.firstSync().toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            joining = "could not join: interrupted";
             throw new ClusterException("interrupted while joining the cluster", e);
         } catch (Exception e) {
-            throw new ClusterException("cluster node " + backend.self() + " could not join: "
-                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+            String reason = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+            joining = "could not join: " + reason;
+            throw new ClusterException("cluster node " + backend.self() + " could not join: " + reason, e);
         }
+        joining = null;
         started = true;
-        watcher = LeaseWatcher.start(backend, LEASE_TTL, MEMBER_POLL, new LeaseWatcher.Listener() {
+        watcher = LeaseWatcher.start(backend, settings.leaseTtl(), settings.memberPoll(), new LeaseWatcher.Listener() {
             @Override
             public void onNodeDead(NodeIdentity dead, boolean restarted, boolean cleanupIsMine) {
                 LOG.info("cluster node {}: {} {}{}", backend.self(), dead, restarted ? "restarted" : "lost its lease",
@@ -489,12 +506,21 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
         return dropped.get();
     }
 
+    /**
+     * Why this node is not (yet) part of its cluster, for {@code /ready}: e.g. {@code cluster node node-a#5f3c… is
+     * connecting to the cluster store}; empty once {@link #start()} has joined it.
+     */
+    public Optional<String> joinPending() {
+        String step = joining;
+        return step == null ? Optional.empty() : Optional.of("cluster node " + backend.self() + " " + step);
+    }
+
     /** This node's identity in the cluster. */
     public NodeIdentity self() {
         return backend.self();
     }
 
-    /** The registered nodes with their leases as of the last member poll (every second); empty before the first. */
+    /** The registered nodes with their leases as of the last member poll (a sixth of the lease); empty before the first. */
     public List<NodeLease> members() {
         return lastMembers;
     }

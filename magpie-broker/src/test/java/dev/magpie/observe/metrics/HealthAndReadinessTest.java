@@ -2,6 +2,10 @@ package dev.magpie.observe.metrics;
 
 import dev.magpie.Broker;
 import dev.magpie.Listener;
+import dev.magpie.cluster.ClusterBackend;
+import dev.magpie.cluster.ClusterEvents;
+import dev.magpie.cluster.InboxHandler;
+import dev.magpie.cluster.LocalClusterHub;
 import dev.magpie.spi.BrokerListener;
 import dev.magpie.spi.ClientInfo;
 import dev.magpie.spi.Interceptor;
@@ -34,7 +38,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * {@code /health} and {@code /ready} through a broker's life (starting, running, stopping, stopped), and who may read
  * {@code /metrics} on a WebSocket listener: loopback clients and holders of the token, not a request a local reverse
- * proxy forwarded. And a stuck event loop: not alive, told by the loopback port, which runs on a thread of its own.
+ * proxy forwarded. And a stuck event loop: not alive, told by the loopback port, which runs on a thread of its own. A
+ * cluster node is not ready before it has joined its cluster.
  */
 class HealthAndReadinessTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -111,6 +116,57 @@ class HealthAndReadinessTest {
         // stopped: the port is released
         assertThatThrownBy(() -> get(base[0] + "/health")).isInstanceOf(ConnectException.class);
         client.close(true);
+    }
+
+    /** An in-memory cluster node whose store answers the join only once {@code reachable} is counted down. */
+    private static ClusterBackend backendJoinableWhen(CountDownLatch reachable) {
+        ClusterBackend real = new LocalClusterHub().node("node-r");
+        return (ClusterBackend) Proxy.newProxyInstance(ClusterBackend.class.getClassLoader(), new Class<?>[]{ClusterBackend.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("start")) {
+                        return CompletableFuture.runAsync(() -> {
+                            try {
+                                reachable.await(20, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }).thenCompose(ignored -> real.start((ClusterEvents) args[0], (InboxHandler) args[1]));
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void aClusterNodeIsNotReadyUntilItHasJoinedAndSaysWhatItWaitsFor() throws Exception {
+        CountDownLatch storeAnswers = new CountDownLatch(1);
+        Broker broker = TestBrokers.anonymous().cluster(backendJoinableWhen(storeAnswers))
+                .metrics(MetricsSettings.defaults().withLoopbackPort(0)).build();
+        CompletableFuture<Broker> started = CompletableFuture.supplyAsync(broker::start);
+        try {
+            await().atMost(WAIT).ignoreExceptions().until(() -> broker.metricsAddress() != null);
+            String ready = "http://127.0.0.1:" + broker.metricsAddress().getPort() + "/ready";
+            await().atMost(WAIT).untilAsserted(() -> {
+                HttpResponse<String> joining = get(ready);
+                assertThat(joining.statusCode()).isEqualTo(503);
+                assertThat(joining.body()).contains("\"status\":\"starting\"", "cluster node node-r#",
+                        "is connecting to the cluster store", "listener tcp is not bound yet");
+            });
+            assertThat(get(ready.replace("/ready", "/health")).statusCode()).as("alive while joining").isEqualTo(200);
+
+            storeAnswers.countDown();
+            started.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            HttpResponse<String> joined = get(ready);
+            assertThat(joined.statusCode()).isEqualTo(200);
+            assertThat(joined.body()).isEqualTo("{\"status\":\"ready\"}\n");
+        } finally {
+            storeAnswers.countDown();
+            started.handle((b, failure) -> b).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            broker.stop();
+        }
     }
 
     @Test

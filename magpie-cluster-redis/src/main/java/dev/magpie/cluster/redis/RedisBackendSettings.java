@@ -14,6 +14,9 @@ import java.util.Objects;
  * <pre>{@code
  * RedisBackendSettings settings = RedisBackendSettings.of("redis://127.0.0.1:6379")
  *         .withCommandTimeout(Duration.ofSeconds(1));
+ * RedisBackendSettings overTls = RedisBackendSettings.of("rediss://redis.internal:6380")
+ *         .withTls(RedisBackendSettings.Tls.trusting("/etc/magpie/redis-ca.crt")
+ *                 .withClientCertificate("/etc/magpie/node-1.crt", "/etc/magpie/node-1.key", ""));
  * }</pre>
  *
  * @param uri               a Lettuce Redis URI ({@code redis://[password@]host:port[/db]}, {@code rediss://} for TLS,
@@ -25,11 +28,14 @@ import java.util.Objects;
  *                          not read loses its oldest messages past it
  * @param reconnectMaxDelay the longest pause between reconnection attempts (they start at 20 ms and double)
  * @param readBlock         how long one inbox read waits for new messages on the reader thread
+ * @param tls               the CA and client certificate of a {@code rediss://} connection; {@link Tls#JVM_DEFAULTS}:
+ *                          the JVM's trust store, no client certificate
  */
 public record RedisBackendSettings(String uri, String keyPrefix, Duration commandTimeout, int inboxMaxLength,
-                                   Duration reconnectMaxDelay, Duration readBlock) {
+                                   Duration reconnectMaxDelay, Duration readBlock, Tls tls) {
     public RedisBackendSettings {
         Objects.requireNonNull(uri, "uri");
+        Objects.requireNonNull(tls, "tls");
         try {
             RedisURI.create(uri);
         } catch (RuntimeException e) {
@@ -42,12 +48,16 @@ public record RedisBackendSettings(String uri, String keyPrefix, Duration comman
         if (commandTimeout.isNegative() || commandTimeout.isZero() || inboxMaxLength < 1) {
             throw new IllegalArgumentException("command timeout and inbox length must be positive");
         }
+        if (!tls.equals(Tls.JVM_DEFAULTS) && !uri.startsWith("rediss://") && !uri.startsWith("rediss-sentinel://")) {
+            throw new IllegalArgumentException("a CA file or client certificate for Redis needs a TLS address (rediss://"
+                    + " or rediss-sentinel://, or tls enabled), but the URI is '" + masked(uri) + "'");
+        }
     }
 
     /** Defaults: prefix {@code magpie}, 2 s command timeout, inboxes of about 100 000, reconnects at most 2 s apart. */
     public static RedisBackendSettings of(String uri) {
         return new RedisBackendSettings(uri, "magpie", Duration.ofSeconds(2), 100_000, Duration.ofSeconds(2),
-                Duration.ofMillis(500));
+                Duration.ofMillis(500), Tls.JVM_DEFAULTS);
     }
 
     /**
@@ -95,24 +105,80 @@ public record RedisBackendSettings(String uri, String keyPrefix, Duration comman
     }
 
     public RedisBackendSettings withKeyPrefix(String prefix) {
-        return new RedisBackendSettings(uri, prefix, commandTimeout, inboxMaxLength, reconnectMaxDelay, readBlock);
+        return new RedisBackendSettings(uri, prefix, commandTimeout, inboxMaxLength, reconnectMaxDelay, readBlock, tls);
     }
 
     public RedisBackendSettings withCommandTimeout(Duration timeout) {
-        return new RedisBackendSettings(uri, keyPrefix, timeout, inboxMaxLength, reconnectMaxDelay, readBlock);
+        return new RedisBackendSettings(uri, keyPrefix, timeout, inboxMaxLength, reconnectMaxDelay, readBlock, tls);
     }
 
     public RedisBackendSettings withInboxMaxLength(int length) {
-        return new RedisBackendSettings(uri, keyPrefix, commandTimeout, length, reconnectMaxDelay, readBlock);
+        return new RedisBackendSettings(uri, keyPrefix, commandTimeout, length, reconnectMaxDelay, readBlock, tls);
     }
 
     public RedisBackendSettings withReconnectMaxDelay(Duration delay) {
-        return new RedisBackendSettings(uri, keyPrefix, commandTimeout, inboxMaxLength, delay, readBlock);
+        return new RedisBackendSettings(uri, keyPrefix, commandTimeout, inboxMaxLength, delay, readBlock, tls);
+    }
+
+    /** These settings with {@code newTls} (the URI must then be a TLS one). */
+    public RedisBackendSettings withTls(Tls newTls) {
+        return new RedisBackendSettings(uri, keyPrefix, commandTimeout, inboxMaxLength, reconnectMaxDelay, readBlock, newTls);
     }
 
     @Override
     public String toString() {
         return "RedisBackendSettings[uri=" + masked(uri) + ", keyPrefix=" + keyPrefix + ", commandTimeout=" + commandTimeout
-                + ", inboxMaxLength=" + inboxMaxLength + ", reconnectMaxDelay=" + reconnectMaxDelay + ", readBlock=" + readBlock + "]";
+                + ", inboxMaxLength=" + inboxMaxLength + ", reconnectMaxDelay=" + reconnectMaxDelay + ", readBlock=" + readBlock + ", tls=" + tls + "]";
+    }
+
+    /**
+     * What a TLS connection to Redis trusts and presents, as PEM files (read again at every connection attempt, so
+     * renewed certificates are taken up at the next reconnect). Empty names mean: the JVM's trust store, no client
+     * certificate.
+     *
+     * <pre>{@code
+     * Tls tls = Tls.trusting("/etc/magpie/redis-ca.crt");                       // the operator's CA only
+     * Tls mutual = tls.withClientCertificate("node-1.crt", "node-1.key", "");   // and a client certificate (mTLS)
+     * }</pre>
+     *
+     * @param caFile      PEM certificates the server's chain must end in; {@code ""}: the JVM's trust store
+     * @param certFile    PEM certificate chain this node presents ({@code tls-auth-clients yes}); {@code ""}: none
+     * @param keyFile     PEM PKCS#8 private key of {@code certFile}; given exactly when {@code certFile} is
+     * @param keyPassword password of an encrypted {@code keyFile}; {@code ""}: not encrypted
+     */
+    public record Tls(String caFile, String certFile, String keyFile, String keyPassword) {
+        /** The JVM's trust store ({@code -Djavax.net.ssl.trustStore}), no client certificate. */
+        public static final Tls JVM_DEFAULTS = new Tls("", "", "", "");
+
+        public Tls {
+            Objects.requireNonNull(caFile, "caFile");
+            Objects.requireNonNull(certFile, "certFile");
+            Objects.requireNonNull(keyFile, "keyFile");
+            Objects.requireNonNull(keyPassword, "keyPassword");
+            if (certFile.isEmpty() != keyFile.isEmpty()) {
+                throw new IllegalArgumentException(certFile.isEmpty()
+                        ? "cert_file is required with key_file: a client certificate for Redis needs both"
+                        : "key_file is required with cert_file: a client certificate for Redis needs both");
+            }
+            if (certFile.isEmpty() && !keyPassword.isEmpty()) {
+                throw new IllegalArgumentException("key_password is set but there is no key_file for Redis");
+            }
+        }
+
+        /** Trusts the certificates in {@code caFile} (PEM) instead of the JVM's trust store. */
+        public static Tls trusting(String caFile) {
+            return new Tls(caFile, "", "", "");
+        }
+
+        /** This with a client certificate chain and its key (PEM; {@code keyPassword} {@code ""} if not encrypted). */
+        public Tls withClientCertificate(String certFile, String keyFile, String keyPassword) {
+            return new Tls(caFile, certFile, keyFile, keyPassword);
+        }
+
+        @Override
+        public String toString() {
+            return "Tls[caFile=" + (caFile.isEmpty() ? "jvm trust store" : caFile) + ", certFile=" + certFile
+                    + ", keyFile=" + keyFile + ", keyPassword=" + (keyPassword.isEmpty() ? "none" : "***") + "]";
+        }
     }
 }

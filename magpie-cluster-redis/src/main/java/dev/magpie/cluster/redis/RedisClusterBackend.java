@@ -48,6 +48,8 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +61,10 @@ import static dev.magpie.cluster.redis.WireCodec.utf8;
  * one subscribed to the route and retained channels, and one the {@link InboxReader} blocks on. Lettuce reconnects by
  * itself (20 ms, doubling, at most {@link RedisBackendSettings#reconnectMaxDelay}); while disconnected, calls fail at
  * once instead of queueing without bound, and a reconnect of the subscription re-publishes this node's routes in full
- * and fires {@link ClusterEvents#onConnected} (the Redis may have restarted empty).
+ * and fires {@link ClusterEvents#onConnected} (the Redis may have restarted empty). Over {@code rediss://} the
+ * connections trust the CA and present the client certificate of {@link RedisBackendSettings#tls()}
+ * ({@link RedisTlsOptions}). Every call is timed by kind ({@link RedisCommandMeter}) once {@link #bindTo} gave it a
+ * registry.
  *
  * <pre>{@code
  * RedisClusterBackend backend = RedisClusterBackend.create(
@@ -67,7 +72,7 @@ import static dev.magpie.cluster.redis.WireCodec.utf8;
  * backend.start(events, inbox).toCompletableFuture().join();
  * }</pre>
  */
-public final class RedisClusterBackend implements ClusterBackend {
+public final class RedisClusterBackend implements ClusterBackend, MeterBinder {
     private static final Logger LOG = LoggerFactory.getLogger(RedisClusterBackend.class);
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
     private static final int ADOPT_BATCH = 256;
@@ -79,6 +84,7 @@ public final class RedisClusterBackend implements ClusterBackend {
     private final RedisOwnership ownership;
     private final RedisRetained retained;
     private final RedisRoutes routes;
+    private final RedisCommandMeter meter = new RedisCommandMeter();
     private final ClientResources resources;
     private final RedisClient client;
     private final RedisClient readerClient;
@@ -106,10 +112,10 @@ public final class RedisClusterBackend implements ClusterBackend {
                 .build();
         RedisURI uri = RedisURI.create(settings.uri());
         this.client = RedisClient.create(resources, uri);
-        this.client.setOptions(options(settings.commandTimeout()));
+        this.client.setOptions(options(settings.commandTimeout(), settings.tls()));
         this.readerClient = RedisClient.create(resources, uri);
         // the reader's commands block for up to readBlock by design: its timeout covers that
-        this.readerClient.setOptions(options(settings.commandTimeout().plus(settings.readBlock())));
+        this.readerClient.setOptions(options(settings.commandTimeout().plus(settings.readBlock()), settings.tls()));
         this.callbackThread = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "magpie-cluster-callbacks-" + self.nodeId());
             thread.setDaemon(true);
@@ -124,13 +130,14 @@ public final class RedisClusterBackend implements ClusterBackend {
         };
     }
 
-    private static ClientOptions options(Duration timeout) {
-        return ClientOptions.builder()
+    private static ClientOptions options(Duration timeout, RedisBackendSettings.Tls tls) {
+        ClientOptions.Builder options = ClientOptions.builder()
                 .autoReconnect(true)
                 // fail fast while disconnected: the cluster layer buffers a bounded amount, Lettuce would not
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(timeout))
-                .build();
+                .timeoutOptions(TimeoutOptions.enabled(timeout));
+        RedisTlsOptions.of(tls).ifPresent(options::sslOptions);   // rediss:// with the operator's CA / client cert
+        return options.build();
     }
 
     /** A backend for {@code self}; nothing is connected before {@link #start}. */
@@ -141,6 +148,20 @@ public final class RedisClusterBackend implements ClusterBackend {
     @Override
     public NodeIdentity self() {
         return self;
+    }
+
+    /**
+     * Registers this backend's Redis command latency ({@code magpie.cluster.redis.command}, see
+     * {@link RedisCommandMeter}) on {@code registry}; the broker calls it with its own registry when it is given this
+     * backend, so {@code /metrics} shows {@code magpie_cluster_redis_command_seconds}.
+     *
+     * <pre>{@code
+     * backend.bindTo(registry);   // only when the backend is used without a broker
+     * }</pre>
+     */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        meter.bindTo(registry);
     }
 
     private RedisAsyncCommands<String, byte[]> redis() {
@@ -155,13 +176,18 @@ public final class RedisClusterBackend implements ClusterBackend {
                     + (closed ? " is closed" : " is not started")));
             return result;
         }
+        RedisCommandMeter.Kind kind = RedisCommandMeter.Kind.of(what);
+        long sent = System.nanoTime();
         CompletionStage<T> stage;
         try {
             stage = command.get();
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
         }
-        stage.whenCompleteAsync((value, failure) -> {
+        // timed where Redis's answer arrives (Lettuce's thread; a lock-free update), not after the hop below
+        CompletionStage<T> timed = stage.whenComplete((value, failure) ->
+                meter.record(kind, System.nanoTime() - sent, failure != null));
+        timed.whenCompleteAsync((value, failure) -> {
             if (failure == null) {
                 result.complete(value);
             } else {
@@ -176,6 +202,11 @@ public final class RedisClusterBackend implements ClusterBackend {
     @Override
     public CompletionStage<Void> start(ClusterEvents events, InboxHandler inbox) {
         this.events = events;
+        try {
+            RedisTlsOptions.check(settings.tls());
+        } catch (ClusterException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         RedisURI uri = RedisURI.create(settings.uri());
         client.addListener(new RedisConnectionStateListener() {
             @Override
@@ -212,7 +243,7 @@ public final class RedisClusterBackend implements ClusterBackend {
         }).handleAsync((ignored, failure) -> {
             if (failure != null) {
                 throw new ClusterException("cannot connect to Redis at " + uri.getHost() + ":" + uri.getPort()
-                        + " for cluster node " + self + ": " + failure.getMessage(), failure);
+                        + " for cluster node " + self + ": " + withRootCause(failure), failure);
             }
             reader = new InboxReader(readerConnection, keys.inbox(self.nodeId()), self.nodeId() + "-" + incarnation,
                     inbox, settings.readBlock(), settings.commandTimeout().multipliedBy(5));
@@ -220,6 +251,16 @@ public final class RedisClusterBackend implements ClusterBackend {
             events.onConnected();
             return null;
         }, callbacks);
+    }
+
+    /** The failure's message and, when another, its innermost cause's (a TLS handshake's "PKIX path building failed"). */
+    private static String withRootCause(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == failure || root.getMessage() == null ? failure.getMessage()
+                : failure.getMessage() + " (" + root.getMessage() + ")";
     }
 
     /** The subscription came back: the Redis may be a new, empty one. Re-publish, then tell the node. */

@@ -8,7 +8,10 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** What {@link RedisBackendSettings} makes of plain, TLS and Sentinel addresses, as Lettuce then reads them. */
+/**
+ * What {@link RedisBackendSettings} makes of plain, TLS and Sentinel addresses, as Lettuce then reads them, and which
+ * TLS files it takes.
+ */
 class RedisBackendSettingsTest {
 
     @Test
@@ -39,6 +42,24 @@ class RedisBackendSettingsTest {
                 .hasMessageContaining("expected redis://host:port")
                 .hasMessageNotContaining("hunter2");
         assertThat(RedisBackendSettings.of("redis://127.0.0.1:6379", "hunter2").toString()).doesNotContain("hunter2");
+    }
+
+    @Test
+    void tlsFilesNeedATlsAddressAndAClientCertificateNeedsItsKey() {
+        RedisBackendSettings.Tls mutual = RedisBackendSettings.Tls.trusting("/ca.crt")
+                .withClientCertificate("/n1.crt", "/n1.key", "k3y");
+        RedisBackendSettings settings = RedisBackendSettings.of("rediss://r:6380").withTls(mutual);
+        assertThat(settings.tls()).isEqualTo(new RedisBackendSettings.Tls("/ca.crt", "/n1.crt", "/n1.key", "k3y"));
+        assertThat(settings.toString()).contains("caFile=/ca.crt").doesNotContain("k3y");
+        assertThat(RedisBackendSettings.sentinel("m", List.of("s:26379"), "", true).withTls(mutual).tls()).isEqualTo(mutual);
+        assertThat(RedisBackendSettings.of("redis://r:6379").tls()).isEqualTo(RedisBackendSettings.Tls.JVM_DEFAULTS);
+
+        assertThatThrownBy(() -> RedisBackendSettings.of("redis://r:6379").withTls(mutual))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a TLS address");
+        assertThatThrownBy(() -> new RedisBackendSettings.Tls("", "/n1.crt", "", ""))
+                .hasMessageContaining("key_file is required with cert_file");
+        assertThatThrownBy(() -> new RedisBackendSettings.Tls("/ca.crt", "", "", "pw"))
+                .hasMessageContaining("key_password is set but there is no key_file");
     }
 
     private static String password(RedisURI uri) {

@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * ({@code --save "" --appendonly no}), so tests never depend on (or disturb) a Redis service the machine may run.
  * Skipped where the binary is missing; under CI (variable {@code CI} set) a missing binary fails instead, so CI cannot
  * pass without these tests. Also speaks just enough RESP to send the failure commands tests need
- * ({@code CLIENT PAUSE}, {@code CLIENT KILL}, {@code SHUTDOWN NOSAVE}).
+ * ({@code CLIENT PAUSE}, {@code CLIENT KILL}, {@code SHUTDOWN NOSAVE}). {@link #startTls} adds a TLS port beside the
+ * plain one (which the kit's own commands keep using).
  *
  * <pre>{@code
  * static RedisServerKit redis;
@@ -38,15 +39,33 @@ public final class RedisServerKit implements AutoCloseable {
 
     private final int port;
     private final Path log;
+    /** The TLS port, 0 for none. */
+    private final int tlsPort;
+    private final List<String> extraArguments;
     private Process process;
 
-    private RedisServerKit(int port, Path log) {
+    private RedisServerKit(int port, Path log, int tlsPort, List<String> extraArguments) {
         this.port = port;
         this.log = log;
+        this.tlsPort = tlsPort;
+        this.extraArguments = List.copyOf(extraArguments);
     }
 
     /** Starts a server on a free port, or skips (fails under CI) when there is no redis-server. */
     public static RedisServerKit start() {
+        return start(false, null, null, null, false);
+    }
+
+    /**
+     * Starts a server with a plain port ({@link #uri()}) and a TLS one ({@link #tlsUri()}) presenting {@code certFile}
+     * and {@code keyFile} (PEM); with {@code requireClientCertificates}, a TLS client must present a certificate signed
+     * by {@code caFile} ({@code tls-auth-clients yes}). Skipped like {@link #start()} without the binary.
+     */
+    public static RedisServerKit startTls(Path certFile, Path keyFile, Path caFile, boolean requireClientCertificates) {
+        return start(true, certFile, keyFile, caFile, requireClientCertificates);
+    }
+
+    private static RedisServerKit start(boolean tls, Path certFile, Path keyFile, Path caFile, boolean clientCerts) {
         if (!Files.isExecutable(BINARY)) {
             if (System.getenv("CI") != null) {
                 fail(BINARY + " is missing under CI: .ci/run installs the redis-server package");
@@ -56,8 +75,12 @@ public final class RedisServerKit implements AutoCloseable {
         IOException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             try {
+                int tlsPort = tls ? freePort() : 0;
+                List<String> extra = tls ? List.of("--tls-port", Integer.toString(tlsPort), "--tls-cert-file",
+                        certFile.toString(), "--tls-key-file", keyFile.toString(), "--tls-ca-cert-file", caFile.toString(),
+                        "--tls-auth-clients", clientCerts ? "yes" : "no") : List.of();
                 RedisServerKit kit = new RedisServerKit(freePort(),
-                        Files.createTempFile("magpie-test-redis-", ".log"));
+                        Files.createTempFile("magpie-test-redis-", ".log"), tlsPort, extra);
                 kit.launch();
                 return kit;
             } catch (IOException e) {
@@ -74,9 +97,11 @@ public final class RedisServerKit implements AutoCloseable {
     }
 
     private void launch() throws IOException {
-        process = new ProcessBuilder(BINARY.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "yes",
-                "--dir", System.getProperty("java.io.tmpdir"), "--logfile", "")
+        List<String> command = new java.util.ArrayList<>(List.of(BINARY.toString(), "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "yes",
+                "--dir", System.getProperty("java.io.tmpdir"), "--logfile", ""));
+        command.addAll(extraArguments);
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         try {
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
@@ -98,6 +123,14 @@ public final class RedisServerKit implements AutoCloseable {
 
     public String uri() {
         return "redis://127.0.0.1:" + port;
+    }
+
+    /** The TLS address of a server made by {@link #startTls}. */
+    public String tlsUri() {
+        if (tlsPort == 0) {
+            throw new IllegalStateException("this redis-server has no TLS port: start it with startTls");
+        }
+        return "rediss://127.0.0.1:" + tlsPort;
     }
 
     /** Sends one command and returns the first line of the reply (without its type prefix). */

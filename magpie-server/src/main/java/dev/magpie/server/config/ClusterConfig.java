@@ -10,6 +10,7 @@ import dev.magpie.cluster.redis.RedisClusterBackend;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -25,15 +26,17 @@ import java.util.Objects;
  * @param keyPrefix      the first part of every Redis key, so several clusters can share one Redis
  * @param commandTimeout how long one Redis call may take before it counts as failed
  * @param redisDown      what a CONNECT gets while Redis cannot answer for its client id ({@link RedisDownPolicy})
+ * @param leaseTtl       how long this node's lease lives unrenewed (1s..60s, {@link ClusterSettings#leaseTtl()}): a dead
+ *                       node is found about this long after its last renewal; members are polled every sixth of it
  */
 public record ClusterConfig(boolean enabled, String nodeId, ClusterRedisConfig redis, String keyPrefix,
-                            Duration commandTimeout, RedisDownPolicy redisDown) {
+                            Duration commandTimeout, RedisDownPolicy redisDown, Duration leaseTtl) {
 
     /** The characters Redis keys and hash tags of a node take ({@link NodeIdentity}), and their number. */
     private static final String NODE_ID = "[A-Za-z0-9._-]{1,64}";
 
     public static final ClusterConfig DEFAULTS = new ClusterConfig(false, "", ClusterRedisConfig.DEFAULTS, "magpie",
-            Duration.ofSeconds(2), RedisDownPolicy.SERVE_LOCAL);
+            Duration.ofSeconds(2), RedisDownPolicy.SERVE_LOCAL, ClusterSettings.DEFAULT_LEASE_TTL);
 
     public ClusterConfig {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -41,12 +44,22 @@ public record ClusterConfig(boolean enabled, String nodeId, ClusterRedisConfig r
         Objects.requireNonNull(keyPrefix, "keyPrefix");
         Objects.requireNonNull(commandTimeout, "commandTimeout");
         Objects.requireNonNull(redisDown, "redisDown");
+        Objects.requireNonNull(leaseTtl, "leaseTtl");
         if (!nodeId.isEmpty() && !nodeId.matches(NODE_ID)) {
             throw new IllegalArgumentException("node_id '" + nodeId + "' must be 1 to 64 letters, digits, '.', '_' or '-'"
                     + " (it is part of Redis keys); leave it empty for the host name");
         }
         if (commandTimeout.toMillis() < 10 || commandTimeout.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("command_timeout must be between 10ms and 1m, was " + DurationFormat.format(commandTimeout));
+        }
+        if (leaseTtl.compareTo(ClusterSettings.MIN_LEASE_TTL) < 0 || leaseTtl.compareTo(ClusterSettings.MAX_LEASE_TTL) > 0) {
+            throw new IllegalArgumentException("lease_ttl must be between 1s and 60s, was " + DurationFormat.format(leaseTtl)
+                    + " (shorter leases are lost to one slow renewal, longer ones leave a dead node's clients waiting)");
+        }
+        if (leaseTtl.compareTo(commandTimeout.multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException("lease_ttl (" + DurationFormat.format(leaseTtl) + ") must be at least twice"
+                    + " command_timeout (" + DurationFormat.format(commandTimeout) + "): the lease is renewed every third"
+                    + " of it, and a renewal may take up to command_timeout");
         }
         if (!keyPrefix.matches("[A-Za-z0-9._-]{1,32}")) {
             throw new IllegalArgumentException("key_prefix '" + keyPrefix + "' must be 1 to 32 letters, digits, '.', '_' or '-'");
@@ -61,13 +74,15 @@ public record ClusterConfig(boolean enabled, String nodeId, ClusterRedisConfig r
     static ClusterConfig fromYaml(@JsonProperty("enabled") Boolean enabled, @JsonProperty("node_id") String nodeId,
                                   @JsonProperty("redis") ClusterRedisConfig redis, @JsonProperty("key_prefix") String keyPrefix,
                                   @JsonProperty("command_timeout") Duration commandTimeout,
-                                  @JsonProperty("redis_down") String redisDown) {
+                                  @JsonProperty("redis_down") String redisDown,
+                                  @JsonProperty("lease_ttl") Duration leaseTtl) {
         ClusterConfig d = DEFAULTS;
         return new ClusterConfig(enabled != null ? enabled : d.enabled, nodeId != null ? nodeId : d.nodeId,
                 redis != null ? redis : d.redis, keyPrefix != null ? keyPrefix : d.keyPrefix,
                 commandTimeout != null ? commandTimeout : d.commandTimeout,
                 redisDown != null ? YamlEnums.parse(RedisDownPolicy.class, "cluster.redis_down", redisDown.toLowerCase(Locale.ROOT))
-                        : d.redisDown);
+                        : d.redisDown,
+                leaseTtl != null ? leaseTtl : d.leaseTtl);
     }
 
     /** The configured node id, or else this machine's host name cut to the characters and length a node id takes. */
@@ -91,6 +106,12 @@ public record ClusterConfig(boolean enabled, String nodeId, ClusterRedisConfig r
         return id.isEmpty() ? "magpie" : id;
     }
 
+    /** This section with the relative file names under {@code redis.tls} resolved against {@code directory}. */
+    public ClusterConfig resolvedAgainst(Path directory) {
+        return new ClusterConfig(enabled, nodeId, redis.resolvedAgainst(directory), keyPrefix, commandTimeout, redisDown,
+                leaseTtl);
+    }
+
     /** The settings of the Redis backend: the {@code redis:} address with this section's prefix and timeout. */
     public RedisBackendSettings toSettings() {
         return redis.toSettings().withKeyPrefix(keyPrefix).withCommandTimeout(commandTimeout);
@@ -105,7 +126,12 @@ public record ClusterConfig(boolean enabled, String nodeId, ClusterRedisConfig r
             return builder;
         }
         return builder.cluster(RedisClusterBackend.create(toSettings(), NodeIdentity.fresh(effectiveNodeId())),
-                ClusterSettings.defaults().withOutage(redisDown.outage()));
+                toClusterSettings());
+    }
+
+    /** The broker's side of this section: the outage policy and the lease. */
+    public ClusterSettings toClusterSettings() {
+        return ClusterSettings.defaults().withOutage(redisDown.outage()).withLeaseTtl(leaseTtl);
     }
 
     /**

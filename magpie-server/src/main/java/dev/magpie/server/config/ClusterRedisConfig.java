@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.magpie.cluster.redis.RedisBackendSettings;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,7 +16,7 @@ import java.util.Objects;
  * @param sentinel     the master's name and the Sentinels' {@code host:port}s; {@link SentinelConfig#NONE} if unused
  * @param clusterNodes seed nodes of a Redis Cluster (planned)
  * @param password     the Redis password ({@code requirepass}); empty: none, or the one in {@code uri}
- * @param tls          TLS to Redis (also implied by {@code rediss://})
+ * @param tls          TLS to Redis (also implied by {@code rediss://}): the CA to trust, a client certificate
  */
 public record ClusterRedisConfig(String uri, SentinelConfig sentinel, List<String> clusterNodes, String password,
                                  RedisTlsConfig tls) {
@@ -60,13 +61,19 @@ public record ClusterRedisConfig(String uri, SentinelConfig sentinel, List<Strin
     RedisBackendSettings toSettings() {
         try {
             if (sentinel.isSet()) {
-                return RedisBackendSettings.sentinel(sentinel.master(), sentinel.nodes(), password, tls.enabled());
+                return RedisBackendSettings.sentinel(sentinel.master(), sentinel.nodes(), password, tls.enabled())
+                        .withTls(tls.toBackend());
             }
             String address = tls.enabled() && uri.startsWith("redis://") ? "rediss://" + uri.substring("redis://".length()) : uri;
-            return RedisBackendSettings.of(address, password);
+            return RedisBackendSettings.of(address, password).withTls(tls.toBackend());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("cluster.redis: " + e.getMessage(), e);
         }
+    }
+
+    /** This section with the TLS files' relative names resolved against {@code directory} (the config file's). */
+    ClusterRedisConfig resolvedAgainst(Path directory) {
+        return new ClusterRedisConfig(uri, sentinel, clusterNodes, password, tls.resolvedAgainst(directory));
     }
 
     @Override
@@ -103,17 +110,60 @@ public record ClusterRedisConfig(String uri, SentinelConfig sentinel, List<Strin
     }
 
     /**
-     * {@code cluster.redis.tls}. The server's certificate is checked against the JVM's trust store
-     * ({@code -Djavax.net.ssl.trustStore=…} in {@code MAGPIE_JAVA_OPTS}); a {@code cafile} key is planned.
+     * {@code cluster.redis.tls}. Without {@code ca_file} the server's certificate is checked against the JVM's trust
+     * store; with it, against the operator's CA only. {@code cert_file} and {@code key_file} give this node a client
+     * certificate for a Redis that asks for one ({@code tls-auth-clients yes}). Relative names are resolved against the
+     * config file's directory; the files are read when the node starts (and again at every reconnection).
      *
-     * @param enabled whether connections to Redis (and the Sentinels) use TLS
+     * <pre>{@code
+     * tls: {enabled: true, ca_file: certs/ca.crt, cert_file: certs/node-1.crt, key_file: certs/node-1.key}
+     * }</pre>
+     *
+     * @param enabled     whether connections to Redis (and the Sentinels) use TLS ({@code rediss://} also does)
+     * @param caFile      PEM CA certificates the server's chain must end in; {@code ""}: the JVM's trust store
+     * @param certFile    PEM certificate chain presented to Redis; {@code ""}: none
+     * @param keyFile     PEM PKCS#8 private key of {@code certFile}
+     * @param keyPassword password of an encrypted {@code keyFile}; {@code ""}: not encrypted
      */
-    public record RedisTlsConfig(boolean enabled) {
-        public static final RedisTlsConfig DEFAULTS = new RedisTlsConfig(false);
+    public record RedisTlsConfig(boolean enabled, String caFile, String certFile, String keyFile, String keyPassword) {
+        public static final RedisTlsConfig DEFAULTS = new RedisTlsConfig(false, "", "", "", "");
+
+        public RedisTlsConfig {
+            Objects.requireNonNull(caFile, "caFile");
+            Objects.requireNonNull(certFile, "certFile");
+            Objects.requireNonNull(keyFile, "keyFile");
+            Objects.requireNonNull(keyPassword, "keyPassword");
+            backend(caFile, certFile, keyFile, keyPassword);   // cert_file without key_file and the like, at their line
+        }
 
         @JsonCreator
-        static RedisTlsConfig fromYaml(@JsonProperty("enabled") Boolean enabled) {
-            return new RedisTlsConfig(enabled != null && enabled);
+        static RedisTlsConfig fromYaml(@JsonProperty("enabled") Boolean enabled, @JsonProperty("ca_file") String caFile,
+                                       @JsonProperty("cert_file") String certFile, @JsonProperty("key_file") String keyFile,
+                                       @JsonProperty("key_password") String keyPassword) {
+            return new RedisTlsConfig(enabled != null && enabled, caFile != null ? caFile.strip() : "",
+                    certFile != null ? certFile.strip() : "", keyFile != null ? keyFile.strip() : "",
+                    keyPassword != null ? keyPassword : "");
+        }
+
+        /** The backend's view of the files. */
+        RedisBackendSettings.Tls toBackend() {
+            return backend(caFile, certFile, keyFile, keyPassword);
+        }
+
+        /** Refuses a half client certificate (the loader names {@code cluster.redis.tls} and the line). */
+        private static RedisBackendSettings.Tls backend(String caFile, String certFile, String keyFile, String keyPassword) {
+            return new RedisBackendSettings.Tls(caFile, certFile, keyFile, keyPassword);
+        }
+
+        RedisTlsConfig resolvedAgainst(Path directory) {
+            return new RedisTlsConfig(enabled, SecurityConfig.resolve(directory, caFile),
+                    SecurityConfig.resolve(directory, certFile), SecurityConfig.resolve(directory, keyFile), keyPassword);
+        }
+
+        @Override
+        public String toString() {
+            return "RedisTlsConfig[enabled=" + enabled + ", caFile=" + caFile + ", certFile=" + certFile + ", keyFile="
+                    + keyFile + ", keyPassword=" + (keyPassword.isEmpty() ? "none" : "***") + "]";
         }
     }
 }

@@ -48,7 +48,8 @@ public final class ConfigLoader {
         MagpieConfig config = applyEnvironment(parse(text, file.toString()));
         Path directory = file.toAbsolutePath().normalize().getParent();
         return config.withSecurity(config.security().resolvedAgainst(directory))
-                .withListeners(config.listeners().stream().map(l -> l.resolvedAgainst(directory)).toList());
+                .withListeners(config.listeners().stream().map(l -> l.resolvedAgainst(directory)).toList())
+                .withCluster(config.cluster().resolvedAgainst(directory));
     }
 
     /**

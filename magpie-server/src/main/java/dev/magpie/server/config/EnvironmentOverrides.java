@@ -26,8 +26,9 @@ import java.util.TreeMap;
  * matched against the real schema rather than against what the file happened to spell out. Because keys
  * contain underscores themselves, matching walks the tree and tries the longest key first. A variable that
  * matches nothing is an error, not ignored: a typo in a deployment must not silently leave a default in place.
- * Overrides are applied one at a time, in name order, and the config is re-validated after each, so a bad
- * value is blamed on the variable that set it.
+ * Overrides are applied all at once (so keys valid only together, such as a certificate and its key, can come from
+ * two variables); when the result is refused they are applied again one at a time, in name order, re-validating after
+ * each, so a bad value is blamed on the variable that set it.
  */
 public final class EnvironmentOverrides {
 
@@ -56,6 +57,22 @@ public final class EnvironmentOverrides {
     }
 
     MagpieConfig applyTo(MagpieConfig base) {
+        if (overrides.size() > 1) {
+            // keys that are only valid together (cert_file and key_file) may be set by two variables: all at once
+            // first; only when that fails, one at a time, to blame the variable that made the config invalid
+            // (or a variable may name a key that only an earlier one makes exist: also one at a time)
+            try {
+                ObjectNode tree = mapper.valueToTree(base);
+                for (Map.Entry<String, String> override : overrides.entrySet()) {
+                    String keyPath = override.getKey().substring(PREFIX.length()).toLowerCase(Locale.ROOT);
+                    Slot slot = find(tree, keyPath, "", override.getKey());
+                    slot.set(typed(slot, override.getValue(), override.getKey()));
+                }
+                return mapper.treeToValue(tree, MagpieConfig.class);
+            } catch (JsonProcessingException | IllegalArgumentException | ConfigException e) {
+                // fall through: the loop below names the variable
+            }
+        }
         MagpieConfig config = base;
         for (Map.Entry<String, String> override : overrides.entrySet()) {
             config = applyOne(config, override.getKey(), override.getValue());

@@ -4,14 +4,21 @@ import dev.magpie.cluster.ClusterSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.magpie.cluster.redis.RedisBackendSettings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The {@code cluster:} section: off by default, its three Redis forms, node ids, the environment, errors at their line. */
+/**
+ * The {@code cluster:} section: off by default, its three Redis forms, TLS files, the lease, node ids, the environment,
+ * errors at their line.
+ */
 class ClusterConfigTest {
 
     private static MagpieConfig parse(String yaml) {
@@ -111,5 +118,85 @@ class ClusterConfigTest {
         assertThat(view.at("/cluster/redis/uri").asText()).doesNotContain("inuri");
         assertThat(view.at("/cluster/node_id").asText()).isEmpty();
         assertThat(view.at("/cluster/redis/cluster_nodes").isArray()).isTrue();
+    }
+
+    @Test
+    void theLeaseIsSixSecondsByDefaultAndTheMemberPollASixthOfIt() {
+        assertThat(ClusterConfig.DEFAULTS.leaseTtl()).isEqualTo(Duration.ofSeconds(6));
+        assertThat(ClusterConfig.DEFAULTS.toClusterSettings().leaseTtl()).isEqualTo(Duration.ofSeconds(6));
+        assertThat(ClusterConfig.DEFAULTS.toClusterSettings().memberPoll()).isEqualTo(Duration.ofSeconds(1));
+
+        ClusterSettings shortLease = parse("cluster:\n  lease_ttl: 1500ms\n  command_timeout: 500ms\n").cluster()
+                .toClusterSettings();
+        assertThat(shortLease.leaseTtl()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(shortLease.memberPoll()).isEqualTo(Duration.ofMillis(250));
+        assertThat(parse("cluster:\n  lease_ttl: 1m\n").cluster().toClusterSettings().memberPoll())
+                .isEqualTo(Duration.ofSeconds(10));
+        assertThat(parse("cluster:\n  lease_ttl: 3s\n  command_timeout: 1s\n  redis_down: refuse_all\n").cluster().toClusterSettings())
+                .isEqualTo(new ClusterSettings(ClusterSettings.Outage.REFUSE_ALL, Duration.ofSeconds(3)));
+    }
+
+    @Test
+    void aLeaseOutsideOneSecondToOneMinuteOrShorterThanTwoCommandTimeoutsIsRefusedAtItsLine() {
+        assertThatThrownBy(() -> parse("cluster:\n  lease_ttl: 500ms\n  command_timeout: 100ms\n"))
+                .hasMessageStartingWith("config error in magpie.yaml at line")
+                .hasMessageContaining("lease_ttl must be between 1s and 60s, was 500ms");
+        assertThatThrownBy(() -> parse("cluster:\n  lease_ttl: 61s\n")).hasMessageContaining("between 1s and 60s");
+        assertThatThrownBy(() -> parse("cluster:\n  lease_ttl: 3s\n"))
+                .hasMessageContaining("lease_ttl (3s) must be at least twice command_timeout (2s)");
+        assertThatThrownBy(() -> new ClusterSettings(ClusterSettings.Outage.REFUSE_ALL, Duration.ofMillis(999)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between 1s and 60s");
+    }
+
+    @Test
+    void theLeaseAndTheTlsFilesTakeEnvironmentVariables() {
+        MagpieConfig config = new ConfigLoader(Map.of("MAGPIE_CLUSTER_LEASE_TTL", "10s",
+                "MAGPIE_CLUSTER_REDIS_TLS_CA_FILE", "/etc/magpie/redis-ca.crt",
+                "MAGPIE_CLUSTER_REDIS_TLS_KEY_PASSWORD", "k3y", "MAGPIE_CLUSTER_REDIS_TLS_CERT_FILE", "/n1.crt",
+                "MAGPIE_CLUSTER_REDIS_TLS_KEY_FILE", "/n1.key")).applyEnvironment(parse("log_level: info\n"));
+        assertThat(config.cluster().leaseTtl()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.cluster().redis().tls().caFile()).isEqualTo("/etc/magpie/redis-ca.crt");
+        assertThat(config.cluster().redis().tls().keyPassword()).isEqualTo("k3y");
+    }
+
+    @Test
+    void theTlsFilesReachTheBackendSettings() {
+        ClusterConfig cluster = parse("cluster:\n  enabled: true\n  redis:\n    uri: redis://redis.internal:6380\n"
+                + "    tls:\n      enabled: true\n      ca_file: /etc/magpie/ca.crt\n      cert_file: /etc/magpie/n1.crt\n"
+                + "      key_file: /etc/magpie/n1.key\n      key_password: k3y\n").cluster();
+        RedisBackendSettings settings = cluster.toSettings();
+        assertThat(settings.uri()).isEqualTo("rediss://redis.internal:6380");
+        assertThat(settings.tls()).isEqualTo(new RedisBackendSettings.Tls("/etc/magpie/ca.crt", "/etc/magpie/n1.crt",
+                "/etc/magpie/n1.key", "k3y"));
+        assertThat(cluster.toString()).doesNotContain("k3y");
+        assertThat(settings.toString()).doesNotContain("k3y");
+        JsonNode view = ConfigView.masked(parse("cluster:\n  redis:\n    tls:\n      cert_file: n1.crt\n"
+                + "      key_file: n1.key\n      key_password: k3y\n"));
+        assertThat(view.at("/cluster/redis/tls/key_password").asText()).isEqualTo(ConfigView.MASK);
+        assertThat(view.at("/cluster/redis/tls/ca_file").asText()).isEmpty();
+        // without a CA file: the JVM's trust store, as before
+        assertThat(parse("cluster:\n  enabled: true\n  redis:\n    uri: rediss://r:6380\n").cluster().toSettings().tls())
+                .isEqualTo(RedisBackendSettings.Tls.JVM_DEFAULTS);
+    }
+
+    @Test
+    void aHalfClientCertificateOrACaFileWithoutTlsIsRefusedAtItsLine() {
+        assertThatThrownBy(() -> parse("cluster:\n  redis:\n    tls:\n      enabled: true\n      cert_file: n1.crt\n"))
+                .hasMessageStartingWith("config error in magpie.yaml at line")
+                .hasMessageContaining("cluster.redis.tls.key_file is required with cert_file: a client certificate for Redis needs both");
+        assertThatThrownBy(() -> parse("cluster:\n  enabled: true\n  redis:\n    uri: redis://r:6379\n"
+                + "    tls:\n      ca_file: ca.crt\n"))
+                .hasMessageContaining("needs a TLS address (rediss://");
+    }
+
+    @Test
+    void relativeTlsFilesAreResolvedAgainstTheConfigFilesDirectory(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("magpie.yaml");
+        Files.writeString(file, "cluster:\n  redis:\n    tls:\n      enabled: true\n      ca_file: certs/ca.crt\n"
+                + "      cert_file: /abs/n1.crt\n      key_file: certs/n1.key\n");
+        ClusterRedisConfig.RedisTlsConfig tls = new ConfigLoader(Map.of()).load(file).cluster().redis().tls();
+        assertThat(tls.caFile()).isEqualTo(dir.resolve("certs/ca.crt").toString());
+        assertThat(tls.certFile()).isEqualTo("/abs/n1.crt");
+        assertThat(tls.keyFile()).isEqualTo(dir.resolve("certs/n1.key").toString());
     }
 }

@@ -47,7 +47,8 @@ class ExampleConfigTest {
                 "login:", "free_failures:", "backoff:", "max_backoff:", "forget_after:", "max_tracked:", "max_pending_per_address:",
                 "max_pending:", "threads:", "webhooks:", "url:", "events:", "topics:", "secret:", "timeout:", "max_queued:",
                 "max_queued_bytes:", "retries:", "max_in_flight:", "sys_interval:", "sys_client_events:",
-                "metrics:", "path:", "token:", "jvm:", "loopback:"}) {
+                "metrics:", "path:", "token:", "jvm:", "loopback:", "ca_file:", "cert_file:", "key_file:", "key_password:",
+                "lease_ttl:", "command_timeout:", "redis_down:"}) {
             assertThat(text).as("magpie.example.yaml documents %s", key).containsPattern("(?m)^\\s*(#\\s*)?-?\\s*" + key);
         }
     }
