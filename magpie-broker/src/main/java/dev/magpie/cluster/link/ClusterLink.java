@@ -1,24 +1,17 @@
 package dev.magpie.cluster.link;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.magpie.cluster.ClusterBackend;
@@ -45,9 +38,10 @@ import org.slf4j.LoggerFactory;
  * matching another node's plain routes is sent once to that node's inbox, a shared group with no member here is given
  * to one node that has members ({@link SharedRoutes}), and what arrives in this node's inbox goes to the local
  * subscribers and named groups only (never forwarded again, except a shared message whose group lost its members
- * here, handed on at most twice). Retained messages are kept in step by {@link ClusterRetained}. Event loops only enqueue: route changes and outgoing messages are
- * sent from the link's own thread, batched per destination per turn, in order, resent with the same sequence numbers
- * after a failure (the receiver drops duplicates). Topics starting with '$' stay on their node ($SYS is per node).
+ * here, handed on at most twice). Retained messages are kept in step by {@link ClusterRetained}. Event loops only
+ * enqueue: route changes ({@link LocalRoutes}) and outgoing messages ({@link Outgoing}) are sent from the link's own
+ * thread, batched per destination per turn, in order, resent with the same sequence numbers after a failure (the
+ * receiver drops duplicates). Topics starting with '$' stay on their node ($SYS is per node).
  *
  * <pre>{@code
  * ClusterLink link = new ClusterLink(backend, distributor, ClusterSettings.defaults()); // before sessions are restored
@@ -59,16 +53,8 @@ import org.slf4j.LoggerFactory;
 public final class ClusterLink implements ClusterEvents, InboxHandler, Distributor.FilterWatcher, Distributor.Forwarder {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterLink.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
-    private static final int BATCH = 512;
-    /** Messages waiting per destination; past it new ones are dropped (and counted) rather than fill the heap. */
-    private static final int MAX_WAITING = 50_000;
-    private static final long RETRY_MILLIS = 200;
-    private static final int MAX_ATTEMPTS = 50;
     /** A shared message handed on this often (its group lost its members meanwhile, twice) is dropped and counted. */
     private static final int MAX_HOPS = 2;
-
-    private record RouteChange(String filter, boolean added) {
-    }
 
     /**
      * First byte of an inbox message that is not a forwarded PUBLISH but a note between nodes about sessions (a
@@ -101,18 +87,11 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
     /** Remote filters keyed (filter, node id): matched like local subscriptions, wildcards never leave the node. */
     private final SubscriptionTree<String> remoteTree = new SubscriptionTree<>();
     private final ScheduledExecutorService thread;
-    private final Queue<RouteChange> routeChanges = new ConcurrentLinkedQueue<>();
-    private final Map<String, Queue<byte[]>> outgoing = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> waiting = new ConcurrentHashMap<>();
-    /** Only touched on {@link #thread}. */
-    private final Map<String, Long> nextSeq = new HashMap<>();
-    private final Set<String> sending = new HashSet<>();
+    private final LocalRoutes localRoutes;
+    /** The messages for other nodes' inboxes, batched and resent on {@link #thread}. */
+    private final Outgoing outgoing;
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
-    /** What acknowledgements wait for: the copies queued for other nodes, until the store accepted them. */
-    private final ForwardBarrier barrier = new ForwardBarrier();
-    private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
     private volatile boolean started;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile LeaseWatcher watcher;
@@ -134,9 +113,7 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
         if (body.length == 0 || body[0] != CONTROL) {
             throw new IllegalArgumentException("a control message starts with ClusterLink.CONTROL");
         }
-        waiting.computeIfAbsent(nodeId, id -> new AtomicInteger()).incrementAndGet();
-        outgoing.computeIfAbsent(nodeId, id -> new ConcurrentLinkedQueue<>()).add(body);
-        barrier.queued(nodeId, 1);
+        outgoing.offerAlways(nodeId, body);
         scheduleFlush();
     }
 
@@ -146,7 +123,7 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
      * death. At once when nothing is queued.
      */
     public void afterForwarded(Runnable then) {
-        barrier.after(then);
+        outgoing.afterSent(then);
     }
 
     /** A link with {@link ClusterSettings#defaults()}: a 6 s lease, members polled every second. */
@@ -165,6 +142,8 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
             worker.setDaemon(true);
             return worker;
         });
+        this.outgoing = new Outgoing(backend, thread, this::scheduleFlush);
+        this.localRoutes = new LocalRoutes(backend, thread, distributor::localFilters);
         distributor.cluster(this, this);
         this.retained = new ClusterRetained(backend, distributor, thread);
         distributor.clusterRetained(retained::localChange);
@@ -220,7 +199,7 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
                 if (hooks != null) {
                     hooks.onLeaseLost();
                 }
-                republish(); // a cleanup winner may have forgotten this node's routes meanwhile
+                localRoutes.republish(); // a cleanup winner may have forgotten this node's routes meanwhile
             }
 
             @Override
@@ -237,13 +216,13 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
 
     @Override
     public void firstSubscriber(String filter) {
-        routeChanges.add(new RouteChange(filter, true));
+        localRoutes.changed(filter, true);
         scheduleFlush();
     }
 
     @Override
     public void lastSubscriberGone(String filter) {
-        routeChanges.add(new RouteChange(filter, false));
+        localRoutes.changed(filter, false);
         scheduleFlush();
     }
 
@@ -332,13 +311,7 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
     }
 
     private void enqueue(String nodeId, byte[] body) {
-        if (waiting.computeIfAbsent(nodeId, id -> new AtomicInteger()).incrementAndGet() > MAX_WAITING) {
-            waiting.get(nodeId).decrementAndGet();
-            dropped.incrementAndGet();
-            return;
-        }
-        outgoing.computeIfAbsent(nodeId, id -> new ConcurrentLinkedQueue<>()).add(body);
-        barrier.queued(nodeId, 1);
+        outgoing.offer(nodeId, body);
     }
 
     /**
@@ -362,7 +335,7 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
             handed += target.getValue().size();
         }
         if (handed < unserved.size()) {
-            dropped.addAndGet(unserved.size() - handed);
+            outgoing.droppedElsewhere(unserved.size() - handed);
             LOG.debug("cluster node {}: a message on {} for {} shared group(s) without members anywhere dropped",
                     backend.self(), forwarded.publish().topic(), unserved.size() - handed);
         }
@@ -382,80 +355,8 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
     /** One turn of the link thread: route changes, then one batch per destination not already sending. */
     private void flush() {
         flushScheduled.set(false);
-        flushRoutes();
-        for (Map.Entry<String, Queue<byte[]>> destination : outgoing.entrySet()) {
-            String nodeId = destination.getKey();
-            if (sending.contains(nodeId) || destination.getValue().isEmpty()) {
-                continue;
-            }
-            List<InboxMessage> batch = new ArrayList<>();
-            byte[] body;
-            while (batch.size() < BATCH && (body = destination.getValue().poll()) != null) {
-                long seq = nextSeq.merge(nodeId, 1L, Long::sum);
-                batch.add(new InboxMessage(backend.self(), seq, body));
-            }
-            waiting.get(nodeId).addAndGet(-batch.size());
-            sending.add(nodeId);
-            send(nodeId, batch, 1);
-        }
-    }
-
-    private void send(String nodeId, List<InboxMessage> batch, int attempt) {
-        backend.send(nodeId, batch).whenCompleteAsync((ok, failure) -> {
-            if (failure == null) {
-                forwarded.addAndGet(batch.size());
-                sending.remove(nodeId);
-                barrier.storeBack();
-                barrier.settled(nodeId, batch.size());
-                if (!outgoing.get(nodeId).isEmpty()) {
-                    scheduleFlush();
-                }
-            } else if (attempt < MAX_ATTEMPTS && !thread.isShutdown()) {
-                barrier.storeFailing(); // local clients keep being served: their acknowledgements stop waiting
-                // the same messages, the same seqs: whatever arrived the first time is dropped by the receiver
-                thread.schedule(() -> send(nodeId, batch, attempt + 1), RETRY_MILLIS, TimeUnit.MILLISECONDS);
-            } else {
-                LOG.warn("cluster node {}: {} messages for {} dropped after {} attempts: {}", backend.self(),
-                        batch.size(), nodeId, attempt, failure.getMessage());
-                dropped.addAndGet(batch.size());
-                sending.remove(nodeId);
-                barrier.storeBack();
-                barrier.settled(nodeId, batch.size()); // given up: its acknowledgements must not wait for ever
-                scheduleFlush();
-            }
-        }, thread);
-    }
-
-    private void flushRoutes() {
-        if (routeChanges.isEmpty()) {
-            return;
-        }
-        Set<String> added = new HashSet<>();
-        Set<String> removed = new HashSet<>();
-        RouteChange change;
-        while ((change = routeChanges.poll()) != null) {
-            if (change.added()) {
-                removed.remove(change.filter());
-                added.add(change.filter());
-            } else {
-                added.remove(change.filter());
-                removed.add(change.filter());
-            }
-        }
-        backend.publishRoutes(added, removed).whenCompleteAsync((seq, failure) -> {
-            if (failure != null && !thread.isShutdown()) {
-                // the backend sends the whole set with the next change; make sure there is one
-                thread.schedule(this::republish, 1, TimeUnit.SECONDS);
-            }
-        }, thread);
-    }
-
-    private void republish() {
-        backend.replaceRoutes(distributor.localFilters()).whenCompleteAsync((seq, failure) -> {
-            if (failure != null && !thread.isShutdown()) {
-                thread.schedule(this::republish, 1, TimeUnit.SECONDS);
-            }
-        }, thread);
+        localRoutes.publish();
+        outgoing.sendBatches();
     }
 
     // ---- delivery: in ----
@@ -495,7 +396,7 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
 
     /** Messages sent to other nodes, received from them, and dropped (queue bound or failed sends). */
     public long forwardedCount() {
-        return forwarded.get();
+        return outgoing.sentCount();
     }
 
     public long receivedCount() {
@@ -503,7 +404,7 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
     }
 
     public long droppedCount() {
-        return dropped.get();
+        return outgoing.droppedCount();
     }
 
     /**
@@ -557,6 +458,6 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
                     backend.self(), e.getMessage());
         }
         backend.close();
-        barrier.releaseAll(); // their connections are closing with the broker
+        outgoing.stop(); // acknowledgements still waiting go: their connections are closing with the broker
     }
 }

@@ -6,7 +6,10 @@
  * node's inbox to the local subscribers and the named groups. {@link dev.magpie.cluster.link.ClusterRetained} keeps
  * the local retained index in step with the store's (versions per topic, full read at start and reconnect).
  * {@link dev.magpie.cluster.link.ForwardedPublish} is the message's form between nodes and in the retained store.
- * Sessions, takeover and wills across nodes are not handled here yet (see {@code docs/cluster.md}).
+ * {@link dev.magpie.cluster.link.Outgoing} holds what goes to other nodes (bounded, batched, resent with the same
+ * numbers), {@link dev.magpie.cluster.link.ForwardBarrier} lets a publisher's acknowledgement wait until those copies
+ * are stored, and {@link dev.magpie.cluster.link.LocalRoutes} publishes the local filters' changes. Sessions, takeover,
+ * wills and a dead node's clients are {@code dev.magpie.cluster.session}'s.
  *
  * <p>Called by {@code dev.magpie} (the broker's assembly); calls {@code routing}, {@code session} (publications) and
  * {@code dev.magpie.cluster}.
