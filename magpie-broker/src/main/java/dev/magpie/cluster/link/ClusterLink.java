@@ -304,14 +304,14 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
                 body = ForwardedPublish.encode(publication.publish(), publication.originClientId(), now,
                         plainNodes.contains(nodeId), groups, 0);
             }
-            enqueue(nodeId, body);
+            enqueue(nodeId, body, publication.publish().qos());
         }
         scheduleFlush();
         return nodes.size();
     }
 
-    private void enqueue(String nodeId, byte[] body) {
-        outgoing.offer(nodeId, body);
+    private void enqueue(String nodeId, byte[] body, int qos) {
+        outgoing.offer(nodeId, body, qos);
     }
 
     /**
@@ -331,7 +331,7 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
                 continue;
             }
             enqueue(target.getKey(), ForwardedPublish.encode(forwarded.publish(), forwarded.originClientId(),
-                    forwarded.stored().storedAtMillis(), false, target.getValue(), forwarded.hops() + 1));
+                    forwarded.stored().storedAtMillis(), false, target.getValue(), forwarded.hops() + 1), forwarded.publish().qos());
             handed += target.getValue().size();
         }
         if (handed < unserved.size()) {

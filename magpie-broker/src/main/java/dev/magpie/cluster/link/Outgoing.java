@@ -27,14 +27,14 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * Outgoing outgoing = new Outgoing(backend, linkThread, link::scheduleFlush);
- * outgoing.offer("node-b", body);   // an event loop
+ * outgoing.offer("node-b", body, 1); // an event loop
  * outgoing.sendBatches();          // the link thread, once per turn
  * }</pre>
  */
 final class Outgoing {
     private static final Logger LOG = LoggerFactory.getLogger(Outgoing.class);
     private static final int BATCH = 512;
-    /** Messages waiting per destination; past it new ones are dropped (and counted) rather than fill the heap. */
+    /** Messages waiting per destination by default; past it new ones are dropped (and counted) rather than fill the heap. */
     static final int MAX_WAITING = 50_000;
     private static final long RETRY_MILLIS = 200;
     private static final int MAX_ATTEMPTS = 50;
@@ -42,6 +42,12 @@ final class Outgoing {
     private final ClusterBackend backend;
     private final ScheduledExecutorService thread;
     private final Runnable wake;
+    private final int maxWaiting;
+    /**
+     * QoS 0 messages are refused past four fifths of {@link #maxWaiting}: a slow or unreachable node sheds them first,
+     * and the last fifth stays for QoS 1 and 2 (QoS 0 is "at most once" [MQTT-4.3.1-1]; the others were promised).
+     */
+    private final int maxWaitingQos0;
     private final Map<String, Queue<byte[]>> queues = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> waiting = new ConcurrentHashMap<>();
     /** Only touched on {@link #thread}. */
@@ -53,15 +59,25 @@ final class Outgoing {
 
     /** {@code wake}: schedules a turn of the link thread (which calls {@link #sendBatches}). */
     Outgoing(ClusterBackend backend, ScheduledExecutorService thread, Runnable wake) {
+        this(backend, thread, wake, MAX_WAITING);
+    }
+
+    /** With {@code maxWaiting} messages at most waiting per destination. */
+    Outgoing(ClusterBackend backend, ScheduledExecutorService thread, Runnable wake, int maxWaiting) {
         this.backend = backend;
         this.thread = thread;
         this.wake = wake;
+        this.maxWaiting = maxWaiting;
+        this.maxWaitingQos0 = maxWaiting * 4 / 5;
     }
 
-    /** Queues {@code body} for {@code nodeId}; false (dropped and counted) when that destination's queue is full. */
-    boolean offer(String nodeId, byte[] body) {
+    /**
+     * Queues {@code body}, a message of QoS {@code qos}, for {@code nodeId}; false (dropped and counted) when that
+     * destination's queue is full for that QoS.
+     */
+    boolean offer(String nodeId, byte[] body, int qos) {
         AtomicInteger count = waiting.computeIfAbsent(nodeId, id -> new AtomicInteger());
-        if (count.incrementAndGet() > MAX_WAITING) {
+        if (count.incrementAndGet() > (qos == 0 ? maxWaitingQos0 : maxWaiting)) {
             count.decrementAndGet();
             dropped.incrementAndGet();
             return false;
