@@ -72,6 +72,10 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
         void onNodeDead(NodeIdentity dead, boolean restarted, boolean cleanupIsMine);
 
         void onLeaseLost();
+
+        /** The connection to the store is back (also after a store restart): what was done without it can be checked. */
+        default void onStoreBack() {
+        }
     }
 
     private volatile SessionHooks sessionHooks;
@@ -237,6 +241,10 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
     public void onConnected() {
         remoteRoutes.resyncAll(remoteRoutes.all().keySet());
         retained.resync();
+        SessionHooks hooks = sessionHooks;
+        if (hooks != null && started) {
+            hooks.onStoreBack();
+        }
     }
 
     // ---- retained messages ----

@@ -406,6 +406,32 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
         }
     }
 
+    /**
+     * The store is reachable again: every id admitted unchecked during the outage is claimed now, in the background,
+     * so the cluster knows its owner again. The connection here is the newest CONNECT of its id, so the claim takes
+     * the id over from any other node that admitted or kept it meanwhile (that node's client is told 0x8E
+     * [MQTT-3.1.4-3]). A session that ended meanwhile gives its new claim up again.
+     */
+    @Override
+    public void onStoreBack() {
+        for (Map.Entry<String, Long> entry : owned.entrySet()) {
+            if (entry.getValue() != UNCHECKED) {
+                continue;
+            }
+            String clientId = entry.getKey();
+            backend.claim(clientId).thenAccept(claim -> {
+                if (owned.replace(clientId, UNCHECKED, claim.epoch())) {
+                    LOG.info("client {}: admitted during the store outage, now claimed (epoch {})", LogSafe.text(clientId), claim.epoch());
+                    claim.previous().ifPresent(previous -> tellPrevious(clientId, claim.epoch(), false, previous));
+                    // its will (a peer publishes it if this node dies) could not be written while unchecked
+                    sessions.find(clientId).ifPresent(session -> session.execute(() -> sessionChanged(session, null)));
+                } else {
+                    backend.release(clientId, claim.epoch()).exceptionally(failure -> false); // it ended meanwhile
+                }
+            }).exceptionally(failure -> null); // unreachable again: the next reconnect tries again
+        }
+    }
+
     /** How many client ids this node owns cluster-wide now. */
     public int ownedCount() {
         return owned.size();

@@ -179,6 +179,24 @@ class ClusterSessionsOverRedisTest {
         assertThat(ownerNode("p5")).isEqualTo("a");
     }
 
+    // [MQTT-3.1.4-3]: the newest CONNECT of an id keeps it, also when its node could not claim it at the time
+    @Test
+    void anIdAdmittedWhileRedisWasUnreachableIsClaimedOnceItIsBack() {
+        try (RawMqttClient onB = RawMqttClient.connected(nodeB.port("tcp"), clean(MqttVersion.V5, "twice"))) {
+            await().atMost(WAIT).until(() -> ownerNode("twice").equals("b"));
+            proxy.cut();
+            try (RawMqttClient onA = RawMqttClient.connected(nodeA.port("tcp"), clean(MqttVersion.V5, "twice"))) {
+                assertThat(ownerNode("twice")).as("A could not claim it").isEqualTo("b");
+                proxy.restore();
+                // A claims it in the background; B's older connection is taken over
+                assertThat(onB.receive(Disconnect.class, Duration.ofSeconds(15)).reasonCode()).isEqualTo(ReasonCode.SESSION_TAKEN_OVER);
+                await().atMost(WAIT).until(() -> ownerNode("twice").equals("a"));
+                onA.send(new PingReq());
+                assertThat(onA.receive(WAIT)).isInstanceOf(PingResp.class);
+            }
+        }
+    }
+
     @Test
     void aNodeWhoseLeaseExpiredWhileCutOffDropsTheSessionsWhoseOwnerMovedOn() {
         try (RawMqttClient kept = RawMqttClient.connected(nodeA.port("tcp"), persistent(MqttVersion.V5, "kept"));
