@@ -2,6 +2,7 @@ package dev.magpie.server.cli;
 
 import dev.magpie.cluster.redis.RedisServerKit;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -116,6 +117,48 @@ class ClusterNodeKilledProcessTest {
         options.setConnectionTimeout(10);
         options.setKeepAliveInterval(60);
         return options;
+    }
+
+    // [MQTT-4.3.2-1]: a message whose PUBACK the publisher got is not lost when the publisher's node dies right after
+    @Test
+    void everyMessageAcknowledgedByANodeKilledRightAfterReachesTheSubscriberOnTheOtherNode() throws Exception {
+        ServeProcess survivor = node("node-s");
+        ServeProcess doomed = node("node-d");
+        List<String> got = new CopyOnWriteArrayList<>();
+        MqttClient subscriber = client(survivor.awaitPort("tcp"), "subscriber", options(true), got);
+        subscriber.subscribe("data/#", 1);
+        MqttAsyncClient publisher = new MqttAsyncClient("tcp://127.0.0.1:" + doomed.awaitPort("tcp"), "burst", new MemoryPersistence());
+        MqttConnectOptions burst = options(true);
+        burst.setMaxInflight(5_000);
+        publisher.connect(burst).waitForCompletion(10_000);
+        // the subscriber's route has reached the doomed node once a probe crosses
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            if (got.isEmpty()) {
+                publisher.publish("data/probe", "p".getBytes(StandardCharsets.UTF_8), 1, false).waitForCompletion(5_000);
+            }
+            return !got.isEmpty();
+        });
+        got.clear();
+
+        // a burst in flight at once, so the node's queue towards the other node is deep when the last PUBACK comes
+        int count = 900; // under the subscriber's queue bound (max_queued_messages 1,000), so nothing is dropped there
+        List<IMqttDeliveryToken> acks = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            acks.add(publisher.publish("data/burst", ("m" + i).getBytes(StandardCharsets.UTF_8), 1, false));
+        }
+        for (IMqttDeliveryToken ack : acks) {
+            ack.waitForCompletion(15_000);                  // its PUBACK arrived
+        }
+        doomed.kill(); // right after the last PUBACK: whatever the node had not handed to Redis yet would be lost
+        publisher.disconnectForcibly(0, 0);
+        publisher.close(true);
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(got.stream().filter(m -> m.startsWith("data/burst")).distinct().count())
+                .as("distinct messages received of %d acknowledged (%d with duplicates); survivor log tail: %s", count, got.size(),
+                        survivor.lines().subList(Math.max(0, survivor.lines().size() - 8), survivor.lines().size()))
+                .isGreaterThanOrEqualTo(count));
+        assertThat(got.stream().filter(m -> m.startsWith("data/burst ")).distinct()).hasSize(count)
+                .contains("data/burst m0", "data/burst m" + (count - 1));
     }
 
     @Test
