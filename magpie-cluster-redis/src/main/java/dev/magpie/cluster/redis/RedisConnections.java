@@ -2,6 +2,7 @@ package dev.magpie.cluster.redis;
 
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -25,6 +26,8 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -33,6 +36,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import reactor.core.Disposable;
 
 /**
  * The three Lettuce connections of one backend, to one Redis (a standalone server, or the master Sentinels name) or to
@@ -77,6 +81,8 @@ final class RedisConnections implements AutoCloseable {
     private volatile StatefulRedisPubSubConnection<String, byte[]> subscription;
     private volatile StatefulConnection<String, byte[]> readerConnection;
     private volatile RedisClusterCommands<String, byte[]> reader;
+    /** A Redis Cluster's topology changes, on which new masters are connected at once. */
+    private volatile Disposable topologyChanges;
 
     private RedisConnections(RedisBackendSettings settings) {
         this.settings = settings;
@@ -158,9 +164,19 @@ final class RedisConnections implements AutoCloseable {
         CompletableFuture<? extends StatefulRedisPubSubConnection<String, byte[]>> subscriptionReady;
         CompletableFuture<? extends StatefulConnection<String, byte[]>> readerReady;
         if (client instanceof RedisClusterClient cluster) {
-            commandsReady = cluster.connectAsync(CODEC);
-            subscriptionReady = cluster.connectPubSubAsync(CODEC);
-            readerReady = ((RedisClusterClient) readerClient).connectAsync(CODEC);
+            commandsReady = connectCluster(cluster);
+            // the pub/sub connection needs the slot map that the first connection read (Lettuce refuses it before)
+            subscriptionReady = commandsReady.thenCompose(ignored -> cluster.connectPubSubAsync(CODEC));
+            readerReady = connectCluster((RedisClusterClient) readerClient);
+            topologyChanges = resources.eventBus().get().filter(ClusterTopologyChangedEvent.class::isInstance)
+                    .subscribe(event -> {
+                        if (commandConnection instanceof StatefulRedisClusterConnection<String, byte[]> c) {
+                            connectMasters(c);
+                        }
+                        if (readerConnection instanceof StatefulRedisClusterConnection<String, byte[]> c) {
+                            connectMasters(c);
+                        }
+                    });
         } else {
             RedisURI uri = RedisURI.create(settings.uri());
             commandsReady = ((RedisClient) client).connectAsync(CODEC, uri).toCompletableFuture();
@@ -181,6 +197,28 @@ final class RedisConnections implements AutoCloseable {
             });
             return subscription.async().subscribe(channels).toCompletableFuture();
         });
+    }
+
+    /**
+     * Reads the slot map (an asynchronous connect needs it first; Lettuce's synchronous one reads it itself), connects,
+     * and opens the connection to every master at once: with {@code REJECT_COMMANDS} Lettuce refuses a command whose
+     * node connection is still being opened, so without this the first command to each master would fail.
+     */
+    private static CompletableFuture<StatefulRedisClusterConnection<String, byte[]>> connectCluster(RedisClusterClient cluster) {
+        return cluster.refreshPartitionsAsync().toCompletableFuture()
+                .thenCompose(ignored -> cluster.connectAsync(CODEC))
+                .thenCompose(connection -> connectMasters(connection).thenApply(ignored -> connection));
+    }
+
+    /** Opens (or finds open) the connection to each master, as slot routing names them (host and port). */
+    private static CompletableFuture<Void> connectMasters(StatefulRedisClusterConnection<String, byte[]> connection) {
+        List<CompletableFuture<?>> opened = new ArrayList<>();
+        for (RedisClusterNode node : connection.getPartitions()) {
+            if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && node.getUri() != null) {
+                opened.add(connection.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort()));
+            }
+        }
+        return CompletableFuture.allOf(opened.toArray(CompletableFuture[]::new));
     }
 
     private static RedisClusterAsyncCommands<String, byte[]> asyncOf(StatefulConnection<String, byte[]> connection) {
@@ -218,6 +256,10 @@ final class RedisConnections implements AutoCloseable {
     /** Closes the connections, then the clients and their threads (each bounded to about 2 s). */
     @Override
     public void close() {
+        Disposable changes = topologyChanges;
+        if (changes != null) {
+            changes.dispose();
+        }
         for (StatefulConnection<?, ?> connection : new StatefulConnection<?, ?>[] {subscription, commandConnection,
                 readerConnection}) {
             try {
