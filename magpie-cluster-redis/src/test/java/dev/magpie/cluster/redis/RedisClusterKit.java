@@ -129,8 +129,13 @@ public final class RedisClusterKit implements AutoCloseable {
             }
             createCluster();
             for (int port : ports) {
+                // every node sees the slots covered and the three masters connected (none still in handshake)
                 await().atMost(READY).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
-                        .until(() -> command(port, "CLUSTER", "INFO").contains("cluster_state:ok"));
+                        .until(() -> command(port, "CLUSTER", "INFO").contains("cluster_state:ok")
+                                && command(port, "CLUSTER", "NODES").lines()
+                                        .filter(line -> line.contains("master") && line.contains(" connected")
+                                                && !line.contains("handshake") && !line.contains("noaddr"))
+                                        .count() == MASTERS);
             }
         } catch (RuntimeException e) {
             throw new IOException("the Redis Cluster on " + ports + " did not come up: " + logs(), e);
