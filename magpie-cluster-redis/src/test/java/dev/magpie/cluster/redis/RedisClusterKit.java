@@ -47,13 +47,17 @@ public final class RedisClusterKit implements AutoCloseable {
 
     private final Path dir;
     private final String password;
+    /** {@code --tls-*} arguments; empty: no TLS ports. */
+    private final List<String> tlsArguments;
     private final List<Integer> ports = new ArrayList<>();
+    private final List<Integer> tlsPorts = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
     private final Set<Integer> taken = new HashSet<>();
 
-    private RedisClusterKit(Path dir, String password) {
+    private RedisClusterKit(Path dir, String password, List<String> tlsArguments) {
         this.dir = dir;
         this.password = password;
+        this.tlsArguments = List.copyOf(tlsArguments);
     }
 
     /** Three masters without a password. */
@@ -63,6 +67,29 @@ public final class RedisClusterKit implements AutoCloseable {
 
     /** Three masters that require {@code password} ({@code ""}: none); skipped (failed under CI) without Redis. */
     public static RedisClusterKit start(String password) {
+        return start(password, List.of());
+    }
+
+    /**
+     * Three masters that also listen on TLS ports ({@link #tlsNodes()}) presenting {@code certFile}/{@code keyFile}
+     * (PEM), with the cluster bus over TLS too ({@code tls-cluster yes}). With a {@code clientCertFile} (else
+     * {@code null}), a TLS client must present a certificate of {@code caFile} ({@code tls-auth-clients yes}), and
+     * the nodes present that one to each other on the bus. A TLS client reads the nodes' TLS ports in the slot map; the
+     * kit itself keeps to the plain ports.
+     */
+    public static RedisClusterKit startTls(String password, Path certFile, Path keyFile, Path caFile,
+                                           Path clientCertFile, Path clientKeyFile) {
+        List<String> arguments = new ArrayList<>(List.of("--tls-cert-file", certFile.toString(), "--tls-key-file",
+                keyFile.toString(), "--tls-ca-cert-file", caFile.toString(), "--tls-cluster", "yes",
+                "--tls-replication", "yes", "--tls-auth-clients", clientCertFile != null ? "yes" : "no"));
+        if (clientCertFile != null) {
+            arguments.addAll(List.of("--tls-client-cert-file", clientCertFile.toString(), "--tls-client-key-file",
+                    clientKeyFile.toString()));
+        }
+        return start(password, arguments);
+    }
+
+    private static RedisClusterKit start(String password, List<String> tlsArguments) {
         for (Path binary : List.of(RedisServerKit.BINARY, CLI)) {
             if (!Files.isExecutable(binary)) {
                 if (System.getenv("CI") != null) {
@@ -75,7 +102,7 @@ public final class RedisClusterKit implements AutoCloseable {
         for (int attempt = 0; attempt < 3; attempt++) {
             RedisClusterKit kit = null;
             try {
-                kit = new RedisClusterKit(Files.createTempDirectory("magpie-test-redis-cluster-"), password);
+                kit = new RedisClusterKit(Files.createTempDirectory("magpie-test-redis-cluster-"), password, tlsArguments);
                 kit.launch();
                 return kit;
             } catch (IOException e) {
@@ -111,6 +138,12 @@ public final class RedisClusterKit implements AutoCloseable {
                     "--dir", dir.toString(), "--logfile", ""));
             if (!password.isEmpty()) {
                 command.addAll(List.of("--requirepass", password, "--masterauth", password));
+            }
+            if (!tlsArguments.isEmpty()) {
+                int tlsPort = freePort();
+                command.addAll(List.of("--tls-port", Integer.toString(tlsPort)));
+                command.addAll(tlsArguments);
+                tlsPorts.add(tlsPort);
             }
             ports.add(port);
             processes.add(new ProcessBuilder(command).redirectErrorStream(true)
@@ -167,6 +200,14 @@ public final class RedisClusterKit implements AutoCloseable {
     /** The masters as {@code host:port}, what {@code cluster.redis.cluster_nodes} lists. */
     public List<String> nodes() {
         return ports.stream().map(port -> "127.0.0.1:" + port).toList();
+    }
+
+    /** The masters' TLS addresses as {@code host:port}, for a kit made by {@link #startTls}. */
+    public List<String> tlsNodes() {
+        if (tlsPorts.isEmpty()) {
+            throw new IllegalStateException("this cluster has no TLS ports: start it with startTls");
+        }
+        return tlsPorts.stream().map(port -> "127.0.0.1:" + port).toList();
     }
 
     public List<Integer> ports() {
