@@ -14,6 +14,7 @@ import dev.magpie.server.certs.ServerNames;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * password: given one seed, the node reaches every master with the same CA, client certificate and password (its
  * writes land on all three), and without a client certificate it is refused.
  */
+@Timeout(30)
 class RedisClusterOverTlsTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final String PASSWORD = "tls-cluster-pw";
@@ -120,7 +122,8 @@ class RedisClusterOverTlsTest {
             CompletableFuture<Void> started = backend.start(new ClusterEvents() { },
                     batch -> CompletableFuture.completedFuture(null)).toCompletableFuture();
             assertThatThrownBy(() -> started.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-                    .hasMessageContaining("cannot connect to Redis at the Redis Cluster [127.0.0.1:");
+                    .hasMessageContaining("cannot connect to Redis at the Redis Cluster [127.0.0.1:")
+                    .hasMessageContaining("certificate");
         }
     }
 }
