@@ -14,7 +14,7 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
  * Drains a dead node's inbox for the cleanup winner, without blocking: first what the dead node had read but not
@@ -22,7 +22,7 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
  * ({@code XREADGROUP} without {@code BLOCK}), one batch at a time, acknowledging each after the handler's stage.
  */
 final class InboxAdoption {
-    private final RedisAsyncCommands<String, byte[]> redis;
+    private final RedisClusterAsyncCommands<String, byte[]> redis;
     private final String stream;
     private final Consumer<String> consumer;
     private final InboxHandler handler;
@@ -32,7 +32,7 @@ final class InboxAdoption {
     private final CompletableFuture<Integer> done = new CompletableFuture<>();
     private int handed;
 
-    InboxAdoption(RedisAsyncCommands<String, byte[]> redis, String stream, String consumerName, InboxHandler handler,
+    InboxAdoption(RedisClusterAsyncCommands<String, byte[]> redis, String stream, String consumerName, InboxHandler handler,
                   int batch, Executor callbacks) {
         this.redis = redis;
         this.stream = stream;

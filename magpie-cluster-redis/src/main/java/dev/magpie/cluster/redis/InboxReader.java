@@ -17,15 +17,15 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.models.stream.ClaimedMessages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reads this node's inbox stream on a thread of its own, the only place the backend blocks (an
- * {@code XREADGROUP … BLOCK} on a connection nobody else uses). At start, and after any error (a reconnect, a Redis
+ * {@code XREADGROUP … BLOCK} on a connection nobody else uses; on a Redis Cluster, the connection to the master of the
+ * stream's slot). At start, and after any error (a reconnect, a Redis
  * restarted without the consumer group), it makes sure the group exists, takes over what earlier incarnations left
  * pending ({@code XAUTOCLAIM}), and reads its own pending entries before new ones. A batch is acknowledged
  * ({@code XACK}) only after the handler's stage completed; a failed batch stays pending and is read again, so delivery
@@ -36,7 +36,7 @@ final class InboxReader implements Runnable {
     private static final int BATCH = 256;
     private static final long RETRY_MILLIS = 100;
 
-    private final StatefulRedisConnection<String, byte[]> connection;
+    private final RedisClusterCommands<String, byte[]> redis;
     private final String stream;
     private final Consumer<String> consumer;
     private final InboxHandler handler;
@@ -47,9 +47,9 @@ final class InboxReader implements Runnable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    InboxReader(StatefulRedisConnection<String, byte[]> connection, String stream, String consumerName,
+    InboxReader(RedisClusterCommands<String, byte[]> redis, String stream, String consumerName,
                 InboxHandler handler, Duration block, Duration handlerTimeout) {
-        this.connection = connection;
+        this.redis = redis;
         this.stream = stream;
         this.consumer = Consumer.from(RedisKeys.INBOX_GROUP, consumerName);
         this.handler = handler;
@@ -66,7 +66,6 @@ final class InboxReader implements Runnable {
     @Override
     @SuppressWarnings("unchecked") // Lettuce's xreadgroup takes varargs of a generic StreamOffset
     public void run() {
-        RedisCommands<String, byte[]> redis = connection.sync();
         boolean setUp = false;
         boolean pendingFirst = true;
         try {
@@ -104,7 +103,7 @@ final class InboxReader implements Runnable {
         }
     }
 
-    private void setUp(RedisCommands<String, byte[]> redis) {
+    private void setUp(RedisClusterCommands<String, byte[]> redis) {
         try {
             redis.xgroupCreate(XReadArgs.StreamOffset.from(stream, "0"), RedisKeys.INBOX_GROUP,
                     XGroupCreateArgs.Builder.mkstream());
@@ -125,7 +124,7 @@ final class InboxReader implements Runnable {
     }
 
     /** Hands one batch over; true when it was acknowledged. */
-    private boolean deliver(RedisCommands<String, byte[]> redis, List<StreamMessage<String, byte[]>> entries) {
+    private boolean deliver(RedisClusterCommands<String, byte[]> redis, List<StreamMessage<String, byte[]>> entries) {
         List<InboxMessage> batch = new ArrayList<>(entries.size());
         List<String> ids = new ArrayList<>(entries.size());
         for (StreamMessage<String, byte[]> entry : entries) {

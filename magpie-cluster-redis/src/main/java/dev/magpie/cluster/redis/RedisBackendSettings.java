@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * How {@link RedisClusterBackend} reaches Redis and bounds what it keeps there.
@@ -17,6 +18,8 @@ import java.util.Objects;
  * RedisBackendSettings overTls = RedisBackendSettings.of("rediss://redis.internal:6380")
  *         .withTls(RedisBackendSettings.Tls.trusting("/etc/magpie/redis-ca.crt")
  *                 .withClientCertificate("/etc/magpie/node-1.crt", "/etc/magpie/node-1.key", ""));
+ * RedisBackendSettings onRedisCluster = RedisBackendSettings.cluster(
+ *         List.of("10.0.0.1:7000", "10.0.0.2:7000", "10.0.0.3:7000"), "s3cret", false);
  * }</pre>
  *
  * @param uri               a Lettuce Redis URI ({@code redis://[password@]host:port[/db]}, {@code rediss://} for TLS,
@@ -30,12 +33,26 @@ import java.util.Objects;
  * @param readBlock         how long one inbox read waits for new messages on the reader thread
  * @param tls               the CA and client certificate of a {@code rediss://} connection; {@link Tls#JVM_DEFAULTS}:
  *                          the JVM's trust store, no client certificate
+ * @param clusterNodes      the seed nodes of a Redis Cluster, one Redis URI each ({@code redis[s]://[:password@]host:port},
+ *                          all of one scheme; see {@link #cluster}); empty: not a Redis Cluster. When set, {@code uri}
+ *                          is the first of them (so TLS checks and messages read one address)
  */
 public record RedisBackendSettings(String uri, String keyPrefix, Duration commandTimeout, int inboxMaxLength,
-                                   Duration reconnectMaxDelay, Duration readBlock, Tls tls) {
+                                   Duration reconnectMaxDelay, Duration readBlock, Tls tls, List<String> clusterNodes) {
     public RedisBackendSettings {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(tls, "tls");
+        clusterNodes = List.copyOf(clusterNodes);
+        for (String node : clusterNodes) {
+            if (!node.startsWith("redis://") && !node.startsWith("rediss://")
+                    || node.startsWith("rediss://") != clusterNodes.get(0).startsWith("rediss://")) {
+                throw new IllegalArgumentException("Redis Cluster node '" + masked(node) + "' must be redis:// or"
+                        + " rediss://, like every other node of the cluster");
+            }
+        }
+        if (!clusterNodes.isEmpty() && !uri.equals(clusterNodes.get(0))) {
+            throw new IllegalArgumentException("the URI of a Redis Cluster setup is its first node");
+        }
         try {
             RedisURI.create(uri);
         } catch (RuntimeException e) {
@@ -57,7 +74,37 @@ public record RedisBackendSettings(String uri, String keyPrefix, Duration comman
     /** Defaults: prefix {@code magpie}, 2 s command timeout, inboxes of about 100 000, reconnects at most 2 s apart. */
     public static RedisBackendSettings of(String uri) {
         return new RedisBackendSettings(uri, "magpie", Duration.ofSeconds(2), 100_000, Duration.ofSeconds(2),
-                Duration.ofMillis(500), Tls.JVM_DEFAULTS);
+                Duration.ofMillis(500), Tls.JVM_DEFAULTS, List.of());
+    }
+
+    /**
+     * Defaults (as {@link #of}) for a Redis Cluster reached through the seed {@code nodes} ({@code host:port} each; one
+     * reachable seed is enough, the others are found from it). {@code password} (empty: none) and {@code tls} apply
+     * to every node of the cluster, the seeds and those found later.
+     *
+     * <pre>{@code
+     * RedisBackendSettings.cluster(List.of("10.0.0.1:7000", "10.0.0.2:7000"), "", true)
+     *         .withTls(RedisBackendSettings.Tls.trusting("/etc/magpie/redis-ca.crt"));
+     * }</pre>
+     */
+    public static RedisBackendSettings cluster(List<String> nodes, String password, boolean tls) {
+        if (nodes.isEmpty()) {
+            throw new IllegalArgumentException("a Redis Cluster setup needs at least one node host:port");
+        }
+        List<String> uris = nodes.stream().map(node -> {
+            if (!node.matches("[^\\s,/@#]+:\\d{1,5}")) {
+                throw new IllegalArgumentException("Redis Cluster node '" + node + "' is not host:port");
+            }
+            return of((tls ? "rediss://" : "redis://") + node, password).uri();
+        }).toList();
+        RedisBackendSettings defaults = of(uris.get(0));
+        return new RedisBackendSettings(uris.get(0), defaults.keyPrefix, defaults.commandTimeout, defaults.inboxMaxLength,
+                defaults.reconnectMaxDelay, defaults.readBlock, defaults.tls, uris);
+    }
+
+    /** Whether these settings name a Redis Cluster ({@link #clusterNodes} not empty). */
+    public boolean isCluster() {
+        return !clusterNodes.isEmpty();
     }
 
     /**
@@ -105,29 +152,36 @@ public record RedisBackendSettings(String uri, String keyPrefix, Duration comman
     }
 
     public RedisBackendSettings withKeyPrefix(String prefix) {
-        return new RedisBackendSettings(uri, prefix, commandTimeout, inboxMaxLength, reconnectMaxDelay, readBlock, tls);
+        return new RedisBackendSettings(uri, prefix, commandTimeout, inboxMaxLength, reconnectMaxDelay, readBlock, tls,
+                clusterNodes);
     }
 
     public RedisBackendSettings withCommandTimeout(Duration timeout) {
-        return new RedisBackendSettings(uri, keyPrefix, timeout, inboxMaxLength, reconnectMaxDelay, readBlock, tls);
+        return new RedisBackendSettings(uri, keyPrefix, timeout, inboxMaxLength, reconnectMaxDelay, readBlock, tls,
+                clusterNodes);
     }
 
     public RedisBackendSettings withInboxMaxLength(int length) {
-        return new RedisBackendSettings(uri, keyPrefix, commandTimeout, length, reconnectMaxDelay, readBlock, tls);
+        return new RedisBackendSettings(uri, keyPrefix, commandTimeout, length, reconnectMaxDelay, readBlock, tls,
+                clusterNodes);
     }
 
     public RedisBackendSettings withReconnectMaxDelay(Duration delay) {
-        return new RedisBackendSettings(uri, keyPrefix, commandTimeout, inboxMaxLength, delay, readBlock, tls);
+        return new RedisBackendSettings(uri, keyPrefix, commandTimeout, inboxMaxLength, delay, readBlock, tls,
+                clusterNodes);
     }
 
     /** These settings with {@code newTls} (the URI must then be a TLS one). */
     public RedisBackendSettings withTls(Tls newTls) {
-        return new RedisBackendSettings(uri, keyPrefix, commandTimeout, inboxMaxLength, reconnectMaxDelay, readBlock, newTls);
+        return new RedisBackendSettings(uri, keyPrefix, commandTimeout, inboxMaxLength, reconnectMaxDelay, readBlock, newTls,
+                clusterNodes);
     }
 
     @Override
     public String toString() {
-        return "RedisBackendSettings[uri=" + masked(uri) + ", keyPrefix=" + keyPrefix + ", commandTimeout=" + commandTimeout
+        return "RedisBackendSettings[uri=" + masked(uri) + (clusterNodes.isEmpty() ? "" : ", clusterNodes="
+                + clusterNodes.stream().map(RedisBackendSettings::masked).collect(Collectors.joining(",", "[", "]")))
+                + ", keyPrefix=" + keyPrefix + ", commandTimeout=" + commandTimeout
                 + ", inboxMaxLength=" + inboxMaxLength + ", reconnectMaxDelay=" + reconnectMaxDelay + ", readBlock=" + readBlock + ", tls=" + tls + "]";
     }
 

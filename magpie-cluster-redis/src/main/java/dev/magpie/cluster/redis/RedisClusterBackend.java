@@ -3,7 +3,6 @@ package dev.magpie.cluster.redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -14,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import dev.magpie.cluster.ClientOwner;
@@ -29,52 +27,37 @@ import dev.magpie.cluster.OwnershipClaim;
 import dev.magpie.cluster.RetainedEntry;
 import dev.magpie.cluster.RouteDelta;
 import dev.magpie.cluster.RouteSnapshot;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SetArgs;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.XAddArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import static dev.magpie.cluster.redis.WireCodec.text;
-import static dev.magpie.cluster.redis.WireCodec.utf8;
 
 /**
- * {@link ClusterBackend} over one Redis (7.0 or later). Three connections: one for commands (pipelined, asynchronous),
- * one subscribed to the route and retained channels, and one the {@link InboxReader} blocks on. Lettuce reconnects by
- * itself (20 ms, doubling, at most {@link RedisBackendSettings#reconnectMaxDelay}); while disconnected, calls fail at
- * once instead of queueing without bound, and a reconnect of the subscription re-publishes this node's routes in full
- * and fires {@link ClusterEvents#onConnected} (the Redis may have restarted empty). Over {@code rediss://} the
- * connections trust the CA and present the client certificate of {@link RedisBackendSettings#tls()}
- * ({@link RedisTlsOptions}). Every call is timed by kind ({@link RedisCommandMeter}) once {@link #bindTo} gave it a
- * registry.
+ * {@link ClusterBackend} over Redis (7.0 or later): one server, the master Sentinels name, or a Redis Cluster
+ * ({@link RedisBackendSettings#cluster}), through one code path ({@link RedisConnections} opens the connections of
+ * either kind). Three connections: one for commands (pipelined, asynchronous), one subscribed to the route and retained
+ * channels, and one the {@link InboxReader} blocks on. Lettuce reconnects by itself (20 ms, doubling, at most
+ * {@link RedisBackendSettings#reconnectMaxDelay}); while disconnected, calls fail at once instead of queueing without
+ * bound, and a reconnect of the subscription re-publishes this node's routes in full and fires
+ * {@link ClusterEvents#onConnected} (the Redis may have restarted empty). Over {@code rediss://} the connections trust
+ * the CA and present the client certificate of {@link RedisBackendSettings#tls()} ({@link RedisTlsOptions}). Every
+ * command names one key or keys of one hash tag ({@link RedisKeys}), so each runs on one Redis Cluster node; reads
+ * across nodes (the member poll, loading all retained buckets) are one command per key. Every call is timed by kind
+ * ({@link RedisCommandMeter}) once {@link #bindTo} gave it a registry.
  *
  * <pre>{@code
  * RedisClusterBackend backend = RedisClusterBackend.create(
  *         RedisBackendSettings.of("redis://127.0.0.1:6379"), NodeIdentity.fresh("node-a"));
+ * RedisClusterBackend onRedisCluster = RedisClusterBackend.create(RedisBackendSettings.cluster(
+ *         List.of("10.0.0.1:7000", "10.0.0.2:7000", "10.0.0.3:7000"), "", false), NodeIdentity.fresh("node-b"));
  * backend.start(events, inbox).toCompletableFuture().join();
  * }</pre>
  */
 public final class RedisClusterBackend implements ClusterBackend, MeterBinder {
     private static final Logger LOG = LoggerFactory.getLogger(RedisClusterBackend.class);
-    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
     private static final int ADOPT_BATCH = 256;
 
     private final RedisBackendSettings settings;
@@ -84,16 +67,12 @@ public final class RedisClusterBackend implements ClusterBackend, MeterBinder {
     private final RedisOwnership ownership;
     private final RedisRetained retained;
     private final RedisRoutes routes;
+    private final RedisMembership membership;
     private final RedisCommandMeter meter = new RedisCommandMeter();
-    private final ClientResources resources;
-    private final RedisClient client;
-    private final RedisClient readerClient;
+    private final RedisConnections connections;
     private final ExecutorService callbackThread;
     private final Executor callbacks;
-    private final AtomicBoolean subscriptionDown = new AtomicBoolean();
-    private volatile StatefulRedisConnection<String, byte[]> commands;
-    private volatile StatefulRedisPubSubConnection<String, byte[]> subscription;
-    private volatile StatefulRedisConnection<String, byte[]> readerConnection;
+    private volatile RedisClusterAsyncCommands<String, byte[]> commands;
     private volatile InboxReader reader;
     private volatile ClusterEvents events = new ClusterEvents() { };
     private volatile boolean closed;
@@ -106,16 +85,8 @@ public final class RedisClusterBackend implements ClusterBackend, MeterBinder {
         this.ownership = new RedisOwnership(keys, self);
         this.retained = new RedisRetained(keys);
         this.routes = new RedisRoutes(keys, self);
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1)
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(20), settings.reconnectMaxDelay(), 2,
-                        TimeUnit.MILLISECONDS))
-                .build();
-        RedisURI uri = RedisURI.create(settings.uri());
-        this.client = RedisClient.create(resources, uri);
-        this.client.setOptions(options(settings.commandTimeout(), settings.tls()));
-        this.readerClient = RedisClient.create(resources, uri);
-        // the reader's commands block for up to readBlock by design: its timeout covers that
-        this.readerClient.setOptions(options(settings.commandTimeout().plus(settings.readBlock()), settings.tls()));
+        this.membership = new RedisMembership(keys, self);
+        this.connections = RedisConnections.of(settings);
         this.callbackThread = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "magpie-cluster-callbacks-" + self.nodeId());
             thread.setDaemon(true);
@@ -128,16 +99,6 @@ public final class RedisClusterBackend implements ClusterBackend, MeterBinder {
                 task.run();                                  // closed: complete the caller's stage anyway
             }
         };
-    }
-
-    private static ClientOptions options(Duration timeout, RedisBackendSettings.Tls tls) {
-        ClientOptions.Builder options = ClientOptions.builder()
-                .autoReconnect(true)
-                // fail fast while disconnected: the cluster layer buffers a bounded amount, Lettuce would not
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(timeout));
-        RedisTlsOptions.of(tls).ifPresent(options::sslOptions);   // rediss:// with the operator's CA / client cert
-        return options.build();
     }
 
     /** A backend for {@code self}; nothing is connected before {@link #start}. */
@@ -164,8 +125,8 @@ public final class RedisClusterBackend implements ClusterBackend, MeterBinder {
         meter.bindTo(registry);
     }
 
-    private RedisAsyncCommands<String, byte[]> redis() {
-        return commands.async();
+    private RedisClusterAsyncCommands<String, byte[]> redis() {
+        return commands;
     }
 
     /** Runs a command and completes the caller's stage on the callback thread, failures as ClusterException. */
@@ -207,45 +168,17 @@ public final class RedisClusterBackend implements ClusterBackend, MeterBinder {
         } catch (ClusterException e) {
             return CompletableFuture.failedFuture(e);
         }
-        RedisURI uri = RedisURI.create(settings.uri());
-        client.addListener(new RedisConnectionStateListener() {
-            @Override
-            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-                if (connection == subscription) {
-                    subscriptionDown.set(true);
-                }
+        return connections.connect((channel, message) -> callbacks.execute(() -> dispatch(channel, message)), () -> {
+            if (!closed) {
+                callbacks.execute(this::reconnected);
             }
-
-            @Override
-            public void onRedisConnected(RedisChannelHandler<?, ?> connection, java.net.SocketAddress address) {
-                if (connection == subscription && subscriptionDown.compareAndSet(true, false) && !closed) {
-                    callbacks.execute(RedisClusterBackend.this::reconnected);
-                }
-            }
-        });
-        CompletableFuture<StatefulRedisConnection<String, byte[]>> commandsReady =
-                client.connectAsync(CODEC, uri).toCompletableFuture();
-        CompletableFuture<StatefulRedisPubSubConnection<String, byte[]>> subscriptionReady =
-                client.connectPubSubAsync(CODEC, uri).toCompletableFuture();
-        CompletableFuture<StatefulRedisConnection<String, byte[]>> readerReady =
-                readerClient.connectAsync(CODEC, uri).toCompletableFuture();
-        return CompletableFuture.allOf(commandsReady, subscriptionReady, readerReady).thenCompose(ignored -> {
-            commands = commandsReady.join();
-            subscription = subscriptionReady.join();
-            readerConnection = readerReady.join();
-            subscription.addListener(new RedisPubSubAdapter<>() {
-                @Override
-                public void message(String channel, byte[] message) {
-                    callbacks.execute(() -> dispatch(channel, message));
-                }
-            });
-            return subscription.async().subscribe(keys.routeChannel(), keys.retainedChannel()).toCompletableFuture();
-        }).handleAsync((ignored, failure) -> {
+        }, keys.routeChannel(), keys.retainedChannel()).handleAsync((ignored, failure) -> {
             if (failure != null) {
-                throw new ClusterException("cannot connect to Redis at " + uri.getHost() + ":" + uri.getPort()
+                throw new ClusterException("cannot connect to Redis at " + connections.describe()
                         + " for cluster node " + self + ": " + withRootCause(failure), failure);
             }
-            reader = new InboxReader(readerConnection, keys.inbox(self.nodeId()), self.nodeId() + "-" + incarnation,
+            commands = connections.commands();
+            reader = new InboxReader(connections.reader(), keys.inbox(self.nodeId()), self.nodeId() + "-" + incarnation,
                     inbox, settings.readBlock(), settings.commandTimeout().multipliedBy(5));
             reader.start();
             events.onConnected();
@@ -312,50 +245,24 @@ public final class RedisClusterBackend implements ClusterBackend, MeterBinder {
 
     @Override
     public CompletionStage<Boolean> renewLease(Duration ttl) {
-        return call("lease renewal", () -> {
-            // the lease first, then the membership: a peer never sees a member without its lease
-            CompletionStage<byte[]> before = redis().setGet(keys.lease(self.nodeId()), utf8(incarnation),
-                    SetArgs.Builder.px(ttl));
-            CompletionStage<Boolean> member = redis().hset(keys.members(), self.nodeId(), utf8(incarnation));
-            return before.thenCombine(member, (previous, ignored) -> previous != null
-                    && text(previous).equals(incarnation));
-        });
+        return call("lease renewal", () -> membership.renew(redis(), ttl));
     }
 
     @Override
     public CompletionStage<List<NodeLease>> members() {
-        return call("member list", () -> redis().hgetall(keys.members()).thenCompose(members -> {
-            List<CompletableFuture<NodeLease>> leases = new ArrayList<>();
-            for (Map.Entry<String, byte[]> member : members.entrySet()) {
-                String nodeId = member.getKey();
-                String inc = text(member.getValue());
-                CompletableFuture<byte[]> lease = redis().get(keys.lease(nodeId)).toCompletableFuture();
-                CompletableFuture<byte[]> seq = redis().hget(keys.routeMeta(nodeId), "seq").toCompletableFuture();
-                leases.add(lease.thenCombine(seq, (holder, routeSeq) -> new NodeLease(
-                        new NodeIdentity(nodeId, Long.parseUnsignedLong(inc, 16)),
-                        holder != null && text(holder).equals(inc),
-                        routeSeq == null ? 0 : Long.parseLong(text(routeSeq)))));
-            }
-            return CompletableFuture.allOf(leases.toArray(CompletableFuture[]::new))
-                    .thenApply(ignored -> leases.stream().map(CompletableFuture::join).toList());
-        }));
+        return call("member list", () -> membership.members(redis()));
     }
 
     @Override
     public CompletionStage<Boolean> claimCleanup(NodeIdentity dead, Duration guard) {
-        return call("cleanup claim", () -> redis().set(keys.cleanup(dead.nodeId(), dead.incarnation()),
-                utf8(self.toString()), SetArgs.Builder.nx().px(guard)).thenApply("OK"::equals));
+        return call("cleanup claim", () -> membership.claimCleanup(redis(), dead, guard));
     }
 
     @Override
     public CompletionStage<Void> forget(NodeIdentity dead) {
-        String inc = Long.toHexString(dead.incarnation());
-        return call("forget " + dead, () -> {
-            CompletionStage<Long> member = RedisScripts.run(redis(), RedisScripts.FORGET_MEMBER,
-                    ScriptOutputType.INTEGER, new String[] {keys.members()}, utf8(dead.nodeId()), utf8(inc));
-            return member.thenCombine(routes.forget(redis(), dead), (a, b) -> b)
-                    .thenCombine(ownership.forgetClients(redis(), dead), (a, b) -> null);
-        });
+        return call("forget " + dead, () -> membership.forgetMember(redis(), dead)
+                .thenCombine(routes.forget(redis(), dead), (a, b) -> b)
+                .thenCombine(ownership.forgetClients(redis(), dead), (a, b) -> null));
     }
 
     @Override
@@ -466,12 +373,8 @@ public final class RedisClusterBackend implements ClusterBackend, MeterBinder {
 
     @Override
     public CompletionStage<Void> leave() {
-        return call("leave", () -> {
-            CompletionStage<Long> lease = redis().del(keys.lease(self.nodeId()));
-            CompletionStage<Long> member = RedisScripts.run(redis(), RedisScripts.FORGET_MEMBER,
-                    ScriptOutputType.INTEGER, new String[] {keys.members()}, utf8(self.nodeId()), utf8(incarnation));
-            return lease.thenCombine(member, (a, b) -> b).thenCombine(routes.forget(redis(), self), (a, b) -> null);
-        });
+        return call("leave", () -> membership.dropLease(redis()).thenCombine(membership.forgetMember(redis(), self),
+                (a, b) -> b).thenCombine(routes.forget(redis(), self), (a, b) -> null));
     }
 
     @Override
@@ -484,18 +387,7 @@ public final class RedisClusterBackend implements ClusterBackend, MeterBinder {
         if (running != null) {
             running.stop(settings.readBlock().plus(settings.commandTimeout()));
         }
-        for (AutoCloseable connection : new AutoCloseable[] {subscription, commands, readerConnection}) {
-            try {
-                if (connection != null) {
-                    connection.close();
-                }
-            } catch (Exception e) {
-                LOG.debug("cluster node {}: closing a Redis connection: {}", self, e.toString());
-            }
-        }
-        client.shutdown(0, 2, TimeUnit.SECONDS);
-        readerClient.shutdown(0, 2, TimeUnit.SECONDS);
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        connections.close();
         callbackThread.shutdown();
     }
 }

@@ -10,7 +10,7 @@ import dev.magpie.cluster.ClientOwner;
 import dev.magpie.cluster.NodeIdentity;
 import dev.magpie.cluster.OwnershipClaim;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 import static dev.magpie.cluster.redis.WireCodec.text;
 import static dev.magpie.cluster.redis.WireCodec.utf8;
@@ -34,7 +34,7 @@ final class RedisOwnership {
         this.incarnation = Long.toHexString(self.incarnation());
     }
 
-    CompletionStage<OwnershipClaim> claim(RedisAsyncCommands<String, byte[]> redis, String clientId) {
+    CompletionStage<OwnershipClaim> claim(RedisClusterAsyncCommands<String, byte[]> redis, String clientId) {
         redis.sadd(keys.clients(self.nodeId(), self.incarnation()), utf8(clientId)); // pipelined, ahead of the claim
         return RedisScripts.<java.util.List<Object>>run(redis, RedisScripts.CLAIM, ScriptOutputType.MULTI,
                 new String[] {keys.owner(clientId)}, utf8(self.nodeId()), utf8(incarnation)).thenApply(reply -> {
@@ -47,7 +47,7 @@ final class RedisOwnership {
                 });
     }
 
-    CompletionStage<Optional<ClientOwner>> owner(RedisAsyncCommands<String, byte[]> redis, String clientId) {
+    CompletionStage<Optional<ClientOwner>> owner(RedisClusterAsyncCommands<String, byte[]> redis, String clientId) {
         return redis.hmget(keys.owner(clientId), "node", "inc", "epoch").thenApply(values -> {
             if (values.size() < 3 || !values.get(0).hasValue() || !values.get(1).hasValue()) {
                 return Optional.<ClientOwner>empty();
@@ -58,29 +58,29 @@ final class RedisOwnership {
         });
     }
 
-    CompletionStage<Boolean> writeSession(RedisAsyncCommands<String, byte[]> redis, String clientId, long epoch,
+    CompletionStage<Boolean> writeSession(RedisClusterAsyncCommands<String, byte[]> redis, String clientId, long epoch,
                                           byte[] state) {
         return RedisScripts.<Long>run(redis, RedisScripts.WRITE_SESSION, ScriptOutputType.INTEGER,
                 new String[] {keys.owner(clientId), keys.session(clientId)}, ownerArgs(epoch, state))
                 .thenApply(written -> written == 1);
     }
 
-    CompletionStage<Optional<byte[]>> loadSession(RedisAsyncCommands<String, byte[]> redis, String clientId) {
+    CompletionStage<Optional<byte[]>> loadSession(RedisClusterAsyncCommands<String, byte[]> redis, String clientId) {
         return redis.get(keys.session(clientId)).thenApply(Optional::ofNullable);
     }
 
-    CompletionStage<Boolean> release(RedisAsyncCommands<String, byte[]> redis, String clientId, long epoch) {
+    CompletionStage<Boolean> release(RedisClusterAsyncCommands<String, byte[]> redis, String clientId, long epoch) {
         return RedisScripts.<Long>run(redis, RedisScripts.RELEASE, ScriptOutputType.INTEGER,
                 new String[] {keys.owner(clientId), keys.session(clientId)}, ownerArgs(epoch)).thenCompose(released -> untrack(redis, clientId)
                         .thenApply(ignored -> released == 1));
     }
 
     /** Drops {@code clientId} from this incarnation's set (released, or taken over by another node). */
-    CompletionStage<Long> untrack(RedisAsyncCommands<String, byte[]> redis, String clientId) {
+    CompletionStage<Long> untrack(RedisClusterAsyncCommands<String, byte[]> redis, String clientId) {
         return redis.srem(keys.clients(self.nodeId(), self.incarnation()), utf8(clientId));
     }
 
-    CompletionStage<Set<String>> clientsOf(RedisAsyncCommands<String, byte[]> redis, NodeIdentity node) {
+    CompletionStage<Set<String>> clientsOf(RedisClusterAsyncCommands<String, byte[]> redis, NodeIdentity node) {
         return redis.smembers(keys.clients(node.nodeId(), node.incarnation())).thenApply(members -> {
             Set<String> ids = new HashSet<>(members.size() * 2);
             members.forEach(id -> ids.add(text(id)));
@@ -88,7 +88,7 @@ final class RedisOwnership {
         });
     }
 
-    CompletionStage<Optional<OwnershipClaim>> claimFrom(RedisAsyncCommands<String, byte[]> redis, String clientId,
+    CompletionStage<Optional<OwnershipClaim>> claimFrom(RedisClusterAsyncCommands<String, byte[]> redis, String clientId,
                                                         NodeIdentity expected) {
         return RedisScripts.<Long>run(redis, RedisScripts.CLAIM_FROM, ScriptOutputType.INTEGER,
                 new String[] {keys.owner(clientId)}, utf8(expected.nodeId()), utf8(Long.toHexString(expected.incarnation())),
@@ -103,7 +103,7 @@ final class RedisOwnership {
     }
 
     /** Deletes a dead incarnation's set, once its cleanup is done. */
-    CompletionStage<Long> forgetClients(RedisAsyncCommands<String, byte[]> redis, NodeIdentity dead) {
+    CompletionStage<Long> forgetClients(RedisClusterAsyncCommands<String, byte[]> redis, NodeIdentity dead) {
         return redis.del(keys.clients(dead.nodeId(), dead.incarnation()));
     }
 

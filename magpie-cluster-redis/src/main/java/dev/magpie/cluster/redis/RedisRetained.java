@@ -8,7 +8,7 @@ import java.util.concurrent.CompletionStage;
 
 import dev.magpie.cluster.RetainedEntry;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 import static dev.magpie.cluster.redis.WireCodec.text;
 import static dev.magpie.cluster.redis.WireCodec.utf8;
@@ -24,26 +24,26 @@ final class RedisRetained {
         this.keys = keys;
     }
 
-    CompletionStage<RetainedEntry> set(RedisAsyncCommands<String, byte[]> redis, String topic, byte[] body) {
+    CompletionStage<RetainedEntry> set(RedisClusterAsyncCommands<String, byte[]> redis, String topic, byte[] body) {
         int bucket = RedisKeys.bucketOf(topic);
         return RedisScripts.<Long>run(redis, RedisScripts.SET_RETAINED, ScriptOutputType.INTEGER,
                 new String[] {keys.retained(bucket), keys.retainedVersions(bucket)},
                 utf8(topic), body, utf8(keys.retainedChannel())).thenApply(version -> new RetainedEntry(topic, version, body));
     }
 
-    CompletionStage<Long> delete(RedisAsyncCommands<String, byte[]> redis, String topic) {
+    CompletionStage<Long> delete(RedisClusterAsyncCommands<String, byte[]> redis, String topic) {
         int bucket = RedisKeys.bucketOf(topic);
         return RedisScripts.run(redis, RedisScripts.DELETE_RETAINED, ScriptOutputType.INTEGER,
                 new String[] {keys.retained(bucket), keys.retainedVersions(bucket)},
                 utf8(topic), utf8(keys.retainedChannel()));
     }
 
-    CompletionStage<Long> version(RedisAsyncCommands<String, byte[]> redis, String topic) {
+    CompletionStage<Long> version(RedisClusterAsyncCommands<String, byte[]> redis, String topic) {
         return redis.hget(keys.retainedVersions(RedisKeys.bucketOf(topic)), topic)
                 .thenApply(version -> version == null ? 0L : Long.parseLong(text(version)));
     }
 
-    CompletionStage<List<RetainedEntry>> loadAll(RedisAsyncCommands<String, byte[]> redis) {
+    CompletionStage<List<RetainedEntry>> loadAll(RedisClusterAsyncCommands<String, byte[]> redis) {
         List<CompletableFuture<List<RetainedEntry>>> buckets = new ArrayList<>();
         for (int bucket = 0; bucket < RedisKeys.RETAINED_BUCKETS; bucket++) {       // pipelined: one round trip
             CompletableFuture<Map<String, byte[]>> bodies = redis.hgetall(keys.retained(bucket)).toCompletableFuture();

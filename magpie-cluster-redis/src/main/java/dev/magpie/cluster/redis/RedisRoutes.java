@@ -11,7 +11,7 @@ import dev.magpie.cluster.NodeIdentity;
 import dev.magpie.cluster.RouteDelta;
 import dev.magpie.cluster.RouteSnapshot;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 import static dev.magpie.cluster.redis.WireCodec.text;
 import static dev.magpie.cluster.redis.WireCodec.utf8;
@@ -43,7 +43,7 @@ final class RedisRoutes {
         }
     }
 
-    CompletionStage<Long> change(RedisAsyncCommands<String, byte[]> redis, boolean full, Set<String> added,
+    CompletionStage<Long> change(RedisClusterAsyncCommands<String, byte[]> redis, boolean full, Set<String> added,
                                  Set<String> removed) {
         CompletionStage<Long> stored;
         synchronized (lock) {
@@ -79,7 +79,7 @@ final class RedisRoutes {
         });
     }
 
-    CompletionStage<Optional<RouteSnapshot>> load(RedisAsyncCommands<String, byte[]> redis, String nodeId) {
+    CompletionStage<Optional<RouteSnapshot>> load(RedisClusterAsyncCommands<String, byte[]> redis, String nodeId) {
         return RedisScripts.<List<Object>>run(redis, RedisScripts.LOAD_ROUTES, ScriptOutputType.MULTI,
                 new String[] {keys.routes(nodeId), keys.routeMeta(nodeId)}).thenApply(reply -> {
                     String inc = text((byte[]) reply.get(0));
@@ -96,7 +96,7 @@ final class RedisRoutes {
     }
 
     /** Drops {@code node}'s stored routes unless its node id wrote anew with another incarnation. */
-    CompletionStage<Long> forget(RedisAsyncCommands<String, byte[]> redis, NodeIdentity node) {
+    CompletionStage<Long> forget(RedisClusterAsyncCommands<String, byte[]> redis, NodeIdentity node) {
         return RedisScripts.run(redis, RedisScripts.FORGET_ROUTES, ScriptOutputType.INTEGER,
                 new String[] {keys.routes(node.nodeId()), keys.routeMeta(node.nodeId())},
                 utf8(Long.toHexString(node.incarnation())));

@@ -9,7 +9,7 @@ import java.util.concurrent.CompletionStage;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
  * The Lua scripts that make each multi-step change atomic (Redis runs a script without interleaving). Each is called
@@ -142,7 +142,7 @@ final class RedisScripts {
     }
 
     /** Runs {@code script} by its SHA, sending its text once when Redis answers NOSCRIPT. */
-    static <T> CompletionStage<T> run(RedisAsyncCommands<String, byte[]> redis, Script script, ScriptOutputType type,
+    static <T> CompletionStage<T> run(RedisClusterAsyncCommands<String, byte[]> redis, Script script, ScriptOutputType type,
                                       String[] keys, byte[]... args) {
         CompletableFuture<T> result = new CompletableFuture<>();
         redis.<T>evalsha(script.sha(), type, keys, args).whenComplete((value, failure) -> {

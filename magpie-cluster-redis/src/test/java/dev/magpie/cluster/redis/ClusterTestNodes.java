@@ -13,7 +13,7 @@ import java.util.UUID;
 import java.util.function.UnaryOperator;
 
 /**
- * The cluster nodes of one test over its class's {@link RedisServerKit}: every backend under a key prefix of the test's
+ * The cluster nodes of one test over its class's {@link RedisServerKit} (or {@link RedisClusterKit}): every backend under a key prefix of the test's
  * own, so tests sharing a Redis never see each other's keys; brokers, backends and clients made here are closed by
  * {@link #close()} in reverse order (clients before their broker, brokers before Redis goes).
  *
@@ -24,13 +24,18 @@ import java.util.function.UnaryOperator;
  * }</pre>
  */
 final class ClusterTestNodes implements AutoCloseable {
-    private final RedisServerKit redis;
+    private final RedisBackendSettings base;
     private final String prefix;
     private final List<AutoCloseable> opened = new ArrayList<>();
 
     /** {@code name} starts the key prefix (a random suffix follows), so a test's keys say whose they are. */
     ClusterTestNodes(RedisServerKit redis, String name) {
-        this.redis = redis;
+        this(RedisBackendSettings.of(redis.uri()), name);
+    }
+
+    /** Nodes over whatever {@code base} reaches (a {@link RedisClusterKit}'s seeds), under a prefix of their own. */
+    ClusterTestNodes(RedisBackendSettings base, String name) {
+        this.base = base;
         this.prefix = name + "-" + UUID.randomUUID().toString().substring(0, 6);
     }
 
@@ -40,7 +45,7 @@ final class ClusterTestNodes implements AutoCloseable {
 
     /** The settings every backend of this test starts from: the test's Redis and key prefix. */
     RedisBackendSettings settings() {
-        return RedisBackendSettings.of(redis.uri()).withKeyPrefix(prefix);
+        return base.withKeyPrefix(prefix);
     }
 
     /**

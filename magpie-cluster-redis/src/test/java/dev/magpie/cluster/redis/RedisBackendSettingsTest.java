@@ -62,6 +62,29 @@ class RedisBackendSettingsTest {
                 .hasMessageContaining("key_password is set but there is no key_file");
     }
 
+    @Test
+    void redisClusterSeedsEachGetThePasswordAndTheSchemeOfTls() {
+        RedisBackendSettings settings = RedisBackendSettings.cluster(List.of("10.0.0.1:7000", "redis-2:7001"), "p@ss:w", true);
+        assertThat(settings.isCluster()).isTrue();
+        assertThat(settings.uri()).as("the first seed").isEqualTo(settings.clusterNodes().get(0));
+        assertThat(settings.clusterNodes()).extracting(RedisURI::create).allSatisfy(uri -> {
+            assertThat(uri.isSsl()).isTrue();
+            assertThat(password(uri)).isEqualTo("p@ss:w");
+        }).extracting(uri -> uri.getHost() + ":" + uri.getPort()).containsExactly("10.0.0.1:7000", "redis-2:7001");
+        assertThat(settings.withKeyPrefix("p").withCommandTimeout(java.time.Duration.ofSeconds(1)).clusterNodes())
+                .as("kept by every with…").isEqualTo(settings.clusterNodes());
+        assertThat(settings.toString()).doesNotContain("p%40ss").contains("***@10.0.0.1:7000");
+        assertThat(RedisBackendSettings.cluster(List.of("h:7000"), "", false).clusterNodes()).containsExactly("redis://h:7000");
+        assertThat(RedisBackendSettings.of("redis://r:6379").isCluster()).isFalse();
+
+        assertThatThrownBy(() -> RedisBackendSettings.cluster(List.of(), "", false)).hasMessageContaining("at least one");
+        assertThatThrownBy(() -> RedisBackendSettings.cluster(List.of("redis://h:7000"), "", false))
+                .hasMessageContaining("is not host:port");
+        assertThatThrownBy(() -> new RedisBackendSettings("redis://a:1", "magpie", java.time.Duration.ofSeconds(1), 10,
+                java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1), RedisBackendSettings.Tls.JVM_DEFAULTS,
+                List.of("redis://a:1", "rediss://b:2"))).hasMessageContaining("like every other node");
+    }
+
     private static String password(RedisURI uri) {
         return new String(uri.getCredentialsProvider().resolveCredentials().block().getPassword());
     }

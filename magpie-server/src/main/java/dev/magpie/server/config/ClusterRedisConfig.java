@@ -10,11 +10,16 @@ import java.util.Objects;
 
 /**
  * {@code cluster.redis}: one Redis ({@code uri}), or the Redis master a set of Sentinels knows ({@code sentinel}), or
- * (planned, refused until the backend speaks it) a Redis Cluster ({@code cluster_nodes}). Exactly one of the three.
+ * a Redis Cluster ({@code cluster_nodes}: seed nodes, the others are found from them). Exactly one of the three; the
+ * password and TLS apply to every Redis the node talks to (the Sentinels' data nodes, every node of a Redis Cluster).
+ *
+ * <pre>{@code
+ * redis: {cluster_nodes: ["10.0.0.1:7000", "10.0.0.2:7000", "10.0.0.3:7000"], password: s3cret, tls: {enabled: true}}
+ * }</pre>
  *
  * @param uri          {@code redis://host:port[/db]} or {@code rediss://…} (TLS); empty when another form is used
  * @param sentinel     the master's name and the Sentinels' {@code host:port}s; {@link SentinelConfig#NONE} if unused
- * @param clusterNodes seed nodes of a Redis Cluster (planned)
+ * @param clusterNodes seed nodes of a Redis Cluster, {@code host:port} each; one that answers is enough
  * @param password     the Redis password ({@code requirepass}); empty: none, or the one in {@code uri}
  * @param tls          TLS to Redis (also implied by {@code rediss://}): the CA to trust, a client certificate
  */
@@ -36,9 +41,10 @@ public record ClusterRedisConfig(String uri, SentinelConfig sentinel, List<Strin
             throw new IllegalArgumentException("cluster.redis needs exactly one of uri, sentinel and cluster_nodes, found "
                     + forms);
         }
-        if (!clusterNodes.isEmpty()) {
-            throw new IllegalArgumentException("cluster.redis.cluster_nodes: Redis Cluster is not supported yet (planned);"
-                    + " use uri (one Redis) or sentinel (a replicated Redis with failover)");
+        for (String node : clusterNodes) {
+            if (!node.matches("[^\\s,/@#]+:\\d{1,5}")) {
+                throw new IllegalArgumentException("cluster.redis.cluster_nodes: '" + node + "' is not host:port");
+            }
         }
         for (String node : sentinel.nodes()) {
             if (!node.matches("[^\\s,/@#]+:\\d{1,5}")) {
@@ -60,6 +66,9 @@ public record ClusterRedisConfig(String uri, SentinelConfig sentinel, List<Strin
     /** The backend's settings for this address (with the defaults of {@link RedisBackendSettings#of(String)}). */
     RedisBackendSettings toSettings() {
         try {
+            if (!clusterNodes.isEmpty()) {
+                return RedisBackendSettings.cluster(clusterNodes, password, tls.enabled()).withTls(tls.toBackend());
+            }
             if (sentinel.isSet()) {
                 return RedisBackendSettings.sentinel(sentinel.master(), sentinel.nodes(), password, tls.enabled())
                         .withTls(tls.toBackend());

@@ -3,6 +3,7 @@ package dev.magpie.server.config;
 import dev.magpie.cluster.ClusterSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.magpie.cluster.redis.RedisBackendSettings;
+import io.lettuce.core.RedisURI;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The {@code cluster:} section: off by default, its three Redis forms, TLS files, the lease, node ids, the environment,
+ * The {@code cluster:} section: off by default, its three Redis forms (one Redis, Sentinels, a Redis Cluster), TLS files, the lease, node ids, the environment,
  * errors at their line.
  */
 class ClusterConfigTest {
@@ -65,9 +66,40 @@ class ClusterConfigTest {
     }
 
     @Test
-    void redisClusterIsRefusedAsNotSupportedYet() {
-        assertThatThrownBy(() -> parse("cluster:\n  redis:\n    cluster_nodes: [\"a:7000\"]\n"))
-                .hasMessageContaining("Redis Cluster is not supported yet");
+    void redisClusterSeedsReachTheBackendWithThePasswordAndTlsForEveryNode() {
+        ClusterConfig cluster = parse("cluster:\n  enabled: true\n  key_prefix: prod\n  redis:\n"
+                + "    cluster_nodes: [\"10.0.0.1:7000\", \"redis-2.internal:7001\"]\n    password: \"p@ss:w/rd\"\n"
+                + "    tls:\n      enabled: true\n      ca_file: /etc/magpie/ca.crt\n").cluster();
+        assertThat(cluster.redis().uri()).as("cluster_nodes replace the default uri").isEmpty();
+        RedisBackendSettings settings = cluster.toSettings();
+        assertThat(settings.isCluster()).isTrue();
+        assertThat(settings.keyPrefix()).isEqualTo("prod");
+        assertThat(settings.tls()).isEqualTo(RedisBackendSettings.Tls.trusting("/etc/magpie/ca.crt"));
+        assertThat(settings.clusterNodes()).hasSize(2).allSatisfy(node -> {
+            RedisURI uri = RedisURI.create(node);
+            assertThat(uri.isSsl()).as("TLS to every seed").isTrue();
+            assertThat(new String(uri.getCredentialsProvider().resolveCredentials().block().getPassword()))
+                    .isEqualTo("p@ss:w/rd");
+        });
+        assertThat(settings.clusterNodes()).extracting(node -> RedisURI.create(node).getHost() + ":" + RedisURI.create(node).getPort())
+                .containsExactly("10.0.0.1:7000", "redis-2.internal:7001");
+        assertThat(cluster.toString()).doesNotContain("p@ss");
+        assertThat(settings.toString()).doesNotContain("p%40ss").doesNotContain("p@ss");
+        // without TLS and password
+        assertThat(parse("cluster:\n  enabled: true\n  redis:\n    cluster_nodes: [\"127.0.0.1:7000\"]\n").cluster()
+                .toSettings().clusterNodes()).containsExactly("redis://127.0.0.1:7000");
+    }
+
+    @Test
+    void aRedisClusterNodeThatIsNotHostPortOrBesideAUriIsRefusedAtItsLine() {
+        assertThatThrownBy(() -> parse("cluster:\n  redis:\n    cluster_nodes: [\"10.0.0.1:7000\", \"redis://b:7000\"]\n"))
+                .hasMessageStartingWith("config error in magpie.yaml at line 2")
+                .hasMessageContaining("cluster.redis.cluster_nodes: 'redis://b:7000' is not host:port");
+        assertThatThrownBy(() -> parse("cluster:\n  redis:\n    uri: redis://a:6379\n    cluster_nodes: [\"b:7000\"]\n"))
+                .hasMessageContaining("exactly one of uri, sentinel and cluster_nodes, found 2");
+        assertThatThrownBy(() -> parse("cluster:\n  enabled: true\n  redis:\n    cluster_nodes: [\"b:7000\"]\n"
+                + "    tls:\n      ca_file: ca.crt\n"))
+                .hasMessageContaining("needs a TLS address (rediss://");
     }
 
     @Test
