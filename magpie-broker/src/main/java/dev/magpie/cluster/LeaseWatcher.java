@@ -40,6 +40,10 @@ public final class LeaseWatcher implements AutoCloseable {
         /** This node's own lease had expired when renewed: fence (see {@link ClusterBackend#renewLease}). */
         default void onLeaseLost() {
         }
+
+        /** A renewal went through after one or more had failed: the store answers again. */
+        default void onRenewedAgain() {
+        }
     }
 
     private final ClusterBackend backend;
@@ -50,6 +54,8 @@ public final class LeaseWatcher implements AutoCloseable {
     /** Dead incarnations declared, with when (nanoTime): declared again if still listed long after (a cleanup that failed). */
     private final Map<NodeIdentity, Long> handled = new HashMap<>();
     private final AtomicBoolean held = new AtomicBoolean();
+    /** A renewal failed and none went through since; only touched on the watcher's thread. */
+    private boolean failing;
     /** Renewals that failed (store unreachable, timed out) or found the lease expired; for the meters. */
     private final AtomicLong renewalFailures = new AtomicLong();
 
@@ -81,11 +87,16 @@ public final class LeaseWatcher implements AutoCloseable {
                 listener.onLeaseLost();
             }
             held.set(true);
+            if (failing) {
+                failing = false;
+                listener.onRenewedAgain();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             // the store is unreachable: the next renewal tells whether the lease survived
             renewalFailures.incrementAndGet();
+            failing = true;
         }
     }
 

@@ -207,6 +207,14 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
             }
 
             @Override
+            public void onRenewedAgain() {
+                SessionHooks hooks = sessionHooks;
+                if (hooks != null) {
+                    hooks.onStoreBack(); // also when the store came back without a reconnect of the subscription
+                }
+            }
+
+            @Override
             public void onMembers(List<NodeLease> members) {
                 lastMembers = List.copyOf(members);
                 remoteRoutes.check(members);

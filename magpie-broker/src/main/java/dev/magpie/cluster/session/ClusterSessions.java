@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import dev.magpie.cluster.ClientOwner;
@@ -415,21 +416,50 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
     @Override
     public void onStoreBack() {
         for (Map.Entry<String, Long> entry : owned.entrySet()) {
-            if (entry.getValue() != UNCHECKED) {
-                continue;
+            if (entry.getValue() == UNCHECKED && reclaiming.add(entry.getKey())) {
+                claimUnchecked(entry.getKey(), 1);
             }
-            String clientId = entry.getKey();
-            backend.claim(clientId).thenAccept(claim -> {
-                if (owned.replace(clientId, UNCHECKED, claim.epoch())) {
-                    LOG.info("client {}: admitted during the store outage, now claimed (epoch {})", LogSafe.text(clientId), claim.epoch());
-                    claim.previous().ifPresent(previous -> tellPrevious(clientId, claim.epoch(), false, previous));
-                    // its will (a peer publishes it if this node dies) could not be written while unchecked
-                    sessions.find(clientId).ifPresent(session -> session.execute(() -> sessionChanged(session, null)));
-                } else {
-                    backend.release(clientId, claim.epoch()).exceptionally(failure -> false); // it ended meanwhile
-                }
-            }).exceptionally(failure -> null); // unreachable again: the next reconnect tries again
         }
+    }
+
+    /** Tries per id after a reconnect: the command connection may come back a moment after the one that told. */
+    private static final int RECLAIM_ATTEMPTS = 20;
+    private static final long RECLAIM_PAUSE_MILLIS = 250;
+
+    /** Ids with a background claim in flight (one at a time per id: a second would fence the first). */
+    private final Set<String> reclaiming = ConcurrentHashMap.newKeySet();
+
+    private void claimUnchecked(String clientId, int attempt) {
+        if (!Long.valueOf(UNCHECKED).equals(owned.get(clientId))) {
+            reclaiming.remove(clientId);
+            return; // ended, or claimed meanwhile
+        }
+        CompletionStage<OwnershipClaim> stage;
+        try {
+            stage = backend.claim(clientId);
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        stage.whenComplete((claim, failure) -> {
+            if (failure != null) {
+                if (attempt < RECLAIM_ATTEMPTS) {
+                    CompletableFuture.delayedExecutor(RECLAIM_PAUSE_MILLIS, TimeUnit.MILLISECONDS)
+                            .execute(() -> claimUnchecked(clientId, attempt + 1));
+                } else {
+                    reclaiming.remove(clientId); // still unreachable: the next reconnect tries again
+                }
+                return;
+            }
+            reclaiming.remove(clientId);
+            if (owned.replace(clientId, UNCHECKED, claim.epoch())) {
+                LOG.info("client {}: admitted during the store outage, now claimed (epoch {})", LogSafe.text(clientId), claim.epoch());
+                claim.previous().ifPresent(previous -> tellPrevious(clientId, claim.epoch(), false, previous));
+                // its will (a peer publishes it if this node dies) could not be written while unchecked
+                sessions.find(clientId).ifPresent(session -> session.execute(() -> sessionChanged(session, null)));
+            } else {
+                backend.release(clientId, claim.epoch()).exceptionally(ignored -> false); // it ended meanwhile
+            }
+        });
     }
 
     /** How many client ids this node owns cluster-wide now. */
