@@ -292,6 +292,14 @@ public final class SessionLifecycle implements SessionObserver {
         }
     }
 
+    /**
+     * How long after its connection was lost a will falls due: its Will Delay Interval, bounded by the session's
+     * expiry [MQTT-3.1.3-9] (the rule's one home is {@code SessionRules}).
+     */
+    public static long willDelayOnLoss(Connect.Will will, long expirySeconds) {
+        return SessionRules.willDelayOnLoss(will, expirySeconds);
+    }
+
     /** Publishes the session's will after {@code seconds} unless a client attaches first, which cancels it [MQTT-3.1.3-9]. */
     private void scheduleWill(Session session, long seconds) {
         session.willTask(session.executor().schedule(() -> {

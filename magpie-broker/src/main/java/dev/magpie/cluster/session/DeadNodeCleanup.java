@@ -158,8 +158,7 @@ final class DeadNodeCleanup {
             owners.release(clientId, epoch);
             return;
         }
-        long delay = will.properties().unsignedInt(dev.magpie.codec.PropertyId.WILL_DELAY_INTERVAL, 0);
-        long wait = Math.min(delay, expirySeconds);
+        long wait = SessionLifecycle.willDelayOnLoss(will, expirySeconds);
         Runnable publish = () -> {
             if (owners.owns(clientId, epoch)) { // a CONNECT of the id since cancels it [MQTT-3.1.3-9]
                 lifecycle.publishWillOf(client, will);

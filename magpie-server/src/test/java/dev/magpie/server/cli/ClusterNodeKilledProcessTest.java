@@ -91,7 +91,15 @@ class ClusterNodeKilledProcessTest {
 
     private MqttClient client(int port, String id, MqttConnectOptions options, List<String> received) throws MqttException {
         MqttClient client = new MqttClient("tcp://127.0.0.1:" + port, id, new MemoryPersistence());
-        client.setCallback(new MqttCallback() {
+        client.setCallback(collectingInto(received));
+        client.connect(options);
+        clients.add(client);
+        return client;
+    }
+
+    /** Adds "topic payload" of each message that arrives to {@code received}. */
+    private static MqttCallback collectingInto(List<String> received) {
+        return new MqttCallback() {
             @Override
             public void connectionLost(Throwable cause) {
             }
@@ -104,10 +112,7 @@ class ClusterNodeKilledProcessTest {
             @Override
             public void deliveryComplete(IMqttDeliveryToken token) {
             }
-        });
-        client.connect(options);
-        clients.add(client);
-        return client;
+        };
     }
 
     private static MqttConnectOptions options(boolean cleanSession) {
@@ -205,20 +210,7 @@ class ClusterNodeKilledProcessTest {
         deviceGot.clear();
         MqttClient resumed = new MqttClient("tcp://127.0.0.1:" + survivorPort, "device", new MemoryPersistence());
         List<String> resumedGot = new CopyOnWriteArrayList<>();
-        resumed.setCallback(new MqttCallback() {
-            @Override
-            public void connectionLost(Throwable cause) {
-            }
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                resumedGot.add(topic + " " + new String(message.getPayload(), StandardCharsets.UTF_8));
-            }
-
-            @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {
-            }
-        });
+        resumed.setCallback(collectingInto(resumedGot));
         clients.add(resumed);
         assertThat(resumed.connectWithResult(options(false)).getSessionPresent()).as("session present on the survivor").isTrue();
         // a "ping" the dead node had not finished may come again (at least once); the two sent since must both arrive

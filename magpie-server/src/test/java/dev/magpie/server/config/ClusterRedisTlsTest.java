@@ -7,20 +7,13 @@ import dev.magpie.cluster.NodeLease;
 import dev.magpie.cluster.redis.RedisBackendSettings;
 import dev.magpie.cluster.redis.RedisClusterBackend;
 import dev.magpie.cluster.redis.RedisServerKit;
-import dev.magpie.server.certs.CertificateAuthority;
-import dev.magpie.server.certs.CertifiedKey;
-import dev.magpie.server.certs.KeySpec;
-import dev.magpie.server.certs.Pem;
-import dev.magpie.server.certs.ServerNames;
 import dev.magpie.testkit.TestBrokers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,31 +34,17 @@ import static org.awaitility.Awaitility.await;
  */
 class ClusterRedisTlsTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
+    private static RedisTestCertificates certs;
     private static Path dir;
     private static RedisServerKit encrypting;
     private static RedisServerKit mutual;
 
     @BeforeAll
     static void serversWithCertificatesOfOurOwnCa() throws IOException {
-        dir = Files.createTempDirectory("magpie-redis-tls-");
-        CertificateAuthority ca = CertificateAuthority.create("Magpie test Redis CA", KeySpec.ec(), 2);
-        writeCertificates("ca.crt", List.of(ca.certificate()));
-        // the node reaches Redis at 127.0.0.1: the server's certificate names that address (hostname verification)
-        write("redis", ca.issueServer(ServerNames.of(List.of("localhost"), List.of("127.0.0.1")), KeySpec.ec(), 2));
-        write("node", ca.issueClient("node-tls", KeySpec.ec(), 2));
+        certs = RedisTestCertificates.make("magpie-redis-tls-", "Magpie test Redis CA");
+        dir = certs.dir();
         encrypting = RedisServerKit.startTls(dir.resolve("redis.crt"), dir.resolve("redis.key"), dir.resolve("ca.crt"), false);
         mutual = RedisServerKit.startTls(dir.resolve("redis.crt"), dir.resolve("redis.key"), dir.resolve("ca.crt"), true);
-    }
-
-    private static void write(String name, CertifiedKey key) throws IOException {
-        writeCertificates(name + ".crt", key.chain());
-        Files.writeString(dir.resolve(name + ".key"), Pem.privateKey(key.privateKey()));
-    }
-
-    private static void writeCertificates(String file, List<X509Certificate> chain) throws IOException {
-        StringBuilder pem = new StringBuilder();
-        chain.forEach(certificate -> pem.append(Pem.certificate(certificate)));
-        Files.writeString(dir.resolve(file), pem);
     }
 
     @AfterAll
@@ -75,13 +54,8 @@ class ClusterRedisTlsTest {
                 server.close();
             }
         }
-        if (dir != null) {
-            try (var files = Files.list(dir)) {
-                for (Path file : files.toList()) {
-                    Files.deleteIfExists(file);
-                }
-            }
-            Files.deleteIfExists(dir);
+        if (certs != null) {
+            certs.delete();
         }
     }
 

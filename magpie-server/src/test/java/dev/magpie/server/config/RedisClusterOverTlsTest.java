@@ -6,11 +6,6 @@ import dev.magpie.cluster.RetainedEntry;
 import dev.magpie.cluster.redis.RedisBackendSettings;
 import dev.magpie.cluster.redis.RedisClusterBackend;
 import dev.magpie.cluster.redis.RedisClusterKit;
-import dev.magpie.server.certs.CertificateAuthority;
-import dev.magpie.server.certs.CertifiedKey;
-import dev.magpie.server.certs.KeySpec;
-import dev.magpie.server.certs.Pem;
-import dev.magpie.server.certs.ServerNames;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,11 +13,8 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -43,30 +35,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RedisClusterOverTlsTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final String PASSWORD = "tls-cluster-pw";
+    private static RedisTestCertificates certs;
     private static Path dir;
     private static RedisClusterKit cluster;
 
     @BeforeAll
     static void clusterWithCertificatesOfOurOwnCa() throws IOException {
-        dir = Files.createTempDirectory("magpie-redis-cluster-tls-");
-        CertificateAuthority ca = CertificateAuthority.create("Magpie test Redis Cluster CA", KeySpec.ec(), 2);
-        writeCertificates("ca.crt", List.of(ca.certificate()));
-        // every node is reached at 127.0.0.1 (the slot map's address): the certificate names it
-        write("redis", ca.issueServer(ServerNames.of(List.of("localhost"), List.of("127.0.0.1")), KeySpec.ec(), 2));
-        write("node", ca.issueClient("node-tls", KeySpec.ec(), 2));
+        certs = RedisTestCertificates.make("magpie-redis-cluster-tls-", "Magpie test Redis Cluster CA");
+        dir = certs.dir();
         cluster = RedisClusterKit.startTls(PASSWORD, dir.resolve("redis.crt"), dir.resolve("redis.key"),
                 dir.resolve("ca.crt"), dir.resolve("node.crt"), dir.resolve("node.key"));
-    }
-
-    private static void write(String name, CertifiedKey key) throws IOException {
-        writeCertificates(name + ".crt", key.chain());
-        Files.writeString(dir.resolve(name + ".key"), Pem.privateKey(key.privateKey()));
-    }
-
-    private static void writeCertificates(String file, List<X509Certificate> chain) throws IOException {
-        StringBuilder pem = new StringBuilder();
-        chain.forEach(certificate -> pem.append(Pem.certificate(certificate)));
-        Files.writeString(dir.resolve(file), pem);
     }
 
     @AfterAll
@@ -74,12 +52,8 @@ class RedisClusterOverTlsTest {
         if (cluster != null) {
             cluster.close();
         }
-        if (dir != null) {
-            try (var files = Files.walk(dir)) {
-                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(file);
-                }
-            }
+        if (certs != null) {
+            certs.delete();
         }
     }
 
