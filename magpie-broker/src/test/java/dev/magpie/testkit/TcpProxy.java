@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP proxy on a free loopback port that pipes every connection to {@code 127.0.0.1:upstreamPort} and can be cut
@@ -30,6 +31,7 @@ public final class TcpProxy implements AutoCloseable {
     private final int upstreamPort;
     private final ServerSocket server;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger refused = new AtomicInteger();
     private volatile boolean cut;
     private volatile boolean closed;
 
@@ -68,6 +70,11 @@ public final class TcpProxy implements AutoCloseable {
         cut = false;
     }
 
+    /** Connections accepted and closed at once because the proxy was cut, since it started. */
+    public int refused() {
+        return refused.get();
+    }
+
     /** Connections piped now (both sides counted once per client connection). */
     public int connections() {
         return open.size() / 2;
@@ -82,6 +89,7 @@ public final class TcpProxy implements AutoCloseable {
                 return; // closed
             }
             if (cut) {
+                refused.incrementAndGet();
                 closeQuietly(client);
                 continue;
             }

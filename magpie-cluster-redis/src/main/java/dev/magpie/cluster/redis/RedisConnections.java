@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
@@ -36,6 +37,8 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 
 /**
@@ -70,6 +73,9 @@ final class RedisConnections implements AutoCloseable {
     static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
     /** How often a Redis Cluster's slot map is read again when nothing triggered it earlier. */
     static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(10);
+    /** How many times start-up reads a Redis Cluster's slot map before it gives up ({@link #readSlotMap}). */
+    static final int SLOT_MAP_ATTEMPTS = 6;
+    private static final Logger LOG = LoggerFactory.getLogger(RedisConnections.class);
 
     private final RedisBackendSettings settings;
     private final ClientResources resources;
@@ -205,9 +211,31 @@ final class RedisConnections implements AutoCloseable {
      * node connection is still being opened, so without this the first command to each master would fail.
      */
     private static CompletableFuture<StatefulRedisClusterConnection<String, byte[]>> connectCluster(RedisClusterClient cluster) {
-        return cluster.refreshPartitionsAsync().toCompletableFuture()
+        return readSlotMap(cluster, 1)
                 .thenCompose(ignored -> cluster.connectAsync(CODEC))
                 .thenCompose(connection -> connectMasters(connection).thenApply(ignored -> connection));
+    }
+
+    /**
+     * Reads the slot map, trying again after a failure up to {@link #SLOT_MAP_ATTEMPTS} times, 50 ms, 100 ms, 200 ms...
+     * apart. One read may fail although the seeds are fine: a seed that closes the connection Lettuce has just opened
+     * (a {@code CLIENT KILL}, a restart, {@code maxclients}) fails it with "Currently not connected" under
+     * {@code REJECT_COMMANDS}, and a node must not refuse to start for that. A wrong seed or password still fails
+     * start-up, about a second later.
+     */
+    private static CompletableFuture<Void> readSlotMap(RedisClusterClient cluster, int attempt) {
+        return cluster.refreshPartitionsAsync().toCompletableFuture().handle((ignored, failure) -> {
+            if (failure == null) {
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            if (attempt >= SLOT_MAP_ATTEMPTS) {
+                return CompletableFuture.<Void>failedFuture(failure);
+            }
+            LOG.debug("reading the Redis Cluster's slot map failed (attempt {} of {}), trying again: {}",
+                    attempt, SLOT_MAP_ATTEMPTS, failure.toString());
+            Executor later = CompletableFuture.delayedExecutor(50L << (attempt - 1), TimeUnit.MILLISECONDS);
+            return CompletableFuture.supplyAsync(() -> null, later).thenCompose(none -> readSlotMap(cluster, attempt + 1));
+        }).thenCompose(next -> next);
     }
 
     /** Opens (or finds open) the connection to each master, as slot routing names them (host and port). */

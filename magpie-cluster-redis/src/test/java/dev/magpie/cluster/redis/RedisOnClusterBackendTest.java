@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -13,6 +15,7 @@ import dev.magpie.cluster.ClusterBackendContract;
 import dev.magpie.cluster.ClusterNodeProbe;
 import dev.magpie.cluster.NodeIdentity;
 import dev.magpie.cluster.OwnershipClaim;
+import dev.magpie.testkit.TcpProxy;
 import io.lettuce.core.cluster.SlotHash;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,6 +96,24 @@ class RedisOnClusterBackendTest extends ClusterBackendContract {
         int toPort = Integer.parseInt(to.substring(to.indexOf(':') + 1));
         assertThat(Integer.parseInt(cluster.command(toPort, "CLUSTER", "COUNTKEYSINSLOT", Integer.toString(slot))))
                 .as("the owner key is on the slot's new master").isPositive();
+    }
+
+    @Test
+    void aNodeStartsAlthoughItsSeedClosesTheFirstConnectionsItOpens() throws Exception {
+        // CI once saw a start fail with "Cannot retrieve cluster partitions ... Currently not connected": one read of
+        // the slot map lost its connection. Start-up reads it again instead of refusing to start.
+        try (TcpProxy seed = TcpProxy.start(cluster.ports().get(0));
+             ClusterNodeProbe late = new ClusterNodeProbe(RedisClusterBackend.create(
+                     RedisBackendSettings.cluster(List.of("127.0.0.1:" + seed.port()), PASSWORD, false)
+                             .withKeyPrefix(prefix), NodeIdentity.fresh(unique("late"))))) {
+            seed.cut();
+            CompletableFuture<Void> started = late.backend.start(late, late).toCompletableFuture();
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> seed.refused() >= 1);
+            seed.restore();
+            started.get(10, TimeUnit.SECONDS);
+            assertThat(late.connects.get()).isEqualTo(1);
+            assertThat(join(late.backend.claim(unique("after-start"))).epoch()).isEqualTo(1);
+        }
     }
 
     /** The id of the master at {@code address} ({@code host:port}), from CLUSTER NODES. */
