@@ -116,6 +116,8 @@ final class BrokerCore {
     private EventLoops loops;
     /** Null unless the broker is a cluster node ({@link Broker.Builder#cluster}). */
     private ClusterLink clusterLink;
+    /** Client-id ownership and the sessions' copies in the cluster store; null when not a cluster node. */
+    private ClusterSessions clusterSessions;
     /** I/O event loops to start; 0: one per CPU the process may run on. */
     private int ioThreads;
     private IoTransport transport = IoTransport.AUTO;
@@ -243,7 +245,7 @@ final class BrokerCore {
             metrics.bind(binder); // the backend's own meters (Redis command latency) on the broker's registry
         }
         // client-id ownership across nodes: the CONNECT gate claims through it, the link feeds it takeover notices
-        ClusterSessions clusterSessions = new ClusterSessions(backend, clusterLink, connections.admission().sessions(),
+        this.clusterSessions = new ClusterSessions(backend, clusterLink, connections.admission().sessions(),
                 connections.lifecycle(), clusterSettings, () -> loops.workers().next()); // loops exist once started
         clusterLink.sessionHooks(clusterSessions);
         connections.lifecycle().claims(clusterSessions);
@@ -382,11 +384,14 @@ final class BrokerCore {
     /** Brings back the persistent sessions, on the new event loops, before any listener is bound. */
     private void restoreSessions() {
         try {
-            if (storeChoice.durableAcks() && store != MessageStore.none()) {
+            // a cluster node's sessions journal to its store and to their copies in the cluster store: the next owner
+            // must know whatever they sent or acknowledged, so they always wait for those commits
+            MessageStore sessionStore = clusterSessions == null ? store : clusterSessions.storeOver(store);
+            if ((storeChoice.durableAcks() && store != MessageStore.none()) || clusterSessions != null) {
                 // before the sessions come back: they journal with the commit-before-send rule from the start
                 connections.lifecycle().persistence().durableAcknowledgements(loops.workers());
             }
-            int restored = connections.lifecycle().restore(store, () -> loops.workers().next());
+            int restored = connections.lifecycle().restore(sessionStore, () -> loops.workers().next());
             if (storeChoice.dataDirectory() != null || restored > 0) {
                 LOG.info("{}: {} persistent sessions restored", store, restored);
             }

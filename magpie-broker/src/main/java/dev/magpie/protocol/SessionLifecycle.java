@@ -85,10 +85,12 @@ public final class SessionLifecycle implements SessionObserver {
 
     /**
      * Registers, offline, a persistent session that another node kept (its client is connecting here and took it
-     * over), with {@code subscriptions} in the tree and its expiry running; the gate then resumes it. False when a
-     * local session of the id exists already (it is resumed instead).
+     * over), with {@code subscriptions} in the tree, the queued and in-flight messages and inbound QoS 2 ids of
+     * {@code messages} under their keys and packet ids (resent with DUP on attach [MQTT-4.4.0-1]), and its expiry
+     * running; the gate then resumes it. False when a local session of the id exists already (it is resumed instead).
      */
-    public boolean adopt(ClientInfo client, long expirySeconds, List<SessionSubscription> subscriptions, EventExecutor loop) {
+    public boolean adopt(ClientInfo client, long expirySeconds, List<SessionSubscription> subscriptions, StoredSession messages,
+                         EventExecutor loop) {
         if (sessions.find(client.clientId()).isPresent()) {
             return false;
         }
@@ -99,7 +101,13 @@ public final class SessionLifecycle implements SessionObserver {
             session.addSubscription(subscription);
             distributor.subscribe(session, subscription.options(), subscription.identifier());
         }
+        try {
+            session.restoreMessages(messages); // before anyone can reach it, as at a restart
+        } catch (IllegalArgumentException e) {
+            LOG.warn("session {}: messages of its copy from another node skipped: {}", client.clientId(), e.getMessage());
+        }
         persistence.journal(session);
+        persistence.restoredInto(session, messages);
         sessions.replace(client.clientId(), session);
         scheduleExpiry(session, expirySeconds);
         return true;
@@ -316,14 +324,14 @@ public final class SessionLifecycle implements SessionObserver {
      * session's will is published now. Returns the registered session, if any (none when a local one exists).
      */
     public Optional<Session> adoptOrphan(ClientInfo client, long expirySeconds, List<SessionSubscription> subscriptions,
-                                         Connect.Will will, EventExecutor loop) {
+                                         StoredSession messages, Connect.Will will, EventExecutor loop) {
         if (expirySeconds == 0) {
             if (will != null) {
                 publishWillOf(client, will);
             }
             return Optional.empty();
         }
-        if (!adopt(client, expirySeconds, subscriptions, loop)) {
+        if (!adopt(client, expirySeconds, subscriptions, messages, loop)) {
             return Optional.empty();
         }
         Optional<Session> adopted = sessions.find(client.clientId());

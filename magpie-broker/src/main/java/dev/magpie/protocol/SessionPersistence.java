@@ -131,6 +131,24 @@ public final class SessionPersistence {
     }
 
     /**
+     * A session adopted from another node's copy starts its local record with the messages restored into it, so this
+     * node's own restart still has them.
+     */
+    void restoredInto(Session session, StoredSession messages) {
+        if (session.expirySeconds() == 0 || session.clientInfo() == null) {
+            return;
+        }
+        store.putSession(header(session, session.clientInfo(), -1));
+        for (SessionSubscription s : session.subscriptions().values()) {
+            store.putSubscription(session.clientId(), stored(s));
+        }
+        for (StoredSession.InboundQos2 id : messages.inboundQos2()) {
+            store.inboundQos2(session.clientId(), id.packetId(), id.fingerprint(), 0, true);
+        }
+        messages.deliveries().forEach(d -> store.putDelivery(session.clientId(), d));
+    }
+
+    /**
      * {@code session}'s client is gone and its will waits for its delay: kept so that a broker restarted before
      * {@code dueAtMillis} still publishes it [MQTT-3.1.3-9]. The will is stored as the PUBLISH it becomes.
      */

@@ -41,6 +41,19 @@ final class InboundQos2 {
     /** Ids taken on an earlier connection, oldest first; a subset of {@code awaiting}. */
     private final Set<Integer> carriedOver = new LinkedHashSet<>();
 
+    /**
+     * The ids held whose routing the broker owns (none waiting for an {@link OwnershipLatch}), with their fingerprints:
+     * what a next owner must know to refuse the client's resend [MQTT-4.3.3-9]. One still waiting is left out, so a
+     * resend is routed again rather than never.
+     */
+    void owned(java.util.List<StoredSession.InboundQos2> out) {
+        awaiting.forEach((packetId, held) -> {
+            if (held.ownership() == null || held.ownership().isReleased()) {
+                out.add(new StoredSession.InboundQos2(packetId, held.fingerprint()));
+            }
+        });
+    }
+
     /** The fingerprint of a QoS 2 PUBLISH as received: stable across JVMs (String and array hash codes are specified). */
     static long fingerprint(Publish publish) {
         long f = ((long) publish.topic().hashCode() << 32) ^ (Arrays.hashCode(publish.payload()) & 0xFFFF_FFFFL);

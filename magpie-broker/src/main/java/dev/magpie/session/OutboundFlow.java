@@ -36,6 +36,8 @@ final class OutboundFlow {
         boolean committed;
         /** The ownership this message's routing waits for (see {@link OwnershipLatch}); null when none. */
         OwnershipLatch ownership;
+        /** The {@link PendingMessage#seq()} it was sent as; 0 for one restored in flight. */
+        long seq;
 
         Inflight(Publish publish, State state, PendingMessage shared, boolean committed) {
             this.publish = publish;

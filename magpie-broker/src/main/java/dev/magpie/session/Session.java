@@ -4,9 +4,11 @@ import dev.magpie.codec.Connect;
 import dev.magpie.codec.Publish;
 import dev.magpie.spi.ClientInfo;
 import dev.magpie.store.MessageStore;
+import dev.magpie.store.StoredDelivery;
 import dev.magpie.store.StoredSession;
 import io.netty.util.concurrent.EventExecutor;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -397,6 +399,36 @@ public final class Session {
     /** Sends queued messages while the window and the socket allow. */
     public void drain() {
         outbox.drain();
+    }
+
+    /**
+     * What this session's store records hold now ({@link StoredDelivery}: in flight, then queued; the inbound QoS 2 ids
+     * the broker owns), and the newest message number among them: what a cluster node copies for the next owner,
+     * which puts it back with {@link #restoreMessages}. On the session's thread.
+     */
+    public StoredMessages storedMessages() {
+        List<StoredDelivery> deliveries = new ArrayList<>();
+        outbox.storedMessages(deliveries);
+        List<StoredSession.InboundQos2> inbound = new ArrayList<>();
+        if (inboundQos2 != null) {
+            inboundQos2.owned(inbound);
+        }
+        return new StoredMessages(deliveries, inbound, outbox.lastSeq());
+    }
+
+    /** A session's messages as records, and {@link PendingMessage#seq()} of the newest (see {@link #storedMessages}). */
+    public record StoredMessages(List<StoredDelivery> deliveries, List<StoredSession.InboundQos2> inboundQos2, long lastSeq) {
+    }
+
+    /**
+     * Drops every unfinished message, returning those newer than {@code seq} (in flight, then queued; as the client
+     * would get them): a cluster node hands those to the next owner, which has the older ones from the stored copy.
+     * On the session's thread.
+     */
+    public List<Publish> discardUndeliveredAfter(long seq) {
+        List<Publish> newer = outbox.undeliveredAfter(seq);
+        outbox.discardUndelivered(publish -> true);
+        return newer;
     }
 
     /**

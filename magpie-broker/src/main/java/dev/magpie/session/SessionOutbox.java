@@ -8,6 +8,7 @@ import dev.magpie.codec.PropertyId;
 import dev.magpie.codec.PubResponse;
 import dev.magpie.codec.Publish;
 import dev.magpie.codec.ReasonCode;
+import dev.magpie.store.StoredDelivery;
 import io.netty.buffer.ByteBuf;
 
 import java.util.List;
@@ -124,7 +125,7 @@ final class SessionOutbox {
             packetId = outbound.nextPacketId();
             Publish sent = variant(publish, delivery, -1);
             OutboundFlow.State state = qos == 1 ? OutboundFlow.State.AWAIT_PUBACK : OutboundFlow.State.AWAIT_PUBREC;
-            outbound.track(packetId, sent, state, delivery.sharedGroup() == null ? null : queued, true);
+            outbound.track(packetId, sent, state, delivery.sharedGroup() == null ? null : queued, true).seq = queued.seq();
             session.journal().sent(queued, false, packetId, sent, state);
         }
         ByteBuf buffer = encoded.forDelivery(packetId, false, delivery.retain());
@@ -195,6 +196,7 @@ final class SessionOutbox {
         boolean gated = session.journal().gates();
         OutboundFlow.Inflight entry = outbound.track(packetId, p, state, m.delivery().sharedGroup() == null ? null : m, !gated);
         entry.ownership = m.ownership();
+        entry.seq = m.seq();
         session.journal().sent(m, queuedRecord, packetId, p, state);
         if (gated) {
             whenCommitted(packetId, entry);
@@ -284,6 +286,47 @@ final class SessionOutbox {
      */
     int discardUndelivered(Predicate<Publish> refused) {
         return outbound.discard(refused, session.journal()::completed, session.journal()::dequeued);
+    }
+
+    /**
+     * The records a store holds for this session now, as its journal wrote them: in-flight messages in send order,
+     * then the queued ones in queue order ({@link StoreJournal#restore} puts them back).
+     */
+    void storedMessages(List<StoredDelivery> out) {
+        for (Map.Entry<Integer, OutboundFlow.Inflight> e : outbound.inflightInOrder()) {
+            OutboundFlow.Inflight m = e.getValue();
+            out.add(StoreJournal.inflightRecord(e.getKey(), m.publish, m.state, m.sharedGroup(), 0));
+        }
+        for (PendingMessage m : outbound.queuedInOrder()) {
+            if (journaled(m)) {
+                out.add(StoreJournal.queuedRecord(m, 0));
+            }
+        }
+    }
+
+    /** The {@link PendingMessage#seq()} of the newest message this session made or restored. */
+    long lastSeq() {
+        return lastSeq;
+    }
+
+    /**
+     * The unfinished messages newer than {@code seq} (in flight, then queued), as the client would get them; in-flight
+     * ones among them were never sent when the session is gated (their record was not committed).
+     */
+    List<Publish> undeliveredAfter(long seq) {
+        List<Publish> out = new java.util.ArrayList<>();
+        for (Map.Entry<Integer, OutboundFlow.Inflight> e : outbound.inflightInOrder()) {
+            OutboundFlow.Inflight m = e.getValue();
+            if (m.seq > seq && m.state != OutboundFlow.State.AWAIT_PUBCOMP) {
+                out.add(m.publish);
+            }
+        }
+        for (PendingMessage m : outbound.queuedInOrder()) {
+            if (m.seq() > seq) {
+                out.add(m.publish());
+            }
+        }
+        return out;
     }
 
     /**

@@ -32,11 +32,16 @@ final class StoreJournal implements SessionJournal {
 
     @Override
     public void queued(PendingMessage message) {
+        store.putDelivery(clientId, queuedRecord(message, message.origin()));
+    }
+
+    /** The record of a queued message, aged as it is (so its Message Expiry keeps counting where it is restored). */
+    static StoredDelivery queuedRecord(PendingMessage message, long origin) {
         Publish p = message.publish();
         Publish asDelivered = new Publish(p.topic(), message.qos(), p.retain(), false, 0, p.payload(), p.properties());
         long storedAt = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(Math.max(0, System.nanoTime() - message.createdNanos()));
-        store.putDelivery(clientId, new StoredDelivery(message.seq(), StoredDelivery.QUEUED, PublishStorage.toStored(asDelivered, storedAt),
-                message.delivery().retain(), message.delivery().subscriptionIds(), message.delivery().sharedGroup(), message.origin()));
+        return new StoredDelivery(message.seq(), StoredDelivery.QUEUED, PublishStorage.toStored(asDelivered, storedAt),
+                message.delivery().retain(), message.delivery().subscriptionIds(), message.delivery().sharedGroup(), origin);
     }
 
     @Override
@@ -59,7 +64,7 @@ final class StoreJournal implements SessionJournal {
         store.putDelivery(clientId, inflightRecord(packetId, sent, state, sharedGroup, 0));
     }
 
-    private static StoredDelivery inflightRecord(int packetId, Publish sent, OutboundFlow.State state, String sharedGroup, long origin) {
+    static StoredDelivery inflightRecord(int packetId, Publish sent, OutboundFlow.State state, String sharedGroup, long origin) {
         int code = switch (state) {
             case AWAIT_PUBACK -> StoredDelivery.AWAIT_PUBACK;
             case AWAIT_PUBREC -> StoredDelivery.AWAIT_PUBREC;

@@ -69,8 +69,8 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
      * answered after a newer one's notice arrived has lost. Bounded by the CONNECTs in flight.
      */
     private final Map<String, Long> claiming = new ConcurrentHashMap<>();
-    /** The newest state of each persistent session not yet stored; present while a write of the id is in flight. */
-    private final Map<String, byte[]> latest = new ConcurrentHashMap<>();
+    /** The owner's copies of its sessions in the cluster store. */
+    private final SessionCopies copies;
 
     private final DeadNodeCleanup cleanup;
 
@@ -82,6 +82,19 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
         this.sessions = sessions;
         this.lifecycle = lifecycle;
         this.settings = settings;
+        this.copies = new SessionCopies(backend, new SessionCopies.Owners() {
+            @Override
+            public Long epochOf(String clientId) {
+                return owned.get(clientId);
+            }
+
+            @Override
+            public void fenced(String clientId, long epoch) {
+                if (owned.remove(clientId, epoch)) {
+                    dropLocal(clientId, "its session write was refused (a later claim fenced this node)");
+                }
+            }
+        });
         this.cleanup = new DeadNodeCleanup(backend, lifecycle, loops, new DeadNodeCleanup.Owners() {
             @Override
             public void adopted(String clientId, long epoch) {
@@ -91,6 +104,7 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
             @Override
             public void release(String clientId, long epoch) {
                 if (owned.remove(clientId, epoch)) {
+                    copies.forget(clientId);
                     backend.release(clientId, epoch).exceptionally(failure -> false);
                 }
             }
@@ -160,7 +174,8 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
             return false; // it ended with its connection
         }
         List<SessionSubscription> subscriptions = SessionStates.subscriptions(state);
-        if (!lifecycle.adopt(client, state.expirySeconds(), subscriptions, loop)) {
+        if (!lifecycle.adopt(client, state.expirySeconds(), subscriptions,
+                SessionStates.messages(client.clientId(), state), loop)) {
             return false;
         }
         LOG.info("client {}: its session resumes here from another node, with {} subscriptions",
@@ -172,41 +187,15 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
 
     @Override
     public void sessionChanged(Session session, ClientInfo attaching) {
-        String clientId = session.clientId();
-        ClientInfo client = attaching != null ? attaching : session.clientInfo();
-        if ((session.expirySeconds() == 0 && session.will() == null) || client == null) {
-            return;
-        }
-        byte[] bytes = SessionStateCodec.encode(SessionStates.of(session, client));
-        if (latest.put(clientId, bytes) == null) {
-            write(clientId, 1);
-        }
+        copies.changed(session, attaching);
     }
 
-    /** Tries per state before it waits for the session's next change (which writes the whole state again). */
-    private static final int WRITE_ATTEMPTS = 3;
-
-    /** Writes the id's latest state; one write per id at a time, the newest state wins, later ones follow. */
-    private void write(String clientId, int attempt) {
-        byte[] bytes = latest.get(clientId);
-        Long epoch = owned.get(clientId);
-        if (bytes == null) {
-            return;
-        }
-        if (epoch == null || epoch == UNCHECKED) {
-            latest.remove(clientId, bytes);
-            return;
-        }
-        backend.writeSession(clientId, epoch, bytes).whenComplete((stored, failure) -> {
-            if (failure == null && !stored && owned.remove(clientId, epoch)) {
-                dropLocal(clientId, "its session write was refused (a later claim fenced this node)");
-            }
-            if (failure != null && attempt < WRITE_ATTEMPTS && latest.get(clientId) == bytes) {
-                write(clientId, attempt + 1); // timed out or unreachable: the same state again
-            } else if (!latest.remove(clientId, bytes)) {
-                write(clientId, 1); // changed meanwhile: write the newer state
-            }
-        });
+    /**
+     * The store this node's persistent sessions journal to: {@code local}, and beside it their copies in the cluster
+     * store ({@link ClusterSessionStore}). Set once at start.
+     */
+    public dev.magpie.store.MessageStore storeOver(dev.magpie.store.MessageStore local) {
+        return new ClusterSessionStore(local, sessions, copies);
     }
 
     private Answer unreachable(String clientId, boolean persistent, Throwable failure) {
@@ -242,6 +231,7 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
             return;
         }
         Long epoch = owned.remove(clientId);
+        copies.forget(clientId);
         if (epoch != null && epoch != UNCHECKED) {
             backend.release(clientId, epoch).exceptionally(failure -> false); // refused when fenced: nothing to undo
         }
@@ -280,30 +270,34 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
     }
 
     /**
-     * Ends this node's copy of the session; with {@code newOwner}, first hands it what the client has not received
-     * (queued messages, and sent ones not yet acknowledged: resent there under new packet ids).
+     * Ends this node's copy of the session; with {@code newOwner}, first hands it what the client has not received and
+     * the stored copy (which the new owner read after its claim) lacks: the messages newer than the last copy written
+     * here. The write in flight ends first (stored before the claim, or refused after it), so that line is exact.
      */
     private void dropLocal(String clientId, String why, String newOwner, boolean resumedThere) {
         Optional<Session> local = sessions.find(clientId);
-        if (local.isPresent()) {
-            Session session = local.get();
-            LOG.info("client {}: {}; this node's copy of its session ends", LogSafe.text(clientId), why);
-            session.execute(() -> {
-                if (newOwner != null && !session.isEnded()) {
-                    List<Publish> undelivered = new ArrayList<>();
-                    session.discardUndelivered(undelivered::add);
-                    long now = System.currentTimeMillis();
-                    for (Publish publish : undelivered) {
-                        byte[] forwarded = ForwardedPublish.encode(publish, clientId, now);
-                        link.sendControl(newOwner, new HandedOverMessage(clientId, forwarded).encode());
-                    }
-                    if (!undelivered.isEmpty()) {
-                        LOG.info("client {}: {} undelivered messages handed to node {}", LogSafe.text(clientId), undelivered.size(), newOwner);
-                    }
-                }
-                lifecycle.takenOverElsewhere(session, !resumedThere);
-            });
+        if (local.isEmpty()) {
+            copies.forget(clientId);
+            return;
         }
+        Session session = local.get();
+        LOG.info("client {}: {}; this node's copy of its session ends", LogSafe.text(clientId), why);
+        copies.whenSettled(clientId, () -> session.execute(() -> {
+            if (newOwner != null && !session.isEnded()) {
+                List<Publish> undelivered = session.discardUndeliveredAfter(copies.storedSeq(clientId));
+                long now = System.currentTimeMillis();
+                for (Publish publish : undelivered) {
+                    byte[] forwarded = ForwardedPublish.encode(publish, clientId, now);
+                    link.sendControl(newOwner, new HandedOverMessage(clientId, forwarded).encode());
+                }
+                if (!undelivered.isEmpty()) {
+                    LOG.info("client {}: {} messages newer than its stored copy handed to node {}", LogSafe.text(clientId),
+                            undelivered.size(), newOwner);
+                }
+            }
+            lifecycle.takenOverElsewhere(session, !resumedThere);
+            copies.forget(clientId);
+        }));
     }
 
     /**

@@ -136,7 +136,8 @@ final class DeadNodeCleanup {
                     wills.incrementAndGet();
                 }
                 if (!restarted && s.expirySeconds() > 0) {
-                    if (lifecycle.adoptOrphan(client, s.expirySeconds(), SessionStates.subscriptions(s), will, loops.get()).isPresent()) {
+                    if (lifecycle.adoptOrphan(client, s.expirySeconds(), SessionStates.subscriptions(s),
+                            SessionStates.messages(clientId, s), will, loops.get()).isPresent()) {
                         adopted.add(clientId);
                         LOG.info("client {}: its session is adopted here from dead node {}, with {} subscriptions{}",
                                 LogSafe.text(clientId), dead, s.subscriptions().size(), will != null ? " and its will" : "");

@@ -4,20 +4,25 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
+import dev.magpie.store.StoredDelivery;
+import dev.magpie.store.StoredSession;
+
 /**
  * A persistent session as the cluster stores it for the next owner (what {@code ClusterBackend.writeSession} carries,
- * in the bytes of {@link SessionStateCodec}): its expiry, subscriptions, will, queued messages and in-flight QoS 1/2
- * messages with their packet ids. Plain data, independent of the broker's live {@code Session}.
+ * in the bytes of {@link SessionStateCodec}): its expiry, subscriptions, will, queued messages, in-flight QoS 1/2
+ * messages with their packet ids and state, and the inbound QoS 2 ids awaiting PUBREL: all a next owner needs to go on
+ * with the session's exact protocol state [MQTT-4.4.0-1]. The messages are the records the local store keeps
+ * ({@link StoredDelivery}), so one restore path ({@code Session.restoreMessages}) serves a restart and a takeover.
  *
  * @param client        who the session belongs to, so the next owner can publish its will and check its rights
  * @param expirySeconds the Session Expiry Interval
  * @param subscriptions the subscriptions, in the order they were made
  * @param will          the will, if the session has one
- * @param queued        messages waiting for the client, oldest first
- * @param inflight      QoS 1/2 messages sent and not yet completed, in packet-id order of sending
+ * @param deliveries    queued messages (by queue key, oldest first) and in-flight ones (by packet id, in send order)
+ * @param inboundQos2   QoS 2 messages the client sent that await its PUBREL [MQTT-4.3.3-9]
  */
 public record SessionState(Client client, long expirySeconds, List<Subscription> subscriptions, Optional<Will> will,
-                           List<Message> queued, List<Inflight> inflight) {
+                           List<StoredDelivery> deliveries, List<StoredSession.InboundQos2> inboundQos2) {
 
     public SessionState {
         Objects.requireNonNull(client, "client");
@@ -26,8 +31,8 @@ public record SessionState(Client client, long expirySeconds, List<Subscription>
         }
         subscriptions = List.copyOf(subscriptions);
         Objects.requireNonNull(will, "will");
-        queued = List.copyOf(queued);
-        inflight = List.copyOf(inflight);
+        deliveries = List.copyOf(deliveries);
+        inboundQos2 = List.copyOf(inboundQos2);
     }
 
     /**
@@ -67,33 +72,6 @@ public record SessionState(Client client, long expirySeconds, List<Subscription>
             if (qos < 0 || qos > 2 || delaySeconds < 0 || delaySeconds > 0xFFFF_FFFFL) {
                 throw new IllegalArgumentException("will QoS or delay out of range");
             }
-        }
-    }
-
-    /**
-     * A message kept for the client: topic, QoS, when it was published and when it expires (0: never; wall clock, so
-     * the next owner counts the Message Expiry Interval on), the properties as encoded and the payload.
-     */
-    public record Message(String topic, int qos, long publishedAtMillis, long expiresAtMillis, byte[] properties, byte[] payload) {
-        public Message {
-            Objects.requireNonNull(topic, "topic");
-            if (qos < 0 || qos > 2) {
-                throw new IllegalArgumentException("QoS " + qos);
-            }
-        }
-    }
-
-    /**
-     * An in-flight message under its packet id: sent and awaiting PUBACK/PUBREC ({@code message} present, resent with
-     * DUP on resume [MQTT-4.4.0-1]), or PUBREC received and PUBREL sent ({@code message} empty: only the PUBREL is
-     * resent).
-     */
-    public record Inflight(int packetId, Optional<Message> message) {
-        public Inflight {
-            if (packetId < 1 || packetId > 65_535) {
-                throw new IllegalArgumentException("packet id " + packetId);
-            }
-            Objects.requireNonNull(message, "message");
         }
     }
 }

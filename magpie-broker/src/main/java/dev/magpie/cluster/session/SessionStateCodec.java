@@ -8,25 +8,32 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import dev.magpie.store.StoredDelivery;
+import dev.magpie.store.StoredMessage;
+import dev.magpie.store.StoredSession;
+
 /**
  * The bytes of a {@link SessionState} in the cluster store: compact, versioned, big endian, every length checked
  * against what is left before anything is allocated (a corrupt or foreign value is refused, never a huge array).
  *
  * <pre>
- * u8  version (2; 1 has no client fields)
+ * u8  version (3; 2 and 1, read for their subscriptions and will, carried no messages; 1 has no client fields)
  * u8  protocol level, str listener, u8 user name (0: none, 1: str follows)
  * u32 session expiry interval, seconds
  * u16 subscriptions, each: str filter, u8 options (bits 0-1 QoS, 2 No Local, 3 Retain As Published,
  *     4-5 Retain Handling), u32 subscription identifier (0: none)
  * u8  will (0: none, 1: follows): str topic, u8 flags (bits 0-1 QoS, 2 RETAIN), u32 delay, bin properties, bin payload
- * u32 queued messages, each a message
- * u16 in-flight, each: u16 packet id, u8 phase (0: awaiting PUBACK/PUBREC, message follows; 1: PUBREL sent)
- * message: str topic, u8 QoS, u64 published at (ms), u64 expires at (ms, 0: never), bin properties, bin payload
+ * u32 deliveries, each: u64 key (queue key, or packet id), u8 state (0 queued, 1 awaiting PUBACK, 2 PUBREC,
+ *     3 PUBCOMP), u8 flags (bit 0 RETAIN, bit 1 a shared group follows), message, u16 subscription identifiers
+ *     + u32 each, [str shared group]
+ * u16 inbound QoS 2 ids awaiting PUBREL, each: u16 packet id, u64 fingerprint
+ * message: str topic, u8 QoS, u64 stored at (ms), u64 expires at (ms, -1: never), bin properties, bin payload
  * str: u16 length + UTF-8; bin: u32 length + bytes
+ * (versions 1 and 2 end with u32 0 and u16 0: two empty message lists)
  * </pre>
  */
 public final class SessionStateCodec {
-    static final byte VERSION = 2;
+    static final byte VERSION = 3;
 
     private SessionStateCodec() {
     }
@@ -58,13 +65,22 @@ public final class SessionStateCodec {
         } else {
             out.u8(0);
         }
-        out.u32(state.queued().size());
-        state.queued().forEach(out::message);
-        out.u16(state.inflight().size());
-        for (SessionState.Inflight i : state.inflight()) {
-            out.u16(i.packetId());
-            out.u8(i.message().isPresent() ? 0 : 1);
-            i.message().ifPresent(out::message);
+        out.u32(state.deliveries().size());
+        for (StoredDelivery d : state.deliveries()) {
+            out.u64(d.key());
+            out.u8(d.state());
+            out.u8((d.retain() ? 0x01 : 0) | (d.sharedGroup() != null ? 0x02 : 0));
+            out.message(d.message());
+            out.u16(d.subscriptionIds().size());
+            d.subscriptionIds().forEach(id -> out.u32(id));
+            if (d.sharedGroup() != null) {
+                out.str(d.sharedGroup());
+            }
+        }
+        out.u16(state.inboundQos2().size());
+        for (StoredSession.InboundQos2 id : state.inboundQos2()) {
+            out.u16(id.packetId());
+            out.u64(id.fingerprint());
         }
         return bytes.toByteArray();
     }
@@ -74,7 +90,7 @@ public final class SessionStateCodec {
         ByteBuffer in = ByteBuffer.wrap(bytes);
         try {
             int version = in.get();
-            if (version != VERSION && version != 1) {
+            if (version < 1 || version > VERSION) {
                 throw new IllegalArgumentException("session state of unknown version " + version);
             }
             SessionState.Client client = version == 1 ? SessionState.Client.UNKNOWN : client(in);
@@ -107,25 +123,29 @@ public final class SessionStateCodec {
                 }
                 default -> throw new IllegalArgumentException("will marker neither 0 nor 1");
             };
-            int queuedCount = count(in, in.getInt(), 31);
-            List<SessionState.Message> queued = new ArrayList<>(queuedCount);
-            for (int i = 0; i < queuedCount; i++) {
-                queued.add(message(in));
-            }
-            int inflightCount = count(in, Short.toUnsignedInt(in.getShort()), 3);
-            List<SessionState.Inflight> inflight = new ArrayList<>(inflightCount);
-            for (int i = 0; i < inflightCount; i++) {
-                int packetId = Short.toUnsignedInt(in.getShort());
-                int phase = in.get();
-                if (packetId == 0 || phase < 0 || phase > 1) {
-                    throw new IllegalArgumentException("in-flight entry with packet id " + packetId + " and phase " + phase);
+            List<StoredDelivery> deliveries = new ArrayList<>();
+            List<StoredSession.InboundQos2> inbound = new ArrayList<>();
+            if (version == VERSION) {
+                int deliveryCount = count(in, in.getInt(), 35);
+                for (int i = 0; i < deliveryCount; i++) {
+                    deliveries.add(delivery(in));
                 }
-                inflight.add(new SessionState.Inflight(packetId, phase == 0 ? Optional.of(message(in)) : Optional.empty()));
+                int inboundCount = count(in, Short.toUnsignedInt(in.getShort()), 10);
+                for (int i = 0; i < inboundCount; i++) {
+                    int packetId = Short.toUnsignedInt(in.getShort());
+                    if (packetId == 0) {
+                        throw new IllegalArgumentException("inbound QoS 2 entry with packet id 0");
+                    }
+                    inbound.add(new StoredSession.InboundQos2(packetId, in.getLong()));
+                }
+            } else if (in.getInt() != 0 || in.getShort() != 0) {
+                // no broker filled these lists before version 3; a value that has some was not written by one
+                throw new IllegalArgumentException("a version " + version + " session state with messages");
             }
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException(in.remaining() + " bytes after the session state");
             }
-            return new SessionState(client, expiry, subscriptions, will, queued, inflight);
+            return new SessionState(client, expiry, subscriptions, will, deliveries, inbound);
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("truncated session state", e);
         }
@@ -154,15 +174,38 @@ public final class SessionStateCodec {
         return count;
     }
 
-    private static SessionState.Message message(ByteBuffer in) {
+    private static StoredDelivery delivery(ByteBuffer in) {
+        long key = in.getLong();
+        int state = in.get();
+        int flags = Byte.toUnsignedInt(in.get());
+        if (state < StoredDelivery.QUEUED || state > StoredDelivery.AWAIT_PUBCOMP || (flags & ~0x03) != 0
+                || (state != StoredDelivery.QUEUED && (key < 1 || key > 0xFFFF))) {
+            throw new IllegalArgumentException("delivery with key " + key + ", state " + state + ", flags 0x" + Integer.toHexString(flags));
+        }
+        StoredMessage message = message(in);
+        int idCount = count(in, Short.toUnsignedInt(in.getShort()), 4);
+        List<Integer> ids = new ArrayList<>(idCount);
+        for (int i = 0; i < idCount; i++) {
+            int id = in.getInt();
+            if (id < 1) {
+                throw new IllegalArgumentException("subscription identifier out of range");
+            }
+            ids.add(id);
+        }
+        String group = (flags & 0x02) != 0 ? str(in) : null;
+        return new StoredDelivery(key, state, message, (flags & 0x01) != 0, ids, group, 0);
+    }
+
+    private static StoredMessage message(ByteBuffer in) {
         String topic = str(in);
         int qos = in.get();
         if (qos < 0 || qos > 2) {
             throw new IllegalArgumentException("message QoS " + qos + " on " + topic);
         }
-        long publishedAt = in.getLong();
+        long storedAt = in.getLong();
         long expiresAt = in.getLong();
-        return new SessionState.Message(topic, qos, publishedAt, expiresAt, bin(in), bin(in));
+        byte[] properties = bin(in);
+        return new StoredMessage(topic, qos, bin(in), properties, storedAt, expiresAt);
     }
 
     private static String str(ByteBuffer in) {
@@ -221,10 +264,10 @@ public final class SessionStateCodec {
             out.writeBytes(value);
         }
 
-        void message(SessionState.Message m) {
+        void message(StoredMessage m) {
             str(m.topic());
             u8(m.qos());
-            u64(m.publishedAtMillis());
+            u64(m.storedAtMillis());
             u64(m.expiresAtMillis());
             bin(m.properties());
             bin(m.payload());

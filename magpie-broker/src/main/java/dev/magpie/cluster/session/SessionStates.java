@@ -13,6 +13,7 @@ import dev.magpie.codec.Subscribe;
 import dev.magpie.session.Session;
 import dev.magpie.session.SessionSubscription;
 import dev.magpie.spi.ClientInfo;
+import dev.magpie.store.StoredSession;
 
 /**
  * Between the broker's live {@link Session} and the {@link SessionState} the cluster store keeps: what the owner
@@ -20,7 +21,7 @@ import dev.magpie.spi.ClientInfo;
  * will's Will Delay Interval travels: beside its properties, since it is not a PUBLISH property.
  *
  * <pre>{@code
- * byte[] bytes = SessionStateCodec.encode(SessionStates.of(session, client));
+ * byte[] bytes = SessionStateCodec.encode(SessionStates.of(session, client, session.storedMessages()));
  * SessionState state = SessionStateCodec.decode(bytes);
  * Optional<Connect.Will> will = SessionStates.will(state);
  * }</pre>
@@ -30,8 +31,11 @@ public final class SessionStates {
     private SessionStates() {
     }
 
-    /** The state to store for {@code session}, whose client is {@code client} (queued and in-flight messages stay local). */
-    public static SessionState of(Session session, ClientInfo client) {
+    /**
+     * The state to store for {@code session}, whose client is {@code client}, with its messages as
+     * {@link Session#storedMessages} gives them (on the session's thread).
+     */
+    public static SessionState of(Session session, ClientInfo client, Session.StoredMessages messages) {
         List<SessionState.Subscription> subscriptions = new ArrayList<>(session.subscriptions().size());
         for (SessionSubscription s : session.subscriptions().values()) {
             Subscribe.Subscription o = s.options();
@@ -41,7 +45,7 @@ public final class SessionStates {
         SessionState.Client owner = new SessionState.Client(Optional.ofNullable(client.username()),
                 Math.max(3, Math.min(5, client.protocolLevel())), client.listener());
         return new SessionState(owner, Math.min(session.expirySeconds(), 0xFFFF_FFFFL), subscriptions,
-                stored(session.will()), List.of(), List.of());
+                stored(session.will()), messages.deliveries(), messages.inboundQos2());
     }
 
     /** The will as stored: its Will Delay Interval apart, its other properties in the PUBLISH property format. */
@@ -82,6 +86,16 @@ public final class SessionStates {
     public static ClientInfo client(String clientId, SessionState state) {
         SessionState.Client c = state.client();
         return new ClientInfo(clientId, c.username().orElse(null), null, c.protocolLevel(), c.listener());
+    }
+
+    /**
+     * The stored messages in the form a session restores ({@link Session#restoreMessages}): a session record that
+     * carries only them.
+     */
+    public static StoredSession messages(String clientId, SessionState state) {
+        SessionState.Client c = state.client();
+        return new StoredSession(clientId, c.username().orElse(null), c.protocolLevel(), c.listener(), state.expirySeconds(),
+                -1, List.of(), state.deliveries(), state.inboundQos2());
     }
 
     /** The stored subscriptions as the session takes them. */
