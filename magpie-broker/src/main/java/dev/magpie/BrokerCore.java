@@ -250,6 +250,7 @@ final class BrokerCore {
         clusterLink.sessionHooks(clusterSessions);
         connections.lifecycle().claims(clusterSessions);
         connections.lifecycle().persistence().forwardedBarrier(clusterLink::afterForwarded);
+        clusterLink.routedDurably(connections.lifecycle().persistence()::afterRouted);
     }
 
     synchronized void start() {

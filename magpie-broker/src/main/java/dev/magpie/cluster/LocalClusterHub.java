@@ -116,6 +116,11 @@ public final class LocalClusterHub {
         }
     }
 
+    /** How many messages {@code nodeId}'s inbox holds that no reader has acknowledged (held or not); for tests. */
+    public synchronized int unacknowledged(String nodeId) {
+        return inboxes.getOrDefault(nodeId, new ArrayDeque<>()).size();
+    }
+
     /** Hands held-but-unacknowledged entries out again (a reader reconnected or failed). */
     synchronized void unhold(String nodeId) {
         for (Entry entry : inboxes.getOrDefault(nodeId, new ArrayDeque<>())) {

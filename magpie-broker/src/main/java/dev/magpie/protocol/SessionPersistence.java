@@ -92,6 +92,17 @@ public final class SessionPersistence {
         }
     }
 
+    /**
+     * Runs {@code done} once every write that what was routed so far caused is committed (with the same barrier as a
+     * publisher's PUBACK, {@link #whenDurable}): a cluster node acknowledges a batch of its inbox only then, so a
+     * message it takes out of the cluster store is in a session's copy first. On a session loop, or at once when
+     * nothing waits for the store. Any thread; the routing must have been done on it.
+     */
+    public void afterRouted(Runnable done) {
+        EventLoopGroup loops = durableAckLoops;
+        whenDurable(loops == null ? io.netty.util.concurrent.ImmediateEventExecutor.INSTANCE : loops.next(), done);
+    }
+
     MessageStore store() {
         return store;
     }

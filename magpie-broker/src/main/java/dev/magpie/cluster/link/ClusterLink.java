@@ -103,6 +103,7 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
     private volatile String joining = "has not joined yet";
     /** The members as last polled, for the cluster's meters, $SYS and the admin API (observability, not routing). */
     private volatile List<NodeLease> lastMembers = List.of();
+    private volatile java.util.function.Consumer<Runnable> routedDurably = Runnable::run;
 
     /** Where control messages and lease news go; before {@link #start()}. */
     public void sessionHooks(SessionHooks hooks) {
@@ -128,6 +129,20 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
      */
     public void afterForwarded(Runnable then) {
         outgoing.afterSent(then);
+    }
+
+    /**
+     * How to wait until what was just routed is committed where the next owner of each session finds it (the
+     * sessions' stores and copies, {@code SessionPersistence.afterRouted}); an inbox batch is acknowledged only then.
+     * Set once during assembly; by default nothing waits.
+     */
+    public void routedDurably(java.util.function.Consumer<Runnable> barrier) {
+        this.routedDurably = barrier;
+    }
+
+    /** Runs {@code then} once what this thread routed so far is committed (see {@link #routedDurably}). */
+    public void afterRouted(Runnable then) {
+        routedDurably.accept(then);
     }
 
     /** A link with {@link ClusterSettings#defaults()}: a 6 s lease, members polled every second. */
@@ -407,7 +422,11 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
             }
             received.incrementAndGet();
         }
-        return CompletableFuture.completedFuture(null);
+        // acknowledged in the cluster store only once the sessions' copies hold what the batch brought: a death of
+        // this node before then leaves the batch in the inbox for the survivor that adopts it
+        CompletableFuture<Void> durable = new CompletableFuture<>();
+        afterRouted(() -> durable.complete(null));
+        return durable;
     }
 
     /** Messages sent to other nodes, received from them, and dropped (queue bound or failed sends). */

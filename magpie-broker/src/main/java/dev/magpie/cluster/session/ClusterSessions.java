@@ -73,6 +73,9 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
     private final SessionCopies copies;
 
     private final DeadNodeCleanup cleanup;
+    private final Supplier<EventExecutor> loops;
+    /** How long a session whose copy write was refused waits for the new owner's takeover notice. */
+    static final java.time.Duration FENCE_NOTICE_WAIT = java.time.Duration.ofSeconds(3);
 
     /** {@code loops}: where sessions adopted from a dead node live (called once the broker started). */
     public ClusterSessions(ClusterBackend backend, ClusterLink link, SessionRegistry sessions, SessionLifecycle lifecycle,
@@ -82,6 +85,7 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
         this.sessions = sessions;
         this.lifecycle = lifecycle;
         this.settings = settings;
+        this.loops = loops;
         this.copies = new SessionCopies(backend, new SessionCopies.Owners() {
             @Override
             public Long epochOf(String clientId) {
@@ -91,7 +95,11 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
             @Override
             public void fenced(String clientId, long epoch) {
                 if (owned.remove(clientId, epoch)) {
-                    dropLocal(clientId, "its session write was refused (a later claim fenced this node)");
+                    // the claimer tells this node once it holds the session (a takeover notice, which says whether
+                    // it resumed and lets the messages newer than the stored copy go to it); should none come (a
+                    // survivor took the id after this node's lease ran out), the session ends here after a pause
+                    loops.get().schedule(() -> fencedWithoutNotice(clientId), FENCE_NOTICE_WAIT.toMillis(),
+                            java.util.concurrent.TimeUnit.MILLISECONDS);
                 }
             }
         });
@@ -114,7 +122,7 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
                 Long mine = owned.get(clientId);
                 return mine != null && mine == epoch;
             }
-        }, this::onAdoptedInbox);
+        }, this::onAdoptedInbox, link::afterRouted);
     }
 
     // ---- the CONNECT gate's side ----
@@ -263,6 +271,23 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
         }
         backend.untrack(notice.clientId()).exceptionally(failure -> null); // a dead node's survivor checks each id anyway
         dropLocal(notice.clientId(), "taken over by node " + message.origin().nodeId(), message.origin().nodeId(), notice.resumed());
+    }
+
+    /**
+     * A write of {@code clientId}'s copy was refused and no takeover notice followed: unless this node claimed the id
+     * again, its session ends, what is newer than the stored copy going to whichever node owns the id now.
+     */
+    private void fencedWithoutNotice(String clientId) {
+        if (owned.containsKey(clientId) || sessions.find(clientId).isEmpty()) {
+            return; // claimed here again, or the notice came and the session ended
+        }
+        backend.owner(clientId).whenComplete((owner, failure) -> {
+            String node = failure == null && owner.isPresent() && !owner.get().node().equals(backend.self())
+                    ? owner.get().node().nodeId() : null;
+            if (!owned.containsKey(clientId)) {
+                dropLocal(clientId, "its session write was refused (a later claim fenced this node)", node, true);
+            }
+        });
     }
 
     private void dropLocal(String clientId, String why) {

@@ -65,14 +65,17 @@ final class DeadNodeCleanup {
     private final Supplier<EventExecutor> loops;
     private final Owners owners;
     private final BiConsumer<InboxMessage, Set<String>> inbox;
+    /** Runs its task once what was routed so far is committed to the adopted sessions' stores and copies. */
+    private final java.util.function.Consumer<Runnable> afterRouted;
 
     DeadNodeCleanup(ClusterBackend backend, SessionLifecycle lifecycle, Supplier<EventExecutor> loops, Owners owners,
-                    BiConsumer<InboxMessage, Set<String>> inbox) {
+                    BiConsumer<InboxMessage, Set<String>> inbox, java.util.function.Consumer<Runnable> afterRouted) {
         this.backend = backend;
         this.lifecycle = lifecycle;
         this.loops = loops;
         this.owners = owners;
         this.inbox = inbox;
+        this.afterRouted = afterRouted;
     }
 
     /** Cleans up after {@code dead}; completes when its clients, its inbox and its bookkeeping are handled. */
@@ -106,7 +109,9 @@ final class DeadNodeCleanup {
     private CompletionStage<Integer> drainInbox(NodeIdentity dead, Set<String> adopted) {
         return backend.adoptInbox(dead, batch -> {
             batch.forEach(message -> inbox.accept(message, adopted));
-            return CompletableFuture.completedFuture(null);
+            CompletableFuture<Void> durable = new CompletableFuture<>(); // acknowledged once the adopted copies hold it
+            afterRouted.accept(() -> durable.complete(null));
+            return durable;
         });
     }
 

@@ -142,7 +142,7 @@ final class InboxReader implements Runnable {
         if (!fresh.isEmpty()) {
             try {
                 CompletableFuture<Void> handled = handler.handle(fresh).toCompletableFuture();
-                handled.get(handlerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                awaitHandled(handled);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
@@ -154,6 +154,25 @@ final class InboxReader implements Runnable {
         }
         redis.xack(stream, RedisKeys.INBOX_GROUP, ids.toArray(String[]::new));
         return true;
+    }
+
+    /**
+     * Waits for a batch's stage: it completes once the batch is in the sessions' stores and copies, which can take a
+     * while when the cluster store is slow. Giving up would hand the batch over again (a duplicate of what was
+     * routed), so a slow stage is waited for in {@code handlerTimeout} steps as long as the reader runs.
+     */
+    private void awaitHandled(CompletableFuture<Void> handled) throws Exception {
+        while (true) {
+            try {
+                handled.get(handlerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (java.util.concurrent.TimeoutException slow) {
+                if (!running) {
+                    throw slow;
+                }
+                LOG.debug("inbox {}: a batch is still being committed after {}", stream, handlerTimeout);
+            }
+        }
     }
 
     private void pause() {
