@@ -221,7 +221,7 @@ public final class LocalClusterBackend implements ClusterBackend {
         handle(inbox, fresh).whenCompleteAsync((ok, failure) -> {
             if (failure == null) {
                 deduper.handled(fresh);
-                hub.ack(self.nodeId(), entries);
+                hub.ackOwn(self.nodeId(), entries);
                 pumping.set(false);
                 pump();
             } else {

@@ -29,6 +29,7 @@ public final class LocalClusterHub {
     final Map<String, RouteSnapshot> routes = new HashMap<>();
     final Map<NodeIdentity, Long> cleanupGuards = new HashMap<>();
     final Map<String, Deque<Entry>> inboxes = new HashMap<>();
+    private final Set<String> acknowledgementsLost = new HashSet<>();
     final Map<String, Owner> owners = new HashMap<>();
     final Map<String, byte[]> sessions = new HashMap<>();
     /** The ids each incarnation claimed and did not release or untrack ({@code ClusterBackend.clientsOf}). */
@@ -105,6 +106,21 @@ public final class LocalClusterHub {
             }
         }
         return taken;
+    }
+
+    /**
+     * From now on {@code nodeId}'s own reader's acknowledgements are lost, as when the node dies between handling a
+     * batch and acknowledging it (its entries stay for whoever adopts the inbox). For tests.
+     */
+    public synchronized void loseAcknowledgementsOf(String nodeId) {
+        acknowledgementsLost.add(nodeId);
+    }
+
+    /** An acknowledgement by {@code nodeId}'s own reader (see {@link #loseAcknowledgementsOf}). */
+    synchronized void ackOwn(String nodeId, List<Entry> entries) {
+        if (!acknowledgementsLost.contains(nodeId)) {
+            ack(nodeId, entries);
+        }
     }
 
     synchronized void ack(String nodeId, List<Entry> entries) {

@@ -30,6 +30,9 @@ public final class Publication {
     private final AtomicInteger references = new AtomicInteger(1);
     /** For an inbound QoS 2 message whose ownership is not durable yet; null otherwise. Set before routing. */
     private volatile OwnershipLatch ownership;
+    /** The sending node and seq of this node's inbox entry it came in, for one from another node; null otherwise. */
+    private volatile dev.magpie.cluster.NodeIdentity inboxOrigin;
+    private volatile long inboxSeq;
 
     /**
      * @param publish         the message as routed (packet id 0, DUP clear)
@@ -54,6 +57,24 @@ public final class Publication {
 
     public OwnershipLatch ownership() {
         return ownership;
+    }
+
+    /**
+     * It came to this cluster node as entry {@code seq} from {@code origin} in the node's inbox; before it is routed.
+     * The sessions it reaches remember how far they got ({@link Session#inboxMarks}).
+     */
+    public void fromInbox(dev.magpie.cluster.NodeIdentity origin, long seq) {
+        this.inboxSeq = seq;
+        this.inboxOrigin = origin;
+    }
+
+    /** The sender of the inbox entry it came in (see {@link #fromInbox}); null when it did not come through one. */
+    public dev.magpie.cluster.NodeIdentity inboxOrigin() {
+        return inboxOrigin;
+    }
+
+    public long inboxSeq() {
+        return inboxSeq;
     }
 
     /** The Message Expiry Interval of {@code publish} in nanoseconds, or -1 when it never expires. */

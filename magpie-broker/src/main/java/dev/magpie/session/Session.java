@@ -32,6 +32,8 @@ public final class Session {
     /** The user that created the session ({@code null}: an anonymous client); it never changes (see {@link #owner()}). */
     private final String owner;
     private final EventExecutor executor;
+    /** See {@link #inboxMarks()}; null until a message from another cluster node arrives. Session thread only. */
+    private Map<dev.magpie.cluster.NodeIdentity, Long> inboxMarks;
     private final SessionOutbox outbox;
     private final Map<String, SessionSubscription> subscriptions = new LinkedHashMap<>();
     /** Made at the first inbound QoS 2 id: most sessions never hold one, and every session counts (issue 11). */
@@ -386,6 +388,9 @@ public final class Session {
         publication.retain();
         boolean accepted = execute(() -> {
             try {
+                if (publication.inboxOrigin() != null) {
+                    markInbox(publication.inboxOrigin(), publication.inboxSeq());
+                }
                 outbox.deliverNow(publication, delivery);
             } finally {
                 publication.release();
@@ -394,6 +399,23 @@ public final class Session {
         if (!accepted) {
             publication.release();
         }
+    }
+
+    /** Records that this node's inbox entry {@code seq} from {@code origin} reached this session. Session thread. */
+    private void markInbox(dev.magpie.cluster.NodeIdentity origin, long seq) {
+        if (inboxMarks == null) {
+            inboxMarks = new java.util.HashMap<>(2);
+        }
+        inboxMarks.merge(origin, seq, Math::max);
+    }
+
+    /**
+     * Per sending node, the highest seq of this cluster node's inbox that reached this session: a copy of the session
+     * in the cluster store carries them, so that a survivor draining the inbox after this node's death skips what the
+     * copy holds already (the inbox is acknowledged a round trip after the copy is written). On the session's thread.
+     */
+    public Map<dev.magpie.cluster.NodeIdentity, Long> inboxMarks() {
+        return inboxMarks == null ? Map.of() : Map.copyOf(inboxMarks);
     }
 
     /** Sends queued messages while the window and the socket allow. */

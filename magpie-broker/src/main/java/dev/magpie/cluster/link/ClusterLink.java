@@ -394,6 +394,23 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
 
     @Override
     public CompletionStage<Void> handle(List<InboxMessage> batch) {
+        route(batch, true);
+        // acknowledged in the cluster store only once the sessions' copies hold what the batch brought: a death of
+        // this node before then leaves the batch in the inbox for the survivor that adopts it
+        CompletableFuture<Void> durable = new CompletableFuture<>();
+        afterRouted(() -> durable.complete(null));
+        return durable;
+    }
+
+    /**
+     * Routes messages taken from a dead node's inbox (its shared-group messages): as {@link #handle}, but they are not
+     * from this node's inbox, so the sessions record no inbox position for them ({@code Publication.fromInbox}).
+     */
+    public void routeAdopted(List<InboxMessage> batch) {
+        route(batch, false);
+    }
+
+    private void route(List<InboxMessage> batch, boolean ownInbox) {
         for (InboxMessage message : batch) {
             SessionHooks hooks = sessionHooks;
             if (message.body().length > 0 && message.body()[0] == CONTROL) {
@@ -411,6 +428,9 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
             }
             long createdNanos = PublishStorage.storedNanos(forwarded.stored(), System.currentTimeMillis(), System.nanoTime());
             Publication publication = new Publication(forwarded.publish(), forwarded.originClientId(), createdNanos);
+            if (ownInbox) {
+                publication.fromInbox(message.origin(), message.seq()); // the sessions' copies record how far they got
+            }
             try {
                 List<String> unserved = distributor.distributeForwarded(publication, forwarded.plain(),
                         forwarded.sharedGroups());
@@ -422,11 +442,6 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
             }
             received.incrementAndGet();
         }
-        // acknowledged in the cluster store only once the sessions' copies hold what the batch brought: a death of
-        // this node before then leaves the batch in the inbox for the survivor that adopts it
-        CompletableFuture<Void> durable = new CompletableFuture<>();
-        afterRouted(() -> durable.complete(null));
-        return durable;
     }
 
     /** Messages sent to other nodes, received from them, and dropped (queue bound or failed sends). */

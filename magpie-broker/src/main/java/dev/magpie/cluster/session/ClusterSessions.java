@@ -345,11 +345,16 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
                     LogSafe.text(handed.clientId()), message.origin().nodeId());
             return;
         }
-        deliver(local.get(), forwarded);
+        deliver(local.get(), forwarded, message);
     }
 
     /** Delivers {@code forwarded} to {@code session} at the highest QoS its matching subscriptions grant, if any. */
     static void deliver(Session session, ForwardedPublish forwarded) {
+        deliver(session, forwarded, null);
+    }
+
+    /** As {@link #deliver(Session, ForwardedPublish)}; {@code entry}: the entry of this node's inbox it came in. */
+    static void deliver(Session session, ForwardedPublish forwarded, InboxMessage entry) {
         Publish publish = forwarded.publish();
         SubscriptionTree<Integer> granted = new SubscriptionTree<>();
         session.subscriptions().values().forEach(s -> granted.put(s.filter(), s.filter(), s.options().qos()));
@@ -360,6 +365,9 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
         }
         Publication publication = new Publication(publish, forwarded.originClientId(),
                 PublishStorage.storedNanos(forwarded.stored(), System.currentTimeMillis(), System.nanoTime()));
+        if (entry != null) {
+            publication.fromInbox(entry.origin(), entry.seq());
+        }
         try {
             session.deliver(publication, Delivery.of(Math.min(qos[0], publish.qos()), false));
         } finally {
@@ -379,7 +387,12 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
      * sent here (a message handed over to an adopted client finds its session), forwarded publishes to the adopted
      * sessions they match, and their shared groups to this node's members (or handed on, by the link).
      */
-    private void onAdoptedInbox(InboxMessage message, Set<String> adopted) {
+    /**
+     * A message from a dead node's inbox, for the sessions adopted from it ({@code adopted}: each with the inbox marks
+     * of its copy). A session whose copy was taken after the dead node had routed the message holds it already: it is
+     * skipped there [MQTT-4.3.3-10]; so is its shared-group part, which the dead node had then handed to a member.
+     */
+    private void onAdoptedInbox(InboxMessage message, Map<String, Map<NodeIdentity, Long>> adopted) {
         byte[] body = message.body();
         if (body.length > 0 && body[0] == ClusterLink.CONTROL) {
             onControl(message);
@@ -392,13 +405,16 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
             LOG.warn("cluster node {}: a message in the inbox of a dead node dropped: {}", backend.self(), e.getMessage());
             return;
         }
-        if (forwarded.plain()) {
-            for (String clientId : adopted) {
-                sessions.find(clientId).ifPresent(session -> session.execute(() -> deliver(session, forwarded)));
+        boolean routedThere = false;
+        for (Map.Entry<String, Map<NodeIdentity, Long>> entry : adopted.entrySet()) {
+            boolean held = entry.getValue().getOrDefault(message.origin(), 0L) >= message.seq();
+            routedThere |= held;
+            if (forwarded.plain() && !held) {
+                sessions.find(entry.getKey()).ifPresent(session -> session.execute(() -> deliver(session, forwarded)));
             }
         }
-        if (!forwarded.sharedGroups().isEmpty()) {
-            link.handle(List.of(new InboxMessage(message.origin(), message.seq(), ForwardedPublish.encode(forwarded.publish(),
+        if (!forwarded.sharedGroups().isEmpty() && !routedThere) {
+            link.routeAdopted(List.of(new InboxMessage(message.origin(), message.seq(), ForwardedPublish.encode(forwarded.publish(),
                     forwarded.originClientId(), forwarded.stored().storedAtMillis(), false, forwarded.sharedGroups(), forwarded.hops()))));
         }
     }

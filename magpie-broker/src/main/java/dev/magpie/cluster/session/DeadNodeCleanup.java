@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -64,12 +65,12 @@ final class DeadNodeCleanup {
     private final SessionLifecycle lifecycle;
     private final Supplier<EventExecutor> loops;
     private final Owners owners;
-    private final BiConsumer<InboxMessage, Set<String>> inbox;
+    private final BiConsumer<InboxMessage, Map<String, Map<NodeIdentity, Long>>> inbox;
     /** Runs its task once what was routed so far is committed to the adopted sessions' stores and copies. */
     private final java.util.function.Consumer<Runnable> afterRouted;
 
     DeadNodeCleanup(ClusterBackend backend, SessionLifecycle lifecycle, Supplier<EventExecutor> loops, Owners owners,
-                    BiConsumer<InboxMessage, Set<String>> inbox, java.util.function.Consumer<Runnable> afterRouted) {
+                    BiConsumer<InboxMessage, Map<String, Map<NodeIdentity, Long>>> inbox, java.util.function.Consumer<Runnable> afterRouted) {
         this.backend = backend;
         this.lifecycle = lifecycle;
         this.loops = loops;
@@ -80,7 +81,7 @@ final class DeadNodeCleanup {
 
     /** Cleans up after {@code dead}; completes when its clients, its inbox and its bookkeeping are handled. */
     CompletionStage<Void> run(NodeIdentity dead, boolean restarted) {
-        Set<String> adopted = ConcurrentHashMap.newKeySet();
+        Map<String, Map<NodeIdentity, Long>> adopted = new ConcurrentHashMap<>();
         AtomicInteger wills = new AtomicInteger();
         return backend.clientsOf(dead).thenCompose(clientIds -> {
             List<CompletableFuture<Void>> each = new ArrayList<>(clientIds.size());
@@ -106,7 +107,7 @@ final class DeadNodeCleanup {
                 });
     }
 
-    private CompletionStage<Integer> drainInbox(NodeIdentity dead, Set<String> adopted) {
+    private CompletionStage<Integer> drainInbox(NodeIdentity dead, Map<String, Map<NodeIdentity, Long>> adopted) {
         return backend.adoptInbox(dead, batch -> {
             batch.forEach(message -> inbox.accept(message, adopted));
             CompletableFuture<Void> durable = new CompletableFuture<>(); // acknowledged once the adopted copies hold it
@@ -121,7 +122,7 @@ final class DeadNodeCleanup {
         return due;
     }
 
-    private CompletionStage<Void> takeOn(String clientId, NodeIdentity dead, boolean restarted, Set<String> adopted, AtomicInteger wills) {
+    private CompletionStage<Void> takeOn(String clientId, NodeIdentity dead, boolean restarted, Map<String, Map<NodeIdentity, Long>> adopted, AtomicInteger wills) {
         return backend.claimFrom(clientId, dead).thenCompose(claim -> {
             if (claim.isEmpty()) {
                 return CompletableFuture.completedFuture(null); // reconnected elsewhere, or released: not the dead node's
@@ -143,7 +144,7 @@ final class DeadNodeCleanup {
                 if (!restarted && s.expirySeconds() > 0) {
                     if (lifecycle.adoptOrphan(client, s.expirySeconds(), SessionStates.subscriptions(s),
                             SessionStates.messages(clientId, s), will, loops.get()).isPresent()) {
-                        adopted.add(clientId);
+                        adopted.put(clientId, SessionStates.inboxMarks(s));
                         LOG.info("client {}: its session is adopted here from dead node {}, with {} subscriptions{}",
                                 LogSafe.text(clientId), dead, s.subscriptions().size(), will != null ? " and its will" : "");
                     }

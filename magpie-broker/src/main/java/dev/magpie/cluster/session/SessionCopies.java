@@ -43,6 +43,7 @@ final class SessionCopies {
 
     private final ClusterBackend backend;
     private final Owners owners;
+
     private final Map<String, Copy> copies = new ConcurrentHashMap<>();
 
     SessionCopies(ClusterBackend backend, Owners owners) {
@@ -90,8 +91,16 @@ final class SessionCopies {
         }
     }
 
-    /** Encodes the newest state (on the session's thread) and writes it. */
+    /** Encodes the newest state (on the session's thread, with its inbox marks) and writes it. */
     private void write(String clientId, Copy copy) {
+        Session current;
+        synchronized (copy) {
+            current = copy.session;
+        }
+        if (!current.executor().inEventLoop()) {
+            current.execute(() -> write(clientId, copy));
+            return;
+        }
         if (copies.get(clientId) != copy) {
             finish(clientId, copy, Long.MAX_VALUE, -1, false); // forgotten meanwhile: no more tries
             return;
@@ -110,7 +119,7 @@ final class SessionCopies {
             return;
         }
         Session.StoredMessages messages = session.storedMessages();
-        byte[] bytes = SessionStateCodec.encode(SessionStates.of(session, client, messages));
+        byte[] bytes = SessionStateCodec.encode(SessionStates.of(session, client, messages, session.inboxMarks()));
         CompletableFuture<Boolean> written;
         try {
             written = backend.writeSession(clientId, epoch, bytes).toCompletableFuture();

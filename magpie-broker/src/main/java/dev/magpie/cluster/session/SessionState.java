@@ -20,9 +20,18 @@ import dev.magpie.store.StoredSession;
  * @param will          the will, if the session has one
  * @param deliveries    queued messages (by queue key, oldest first) and in-flight ones (by packet id, in send order)
  * @param inboundQos2   QoS 2 messages the client sent that await its PUBREL [MQTT-4.3.3-9]
+ * @param inboxMarks    how far into the writer's inbox, per sending node, every message was in the session when the
+ *                      state was taken: a survivor that drains a dead writer's inbox skips those ([MQTT-4.3.3-10])
  */
 public record SessionState(Client client, long expirySeconds, List<Subscription> subscriptions, Optional<Will> will,
-                           List<StoredDelivery> deliveries, List<StoredSession.InboundQos2> inboundQos2) {
+                           List<StoredDelivery> deliveries, List<StoredSession.InboundQos2> inboundQos2,
+                           List<InboxMark> inboxMarks) {
+
+    /** A state without inbox marks (nothing from the writer's inbox is known to be in it). */
+    public SessionState(Client client, long expirySeconds, List<Subscription> subscriptions, Optional<Will> will,
+                        List<StoredDelivery> deliveries, List<StoredSession.InboundQos2> inboundQos2) {
+        this(client, expirySeconds, subscriptions, will, deliveries, inboundQos2, List.of());
+    }
 
     public SessionState {
         Objects.requireNonNull(client, "client");
@@ -33,6 +42,17 @@ public record SessionState(Client client, long expirySeconds, List<Subscription>
         Objects.requireNonNull(will, "will");
         deliveries = List.copyOf(deliveries);
         inboundQos2 = List.copyOf(inboundQos2);
+        inboxMarks = List.copyOf(inboxMarks);
+    }
+
+    /** Every message that {@code origin} (node id and incarnation) sent to the writer's inbox up to {@code seq}. */
+    public record InboxMark(String nodeId, long incarnation, long seq) {
+        public InboxMark {
+            Objects.requireNonNull(nodeId, "nodeId");
+            if (incarnation <= 0 || seq <= 0) {
+                throw new IllegalArgumentException("inbox mark of " + nodeId + " out of range");
+            }
+        }
     }
 
     /**

@@ -27,9 +27,10 @@ import dev.magpie.store.StoredSession;
  *     3 PUBCOMP), u8 flags (bit 0 RETAIN, bit 1 a shared group follows), message, u16 subscription identifiers
  *     + u32 each, [str shared group]
  * u16 inbound QoS 2 ids awaiting PUBREL, each: u16 packet id, u64 fingerprint
+ * u16 inbox marks, each: str node id, u64 incarnation, u64 seq
  * message: str topic, u8 QoS, u64 stored at (ms), u64 expires at (ms, -1: never), bin properties, bin payload
  * str: u16 length + UTF-8; bin: u32 length + bytes
- * (versions 1 and 2 end with u32 0 and u16 0: two empty message lists)
+ * (versions 1 and 2 end with u32 0 and u16 0: two empty message lists, and no marks)
  * </pre>
  */
 public final class SessionStateCodec {
@@ -82,6 +83,12 @@ public final class SessionStateCodec {
             out.u16(id.packetId());
             out.u64(id.fingerprint());
         }
+        out.u16(state.inboxMarks().size());
+        for (SessionState.InboxMark mark : state.inboxMarks()) {
+            out.str(mark.nodeId());
+            out.u64(mark.incarnation());
+            out.u64(mark.seq());
+        }
         return bytes.toByteArray();
     }
 
@@ -125,6 +132,7 @@ public final class SessionStateCodec {
             };
             List<StoredDelivery> deliveries = new ArrayList<>();
             List<StoredSession.InboundQos2> inbound = new ArrayList<>();
+            List<SessionState.InboxMark> marks = new ArrayList<>();
             if (version == VERSION) {
                 int deliveryCount = count(in, in.getInt(), 35);
                 for (int i = 0; i < deliveryCount; i++) {
@@ -138,6 +146,10 @@ public final class SessionStateCodec {
                     }
                     inbound.add(new StoredSession.InboundQos2(packetId, in.getLong()));
                 }
+                int markCount = count(in, Short.toUnsignedInt(in.getShort()), 18);
+                for (int i = 0; i < markCount; i++) {
+                    marks.add(new SessionState.InboxMark(str(in), in.getLong(), in.getLong()));
+                }
             } else if (in.getInt() != 0 || in.getShort() != 0) {
                 // no broker filled these lists before version 3; a value that has some was not written by one
                 throw new IllegalArgumentException("a version " + version + " session state with messages");
@@ -145,7 +157,7 @@ public final class SessionStateCodec {
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException(in.remaining() + " bytes after the session state");
             }
-            return new SessionState(client, expiry, subscriptions, will, deliveries, inbound);
+            return new SessionState(client, expiry, subscriptions, will, deliveries, inbound, marks);
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("truncated session state", e);
         }

@@ -36,6 +36,15 @@ public final class SessionStates {
      * {@link Session#storedMessages} gives them (on the session's thread).
      */
     public static SessionState of(Session session, ClientInfo client, Session.StoredMessages messages) {
+        return of(session, client, messages, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #of(Session, ClientInfo, Session.StoredMessages)}, with the inbox marks of the session's loop as
+     * {@code InboxMarks.here} read them with the messages.
+     */
+    public static SessionState of(Session session, ClientInfo client, Session.StoredMessages messages,
+                                  java.util.Map<dev.magpie.cluster.NodeIdentity, Long> inboxMarks) {
         List<SessionState.Subscription> subscriptions = new ArrayList<>(session.subscriptions().size());
         for (SessionSubscription s : session.subscriptions().values()) {
             Subscribe.Subscription o = s.options();
@@ -45,7 +54,22 @@ public final class SessionStates {
         SessionState.Client owner = new SessionState.Client(Optional.ofNullable(client.username()),
                 Math.max(3, Math.min(5, client.protocolLevel())), client.listener());
         return new SessionState(owner, Math.min(session.expirySeconds(), 0xFFFF_FFFFL), subscriptions,
-                stored(session.will()), messages.deliveries(), messages.inboundQos2());
+                stored(session.will()), messages.deliveries(), messages.inboundQos2(), marks(inboxMarks));
+    }
+
+    private static List<SessionState.InboxMark> marks(java.util.Map<dev.magpie.cluster.NodeIdentity, Long> inboxMarks) {
+        List<SessionState.InboxMark> marks = new ArrayList<>(inboxMarks.size());
+        inboxMarks.forEach((origin, seq) -> marks.add(new SessionState.InboxMark(origin.nodeId(), origin.incarnation(), seq)));
+        return marks;
+    }
+
+    /** The marks of a stored state, to skip what of a dead writer's inbox the state already holds. */
+    public static java.util.Map<dev.magpie.cluster.NodeIdentity, Long> inboxMarks(SessionState state) {
+        java.util.Map<dev.magpie.cluster.NodeIdentity, Long> marks = new java.util.HashMap<>();
+        for (SessionState.InboxMark mark : state.inboxMarks()) {
+            marks.merge(new dev.magpie.cluster.NodeIdentity(mark.nodeId(), mark.incarnation()), mark.seq(), Math::max);
+        }
+        return marks;
     }
 
     /** The will as stored: its Will Delay Interval apart, its other properties in the PUBLISH property format. */

@@ -83,6 +83,8 @@ class SessionMessagesAcrossNodesTest {
             client.send(new Disconnect(ReasonCode.SUCCESS, MqttProperties.EMPTY));
             assertThat(client.awaitClosed(WAIT)).isTrue();
         }
+        // the node has detached it too: what comes next is queued, none of it sent to the closing connection
+        await().atMost(WAIT).until(() -> node.admin().client(clientId).map(c -> !c.summary().connected()).orElse(false));
     }
 
     /** The deliveries of {@code clientId}'s copy in the cluster store. */
@@ -171,6 +173,30 @@ class SessionMessagesAcrossNodesTest {
             assertThat(back.send(persistent("meter", false)).receive(ConnAck.class, WAIT).sessionPresent()).isTrue();
             assertThat(receiveAll(back, 20)).as("every acknowledged message, in order").containsExactlyElementsOf(sent);
             assertThat(back.publishWithin(Duration.ofMillis(500))).as("each once").isEmpty();
+        }
+    }
+
+    // [MQTT-4.3.3-10]: the node died after its session's copy held the messages and before it acknowledged them in
+    // its inbox; the survivor finds them in both, and the copy's inbox marks keep it from delivering them twice
+    @Test
+    void messagesInTheCopyAndStillInTheDeadInboxAreDeliveredOnce_MQTT_4_3_3_10() {
+        subscribeAndLeave(doomed, "gauge", "cmd/gauge");
+        hub.loseAcknowledgementsOf("doomed"); // every batch it takes stays in its inbox, as if it died before each XACK
+        List<String> sent = new ArrayList<>();
+        try (RawMqttClient publisher = RawMqttClient.connected(survivor.port("tcp"), RawMqttClient.connectPacket(MqttVersion.V5, "pub", true, 60))) {
+            for (int i = 0; i < 12; i++) {
+                publishAcknowledged(publisher, "cmd/gauge", 1 + i % 2, 1 + i, "g" + i);
+                sent.add("g" + i);
+            }
+        }
+        await().atMost(WAIT).until(() -> storedDeliveries("gauge").size() == 12);
+        assertThat(hub.unacknowledged("doomed")).as("all still in the dead node's inbox").isEqualTo(12);
+
+        killDoomedAndAwaitAdoption("gauge");
+        try (RawMqttClient back = RawMqttClient.connect("127.0.0.1", survivor.port("tcp"))) {
+            assertThat(back.send(persistent("gauge", false)).receive(ConnAck.class, WAIT).sessionPresent()).isTrue();
+            assertThat(receiveAll(back, 12)).containsExactlyElementsOf(sent);
+            assertThat(back.publishWithin(Duration.ofMillis(800))).as("none twice").isEmpty();
         }
     }
 

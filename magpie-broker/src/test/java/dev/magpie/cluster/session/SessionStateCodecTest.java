@@ -29,7 +29,8 @@ class SessionStateCodecTest {
     private static final SessionState STATE = new SessionState(BOB, 300,
             List.of(new SessionState.Subscription("a/+", 1, true, true, 2, 7)),
             Optional.of(new SessionState.Will("w", 1, true, 5, NONE, bytes("x"))),
-            List.of(INFLIGHT, QUEUED), List.of(new StoredSession.InboundQos2(9, 0x0102030405060708L)));
+            List.of(INFLIGHT, QUEUED), List.of(new StoredSession.InboundQos2(9, 0x0102030405060708L)),
+            List.of(new SessionState.InboxMark("n1", 5, 42)));
 
     /** Up to the will, as version 3 writes it. */
     private static final byte[] HEAD = {
@@ -71,7 +72,14 @@ class SessionStateCodecTest {
             0x00, 0x0A, '$', 's', 'h', 'a', 'r', 'e', '/', 'g', '/', 't',
             0x00, 0x01,                             // 1 inbound QoS 2 id
             0x00, 0x09, 1, 2, 3, 4, 5, 6, 7, 8,     //   packet id 9, its fingerprint
+            0x00, 0x01,                             // 1 inbox mark
+            0x00, 0x02, 'n', '1',                   //   node "n1"
+            0, 0, 0, 0, 0, 0, 0, 5,                 //   incarnation 5
+            0, 0, 0, 0, 0, 0, 0, 42,                //   seq 42
     });
+
+    /** Where the inbox marks start in {@link #STATE_BYTES}. */
+    private static final int MARKS = STATE_BYTES.length - 22;
 
     /** Version 2: the same head, then the two message lists no broker filled before version 3. */
     private static final byte[] V2_BYTES = concat(concat(new byte[] {0x02}, Arrays.copyOfRange(HEAD, 1, HEAD.length)),
@@ -116,6 +124,7 @@ class SessionStateCodecTest {
         assertThat(decoded.deliveries().get(0).message().expiresAtMillis()).isEqualTo(1000);
         assertThat(decoded.deliveries().get(1).message().expiresAtMillis()).isEqualTo(-1);
         assertThat(decoded.inboundQos2()).containsExactly(new StoredSession.InboundQos2(9, 0x0102030405060708L));
+        assertThat(decoded.inboxMarks()).containsExactly(new SessionState.InboxMark("n1", 5, 42));
         assertThat(SessionStateCodec.encode(decoded)).containsExactly(STATE_BYTES);
     }
 
@@ -134,12 +143,13 @@ class SessionStateCodecTest {
     }
 
     @Test
-    void anEmptySessionOfAnAnonymousClientIsEighteenBytes() {
+    void anEmptySessionOfAnAnonymousClientIsTwentyTwoBytes() {
         SessionState empty = new SessionState(new SessionState.Client(Optional.empty(), 5, "ws"), 0, List.of(),
                 Optional.empty(), List.of(), List.of());
         byte[] encoded = SessionStateCodec.encode(empty);
-        // version, level 5, listener "ws", no user name, expiry 0, 0 subscriptions, no will, 0 deliveries, 0 inbound ids
-        assertThat(encoded).containsExactly(3, 5, 0, 2, 'w', 's', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        // version, level 5, listener "ws", no user name, expiry 0, 0 subscriptions, no will, 0 deliveries, 0 inbound ids,
+        // 0 inbox marks
+        assertThat(encoded).containsExactly(3, 5, 0, 2, 'w', 's', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         assertThat(SessionStateCodec.decode(encoded)).isEqualTo(empty);
     }
 
@@ -174,7 +184,13 @@ class SessionStateCodecTest {
         inflightKeyZero[HEAD.length + 4 + 7] = 0; // the in-flight entry's packet id 1 -> 0
         assertThatThrownBy(() -> SessionStateCodec.decode(inflightKeyZero)).hasMessageContaining("delivery with key 0");
         byte[] inboundZero = STATE_BYTES.clone();
-        inboundZero[STATE_BYTES.length - 9] = 0; // the inbound id 9 -> 0
+        inboundZero[MARKS - 9] = 0; // the inbound id 9 -> 0
         assertThatThrownBy(() -> SessionStateCodec.decode(inboundZero)).hasMessageContaining("packet id 0");
+        byte[] markSeqZero = STATE_BYTES.clone();
+        markSeqZero[STATE_BYTES.length - 1] = 0; // seq 42 -> 0: no message has it
+        assertThatThrownBy(() -> SessionStateCodec.decode(markSeqZero)).hasMessageContaining("inbox mark of n1");
+        byte[] hugeMarks = STATE_BYTES.clone();
+        hugeMarks[MARKS] = (byte) 0xFF; // 65,281 marks announced in 22 bytes
+        assertThatThrownBy(() -> SessionStateCodec.decode(hugeMarks)).hasMessageContaining("entries announced");
     }
 }
