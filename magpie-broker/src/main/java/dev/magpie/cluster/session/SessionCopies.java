@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.magpie.cluster.ClusterBackend;
+import dev.magpie.observe.LogSafe;
 import dev.magpie.session.Session;
 import dev.magpie.spi.ClientInfo;
 
@@ -29,8 +30,15 @@ import dev.magpie.spi.ClientInfo;
  * only what is newer ({@link #whenSettled} first lets the write in flight end), the new owner has the rest from the copy.
  */
 final class SessionCopies {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SessionCopies.class);
     /** Pause between tries of a write that failed (store unreachable or slow); refusals are not retried. */
     static final long RETRY_MILLIS = 250;
+    /**
+     * Failed tries (10 s) after which those waiting for a copy go on without it, as the link gives up forwarding
+     * after its retries: while the cluster store is unreachable, acknowledgements slow down but never hang (the copy is
+     * still tried, and the local store has the messages). Logged.
+     */
+    static final int RELEASE_WAITERS_AFTER = 40;
 
     /** Who owns which id here, and what a refused write means. */
     interface Owners {
@@ -59,6 +67,7 @@ final class SessionCopies {
         long stored;
         long storedSeq;
         boolean writing;
+        int failures;
         final List<Waiter> waiters = new ArrayList<>(1);
         final List<Runnable> settled = new ArrayList<>(0);
     }
@@ -131,12 +140,29 @@ final class SessionCopies {
                 finish(clientId, copy, version, -1, false);
                 owners.fenced(clientId, epoch);
             } else if (failure != null) {
+                failedOnce(clientId, copy);
                 CompletableFuture.delayedExecutor(RETRY_MILLIS, TimeUnit.MILLISECONDS)
                         .execute(() -> session.execute(() -> write(clientId, copy)));
             } else {
                 finish(clientId, copy, version, messages.lastSeq(), true);
             }
         });
+    }
+
+    /** A try failed; after {@link #RELEASE_WAITERS_AFTER} in a row its waiters go on (the tries do not stop). */
+    private void failedOnce(String clientId, Copy copy) {
+        List<Runnable> run = new ArrayList<>();
+        synchronized (copy) {
+            if (++copy.failures % RELEASE_WAITERS_AFTER == 0) {
+                copy.waiters.forEach(w -> run.add(w.done()));
+                copy.waiters.clear();
+            }
+        }
+        if (!run.isEmpty()) {
+            LOG.warn("client {}: its session copy could not be stored for {} s; {} acknowledgements go on without it",
+                    LogSafe.text(clientId), RETRY_MILLIS * RELEASE_WAITERS_AFTER / 1000, run.size());
+            run.forEach(Runnable::run);
+        }
     }
 
     /**
@@ -149,6 +175,7 @@ final class SessionCopies {
         boolean again;
         Session session;
         synchronized (copy) {
+            copy.failures = 0;
             copy.stored = Math.max(copy.stored, version);
             if (seq >= 0) {
                 copy.storedSeq = Math.max(copy.storedSeq, seq);

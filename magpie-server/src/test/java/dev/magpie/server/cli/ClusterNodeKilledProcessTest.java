@@ -222,4 +222,66 @@ class ClusterNodeKilledProcessTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> watched.contains("status/marker m"));
         assertThat(watched).hasSize(3);
     }
+
+    // [MQTT-4.3.2-2], [MQTT-4.3.3-2]: what the publisher had acknowledged for an offline persistent session on a node
+    // killed with SIGKILL reaches the client when it resumes on the survivor, from the session's copy and from the dead
+    // node's inbox: every QoS 1 message at least once, every QoS 2 message exactly once [MQTT-4.3.3-10], each topic in
+    // order [MQTT-4.6.0-6]
+    @Test
+    void queuedMessagesOfAnOfflineSessionOnAKilledNodeReachItsClientOnTheSurvivorQos2ExactlyOnce() throws Exception {
+        ServeProcess survivor = node("node-s");
+        ServeProcess doomed = node("node-d");
+        int survivorPort = survivor.awaitPort("tcp");
+        List<String> probes = new CopyOnWriteArrayList<>();
+        MqttClient device = client(doomed.awaitPort("tcp"), "device", options(false), probes);
+        device.subscribe("cmd/#", 2);
+        MqttAsyncClient publisher = new MqttAsyncClient("tcp://127.0.0.1:" + survivorPort, "burst", new MemoryPersistence());
+        MqttConnectOptions burst = options(true);
+        burst.setMaxInflight(1_000);
+        publisher.connect(burst).waitForCompletion(10_000);
+        // the device's route has reached the survivor once a probe crosses
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            if (probes.isEmpty()) {
+                publisher.publish("cmd/probe", "p".getBytes(StandardCharsets.UTF_8), 1, false).waitForCompletion(5_000);
+            }
+            return !probes.isEmpty();
+        });
+        device.disconnect(5_000); // offline: what follows is queued in its session on the doomed node
+
+        int count = 300; // under the session's queue bound (max_queued_messages 1,000)
+        List<IMqttDeliveryToken> acks = new ArrayList<>(count);
+        List<String> q1 = new ArrayList<>();
+        List<String> q2 = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int qos = 1 + i % 2;
+            String text = "m" + i;
+            (qos == 1 ? q1 : q2).add("cmd/q" + qos + " " + text);
+            acks.add(publisher.publish("cmd/q" + qos, text.getBytes(StandardCharsets.UTF_8), qos, false));
+        }
+        for (IMqttDeliveryToken ack : acks) {
+            ack.waitForCompletion(15_000);                  // its PUBACK or PUBCOMP arrived
+        }
+        doomed.kill(); // right after the last acknowledgement: some in the session's copy, some still in the inbox
+        publisher.disconnectForcibly(0, 0);
+        publisher.close(true);
+
+        await().atMost(DEATH_NOTICED).until(() -> survivor.contains("cleaned up after node-d"));
+        List<String> got = new CopyOnWriteArrayList<>();
+        MqttClient resumed = new MqttClient("tcp://127.0.0.1:" + survivorPort, "device", new MemoryPersistence());
+        resumed.setCallback(collectingInto(got));
+        clients.add(resumed);
+        assertThat(resumed.connectWithResult(options(false)).getSessionPresent()).as("session present on the survivor").isTrue();
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(got.stream().filter(m -> !m.startsWith("cmd/probe")).distinct().count())
+                .as("distinct of %d acknowledged; survivor log tail: %s", count,
+                        survivor.lines().subList(Math.max(0, survivor.lines().size() - 8), survivor.lines().size()))
+                .isEqualTo(count));
+        // nothing more comes while a marker goes the same way
+        MqttClient marker = client(survivorPort, "marker", options(true), new CopyOnWriteArrayList<>());
+        marker.publish("cmd/q2", "end".getBytes(StandardCharsets.UTF_8), 2, false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> got.contains("cmd/q2 end"));
+        assertThat(got.stream().filter(m -> m.startsWith("cmd/q2 m"))).as("QoS 2: each exactly once, in order")
+                .containsExactlyElementsOf(q2);
+        assertThat(got.stream().filter(m -> m.startsWith("cmd/q1 ")).distinct()).as("QoS 1: each, in order")
+                .containsExactlyElementsOf(q1);
+    }
 }
