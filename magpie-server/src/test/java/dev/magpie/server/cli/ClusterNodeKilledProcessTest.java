@@ -37,6 +37,8 @@ import static org.awaitility.Awaitility.await;
  */
 class ClusterNodeKilledProcessTest {
     private static final Duration DEATH_NOTICED = Duration.ofSeconds(25);
+    /** Messages a publisher has unacknowledged at once: under the broker's default receive maximum of 100. */
+    private static final int WINDOW = 90;
     private static RedisServerKit redis;
 
     @TempDir
@@ -237,7 +239,7 @@ class ClusterNodeKilledProcessTest {
         device.subscribe("cmd/#", 2);
         MqttAsyncClient publisher = new MqttAsyncClient("tcp://127.0.0.1:" + survivorPort, "burst", new MemoryPersistence());
         MqttConnectOptions burst = options(true);
-        burst.setMaxInflight(1_000);
+        burst.setMaxInflight(WINDOW);
         publisher.connect(burst).waitForCompletion(10_000);
         // the device's route has reached the survivor once a probe crosses
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
@@ -256,16 +258,20 @@ class ClusterNodeKilledProcessTest {
             int qos = 1 + i % 2;
             String text = "m" + i;
             (qos == 1 ? q1 : q2).add("cmd/q" + qos + " " + text);
+            if (i >= WINDOW) {
+                acks.get(i - WINDOW).waitForCompletion(15_000); // within the broker's receive maximum (100)
+            }
             acks.add(publisher.publish("cmd/q" + qos, text.getBytes(StandardCharsets.UTF_8), qos, false));
         }
         for (IMqttDeliveryToken ack : acks) {
             ack.waitForCompletion(15_000);                  // its PUBACK or PUBCOMP arrived
         }
         doomed.kill(); // right after the last acknowledgement: some in the session's copy, some still in the inbox
-        publisher.disconnectForcibly(0, 0);
+        publisher.disconnect(0).waitForCompletion(5_000); // (disconnectForcibly(0, 0) here waited Paho's 2 min)
         publisher.close(true);
 
         await().atMost(DEATH_NOTICED).until(() -> survivor.contains("cleaned up after node-d"));
+
         List<String> got = new CopyOnWriteArrayList<>();
         MqttClient resumed = new MqttClient("tcp://127.0.0.1:" + survivorPort, "device", new MemoryPersistence());
         resumed.setCallback(collectingInto(got));
