@@ -87,14 +87,16 @@ public final class SessionLifecycle implements SessionObserver {
      * Registers, offline, a persistent session that another node kept (its client is connecting here and took it
      * over), with {@code subscriptions} in the tree, the queued and in-flight messages and inbound QoS 2 ids of
      * {@code messages} under their keys and packet ids (resent with DUP on attach [MQTT-4.4.0-1]), and its expiry
-     * running; the gate then resumes it. False when a local session of the id exists already (it is resumed instead).
+     * running; the gate then resumes it. {@code prepare} runs on the new session before anything can reach it. False
+     * when a local session of the id exists already (it is resumed instead).
      */
     public boolean adopt(ClientInfo client, long expirySeconds, List<SessionSubscription> subscriptions, StoredSession messages,
-                         EventExecutor loop) {
+                         EventExecutor loop, java.util.function.Consumer<Session> prepare) {
         if (sessions.find(client.clientId()).isPresent()) {
             return false;
         }
         Session session = newSession(client.clientId(), client.username(), loop);
+        prepare.accept(session);
         session.restoredAs(client);
         session.expirySeconds(expirySeconds);
         for (SessionSubscription subscription : subscriptions) {
@@ -207,11 +209,13 @@ public final class SessionLifecycle implements SessionObserver {
         }
         session.will(new Connect.Will(p.topic(), p.payload(), p.qos(), p.retain(), p.properties()));
         long delayMillis = Math.max(0, stored.dueAtMillis() - nowMillis);
-        session.willTask(session.executor().schedule(() -> {
+        // scheduled from the session's own thread, so the task cannot run before willTask holds it: publishWill learns
+        // from that the will was a delayed one whose stored copy must go (else every restart published it again)
+        session.execute(() -> session.willTask(session.executor().schedule(() -> {
             if (!session.isConnected() && !session.isEnded()) {
                 publishWill(session);
             }
-        }, delayMillis, TimeUnit.MILLISECONDS));
+        }, delayMillis, TimeUnit.MILLISECONDS)));
     }
 
     /** After this, connections that close are the broker's doing: no wills are published. */
@@ -331,7 +335,7 @@ public final class SessionLifecycle implements SessionObserver {
             }
             return Optional.empty();
         }
-        if (!adopt(client, expirySeconds, subscriptions, messages, loop)) {
+        if (!adopt(client, expirySeconds, subscriptions, messages, loop, session -> { })) {
             return Optional.empty();
         }
         Optional<Session> adopted = sessions.find(client.clientId());

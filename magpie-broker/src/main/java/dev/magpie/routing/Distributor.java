@@ -84,6 +84,13 @@ public final class Distributor {
     /** Carries a publication to the other cluster nodes whose routes match; returns how many nodes it went to. */
     public interface Forwarder {
         int forward(Publication publication);
+
+        /**
+         * Gives a publication routed here first its cluster-wide identity ({@link Publication#stamp}), before any
+         * session gets it, so this node's sessions and the other nodes hold it under the same stamp.
+         */
+        default void stamp(Publication publication) {
+        }
     }
 
     /**
@@ -444,8 +451,11 @@ public final class Distributor {
      * returns the number of sessions (and nodes) it went to.
      */
     public int distribute(Publication publication) {
-        int local = distributeLocally(publication);
         Forwarder remote = forwarder;
+        if (remote != null) {
+            remote.stamp(publication);
+        }
+        int local = distributeLocally(publication);
         return remote == null ? local : local + remote.forward(publication);
     }
 

@@ -38,6 +38,8 @@ final class OutboundFlow {
         OwnershipLatch ownership;
         /** The {@link PendingMessage#seq()} it was sent as; 0 for one restored in flight. */
         long seq;
+        /** Its cluster-wide identity ({@link PendingMessage#stamp()}); null off a cluster and for one restored in flight. */
+        dev.magpie.cluster.MessageStamp stamp;
 
         Inflight(Publish publish, State state, PendingMessage shared, boolean committed) {
             this.publish = publish;

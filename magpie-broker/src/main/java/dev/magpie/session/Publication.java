@@ -33,6 +33,8 @@ public final class Publication {
     /** The sending node and seq of this node's inbox entry it came in, for one from another node; null otherwise. */
     private volatile dev.magpie.cluster.NodeIdentity inboxOrigin;
     private volatile long inboxSeq;
+    /** Which node routed it first, the same on every copy across the cluster; null off a cluster. */
+    private volatile dev.magpie.cluster.MessageStamp stamp;
 
     /**
      * @param publish         the message as routed (packet id 0, DUP clear)
@@ -75,6 +77,16 @@ public final class Publication {
 
     public long inboxSeq() {
         return inboxSeq;
+    }
+
+    /** Gives it its cluster-wide identity (see {@link dev.magpie.cluster.MessageStamp}); before it is routed. */
+    public void stamp(dev.magpie.cluster.MessageStamp stamp) {
+        this.stamp = stamp;
+    }
+
+    /** Its cluster-wide identity; null off a cluster or for one made before the stamp existed. */
+    public dev.magpie.cluster.MessageStamp stamp() {
+        return stamp;
     }
 
     /** The Message Expiry Interval of {@code publish} in nanoseconds, or -1 when it never expires. */

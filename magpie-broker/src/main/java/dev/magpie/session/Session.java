@@ -34,6 +34,8 @@ public final class Session {
     private final EventExecutor executor;
     /** See {@link #inboxMarks()}; null until a message from another cluster node arrives. Session thread only. */
     private Map<dev.magpie.cluster.NodeIdentity, Long> inboxMarks;
+    /** Set while the previous owner, another cluster node, hands this session over ({@link #holdArrivals}). */
+    private ArrivalHold arrivals;
     private final SessionOutbox outbox;
     private final Map<String, SessionSubscription> subscriptions = new LinkedHashMap<>();
     /** Made at the first inbound QoS 2 id: most sessions never hold one, and every session counts (issue 11). */
@@ -306,6 +308,10 @@ public final class Session {
         connection = null;
         will = null;
         outbox.clear();
+        if (arrivals != null) {
+            arrivals.discard();
+            arrivals = null;
+        }
         if (tally != null) {
             tally.subscriptionsChanged(owner, -subscriptions.size());
         }
@@ -385,19 +391,74 @@ public final class Session {
      * retained until then.
      */
     public void deliver(Publication publication, Delivery delivery) {
+        deliver(publication, delivery, false);
+    }
+
+    /**
+     * As {@link #deliver}, for a message the previous owner of this session, another cluster node, handed over: it
+     * goes ahead of the deliveries held meanwhile ({@link #holdArrivals}), and a held copy of it is not delivered.
+     */
+    public void deliverHandedOver(Publication publication, Delivery delivery) {
+        deliver(publication, delivery, true);
+    }
+
+    private void deliver(Publication publication, Delivery delivery, boolean handedOver) {
         publication.retain();
         boolean accepted = execute(() -> {
             try {
-                if (publication.inboxOrigin() != null) {
-                    markInbox(publication.inboxOrigin(), publication.inboxSeq());
+                if (arrivals != null) {
+                    if (handedOver) {
+                        arrivals.handedOver(publication.stamp());
+                    } else if (arrivals.hold(publication, delivery)) {
+                        return; // it follows the handed-over messages
+                    } else {
+                        endArrivalHold(null); // the hold is full: everything goes on
+                    }
                 }
-                outbox.deliverNow(publication, delivery);
+                deliverHere(publication, delivery);
             } finally {
                 publication.release();
             }
         });
         if (!accepted) {
             publication.release();
+        }
+    }
+
+    private void deliverHere(Publication publication, Delivery delivery) {
+        if (publication.inboxOrigin() != null) {
+            markInbox(publication.inboxOrigin(), publication.inboxSeq());
+        }
+        outbox.deliverNow(publication, delivery);
+    }
+
+    /**
+     * This session arrived from cluster node {@code fromNode}, which still hands over what it had not delivered: the
+     * deliveries routed here meanwhile wait behind those ({@link ArrivalHold}) until {@link #endArrivalHold}. Called
+     * before the session can be reached.
+     */
+    public void holdArrivals(String fromNode) {
+        arrivals = new ArrivalHold(fromNode);
+    }
+
+    /**
+     * Node {@code fromNode} has handed over all it had ({@code null}: whichever node, the wait is over): the held
+     * deliveries follow, less those that came handed over too. On the session's thread.
+     */
+    public void endArrivalHold(String fromNode) {
+        ArrivalHold hold = arrivals;
+        if (hold == null || !hold.waitsFor(fromNode)) {
+            return;
+        }
+        arrivals = null;
+        for (ArrivalHold.Held h : hold.release()) {
+            try {
+                if (!ended) {
+                    deliverHere(h.publication(), h.delivery());
+                }
+            } finally {
+                h.publication().release();
+            }
         }
     }
 
@@ -438,6 +499,10 @@ public final class Session {
         return new StoredMessages(deliveries, inbound, outbox.lastSeq());
     }
 
+    /** A message not delivered yet, with its cluster-wide identity ({@link PendingMessage#stamp()}, may be null). */
+    public record Undelivered(Publish publish, dev.magpie.cluster.MessageStamp stamp) {
+    }
+
     /** A session's messages as records, and {@link PendingMessage#seq()} of the newest (see {@link #storedMessages}). */
     public record StoredMessages(List<StoredDelivery> deliveries, List<StoredSession.InboundQos2> inboundQos2, long lastSeq) {
     }
@@ -447,8 +512,9 @@ public final class Session {
      * would get them): a cluster node hands those to the next owner, which has the older ones from the stored copy.
      * On the session's thread.
      */
-    public List<Publish> discardUndeliveredAfter(long seq) {
-        List<Publish> newer = outbox.undeliveredAfter(seq);
+    public List<Undelivered> discardUndeliveredAfter(long seq) {
+        endArrivalHold(null); // what is held goes on with the rest
+        List<Undelivered> newer = outbox.undeliveredAfter(seq);
         outbox.discardUndelivered(publish -> true);
         return newer;
     }

@@ -94,7 +94,7 @@ final class SessionOutbox {
         }
         int qos = delivery.qos();
         PendingMessage queued = new PendingMessage(publish, delivery, publication.createdNanos(), Publication.expiryNanos(publish), ++lastSeq,
-                publication.ownership());
+                publication.ownership(), publication.stamp());
         if (c == null) {
             // QoS 0 is not kept for offline clients unless configured; QoS 1/2 are, within bounds [MQTT-3.1.2-5]
             if (qos > 0 || queueQos0) {
@@ -125,7 +125,9 @@ final class SessionOutbox {
             packetId = outbound.nextPacketId();
             Publish sent = variant(publish, delivery, -1);
             OutboundFlow.State state = qos == 1 ? OutboundFlow.State.AWAIT_PUBACK : OutboundFlow.State.AWAIT_PUBREC;
-            outbound.track(packetId, sent, state, delivery.sharedGroup() == null ? null : queued, true).seq = queued.seq();
+            OutboundFlow.Inflight entry = outbound.track(packetId, sent, state, delivery.sharedGroup() == null ? null : queued, true);
+            entry.seq = queued.seq();
+            entry.stamp = queued.stamp();
             session.journal().sent(queued, false, packetId, sent, state);
         }
         ByteBuf buffer = encoded.forDelivery(packetId, false, delivery.retain());
@@ -197,6 +199,7 @@ final class SessionOutbox {
         OutboundFlow.Inflight entry = outbound.track(packetId, p, state, m.delivery().sharedGroup() == null ? null : m, !gated);
         entry.ownership = m.ownership();
         entry.seq = m.seq();
+        entry.stamp = m.stamp();
         session.journal().sent(m, queuedRecord, packetId, p, state);
         if (gated) {
             whenCommitted(packetId, entry);
@@ -313,17 +316,17 @@ final class SessionOutbox {
      * The unfinished messages newer than {@code seq} (in flight, then queued), as the client would get them; in-flight
      * ones among them were never sent when the session is gated (their record was not committed).
      */
-    List<Publish> undeliveredAfter(long seq) {
-        List<Publish> out = new java.util.ArrayList<>();
+    List<Session.Undelivered> undeliveredAfter(long seq) {
+        List<Session.Undelivered> out = new java.util.ArrayList<>();
         for (Map.Entry<Integer, OutboundFlow.Inflight> e : outbound.inflightInOrder()) {
             OutboundFlow.Inflight m = e.getValue();
             if (m.seq > seq && m.state != OutboundFlow.State.AWAIT_PUBCOMP) {
-                out.add(m.publish);
+                out.add(new Session.Undelivered(m.publish, m.stamp));
             }
         }
         for (PendingMessage m : outbound.queuedInOrder()) {
             if (m.seq() > seq) {
-                out.add(m.publish());
+                out.add(new Session.Undelivered(m.publish(), m.stamp()));
             }
         }
         return out;

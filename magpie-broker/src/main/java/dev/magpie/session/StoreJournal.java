@@ -18,6 +18,8 @@ final class StoreJournal implements SessionJournal {
     private final String clientId;
     private final boolean gated;
     private final Executor sessionThread;
+    /** Commit callbacks not run yet, in the order asked for (see {@link #afterCommit}). Session thread. */
+    private final java.util.ArrayDeque<CommitWaiter> waiting = new java.util.ArrayDeque<>();
 
     /**
      * @param gated         whether sends wait for the commit (durable acknowledgements)
@@ -94,14 +96,42 @@ final class StoreJournal implements SessionJournal {
         return gated;
     }
 
+    /**
+     * Runs {@code onSessionThread} once what the session wrote so far is committed, and after every callback asked for
+     * before it: the store may answer one on its writer thread and a later one at once (a cluster node's copy that had
+     * just been written), and the PUBLISHes these callbacks send must leave in the order the messages came
+     * [MQTT-4.6.0-6]. Called on the session's thread.
+     */
     @Override
     public void afterCommit(Runnable onSessionThread) {
         if (!gated) {
             onSessionThread.run();
             return;
         }
+        CommitWaiter waiter = new CommitWaiter(onSessionThread);
+        waiting.add(waiter);
         // the store runs the callback on its writer thread (or at once if it cannot queue it): hop back
-        store.afterCommit(() -> sessionThread.execute(onSessionThread));
+        store.afterCommit(() -> sessionThread.execute(() -> {
+            waiter.committed = true;
+            runCommitted();
+        }));
+    }
+
+    /** Runs the callbacks at the head of the line whose commits are done, in the order they were asked for. */
+    private void runCommitted() {
+        while (!waiting.isEmpty() && waiting.peek().committed) {
+            waiting.poll().task.run();
+        }
+    }
+
+    /** A callback waiting for its commit; {@code committed} is set on the session's thread. */
+    private static final class CommitWaiter {
+        final Runnable task;
+        boolean committed;
+
+        CommitWaiter(Runnable task) {
+            this.task = task;
+        }
     }
 
     /**

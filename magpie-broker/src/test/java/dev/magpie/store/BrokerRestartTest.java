@@ -134,6 +134,26 @@ abstract class BrokerRestartTest {
         }
     }
 
+    /** A persistent session "will-watcher" subscribed to {@code wills/#} at QoS 1, left offline. */
+    void leaveAWillWatcher(Broker broker) {
+        RawMqttClient watcher = client(broker, "will-watcher", false, PERSISTENT, false);
+        subscribe(watcher, "wills/#", 1);
+        disconnect(watcher);
+    }
+
+    /**
+     * Connects {@code clientId} with a persistent session and a QoS 1 will "gone" on {@code wills/<clientId>} delayed
+     * by {@code delaySeconds}, and drops its socket without DISCONNECT: the will waits for its delay [MQTT-3.1.3-9].
+     */
+    void dropWithADelayedWill(Broker broker, String clientId, int delaySeconds) {
+        RawMqttClient dying = RawMqttClient.connect("127.0.0.1", broker.port("tcp"));
+        MqttProperties willProps = MqttProperties.builder().integer(PropertyId.WILL_DELAY_INTERVAL, delaySeconds).build();
+        dying.send(new Connect(MqttVersion.V5, clientId, false, 60, null, null,
+                new Connect.Will("wills/" + clientId, "gone".getBytes(StandardCharsets.UTF_8), 1, false, willProps), PERSISTENT));
+        assertThat(dying.receive(ConnAck.class, WAIT).reasonCode()).isZero();
+        dying.close();
+    }
+
     /** An anonymous broker persisting to the test's data directory. */
     Broker startOnDir() {
         return start(TestBrokers.anonymous().dataDirectory(dir));

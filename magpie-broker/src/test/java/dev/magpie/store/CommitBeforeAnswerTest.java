@@ -194,15 +194,8 @@ class CommitBeforeAnswerTest extends BrokerRestartTest {
     @Test
     void aDelayedWillSurvivesACrashAndIsPublishedOnce_MQTT_3_1_3_9() throws Exception {
         Broker broker = startOnDir();
-        RawMqttClient watcher = client(broker, "will-watcher", false, PERSISTENT, false);
-        subscribe(watcher, "wills/#", 1);
-        disconnect(watcher);
-        RawMqttClient dying = RawMqttClient.connect("127.0.0.1", broker.port("tcp"));
-        MqttProperties willProps = MqttProperties.builder().integer(PropertyId.WILL_DELAY_INTERVAL, 2).build();
-        dying.send(new Connect(MqttVersion.V5, "dying", false, 60, null, null,
-                new Connect.Will("wills/dying", "gone".getBytes(StandardCharsets.UTF_8), 1, false, willProps), PERSISTENT));
-        assertThat(dying.receive(ConnAck.class, WAIT).reasonCode()).isZero();
-        dying.close(); // no DISCONNECT: the will waits for its delay
+        leaveAWillWatcher(broker);
+        dropWithADelayedWill(broker, "dying", 2);
         await().atMost(WAIT).until(() -> committed("SELECT count(*) FROM pending_wills WHERE client_id = 'dying'") == 1);
         Path image = crashImage();
         broker.stop(); // the first broker goes (shutdown publishes no wills)

@@ -21,6 +21,7 @@ import dev.magpie.cluster.ClusterSettings;
 import dev.magpie.cluster.InboxHandler;
 import dev.magpie.cluster.InboxMessage;
 import dev.magpie.cluster.LeaseWatcher;
+import dev.magpie.cluster.MessageStamp;
 import dev.magpie.cluster.NodeIdentity;
 import dev.magpie.cluster.NodeLease;
 import dev.magpie.cluster.RemoteRoutes;
@@ -96,6 +97,8 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
     private final Outgoing outgoing;
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private final AtomicLong received = new AtomicLong();
+    /** The last {@link MessageStamp#seq} given to a publication routed here first. */
+    private final AtomicLong stamps = new AtomicLong();
     private volatile boolean started;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile LeaseWatcher watcher;
@@ -307,6 +310,13 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
     // ---- delivery: out ----
 
     @Override
+    public void stamp(Publication publication) {
+        if (publication.stamp() == null) {
+            publication.stamp(new MessageStamp(backend.self(), stamps.incrementAndGet()));
+        }
+    }
+
+    @Override
     public int forward(Publication publication) {
         String topic = publication.publish().topic();
         if (!started || topic.startsWith("$") || (remoteTree.isEmpty() && sharedRoutes.isEmpty())) {
@@ -329,11 +339,11 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
             byte[] body;
             if (groups.isEmpty()) {
                 plainBody = plainBody != null ? plainBody
-                        : ForwardedPublish.encode(publication.publish(), publication.originClientId(), now);
+                        : ForwardedPublish.encode(publication.publish(), publication.originClientId(), now, publication.stamp());
                 body = plainBody;
             } else {
                 body = ForwardedPublish.encode(publication.publish(), publication.originClientId(), now,
-                        plainNodes.contains(nodeId), groups, 0);
+                        plainNodes.contains(nodeId), groups, 0, publication.stamp());
             }
             enqueue(nodeId, body, publication.publish().qos());
         }
@@ -362,7 +372,8 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
                 continue;
             }
             enqueue(target.getKey(), ForwardedPublish.encode(forwarded.publish(), forwarded.originClientId(),
-                    forwarded.stored().storedAtMillis(), false, target.getValue(), forwarded.hops() + 1), forwarded.publish().qos());
+                    forwarded.stored().storedAtMillis(), false, target.getValue(), forwarded.hops() + 1, forwarded.stamp()),
+                    forwarded.publish().qos());
             handed += target.getValue().size();
         }
         if (handed < unserved.size()) {
@@ -428,6 +439,7 @@ public final class ClusterLink implements ClusterEvents, InboxHandler, Distribut
             }
             long createdNanos = PublishStorage.storedNanos(forwarded.stored(), System.currentTimeMillis(), System.nanoTime());
             Publication publication = new Publication(forwarded.publish(), forwarded.originClientId(), createdNanos);
+            publication.stamp(forwarded.stamp());
             if (ownInbox) {
                 publication.fromInbox(message.origin(), message.seq()); // the sessions' copies record how far they got
             }

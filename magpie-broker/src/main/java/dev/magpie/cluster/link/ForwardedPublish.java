@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.magpie.cluster.MessageStamp;
+import dev.magpie.cluster.NodeIdentity;
 import dev.magpie.codec.Publish;
 import dev.magpie.session.PublishStorage;
 import dev.magpie.store.StoredMessage;
@@ -25,25 +27,48 @@ import dev.magpie.store.StoredMessage;
  * @param plain          whether the receiver's plain (non-shared) subscriptions get it
  * @param sharedGroups   the shared groups ({@code $share/group/filter}) of which one member on the receiver gets it
  * @param hops           how often it was handed on to another node because a group had no member left there
+ * @param stamp          its cluster-wide identity, or null (a retained entry; a sender from before stamps)
+ *
+ * <p>The stamp is a trailer after the groups, which a decoder that does not know it ignores (so nodes of the previous
+ * build read these bytes during a rolling upgrade, and this build reads theirs):
+ * <pre>
+ * 0x53 'S'    trailer kind: stamp
+ * 4 bytes     length of the origin's node id in UTF-8, big endian, then the id
+ * 8 bytes     the origin's incarnation
+ * 8 bytes     the message's number there
+ * </pre>
  */
 public record ForwardedPublish(Publish publish, String originClientId, StoredMessage stored, boolean plain,
-                               List<String> sharedGroups, int hops) {
+                               List<String> sharedGroups, int hops, MessageStamp stamp) {
     private static final byte VERSION = 2;
+    private static final byte STAMP_TRAILER = 'S';
 
-    /** For the receiver's plain subscriptions only (also the retained store's format). */
+    /** For the receiver's plain subscriptions only, without a stamp (the retained store's format). */
     public static byte[] encode(Publish publish, String originClientId, long publishedAtMillis) {
-        return encode(publish, originClientId, publishedAtMillis, true, List.of(), 0);
+        return encode(publish, originClientId, publishedAtMillis, true, List.of(), 0, null);
+    }
+
+    /** For the receiver's plain subscriptions only, under {@code stamp} (null: none). */
+    public static byte[] encode(Publish publish, String originClientId, long publishedAtMillis, MessageStamp stamp) {
+        return encode(publish, originClientId, publishedAtMillis, true, List.of(), 0, stamp);
     }
 
     public static byte[] encode(Publish publish, String originClientId, long publishedAtMillis, boolean plain,
                                 List<String> sharedGroups, int hops) {
+        return encode(publish, originClientId, publishedAtMillis, plain, sharedGroups, hops, null);
+    }
+
+    public static byte[] encode(Publish publish, String originClientId, long publishedAtMillis, boolean plain,
+                                List<String> sharedGroups, int hops, MessageStamp stamp) {
         StoredMessage stored = PublishStorage.toStored(publish, publishedAtMillis);
         byte[] topic = stored.topic().getBytes(StandardCharsets.UTF_8);
         byte[] origin = originClientId.getBytes(StandardCharsets.UTF_8);
         List<byte[]> groups = sharedGroups.stream().map(g -> g.getBytes(StandardCharsets.UTF_8)).toList();
         int groupBytes = groups.stream().mapToInt(g -> 4 + g.length).sum();
+        byte[] stampNode = stamp == null ? null : stamp.origin().nodeId().getBytes(StandardCharsets.UTF_8);
+        int trailer = stamp == null ? 0 : 1 + 4 + stampNode.length + 8 + 8;
         ByteBuffer out = ByteBuffer.allocate(1 + 1 + 1 + 8 + 8 + 4 * 4 + origin.length + topic.length
-                + stored.properties().length + stored.payload().length + 1 + 1 + 4 + groupBytes);
+                + stored.properties().length + stored.payload().length + 1 + 1 + 4 + groupBytes + trailer);
         out.put(VERSION).put((byte) stored.qos()).put((byte) (publish.retain() ? 1 : 0))
                 .putLong(stored.storedAtMillis()).putLong(stored.expiresAtMillis());
         out.putInt(origin.length).put(origin).putInt(topic.length).put(topic);
@@ -51,6 +76,10 @@ public record ForwardedPublish(Publish publish, String originClientId, StoredMes
         out.putInt(stored.payload().length).put(stored.payload());
         out.put((byte) (plain ? 1 : 0)).put((byte) hops).putInt(groups.size());
         groups.forEach(g -> out.putInt(g.length).put(g));
+        if (stamp != null) {
+            out.put(STAMP_TRAILER).putInt(stampNode.length).put(stampNode).putLong(stamp.origin().incarnation())
+                    .putLong(stamp.seq());
+        }
         return out.array();
     }
 
@@ -79,9 +108,14 @@ public record ForwardedPublish(Publish publish, String originClientId, StoredMes
             for (int i = 0; i < groupCount; i++) {
                 groups.add(new String(chunk(in), StandardCharsets.UTF_8));
             }
+            MessageStamp stamp = null;
+            if (in.hasRemaining() && in.get() == STAMP_TRAILER) { // another trailer kind is a later build's: ignored
+                stamp = new MessageStamp(new NodeIdentity(new String(chunk(in), StandardCharsets.UTF_8), in.getLong()),
+                        in.getLong());
+            }
             StoredMessage stored = new StoredMessage(topic, qos, payload, properties, storedAt, expiresAt);
             return new ForwardedPublish(PublishStorage.toPublish(stored, retain), origin, stored, plain,
-                    List.copyOf(groups), hops);
+                    List.copyOf(groups), hops, stamp);
         } catch (java.nio.BufferUnderflowException | NegativeArraySizeException | IndexOutOfBoundsException e) {
             throw new IllegalArgumentException("truncated forwarded message", e);
         }

@@ -76,6 +76,11 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
     private final Supplier<EventExecutor> loops;
     /** How long a session whose copy write was refused waits for the new owner's takeover notice. */
     static final java.time.Duration FENCE_NOTICE_WAIT = java.time.Duration.ofSeconds(3);
+    /**
+     * How long a session taken over from a live node holds what is routed to it for that node's hand-over: past the
+     * old owner's own wait for a fenced write ({@link #FENCE_NOTICE_WAIT}); a dead old owner never ends it.
+     */
+    static final java.time.Duration HANDOVER_WAIT = FENCE_NOTICE_WAIT.plusSeconds(2);
 
     /** {@code loops}: where sessions adopted from a dead node live (called once the broker started). */
     public ClusterSessions(ClusterBackend backend, ClusterLink link, SessionRegistry sessions, SessionLifecycle lifecycle,
@@ -159,8 +164,9 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
                 tell.accept(false); // resumed here only from a local session, which the old owner's copy is not
                 return CompletableFuture.completedFuture(Answer.OWNED);
             }
+            String previousNode = claim.previous().get().node().nodeId();
             return backend.loadSession(clientId).handle((bytes, failure) -> {
-                boolean adopted = failure == null && bytes.isPresent() && adopt(client, bytes.get(), loop);
+                boolean adopted = failure == null && bytes.isPresent() && adopt(client, bytes.get(), loop, previousNode);
                 tell.accept(adopted); // also after a failed read: this node holds the epoch now, the old one must let go
                 return failure == null ? Answer.OWNED : new Answer(ReasonCode.SERVER_UNAVAILABLE,
                         "the session of " + clientId + " could not be read from the cluster store"); // not silently empty
@@ -168,8 +174,12 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
         });
     }
 
-    /** Registers the session another node kept, offline, so the gate resumes it (Session Present 1 [MQTT-3.2.2-2]). */
-    private boolean adopt(ClientInfo client, byte[] stored, EventExecutor loop) {
+    /**
+     * Registers the session node {@code previousNode} kept, offline, so the gate resumes it (Session Present 1
+     * [MQTT-3.2.2-2]); what is routed to it here waits until that node has handed over what it had not delivered (a
+     * {@link HandoverEnd}, or {@link #HANDOVER_WAIT}).
+     */
+    private boolean adopt(ClientInfo client, byte[] stored, EventExecutor loop, String previousNode) {
         SessionState state;
         try {
             state = SessionStateCodec.decode(stored);
@@ -183,9 +193,11 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
         }
         List<SessionSubscription> subscriptions = SessionStates.subscriptions(state);
         if (!lifecycle.adopt(client, state.expirySeconds(), subscriptions,
-                SessionStates.messages(client.clientId(), state), loop)) {
+                SessionStates.messages(client.clientId(), state), loop, session -> session.holdArrivals(previousNode))) {
             return false;
         }
+        sessions.find(client.clientId()).ifPresent(session -> loop.schedule(
+                () -> session.execute(() -> session.endArrivalHold(previousNode)), HANDOVER_WAIT.toMillis(), TimeUnit.MILLISECONDS));
         LOG.info("client {}: its session resumes here from another node, with {} subscriptions",
                 LogSafe.text(client.clientId()), subscriptions.size());
         return true;
@@ -254,6 +266,10 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
             receiveHandedOver(message);
             return;
         }
+        if (body.length > 1 && body[1] == HandoverEnd.KIND) {
+            handoverEnded(message);
+            return;
+        }
         TakeoverNotice notice;
         try {
             notice = TakeoverNotice.decode(message.body());
@@ -303,22 +319,28 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
         Optional<Session> local = sessions.find(clientId);
         if (local.isEmpty()) {
             copies.forget(clientId);
+            if (newOwner != null) {
+                link.sendControl(newOwner, new HandoverEnd(clientId).encode()); // nothing to hand over
+            }
             return;
         }
         Session session = local.get();
         LOG.info("client {}: {}; this node's copy of its session ends", LogSafe.text(clientId), why);
         copies.whenSettled(clientId, () -> session.execute(() -> {
             if (newOwner != null && !session.isEnded()) {
-                List<Publish> undelivered = session.discardUndeliveredAfter(copies.storedSeq(clientId));
+                List<Session.Undelivered> undelivered = session.discardUndeliveredAfter(copies.storedSeq(clientId));
                 long now = System.currentTimeMillis();
-                for (Publish publish : undelivered) {
-                    byte[] forwarded = ForwardedPublish.encode(publish, clientId, now);
+                for (Session.Undelivered message : undelivered) {
+                    byte[] forwarded = ForwardedPublish.encode(message.publish(), clientId, now, message.stamp());
                     link.sendControl(newOwner, new HandedOverMessage(clientId, forwarded).encode());
                 }
                 if (!undelivered.isEmpty()) {
                     LOG.info("client {}: {} messages newer than its stored copy handed to node {}", LogSafe.text(clientId),
                             undelivered.size(), newOwner);
                 }
+            }
+            if (newOwner != null) {
+                link.sendControl(newOwner, new HandoverEnd(clientId).encode()); // after the messages, in the same inbox
             }
             lifecycle.takenOverElsewhere(session, !resumedThere);
             copies.forget(clientId);
@@ -345,16 +367,31 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
                     LogSafe.text(handed.clientId()), message.origin().nodeId());
             return;
         }
-        deliver(local.get(), forwarded, message);
+        deliver(local.get(), forwarded, message, true);
+    }
+
+    /** The previous owner of a client id has handed over all it had: what its session here held meanwhile follows. */
+    private void handoverEnded(InboxMessage message) {
+        HandoverEnd end;
+        try {
+            end = HandoverEnd.decode(message.body());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("cluster node {}: a control message from {} dropped: {}", backend.self(), message.origin(), e.getMessage());
+            return;
+        }
+        sessions.find(end.clientId()).ifPresent(session -> session.execute(() -> session.endArrivalHold(message.origin().nodeId())));
     }
 
     /** Delivers {@code forwarded} to {@code session} at the highest QoS its matching subscriptions grant, if any. */
     static void deliver(Session session, ForwardedPublish forwarded) {
-        deliver(session, forwarded, null);
+        deliver(session, forwarded, null, false);
     }
 
-    /** As {@link #deliver(Session, ForwardedPublish)}; {@code entry}: the entry of this node's inbox it came in. */
-    static void deliver(Session session, ForwardedPublish forwarded, InboxMessage entry) {
+    /**
+     * As {@link #deliver(Session, ForwardedPublish)}; {@code entry}: the entry of this node's inbox it came in;
+     * {@code handedOver}: the previous owner of the session handed it over ({@link Session#deliverHandedOver}).
+     */
+    static void deliver(Session session, ForwardedPublish forwarded, InboxMessage entry, boolean handedOver) {
         Publish publish = forwarded.publish();
         SubscriptionTree<Integer> granted = new SubscriptionTree<>();
         session.subscriptions().values().forEach(s -> granted.put(s.filter(), s.filter(), s.options().qos()));
@@ -365,11 +402,17 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
         }
         Publication publication = new Publication(publish, forwarded.originClientId(),
                 PublishStorage.storedNanos(forwarded.stored(), System.currentTimeMillis(), System.nanoTime()));
+        publication.stamp(forwarded.stamp());
         if (entry != null) {
             publication.fromInbox(entry.origin(), entry.seq());
         }
         try {
-            session.deliver(publication, Delivery.of(Math.min(qos[0], publish.qos()), false));
+            Delivery delivery = Delivery.of(Math.min(qos[0], publish.qos()), false);
+            if (handedOver) {
+                session.deliverHandedOver(publication, delivery);
+            } else {
+                session.deliver(publication, delivery);
+            }
         } finally {
             publication.release();
         }

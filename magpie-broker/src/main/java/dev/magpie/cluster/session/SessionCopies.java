@@ -176,7 +176,9 @@ final class SessionCopies {
         Session session;
         synchronized (copy) {
             copy.failures = 0;
-            copy.stored = Math.max(copy.stored, version);
+            // given up (refused: fenced; or forgotten): no write of this node stores what was asked for since either,
+            // so those waiting for a later version go on too, or a node's inbox would stall behind them
+            copy.stored = Math.max(copy.stored, goOn ? version : Math.max(version, copy.wanted));
             if (seq >= 0) {
                 copy.storedSeq = Math.max(copy.storedSeq, seq);
             }

@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -311,6 +312,36 @@ class SessionMessagesAcrossNodesTest {
             assertThat(texts).as("each once, in order").containsExactlyElementsOf(expected);
             assertThat(onSurvivor.publishWithin(Duration.ofMillis(500))).isEmpty();
             await().atMost(WAIT).until(() -> doomed.admin().client("pump").isEmpty());
+        }
+    }
+
+    // a takeover while messages keep coming: those the old owner still holds (handed over) and those routed to the new
+    // owner once it has the session meet there; each reaches the client once [MQTT-4.3.3-10], in order [MQTT-4.6.0-6]
+    @Test
+    void aTakeoverWhileMessagesKeepComingDeliversEachOnceInOrder_MQTT_4_6_0_6() throws Exception {
+        subscribeAndLeave(doomed, "tap", "cmd/tap");
+        int total = 300;
+        Thread publisher = new Thread(() -> {
+            for (int i = 0; i < total; i++) {
+                survivor.publish("cmd/tap", ("m" + i).getBytes(StandardCharsets.UTF_8), 1 + i % 2, false);
+                LockSupport.parkNanos(2_000_000); // a steady stream, so the takeover happens in the middle of it
+            }
+        }, "tap-publisher");
+        publisher.start();
+        try {
+            await().atMost(WAIT).until(() -> storedDeliveries("tap").size() >= 20);
+            try (RawMqttClient onSurvivor = RawMqttClient.connect("127.0.0.1", survivor.port("tcp"))) {
+                assertThat(onSurvivor.send(persistent("tap", false)).receive(ConnAck.class, WAIT).sessionPresent()).isTrue();
+                List<String> texts = receiveAll(onSurvivor, total);
+                List<String> expected = new ArrayList<>();
+                for (int i = 0; i < total; i++) {
+                    expected.add("m" + i);
+                }
+                assertThat(texts).as("each once, in order").containsExactlyElementsOf(expected);
+                assertThat(onSurvivor.publishWithin(Duration.ofMillis(500))).isEmpty();
+            }
+        } finally {
+            publisher.join(WAIT.toMillis());
         }
     }
 }
