@@ -10,7 +10,8 @@
  *       {@link dev.magpie.cluster.RemoteRoutes} keeps a node's copy of everyone else's and does the gap detection;</li>
  *   <li>delivery: a per-node inbox, at least once, stamped (origin, incarnation, sequence)
  *       ({@link dev.magpie.cluster.InboxMessage}) so the receiver drops duplicates
- *       ({@link dev.magpie.cluster.InboxDeduper});</li>
+ *       ({@link dev.magpie.cluster.InboxDeduper}); a message keeps the stamp of the node that routed it first
+ *       ({@link dev.magpie.cluster.MessageStamp}) on every copy, so two copies of it are told from two messages;</li>
  *   <li>client-id ownership: a claim bumps an epoch and names the previous owner
  *       ({@link dev.magpie.cluster.OwnershipClaim}); a session write carrying a stale epoch is refused;</li>
  *   <li>retained messages: set, delete and load-all, with change events for each node's local index

@@ -32,10 +32,8 @@ public final class Session {
     /** The user that created the session ({@code null}: an anonymous client); it never changes (see {@link #owner()}). */
     private final String owner;
     private final EventExecutor executor;
-    /** See {@link #inboxMarks()}; null until a message from another cluster node arrives. Session thread only. */
-    private Map<dev.magpie.cluster.NodeIdentity, Long> inboxMarks;
-    /** Set while the previous owner, another cluster node, hands this session over ({@link #holdArrivals}). */
-    private ArrivalHold arrivals;
+    /** Where deliveries enter (and the inbox marks they leave, the hold while arriving from another node). */
+    private final SessionArrivals arrivals;
     private final SessionOutbox outbox;
     private final Map<String, SessionSubscription> subscriptions = new LinkedHashMap<>();
     /** Made at the first inbound QoS 2 id: most sessions never hold one, and every session counts (issue 11). */
@@ -79,6 +77,7 @@ public final class Session {
         this.owner = owner;
         this.executor = executor;
         this.outbox = new SessionOutbox(this, observer, maxInflight, maxQueued, maxQueuedBytes, queueQos0);
+        this.arrivals = new SessionArrivals(outbox);
     }
 
     public String clientId() {
@@ -308,10 +307,7 @@ public final class Session {
         connection = null;
         will = null;
         outbox.clear();
-        if (arrivals != null) {
-            arrivals.discard();
-            arrivals = null;
-        }
+        arrivals.discard();
         if (tally != null) {
             tally.subscriptionsChanged(owner, -subscriptions.size());
         }
@@ -406,16 +402,7 @@ public final class Session {
         publication.retain();
         boolean accepted = execute(() -> {
             try {
-                if (arrivals != null) {
-                    if (handedOver) {
-                        arrivals.handedOver(publication.stamp());
-                    } else if (arrivals.hold(publication, delivery)) {
-                        return; // it follows the handed-over messages
-                    } else {
-                        endArrivalHold(null); // the hold is full: everything goes on
-                    }
-                }
-                deliverHere(publication, delivery);
+                arrivals.arrive(publication, delivery, handedOver);
             } finally {
                 publication.release();
             }
@@ -425,20 +412,13 @@ public final class Session {
         }
     }
 
-    private void deliverHere(Publication publication, Delivery delivery) {
-        if (publication.inboxOrigin() != null) {
-            markInbox(publication.inboxOrigin(), publication.inboxSeq());
-        }
-        outbox.deliverNow(publication, delivery);
-    }
-
     /**
      * This session arrived from cluster node {@code fromNode}, which still hands over what it had not delivered: the
      * deliveries routed here meanwhile wait behind those ({@link ArrivalHold}) until {@link #endArrivalHold}. Called
      * before the session can be reached.
      */
     public void holdArrivals(String fromNode) {
-        arrivals = new ArrivalHold(fromNode);
+        arrivals.holdFor(fromNode);
     }
 
     /**
@@ -446,28 +426,7 @@ public final class Session {
      * deliveries follow, less those that came handed over too. On the session's thread.
      */
     public void endArrivalHold(String fromNode) {
-        ArrivalHold hold = arrivals;
-        if (hold == null || !hold.waitsFor(fromNode)) {
-            return;
-        }
-        arrivals = null;
-        for (ArrivalHold.Held h : hold.release()) {
-            try {
-                if (!ended) {
-                    deliverHere(h.publication(), h.delivery());
-                }
-            } finally {
-                h.publication().release();
-            }
-        }
-    }
-
-    /** Records that this node's inbox entry {@code seq} from {@code origin} reached this session. Session thread. */
-    private void markInbox(dev.magpie.cluster.NodeIdentity origin, long seq) {
-        if (inboxMarks == null) {
-            inboxMarks = new java.util.HashMap<>(2);
-        }
-        inboxMarks.merge(origin, seq, Math::max);
+        arrivals.endHold(fromNode);
     }
 
     /**
@@ -476,7 +435,7 @@ public final class Session {
      * copy holds already (the inbox is acknowledged a round trip after the copy is written). On the session's thread.
      */
     public Map<dev.magpie.cluster.NodeIdentity, Long> inboxMarks() {
-        return inboxMarks == null ? Map.of() : Map.copyOf(inboxMarks);
+        return arrivals.inboxMarks();
     }
 
     /** Sends queued messages while the window and the socket allow. */

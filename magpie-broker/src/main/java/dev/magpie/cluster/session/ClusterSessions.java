@@ -1,9 +1,7 @@
 package dev.magpie.cluster.session;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -18,17 +16,10 @@ import dev.magpie.cluster.InboxMessage;
 import dev.magpie.cluster.NodeIdentity;
 import dev.magpie.cluster.OwnershipClaim;
 import dev.magpie.cluster.link.ClusterLink;
-import dev.magpie.cluster.link.ForwardedPublish;
-import dev.magpie.codec.Publish;
 import dev.magpie.codec.ReasonCode;
-import dev.magpie.codec.Subscribe;
 import dev.magpie.observe.LogSafe;
 import dev.magpie.protocol.ClientIdClaims;
 import dev.magpie.protocol.SessionLifecycle;
-import dev.magpie.routing.SubscriptionTree;
-import dev.magpie.session.Delivery;
-import dev.magpie.session.Publication;
-import dev.magpie.session.PublishStorage;
 import dev.magpie.session.Session;
 import dev.magpie.session.SessionRegistry;
 import dev.magpie.session.SessionSubscription;
@@ -72,6 +63,8 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
     /** The owner's copies of its sessions in the cluster store. */
     private final SessionCopies copies;
 
+    /** The messages of sessions that move between nodes. */
+    private final SessionHandOver handOver;
     private final DeadNodeCleanup cleanup;
     private final Supplier<EventExecutor> loops;
     /** How long a session whose copy write was refused waits for the new owner's takeover notice. */
@@ -108,6 +101,7 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
                 }
             }
         });
+        this.handOver = new SessionHandOver(backend::self, sessions, lifecycle, link, copies);
         this.cleanup = new DeadNodeCleanup(backend, lifecycle, loops, new DeadNodeCleanup.Owners() {
             @Override
             public void adopted(String clientId, long epoch) {
@@ -127,7 +121,7 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
                 Long mine = owned.get(clientId);
                 return mine != null && mine == epoch;
             }
-        }, this::onAdoptedInbox, link::afterRouted);
+        }, (message, adopted) -> handOver.fromDeadInbox(message, adopted, this::onControl), link::afterRouted);
     }
 
     // ---- the CONNECT gate's side ----
@@ -263,11 +257,11 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
     public void onControl(InboxMessage message) {
         byte[] body = message.body();
         if (body.length > 1 && body[1] == HandedOverMessage.KIND) {
-            receiveHandedOver(message);
+            handOver.receive(message);
             return;
         }
         if (body.length > 1 && body[1] == HandoverEnd.KIND) {
-            handoverEnded(message);
+            handOver.ended(message);
             return;
         }
         TakeoverNotice notice;
@@ -286,7 +280,8 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
             owned.remove(notice.clientId(), mine); // first: a session registered after this sees it in owns()
         }
         backend.untrack(notice.clientId()).exceptionally(failure -> null); // a dead node's survivor checks each id anyway
-        dropLocal(notice.clientId(), "taken over by node " + message.origin().nodeId(), message.origin().nodeId(), notice.resumed());
+        handOver.letGo(notice.clientId(), "taken over by node " + message.origin().nodeId(), message.origin().nodeId(),
+                notice.resumed());
     }
 
     /**
@@ -301,122 +296,16 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
             String node = failure == null && owner.isPresent() && !owner.get().node().equals(backend.self())
                     ? owner.get().node().nodeId() : null;
             if (!owned.containsKey(clientId)) {
-                dropLocal(clientId, "its session write was refused (a later claim fenced this node)", node, true);
+                handOver.letGo(clientId, "its session write was refused (a later claim fenced this node)", node, true);
             }
         });
     }
 
+    /** Ends this node's copy of the session, handing nothing over (nobody to hand it to). */
     private void dropLocal(String clientId, String why) {
-        dropLocal(clientId, why, null, false);
+        handOver.letGo(clientId, why, null, false);
     }
 
-    /**
-     * Ends this node's copy of the session; with {@code newOwner}, first hands it what the client has not received and
-     * the stored copy (which the new owner read after its claim) lacks: the messages newer than the last copy written
-     * here. The write in flight ends first (stored before the claim, or refused after it), so that line is exact.
-     */
-    private void dropLocal(String clientId, String why, String newOwner, boolean resumedThere) {
-        Optional<Session> local = sessions.find(clientId);
-        if (local.isEmpty()) {
-            copies.forget(clientId);
-            if (newOwner != null) {
-                link.sendControl(newOwner, new HandoverEnd(clientId).encode()); // nothing to hand over
-            }
-            return;
-        }
-        Session session = local.get();
-        LOG.info("client {}: {}; this node's copy of its session ends", LogSafe.text(clientId), why);
-        copies.whenSettled(clientId, () -> session.execute(() -> {
-            if (newOwner != null && !session.isEnded()) {
-                List<Session.Undelivered> undelivered = session.discardUndeliveredAfter(copies.storedSeq(clientId));
-                long now = System.currentTimeMillis();
-                for (Session.Undelivered message : undelivered) {
-                    byte[] forwarded = ForwardedPublish.encode(message.publish(), clientId, now, message.stamp());
-                    link.sendControl(newOwner, new HandedOverMessage(clientId, forwarded).encode());
-                }
-                if (!undelivered.isEmpty()) {
-                    LOG.info("client {}: {} messages newer than its stored copy handed to node {}", LogSafe.text(clientId),
-                            undelivered.size(), newOwner);
-                }
-            }
-            if (newOwner != null) {
-                link.sendControl(newOwner, new HandoverEnd(clientId).encode()); // after the messages, in the same inbox
-            }
-            lifecycle.takenOverElsewhere(session, !resumedThere);
-            copies.forget(clientId);
-        }));
-    }
-
-    /**
-     * A message the previous owner had not delivered to {@code clientId}: delivered to its session here at the QoS its
-     * subscriptions grant [MQTT-3.8.4-8] (the highest of those matching), or dropped when no session is here.
-     */
-    private void receiveHandedOver(InboxMessage message) {
-        HandedOverMessage handed;
-        ForwardedPublish forwarded;
-        try {
-            handed = HandedOverMessage.decode(message.body());
-            forwarded = ForwardedPublish.decode(handed.message());
-        } catch (IllegalArgumentException e) {
-            LOG.warn("cluster node {}: a control message from {} dropped: {}", backend.self(), message.origin(), e.getMessage());
-            return;
-        }
-        Optional<Session> local = sessions.find(handed.clientId());
-        if (local.isEmpty()) {
-            LOG.info("client {}: a message handed over by node {} dropped: its session is not here",
-                    LogSafe.text(handed.clientId()), message.origin().nodeId());
-            return;
-        }
-        deliver(local.get(), forwarded, message, true);
-    }
-
-    /** The previous owner of a client id has handed over all it had: what its session here held meanwhile follows. */
-    private void handoverEnded(InboxMessage message) {
-        HandoverEnd end;
-        try {
-            end = HandoverEnd.decode(message.body());
-        } catch (IllegalArgumentException e) {
-            LOG.warn("cluster node {}: a control message from {} dropped: {}", backend.self(), message.origin(), e.getMessage());
-            return;
-        }
-        sessions.find(end.clientId()).ifPresent(session -> session.execute(() -> session.endArrivalHold(message.origin().nodeId())));
-    }
-
-    /** Delivers {@code forwarded} to {@code session} at the highest QoS its matching subscriptions grant, if any. */
-    static void deliver(Session session, ForwardedPublish forwarded) {
-        deliver(session, forwarded, null, false);
-    }
-
-    /**
-     * As {@link #deliver(Session, ForwardedPublish)}; {@code entry}: the entry of this node's inbox it came in;
-     * {@code handedOver}: the previous owner of the session handed it over ({@link Session#deliverHandedOver}).
-     */
-    static void deliver(Session session, ForwardedPublish forwarded, InboxMessage entry, boolean handedOver) {
-        Publish publish = forwarded.publish();
-        SubscriptionTree<Integer> granted = new SubscriptionTree<>();
-        session.subscriptions().values().forEach(s -> granted.put(s.filter(), s.filter(), s.options().qos()));
-        int[] qos = {-1};
-        granted.match(publish.topic(), (key, filter, value) -> qos[0] = Math.max(qos[0], value));
-        if (qos[0] < 0) {
-            return; // the client unsubscribed meanwhile
-        }
-        Publication publication = new Publication(publish, forwarded.originClientId(),
-                PublishStorage.storedNanos(forwarded.stored(), System.currentTimeMillis(), System.nanoTime()));
-        publication.stamp(forwarded.stamp());
-        if (entry != null) {
-            publication.fromInbox(entry.origin(), entry.seq());
-        }
-        try {
-            Delivery delivery = Delivery.of(Math.min(qos[0], publish.qos()), false);
-            if (handedOver) {
-                session.deliverHandedOver(publication, delivery);
-            } else {
-                session.deliver(publication, delivery);
-            }
-        } finally {
-            publication.release();
-        }
-    }
 
     @Override
     public void onNodeDead(NodeIdentity dead, boolean restarted, boolean cleanupIsMine) {
@@ -425,42 +314,6 @@ public final class ClusterSessions implements ClientIdClaims, ClusterLink.Sessio
         }
     }
 
-    /**
-     * A message from a dead node's inbox, for the sessions adopted from it ({@code adopted}): control messages as if
-     * sent here (a message handed over to an adopted client finds its session), forwarded publishes to the adopted
-     * sessions they match, and their shared groups to this node's members (or handed on, by the link).
-     */
-    /**
-     * A message from a dead node's inbox, for the sessions adopted from it ({@code adopted}: each with the inbox marks
-     * of its copy). A session whose copy was taken after the dead node had routed the message holds it already: it is
-     * skipped there [MQTT-4.3.3-10]; so is its shared-group part, which the dead node had then handed to a member.
-     */
-    private void onAdoptedInbox(InboxMessage message, Map<String, Map<NodeIdentity, Long>> adopted) {
-        byte[] body = message.body();
-        if (body.length > 0 && body[0] == ClusterLink.CONTROL) {
-            onControl(message);
-            return;
-        }
-        ForwardedPublish forwarded;
-        try {
-            forwarded = ForwardedPublish.decode(body);
-        } catch (IllegalArgumentException e) {
-            LOG.warn("cluster node {}: a message in the inbox of a dead node dropped: {}", backend.self(), e.getMessage());
-            return;
-        }
-        boolean routedThere = false;
-        for (Map.Entry<String, Map<NodeIdentity, Long>> entry : adopted.entrySet()) {
-            boolean held = entry.getValue().getOrDefault(message.origin(), 0L) >= message.seq();
-            routedThere |= held;
-            if (forwarded.plain() && !held) {
-                sessions.find(entry.getKey()).ifPresent(session -> session.execute(() -> deliver(session, forwarded)));
-            }
-        }
-        if (!forwarded.sharedGroups().isEmpty() && !routedThere) {
-            link.routeAdopted(List.of(new InboxMessage(message.origin(), message.seq(), ForwardedPublish.encode(forwarded.publish(),
-                    forwarded.originClientId(), forwarded.stored().storedAtMillis(), false, forwarded.sharedGroups(), forwarded.hops()))));
-        }
-    }
 
     /**
      * The lease had expired: every id this node owns is checked again, and the sessions whose owner moved on (a peer
