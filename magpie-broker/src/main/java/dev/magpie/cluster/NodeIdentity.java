@@ -2,6 +2,7 @@ package dev.magpie.cluster;
 
 import java.security.SecureRandom;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * One run of one node: the configured, stable {@code nodeId} and a random {@code incarnation} drawn at each start.
@@ -17,10 +18,12 @@ import java.util.Objects;
  */
 public record NodeIdentity(String nodeId, long incarnation) {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Compiled once: every message between nodes carries a node id that is checked when read. */
+    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     public NodeIdentity {
         Objects.requireNonNull(nodeId, "nodeId");
-        if (!nodeId.matches("[A-Za-z0-9._-]{1,64}")) {
+        if (!NODE_ID.matcher(nodeId).matches()) {
             throw new IllegalArgumentException("node id '" + nodeId
                     + "' must be 1 to 64 letters, digits, '.', '_' or '-' (it becomes part of store keys)");
         }
