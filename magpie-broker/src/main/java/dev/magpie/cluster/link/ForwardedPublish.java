@@ -54,11 +54,6 @@ public record ForwardedPublish(Publish publish, String originClientId, StoredMes
     }
 
     public static byte[] encode(Publish publish, String originClientId, long publishedAtMillis, boolean plain,
-                                List<String> sharedGroups, int hops) {
-        return encode(publish, originClientId, publishedAtMillis, plain, sharedGroups, hops, null);
-    }
-
-    public static byte[] encode(Publish publish, String originClientId, long publishedAtMillis, boolean plain,
                                 List<String> sharedGroups, int hops, MessageStamp stamp) {
         StoredMessage stored = PublishStorage.toStored(publish, publishedAtMillis);
         byte[] topic = stored.topic().getBytes(StandardCharsets.UTF_8);

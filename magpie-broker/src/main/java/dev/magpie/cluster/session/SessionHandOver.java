@@ -120,16 +120,12 @@ final class SessionHandOver {
         sessions.find(end.clientId()).ifPresent(session -> session.execute(() -> session.endArrivalHold(message.origin().nodeId())));
     }
 
-    /** Delivers {@code forwarded} to {@code session} at the highest QoS its matching subscriptions grant, if any. */
-    static void deliver(Session session, ForwardedPublish forwarded) {
-        deliver(session, forwarded, null, false);
-    }
-
     /**
-     * As {@link #deliver(Session, ForwardedPublish)}; {@code entry}: the entry of this node's inbox it came in;
-     * {@code handedOver}: the previous owner of the session handed it over ({@link Session#deliverHandedOver}).
+     * Delivers {@code forwarded} to {@code session} at the highest QoS its matching subscriptions grant, if any;
+     * {@code entry}: the entry of this node's inbox it came in (null: none); {@code handedOver}: the previous owner of
+     * the session handed it over ({@link Session#deliverHandedOver}).
      */
-    static void deliver(Session session, ForwardedPublish forwarded, InboxMessage entry, boolean handedOver) {
+    private static void deliver(Session session, ForwardedPublish forwarded, InboxMessage entry, boolean handedOver) {
         Publish publish = forwarded.publish();
         SubscriptionTree<Integer> granted = new SubscriptionTree<>();
         session.subscriptions().values().forEach(s -> granted.put(s.filter(), s.filter(), s.options().qos()));
@@ -181,7 +177,7 @@ final class SessionHandOver {
             boolean held = entry.getValue().getOrDefault(message.origin(), 0L) >= message.seq();
             routedThere |= held;
             if (forwarded.plain() && !held) {
-                sessions.find(entry.getKey()).ifPresent(session -> session.execute(() -> deliver(session, forwarded)));
+                sessions.find(entry.getKey()).ifPresent(session -> session.execute(() -> deliver(session, forwarded, null, false)));
             }
         }
         if (!forwarded.sharedGroups().isEmpty() && !routedThere) {

@@ -91,7 +91,7 @@ class SharedHandOnTest {
         long[] seq = {0};
         // b learns c's group from c's route delta: send (new messages) until one was handed on
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            byte[] body = ForwardedPublish.encode(publish, "pub", System.currentTimeMillis(), false, List.of(GROUP), 0);
+            byte[] body = ForwardedPublish.encode(publish, "pub", System.currentTimeMillis(), false, List.of(GROUP), 0, null);
             sender.send("b", List.of(new InboxMessage(sender.self(), ++seq[0], body))).toCompletableFuture().join();
             return onC.contains("job");
         });
