@@ -25,13 +25,16 @@ describe('Message expiry (spec 3.3.2.3.3)', { concurrency: true }, () => {
   })
 
   it('an offline session\'s queue drops the expired message and the rest carry the remaining interval [MQTT-3.3.2-5], [MQTT-3.3.2-6]', async () => {
-    // given a persistent session, offline
+    // given a persistent session, offline: its will (no delay) says the broker has let go of the connection, so
+    // what follows is queued, not sent to the closing socket (which would make it a message in flight, resent)
     const options = { clientId: 'me-offline', clean: false, properties: { sessionExpiryInterval: 60 } }
-    const first = await connect('me-offline', options)
+    const first = await connect('me-offline', { ...options, will: { topic: 'me/gone/offline', payload: 'gone', qos: 0 } })
     await subscribe(first.client, 'me/off/#', { qos: 1 })
+    const { client: pub, inbox: watcher } = await connect('me-off-pub')
+    await subscribe(pub, 'me/gone/#', { qos: 0 })
     first.client.end(true)
+    assert.strictEqual((await watcher.next()).text, 'gone')
     // when messages expiring after 1 s, after 30 s and never are queued for it
-    const { client: pub } = await connect('me-off-pub')
     await publish(pub, 'me/off/t', 'short', expiring(1))
     await publish(pub, 'me/off/t', 'long', expiring(30))
     await publish(pub, 'me/off/t', 'forever', { qos: 1 })
